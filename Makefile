@@ -1,0 +1,31 @@
+# PartsDesk developer commands. `make demo` and `make test` set up everything they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB := demo/demo-shop.sqlite
+
+.PHONY: demo test lint setup clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/.installed
+
+## Build the demo shop (once) and open the window on it.
+demo: $(BIN)/.installed
+	@test -f $(DEMO_DB) || $(BIN)/partsdesk demo --db $(DEMO_DB)
+	$(BIN)/partsdesk --db $(DEMO_DB)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check partsdesk tests
+	$(BIN)/lint-imports
+
+## Lint, then the whole suite on SQLite and on a throw-away PostgreSQL server.
+test: $(BIN)/.installed
+	scripts/test-all.sh
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

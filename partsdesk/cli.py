@@ -1,0 +1,318 @@
+"""The ``partsdesk`` command: no subcommand opens the window; subcommands serve scripting,
+support and tests. Each returns 0 only on success and writes errors to stderr.
+
+Service modules are imported inside each command so ``partsdesk --help`` and the window's
+cold start stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from partsdesk import __version__
+from partsdesk.config import Paths
+from partsdesk.domain.errors import UserError
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", metavar="URL",
+        help="SQLite file or postgresql://user:password@host:port/dbname "
+             "(default: the shop database in your user data folder)",
+    )
+
+
+def _open(args: argparse.Namespace, *, upgrade: bool = True):
+    from partsdesk.services.shop import open_shop, resolve_url
+
+    url = resolve_url(args.db, Paths.for_user())
+    db, backup = open_shop(url, upgrade=upgrade)
+    if backup:
+        print(f"Backed up the database before upgrading it: {backup}", file=sys.stderr)
+    return url, db
+
+
+def _progress_printer(label: str) -> Callable[[int, int], None]:
+    """A progress callback that redraws one line on a terminal, and says nothing elsewhere."""
+    if not sys.stderr.isatty():
+        return lambda done, total: None
+
+    def show(done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        print(f"\r{label}: {done:,}/{total:,} ({percent} %)", end="" if done < total else "\n", file=sys.stderr)
+
+    return show
+
+
+# --- demo -------------------------------------------------------------------------------
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from partsdesk.services import demo
+    from partsdesk.services.shop import resolve_url
+
+    url = resolve_url(args.db, Paths.for_user())
+    summary = demo.build_demo_shop(url, parts=args.parts, seed=args.seed, progress=_progress_printer("Building"))
+    print(summary.describe())
+    return 0
+
+
+# --- check ------------------------------------------------------------------------------
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from partsdesk.services import check
+
+    _open(args, upgrade=False)
+    results = check.run_checks()
+    for result in results:
+        print(result.describe())
+    failed = [r for r in results if not r.ok]
+    if failed:
+        print(f"{len(failed)} check(s) failed.", file=sys.stderr)
+        return 1
+    print("All checks passed.")
+    return 0
+
+
+# --- backup and restore -----------------------------------------------------------------
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from partsdesk.services import backup
+
+    url, _ = _open(args)
+    made = backup.make_backup(url, folder=Path(args.to) if args.to else None, kind="manual")
+    print(f"Backup written and verified: {made}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from partsdesk.services import backup
+    from partsdesk.services.shop import resolve_url
+
+    url = resolve_url(args.db, Paths.for_user())
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("Restoring replaces the shop database; add --yes to confirm.", file=sys.stderr)
+            return 2
+        answer = input(f"Replace {url} with {args.file}? The current file is kept as a copy. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was changed.", file=sys.stderr)
+            return 1
+    kept = backup.restore_backup(url, Path(args.file))
+    print(f"Restored {args.file}. The replaced database was kept as {kept}.")
+    return 0
+
+
+# --- import and export ------------------------------------------------------------------
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from partsdesk.domain.permissions import SYSTEM
+    from partsdesk.services import catalog_io
+
+    _open(args)
+    report = catalog_io.import_parts(
+        SYSTEM, Path(args.file), mapping_file=Path(args.mapping) if args.mapping else None,
+        dry_run=args.dry_run, skip_invalid=args.skip_invalid, progress=_progress_printer("Importing"),
+    )
+    for problem in report.problems:
+        print(problem.describe(), file=sys.stderr)
+    print(report.describe())
+    return 0 if report.ok else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from partsdesk.domain.permissions import SYSTEM
+    from partsdesk.services import catalog_io
+
+    _open(args)
+    count = catalog_io.export_parts(SYSTEM, Path(args.file), include_inactive=args.include_inactive,
+                                    progress=_progress_printer("Exporting"))
+    print(f"Exported {count:,} parts to {args.file}")
+    return 0
+
+
+# --- users ------------------------------------------------------------------------------
+
+def _secret(value: str | None, prompt: str, *, required: bool) -> str | None:
+    if value == "-":
+        return sys.stdin.readline().rstrip("\n")
+    if value is not None:
+        return value
+    if not required:
+        return None
+    if not sys.stdin.isatty():
+        raise UserError(f"{prompt} is required (give it as an option, or '-' to read it from standard input).")
+    first = getpass.getpass(f"{prompt}: ")
+    if getpass.getpass(f"{prompt} again: ") != first:
+        raise UserError(f"The two entries of the {prompt.lower()} differ; nothing was changed.")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from partsdesk.domain.permissions import PASSWORD_ROLES, SYSTEM
+    from partsdesk.services import users
+
+    _open(args)
+    if args.user_command == "list":
+        rows = users.list_users(include_inactive=True)
+        print(f"{'user':<16} {'name':<24} {'role':<16} {'password':<8} state")
+        for u in rows:
+            state = "active" if u.active else "disabled"
+            if u.locked_until:
+                state += f", locked until {u.locked_until:%Y-%m-%d %H:%M} UTC"
+            print(f"{u.username:<16} {u.display_name:<24} {u.role_label:<16} {'yes' if u.has_password else 'no':<8} "
+                  f"{state}")
+        return 0
+    if args.user_command == "add":
+        pin = _secret(args.pin, "PIN", required=True)
+        password = _secret(args.password, "Password", required=args.role in PASSWORD_ROLES)
+        row = users.add_user(SYSTEM, username=args.username, display_name=args.name or args.username,
+                             role=args.role, pin=pin, password=password)
+        print(f"Added {row.username} ({row.role_label}).")
+        return 0
+    if args.user_command == "passwd":
+        if args.pin is None and args.password is None:
+            raise UserError("Give --pin and/or --password (a value, or '-' to read it from standard input).")
+        users.set_secret(SYSTEM, args.username, pin=_secret(args.pin, "PIN", required=False),
+                         password=_secret(args.password, "Password", required=False))
+        print(f"Changed the secret of {args.username}; any lock-out is cleared.")
+        return 0
+    if args.user_command in ("disable", "enable"):
+        users.set_active(SYSTEM, args.username, args.user_command == "enable", reason=args.reason)
+        print(f"{args.username} is now {args.user_command}d.")
+        return 0
+    raise AssertionError(args.user_command)
+
+
+# --- bench ------------------------------------------------------------------------------
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from partsdesk import bench
+
+    result = bench.run(parts=args.parts, workdir=Path(args.workdir) if args.workdir else Paths.for_user().bench_dir,
+                       rebuild=args.rebuild)
+    print(json.dumps(result) if args.json else bench.format_table(result))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from partsdesk.domain.permissions import ROLES
+
+    parser = argparse.ArgumentParser(
+        prog="partsdesk",
+        description="PartsDesk: point of sale and workshop for an auto-parts shop. "
+                    "Without a subcommand, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"PartsDesk {__version__}")
+    _db_option(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="build a realistic demo shop (refuses to overwrite a real shop)")
+    _db_option(p)
+    p.add_argument("--parts", type=int, default=5000, help="how many parts (default 5000)")
+    p.add_argument("--seed", type=int, default=1, help="random seed, for a repeatable shop (default 1)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("check", help="check integrity: database, foreign keys, audit chain, stock ledger")
+    _db_option(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("backup", help="write a verified backup of the shop database")
+    _db_option(p)
+    p.add_argument("--to", metavar="FOLDER", help="folder for the backup (default: beside the database)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the shop database with a backup (the old file is kept)")
+    _db_option(p)
+    p.add_argument("file", help="backup file to restore")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("import", help="import parts from CSV or XLSX")
+    _db_option(p)
+    p.add_argument("what", choices=["parts"], help="what to import")
+    p.add_argument("file", help="CSV (UTF-8, UTF-8 with BOM, or GBK) or XLSX file")
+    p.add_argument("--mapping", metavar="FILE", help="JSON file mapping our column names to the file's headers")
+    p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    p.add_argument("--skip-invalid", action="store_true", help="write the valid rows, report the others")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="export parts to CSV (safe to open in a spreadsheet)")
+    _db_option(p)
+    p.add_argument("what", choices=["parts"], help="what to export")
+    p.add_argument("file", help="CSV file to write")
+    p.add_argument("--include-inactive", action="store_true", help="export inactive parts too")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("user", help="add, list, change or disable users")
+    _db_option(p)
+    user_sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    u = user_sub.add_parser("list", help="list users")
+    _db_option(u)
+    u = user_sub.add_parser("add", help="add a user")
+    _db_option(u)
+    u.add_argument("username")
+    u.add_argument("--name", help="name shown on screen")
+    u.add_argument("--role", choices=ROLES, required=True)
+    u.add_argument("--pin", help="PIN (4 to 8 digits; '-' reads it from standard input; asked if missing)")
+    u.add_argument("--password", help="password (managers and admins; '-' reads it from standard input)")
+    u = user_sub.add_parser("passwd", help="set a user's PIN and/or password (clears a lock-out)")
+    _db_option(u)
+    u.add_argument("username")
+    u.add_argument("--pin")
+    u.add_argument("--password")
+    for action in ("disable", "enable"):
+        u = user_sub.add_parser(action, help=f"{action} a user")
+        _db_option(u)
+        u.add_argument("username")
+        u.add_argument("--reason", default="", help="why (goes into the audit log)")
+    p.set_defaults(func=cmd_user)
+
+    p = sub.add_parser("bench", help="measure search, start-up, memory and import on generated data")
+    p.add_argument("--parts", type=int, default=200_000, help="catalogue size (default 200000)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--workdir", help="where generated shops are cached (default: the user data folder)")
+    p.add_argument("--rebuild", action="store_true", help="generate the shop again even if cached")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def _merge_db(args: argparse.Namespace, argv: list[str]) -> None:
+    """``--db`` may stand before or after the subcommand; the subparser's default must not
+    overwrite a value given before it."""
+    if getattr(args, "db", None) is None:
+        for i, word in enumerate(argv):
+            if word == "--db" and i + 1 < len(argv):
+                args.db = argv[i + 1]
+            elif word.startswith("--db="):
+                args.db = word.split("=", 1)[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _merge_db(args, argv)
+    try:
+        if args.command is None:
+            from partsdesk.app import run_gui
+
+            return run_gui(args.db)
+        return args.func(args)
+    except UserError as error:
+        print(f"partsdesk: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("partsdesk: interrupted; nothing half-done was kept.", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last line of defence: never a traceback for the user
+        if os.environ.get("PARTSDESK_DEBUG"):
+            raise
+        print(f"partsdesk: unexpected error: {type(error).__name__}: {error}. "
+              "Run again with PARTSDESK_DEBUG=1 for details, and tell support.", file=sys.stderr)
+        return 2

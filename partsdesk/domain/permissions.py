@@ -1,0 +1,111 @@
+"""Roles and what each may do.
+
+The permission names are the contract between services (which check them) and the window
+(which greys out what the user may not do, and offers a manager step-up instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from partsdesk.domain.errors import PermissionDenied
+
+CASHIER = "cashier"
+STOREKEEPER = "storekeeper"
+SERVICE_ADVISOR = "service_advisor"
+TECHNICIAN = "technician"
+MANAGER = "manager"
+ADMIN = "admin"
+
+ROLES: tuple[str, ...] = (CASHIER, STOREKEEPER, SERVICE_ADVISOR, TECHNICIAN, MANAGER, ADMIN)
+ROLE_LABELS = {
+    CASHIER: "Cashier",
+    STOREKEEPER: "Storekeeper",
+    SERVICE_ADVISOR: "Service advisor",
+    TECHNICIAN: "Technician",
+    MANAGER: "Manager",
+    ADMIN: "Administrator",
+}
+# Roles that must also have a password (a PIN alone is too weak for what they may do).
+PASSWORD_ROLES = frozenset({MANAGER, ADMIN})
+
+# permission -> what it allows, phrased to complete "You may not ..."
+PERMISSIONS: dict[str, str] = {
+    "catalog.view": "look up parts",
+    "catalog.view_cost": "see cost prices",
+    "catalog.edit": "change parts in the catalogue",
+    "catalog.edit_price": "change selling prices",
+    "catalog.import": "import parts",
+    "catalog.export": "export the catalogue",
+    "users.manage": "manage users and permissions",
+    "audit.view": "read the audit log",
+    "backup.run": "make a backup",
+    "backup.restore": "restore a backup",
+    "settings.edit": "change shop settings",
+}
+
+_EVERYONE = {"catalog.view", "backup.run"}
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    CASHIER: frozenset(_EVERYONE),
+    SERVICE_ADVISOR: frozenset(_EVERYONE),
+    TECHNICIAN: frozenset(_EVERYONE),
+    STOREKEEPER: frozenset(_EVERYONE | {"catalog.view_cost", "catalog.edit", "catalog.import", "catalog.export"}),
+    MANAGER: frozenset(set(PERMISSIONS) - {"users.manage"}),
+    ADMIN: frozenset(PERMISSIONS),
+}
+
+
+def role_can(role: str, permission: str) -> bool:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    return permission in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user on whose behalf a service runs (``user_id`` None: the command line itself)."""
+
+    user_id: int | None
+    username: str
+    display_name: str
+    role: str
+
+    def can(self, permission: str) -> bool:
+        return role_can(self.role, permission)
+
+
+# The shop's own command line runs with the rights of whoever can open the database file.
+SYSTEM = Actor(user_id=None, username="system", display_name="Command line", role=ADMIN)
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A manager's yes to one guarded action, given on the acting user's screen.
+
+    Made only by ``services.users.step_up`` after the approver's PIN or password was checked;
+    the guarded service records ``approver_id`` and ``reason`` in its audit row.
+    """
+
+    permission: str
+    approver_id: int
+    approver_name: str
+    reason: str
+    at: datetime = field(compare=False)
+
+
+def require(actor: Actor, permission: str, approval: Approval | None = None) -> Approval | None:
+    """Raise ``PermissionDenied`` unless ``actor`` may do ``permission`` or a manager approved it.
+
+    Returns the approval that was used (None when the actor's own role sufficed), so the
+    caller can name the approver in its audit row.
+    """
+    if actor.can(permission):
+        return None
+    if approval is not None and approval.permission == permission:
+        return approval
+    raise PermissionDenied(
+        f"{ROLE_LABELS.get(actor.role, actor.role)} {actor.display_name} may not "
+        f"{PERMISSIONS[permission]}. Ask a manager to approve it.",
+        permission=permission,
+    )
