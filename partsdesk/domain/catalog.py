@@ -1,0 +1,255 @@
+"""What a catalogue part is: its fields, their rules, the standard categories.
+
+``clean_part`` is the one place a part's values are checked — the part editor, the importer
+and the demo all go through it — so a value the editor refuses is refused by the importer
+with the same message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from partsdesk.domain import money
+from partsdesk.domain.errors import ValidationError
+from partsdesk.domain.part_numbers import NUMBER_MAX, normalize_number
+
+GRADES: tuple[str, ...] = ("OE", "OEM", "AFTERMARKET")
+GRADE_LABELS = {"OE": "OE (original equipment)", "OEM": "OEM (original maker)", "AFTERMARKET": "Aftermarket"}
+
+# unit code -> (English label, Chinese label)
+UNITS: dict[str, tuple[str, str]] = {
+    "pcs": ("piece", "件"),
+    "set": ("set", "套"),
+    "pair": ("pair", "对"),
+    "L": ("litre", "升"),
+    "m": ("metre", "米"),
+    "kg": ("kilogram", "千克"),
+}
+
+# The handbook's seven categories with their usual sub-categories: (code, English, Chinese).
+STANDARD_CATEGORIES: tuple[tuple[str, str, str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("engine", "Engine", "发动机", (
+        ("engine.filters", "Filters", "滤清器"),
+        ("engine.ignition", "Ignition", "点火系统"),
+        ("engine.belts", "Belts and chains", "皮带与正时"),
+        ("engine.cooling", "Cooling", "冷却系统"),
+        ("engine.gaskets", "Gaskets and seals", "密封垫"),
+        ("engine.fuel", "Fuel system", "燃油系统"),
+        ("engine.oil", "Oils and fluids", "油液"),
+    )),
+    ("transmission", "Transmission", "变速箱", (
+        ("transmission.clutch", "Clutch", "离合器"),
+        ("transmission.gearbox", "Gearbox parts", "变速箱配件"),
+        ("transmission.driveshaft", "Drive shafts and CV joints", "传动轴"),
+    )),
+    ("brakes", "Brakes", "制动系统", (
+        ("brakes.pads", "Brake pads", "刹车片"),
+        ("brakes.discs", "Brake discs", "刹车盘"),
+        ("brakes.calipers", "Calipers", "制动钳"),
+        ("brakes.hydraulics", "Brake hoses and fluid", "制动管路与制动液"),
+    )),
+    ("suspension", "Suspension", "悬挂系统", (
+        ("suspension.shocks", "Shock absorbers", "减震器"),
+        ("suspension.arms", "Control arms and joints", "摆臂与球头"),
+        ("suspension.springs", "Springs", "弹簧"),
+        ("suspension.steering", "Steering", "转向系统"),
+        ("suspension.bearings", "Wheel bearings", "轮毂轴承"),
+    )),
+    ("tyres", "Tyres and wheels", "轮胎与轮毂", (
+        ("tyres.tyres", "Tyres", "轮胎"),
+        ("tyres.wheels", "Wheels", "轮毂"),
+        ("tyres.valves", "Valves and TPMS", "气门嘴与胎压"),
+    )),
+    ("electrical", "Electrical", "电气系统", (
+        ("electrical.batteries", "Batteries", "蓄电池"),
+        ("electrical.lighting", "Lighting", "灯具"),
+        ("electrical.starting", "Starters and alternators", "起动机与发电机"),
+        ("electrical.sensors", "Sensors", "传感器"),
+        ("electrical.wipers", "Wipers", "雨刮"),
+    )),
+    ("body", "Body and accessories", "车身与附件", (
+        ("body.mirrors", "Mirrors", "后视镜"),
+        ("body.panels", "Body panels", "车身钣金"),
+        ("body.accessories", "Accessories", "汽车用品"),
+        ("body.care", "Car care", "养护用品"),
+    )),
+)
+
+TEXT_MAX = 200
+NOTES_MAX = 2000
+BIN_MAX = 20
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: str  # text, money, qty, int, bp, choice, bool
+    required: bool = False
+    max_length: int = TEXT_MAX
+    default: object = ""
+
+
+PART_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("number", "Part number", "text", required=True, max_length=NUMBER_MAX),
+    FieldSpec("brand", "Brand", "text", required=True, max_length=60),
+    FieldSpec("name_en", "Description", "text", required=True),
+    FieldSpec("name_zh", "Chinese name", "text"),
+    FieldSpec("category", "Category", "choice", required=True),
+    FieldSpec("grade", "Quality grade", "choice", default="AFTERMARKET"),
+    FieldSpec("unit", "Unit", "choice", default="pcs"),
+    FieldSpec("bin", "Bin location", "text", max_length=BIN_MAX),
+    FieldSpec("cost", "Cost price", "money", default=0),
+    FieldSpec("price_retail", "Retail price", "money", required=True),
+    FieldSpec("price_trade", "Trade price", "money"),
+    FieldSpec("price_wholesale", "Wholesale price", "money"),
+    FieldSpec("tax_rate", "Tax rate", "bp"),
+    FieldSpec("min_qty", "Minimum stock", "qty", default=0),
+    FieldSpec("max_qty", "Maximum stock", "qty", default=0),
+    FieldSpec("supplier", "Preferred supplier", "text", max_length=80),
+    FieldSpec("core_charge", "Core charge", "money", default=0),
+    FieldSpec("warranty_months", "Warranty (months)", "int", default=0),
+    FieldSpec("warranty_km", "Warranty (km)", "int", default=0),
+    FieldSpec("notes", "Notes", "text", max_length=NOTES_MAX),
+    FieldSpec("active", "Active", "bool", default=True),
+)
+PART_FIELDS_BY_NAME = {spec.name: spec for spec in PART_FIELDS}
+PRICE_FIELDS = ("price_retail", "price_trade", "price_wholesale")
+
+_TRUE = {"1", "true", "yes", "y", "on", "是", "x"}
+_FALSE = {"0", "false", "no", "n", "off", "否", ""}
+
+
+def category_lookup() -> dict[str, str]:
+    """Every way a category may be written (code, English or Chinese name; any case) -> code."""
+    lookup: dict[str, str] = {}
+    for code, name_en, name_zh, subs in STANDARD_CATEGORIES:
+        for key in (code, name_en, name_zh):
+            lookup[key.casefold()] = code
+        for sub_code, sub_en, sub_zh in subs:
+            for key in (sub_code, sub_en, sub_zh):
+                lookup[key.casefold()] = sub_code
+    return lookup
+
+
+_CATEGORIES = category_lookup()
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _clean_text(spec: FieldSpec, value: object) -> str:
+    text = "" if value is None else str(value).strip()
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text) or (spec.name != "notes" and "\n" in text):
+        raise ValidationError({spec.name: f"{spec.label} contains control characters or line breaks."})
+    if len(text) > spec.max_length:
+        raise ValidationError({spec.name: f"{spec.label} is at most {spec.max_length} characters."})
+    return text
+
+
+def _clean_int(spec: FieldSpec, value: object) -> int:
+    if isinstance(value, bool):
+        raise ValidationError({spec.name: f"{spec.label}: a whole number."})
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if not (isinstance(value, int) or text.isdigit()):
+        raise ValidationError({spec.name: f"{spec.label}: a whole number of 0 or more."})
+    number = int(text)
+    if number > 1_000_000_000:
+        raise ValidationError({spec.name: f"{spec.label} is too large."})
+    return number
+
+
+def _clean_bool(spec: FieldSpec, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValidationError({spec.name: f"{spec.label}: yes or no."})
+
+
+def _clean_choice(spec: FieldSpec, value: object) -> str:
+    text = str(value).strip()
+    if spec.name == "category":
+        code = _CATEGORIES.get(text.casefold())
+        if code is None:
+            raise ValidationError({spec.name: f"Category {text[:40]!r} is unknown; pick one of the shop's categories."})
+        return code
+    if spec.name == "grade":
+        grade = text.upper().replace(" ", "").replace("-", "")
+        if grade not in GRADES:
+            raise ValidationError({spec.name: f"Quality grade is one of {', '.join(GRADES)}."})
+        return grade
+    if spec.name == "unit":
+        for code, (english, chinese) in UNITS.items():
+            if text.casefold() in (code.casefold(), english, english + "s", chinese):
+                return code
+        raise ValidationError({spec.name: f"Unit is one of {', '.join(UNITS)}."})
+    raise AssertionError(spec.name)
+
+
+def clean_part(raw: Mapping[str, object], *, exponent: int = 2,
+               default_tax_bp: int = 1300) -> tuple[dict[str, object], dict[str, str]]:
+    """Check a part's values as typed or imported; returns (clean values, problems by field).
+
+    Clean values use the stored units: money in minor units, quantities in thousandths,
+    the tax rate in basis points, ``number_norm`` added. When ``problems`` is not empty the
+    values must not be saved.
+    """
+    clean: dict[str, object] = {}
+    problems: dict[str, str] = {}
+    for spec in PART_FIELDS:
+        value = raw.get(spec.name)
+        if _is_blank(value):
+            if spec.required:
+                problems[spec.name] = f"{spec.label} is required."
+                continue
+            if spec.name in ("price_trade", "price_wholesale"):
+                continue  # filled from the retail price below
+            if spec.name == "tax_rate":
+                clean["tax_rate_bp"] = default_tax_bp
+                continue
+            value = spec.default
+        try:
+            if spec.kind == "text":
+                clean[spec.name] = _clean_text(spec, value)
+            elif spec.kind == "money":
+                clean[spec.name] = money.parse_money(value, exponent=exponent, field=spec.name, label=spec.label)
+            elif spec.kind == "qty":
+                clean[spec.name] = money.parse_quantity(value, field=spec.name, label=spec.label)
+            elif spec.kind == "bp":
+                clean["tax_rate_bp"] = money.parse_percent_bp(value, field=spec.name, label=spec.label)
+            elif spec.kind == "int":
+                clean[spec.name] = _clean_int(spec, value)
+            elif spec.kind == "bool":
+                clean[spec.name] = _clean_bool(spec, value)
+            else:
+                clean[spec.name] = _clean_choice(spec, value)
+        except ValidationError as error:
+            problems.update(error.problems)
+    unknown = set(raw) - set(PART_FIELDS_BY_NAME)
+    if unknown:
+        problems["_unknown"] = f"Unknown field(s): {', '.join(sorted(unknown))}."
+    if "number" in clean:
+        clean["number_norm"] = normalize_number(str(clean["number"]))
+        if not clean["number_norm"]:
+            problems["number"] = "The part number needs at least one letter or digit."
+    retail = clean.get("price_retail")
+    if isinstance(retail, int):
+        if retail == 0:
+            problems["price_retail"] = "Retail price cannot be 0: a part sold for nothing is a typing mistake."
+        clean.setdefault("price_trade", retail)
+        clean.setdefault("price_wholesale", clean["price_trade"])
+        for name in ("price_trade", "price_wholesale"):
+            if isinstance(clean.get(name), int) and clean[name] > retail and name not in problems:
+                problems[name] = f"{PART_FIELDS_BY_NAME[name].label} is above the retail price."
+    if (isinstance(clean.get("max_qty"), int) and clean["max_qty"] and isinstance(clean.get("min_qty"), int)
+            and clean["min_qty"] > clean["max_qty"]):
+        problems["max_qty"] = "Maximum stock is below minimum stock."
+    return clean, problems

@@ -1,0 +1,199 @@
+"""Money, tax and exact quantities.
+
+- Money is an ``int`` of minor units (fen, cents) of the shop's currency. Arithmetic that can
+  produce fractions (quantity x price, tax, a share of a discount) runs in ``Decimal`` and is
+  rounded back to minor units by ``round_minor`` — the one rounding rule: half away from zero.
+- Quantities are ``int`` thousandths of the part's unit (4.5 L = 4500).
+- Tax rates are basis points (13 % = 1300). Shop prices are tax-inclusive or tax-exclusive by
+  setting; ``document_totals`` computes tax per rate on the rate's total, so net + tax is gross
+  to the cent, and spreads it over lines with ``allocate`` so the lines add up too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from partsdesk.domain.errors import ValidationError
+
+QTY_SCALE = 1000  # quantities are thousandths of a unit
+BP_SCALE = 10_000  # basis points in one whole
+MONEY_MAX = 10**13  # minor units; far above any shop amount, far below 2**63
+QTY_MAX = 10**12
+
+CURRENCIES: dict[str, tuple[int, str]] = {  # code -> (minor-unit exponent, symbol)
+    "CNY": (2, "¥"),
+    "USD": (2, "$"),
+    "EUR": (2, "€"),
+    "GBP": (2, "£"),
+    "HKD": (2, "HK$"),
+    "JPY": (0, "¥"),
+}
+
+
+def round_minor(value: Decimal) -> int:
+    """The rounding rule: to a whole minor unit, halves away from zero."""
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?$")
+
+
+def _decimal(text: object, *, field: str, label: str) -> Decimal:
+    if isinstance(text, bool):
+        raise ValidationError({field: f"{label}: a number is needed."})
+    if isinstance(text, Decimal):
+        return text
+    if isinstance(text, int | float):  # a spreadsheet cell: the same as its text
+        text = repr(text)
+    cleaned = str(text).strip().replace(" ", "").replace("\u00a0", "")
+    for symbol in sorted({s for _, s in CURRENCIES.values()}, key=len, reverse=True):
+        cleaned = cleaned.replace(symbol, "")
+    cleaned = cleaned.replace("，", ",").replace("。", ".").replace("．", ".")
+    if not cleaned or not _NUMBER.match(cleaned) or cleaned in {".", "+", "-", "+.", "-."}:
+        raise ValidationError({field: f"{label}: {str(text)[:40]!r} is not a number."})
+    try:
+        return Decimal(cleaned.replace(",", ""))
+    except InvalidOperation:
+        raise ValidationError({field: f"{label}: {str(text)[:40]!r} is not a number."}) from None
+
+
+def parse_money(text: object, *, exponent: int = 2, field: str = "amount", label: str = "Amount",
+                allow_negative: bool = False) -> int:
+    """Minor units from what a person typed or a spreadsheet holds ("1,234.50", "¥12.5", 12, 12.5).
+
+    Never rounds silently: more decimals than the currency has is an error.
+    """
+    value = _decimal(text, field=field, label=label)
+    if value.is_signed() and value != 0 and not allow_negative:
+        raise ValidationError({field: f"{label} cannot be negative."})
+    minor = value.scaleb(exponent)
+    if minor != minor.to_integral_value():
+        raise ValidationError({field: f"{label}: at most {exponent} decimal places."})
+    if abs(minor) > MONEY_MAX:
+        raise ValidationError({field: f"{label} is too large."})
+    return int(minor)
+
+
+def format_money(minor: int, *, exponent: int = 2, symbol: str = "") -> str:
+    sign = "-" if minor < 0 else ""
+    whole, fraction = divmod(abs(minor), 10**exponent)
+    text = f"{whole:,}" + (f".{fraction:0{exponent}d}" if exponent else "")
+    return f"{sign}{symbol}{text}"
+
+
+def parse_quantity(text: object, *, field: str = "qty", label: str = "Quantity", allow_negative: bool = False) -> int:
+    """Thousandths of the unit from "4.5", "12", "0.25"."""
+    value = _decimal(text, field=field, label=label)
+    if value.is_signed() and value != 0 and not allow_negative:
+        raise ValidationError({field: f"{label} cannot be negative."})
+    milli = value * QTY_SCALE
+    if milli != milli.to_integral_value():
+        raise ValidationError({field: f"{label}: at most 3 decimal places."})
+    if abs(milli) > QTY_MAX:
+        raise ValidationError({field: f"{label} is too large."})
+    return int(milli)
+
+
+def format_quantity(milli: int, unit: str = "") -> str:
+    """4500, "L" -> "4.5 L"; 2000, "pcs" -> "2"."""
+    text = f"{Decimal(milli).scaleb(-3).normalize():f}"
+    if unit and unit != "pcs":
+        return f"{text} {unit}"
+    return text
+
+
+def parse_percent_bp(text: object, *, field: str = "tax_rate", label: str = "Tax rate") -> int:
+    """Basis points from "13", "13%", "6.5 %"."""
+    raw = text if isinstance(text, int | float | Decimal) else str(text).strip().rstrip("%").strip()
+    value = _decimal(raw, field=field, label=label)
+    bp = value * 100
+    if bp != bp.to_integral_value():
+        raise ValidationError({field: f"{label}: at most two decimal places."})
+    if not 0 <= bp <= BP_SCALE:
+        raise ValidationError({field: f"{label} is between 0 and 100 %."})
+    return int(bp)
+
+
+def format_bp(bp: int) -> str:
+    return f"{Decimal(bp).scaleb(-2).normalize():f} %"
+
+
+def line_amount(unit_price: int, qty: int) -> int:
+    """Price of ``qty`` thousandths at ``unit_price`` minor units per unit, rounded once."""
+    return round_minor(Decimal(unit_price) * qty / QTY_SCALE)
+
+
+def allocate(total: int, weights: Sequence[int]) -> list[int]:
+    """Split ``total`` minor units in proportion to ``weights`` so the shares add up exactly.
+
+    Largest remainder method: every share is within one minor unit of its exact value.
+    """
+    if not weights:
+        raise ValueError("nothing to allocate over")
+    if any(w < 0 for w in weights):
+        raise ValueError("weights cannot be negative")
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        weights, weight_sum = [1] * len(weights), len(weights)
+    sign = -1 if total < 0 else 1
+    magnitude = abs(total)
+    shares = [magnitude * w // weight_sum for w in weights]
+    remainders = [(magnitude * w % weight_sum, -i) for i, w in enumerate(weights)]
+    short = magnitude - sum(shares)
+    for _, neg_index in sorted(remainders, reverse=True)[:short]:
+        shares[-neg_index] += 1
+    return [sign * s for s in shares]
+
+
+@dataclass(frozen=True)
+class TaxSplit:
+    net: int
+    tax: int
+    gross: int
+
+
+def split_tax(amount: int, rate_bp: int, *, prices_include_tax: bool) -> TaxSplit:
+    """Net, tax and gross of ``amount`` at ``rate_bp``; ``amount`` is gross when prices include tax."""
+    if prices_include_tax:
+        tax = round_minor(Decimal(amount) * rate_bp / (BP_SCALE + rate_bp))
+        return TaxSplit(net=amount - tax, tax=tax, gross=amount)
+    tax = round_minor(Decimal(amount) * rate_bp / BP_SCALE)
+    return TaxSplit(net=amount, tax=tax, gross=amount + tax)
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    amount: int  # line amount in minor units, on the shop's price basis
+    rate_bp: int
+
+
+@dataclass(frozen=True)
+class DocumentTotals:
+    line_tax: tuple[int, ...]  # each line's share of its rate's tax
+    by_rate: dict[int, TaxSplit]
+    net: int
+    tax: int
+    gross: int
+
+
+def document_totals(lines: Sequence[DocumentLine], *, prices_include_tax: bool) -> DocumentTotals:
+    """Totals of a document: tax per rate on that rate's total, shared out over the lines."""
+    by_rate: dict[int, TaxSplit] = {}
+    line_tax = [0] * len(lines)
+    for rate in sorted({line.rate_bp for line in lines}):
+        members = [i for i, line in enumerate(lines) if line.rate_bp == rate]
+        split = split_tax(sum(lines[i].amount for i in members), rate, prices_include_tax=prices_include_tax)
+        by_rate[rate] = split
+        amounts = [abs(lines[i].amount) for i in members]
+        for i, share in zip(members, allocate(split.tax, amounts) if members else [], strict=True):
+            line_tax[i] = share
+    return DocumentTotals(
+        line_tax=tuple(line_tax),
+        by_rate=by_rate,
+        net=sum(s.net for s in by_rate.values()),
+        tax=sum(s.tax for s in by_rate.values()),
+        gross=sum(s.gross for s in by_rate.values()),
+    )

@@ -1,0 +1,21 @@
+"""Part numbers as the shop types them, and the one form they are matched in."""
+
+from __future__ import annotations
+
+NUMBER_KINDS: tuple[str, ...] = ("own", "oe", "interchange", "superseded")
+NUMBER_KIND_LABELS = {
+    "own": "Part number",
+    "oe": "OE number",
+    "interchange": "Interchange",
+    "superseded": "Superseded number",
+}
+NUMBER_MAX = 40
+
+
+def normalize_number(text: str) -> str:
+    """Upper-case and keep letters and digits only: "0 986-494.104/a" -> "0986494104A".
+
+    Makers print the same number with spaces, dashes, dots or slashes; the shop must find it
+    however it was typed.
+    """
+    return "".join(ch for ch in text.upper() if ch.isalnum())
