@@ -5,7 +5,8 @@
 # Installs PostgreSQL from Debian's packages when it is missing and we are root.
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?data folder}
-port=${PARTSDESK_PG_PORT:-54329}
+if [ -n "${PARTSDESK_PG_PORT:-}" ]; then port=$PARTSDESK_PG_PORT
+else port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); fi
 
 find_bin() {
     local d
