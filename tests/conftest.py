@@ -11,16 +11,15 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from partsdesk.domain.permissions import SYSTEM, Actor  # noqa: E402
-from partsdesk.models import database, open_database  # noqa: E402
-from partsdesk.models.migrations import migrate  # noqa: E402
-from partsdesk.services import clock  # noqa: E402
-
-from partsdesk.domain import credentials  # noqa: E402
+from partsdesk.domain import credentials
+from partsdesk.domain.permissions import SYSTEM, Actor
+from partsdesk.models import database, open_database
+from partsdesk.models.migrations import migrate
+from partsdesk.services import clock
 
 # A cheaper scrypt for the suite's many log-ins; stored hashes carry their own cost, so the
 # code path is the same as in the shop.

@@ -27,7 +27,7 @@ def test_wrong_pins_lock_the_user_then_the_lock_expires(staff):
     start = datetime(2026, 11, 22, 9, 0)
     clock.set_clock(lambda: start)
     limit = settings.get("security.pin_attempts")
-    for attempt in range(limit - 1):
+    for _attempt in range(limit - 1):
         with pytest.raises(AuthenticationFailed, match="left before"):
             users.switch_user("cashier", "0000")
     with pytest.raises(AuthenticationFailed, match="now locked"):
@@ -102,9 +102,7 @@ def test_audit_chain_verifies_and_catches_a_tampered_row(staff):
 
 
 def test_audit_rows_cannot_be_updated_or_deleted(staff):
-    with pytest.raises(Exception, match="append-only"):
-        with database.obj.atomic():
-            AuditLog.update(reason="x").execute()
-    with pytest.raises(Exception, match="append-only"):
-        with database.obj.atomic():
-            AuditLog.delete().execute()
+    with pytest.raises(Exception, match="append-only"), database.obj.atomic():
+        AuditLog.update(reason="x").execute()
+    with pytest.raises(Exception, match="append-only"), database.obj.atomic():
+        AuditLog.delete().execute()
