@@ -1,0 +1,39 @@
+"""UI test fixtures: a task runner per test, and error boxes recorded instead of shown.
+
+A modal QMessageBox would block a test forever, so ``shown_errors`` replaces the two error
+presenters of ``partsdesk.ui.tasks`` with recorders; a test that expects no error asserts the
+list is empty, and an unexpected error always fails the test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from partsdesk.ui import tasks
+
+
+@pytest.fixture
+def shown_errors(monkeypatch) -> list[str]:
+    shown: list[str] = []
+    unexpected: list[BaseException] = []
+    monkeypatch.setattr(tasks, "show_user_error", lambda _parent, error: shown.append(str(error)))
+    monkeypatch.setattr(tasks, "show_unexpected_error", lambda _parent, error: unexpected.append(error))
+    yield shown
+    assert not unexpected, f"unexpected errors: {unexpected!r}"
+
+
+@pytest.fixture
+def runner(qapp, db, shown_errors):
+    """The window's database worker, shut down (its connection closed) before the db goes."""
+    task_runner = tasks.TaskRunner()
+    yield task_runner
+    task_runner.shutdown()
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "config"
+    folder.mkdir()
+    return folder
