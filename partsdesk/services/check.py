@@ -1,0 +1,202 @@
+"""``partsdesk check``: prove the shop database is sound, and say where it is not.
+
+Each check reads only (no transaction of its own is needed: every query is one statement, so
+it sees one consistent snapshot) and returns a ``CheckResult`` whose details name the rows at
+fault, at most ``MAX_DETAILS`` of them. A check that cannot run (for example a table missing
+from a damaged file) fails with the reason instead of stopping the others.
+
+Built for big shops: the stock ledger is compared with one GROUP BY and anti-joins in SQL,
+never row by row in Python. ``integrity`` reads every page of a SQLite file, which takes a
+while on a large one: call ``run_checks`` off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from peewee import Database
+
+from partsdesk.models import database
+from partsdesk.models.db import is_postgres
+from partsdesk.models.migrations import latest_version
+from partsdesk.services import audit
+
+MAX_DETAILS = 20
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    summary: str
+    details: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line "[ok] name: summary", then one indented line per detail."""
+        head = f"[{'ok' if self.ok else 'FAILED'}] {self.name}: {self.summary}"
+        return "\n".join([head, *(f"    {line}" for line in self.details)])
+
+
+def _capped(lines: list[str], total: int) -> list[str]:
+    if total > len(lines):
+        return [*lines, f"… and {total - len(lines)} more"]
+    return lines
+
+
+def _qty(milli: int) -> str:
+    """Thousandths of a unit as a plain number: 4500 -> "4.5"."""
+    return format(Decimal(milli).scaleb(-3).normalize(), "f")
+
+
+# --- the checks -------------------------------------------------------------------------
+
+def check_integrity(db: Database) -> CheckResult:
+    if is_postgres(db):
+        # PostgreSQL keeps its own pages consistent; what we can honestly say is that it answers.
+        version = db.execute_sql("SELECT version()").fetchone()[0]
+        return CheckResult("connection", True, f"the server answers ({version.split(',')[0]}); page-level "
+                           "checks of PostgreSQL are the server's job (pg_amcheck)")
+    rows = [row[0] for row in db.execute_sql(f"PRAGMA integrity_check({MAX_DETAILS})").fetchall()]
+    if rows == ["ok"]:
+        return CheckResult("integrity", True, "the database file is sound")
+    return CheckResult("integrity", False, "the database file is damaged; restore the newest good backup",
+                       rows)
+
+
+def _pg_foreign_keys(db: Database) -> list[tuple[str, str, str, str]]:
+    """(table, column, parent table, parent column) of every single-column foreign key."""
+    return db.execute_sql(
+        """SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, pa.attname
+           FROM pg_constraint c
+           JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+           JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1]
+           JOIN pg_namespace n ON n.oid = c.connamespace
+           WHERE c.contype = 'f' AND n.nspname = current_schema() AND array_length(c.conkey, 1) = 1
+           ORDER BY 1, 2"""
+    ).fetchall()
+
+
+def check_foreign_keys(db: Database) -> CheckResult:
+    name = "foreign keys"
+    lines: list[str] = []
+    total = 0
+    if is_postgres(db):
+        # The server enforces them, unless someone disabled the triggers; look for orphans anyway.
+        for table, column, parent, parent_column in _pg_foreign_keys(db):
+            rows = db.execute_sql(
+                f'SELECT c."{column}" FROM "{table}" c WHERE c."{column}" IS NOT NULL AND NOT EXISTS '
+                f'(SELECT 1 FROM "{parent}" p WHERE p."{parent_column}" = c."{column}") LIMIT {MAX_DETAILS + 1}'
+            ).fetchall()
+            count = len(rows)
+            if count > MAX_DETAILS:
+                count = db.execute_sql(
+                    f'SELECT COUNT(*) FROM "{table}" c WHERE c."{column}" IS NOT NULL AND NOT EXISTS '
+                    f'(SELECT 1 FROM "{parent}" p WHERE p."{parent_column}" = c."{column}")'
+                ).fetchone()[0]
+            total += count
+            lines.extend(f"{table}.{column} = {value}: no such {parent}" for (value,) in rows)
+    else:
+        rows = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+        total = len(rows)
+        for table, rowid, parent, _fk in rows:
+            lines.append(f"{table} row {rowid}: points to a missing {parent}")
+    if total == 0:
+        return CheckResult(name, True, "every reference points to an existing row")
+    return CheckResult(name, False, f"{total} row(s) point to rows that do not exist",
+                       _capped(lines[:MAX_DETAILS], total))
+
+
+def check_schema_version(db: Database) -> CheckResult:
+    name = "schema version"
+    if not db.table_exists("schema_version"):
+        return CheckResult(name, False, f"no schema version: this is not a PartsDesk database (expected "
+                           f"version {latest_version()})")
+    version = int(db.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0)
+    if version == latest_version():
+        return CheckResult(name, True, f"version {version}, the newest this program knows")
+    if version < latest_version():
+        return CheckResult(name, False, f"version {version}, older than this program's {latest_version()}; "
+                           "open the shop once in PartsDesk to upgrade it (a backup is made first)")
+    return CheckResult(name, False, f"version {version}, newer than this program's {latest_version()}; "
+                       "install the newer PartsDesk")
+
+
+def check_audit_chain(db: Database) -> CheckResult:
+    faults = audit.verify_chain()
+    rows = db.execute_sql("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+    if not faults:
+        return CheckResult("audit chain", True, f"{rows:,} audit rows, every link and hash holds")
+    lines = [f"audit row {fault.audit_id}: {fault.problem}" for fault in faults[:MAX_DETAILS]]
+    ids = sorted({fault.audit_id for fault in faults})
+    return CheckResult("audit chain", False,
+                       f"{len(ids)} audit row(s) were changed, removed or inserted outside PartsDesk",
+                       _capped(lines, len(faults)))
+
+
+# A missing balance row reads as 0 and moves that do not exist sum to 0: the two sides are
+# compared as such, in both directions, in SQL.
+_LEDGER_MISMATCHES = """
+WITH ledger AS (
+    SELECT part_id, location_id, SUM(qty) AS total FROM stock_move GROUP BY part_id, location_id
+), mismatch AS (
+    SELECT l.part_id, l.location_id, b.qty AS balance, l.total AS ledger
+    FROM ledger l LEFT JOIN stock_balance b ON b.part_id = l.part_id AND b.location_id = l.location_id
+    WHERE COALESCE(b.qty, 0) <> l.total
+    UNION ALL
+    SELECT b.part_id, b.location_id, b.qty, NULL
+    FROM stock_balance b
+    WHERE b.qty <> 0 AND NOT EXISTS (
+        SELECT 1 FROM stock_move m WHERE m.part_id = b.part_id AND m.location_id = b.location_id)
+)
+SELECT x.part_id, p.number, br.name, lo.code, x.balance, x.ledger, COUNT(*) OVER () AS total
+FROM mismatch x
+LEFT JOIN part p ON p.id = x.part_id
+LEFT JOIN brand br ON br.id = p.brand_id
+LEFT JOIN location lo ON lo.id = x.location_id
+ORDER BY x.part_id, x.location_id
+LIMIT {limit}
+"""
+
+
+def check_stock_ledger(db: Database) -> CheckResult:
+    name = "stock ledger"
+    rows = db.execute_sql(_LEDGER_MISMATCHES.format(limit=MAX_DETAILS)).fetchall()
+    if not rows:
+        return CheckResult(name, True, "every stock balance equals the sum of its moves")
+    total = rows[0][-1]
+    lines = []
+    for part_id, number, brand, location, balance, ledger, _ in rows:
+        part = f"{number} ({brand})" if number else f"part id {part_id} (missing)"
+        balance_text = "no balance row" if balance is None else f"balance {_qty(balance)}"
+        ledger_text = "no moves" if ledger is None else f"moves add up to {_qty(ledger)}"
+        lines.append(f"{part} at {location or '?'}: {balance_text}, {ledger_text}")
+    return CheckResult(name, False, f"{total} stock balance(s) disagree with the ledger",
+                       _capped(lines, total))
+
+
+CHECKS: tuple[Callable[[Database], CheckResult], ...] = (
+    check_integrity, check_foreign_keys, check_schema_version, check_audit_chain, check_stock_ledger,
+)
+_NAMES = {
+    check_integrity: "integrity", check_foreign_keys: "foreign keys", check_schema_version: "schema version",
+    check_audit_chain: "audit chain", check_stock_ledger: "stock ledger",
+}
+
+
+def run_checks(*, progress: Callable[[int, int], None] | None = None) -> list[CheckResult]:
+    """Run every check on the bound database, in order; ``progress(done, total)`` after each."""
+    db = database.obj
+    results = []
+    for done, check in enumerate(CHECKS, start=1):
+        try:
+            results.append(check(db))
+        except Exception as error:  # a check that cannot run is a failed check, not a crash
+            name = _NAMES[check]
+            if name == "integrity" and is_postgres(db):
+                name = "connection"
+            results.append(CheckResult(name, False, f"could not run: {type(error).__name__}: {error}"))
+        if progress:
+            progress(done, len(CHECKS))
+    return results
