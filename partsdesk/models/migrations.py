@@ -199,6 +199,56 @@ def m0002_catalogue_and_stock(backend: str) -> list[str]:
     ]
 
 
+def m0003_catalogue_search(backend: str) -> list[str]:
+    """Search indexes: words of part.search_text, fragments of every part number, sort orders.
+
+    SQLite: an external-content FTS5 table over part.search_text and a trigram FTS5 table over
+    part_number.number_norm, both kept in step by triggers. PostgreSQL: a GIN full-text index
+    on the same text (config 'simple') and a pg_trgm GIN index on the numbers.
+    """
+    common = [
+        "CREATE INDEX part_price_sort ON part(price_retail)",
+        "CREATE INDEX part_bin_sort ON part(bin)",
+        "CREATE INDEX brand_name_sort ON brand(name)",
+        "CREATE INDEX category_name_sort ON category(name_en)",
+        "CREATE INDEX stock_balance_qty_sort ON stock_balance(location_id, qty)",
+    ]
+    if backend == "postgresql":
+        return [
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+            "CREATE INDEX part_number_trgm ON part_number USING gin (number_norm gin_trgm_ops)",
+            "CREATE INDEX part_search_text ON part USING gin (to_tsvector('simple', search_text))",
+            *common,
+        ]
+    return [
+        # The text is prepared by domain.search.search_document: lower-case, accents folded,
+        # each CJK character a word of its own (a Chinese word is searched as a phrase).
+        "CREATE VIRTUAL TABLE part_fts USING fts5(search_text, content='part', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+        "CREATE TRIGGER part_fts_insert AFTER INSERT ON part BEGIN "
+        "INSERT INTO part_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+        "CREATE TRIGGER part_fts_delete AFTER DELETE ON part BEGIN "
+        "INSERT INTO part_fts(part_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+        "CREATE TRIGGER part_fts_update AFTER UPDATE OF search_text ON part BEGIN "
+        "INSERT INTO part_fts(part_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+        "INSERT INTO part_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+        "INSERT INTO part_fts(part_fts) VALUES ('rebuild')",
+        "CREATE VIRTUAL TABLE part_number_trgm USING fts5(number_norm, content='part_number', "
+        "content_rowid='id', tokenize='trigram')",
+        "CREATE TRIGGER part_number_trgm_insert AFTER INSERT ON part_number BEGIN "
+        "INSERT INTO part_number_trgm(rowid, number_norm) VALUES (new.id, new.number_norm); END",
+        "CREATE TRIGGER part_number_trgm_delete AFTER DELETE ON part_number BEGIN "
+        "INSERT INTO part_number_trgm(part_number_trgm, rowid, number_norm) "
+        "VALUES ('delete', old.id, old.number_norm); END",
+        "CREATE TRIGGER part_number_trgm_update AFTER UPDATE OF number_norm ON part_number BEGIN "
+        "INSERT INTO part_number_trgm(part_number_trgm, rowid, number_norm) "
+        "VALUES ('delete', old.id, old.number_norm); "
+        "INSERT INTO part_number_trgm(rowid, number_norm) VALUES (new.id, new.number_norm); END",
+        "INSERT INTO part_number_trgm(part_number_trgm) VALUES ('rebuild')",
+        *common,
+    ]
+
+
 @dataclass(frozen=True)
 class Migration:
     number: int
@@ -209,6 +259,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "users and audit", m0001_users_and_audit),
     Migration(2, "catalogue and stock", m0002_catalogue_and_stock),
+    Migration(3, "catalogue search", m0003_catalogue_search),
 )
 
 SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (

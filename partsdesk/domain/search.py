@@ -1,0 +1,361 @@
+"""The catalogue's one search box, as pure rules: what a part's search document holds, and
+what a typed or scanned query means.
+
+A part's *search document* (stored in ``part.search_text`` and indexed by the database's
+full-text index) is a line of plain words: lower-case, accents folded, every CJK character a
+word of its own (so a Chinese word is found as a phrase of single characters, whatever the
+word boundaries), plus one token per fitted vehicle model (``vm12``) and per fitted model
+year (``vm12y2015``) so "golf 2015 brake pad" is one full-text AND query.
+
+A query is never handed to the database as syntax: ``parse_query`` reduces it to tokens made
+of letters and digits only, and ``fts5_match`` / ``tsquery_text`` quote each token, so quotes,
+``*``, ``OR``, ``NEAR``, brackets and colons are searched for (or ignored), never executed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from partsdesk.domain.gtin import barcode_lookup_key
+from partsdesk.domain.part_numbers import normalize_number
+
+QUERY_MAX = 200  # characters of a query that are looked at; a longer paste is cut
+WORDS_MAX = 12  # query words used in the full-text query
+NUMBER_QUERY_MAX = 64  # a longer "number" cannot be a part number: no number lookup
+FRAGMENT_MIN = 3  # a number fragment needs at least this many letters/digits
+YEAR_MIN = 1950
+YEAR_MAX = 2100
+YEAR_SPAN_MAX = 60  # fitments claiming more years than this are cut (a typing mistake)
+# Characters a part number is typed with besides letters and digits.
+NUMBER_SEPARATORS = frozenset(" -./\\_#")
+# A CJK word after a year that only says "model year" ("2015款", "2015年").
+YEAR_SUFFIXES = frozenset("款年")
+
+
+@dataclass(frozen=True)
+class FitmentDoc:
+    model_id: int
+    make: str
+    make_zh: str
+    model: str
+    model_zh: str
+    year_from: int
+    year_to: int | None
+
+
+def is_cjk(ch: str) -> bool:
+    """Han, kana, hangul and CJK symbols: scripts written without spaces between words."""
+    code = ord(ch)
+    return (
+        0x3040 <= code <= 0x30FF  # hiragana, katakana
+        or 0x3400 <= code <= 0x4DBF  # CJK extension A
+        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
+        or 0xAC00 <= code <= 0xD7AF  # hangul syllables
+        or 0xF900 <= code <= 0xFAFF  # CJK compatibility ideographs
+        or 0x20000 <= code <= 0x3FFFF  # CJK extensions B and later
+    )
+
+
+def fold(text: str) -> str:
+    """Lower-case, full-width to normal width, accents removed ("Émile" -> "emile")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).casefold()
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    cjk: bool
+    run: int  # tokens with the same run number were written without a gap (a CJK word)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words of letters/digits, and each CJK character as its own token; all else separates."""
+    tokens: list[Token] = []
+    word: list[str] = []
+    run = 0
+    last_was_cjk = False
+
+    def flush() -> None:
+        if word:
+            tokens.append(Token("".join(word), False, run))
+            word.clear()
+
+    for ch in fold(text):
+        if is_cjk(ch):
+            flush()
+            if not last_was_cjk:
+                run += 1
+            tokens.append(Token(ch, True, run))
+            last_was_cjk = True
+            continue
+        if last_was_cjk:
+            run += 1
+            last_was_cjk = False
+        if ch.isalnum():
+            word.append(ch)
+        else:
+            flush()
+            run += 1
+    flush()
+    return tokens
+
+
+def document_words(text: str) -> list[str]:
+    return [token.text for token in tokenize(text)]
+
+
+def vehicle_tokens(fitment: FitmentDoc, *, current_year: int) -> list[str]:
+    """``vm<id>`` and one ``vm<id>y<year>`` per year the part fits (open end: next year)."""
+    first = max(fitment.year_from, YEAR_MIN)
+    last = fitment.year_to if fitment.year_to is not None else current_year + 1
+    last = min(last, first + YEAR_SPAN_MAX, YEAR_MAX)
+    base = f"vm{fitment.model_id}"
+    return [base, *(f"{base}y{year}" for year in range(first, last + 1))]
+
+
+def search_document(*, number: str, name_en: str, name_zh: str, brand: str, brand_zh: str,
+                    category_names: Sequence[str], fitments: Sequence[FitmentDoc], current_year: int) -> str:
+    """The text stored in ``part.search_text`` for the full-text index (see the module doc).
+
+    The part's own number goes in normalized (so "bosch 0986494104" finds it); interchange and
+    other numbers are searched in the part_number table, not here.
+    """
+    words: list[str] = []
+    own = normalize_number(number).casefold()
+    if own:
+        words.append(own)
+    for text in (name_en, name_zh, brand, brand_zh, *category_names):
+        words.extend(document_words(text))
+    seen: set[str] = set()
+    vehicle: list[str] = []
+    for fitment in fitments:
+        for token in vehicle_tokens(fitment, current_year=current_year):
+            if token not in seen:
+                seen.add(token)
+                vehicle.append(token)
+    return " ".join(words + vehicle)
+
+
+# --- the vehicle vocabulary --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VehicleName:
+    """One vehicle_model row, as the query parser needs it."""
+
+    model_id: int
+    make: str
+    make_zh: str
+    model: str
+    model_zh: str
+
+
+class VehicleVocabulary:
+    """Makes and models by the words they are written with, in English and Chinese.
+
+    A name is matched as a sequence of tokens, so "Land Cruiser" needs both words and
+    "朗逸" is recognised inside "朗逸刹车片". Single CJK characters are never taken as a
+    vehicle name (too easily part of another word).
+    """
+
+    def __init__(self, names: Iterable[VehicleName]) -> None:
+        self.names = tuple(names)
+        self._makes: dict[tuple[str, ...], set[int]] = {}
+        self._models: dict[tuple[str, ...], set[int]] = {}
+        for name in self.names:
+            for text, table in ((name.make, self._makes), (name.make_zh, self._makes),
+                                (name.model, self._models), (name.model_zh, self._models)):
+                key = tuple(document_words(text))
+                if not key or (len(key) == 1 and is_cjk(key[0][0])):
+                    continue
+                table.setdefault(key, set()).add(name.model_id)
+        self.longest = max((len(key) for key in (*self._makes, *self._models)), default=0)
+
+    def match(self, tokens: Sequence[str], start: int) -> tuple[int, str, set[int]] | None:
+        """The longest make or model name at ``tokens[start:]``: (length, "make"/"model", ids)."""
+        for length in range(min(self.longest, len(tokens) - start), 0, -1):
+            key = tuple(tokens[start:start + length])
+            if key in self._models:
+                return length, "model", self._models[key]
+            if key in self._makes:
+                return length, "make", self._makes[key]
+        return None
+
+
+EMPTY_VOCABULARY = VehicleVocabulary(())
+
+
+# --- queries -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What one search-box text asks for. Every field is clean data, never query syntax."""
+
+    text: str
+    barcode: str | None = None  # normalized barcode to look up exactly
+    number: str = ""  # normalized part number (exact and prefix lookups)
+    fragment: bool = False  # also look for ``number`` inside other numbers
+    words: tuple[str, ...] = ()  # latin words, matched as word prefixes (1 letter: whole word)
+    phrases: tuple[str, ...] = ()  # CJK runs, matched as phrases of single characters
+    model_ids: tuple[int, ...] = ()  # vehicle models named in the query (any of them)
+    year: int | None = None  # model year, with model_ids
+    vehicle_words: tuple[str, ...] = field(default=(), compare=False)  # what was read as a vehicle
+
+    @property
+    def has_text_terms(self) -> bool:
+        return bool(self.words or self.phrases or self.model_ids)
+
+    @property
+    def has_vehicle(self) -> bool:
+        return bool(self.model_ids)
+
+
+def clean_query_text(text: str) -> str:
+    """Control characters become spaces; surrounding space goes; at most QUERY_MAX characters."""
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in text[: QUERY_MAX * 2])
+    return " ".join(cleaned.split())[:QUERY_MAX]
+
+
+def _is_number_like(text: str) -> bool:
+    """Typed like a part number: letters/digits with the usual separators, and either one
+    chunk or chunks that each hold a digit or are short ("WK 842/23", "0 986 494 104")."""
+    if not all(ch.isalnum() or ch in NUMBER_SEPARATORS for ch in text):
+        return False
+    chunks = text.split()
+    if len(chunks) == 1:
+        return True
+    return all(any(ch.isdigit() for ch in chunk) or len(chunk) <= 3 for chunk in chunks)
+
+
+def _year(token: Token) -> int | None:
+    if token.cjk or len(token.text) != 4 or not token.text.isdigit():
+        return None
+    year = int(token.text)
+    return year if YEAR_MIN <= year <= YEAR_MAX else None
+
+
+def parse_query(text: str, *, vocabulary: VehicleVocabulary | None = None) -> SearchQuery:
+    """Read one search-box text. ``vocabulary`` None: no vehicle recognition (plain words)."""
+    text = clean_query_text(text)
+    if not text:
+        return SearchQuery(text="")
+    barcode = barcode_lookup_key(text)
+    number = normalize_number(text)
+    if len(number) > NUMBER_QUERY_MAX or not number.isascii():  # part numbers are ASCII
+        number = ""
+    fragment = len(number) >= FRAGMENT_MIN and _is_number_like(text)
+
+    tokens = tokenize(text)
+    strings = [token.text for token in tokens]
+    consumed = [False] * len(tokens)
+    makes: list[set[int]] = []
+    models: list[set[int]] = []
+    vehicle_words: list[str] = []
+    if vocabulary is not None and vocabulary.longest:
+        i = 0
+        while i < len(tokens):
+            found = vocabulary.match(strings, i)  # whole tokens: "golfball" is not "golf"
+            if found is None:
+                i += 1
+                continue
+            length, kind, ids = found
+            (makes if kind == "make" else models).append(ids)
+            vehicle_words.append(("" if tokens[i].cjk else " ").join(strings[i:i + length]).strip())
+            for j in range(i, i + length):
+                consumed[j] = True
+            i += length
+    model_ids: set[int] = set()
+    if models:
+        model_ids = set().union(*models)
+        if makes:
+            narrowed = model_ids & set().union(*makes)
+            model_ids = narrowed or model_ids
+    elif makes:
+        model_ids = set().union(*makes)
+    year = None
+    if model_ids:
+        for index, token in enumerate(tokens):
+            if not consumed[index] and (year := _year(token)) is not None:
+                consumed[index] = True
+                vehicle_words.append(token.text)
+                after = index + 1
+                if after < len(tokens) and tokens[after].cjk and tokens[after].text in YEAR_SUFFIXES:
+                    consumed[after] = True
+                break
+
+    words: list[str] = []
+    phrases: list[str] = []
+    current: list[str] = []
+    current_run = None
+    for index, token in enumerate(tokens):
+        if consumed[index] or not token.cjk or token.run != current_run:
+            if current:
+                phrases.append("".join(current))
+                current = []
+            current_run = None
+        if consumed[index]:
+            continue
+        if token.cjk:
+            current.append(token.text)
+            current_run = token.run
+        elif token.text not in words:
+            words.append(token.text)
+    if current:
+        phrases.append("".join(current))
+    unique_phrases = list(dict.fromkeys(phrases))
+    return SearchQuery(
+        text=text, barcode=barcode, number=number, fragment=fragment,
+        words=tuple(words[:WORDS_MAX]), phrases=tuple(unique_phrases[:WORDS_MAX]),
+        model_ids=tuple(sorted(model_ids)), year=year if model_ids else None,
+        vehicle_words=tuple(vehicle_words),
+    )
+
+
+def _vehicle_terms(query: SearchQuery) -> list[str]:
+    if query.year is not None:
+        return [f"vm{model_id}y{query.year}" for model_id in query.model_ids]
+    return [f"vm{model_id}" for model_id in query.model_ids]
+
+
+def fts5_match(query: SearchQuery) -> str:
+    """The SQLite FTS5 MATCH expression for the text terms ('' when there are none).
+
+    Each token is a quoted string (tokens hold letters and digits only; quotes are doubled
+    anyway), so nothing the user typed is FTS5 syntax.
+    """
+    def quoted(token: str) -> str:
+        return '"' + token.replace('"', '""') + '"'
+
+    terms = [quoted(word) + ("*" if len(word) > 1 else "") for word in query.words]
+    terms += [quoted(" ".join(phrase)) for phrase in query.phrases]
+    vehicle = [quoted(token) for token in _vehicle_terms(query)]
+    if len(vehicle) == 1:
+        terms.append(vehicle[0])
+    elif vehicle:
+        terms.append("(" + " OR ".join(vehicle) + ")")
+    return " AND ".join(terms)
+
+
+def tsquery_text(query: SearchQuery) -> str:
+    """The PostgreSQL to_tsquery('simple', ...) text for the text terms ('' when none)."""
+    def quoted(token: str) -> str:
+        return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    terms = [quoted(word) + (":*" if len(word) > 1 else "") for word in query.words]
+    for phrase in query.phrases:
+        chars = [quoted(ch) for ch in phrase]
+        terms.append(chars[0] if len(chars) == 1 else "(" + " <-> ".join(chars) + ")")
+    vehicle = [quoted(token) for token in _vehicle_terms(query)]
+    if len(vehicle) == 1:
+        terms.append(vehicle[0])
+    elif vehicle:
+        terms.append("(" + " | ".join(vehicle) + ")")
+    return " & ".join(terms)
+
+
+def next_prefix(prefix: str) -> str:
+    """The smallest string above every string starting with ``prefix`` (for a range scan)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
