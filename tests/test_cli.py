@@ -1,0 +1,169 @@
+"""The ``partsdesk`` command as support staff and scripts use it: exit codes, output, messages."""
+
+from __future__ import annotations
+
+import io
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from partsdesk import cli
+from partsdesk.models import database
+from tests.conftest import PG_URL
+
+
+@pytest.fixture
+def shop(tmp_path, monkeypatch) -> str:
+    monkeypatch.setenv("PARTSDESK_HOME", str(tmp_path / "home"))  # never the real user's shop
+    yield str(tmp_path / "shop.sqlite")
+    if database.obj is not None:
+        database.obj.close()
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def add_admin(capsys, shop: str) -> None:
+    code, out, err = run(capsys, "user", "add", "ada", "--db", shop, "--role", "admin", "--name", "Ada Admin",
+                         "--pin", "2580", "--password", "admin-pass-1")
+    assert (code, err) == (0, "") and "Added ada (Administrator)." in out
+
+
+def test_user_add_list_passwd_disable(shop, capsys):
+    add_admin(capsys, shop)
+    code, out, _ = run(capsys, "user", "add", "carl", "--db", shop, "--role", "cashier", "--pin", "1357")
+    assert code == 0 and "Added carl (Cashier)." in out
+
+    code, out, _ = run(capsys, "user", "list", "--db", shop)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["user", "name", "role", "password", "state"]
+    assert any(re.match(r"carl\s+carl\s+Cashier\s+no\s+active", line) for line in lines)
+    assert any(re.match(r"ada\s+Ada Admin\s+Administrator\s+yes\s+active", line) for line in lines)
+
+    code, out, _ = run(capsys, "user", "passwd", "carl", "--db", shop, "--pin", "8642")
+    assert code == 0 and "Changed the secret of carl" in out
+    from partsdesk.services import users
+
+    assert users.switch_user("carl", "8642").username == "carl"
+
+    code, out, _ = run(capsys, "user", "disable", "carl", "--db", shop, "--reason", "left the shop")
+    assert code == 0 and "carl is now disabled." in out
+    code, out, _ = run(capsys, "user", "list", "--db", shop)
+    assert any(re.match(r"carl\s+.*disabled", line) for line in out.splitlines())
+
+
+def test_user_errors_go_to_stderr_with_exit_code_1(shop, capsys):
+    add_admin(capsys, shop)
+    code, out, err = run(capsys, "user", "add", "ada", "--db", shop, "--role", "cashier", "--pin", "1357")
+    assert (code, out) == (1, "") and err.startswith("partsdesk: ") and "already a user named ada" in err
+    code, out, err = run(capsys, "user", "add", "bob", "--db", shop, "--role", "cashier", "--pin", "12")
+    assert code == 1 and out == "" and "PIN" in err
+    code, out, err = run(capsys, "user", "passwd", "nobody", "--db", shop, "--pin", "8642")
+    assert code == 1 and "no user named 'nobody'" in err
+    code, out, err = run(capsys, "user", "disable", "ada", "--db", shop)
+    assert code == 1 and "last active administrator" in err
+    code, out, err = run(capsys, "user", "passwd", "ada", "--db", shop)
+    assert code == 1 and "--pin and/or --password" in err
+
+
+def tamper_audit_row(path: str, row_id: int) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute("UPDATE audit_log SET reason = 'nothing to see' WHERE id = ?", (row_id,))
+    conn.commit()
+    conn.close()
+
+
+def test_check_passes_on_a_sound_shop_and_fails_with_a_report_on_a_tampered_one(shop, capsys):
+    add_admin(capsys, shop)
+    code, out, err = run(capsys, "check", "--db", shop)
+    assert code == 0, out + err
+    assert "All checks passed." in out and "[ok] audit chain" in out and "[ok] stock ledger" in out
+    database.obj.close()
+
+    tamper_audit_row(shop, 1)
+    code, out, err = run(capsys, "check", "--db", shop)
+    assert code == 1
+    assert "[FAILED] audit chain" in out and "audit row 1: its content does not match its hash" in out
+    assert "[ok] integrity" in out and "All checks passed." not in out
+    assert "1 check(s) failed." in err
+
+
+def test_backup_then_restore_takes_the_shop_back(shop, capsys):
+    add_admin(capsys, shop)
+    code, out, err = run(capsys, "backup", "--db", shop)
+    assert code == 0, err
+    made = Path(out.strip().removeprefix("Backup written and verified: "))
+    assert made.is_file() and made.parent == Path(shop).parent / "shop-backups"
+    run(capsys, "user", "add", "late", "--db", shop, "--role", "cashier", "--pin", "1357")
+
+    code, out, err = run(capsys, "restore", str(made), "--db", shop, "--yes")
+    assert code == 0, err
+    kept = Path(out.strip().split(" was kept as ")[1].rstrip("."))
+    assert kept.is_file() and kept.name.startswith("kept-before-restore-")
+
+    code, out, _ = run(capsys, "user", "list", "--db", shop)
+    names = {line.split()[0] for line in out.splitlines()[1:]}
+    assert names == {"ada"}
+    code, out, _ = run(capsys, "check", "--db", shop)
+    assert code == 0, out
+
+
+def test_backup_to_another_folder(shop, capsys, tmp_path):
+    add_admin(capsys, shop)
+    code, out, err = run(capsys, "backup", "--db", shop, "--to", str(tmp_path / "usb-stick"))
+    assert code == 0, err
+    assert [p.name.startswith("shop-manual-") for p in (tmp_path / "usb-stick").iterdir()] == [True]
+
+
+def test_restore_asks_for_confirmation_and_refuses_a_bad_file(shop, capsys, tmp_path, monkeypatch):
+    add_admin(capsys, shop)
+    code, _, _ = run(capsys, "backup", "--db", shop)
+    assert code == 0
+    made = next((Path(shop).parent / "shop-backups").iterdir())
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # a script: no terminal to ask on
+    code, out, err = run(capsys, "restore", str(made), "--db", shop)
+    assert code == 2 and "--yes" in err
+
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("not a database")
+    code, out, err = run(capsys, "restore", str(junk), "--db", shop, "--yes")
+    assert code == 1 and out == ""
+    assert err.startswith("partsdesk: ") and "not a PartsDesk backup" in err and "Nothing was changed" in err
+    assert [p.name for p in (Path(shop).parent / "shop-backups").iterdir()] == [made.name]  # nothing kept aside
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL test server")
+def test_backup_on_postgresql_explains_pg_dump(capsys, monkeypatch, tmp_path):
+    from tests.conftest import reset_pg_schema
+
+    monkeypatch.setenv("PARTSDESK_HOME", str(tmp_path / "home"))
+    if database.obj is not None:
+        database.obj.close()
+    reset_pg_schema(PG_URL)
+    try:
+        code, out, err = run(capsys, "backup", "--db", PG_URL)
+    finally:
+        database.obj.close()
+    assert code == 1 and "pg_dump -Fc" in err
+
+
+def test_the_installed_command_reports_errors_without_a_traceback(tmp_path):
+    env = {"PARTSDESK_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"\x00" * 64)
+    done = subprocess.run([sys.executable, "-m", "partsdesk", "restore", str(junk), "--db",
+                           str(tmp_path / "shop.sqlite"), "--yes"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 1
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    assert done.stderr.startswith("partsdesk: ") and "not a PartsDesk backup" in done.stderr
