@@ -25,7 +25,11 @@ def shop(tmp_path, monkeypatch) -> str:
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
+    try:
+        code = cli.main(list(argv))
+    finally:
+        if database.obj is not None:
+            database.obj.close()  # as the end of the process would
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
     return code, out, err
@@ -53,7 +57,9 @@ def test_user_add_list_passwd_disable(shop, capsys):
     assert code == 0 and "Changed the secret of carl" in out
     from partsdesk.services import users
 
+    database.obj.connect()
     assert users.switch_user("carl", "8642").username == "carl"
+    database.obj.close()
 
     code, out, _ = run(capsys, "user", "disable", "carl", "--db", shop, "--reason", "left the shop")
     assert code == 0 and "carl is now disabled." in out
@@ -88,7 +94,6 @@ def test_check_passes_on_a_sound_shop_and_fails_with_a_report_on_a_tampered_one(
     code, out, err = run(capsys, "check", "--db", shop)
     assert code == 0, out + err
     assert "All checks passed." in out and "[ok] audit chain" in out and "[ok] stock ledger" in out
-    database.obj.close()
 
     tamper_audit_row(shop, 1)
     code, out, err = run(capsys, "check", "--db", shop)

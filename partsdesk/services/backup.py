@@ -55,6 +55,7 @@ KINDS = ("manual", *AUTO_KINDS)
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 DAILY_INTERVAL = timedelta(hours=24)
 _PAGES_PER_STEP = 2048  # 8 MB with 4 kB pages: progress moves, and each step is short
+IN_USE_WAIT_S = 3.0  # how long a restore waits for another connection to let go of the file
 
 
 @dataclass(frozen=True)
@@ -389,6 +390,31 @@ def _stage_candidate(file: Path, staged: Path, *, progress: Progress | None) -> 
         raise UserError(f"{problem} Nothing was changed.")
 
 
+def _refuse_if_in_use(path: Path) -> None:
+    """UserError when any other connection (another window, program, or thread of this one) has
+    the file open: replacing it under them would send their writes to a file that is gone."""
+    if not path.exists():
+        return
+    probe = sqlite3.connect(str(path), timeout=IN_USE_WAIT_S, isolation_level=None)
+    try:
+        # Exclusive locking mode cannot start while any other connection holds the file open,
+        # even an idle one in WAL mode.
+        probe.execute("PRAGMA locking_mode = EXCLUSIVE")
+        probe.execute("BEGIN EXCLUSIVE")
+        probe.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        probe.execute("COMMIT")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise UserError(
+                f"The shop database {path} is still open in another PartsDesk window or program. Close it "
+                "there (on this PC) and restore again. Nothing was changed."
+            ) from error
+    except sqlite3.DatabaseError:
+        pass  # a damaged file is the usual reason to restore: replace it all the same
+    finally:
+        probe.close()
+
+
 def _keep_current(path: Path, kept: Path) -> None:
     """Copy the file about to be replaced to ``kept``, whatever state it is in."""
     try:
@@ -429,9 +455,11 @@ def restore_backup(url: str, file: Path, *, folder: Path | None = None, actor: A
     The backup is checked first (SQLite, integrity_check, a PartsDesk schema not newer than this
     program) and refused with UserError, changing nothing, if it fails. Then: the current file
     is copied to ``kept-before-restore-<UTC stamp>.sqlite`` in the backup folder; the bound
-    database is closed if it is this file (the caller's thread's connection: other threads and
-    other programs must have closed theirs, the window does that first); stale -wal/-shm are
-    removed; the checked copy is renamed into place; the schema is brought up to date.
+    database is closed if it is this file; stale -wal/-shm are removed; the checked copy is
+    renamed into place; the schema is brought up to date and the bound database reads the
+    restored file. Only the calling thread's connection is closed here: if any other connection
+    (another thread of the window, another program) still has the file open, the restore is
+    refused with UserError, changing nothing. Call it on the thread that does database work.
 
     The ``backup.restore`` audit row goes into the *restored* database, after the restore: that
     is the trail the shop goes on using, so it must say when, by whom and from which file its
@@ -458,13 +486,18 @@ def restore_backup(url: str, file: Path, *, folder: Path | None = None, actor: A
     try:
         if bound is not None:
             bound.close()
+        _refuse_if_in_use(path)
         if path.exists():
             kept = _unique(folder / f"kept-before-restore-{clock.now().strftime(STAMP_FORMAT)}.sqlite")
             _keep_current(path, kept)
-        # A -wal left beside the new file would be replayed into it and corrupt it.
-        for suffix in ("-wal", "-shm", "-journal"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-        os.replace(staged, path)
+        try:
+            # A -wal left beside the new file would be replayed into it and corrupt it.
+            for suffix in ("-wal", "-shm", "-journal"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            os.replace(staged, path)
+        except OSError as error:  # Windows: a file another program holds open cannot be replaced
+            raise UserError(f"Could not replace {path} ({error.strerror}). Close every program that uses it "
+                            f"and restore again; the file as it was is kept as {kept}.") from error
         _fsync_folder(path.parent)
     finally:
         staged.unlink(missing_ok=True)

@@ -177,6 +177,21 @@ def test_a_backup_from_a_newer_partsdesk_is_refused(url, admin, tmp_path):
 
 
 @sqlite_only
+def test_restore_is_refused_while_another_connection_has_the_file_open(url, admin, monkeypatch):
+    made = backup.make_backup(url)
+    add("late")
+    monkeypatch.setattr(backup, "IN_USE_WAIT_S", 0.05)
+    other_window = sqlite3.connect(url)
+    other_window.execute("SELECT COUNT(*) FROM app_user").fetchone()  # open and idle
+    try:
+        refuse_restore(url, made, "still open in another PartsDesk window")
+    finally:
+        other_window.close()
+    assert backup.restore_backup(url, made) is not None  # once it is closed, the restore goes ahead
+    assert usernames() == {"ada"}
+
+
+@sqlite_only
 def test_only_a_role_allowed_to_restore_may_restore(url, staff):
     made = backup.make_backup(url, actor=staff["cashier"])  # everyone may make a backup
     with pytest.raises(PermissionDenied):
