@@ -55,7 +55,6 @@ from peewee import JOIN
 from partsdesk.domain.catalog import (
     NOTES_MAX,
     PART_FIELDS,
-    STANDARD_CATEGORIES,
     clean_part,
 )
 from partsdesk.domain.errors import UserError, ValidationError
@@ -66,6 +65,7 @@ from partsdesk.domain.permissions import Actor, require
 from partsdesk.models import Brand, Category, Part, PartBarcode, PartNumber, Supplier, database, transaction
 from partsdesk.models.db import is_postgres
 from partsdesk.services import audit, settings
+from partsdesk.services.catalog import ensure_standard_categories, name_key
 from partsdesk.services.clock import now
 
 ProgressFn = Callable[[int, int], None]
@@ -508,7 +508,7 @@ def _ids_by_key(model: Any, names: dict[str, str]) -> dict[str, int]:
     for chunk in _in_chunks(keys):
         for row_id, key in model.select(model.id, model.name_key).where(model.name_key.in_(chunk)).tuples():
             ids[key] = row_id
-    missing = [(names[k], k) for k in keys if k not in ids]
+    missing = [(" ".join(names[k].split()), k) for k in keys if k not in ids]
     if missing:
         _execute_many(_insert_sql(model._meta.table_name, ("name", "name_key")), missing)
         for chunk in _in_chunks([k for _, k in missing]):
@@ -521,10 +521,6 @@ def _categories(codes: set[str]) -> dict[str, tuple[int, list[str]]]:
     """code -> (id, names for the search document), creating the standard categories when missing."""
     known = {code for (code,) in Category.select(Category.code).tuples()}
     if not codes <= known:
-        try:  # the catalogue service owns the standard categories; use it once it is there
-            from partsdesk.services.catalog import ensure_standard_categories  # type: ignore[attr-defined]
-        except ImportError:
-            ensure_standard_categories = _ensure_standard_categories
         ensure_standard_categories()
     found: dict[str, tuple[int, list[str]]] = {}
     for code, cat_id, name_en, name_zh, parent_en, parent_zh in database.obj.execute_sql(
@@ -532,20 +528,6 @@ def _categories(codes: set[str]) -> dict[str, tuple[int, list[str]]]:
             "LEFT JOIN category pc ON pc.id = c.parent_id"):
         found[code] = (int(cat_id), [n for n in (name_en, name_zh, parent_en, parent_zh) if n])
     return found
-
-
-def _ensure_standard_categories() -> None:
-    ids = dict(Category.select(Category.code, Category.id).tuples())
-    order = 0
-    for code, name_en, name_zh, subs in STANDARD_CATEGORIES:
-        order += 1
-        if code not in ids:
-            ids[code] = Category.insert(code=code, name_en=name_en, name_zh=name_zh, sort_order=order).execute()
-        for sub_code, sub_en, sub_zh in subs:
-            order += 1
-            if sub_code not in ids:
-                ids[sub_code] = Category.insert(code=sub_code, parent=ids[code], name_en=sub_en, name_zh=sub_zh,
-                                                sort_order=order).execute()
 
 
 def _brand_names(keys: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -582,13 +564,13 @@ class _SearchTexts:
         self._shortcut = True
 
     def document(self, clean: Mapping[str, Any]) -> str:
-        brand, brand_zh = self._brands[clean["brand"].upper()]
+        brand, brand_zh = self._brands[name_key(clean["brand"])]
         category_names = self._categories[clean["category"]][1]
         full = dict(number=clean["number"], name_en=clean["name_en"], name_zh=clean["name_zh"], brand=brand,
                     brand_zh=brand_zh, category_names=category_names, fitments=(), current_year=self._year)
         if not self._shortcut:
             return self._search.search_document(**full)
-        key = (clean["brand"].upper(), clean["category"])
+        key = (name_key(clean["brand"]), clean["category"])
         tail = self._tails.get(key)
         head = self._search.search_document(**{**full, "brand": "", "brand_zh": "", "category_names": ()})
         if tail is None:
@@ -657,9 +639,9 @@ _STORED_BY_COLUMN = {
 def _stored_values(clean: Mapping[str, Any], brand_ids: Mapping[str, int], supplier_ids: Mapping[str, int],
                    category_ids: Mapping[str, int]) -> dict[str, Any]:
     values = dict(clean)
-    values["brand_id"] = brand_ids[clean["brand"].upper()]
+    values["brand_id"] = brand_ids[name_key(clean["brand"])]
     values["category_id"] = category_ids[clean["category"]]
-    values["supplier_id"] = supplier_ids[clean["supplier"].upper()] if clean["supplier"] else None
+    values["supplier_id"] = supplier_ids[name_key(clean["supplier"])] if clean["supplier"] else None
     return values
 
 
@@ -711,7 +693,7 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
             continue
         raw = {name: _unguard(cells[index].strip()) if index < len(cells) else "" for name, index in columns.items()}
         rows.append(_Row(line=header_index + 2 + offset, raw=raw,
-                         brand_key=raw.get("brand", "").strip().upper(),
+                         brand_key=name_key(raw.get("brand", "")),
                          number_norm=normalize_number(raw.get("number", ""))))
     report.rows = total = len(rows)
     del table
@@ -826,7 +808,7 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
         # Number and brand are how the row found the part: their stored spelling is kept.
         changes.pop("number", None)
         changes.pop("brand", None)
-        if row.clean["supplier"].upper() == before_clean["supplier"].upper():
+        if name_key(row.clean["supplier"]) == name_key(before_clean["supplier"]):
             changes.pop("supplier", None)
         have = have_numbers.get(part_id, set())
         row.numbers = [n for n in row.numbers if (n[0], n[1].upper(), n[3]) not in have]
@@ -849,12 +831,13 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
     with transaction():
         stamp = now()
         touched = new_rows + [r for r, _ in changed_rows]
-        brand_ids = _ids_by_key(Brand, {r.clean["brand"].upper(): r.clean["brand"] for r in reversed(touched)})
-        supplier_ids = _ids_by_key(Supplier, {r.clean["supplier"].upper(): r.clean["supplier"]
+        brand_ids = _ids_by_key(Brand, {name_key(r.clean["brand"]): r.clean["brand"] for r in reversed(touched)})
+        supplier_ids = _ids_by_key(Supplier, {name_key(r.clean["supplier"]): r.clean["supplier"]
                                               for r in reversed(touched) if r.clean["supplier"]})
         categories = _categories({r.clean["category"] for r in touched})
         category_ids = {code: info[0] for code, info in categories.items()}
-        texts = _SearchTexts(_brand_names(r.clean["brand"].upper() for r in new_rows), categories, stamp.year)
+        brands = _brand_names(name_key(r.clean["brand"]) for r in touched)
+        texts = _SearchTexts(brands, categories, stamp.year)
 
         insert_part = _insert_sql("part", _NEW_PART_COLUMNS)
         with _bulk_indexed("part", len(new_rows)):
@@ -868,7 +851,7 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
                 _execute_many(insert_part, values)
                 advance(len(chunk))
         part_ids: dict[int, int] = {}  # id(row) -> part id
-        by_key = {(brand_ids[r.clean["brand"].upper()], r.number_norm): r for r in new_rows}
+        by_key = {(brand_ids[name_key(r.clean["brand"])], r.number_norm): r for r in new_rows}
         for part_id, brand_id, norm in _select_in("SELECT id, brand_id, number_norm FROM part WHERE number_norm IN ",
                                                   sorted({r.number_norm for r in new_rows})):
             row = by_key.get((int(brand_id), norm))
@@ -893,8 +876,9 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
 
         barcode_values = [(part_ids[id(r)], code, symbology) for r in touched for code, symbology in r.barcodes]
         _execute_many(_insert_sql("part_barcode", ("part_id", "code", "symbology")), barcode_values)
-        number_values = [(part_ids[id(r)], kind, maker, number, norm)
-                         for r in touched for kind, maker, number, norm in r.numbers]
+        # the own number's maker is the part's brand, as the part editor writes it
+        number_values = [(part_ids[id(r)], kind, brands[name_key(r.clean["brand"])][0] if kind == "own" else maker,
+                          number, norm) for r in touched for kind, maker, number, norm in r.numbers]
         with _bulk_indexed("part_number", len(number_values)):
             _execute_many(_insert_sql("part_number", ("part_id", "kind", "maker", "number", "number_norm")),
                           number_values)

@@ -80,7 +80,7 @@ def test_a_good_csv_creates_parts_with_their_barcodes_numbers_brands_and_supplie
     assert pads.category.code == "brakes.pads"
     assert sorted(b.code for b in pads.barcodes) == sorted([EAN_A, "0" + UPC])
     numbers = {(n.kind, n.maker, n.number) for n in pads.numbers}
-    assert numbers == {("own", "", "0 986 494 104"), ("oe", "VW", "1K0698151"), ("interchange", "TRW", "GDB1550"),
+    assert numbers == {("own", "Bosch", "0 986 494 104"), ("oe", "VW", "1K0698151"), ("interchange", "TRW", "GDB1550"),
                        ("interchange", "Brembo", "P85075")}
     oil = part("5W304L")
     assert (oil.unit, oil.min_qty, oil.tax_rate_bp, oil.supplier_id) == ("L", 4500, 1300, None)
