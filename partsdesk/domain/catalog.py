@@ -124,12 +124,16 @@ _FALSE = {"0", "false", "no", "n", "off", "否", ""}
 def category_lookup() -> dict[str, str]:
     """Every way a category may be written (code, English or Chinese name; any case) -> code."""
     lookup: dict[str, str] = {}
+    codes: dict[str, str] = {}
     for code, name_en, name_zh, subs in STANDARD_CATEGORIES:
-        for key in (code, name_en, name_zh):
+        codes[code] = code
+        for key in (name_en, name_zh):
             lookup[key.casefold()] = code
         for sub_code, sub_en, sub_zh in subs:
-            for key in (sub_code, sub_en, sub_zh):
+            codes[sub_code] = sub_code
+            for key in (sub_en, sub_zh):
                 lookup[key.casefold()] = sub_code
+    lookup.update(codes)  # a code always means itself, even where a name reads the same ("Tyres")
     return lookup
 
 
@@ -155,12 +159,11 @@ def _clean_int(spec: FieldSpec, value: object) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
-    if not (isinstance(value, int) or text.isdigit()):
+    if not (text.isascii() and text.isdigit()):
         raise ValidationError({spec.name: f"{spec.label}: a whole number of 0 or more."})
-    number = int(text)
-    if number > 1_000_000_000:
+    if len(text) > 10 or int(text) > 1_000_000_000:
         raise ValidationError({spec.name: f"{spec.label} is too large."})
-    return number
+    return int(text)
 
 
 def _clean_bool(spec: FieldSpec, value: object) -> bool:

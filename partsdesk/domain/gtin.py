@@ -8,6 +8,7 @@ leading 0, and a GTIN-14 whose indicator digit is 0 is the same product as that 
 
 from __future__ import annotations
 
+import unicodedata
 from typing import NamedTuple
 
 from partsdesk.domain.errors import ValidationError
@@ -36,7 +37,7 @@ def is_valid_gtin(code: str) -> bool:
 
 def normalize_barcode(text: str) -> Barcode:
     """The stored form of a scanned or typed barcode; ValidationError if it cannot be one."""
-    code = text.strip()
+    code = unicodedata.normalize("NFKC", text).strip()  # full-width digits from a Chinese IME
     if not code:
         raise ValidationError({"barcode": "The barcode is empty."})
     if code.isascii() and code.isdigit() and len(code) in GTIN_LENGTHS:

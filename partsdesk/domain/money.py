@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from partsdesk.domain.errors import ValidationError
 
@@ -31,6 +31,12 @@ CURRENCIES: dict[str, tuple[int, str]] = {  # code -> (minor-unit exponent, symb
     "HKD": (2, "HK$"),
     "JPY": (0, "¥"),
 }
+
+
+# Parsing works in a context wide enough that no typed digit is ever rounded away; a longer
+# input is refused instead.
+_EXACT = Context(prec=80)
+INPUT_MAX = 40
 
 
 def round_minor(value: Decimal) -> int:
@@ -52,6 +58,8 @@ def _decimal(text: object, *, field: str, label: str) -> Decimal:
     for symbol in sorted({s for _, s in CURRENCIES.values()}, key=len, reverse=True):
         cleaned = cleaned.replace(symbol, "")
     cleaned = cleaned.replace("，", ",").replace("。", ".").replace("．", ".")
+    if len(cleaned) > INPUT_MAX:
+        raise ValidationError({field: f"{label}: {str(text)[:20]!r}… is too long to be a number."})
     if not cleaned or not _NUMBER.match(cleaned) or cleaned in {".", "+", "-", "+.", "-."}:
         raise ValidationError({field: f"{label}: {str(text)[:40]!r} is not a number."})
     try:
@@ -69,7 +77,7 @@ def parse_money(text: object, *, exponent: int = 2, field: str = "amount", label
     value = _decimal(text, field=field, label=label)
     if value.is_signed() and value != 0 and not allow_negative:
         raise ValidationError({field: f"{label} cannot be negative."})
-    minor = value.scaleb(exponent)
+    minor = value.scaleb(exponent, context=_EXACT)
     if minor != minor.to_integral_value():
         raise ValidationError({field: f"{label}: at most {exponent} decimal places."})
     if abs(minor) > MONEY_MAX:
@@ -89,7 +97,7 @@ def parse_quantity(text: object, *, field: str = "qty", label: str = "Quantity",
     value = _decimal(text, field=field, label=label)
     if value.is_signed() and value != 0 and not allow_negative:
         raise ValidationError({field: f"{label} cannot be negative."})
-    milli = value * QTY_SCALE
+    milli = _EXACT.multiply(value, QTY_SCALE)
     if milli != milli.to_integral_value():
         raise ValidationError({field: f"{label}: at most 3 decimal places."})
     if abs(milli) > QTY_MAX:
@@ -109,7 +117,7 @@ def parse_percent_bp(text: object, *, field: str = "tax_rate", label: str = "Tax
     """Basis points from "13", "13%", "6.5 %"."""
     raw = text if isinstance(text, int | float | Decimal) else str(text).strip().rstrip("%").strip()
     value = _decimal(raw, field=field, label=label)
-    bp = value * 100
+    bp = _EXACT.multiply(value, 100)
     if bp != bp.to_integral_value():
         raise ValidationError({field: f"{label}: at most two decimal places."})
     if not 0 <= bp <= BP_SCALE:
@@ -179,6 +187,20 @@ class DocumentTotals:
     gross: int
 
 
+def _share_tax(tax: int, exact: Sequence[Decimal]) -> list[int]:
+    """Each line's tax: its exact tax rounded, then the few minor units the rounding gained or
+    lost given to the lines whose rounding moved them furthest, so the shares add up to ``tax``
+    and each stays within one minor unit of exact, with the sign of its own line."""
+    shares = [round_minor(value) for value in exact]
+    residual = tax - sum(shares)
+    step = 1 if residual > 0 else -1
+    # the lines rounded furthest against the residual's direction take it first
+    order = sorted(range(len(exact)), key=lambda i: (exact[i] - shares[i]) * step, reverse=True)
+    for i in order[:abs(residual)]:
+        shares[i] += step
+    return shares
+
+
 def document_totals(lines: Sequence[DocumentLine], *, prices_include_tax: bool) -> DocumentTotals:
     """Totals of a document: tax per rate on that rate's total, shared out over the lines."""
     by_rate: dict[int, TaxSplit] = {}
@@ -187,8 +209,9 @@ def document_totals(lines: Sequence[DocumentLine], *, prices_include_tax: bool) 
         members = [i for i, line in enumerate(lines) if line.rate_bp == rate]
         split = split_tax(sum(lines[i].amount for i in members), rate, prices_include_tax=prices_include_tax)
         by_rate[rate] = split
-        amounts = [abs(lines[i].amount) for i in members]
-        for i, share in zip(members, allocate(split.tax, amounts) if members else [], strict=True):
+        divisor = BP_SCALE + rate if prices_include_tax else BP_SCALE
+        exact = [Decimal(lines[i].amount) * rate / divisor for i in members]
+        for i, share in zip(members, _share_tax(split.tax, exact), strict=True):
             line_tax[i] = share
     return DocumentTotals(
         line_tax=tuple(line_tax),

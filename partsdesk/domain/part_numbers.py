@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 NUMBER_KINDS: tuple[str, ...] = ("own", "oe", "interchange", "superseded")
 NUMBER_KIND_LABELS = {
     "own": "Part number",
@@ -16,6 +18,6 @@ def normalize_number(text: str) -> str:
     """Upper-case and keep letters and digits only: "0 986-494.104/a" -> "0986494104A".
 
     Makers print the same number with spaces, dashes, dots or slashes; the shop must find it
-    however it was typed.
+    however it was typed, also in full-width characters from a Chinese input method (NFKC).
     """
-    return "".join(ch for ch in text.upper() if ch.isalnum())
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).upper() if ch.isalnum())

@@ -55,9 +55,6 @@ def test_a_write_starts_with_begin_immediate(db):
     assert statements[-1] == "COMMIT"
 
 
-@pytest.mark.xfail(BACKEND == "postgresql", strict=True,
-                   reason="transaction() on PostgreSQL does not yet serialise writers (READ COMMITTED loses "
-                          "this update); fix proposed to the lead: an advisory lock in models.db.transaction")
 def test_two_writers_that_read_then_write_both_succeed_without_lost_updates(db):
     """With a deferred BEGIN, the second of two read-then-write transactions fails with 'database is
     locked' (its snapshot is stale); BEGIN IMMEDIATE makes it wait its turn instead."""

@@ -123,13 +123,9 @@ def test_money_follows_the_currency_exponent() -> None:
 
 CATEGORY_NAMES = {code: (en, zh) for code, en, zh, _ in STANDARD_CATEGORIES}
 CATEGORY_NAMES.update({code: (en, zh) for *_, subs in STANDARD_CATEGORIES for code, en, zh in subs})
-TYRES_BUG = pytest.mark.xfail(strict=True, reason=(
-    "BUG catalog.category_lookup: the sub-category 'tyres.tyres' is named 'Tyres', which overwrites the code "
-    "of the top category 'tyres', so typing or importing the code 'tyres' files the part under "
-    "'tyres.tyres'. Fix (codes win) in the TESTS-DOMAIN report."))
 
 
-@pytest.mark.parametrize("code", [pytest.param(c, marks=TYRES_BUG) if c == "tyres" else c for c in CATEGORY_NAMES])
+@pytest.mark.parametrize("code", list(CATEGORY_NAMES))
 def test_every_category_code_means_itself(code: str) -> None:
     for written in (code, code.upper(), f" {code} "):
         clean, problems = clean_part({**MINIMAL, "category": written})
@@ -294,9 +290,6 @@ def test_arbitrary_values_give_problems_never_a_crash(raw: dict[str, object], ex
     _check_outcome({**MINIMAL, **raw})
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG catalog._clean_int: '²' and a 5000-digit string raise ValueError out of clean_part (a traceback for "
-    "an import row), and an int -3 is accepted as warranty. Fix in the TESTS-DOMAIN report."))
 @MODEST
 @given(st.dictionaries(st.sampled_from(sorted(INT_FIELDS)), VALUES, max_size=2))
 @example({"warranty_months": "²"})

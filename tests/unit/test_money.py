@@ -172,10 +172,6 @@ def test_document_totals_examples() -> None:
     assert (empty.net, empty.tax, empty.gross, empty.line_tax) == (0, 0, 0, ())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG money.document_totals: a negative line (discount/return) among positive lines of the same "
-    "rate gets tax of the wrong sign, because tax is allocated over abs(amount). Fix proposed in the "
-    "TESTS-DOMAIN report."))
 @MODEST
 @given(st.lists(st.tuples(st.integers(-10**7, 10**7), RATES), min_size=1, max_size=15), st.booleans())
 @example([(10000, 1300), (-5000, 1300)], False)
@@ -241,9 +237,6 @@ def test_parse_money_jpy_has_no_minor_unit() -> None:
     assert format_money(1200, exponent=0, symbol=symbol) == "¥1,200"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG money.parse_money/parse_quantity/parse_percent_bp: more than 28 significant digits are rounded "
-    "silently by the Decimal context (scaleb / *1000), against 'never rounds silently'. Fix in report."))
 def test_parse_never_rounds_a_long_fraction_silently() -> None:
     with pytest.raises(ValidationError):
         parse_money("1.0000000000000000000000000000001")

@@ -57,8 +57,5 @@ def test_different_numbers_stay_different(a: str, b: str) -> None:
     assert (normalize_number(a) == normalize_number(b)) == (a.upper() == b.upper())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG part_numbers.normalize_number: full-width characters typed with a Chinese IME ('０９８６ Ａ') "
-    "are kept as full-width, so the number is not found. Fix (NFKC) in the TESTS-DOMAIN report."))
 def test_full_width_input_matches_the_ascii_number() -> None:
     assert normalize_number("０９８６－４９４．１０４／ａ") == "0986494104A"
