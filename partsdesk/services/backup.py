@@ -178,7 +178,7 @@ class _CopyFailed(Exception):
 
 
 def _copy_checked(source: Path, target: Path, *, progress: Progress | None = None,
-                  source_read_only: bool = False) -> None:
+                  source_read_only: bool = False, verify: bool = True) -> None:
     """Copy the SQLite database ``source`` to ``target`` as one snapshot and check the copy.
 
     ``target`` ends up a single file in rollback-journal mode, fsynced. On any failure nothing
@@ -204,7 +204,7 @@ def _copy_checked(source: Path, target: Path, *, progress: Progress | None = Non
                            progress=(lambda _status, left, total: progress(total - left, total)) if progress else None)
                 src.execute("COMMIT")
                 dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
-                problems = _integrity_problems(dest)
+                problems = _integrity_problems(dest) if verify else []
             finally:
                 dest.close()
         finally:
@@ -418,7 +418,7 @@ def _refuse_if_in_use(path: Path) -> None:
 def _keep_current(path: Path, kept: Path) -> None:
     """Copy the file about to be replaced to ``kept``, whatever state it is in."""
     try:
-        _copy_checked(path, kept)
+        _copy_checked(path, kept, verify=False)  # kept whatever its state: checking it would only cost time
         return
     except _CopyFailed:
         pass  # a damaged file (the likely reason for restoring) is kept as it is, with its WAL
