@@ -56,8 +56,9 @@ def test_a_write_starts_with_begin_immediate(db):
 
 
 def test_two_writers_that_read_then_write_both_succeed_without_lost_updates(db):
-    """With a deferred BEGIN, the second of two read-then-write transactions fails with 'database is
-    locked' (its snapshot is stale); BEGIN IMMEDIATE makes it wait its turn instead."""
+    """With a deferred BEGIN the second of two read-then-write transactions fails with 'database is
+    locked' (its snapshot is stale), and on PostgreSQL's READ COMMITTED it silently loses an update;
+    transaction() makes each writer wait its turn instead (BEGIN IMMEDIATE / an advisory lock)."""
     Setting.insert(key="counter", value="0").execute()
     rounds = 60
     start = threading.Barrier(2)
