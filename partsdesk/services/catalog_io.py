@@ -216,7 +216,8 @@ def _cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        # 12 significant digits: a price a formula made (45.300000000000004) reads as typed (45.3)
+        return str(int(value)) if value.is_integer() else format(value, ".12g")
     if isinstance(value, int):
         return str(value)
     if hasattr(value, "isoformat"):
@@ -691,7 +692,11 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
     for offset, cells in enumerate(table[header_index + 1:]):
         if not any(c.strip() for c in cells):
             continue
-        raw = {name: _unguard(cells[index].strip()) if index < len(cells) else "" for name, index in columns.items()}
+        width = len(cells)
+        raw = {name: cells[index].strip() if index < width else "" for name, index in columns.items()}
+        for name, text in raw.items():
+            if text[:1] == "'":
+                raw[name] = _unguard(text)
         rows.append(_Row(line=header_index + 2 + offset, raw=raw,
                          brand_key=name_key(raw.get("brand", "")),
                          number_norm=normalize_number(raw.get("number", ""))))

@@ -114,7 +114,7 @@ def test_an_xlsx_workbook_imports_with_numeric_cells(db, tmp_path):
     sheet.append(["Part No", "Brand", "Description", "Category", "Retail price", "Barcode", "Min stock"])
     sheet.append(["GDB1550", "TRW", "Brake pads", "Brake pads", 45.5, int(EAN_C), 3])
     sheet.append([None, None, None, None, None, None, None])  # a blank row is skipped
-    sheet.append([12345, "NGK", "Spark plug", "Ignition", 30, None, 0.5])
+    sheet.append([12345, "NGK", "Spark plug", "Ignition", 15.1 * 3, None, 0.5])  # a formula's 45.300000000000004
     path = tmp_path / "parts.xlsx"
     book.save(path)
 
@@ -125,7 +125,7 @@ def test_an_xlsx_workbook_imports_with_numeric_cells(db, tmp_path):
     pads = part("GDB1550")
     assert (pads.price_retail, pads.min_qty, [b.code for b in pads.barcodes]) == (4550, 3000, [EAN_C])
     plug = part("12345")
-    assert (plug.number, plug.price_retail, plug.min_qty, plug.category.code) == ("12345", 3000, 500,
+    assert (plug.number, plug.price_retail, plug.min_qty, plug.category.code) == ("12345", 4530, 500,
                                                                                  "engine.ignition")
 
 
