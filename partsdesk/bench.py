@@ -1,0 +1,363 @@
+"""``partsdesk bench``: timings that matter at the counter, measured on a generated shop.
+
+A shop of N parts is generated once per size and kept in the work folder
+(``bench-{N}.sqlite`` plus ``bench-{N}.json``, written last, saying the file is complete and
+which schema and generator made it). Then:
+
+- search.barcode / number / fragment / words / vehicle: ~200 queries each, drawn from the
+  shop's own data (so they find something), through ``services.search.search_parts`` with a
+  warm cache, first page of 50; p50 and p95 in milliseconds, and the share that found the
+  part the query was made from.
+- startup.login_window_s: ``python -m partsdesk --db FILE`` with ``PARTSDESK_BENCH_STARTUP=1``
+  until it prints ``login-window-shown`` (median of 3 cold starts).
+- memory.catalog_rss_mb: the window logged in with the Catalog tab showing a search
+  (``PARTSDESK_BENCH_RSS=1``, the app prints ``rss-mb <float>``).
+- import.rows_per_s: ``services.catalog_io.import_parts`` of new parts on a copy of the shop.
+- build.shop_s: how long generating the shop took (when it was made, maybe an earlier run).
+
+A metric that cannot be measured fails the run (``BenchError``): no number is ever made up.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Collection
+from pathlib import Path
+
+from partsdesk.domain.errors import UserError
+
+SEED = 1
+GENERATOR_VERSION = 1  # bump when demo's generator changes what it makes: cached shops are rebuilt
+QUERIES = 200
+PAGE = 50
+IMPORT_ROWS = 20_000
+STARTUP_RUNS = 3
+SUBPROCESS_TIMEOUT_S = 180
+BENCH_USER, BENCH_PASSWORD, BENCH_PIN = "bench", "bench-pass-1", "2580"
+RSS_QUERY = "brake pad"
+SEARCH_METRICS = ("search.barcode", "search.number", "search.fragment", "search.words", "search.vehicle")
+ALL_METRICS = (*SEARCH_METRICS, "startup.login_window_s", "memory.catalog_rss_mb", "import.rows_per_s",
+               "build.shop_s")
+
+
+class BenchError(UserError):
+    """A metric could not be measured; the message says which and why."""
+
+
+def _shop_files(workdir: Path, parts: int) -> tuple[Path, Path]:
+    return workdir / f"bench-{parts}.sqlite", workdir / f"bench-{parts}.json"
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def ensure_shop(parts: int, workdir: Path, *, rebuild: bool,
+                progress: Callable[[int, int], None] | None = None) -> tuple[Path, dict]:
+    """The bench shop of ``parts`` parts, generated unless a complete one of the same schema
+    and generator is cached. Returns its path and its marker (``build_s``, ``cached``)."""
+    from partsdesk.domain.permissions import SYSTEM
+    from partsdesk.models import database
+    from partsdesk.models.migrations import latest_version
+    from partsdesk.services import demo, users
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    path, marker_path = _shop_files(workdir, parts)
+    wanted = {"parts": parts, "seed": SEED, "schema": latest_version(), "generator": GENERATOR_VERSION}
+    if not rebuild and path.exists() and marker_path.exists():
+        try:
+            marker = json.loads(marker_path.read_text())
+        except ValueError:
+            marker = {}
+        if all(marker.get(key) == value for key, value in wanted.items()):
+            return path, {**marker, "cached": True}
+    marker_path.unlink(missing_ok=True)
+    _remove_database(path)
+    started = time.perf_counter()
+    stats = demo.generate_catalogue(str(path), parts=parts, seed=SEED, progress=progress)
+    users.add_user(SYSTEM, username=BENCH_USER, display_name="Bench", role="admin", pin=BENCH_PIN,
+                   password=BENCH_PASSWORD)
+    database.obj.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.obj.close()
+    marker = {**wanted, "build_s": round(time.perf_counter() - started, 2), "barcodes": stats.barcodes,
+              "numbers": stats.numbers, "fitments": stats.fitments}
+    marker_path.write_text(json.dumps(marker, indent=1))
+    return path, {**marker, "cached": False}
+
+
+# --- queries drawn from the shop ----------------------------------------------------------------
+
+def _sample_ids(rng: random.Random, table: str, count: int) -> list[int]:
+    from partsdesk.models import database
+
+    top = database.obj.execute_sql(f"SELECT MAX(id) FROM {table}").fetchone()[0] or 0
+    if not top:
+        raise BenchError(f"the bench shop has no rows in {table}")
+    return sorted(rng.sample(range(1, top + 1), min(count, top)))
+
+
+def _fetch(sql: str, ids: list[int], count: int) -> list[tuple]:
+    """Rows of ``sql`` for the sampled ``ids``, at most ``count``; the SQL's first column is the
+    part id and it must also select ``p.active`` last (inactive parts are not searched)."""
+    from partsdesk.models import database
+
+    marks = ", ".join([database.obj.param] * len(ids))
+    rows = [row[:-1] for row in database.obj.execute_sql(sql.format(ids=marks), ids).fetchall() if row[-1]]
+    return rows[:count]
+
+
+def _number_variant(rng: random.Random, number: str, norm: str) -> str:
+    """A part number as people type it: as printed, run together, with dashes, lower case, or
+    the first part of it (a prefix)."""
+    choice = rng.randrange(5)
+    if choice == 0:
+        return number
+    if choice == 1:
+        return norm.lower()
+    if choice == 2:
+        return "-".join(number.split()) if " " in number else " ".join([norm[:3], norm[3:]]).strip()
+    if choice == 3:
+        return number.lower().replace("-", " ")
+    return norm[: max(4, len(norm) * 2 // 3)]
+
+
+def _english_words(name_en: str) -> list[str]:
+    return [w for w in name_en.replace(",", " ").split() if w.isalpha() and len(w) > 2 and w.lower() != "set"]
+
+
+def build_queries(n: int, *, seed: int = 7) -> dict[str, list[tuple[str, int]]]:
+    """(query, part id it was made from) per search metric; deterministic for a shop and seed."""
+    rng = random.Random(seed)
+    queries: dict[str, list[tuple[str, int]]] = {name: [] for name in SEARCH_METRICS}
+    more = n + n // 10 + 5  # some sampled rows belong to inactive parts
+    for part_id, code in _fetch("SELECT x.part_id, x.code, p.active FROM part_barcode x "
+                                "JOIN part p ON p.id = x.part_id WHERE x.id IN ({ids})",
+                                _sample_ids(rng, "part_barcode", more), n):
+        # a UPC-A label scans as 12 digits: the stored EAN-13 form starts with 0
+        queries["search.barcode"].append((code[1:] if code.startswith("00") and rng.random() < 0.5 else code,
+                                          part_id))
+    number_rows = _fetch("SELECT x.part_id, x.number, x.number_norm, p.active FROM part_number x "
+                         "JOIN part p ON p.id = x.part_id WHERE x.id IN ({ids})",
+                         _sample_ids(rng, "part_number", more), n)
+    for part_id, number, norm in number_rows:
+        queries["search.number"].append((_number_variant(rng, number, norm), part_id))
+    for part_id, _number, norm in number_rows:
+        length = min(len(norm), rng.randint(3, 5))
+        start = rng.randrange(len(norm) - length + 1)
+        queries["search.fragment"].append((norm[start:start + length], part_id))
+    part_rows = _fetch("SELECT p.id, p.name_en, p.name_zh, b.name, b.name_zh, p.active FROM part p "
+                       "JOIN brand b ON b.id = p.brand_id WHERE p.id IN ({ids})", _sample_ids(rng, "part", more), n)
+    for part_id, name_en, name_zh, brand, brand_zh in part_rows:
+        words = _english_words(name_en)
+        kind = rng.randrange(4)
+        if kind == 0:
+            text = " ".join(rng.sample(words, min(len(words), rng.randint(1, 3))))
+        elif kind == 1:
+            text = f"{brand.split()[0].lower()} {' '.join(words[-2:])}"
+        elif kind == 2:
+            text = name_zh.split()[0]
+        else:
+            text = f"{brand_zh} {name_zh.split()[0]}"
+        queries["search.words"].append((text, part_id))
+    fitment_rows = _fetch(
+        "SELECT f.part_id, f.year_from, f.year_to, vm.model, vm.model_zh, p.name_en, p.name_zh, p.active "
+        "FROM fitment f JOIN vehicle_model vm ON vm.id = f.vehicle_model_id JOIN part p ON p.id = f.part_id "
+        "WHERE f.id IN ({ids})", _sample_ids(rng, "fitment", more), n)
+    this_year = time.localtime().tm_year
+    for part_id, year_from, year_to, model, model_zh, name_en, name_zh in fitment_rows:
+        year = rng.randint(year_from, min(year_to or this_year, this_year))
+        if rng.random() < 0.5:
+            words = _english_words(name_en)
+            text = f"{model.lower()} {year} {' '.join(words[-2:]).lower()}"
+        else:
+            text = f"{model_zh} {name_zh.split()[0]}"
+        queries["search.vehicle"].append((text, part_id))
+    return queries
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+def measure_search(queries: list[tuple[str, int]]) -> dict:
+    from partsdesk.services.search import search_parts
+
+    for text, _ in queries:  # warm the caches (page cache, statement cache, vocabulary)
+        search_parts(text, limit=PAGE)
+    timings, found = [], 0
+    for text, part_id in queries:
+        started = time.perf_counter()
+        result = search_parts(text, limit=PAGE)
+        timings.append((time.perf_counter() - started) * 1000)
+        found += any(row.id == part_id for row in result.rows)
+    return {"p50_ms": round(statistics.median(timings), 2), "p95_ms": round(_percentile(timings, 0.95), 2),
+            "queries": len(queries), "found_on_first_page": round(found / len(queries), 3)}
+
+
+# --- the window, in a child process ---------------------------------------------------------------
+
+def _child_env(workdir: Path, extra: dict[str, str]) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"QT_QPA_PLATFORM": "offscreen", "PARTSDESK_HOME": str(workdir / "home"), **extra})
+    for key in [k for k in env if k.startswith("PARTSDESK_BENCH_") and k not in extra]:
+        del env[key]
+    return env
+
+
+def _run_window(path: Path, workdir: Path, extra: dict[str, str], wanted: str) -> tuple[float, str]:
+    """Start the window on ``path``; seconds until it printed a line starting with ``wanted``, and the line."""
+    command = [sys.executable, "-m", "partsdesk", "--db", str(path)]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=_child_env(workdir, extra))
+    try:
+        assert child.stdout is not None
+        for line in child.stdout:
+            if line.startswith(wanted):
+                elapsed = time.perf_counter() - started
+                child.wait(timeout=SUBPROCESS_TIMEOUT_S)
+                return elapsed, line.strip()
+        child.wait(timeout=SUBPROCESS_TIMEOUT_S)
+        error = (child.stderr.read() if child.stderr else "").strip()[-800:]
+        raise BenchError(f"the window never printed {wanted!r} (exit {child.returncode}) with "
+                         f"{', '.join(f'{k}={v}' for k, v in extra.items())}: {error or 'no message'}")
+    except subprocess.TimeoutExpired:
+        child.kill()
+        raise BenchError(f"the window did not exit within {SUBPROCESS_TIMEOUT_S} s after {wanted!r}") from None
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def measure_startup(path: Path, workdir: Path) -> dict:
+    runs = [_run_window(path, workdir, {"PARTSDESK_BENCH_STARTUP": "1"}, "login-window-shown")[0]
+            for _ in range(STARTUP_RUNS)]
+    return {"value": round(statistics.median(runs), 3), "unit": "s", "runs": [round(r, 3) for r in runs]}
+
+
+def measure_rss(path: Path, workdir: Path) -> dict:
+    _, line = _run_window(path, workdir, {"PARTSDESK_BENCH_RSS": "1", "PARTSDESK_BENCH_USER": BENCH_USER,
+                                          "PARTSDESK_BENCH_SECRET": BENCH_PASSWORD,
+                                          "PARTSDESK_BENCH_QUERY": RSS_QUERY}, "rss-mb")
+    try:
+        return {"value": float(line.split()[1]), "unit": "MB"}
+    except (IndexError, ValueError):
+        raise BenchError(f"the window printed {line!r}, not 'rss-mb <number>'") from None
+
+
+# --- import -------------------------------------------------------------------------------------
+
+def write_import_file(target: Path, rows: int) -> None:
+    """A CSV of ``rows`` parts new to the bench shop (same generator, numbers made distinct)."""
+    from partsdesk.services.demo import sample_import_rows
+
+    generated = sample_import_rows(rows, seed=SEED + 1000, number_suffix="-N")
+    with target.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(generated[0]))
+        writer.writeheader()
+        writer.writerows(generated)
+
+
+def measure_import(path: Path, workdir: Path, rows: int) -> dict:
+    from partsdesk.domain.permissions import SYSTEM
+    from partsdesk.models import database, open_database
+
+    try:
+        from partsdesk.services.catalog_io import import_parts
+    except ImportError as error:
+        raise BenchError(f"import.rows_per_s: services.catalog_io.import_parts is missing ({error})") from None
+    source_file = workdir / f"bench-import-{rows}.csv"
+    if not source_file.exists():
+        write_import_file(source_file, rows)
+    copy = workdir / "bench-import-copy.sqlite"
+    _remove_database(copy)
+    source = sqlite3.connect(str(path))
+    try:
+        target = sqlite3.connect(str(copy))
+        source.backup(target)
+        target.close()
+    finally:
+        source.close()
+    try:
+        open_database(str(copy))
+        started = time.perf_counter()
+        report = import_parts(SYSTEM, source_file)
+        elapsed = time.perf_counter() - started
+        if not report.ok or report.created != rows:
+            problems = "; ".join(p.describe() for p in report.problems[:3])
+            raise BenchError(f"import.rows_per_s: the import did not create {rows} parts: {report.describe()} "
+                             f"{problems}")
+    finally:
+        if database.obj is not None:
+            database.obj.close()
+        _remove_database(copy)
+    return {"value": round(rows / elapsed, 1), "unit": "rows/s", "rows": rows, "seconds": round(elapsed, 2)}
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | None = None,
+        queries: int = QUERIES, import_rows: int = IMPORT_ROWS,
+        progress: Callable[[int, int], None] | None = None) -> dict:
+    """Generate (or reuse) the bench shop and measure; the result is the ``--json`` object:
+    ``{"parts": N, "metrics": {name: {"p50_ms", "p95_ms"} or {"value", "unit"}}, ...}``.
+
+    ``only`` limits the metrics (default: all of ``ALL_METRICS``). Raises ``BenchError`` when a
+    metric cannot be measured."""
+    from partsdesk.models import database, open_database
+    from partsdesk.models.migrations import current_version, latest_version
+
+    if parts < 1:
+        raise BenchError("The bench needs at least 1 part.")
+    wanted = set(ALL_METRICS if only is None else only)
+    unknown = wanted - set(ALL_METRICS)
+    if unknown:
+        raise BenchError(f"Unknown metric(s): {', '.join(sorted(unknown))}. Known: {', '.join(ALL_METRICS)}.")
+    workdir = Path(workdir)
+    path, marker = ensure_shop(parts, workdir, rebuild=rebuild, progress=progress)
+    metrics: dict[str, dict] = {}
+    if "build.shop_s" in wanted:
+        metrics["build.shop_s"] = {"value": marker["build_s"], "unit": "s", "cached": marker["cached"]}
+    if wanted & set(SEARCH_METRICS):
+        db = open_database(str(path))
+        try:
+            if current_version(db) != latest_version():
+                raise BenchError(f"the bench shop {path} has an old schema; run with --rebuild")
+            drawn = build_queries(queries)
+            for name in SEARCH_METRICS:
+                if name in wanted:
+                    metrics[name] = measure_search(drawn[name])
+        finally:
+            database.obj.close()
+    if "startup.login_window_s" in wanted:
+        metrics["startup.login_window_s"] = measure_startup(path, workdir)
+    if "memory.catalog_rss_mb" in wanted:
+        metrics["memory.catalog_rss_mb"] = measure_rss(path, workdir)
+    if "import.rows_per_s" in wanted:
+        metrics["import.rows_per_s"] = measure_import(path, workdir, import_rows)
+    return {"parts": parts, "metrics": {name: metrics[name] for name in ALL_METRICS if name in metrics},
+            "shop": str(path), "cached": marker["cached"]}
+
+
+def format_table(result: dict) -> str:
+    lines = [f"PartsDesk bench, {result['parts']:,} parts ({result.get('shop', '')})",
+             f"{'metric':<26} {'p50 ms':>9} {'p95 ms':>9}   value"]
+    for name, metric in result["metrics"].items():
+        if "p50_ms" in metric:
+            extra = f"   found {metric['found_on_first_page']:.0%}" if "found_on_first_page" in metric else ""
+            lines.append(f"{name:<26} {metric['p50_ms']:>9.2f} {metric['p95_ms']:>9.2f}{extra}")
+        else:
+            note = " (cached shop)" if metric.get("cached") else ""
+            lines.append(f"{name:<26} {'':>9} {'':>9}   {metric['value']:,} {metric['unit']}{note}")
+    return "\n".join(lines)
