@@ -106,6 +106,27 @@ def test_imported_parts_carry_the_search_text_the_search_service_would_write(db,
     assert "W 712/75" in [r.number for r in search_parts("机油滤清器").rows]
 
 
+def test_a_big_import_keeps_the_full_text_indexes_whole(db, tmp_path, monkeypatch):
+    """Big imports feed SQLite's full-text indexes in one statement instead of row by row."""
+    from partsdesk.models.db import is_postgres
+    from partsdesk.services.search import search_parts
+
+    monkeypatch.setattr(catalog_io, "BULK_INDEX_MIN", 1)
+    import_parts(SYSTEM, write_csv(tmp_path / "a.csv", GOOD_ROWS[:2]))
+    import_parts(SYSTEM, write_csv(tmp_path / "b.csv", GOOD_ROWS[2:]))
+
+    assert [r.number for r in search_parts("oil filter").rows] == ["W 712/75"]
+    assert [r.number for r in search_parts("全合成").rows] == ["5W30-4L"]
+    assert [r.number for r in search_parts("P85075").rows] == ["0 986 494 104"]
+    assert [r.number for r in search_parts("64941").rows] == ["0 986 494 104"]  # a fragment of the number
+    if not is_postgres():
+        triggers = {name for (name,) in database.obj.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()}
+        assert {"part_fts_insert", "part_number_trgm_insert"} <= triggers
+        for table in ("part_fts", "part_number_trgm"):
+            database.obj.execute_sql(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+
+
 def test_an_xlsx_workbook_imports_with_numeric_cells(db, tmp_path):
     from openpyxl import Workbook
 
