@@ -7,6 +7,7 @@ with the same message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -117,6 +118,7 @@ PART_FIELDS: tuple[FieldSpec, ...] = (
 PART_FIELDS_BY_NAME = {spec.name: spec for spec in PART_FIELDS}
 PRICE_FIELDS = ("price_retail", "price_trade", "price_wholesale")
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _TRUE = {"1", "true", "yes", "y", "on", "是", "x"}
 _FALSE = {"0", "false", "no", "n", "off", "否", ""}
 
@@ -146,7 +148,7 @@ def _is_blank(value: object) -> bool:
 
 def _clean_text(spec: FieldSpec, value: object) -> str:
     text = "" if value is None else str(value).strip()
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text) or (spec.name != "notes" and "\n" in text):
+    if _CONTROL.search(text) or (spec.name != "notes" and "\n" in text):
         raise ValidationError({spec.name: f"{spec.label} contains control characters or line breaks."})
     if len(text) > spec.max_length:
         raise ValidationError({spec.name: f"{spec.label} is at most {spec.max_length} characters."})

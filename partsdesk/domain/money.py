@@ -45,6 +45,8 @@ def round_minor(value: Decimal) -> int:
 
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?$")
+_PLAIN = re.compile(r"^[0-9]{1,20}(\.[0-9]{1,10})?$")
+_SYMBOLS = tuple(sorted({symbol for _, symbol in CURRENCIES.values()}, key=len, reverse=True))
 
 
 def _decimal(text: object, *, field: str, label: str) -> Decimal:
@@ -54,10 +56,12 @@ def _decimal(text: object, *, field: str, label: str) -> Decimal:
         return text
     if isinstance(text, int | float):  # a spreadsheet cell: the same as its text
         text = repr(text)
-    cleaned = str(text).strip().replace(" ", "").replace("\u00a0", "")
-    for symbol in sorted({s for _, s in CURRENCIES.values()}, key=len, reverse=True):
-        cleaned = cleaned.replace(symbol, "")
-    cleaned = cleaned.replace("，", ",").replace("。", ".").replace("．", ".")
+    cleaned = str(text).strip()
+    if not _PLAIN.match(cleaned):  # the slow path only for text that is more than digits and a dot
+        cleaned = cleaned.replace(" ", "").replace("\u00a0", "")
+        for symbol in _SYMBOLS:
+            cleaned = cleaned.replace(symbol, "")
+        cleaned = cleaned.replace("，", ",").replace("。", ".").replace("．", ".")
     if len(cleaned) > INPUT_MAX:
         raise ValidationError({field: f"{label}: {str(text)[:20]!r}… is too long to be a number."})
     if not cleaned or not _NUMBER.match(cleaned) or cleaned in {".", "+", "-", "+.", "-."}:

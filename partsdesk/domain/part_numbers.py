@@ -20,4 +20,6 @@ def normalize_number(text: str) -> str:
     Makers print the same number with spaces, dashes, dots or slashes; the shop must find it
     however it was typed, also in full-width characters from a Chinese input method (NFKC).
     """
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).upper() if ch.isalnum())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(filter(str.isalnum, text.upper()))

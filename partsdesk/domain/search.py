@@ -15,7 +15,7 @@ of letters and digits only, and ``fts5_match`` / ``tsquery_text`` quote each tok
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from partsdesk.domain.gtin import barcode_lookup_key
@@ -32,6 +32,13 @@ YEAR_SPAN_MAX = 60  # fitments claiming more years than this are cut (a typing m
 NUMBER_SEPARATORS = frozenset(" -./\\_#")
 # A CJK word after a year that only says "model year" ("2015款", "2015年").
 YEAR_SUFFIXES = frozenset("款年")
+# The part's own number is one document word with this mark ("pn0986494104"), so it is found
+# whole ("bosch 0986494104") without its digits mixing with the words typed as prefixes.
+OWN_NUMBER_MARK = "pn"
+# Words this long are expanded into whole words (see ``fts5_match``); shorter prefixes are
+# served by the FTS5 prefix index (prefix='2 3').
+EXPAND_MIN = 4
+EXPANSIONS_MAX = 32
 
 
 @dataclass(frozen=True)
@@ -121,13 +128,13 @@ def search_document(*, number: str, name_en: str, name_zh: str, brand: str, bran
                     category_names: Sequence[str], fitments: Sequence[FitmentDoc], current_year: int) -> str:
     """The text stored in ``part.search_text`` for the full-text index (see the module doc).
 
-    The part's own number goes in normalized (so "bosch 0986494104" finds it); interchange and
-    other numbers are searched in the part_number table, not here.
+    The part's own number goes in whole and marked (``OWN_NUMBER_MARK``); interchange and other
+    numbers are searched in the part_number table, not here.
     """
     words: list[str] = []
     own = normalize_number(number).casefold()
     if own:
-        words.append(own)
+        words.append(OWN_NUMBER_MARK + own)
     for text in (name_en, name_zh, brand, brand_zh, *category_names):
         words.extend(document_words(text))
     seen: set[str] = set()
@@ -138,6 +145,12 @@ def search_document(*, number: str, name_en: str, name_zh: str, brand: str, bran
                 seen.add(token)
                 vehicle.append(token)
     return " ".join(words + vehicle)
+
+
+def vocabulary_words(texts: Iterable[str]) -> set[str]:
+    """The words of ``texts`` that a typed prefix may be expanded into (latin, EXPAND_MIN+)."""
+    return {token.text for text in texts for token in tokenize(text)
+            if not token.cjk and len(token.text) >= EXPAND_MIN}
 
 
 # --- the vehicle vocabulary --------------------------------------------------------------
@@ -320,16 +333,32 @@ def _vehicle_terms(query: SearchQuery) -> list[str]:
     return [f"vm{model_id}" for model_id in query.model_ids]
 
 
-def fts5_match(query: SearchQuery) -> str:
+def expandable(word: str) -> bool:
+    return len(word) >= EXPAND_MIN
+
+
+def fts5_match(query: SearchQuery, expansions: Mapping[str, Sequence[str]] | None = None) -> str:
     """The SQLite FTS5 MATCH expression for the text terms ('' when there are none).
 
     Each token is a quoted string (tokens hold letters and digits only; quotes are doubled
-    anyway), so nothing the user typed is FTS5 syntax.
+    anyway), so nothing the user typed is FTS5 syntax. A word is a prefix; ``expansions``
+    maps a word to the whole words it is the prefix of, which are then ORed instead of a
+    prefix query (FTS5 reads every posting of a prefix query before the first result).
     """
     def quoted(token: str) -> str:
         return '"' + token.replace('"', '""') + '"'
 
-    terms = [quoted(word) + ("*" if len(word) > 1 else "") for word in query.words]
+    terms = []
+    for word in query.words:
+        if len(word) == 1:
+            alternatives = [quoted(word)]
+        elif expansions is not None and word in expansions:
+            alternatives = [quoted(w) for w in dict.fromkeys([word, *expansions[word]])]
+        else:
+            alternatives = [quoted(word) + "*"]
+        if any(ch.isdigit() for ch in word):
+            alternatives.append(quoted(OWN_NUMBER_MARK + word))
+        terms.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
     terms += [quoted(" ".join(phrase)) for phrase in query.phrases]
     vehicle = [quoted(token) for token in _vehicle_terms(query)]
     if len(vehicle) == 1:
@@ -344,7 +373,12 @@ def tsquery_text(query: SearchQuery) -> str:
     def quoted(token: str) -> str:
         return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
-    terms = [quoted(word) + (":*" if len(word) > 1 else "") for word in query.words]
+    terms = []
+    for word in query.words:
+        term = quoted(word) + (":*" if len(word) > 1 else "")
+        if any(ch.isdigit() for ch in word):
+            term = f"({term} | {quoted(OWN_NUMBER_MARK + word)})"
+        terms.append(term)
     for phrase in query.phrases:
         chars = [quoted(ch) for ch in phrase]
         terms.append(chars[0] if len(chars) == 1 else "(" + " <-> ".join(chars) + ")")
