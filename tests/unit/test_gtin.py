@@ -142,3 +142,17 @@ def test_printable_ascii_is_a_shop_code_unless_it_looks_like_a_gtin(text: str) -
     if text.isdigit() and len(text) in (8, 12, 13, 14):
         return
     assert normalize_barcode(text) == Barcode(text.upper(), "CODE128")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("４００６３８１３３３９３１", Barcode("4006381333931", "EAN13")),  # a scan typed through a Chinese IME
+    ("０３６０００２９１４５２", Barcode("0036000291452", "EAN13")),
+    ("ａｂ－１２３", Barcode("AB-123", "CODE128")),
+])
+def test_full_width_scans_are_the_same_barcode(text: str, expected: Barcode) -> None:
+    assert normalize_barcode(text) == expected
+
+
+def test_full_width_scan_with_a_wrong_check_digit_is_still_refused() -> None:
+    with pytest.raises(ValidationError, match="should be 1"):
+        normalize_barcode("４００６３８１３３３９３２")

@@ -59,3 +59,13 @@ def test_different_numbers_stay_different(a: str, b: str) -> None:
 
 def test_full_width_input_matches_the_ascii_number() -> None:
     assert normalize_number("０９８６－４９４．１０４／ａ") == "0986494104A"
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else "\u3000" if ch == " " else ch for ch in text)
+
+
+@MODEST
+@given(st.text(ALNUM + SEPARATORS, max_size=30))
+def test_full_width_typing_gives_the_same_normal_form(typed: str) -> None:
+    assert normalize_number(full_width(typed)) == normalize_number(typed)
