@@ -207,6 +207,11 @@ def m0003_catalogue_search(backend: str) -> list[str]:
     on the same text (config 'simple') and a pg_trgm GIN index on the numbers.
     """
     common = [
+        # Words of the search documents (4+ letters), for expanding a typed prefix into whole
+        # words: FTS5 reads a prefix query's every posting, whole words it reads lazily.
+        f"CREATE TABLE search_word (word TEXT PRIMARY KEY){' WITHOUT ROWID' if backend == 'sqlite' else ''}",
+        # Inactive parts are few: "is it inactive?" is one probe of this small index.
+        "CREATE INDEX part_inactive ON part(id) WHERE NOT active",
         "CREATE INDEX part_price_sort ON part(price_retail)",
         "CREATE INDEX part_bin_sort ON part(bin)",
         "CREATE INDEX brand_name_sort ON brand(name)",
@@ -224,7 +229,7 @@ def m0003_catalogue_search(backend: str) -> list[str]:
         # The text is prepared by domain.search.search_document: lower-case, accents folded,
         # each CJK character a word of its own (a Chinese word is searched as a phrase).
         "CREATE VIRTUAL TABLE part_fts USING fts5(search_text, content='part', content_rowid='id', "
-        "tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+        "tokenize='unicode61 remove_diacritics 2', prefix='2 3', columnsize=0)",
         "CREATE TRIGGER part_fts_insert AFTER INSERT ON part BEGIN "
         "INSERT INTO part_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
         "CREATE TRIGGER part_fts_delete AFTER DELETE ON part BEGIN "
@@ -234,7 +239,7 @@ def m0003_catalogue_search(backend: str) -> list[str]:
         "INSERT INTO part_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
         "INSERT INTO part_fts(part_fts) VALUES ('rebuild')",
         "CREATE VIRTUAL TABLE part_number_trgm USING fts5(number_norm, content='part_number', "
-        "content_rowid='id', tokenize='trigram')",
+        "content_rowid='id', tokenize='trigram', columnsize=0)",
         "CREATE TRIGGER part_number_trgm_insert AFTER INSERT ON part_number BEGIN "
         "INSERT INTO part_number_trgm(rowid, number_norm) VALUES (new.id, new.number_norm); END",
         "CREATE TRIGGER part_number_trgm_delete AFTER DELETE ON part_number BEGIN "
@@ -245,6 +250,9 @@ def m0003_catalogue_search(backend: str) -> list[str]:
         "VALUES ('delete', old.id, old.number_norm); "
         "INSERT INTO part_number_trgm(rowid, number_norm) VALUES (new.id, new.number_norm); END",
         "INSERT INTO part_number_trgm(part_number_trgm) VALUES ('rebuild')",
+        # Number lookups read only this index (no row per candidate); it replaces the plain one.
+        "CREATE INDEX part_number_lookup ON part_number(number_norm, part_id, kind)",
+        "DROP INDEX part_number_norm",
         *common,
     ]
 

@@ -29,16 +29,21 @@ from dataclasses import dataclass
 from partsdesk.domain.gtin import barcode_lookup_key
 from partsdesk.domain.search import (
     EMPTY_VOCABULARY,
+    EXPAND_MIN,
+    EXPANSIONS_MAX,
+    OWN_NUMBER_MARK,
     FitmentDoc,
     SearchQuery,
     VehicleName,
     VehicleVocabulary,
     clean_query_text,
+    expandable,
     fts5_match,
     next_prefix,
     parse_query,
     search_document,
     tsquery_text,
+    vocabulary_words,
 )
 from partsdesk.models import database, transaction
 from partsdesk.models.db import is_postgres
@@ -159,25 +164,39 @@ def forget_vocabulary() -> None:
 # --- candidate collection ----------------------------------------------------------------
 
 class _Hits:
-    """Part ids in relevance order with why each was found; at most ``cap``."""
+    """Part ids in relevance order with why each was found; at most ``cap``.
+
+    ``found[id] = (match, matched text, part_number id)``: number tiers keep the row id of the
+    matching number and its text is read only for the rows shown.
+    """
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
-        self.found: dict[int, tuple[str, str]] = {}
+        self.found: dict[int, tuple[str, str, int | None]] = {}
         self.capped = False
 
     @property
     def full(self) -> bool:
         return len(self.found) >= self.cap
 
-    def add(self, part_id: int, match: str, matched: str = "") -> None:
+    def add(self, part_id: int, match: str, matched: str = "", number_id: int | None = None) -> None:
         part_id = int(part_id)
         if part_id in self.found:
             return
         if self.full:
             self.capped = True
             return
-        self.found[part_id] = (match, matched)
+        self.found[part_id] = (match, matched, number_id)
+
+    def matches(self, part_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """(match, matched number) for these parts, reading the numbers' text in one query."""
+        number_ids = [self.found[i][2] for i in part_ids if self.found[i][2] is not None]
+        texts: dict[int, str] = {}
+        if number_ids:
+            texts = {int(row[0]): row[1] for row in _fetch(
+                f"SELECT id, number FROM part_number WHERE id IN ({_placeholders(len(number_ids))})", number_ids)}
+        return {i: (self.found[i][0], texts.get(self.found[i][2], "") if self.found[i][2] is not None
+                    else self.found[i][1]) for i in part_ids}
 
     def want(self) -> int:
         """Rows to ask a tier for: a tier may repeat every part found so far, and one more row
@@ -185,28 +204,33 @@ class _Hits:
         return self.cap + 1
 
 
-def _active(include_inactive: bool) -> str:
-    return "" if include_inactive else " AND p.active"
+def _active(column: str, include_inactive: bool) -> str:
+    """" AND <column is an active part's id>", as a probe of the small part_inactive index
+    (not a read of the part row, which is large: it holds the search document)."""
+    if include_inactive:
+        return ""
+    hint = "" if is_postgres() else " INDEXED BY part_inactive"
+    return f" AND NOT EXISTS (SELECT 1 FROM part q{hint} WHERE q.id = {column} AND NOT q.active)"
 
 
 def _barcode_tier(hits: _Hits, code: str, include_inactive: bool) -> None:
     p = database.obj.param
     for part_id, matched in _fetch(
-        f"SELECT pb.part_id, pb.code FROM part_barcode pb JOIN part p ON p.id = pb.part_id "
-        f"WHERE pb.code = {p}{_active(include_inactive)}", (code,)):
+        f"SELECT pb.part_id, pb.code FROM part_barcode pb WHERE pb.code = {p}"
+        f"{_active('pb.part_id', include_inactive)}", (code,)):
         hits.add(part_id, "barcode", matched)
 
 
-def _number_tiers(hits: _Hits, query: SearchQuery, include_inactive: bool) -> None:
+def _number_tiers(hits: _Hits, query: SearchQuery, include_inactive: bool, *, exact_only: bool = False) -> None:
     p = database.obj.param
-    active = _active(include_inactive)
-    select = "SELECT pn.part_id, pn.kind, pn.number FROM part_number pn JOIN part p ON p.id = pn.part_id "
+    active = _active("pn.part_id", include_inactive)
+    select = "SELECT pn.part_id, pn.kind, pn.id FROM part_number pn "
     rows = _fetch(
         f"{select}WHERE pn.number_norm = {p}{active} ORDER BY CASE pn.kind WHEN 'own' THEN 0 WHEN 'oe' THEN 1 "
         f"WHEN 'interchange' THEN 2 ELSE 3 END, pn.part_id LIMIT {p}", (query.number, hits.want()))
-    for part_id, kind, number in rows:
-        hits.add(part_id, _KIND_MATCH.get(kind, "number"), number)
-    if hits.full or len(query.number) < 2:
+    for part_id, kind, number_id in rows:
+        hits.add(part_id, _KIND_MATCH.get(kind, "number"), number_id=number_id)
+    if hits.full or exact_only or len(query.number) < 2:
         return
     if is_postgres():
         rows = _fetch(f"{select}WHERE pn.number_norm LIKE {p}{active} ORDER BY pn.number_norm USING ~<~ "
@@ -215,8 +239,8 @@ def _number_tiers(hits: _Hits, query: SearchQuery, include_inactive: bool) -> No
         rows = _fetch(f"{select}WHERE pn.number_norm >= {p} AND pn.number_norm < {p}{active} "
                       f"ORDER BY pn.number_norm LIMIT {p}",
                       (query.number, next_prefix(query.number), hits.want()))
-    for part_id, kind, number in rows:
-        hits.add(part_id, _KIND_MATCH.get(kind, "number"), number)
+    for part_id, kind, number_id in rows:
+        hits.add(part_id, _KIND_MATCH.get(kind, "number"), number_id=number_id)
     if hits.full or not query.fragment:
         return
     if is_postgres():
@@ -224,29 +248,48 @@ def _number_tiers(hits: _Hits, query: SearchQuery, include_inactive: bool) -> No
                       ("%" + query.number + "%", hits.want()))
     else:
         rows = _fetch(
-            "SELECT pn.part_id, pn.kind, pn.number FROM part_number_trgm t "
-            "JOIN part_number pn ON pn.id = t.rowid JOIN part p ON p.id = pn.part_id "
+            "SELECT pn.part_id, pn.kind, pn.id FROM part_number_trgm t JOIN part_number pn ON pn.id = t.rowid "
             f"WHERE part_number_trgm MATCH {p}{active} LIMIT {p}", ('"' + query.number + '"', hits.want()))
-    for part_id, _kind, number in rows:
-        hits.add(part_id, "fragment", number)
+    for part_id, _kind, number_id in rows:
+        hits.add(part_id, "fragment", number_id=number_id)
+
+
+def _expansions(words: Sequence[str]) -> dict[str, list[str]] | None:
+    """Whole words for each typed word long enough to expand (SQLite; see fts5_match).
+
+    A word with more than EXPANSIONS_MAX completions stays a prefix query. None when the
+    word list is empty (a database loaded without ``rebuild_search_index``)."""
+    p = database.obj.param
+    wanted = [word for word in words if expandable(word)]
+    if not wanted or not _fetch("SELECT 1 FROM search_word LIMIT 1"):
+        return None
+    expansions: dict[str, list[str]] = {}
+    for word in wanted:
+        found = [row[0] for row in _fetch(
+            f"SELECT word FROM search_word WHERE word >= {p} AND word < {p} ORDER BY word LIMIT {p}",
+            (word, next_prefix(word), EXPANSIONS_MAX + 1))]
+        if len(found) <= EXPANSIONS_MAX:
+            expansions[word] = found
+    return expansions
 
 
 def _text_tier(hits: _Hits, query: SearchQuery, include_inactive: bool) -> int:
     """Add parts whose document holds every word (and fit the vehicle); returns rows seen."""
     p = database.obj.param
-    active = _active(include_inactive)
     if is_postgres():
         expression = tsquery_text(query)
         if not expression:
             return 0
         rows = _fetch(f"SELECT p.id FROM part p WHERE to_tsvector('simple', p.search_text) @@ "
-                      f"to_tsquery('simple', {p}){active} LIMIT {p}", (expression, hits.want()))
+                      f"to_tsquery('simple', {p}){' AND p.active' if not include_inactive else ''} LIMIT {p}",
+                      (expression, hits.want()))
     else:
-        expression = fts5_match(query)
+        expression = fts5_match(query, _expansions(query.words))
         if not expression:
             return 0
-        rows = _fetch(f"SELECT f.rowid FROM part_fts f JOIN part p ON p.id = f.rowid "
-                      f"WHERE part_fts MATCH {p}{active} LIMIT {p}", (expression, hits.want()))
+        # No ORDER BY: the first matches in id order, never a rank over every match.
+        rows = _fetch(f"SELECT f.rowid FROM part_fts f WHERE part_fts MATCH {p}"
+                      f"{_active('f.rowid', include_inactive)} LIMIT {p}", (expression, hits.want()))
     match = "vehicle" if query.has_vehicle else "words"
     for (part_id,) in rows:
         hits.add(part_id, match)
@@ -258,10 +301,10 @@ def _collect(text: str, include_inactive: bool, cap: int) -> _Hits:
     query = parse_query(text, vocabulary=vehicle_vocabulary())
     if query.barcode:
         _barcode_tier(hits, query.barcode, include_inactive)
+    scanned = bool(hits.found)  # a scan that found its part is not also a fragment or word search
     if query.number:
-        _number_tiers(hits, query, include_inactive)
-    # A scanned barcode that found its part is not also a word search.
-    if hits.full or (hits.found and next(iter(hits.found.values()))[0] == "barcode"):
+        _number_tiers(hits, query, include_inactive, exact_only=scanned)
+    if hits.full or scanned:
         return hits
     seen = _text_tier(hits, query, include_inactive)
     if query.has_vehicle and not seen:
@@ -286,7 +329,9 @@ def search_parts(query: str, *, limit: int = 50, offset: int = 0, sort: str = "r
     text = clean_query_text(query)
     if not text:
         where = "" if include_inactive else " WHERE p.active"
-        total = int(_fetch(f"SELECT COUNT(*) FROM part p{where}")[0][0])
+        total = int(_fetch("SELECT COUNT(*) FROM part")[0][0])
+        if not include_inactive:  # counting the few inactive parts reads a small index only
+            total -= int(_fetch("SELECT COUNT(*) FROM part WHERE NOT active")[0][0])
         rows = _fetch(f"{_ROW_SELECT}{where} ORDER BY {_order_sql(sort, descending)} LIMIT {p} OFFSET {p}",
                       (limit, offset))
         return SearchResult([_row(values, "browse") for values in rows], total, False)
@@ -299,13 +344,15 @@ def search_parts(query: str, *, limit: int = 50, offset: int = 0, sort: str = "r
             return SearchResult([], len(ids), hits.capped)
         by_id = {int(values[0]): values
                  for values in _fetch(f"{_ROW_SELECT} WHERE p.id IN ({_placeholders(len(page))})", page)}
-        rows = [_row(by_id[part_id], *hits.found[part_id]) for part_id in page if part_id in by_id]
+        matches = hits.matches(page)
+        rows = [_row(by_id[part_id], *matches[part_id]) for part_id in page if part_id in by_id]
         return SearchResult(rows, len(ids), hits.capped)
     if not ids:
         return SearchResult([], 0, hits.capped)
     fetched = _fetch(f"{_ROW_SELECT} WHERE p.id IN ({_placeholders(len(ids))}) "
                      f"ORDER BY {_order_sql(sort, descending)} LIMIT {p} OFFSET {p}", [*ids, limit, offset])
-    rows = [_row(values, *hits.found[int(values[0])]) for values in fetched]
+    matches = hits.matches([int(values[0]) for values in fetched])
+    rows = [_row(values, *matches[int(values[0])]) for values in fetched]
     return SearchResult(rows, len(ids), hits.capped)
 
 
@@ -325,7 +372,8 @@ def find_by_barcode(text: str) -> PartRow | None:
 
 # --- the search documents ----------------------------------------------------------------
 
-def _documents(part_ids: Sequence[int], current_year: int) -> dict[int, str]:
+def _documents(part_ids: Sequence[int], current_year: int, words: set[str]) -> dict[int, str]:
+    """Changed documents by part id; adds the parts' expandable words to ``words``."""
     marks = _placeholders(len(part_ids))
     fitments: dict[int, list[FitmentDoc]] = {}
     for part_id, model_id, make, make_zh, model, model_zh, year_from, year_to in _fetch(
@@ -342,10 +390,11 @@ def _documents(part_ids: Sequence[int], current_year: int) -> dict[int, str]:
             "pc.name_en, pc.name_zh, p.search_text FROM part p JOIN brand b ON b.id = p.brand_id "
             "JOIN category c ON c.id = p.category_id LEFT JOIN category pc ON pc.id = c.parent_id "
             f"WHERE p.id IN ({marks})", part_ids):
+        category_names = [name for name in (cat_en, cat_zh, parent_en, parent_zh) if name]
         document = search_document(
             number=number, name_en=name_en, name_zh=name_zh, brand=brand, brand_zh=brand_zh,
-            category_names=[name for name in (cat_en, cat_zh, parent_en, parent_zh) if name],
-            fitments=fitments.get(int(part_id), ()), current_year=current_year)
+            category_names=category_names, fitments=fitments.get(int(part_id), ()), current_year=current_year)
+        words |= vocabulary_words([name_en, name_zh, brand, brand_zh, *category_names])
         if document != old:
             documents[int(part_id)] = document
     return documents
@@ -356,11 +405,17 @@ def refresh_search_text(part_ids: Iterable[int]) -> None:
     database. Call inside the writer's transaction, after its changes to the part, its brand,
     category or fitments."""
     ids = sorted({int(part_id) for part_id in part_ids})
-    p = database.obj.param
+    db = database.obj
+    p = db.param
     year = now().year
     for start in range(0, len(ids), _BATCH):
-        for part_id, document in _documents(ids[start:start + _BATCH], year).items():
-            database.obj.execute_sql(f"UPDATE part SET search_text = {p} WHERE id = {p}", (document, part_id))
+        words: set[str] = set()
+        for part_id, document in _documents(ids[start:start + _BATCH], year, words).items():
+            db.execute_sql(f"UPDATE part SET search_text = {p} WHERE id = {p}", (document, part_id))
+        if words and not is_postgres():  # the word list serves SQLite's prefix expansion only
+            ordered = sorted(words)
+            db.execute_sql(f"INSERT INTO search_word (word) VALUES {', '.join([f'({p})'] * len(ordered))} "
+                           "ON CONFLICT DO NOTHING", ordered)
 
 
 def rebuild_search_index(*, refresh_text: bool = False) -> None:
@@ -386,4 +441,9 @@ def rebuild_search_index(*, refresh_text: bool = False) -> None:
         for table in ("part_fts", "part_number_trgm"):
             db.execute_sql(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
             db.execute_sql(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+        # The words of every document, for prefix expansion (not vehicle or own-number tokens).
+        db.execute_sql("CREATE VIRTUAL TABLE IF NOT EXISTS temp.part_fts_terms USING fts5vocab(main, part_fts, row)")
+        db.execute_sql(f"INSERT INTO search_word (word) SELECT term FROM temp.part_fts_terms "
+                       f"WHERE length(term) >= {EXPAND_MIN} AND term NOT GLOB 'vm[0-9]*' "
+                       f"AND term NOT GLOB '{OWN_NUMBER_MARK}*[0-9]*' ON CONFLICT DO NOTHING")
     db.execute_sql("ANALYZE")
