@@ -85,7 +85,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from partsdesk.services import backup
 
     url, _ = _open(args)
-    made = backup.make_backup(url, folder=Path(args.to) if args.to else None, kind="manual")
+    made = backup.make_backup(url, folder=Path(args.to) if args.to else None, kind="manual",
+                              progress=_progress_printer("Backing up"))
     print(f"Backup written and verified: {made}")
     return 0
 
@@ -103,8 +104,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing was changed.", file=sys.stderr)
             return 1
-    kept = backup.restore_backup(url, Path(args.file))
-    print(f"Restored {args.file}. The replaced database was kept as {kept}.")
+    kept = backup.restore_backup(url, Path(args.file), progress=_progress_printer("Checking the backup"))
+    print(f"Restored {args.file}." + (f" The replaced database was kept as {kept}." if kept else ""))
     return 0
 
 

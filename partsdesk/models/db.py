@@ -116,6 +116,8 @@ def open_database(url: str | os.PathLike[str], *, check_network: bool = True) ->
                 )
         path.parent.mkdir(parents=True, exist_ok=True)
         db = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    if database.obj is not None and not database.obj.is_closed():
+        database.obj.close()  # one shop database per process: let go of the previous one
     database.initialize(db)
     db.connect(reuse_if_open=True)
     return db
