@@ -53,6 +53,8 @@ def _decimal(text: object, *, field: str, label: str) -> Decimal:
     if isinstance(text, bool):
         raise ValidationError({field: f"{label}: a number is needed."})
     if isinstance(text, Decimal):
+        if not text.is_finite() or len(text.as_tuple().digits) > INPUT_MAX:
+            raise ValidationError({field: f"{label}: {str(text)[:20]!r} is not a usable number."})
         return text
     if isinstance(text, int | float):  # a spreadsheet cell: the same as its text
         text = repr(text)
