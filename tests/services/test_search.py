@@ -10,7 +10,7 @@ from partsdesk.domain.permissions import SYSTEM
 from partsdesk.models import Part, database
 from partsdesk.services import catalog, search
 from partsdesk.services.catalog import FitmentInput
-from partsdesk.services.search import SEARCH_CAP, SORT_KEYS, find_by_barcode, search_parts
+from partsdesk.services.search import SORT_KEYS, find_by_barcode, search_parts
 
 
 def ean13(body12: str) -> str:
