@@ -21,6 +21,7 @@ import random
 import time
 from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -43,7 +44,7 @@ from partsdesk.models import (
     open_database,
     transaction,
 )
-from partsdesk.models.db import describe, is_postgres, is_postgres_url, sqlite_path
+from partsdesk.models.db import SQLITE_PRAGMAS, describe, is_postgres, is_postgres_url, sqlite_path
 from partsdesk.models.stock import MAIN_LOCATION_ID
 from partsdesk.services import audit, clock
 from partsdesk.services.catalog import ensure_standard_categories, name_key
@@ -102,6 +103,9 @@ class NumberPattern:
                 self.slots.append((ch,))
             i += 1
         self.capacity = math.prod(len(s) for s in self.slots)
+        self.literal = [slot[0] if len(slot) == 1 else "" for slot in self.slots]
+        # the last slot varies fastest, as in a counter
+        self.variable = [(i, slot, len(slot)) for i, slot in reversed(list(enumerate(self.slots))) if len(slot) > 1]
         # A multiplier coprime with the capacity, near its golden section, scatters consecutive
         # indexes evenly over the whole space (and stays a bijection).
         multiplier = max(1, round(self.capacity * 0.6180339887))
@@ -112,14 +116,11 @@ class NumberPattern:
 
     def render(self, index: int) -> str:
         value = (index * self.multiplier + self.offset) % self.capacity
-        chars: list[str] = []
-        for slot in reversed(self.slots):
-            if len(slot) == 1:
-                chars.append(slot[0])
-            else:
-                value, pick = divmod(value, len(slot))
-                chars.append(slot[pick])
-        return " ".join("".join(reversed(chars)).split())  # an empty choice leaves no double space
+        chars = list(self.literal)
+        for position, slot, size in self.variable:
+            value, pick = divmod(value, size)
+            chars[position] = slot[pick]
+        return " ".join("".join(chars).split())  # an empty choice leaves no double space
 
 
 class NumberSpace:
@@ -258,12 +259,19 @@ class CatalogueGenerator:
     def _weighted(self, items: Sequence[int], cw: Sequence[int]) -> int:
         return items[bisect(cw, self.rng.random() * cw[-1])]
 
+    def _int(self, low: int, high: int) -> int:
+        """randint(low, high), without randint's overhead (a million parts draw it often)."""
+        return low + int(self.rng.random() * (high - low + 1))
+
+    def _one_of(self, values: Sequence[int], cw: Sequence[int]) -> int:
+        return values[bisect(cw, self.rng.random() * cw[-1])]
+
     def _fitments(self, template: Template) -> list[tuple[int, int, int | None, str, str]]:
         ice_only = template.sub.startswith(_ICE_ONLY_SUBS)
         pool, cw = self.model_pool[ice_only]
         rng = self.rng
         chosen = [self._weighted(pool, cw)]
-        wanted = rng.choices((1, 2, 3), (50, 35, 15))[0]
+        wanted = self._one_of((1, 2, 3), (50, 85, 100))
         first = MODELS[chosen[0]]
         related = [i for i in self.families[first.family] + self.makes[first.make]
                    if i not in chosen and (not ice_only or i in pool)]
@@ -278,30 +286,29 @@ class CatalogueGenerator:
         for index in chosen:
             model = MODELS[index]
             end = model.year_to or self.current_year
-            year_from = rng.randint(model.year_from, max(model.year_from, end - 2))
+            year_from = self._int(model.year_from, max(model.year_from, end - 2))
             if model.year_to is None and rng.random() < 0.5:
                 year_to = None
             else:
-                year_to = min(end, year_from + rng.randint(2, 8))
+                year_to = min(end, year_from + self._int(2, 8))
             engines = [e for e in model.engines if not (ice_only and e.startswith("EV"))]
             engine = rng.choice(engines) if rng.random() < 0.7 else ""
             rows.append((index, year_from, year_to, engine, position))
         return rows
 
     def _prices(self, base_cost: int, brand: BrandSpec) -> tuple[int, int, int, int]:
-        rng = self.rng
         factor = round(brand.price_factor * 100)
-        cost = max(50, base_cost * factor * rng.randint(90, 110) // 10_000 // 10 * 10)
-        wholesale = cost * rng.randint(112, 122) // 100
-        trade = max(wholesale + 10, wholesale * rng.randint(108, 118) // 100)
-        retail = trade * rng.randint(115, 140) // 100
+        cost = max(50, base_cost * factor * self._int(90, 110) // 10_000 // 10 * 10)
+        wholesale = cost * self._int(112, 122) // 100
+        trade = max(wholesale + 10, wholesale * self._int(108, 118) // 100)
+        retail = trade * self._int(115, 140) // 100
         step = 100 if retail >= 2000 else 50  # counter prices end in whole (or half) yuan
         retail = max(trade + step, -(-retail // step) * step)
         return cost, retail, trade, max(wholesale, cost + 10)
 
     def _bin(self, template: Template) -> str:
         zone = self.rng.choice(_BIN_ZONES[template.sub.split(".")[0]])
-        return f"{zone}-{self.rng.randint(1, 24):02d}-{self.rng.randint(1, 6)}"
+        return f"{zone}-{self._int(1, 24):02d}-{self._int(1, 6)}"
 
     def _brands_for(self, template: Template, make: str, count: int) -> list[BrandSpec]:
         rng = self.rng
@@ -312,7 +319,7 @@ class CatalogueGenerator:
         names = [n for n in template.brands]
         weights = [self.brands[n].weight for n in names]
         while len(chosen) < count and names:
-            pick = rng.choices(range(len(names)), weights)[0]
+            pick = bisect(_cumulative(weights), rng.random() * sum(weights))
             chosen.append(self.brands[names.pop(pick)])
             weights.pop(pick)
         return chosen
@@ -327,8 +334,8 @@ class CatalogueGenerator:
             oe_number = self.oe_numbers[make].own() or self.oe_numbers[make].other()
             variant_en, variant_zh = rng.choice(template.variants)
             name_en, name_zh = template.name_en + variant_en, template.name_zh + variant_zh
-            base_cost = rng.randint(*template.cost)
-            brands = self._brands_for(template, make, rng.choices((1, 2, 3, 4), (35, 35, 20, 10))[0])
+            base_cost = self._int(*template.cost)
+            brands = self._brands_for(template, make, self._one_of((1, 2, 3, 4), (35, 70, 90, 100)))
             own: list[tuple[BrandSpec, tuple[str, str]]] = []
             for brand in brands:
                 if brand.genuine_for:  # the car maker's own part carries the OE number itself
@@ -358,12 +365,12 @@ class CatalogueGenerator:
                 if rng.random() < 0.08:
                     numbers.append(("superseded", brand.name, *self.numbers[brand.name].other()))
                 barcodes = [self.barcodes.for_brand(brand)]
-                for _ in range(rng.choices((0, 1, 2), (60, 30, 10))[0]):
+                for _ in range(self._one_of((0, 1, 2), (60, 90, 100))):
                     barcodes.append(self.barcodes.shop_code() if rng.random() < 0.5 else self.barcodes.ean13(brand.gs1
                                                                                                               or "690"))
                 cost, retail, trade, wholesale = self._prices(base_cost, brand)
                 low, high = template.stock
-                on_hand = 0 if rng.random() < 0.15 else rng.randint(low, high) * 1000
+                on_hand = 0 if rng.random() < 0.15 else self._int(low, high) * 1000
                 parts.append(PlannedPart(
                     number=number, number_norm=norm, brand=brand, name_en=name_en, name_zh=name_zh, sub=template.sub,
                     grade=brand.grade, unit=template.unit, bin=self._bin(template), cost=cost, price_retail=retail,
@@ -555,25 +562,32 @@ class SearchDocuments:
         return text
 
 
-def _suspend_index_triggers(db: Database) -> list[str]:
-    """Drop SQLite's full-text index triggers on the bulk-loaded tables; returns their SQL to
-    create them again. The indexes are rebuilt in one pass after the load, which is many times
-    faster than keeping them up to date row by row."""
+@contextmanager
+def _bulk_load_mode(db: Database) -> Iterator[None]:
+    """While filling empty tables on SQLite: drop the secondary indexes and the full-text
+    triggers of the bulk-loaded tables and create them again afterwards (one sorted pass is
+    many times faster than keeping a B-tree up to date row by row, and the full-text indexes
+    are rebuilt after the load anyway); a big page cache and no fsync per chunk, since a
+    half-built file is deleted and built again. Unique constraints stay on throughout."""
     if is_postgres(db):
-        return []
-    rows = db.execute_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('part', 'part_number') "
-        "AND sql LIKE '%AFTER INSERT%' ORDER BY name").fetchall()
+        yield
+        return
+    tables = ", ".join(f"'{table}'" for table in _TABLES)
+    objects = db.execute_sql(
+        f"SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ({tables}) AND sql IS NOT NULL "
+        "AND (type = 'index' OR (type = 'trigger' AND sql LIKE '%AFTER INSERT%')) ORDER BY type, name").fetchall()
     with transaction():
-        for name, _ in rows:
-            db.execute_sql(f'DROP TRIGGER "{name}"')
-    return [sql for _, sql in rows]
-
-
-def _restore_triggers(db: Database, statements: list[str]) -> None:
-    if statements:
+        for kind, name, _ in objects:
+            db.execute_sql(f'DROP {kind.upper()} "{name}"')
+    db.execute_sql("PRAGMA synchronous = OFF")
+    db.execute_sql("PRAGMA cache_size = -262144")  # 256 MB
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA synchronous = {SQLITE_PRAGMAS['synchronous']}")
+        db.execute_sql(f"PRAGMA cache_size = {SQLITE_PRAGMAS['cache_size']}")
         with transaction():
-            for sql in statements:
+            for _, _, sql in objects:  # indexes sort before triggers
                 db.execute_sql(sql)
 
 
@@ -735,11 +749,8 @@ def generate_catalogue(url: str, *, parts: int, seed: int = 1, progress: Progres
     if db.execute_sql("SELECT 1 FROM part LIMIT 1").fetchone():
         raise DemoRefused(_refusal(url))
     refs = _write_reference_rows()
-    suspended = _suspend_index_triggers(db)
-    try:
+    with _bulk_load_mode(db):
         stats = _load_parts(refs, parts=parts, seed=seed, user_id=user_id, progress=progress)
-    finally:
-        _restore_triggers(db, suspended)
     rebuild_search_index()
     stats.seconds = time.perf_counter() - started
     return stats

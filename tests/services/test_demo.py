@@ -8,6 +8,7 @@ from partsdesk.domain.catalog import clean_part
 from partsdesk.domain.errors import UserError
 from partsdesk.domain.gtin import is_valid_gtin, normalize_barcode
 from partsdesk.domain.permissions import SYSTEM
+from partsdesk.domain.search import FitmentDoc, search_document
 from partsdesk.models import AppUser, AuditLog, Part, Setting, database, open_database
 from partsdesk.models.migrations import migrate
 from partsdesk.services import check, clock, demo, search, users
@@ -66,8 +67,20 @@ def test_every_part_is_found_by_its_number_typed_loosely(built):
 
 
 def test_search_text_is_what_the_search_rules_make(built):
-    ids = [row[0] for row in _rows("SELECT id FROM part")]
-    assert search._documents(ids, clock.now().year) == {}
+    fitments: dict[int, list[FitmentDoc]] = {}
+    for part_id, *doc in _rows(
+            "SELECT f.part_id, vm.id, vm.make, vm.make_zh, vm.model, vm.model_zh, f.year_from, f.year_to "
+            "FROM fitment f JOIN vehicle_model vm ON vm.id = f.vehicle_model_id ORDER BY f.part_id, f.id"):
+        fitments.setdefault(part_id, []).append(FitmentDoc(*doc))
+    rows = _rows("SELECT p.id, p.number, p.name_en, p.name_zh, b.name, b.name_zh, c.name_en, c.name_zh, "
+                 "pc.name_en, pc.name_zh, p.search_text FROM part p JOIN brand b ON b.id = p.brand_id "
+                 "JOIN category c ON c.id = p.category_id JOIN category pc ON pc.id = c.parent_id")
+    assert len(rows) == PARTS
+    for part_id, number, name_en, name_zh, brand, brand_zh, cat_en, cat_zh, top_en, top_zh, stored in rows:
+        assert stored == search_document(
+            number=number, name_en=name_en, name_zh=name_zh, brand=brand, brand_zh=brand_zh,
+            category_names=[cat_en, cat_zh, top_en, top_zh], fitments=fitments[part_id],
+            current_year=clock.now().year)
     assert search.search_parts("朗逸 刹车片").total + search.search_parts("golf brake pad").total > 0
 
 
