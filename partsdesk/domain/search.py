@@ -132,9 +132,9 @@ def search_document(*, number: str, name_en: str, name_zh: str, brand: str, bran
     numbers are searched in the part_number table, not here.
     """
     words: list[str] = []
-    own = normalize_number(number).casefold()
+    own = own_number_token(number)
     if own:
-        words.append(OWN_NUMBER_MARK + own)
+        words.append(own)
     for text in (name_en, name_zh, brand, brand_zh, *category_names):
         words.extend(document_words(text))
     seen: set[str] = set()
@@ -147,10 +147,28 @@ def search_document(*, number: str, name_en: str, name_zh: str, brand: str, bran
     return " ".join(words + vehicle)
 
 
+def own_number_token(number: str) -> str:
+    """The document word of a part's own number ("0 986-494.104/a" -> "pn0986494104a"; "" if none)."""
+    norm = normalize_number(number).casefold()
+    return OWN_NUMBER_MARK + norm if norm else ""
+
+
 def vocabulary_words(texts: Iterable[str]) -> set[str]:
     """The words of ``texts`` that a typed prefix may be expanded into (latin, EXPAND_MIN+)."""
     return {token.text for text in texts for token in tokenize(text)
             if not token.cjk and len(token.text) >= EXPAND_MIN}
+
+
+def document_vocabulary(documents: Iterable[str]) -> set[str]:
+    """The expandable words of finished search documents (without vehicle and number tokens)."""
+    return {word for document in documents for word in document.split()
+            if len(word) >= EXPAND_MIN and not _is_marked_token(word)}
+
+
+def _is_marked_token(word: str) -> bool:
+    if word.startswith("vm") and word[2:3].isdigit():
+        return True
+    return word.startswith(OWN_NUMBER_MARK) and any(ch.isdigit() for ch in word)
 
 
 # --- the vehicle vocabulary --------------------------------------------------------------

@@ -37,6 +37,7 @@ from partsdesk.domain.search import (
     VehicleName,
     VehicleVocabulary,
     clean_query_text,
+    document_vocabulary,
     expandable,
     fts5_match,
     next_prefix,
@@ -100,7 +101,7 @@ _ORDER = {
     "number": ("p.number_norm", "p.id"),
     "brand": ("b.name_key", "p.number_norm"),
     "name": ("p.name_en", "p.id"),
-    "category": ("c.name_en", "p.id"),
+    "category": ("c.name_en", "c.id", "p.id"),
     "bin": ("p.bin", "p.id"),
     "price": ("p.price_retail", "p.id"),
     "on_hand": ("COALESCE(sb.qty, 0)", "p.id"),
@@ -268,7 +269,9 @@ def _expansions(words: Sequence[str]) -> dict[str, list[str]] | None:
         found = [row[0] for row in _fetch(
             f"SELECT word FROM search_word WHERE word >= {p} AND word < {p} ORDER BY word LIMIT {p}",
             (word, next_prefix(word), EXPANSIONS_MAX + 1))]
-        if len(found) <= EXPANSIONS_MAX:
+        # None found: the list may have missed a word written without refresh_search_text or
+        # remember_search_words; the plain prefix query is slower but always right.
+        if found and len(found) <= EXPANSIONS_MAX:
             expansions[word] = found
     return expansions
 
@@ -412,10 +415,25 @@ def refresh_search_text(part_ids: Iterable[int]) -> None:
         words: set[str] = set()
         for part_id, document in _documents(ids[start:start + _BATCH], year, words).items():
             db.execute_sql(f"UPDATE part SET search_text = {p} WHERE id = {p}", (document, part_id))
-        if words and not is_postgres():  # the word list serves SQLite's prefix expansion only
-            ordered = sorted(words)
-            db.execute_sql(f"INSERT INTO search_word (word) VALUES {', '.join([f'({p})'] * len(ordered))} "
-                           "ON CONFLICT DO NOTHING", ordered)
+        _remember(words)
+
+
+def _remember(words: set[str]) -> None:
+    if not words or is_postgres():  # the word list serves SQLite's prefix expansion only
+        return
+    db = database.obj
+    ordered = sorted(words)
+    for start in range(0, len(ordered), _BATCH):
+        chunk = ordered[start:start + _BATCH]
+        db.execute_sql(f"INSERT INTO search_word (word) VALUES {', '.join([f'({db.param})'] * len(chunk))} "
+                       "ON CONFLICT DO NOTHING", chunk)
+
+
+def remember_search_words(documents: Iterable[str]) -> None:
+    """For writers that store ``search_document`` text themselves (bulk import): add the
+    documents' words to the list typed prefixes are expanded from. Call in the writer's
+    transaction. (``refresh_search_text`` and ``rebuild_search_index`` do this already.)"""
+    _remember(document_vocabulary(documents))
 
 
 def rebuild_search_index(*, refresh_text: bool = False) -> None:
