@@ -705,8 +705,12 @@ def _open_for_demo(url: str) -> Database:
             if refused:
                 raise DemoRefused(_refusal(url))
             if tables:
-                for suffix in ("", "-wal", "-shm", "-journal"):
-                    Path(str(path) + suffix).unlink(missing_ok=True)
+                try:
+                    for suffix in ("", "-wal", "-shm", "-journal"):
+                        Path(str(path) + suffix).unlink(missing_ok=True)
+                except OSError as error:
+                    raise DemoRefused(f"Cannot replace the old demo shop {url}: {error.strerror or error}. "
+                                      "Close PartsDesk windows that use it and try again.") from error
         return open_database(url)
     db = open_database(url)
     if holds_data(db):
