@@ -43,7 +43,7 @@ class _ReportsFirstPaint(QDialog):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self.first_shown.emit)
+            QTimer.singleShot(0, self, self.first_shown.emit)  # with a context: not after a delete
 
 
 class LoginDialog(_ReportsFirstPaint):
@@ -171,7 +171,7 @@ class LoginDialog(_ReportsFirstPaint):
             return
         self._set_busy(True)
         call = users.log_in if self.mode == MODE_LOGIN else users.switch_user
-        self.runner.submit(call, row.username, secret, name="log_in", on_done=self._logged_in,
+        self.runner.submit(call, row.username, secret, owner=self, name="log_in", on_done=self._logged_in,
                            on_error=self._refused, on_finally=lambda: self._set_busy(False))
 
     def _set_busy(self, busy: bool) -> None:
@@ -254,7 +254,7 @@ class FirstAdminDialog(_ReportsFirstPaint):
             return
         self.ok_button.setEnabled(False)
         self.runner.submit(
-            users.add_user, SYSTEM, name="add_user", username=self.username.text(),
+            users.add_user, SYSTEM, owner=self, name="add_user", username=self.username.text(),
             display_name=self.display_name.text() or self.username.text(), role="admin", pin=self.pin.text(),
             password=self.password.text(), on_done=self._created, on_error=self._refused,
             on_finally=lambda: self.ok_button.setEnabled(True),

@@ -101,7 +101,7 @@ class StepUpDialog(QDialog):
             self.errors.show({"reason": self.tr("Give the reason for this approval; it goes into the audit log.")})
             return
         self.ok_button.setEnabled(False)
-        self.runner.submit(users.step_up, self.actor, name="step_up", approver=username, secret=self.secret.text(),
+        self.runner.submit(users.step_up, self.actor, owner=self, name="step_up", approver=username, secret=self.secret.text(),
                            permission=self.permission, reason=self.reason.text(), on_done=self._approved,
                            on_error=self._refused, on_finally=lambda: self.ok_button.setEnabled(True))
 

@@ -23,6 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -78,6 +79,7 @@ class _Bridge(QObject):
 
 @dataclass
 class _Handlers:
+    owner: QObject | None
     on_done: Callable[[Any], None] | None
     on_error: Callable[[UserError], None] | None
     on_finally: Callable[[], None] | None
@@ -106,15 +108,18 @@ class TaskRunner(QObject):
     def busy(self) -> bool:
         return self._pending > 0
 
-    def submit(self, fn: Callable[..., Any], *args: Any, name: str = "", on_done: Callable[[Any], None] | None = None,
-               on_error: Callable[[UserError], None] | None = None, on_finally: Callable[[], None] | None = None,
-               progress: TaskProgress | None = None, **kwargs: Any) -> Task:
+    def submit(self, fn: Callable[..., Any], *args: Any, name: str = "", owner: QObject | None = None,
+               on_done: Callable[[Any], None] | None = None, on_error: Callable[[UserError], None] | None = None,
+               on_finally: Callable[[], None] | None = None, progress: TaskProgress | None = None,
+               **kwargs: Any) -> Task:
+        """Queue ``fn(*args, **kwargs)``. The handlers run on the GUI thread, and only while
+        ``owner`` (the widget that asked) still exists: a window closed meanwhile is not called."""
         if self._closed:
             raise RuntimeError("the task runner was shut down")
         progress = progress or TaskProgress()
         future: Future = Future()
         task = Task(name=name or getattr(fn, "__name__", "task"), future=future, progress=progress)
-        self._handlers[id(task)] = _Handlers(on_done, on_error, on_finally)
+        self._handlers[id(task)] = _Handlers(owner, on_done, on_error, on_finally)
         self._pending += 1
 
         def work() -> None:
@@ -136,7 +141,10 @@ class TaskRunner(QObject):
     def _deliver(self, task: Task, result: Any, error: BaseException | None) -> None:
         handlers = self._handlers.pop(id(task), None)
         self._pending -= 1
-        if handlers is None:
+        if handlers is None or (handlers.owner is not None and not shiboken6.isValid(handlers.owner)):
+            if error is not None and not isinstance(error, UserError | TaskCancelled):
+                log.error("unexpected error in a task whose window is gone", exc_info=error)
+            self.task_finished.emit(task.name)
             return
         try:
             if error is None:
@@ -159,48 +167,18 @@ class TaskRunner(QObject):
     def run_with_progress(self, parent: QWidget, fn: Callable[..., Any], *args: Any, title: str, label: str,
                           cancellable: bool, on_done: Callable[[Any], None] | None = None,
                           on_error: Callable[[UserError], None] | None = None, **kwargs: Any) -> Task:
-        """Run ``fn(*args, progress=..., **kwargs)`` with a modal progress dialog polled by a timer.
+        """Run ``fn(*args, progress=..., **kwargs)`` with a window-modal progress dialog polled by a timer.
 
         ``fn`` receives the ``TaskProgress`` as ``progress``; when ``cancellable`` it also gets
         ``should_cancel``. The dialog closes when the task finished, whatever happened.
         """
         progress = TaskProgress()
-        dialog = QProgressDialog(label, self.tr("Cancel") if cancellable else "", 0, 0, parent)
-        dialog.setWindowTitle(title)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        if not cancellable:
-            dialog.setCancelButton(None)
-        timer = QTimer(dialog)
-        timer.setInterval(100)
-
-        def poll() -> None:
-            if progress.total:
-                dialog.setMaximum(progress.total)
-                dialog.setValue(min(progress.done, progress.total))
-            if progress.text:
-                dialog.setLabelText(progress.text)
-
-        def cancel() -> None:
-            progress.cancel_requested = True
-            dialog.setLabelText(self.tr("Stopping…"))
-
-        timer.timeout.connect(poll)
-        dialog.canceled.connect(cancel)
-        timer.start()
-
-        def finish() -> None:
-            timer.stop()
-            dialog.reset()
-            dialog.deleteLater()
-
+        watch = _ProgressWatch(parent, progress, title=title, label=label, cancellable=cancellable)
         call_kwargs = dict(kwargs, progress=progress)
         if cancellable:
             call_kwargs["should_cancel"] = progress.should_cancel
-        return self.submit(fn, *args, name=getattr(fn, "__name__", "task"), on_done=on_done, on_error=on_error,
-                           on_finally=finish, progress=progress, **call_kwargs)
+        return self.submit(fn, *args, name=getattr(fn, "__name__", "task"), owner=parent, on_done=on_done,
+                           on_error=on_error, on_finally=watch.finish, progress=progress, **call_kwargs)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until every task submitted so far has run (not delivered). For shutdown."""
@@ -225,6 +203,48 @@ class TaskRunner(QObject):
 
         self._executor.submit(close_connection)
         self._executor.shutdown(wait=True)
+
+
+class _ProgressWatch(QObject):
+    """The progress dialog of one task: a GUI timer copies the worker's numbers into it."""
+
+    def __init__(self, parent: QWidget, progress: TaskProgress, *, title: str, label: str,
+                 cancellable: bool) -> None:
+        super().__init__(parent)
+        self.progress = progress
+        self.dialog = QProgressDialog(label, "", 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        if cancellable:
+            self.dialog.setCancelButtonText(self.tr("Cancel (Esc)"))
+            self.dialog.canceled.connect(self.cancel)
+        else:
+            self.dialog.setCancelButton(None)
+        self.timer = QTimer(self)
+        self.timer.setInterval(100)
+        self.timer.timeout.connect(self.poll)
+        self.timer.start()
+
+    def poll(self) -> None:
+        if self.progress.total:
+            self.dialog.setMaximum(self.progress.total)
+            self.dialog.setValue(min(self.progress.done, self.progress.total))
+        if self.progress.text:
+            self.dialog.setLabelText(self.progress.text)
+
+    def cancel(self) -> None:
+        self.progress.cancel_requested = True
+        self.dialog.setLabelText(self.tr("Stopping…"))
+
+    def finish(self) -> None:
+        self.timer.stop()
+        self.dialog.reset()
+        self.dialog.hide()
+        self.dialog.deleteLater()
+        self.deleteLater()
 
 
 def _parent_widget(obj: QObject) -> QWidget | None:
