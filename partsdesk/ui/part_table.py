@@ -1,0 +1,283 @@
+"""The catalogue results table: a model that holds only the pages it fetched.
+
+A query asks ``services.search.search_parts`` for its first page on the worker; more pages
+come as the user scrolls (``canFetchMore`` / ``fetchMore``), each page one SQL query with
+LIMIT/OFFSET, sorted in SQL when a header is clicked (no proxy model, never the whole
+catalogue). Every query carries a generation number: a result for an older query never
+replaces the rows of a newer one, and a queued search that became stale is skipped on the
+worker before it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+
+from partsdesk.domain.errors import UserError
+from partsdesk.domain.money import format_money, format_quantity
+from partsdesk.ui.tasks import TaskRunner
+
+PAGE_SIZE = 100
+SearchFunction = Callable[..., Any]  # search_parts(query, *, limit, offset, sort, descending, include_inactive)
+
+_INACTIVE = QColor("#9e9e9e")
+_SUBTLE = QColor("#757575")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    sort_key: str | None  # one of services.search.SORT_KEYS, None: not sortable
+    numeric: bool = False
+
+
+def _columns() -> tuple[Column, ...]:
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("PartTableModel", text)
+
+    return (
+        Column("number", tr("Number"), "number"),
+        Column("brand", tr("Brand"), "brand"),
+        Column("name", tr("Description"), "name"),
+        Column("category", tr("Category"), "category"),
+        Column("grade", tr("Grade"), None),
+        Column("bin", tr("Bin"), "bin"),
+        Column("price", tr("Price"), "price", numeric=True),
+        Column("on_hand", tr("On hand"), "on_hand", numeric=True),
+        Column("match", tr("Found by"), None),
+    )
+
+
+class PartTableModel(QAbstractTableModel):
+    """Rows of ``PartRow`` for one query; ``results_shown(generation)`` when a query's first
+    page is in the table, ``search_failed(message)`` when the search service refused."""
+
+    results_shown = Signal(int)
+    search_failed = Signal(str)
+
+    def __init__(self, runner: TaskRunner, *, search: SearchFunction | None = None, page_size: int = PAGE_SIZE,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self._search = search
+        self.page_size = page_size
+        self.columns = _columns()
+        self.query = ""
+        self.sort_key = "relevance"
+        self.descending = False
+        self.include_inactive = False
+        self.generation = 0  # the newest query asked for
+        self.shown_generation = 0  # the query whose rows are in the table
+        self.rows: list[Any] = []
+        self.total = 0
+        self.capped = False
+        self._fetching = False
+
+    # --- queries --------------------------------------------------------------------------
+
+    def search_function(self) -> SearchFunction:
+        if self._search is None:
+            from partsdesk.services.search import search_parts  # not needed before the log-in
+
+            self._search = search_parts
+        return self._search
+
+    def set_query(self, query: str) -> int:
+        """Start a search for ``query`` with the current sort; returns its generation."""
+        self.query = query
+        self.generation += 1
+        generation = self.generation
+        self._fetching = False
+        search = self.search_function()
+        args = dict(limit=self.page_size, offset=0, sort=self.sort_key, descending=self.descending,
+                    include_inactive=self.include_inactive)
+        self.runner.submit(self._run, search, generation, query, owner=self, name="search", **args,
+                           on_done=lambda result: self._first_page(generation, result),
+                           on_error=lambda error: self._failed(generation, error))
+        return generation
+
+    def refresh(self) -> int:
+        return self.set_query(self.query)
+
+    def _run(self, search: SearchFunction, generation: int, query: str, **kwargs: Any) -> Any:
+        """On the worker: skip a search that became stale while it waited in the queue."""
+        if generation != self.generation:
+            return None
+        return search(query, **kwargs)
+
+    def _first_page(self, generation: int, result: Any) -> None:
+        if result is None or generation != self.generation:
+            return  # a newer query was asked for meanwhile: its own result will come
+        self.beginResetModel()
+        self.rows = list(result.rows)
+        self.total = max(result.total, len(self.rows))
+        self.capped = bool(result.capped)
+        self.shown_generation = generation
+        self.endResetModel()
+        self.results_shown.emit(generation)
+
+    def _failed(self, generation: int, error: UserError) -> None:
+        self._fetching = False
+        if generation == self.generation:
+            self.search_failed.emit(str(error))
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid():
+            return False
+        return (not self._fetching and self.shown_generation == self.generation
+                and len(self.rows) < self.total)
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        generation, offset = self.generation, len(self.rows)
+        search = self.search_function()
+        self.runner.submit(self._run, search, generation, self.query, owner=self, name="search_more", limit=self.page_size,
+                           offset=offset, sort=self.sort_key, descending=self.descending,
+                           include_inactive=self.include_inactive,
+                           on_done=lambda result: self._more(generation, offset, result),
+                           on_error=lambda error: self._failed(generation, error))
+
+    def _more(self, generation: int, offset: int, result: Any) -> None:
+        if generation != self.generation:
+            return  # a page of an older query: its fetch flag was reset by set_query
+        if offset != len(self.rows):
+            self._fetching = False
+            return
+        new = list(result.rows) if result is not None else []
+        if not new:
+            self.total = len(self.rows)  # the catalogue shrank meanwhile: stop asking
+            self._fetching = False
+            return
+        # Still "fetching" while the rows go in: a view asking for more during the insert
+        # must not ask for this same page again.
+        self.beginInsertRows(QModelIndex(), offset, offset + len(new) - 1)
+        self.rows.extend(new)
+        self.endInsertRows()
+        self._fetching = False
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in SQL: a new query with the column's sort key (relevance for -1 or an unsortable column)."""
+        key = self.columns[column].sort_key if 0 <= column < len(self.columns) else None
+        sort_key = key or "relevance"
+        descending = key is not None and order == Qt.SortOrder.DescendingOrder
+        if (sort_key, descending) == (self.sort_key, self.descending):
+            return
+        self.sort_key, self.descending = sort_key, descending
+        self.refresh()
+
+    def set_include_inactive(self, include: bool) -> None:
+        if include != self.include_inactive:
+            self.include_inactive = include
+            self.refresh()
+
+    # --- the table ------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def part_id(self, row: int) -> int | None:
+        return self.rows[row].id if 0 <= row < len(self.rows) else None
+
+    def row_of(self, part_id: int) -> int | None:
+        return next((i for i, row in enumerate(self.rows) if row.id == part_id), None)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("Click to sort") if column.sort_key else None
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.columns):
+            return None
+        row = self.rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column.key)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if not row.active:
+                return _INACTIVE
+            return _SUBTLE if column.key == "match" else None
+        if role == Qt.ItemDataRole.FontRole and not row.active:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column.numeric:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column.key == "name":
+                tip = "\n".join(t for t in (row.name_en, row.name_zh) if t)
+                return tip + ("\n" + self.tr("(inactive: not sold any more)") if not row.active else "")
+            if not row.active:
+                return self.tr("Inactive: not sold any more")
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def _text(self, row: Any, key: str) -> str:
+        if key == "number":
+            return row.number
+        if key == "brand":
+            return row.brand
+        if key == "name":
+            return f"{row.name_en} · {row.name_zh}" if row.name_zh else row.name_en
+        if key == "category":
+            return row.category
+        if key == "grade":
+            return row.grade
+        if key == "bin":
+            return row.bin
+        if key == "price":
+            return format_money(row.price_retail)
+        if key == "on_hand":
+            return format_quantity(row.on_hand, row.unit)
+        if key == "match":
+            return self.match_text(row.match, row.matched_number)
+        return ""
+
+    def match_text(self, match: str, number: str | None) -> str:
+        number = number or ""
+        texts = {
+            "barcode": self.tr("barcode {0}"),
+            "interchange": self.tr("via interchange {0}"),
+            "oe": self.tr("via OE number {0}"),
+            "superseded": self.tr("replaces {0}"),
+            "fragment": self.tr("number contains {0}"),
+            "vehicle": self.tr("fits the vehicle"),
+        }
+        text = texts.get(match)
+        if text is None:
+            return ""  # its own number, words, browsing: nothing worth saying
+        return text.format(number).strip()
