@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QApplication
+
+from partsdesk.models import db as db_module
+from partsdesk.ui.main_window import MainWindow, window_settings
+
+
+def _window(qtbot, runner, actor, db_url, config_dir, **kwargs) -> MainWindow:
+    window = MainWindow(runner, actor, url=db_url, settings=window_settings(config_dir), auto_backups=False,
+                        **kwargs)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_status_bar_names_the_user_and_the_database(qtbot, runner, staff, db_url, config_dir):
+    window = _window(qtbot, runner, staff["cashier"], db_url, config_dir)
+    assert window.user_label.text() == "Cashier (Cashier)"
+    assert db_module.describe() in window.db_label.text()
+    if db_module.is_postgres_url(db_url):
+        assert "pg_dump" in window.backup_label.text()
+    else:
+        qtbot.waitUntil(lambda: window.backup_label.text() == "Last backup: never", timeout=5000)
+    # A cashier gets no catalogue editing, import or restore in the menus.
+    assert not window.new_part_action.isVisible()
+    assert not window.import_action.isVisible()
+    assert not window.restore_action.isVisible()
+    window._closing_backup_done = True
+    window.close()
+
+
+def test_geometry_is_kept_between_two_windows_with_the_same_settings_folder(qtbot, runner, admin, db_url,
+                                                                             config_dir):
+    first = _window(qtbot, runner, admin, db_url, config_dir)
+    first.setGeometry(QRect(20, 30, 710, 520))  # inside the offscreen 800x600 screen
+    first.catalog.table.setColumnWidth(2, 345)
+    first.close()
+
+    second = _window(qtbot, runner, admin, db_url, config_dir)
+    assert (second.size().width(), second.size().height()) == (710, 520)
+    assert second.catalog.table.columnWidth(2) == 345
+    assert second.catalog.table.horizontalHeader().sortIndicatorSection() == -1  # searches start by relevance
+    assert (config_dir / "window.ini").exists()
+    second.close()
+
+
+def test_ctrl_l_switches_the_user_by_pin(qtbot, runner, staff, db_url, config_dir):
+    from PySide6.QtCore import Qt
+
+    window = _window(qtbot, runner, staff["cashier"], db_url, config_dir)
+    window.switch_action.trigger()
+    qtbot.waitUntil(lambda: window.login_dialog is not None, timeout=5000)
+    dialog = window.login_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.user_list.setCurrentRow(next(i for i in range(dialog.user_list.count())
+                                        if dialog.user_list.item(i).data(Qt.ItemDataRole.UserRole).username
+                                        == "storekeeper"))
+    qtbot.keyClicks(dialog.secret, "1357")
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.actor.username == "storekeeper", timeout=5000)
+    assert window.user_label.text() == "Storekeeper (Storekeeper)"
+    assert window.new_part_action.isVisible()  # a storekeeper edits the catalogue
+    window.close()
+
+
+def test_locking_hides_the_tabs_until_a_pin_is_given(qtbot, runner, staff, db_url, config_dir):
+    from PySide6.QtCore import Qt
+
+    window = _window(qtbot, runner, staff["cashier"], db_url, config_dir)
+    window.lock_action.trigger()
+    qtbot.waitUntil(lambda: window.login_dialog is not None, timeout=5000)
+    dialog = window.login_dialog
+    assert not window.tabs.isVisible()
+    dialog.reject()  # Esc does not unlock
+    assert dialog.isVisible() and not window.tabs.isVisible()
+    qtbot.keyClicks(dialog.secret, "1357")
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.tabs.isVisible, timeout=5000)
+    assert window.actor.username == "cashier"
+    QApplication.processEvents()
+    window.close()
