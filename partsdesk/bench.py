@@ -259,10 +259,11 @@ def measure_rss(path: Path, workdir: Path) -> dict:
 # --- import -------------------------------------------------------------------------------------
 
 def write_import_file(target: Path, rows: int) -> None:
-    """A CSV of ``rows`` parts new to the bench shop (same generator, numbers made distinct)."""
+    """A CSV of ``rows`` parts new to the bench shop (same generator, numbers made distinct,
+    barcodes from GS1's in-store range the generator never gives a part)."""
     from partsdesk.services.demo import sample_import_rows
 
-    generated = sample_import_rows(rows, seed=SEED + 1000, number_suffix="-N")
+    generated = sample_import_rows(rows, seed=SEED + 1000, number_prefix="IMP-")
     with target.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(generated[0]))
         writer.writeheader()
@@ -277,9 +278,8 @@ def measure_import(path: Path, workdir: Path, rows: int) -> dict:
         from partsdesk.services.catalog_io import import_parts
     except ImportError as error:
         raise BenchError(f"import.rows_per_s: services.catalog_io.import_parts is missing ({error})") from None
-    source_file = workdir / f"bench-import-{rows}.csv"
-    if not source_file.exists():
-        write_import_file(source_file, rows)
+    source_file = workdir / "bench-import.csv"
+    write_import_file(source_file, rows)
     copy = workdir / "bench-import-copy.sqlite"
     _remove_database(copy)
     source = sqlite3.connect(str(path))

@@ -31,6 +31,7 @@ from peewee import Database
 from partsdesk.domain.catalog import STANDARD_CATEGORIES
 from partsdesk.domain.errors import UserError
 from partsdesk.domain.gtin import gtin_check_digit
+from partsdesk.domain.money import format_money
 from partsdesk.domain.part_numbers import normalize_number
 from partsdesk.domain.permissions import SYSTEM
 from partsdesk.domain.search import FitmentDoc, search_document
@@ -782,7 +783,7 @@ class DemoSummary:
             f"Demo shop built in {c.seconds:.1f} s: {self.database}",
             f"  {c.parts:,} parts of {self.brands} brands, {c.barcodes:,} barcodes, {c.numbers:,} part numbers, "
             f"{c.fitments:,} fitments on {self.vehicle_models} vehicle models, {self.suppliers} suppliers",
-            f"  {c.stocked:,} parts in stock, worth {c.stock_value / 100:,.2f} at cost",
+            f"  {c.stocked:,} parts in stock, worth {format_money(c.stock_value)} at cost",
             "  Users (log in with the PIN; the manager and admin log in with their password):",
         ]
         for username, role, pin, password in self.users:
@@ -828,10 +829,11 @@ def _in_store_ean13(index: int) -> str:
     return body + str(gtin_check_digit(body))
 
 
-def sample_import_rows(count: int, *, seed: int, number_suffix: str = "") -> list[dict[str, str]]:
+def sample_import_rows(count: int, *, seed: int, number_prefix: str = "") -> list[dict[str, str]]:
     """Generated parts as rows of an import file (our column names, money as text), for the bench.
 
-    ``number_suffix`` makes the numbers new to a shop built with the same seed.
+    ``number_prefix`` (e.g. "IMP-": no maker's pattern starts so) makes the numbers new to a
+    generated shop.
     """
     generator = CatalogueGenerator(seed, current_year=clock.now().year)
     rows = []
@@ -840,7 +842,7 @@ def sample_import_rows(count: int, *, seed: int, number_suffix: str = "") -> lis
             return f"{minor // 100}.{minor % 100:02d}"
 
         rows.append({
-            "number": part.number + number_suffix, "brand": part.brand.name, "name_en": part.name_en,
+            "number": number_prefix + part.number, "brand": part.brand.name, "name_en": part.name_en,
             "name_zh": part.name_zh, "category": part.sub, "grade": part.grade, "unit": part.unit, "bin": part.bin,
             "cost": money(part.cost), "price_retail": money(part.price_retail),
             "price_trade": money(part.price_trade), "price_wholesale": money(part.price_wholesale),
