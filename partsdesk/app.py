@@ -104,6 +104,12 @@ def run_gui(db_url: str | None) -> int:
     QCoreApplication.setOrganizationName(APP_NAME)
     app.setStyle("Fusion")
     _install_excepthook()
+    import PySide6
+
+    if PySide6.__version_info__[:3] == (6, 12, 0):
+        # 6.12.0 loses references to None/True/False in QVariant and bool-signal conversions,
+        # which ends in a crash after a while (see the notes of the UI foundation).
+        log.warning("PySide6 6.12.0 has reference-count bugs; use 6.11.x")
 
     from peewee import PeeweeException
 
@@ -166,7 +172,7 @@ def _session(app: Any, runner: Any, url: str, paths: Paths, *, bench_startup: bo
     from partsdesk.services import settings as shop_settings
     from partsdesk.services import users
     from partsdesk.ui.login import FirstAdminDialog, LoginDialog
-    from partsdesk.ui.main_window import window_settings
+    from partsdesk.ui.window_state import window_settings
 
     window_state = window_settings(paths.config_dir)
     bench_done = False
@@ -220,7 +226,8 @@ def _bench_rss(app: Any, runner: Any, url: str, paths: Paths, bench: dict[str, s
     from PySide6.QtCore import QTimer
 
     from partsdesk.services import users
-    from partsdesk.ui.main_window import MainWindow, window_settings
+    from partsdesk.ui.main_window import MainWindow
+    from partsdesk.ui.window_state import window_settings
 
     try:
         actor = users.log_in(bench["USER"], bench["SECRET"])

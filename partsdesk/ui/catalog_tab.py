@@ -118,11 +118,17 @@ class CatalogTab(QWidget):
         self.set_actor(actor)
 
     def _default_widths(self) -> None:
-        widths = {"number": 130, "brand": 110, "name": 330, "category": 150, "grade": 100, "bin": 70, "price": 90,
-                  "on_hand": 80, "match": 200}
+        widths = {"number": 130, "brand": 110, "name": 360, "category": 150, "grade": 95, "bin": 70, "price": 90,
+                  "on_hand": 80, "match": 230}
         for i, column in enumerate(self.model.columns):
             self.table.setColumnWidth(i, widths.get(column.key, 100))
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # The description takes the room that is left: no sideways scrolling on a normal screen.
+        header.setSectionResizeMode(self._column("name"), QHeaderView.ResizeMode.Stretch)
+
+    def _column(self, key: str) -> int:
+        return next(i for i, column in enumerate(self.model.columns) if column.key == key)
 
     # --- the window's hooks ------------------------------------------------------------------
 

@@ -20,15 +20,12 @@ from partsdesk.models import db as db_module
 from partsdesk.ui.catalog_tab import CatalogTab
 from partsdesk.ui.part_table import SearchFunction
 from partsdesk.ui.tasks import TaskRunner
+from partsdesk.ui.window_state import window_settings
+
+__all__ = ["MainWindow", "window_settings"]
 
 DAILY_CHECK_MS = 60 * 60 * 1000
 FIRST_DAILY_CHECK_MS = 20 * 1000  # leave the first seconds to the user's first searches
-
-
-def window_settings(config_dir: Path) -> QSettings:
-    """The INI file holding this PC's window state (tests pass their own folder)."""
-    config_dir.mkdir(parents=True, exist_ok=True)
-    return QSettings(str(config_dir / "window.ini"), QSettings.Format.IniFormat)
 
 
 class MainWindow(QMainWindow):

@@ -69,12 +69,14 @@ def load_form_data(actor: Actor, part_id: int | None) -> PartFormData:
     part = catalog.get_part(actor, part_id) if part_id is not None else None
     rows = catalog.list_categories()
     if rows:
-        categories = [(row.code, ("    " if row.parent_id else "") + _both(row.name_en, row.name_zh)) for row in rows]
+        names = {row.id: row.name_en for row in rows}
+        categories = [(row.code, (f"{names.get(row.parent_id, '')} › " if row.parent_id else "")
+                       + _both(row.name_en, row.name_zh)) for row in rows]
     else:  # a new shop: the handbook's categories (saving the first part stores them)
         categories = []
         for code, name_en, name_zh, subs in STANDARD_CATEGORIES:
             categories.append((code, _both(name_en, name_zh)))
-            categories.extend((sub, "    " + _both(en, zh)) for sub, en, zh in subs)
+            categories.extend((sub, f"{name_en} › " + _both(en, zh)) for sub, en, zh in subs)
     models = [(row.id, " ".join(t for t in (row.make, row.model, row.make_zh + row.model_zh) if t))
               for row in catalog.list_vehicle_models()]
     return PartFormData(part=part, categories=categories, brands=[row.name for row in catalog.list_brands()],
@@ -131,7 +133,7 @@ class PartEditorDialog(QDialog):
         layout.addWidget(self.lists, 1)
         layout.addWidget(self.general)
         layout.addWidget(buttons)
-        self.resize(980, 700)
+        self.resize(980, 640)
         if not self.may_edit:
             self._set_read_only()
         self.number.setFocus()
@@ -210,6 +212,9 @@ class PartEditorDialog(QDialog):
         self.warranty_km.setSingleStep(1000)
         self.warranty_km.setGroupSeparatorShown(True)
         self.warranty_km.setSuffix(self.tr(" km"))
+        for spin in (self.warranty_months, self.warranty_km):
+            spin.setMaximumWidth(160)
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.on_hand = QLabel()
 
         money_form = QFormLayout()

@@ -31,6 +31,7 @@ from partsdesk.ui.tasks import TaskRunner
 PAGE_SIZE = 100
 SearchFunction = Callable[..., Any]  # search_parts(query, *, limit, offset, sort, descending, include_inactive)
 
+_GRADE_TEXT = {"AFTERMARKET": "Aftermarket"}
 _INACTIVE = QColor("#9e9e9e")
 _SUBTLE = QColor("#757575")
 
@@ -239,6 +240,8 @@ class PartTableModel(QAbstractTableModel):
             if column.key == "name":
                 tip = "\n".join(t for t in (row.name_en, row.name_zh) if t)
                 return tip + ("\n" + self.tr("(inactive: not sold any more)") if not row.active else "")
+            if column.key == "match":
+                return self._text(row, "match") or None
             if not row.active:
                 return self.tr("Inactive: not sold any more")
             return None
@@ -256,7 +259,7 @@ class PartTableModel(QAbstractTableModel):
         if key == "category":
             return row.category
         if key == "grade":
-            return row.grade
+            return _GRADE_TEXT.get(row.grade, row.grade)
         if key == "bin":
             return row.bin
         if key == "price":

@@ -36,12 +36,12 @@ def test_geometry_is_kept_between_two_windows_with_the_same_settings_folder(qtbo
                                                                              config_dir):
     first = _window(qtbot, runner, admin, db_url, config_dir)
     first.setGeometry(QRect(20, 30, 710, 520))  # inside the offscreen 800x600 screen
-    first.catalog.table.setColumnWidth(2, 345)
+    first.catalog.table.setColumnWidth(0, 145)
     first.close()
 
     second = _window(qtbot, runner, admin, db_url, config_dir)
     assert (second.size().width(), second.size().height()) == (710, 520)
-    assert second.catalog.table.columnWidth(2) == 345
+    assert second.catalog.table.columnWidth(0) == 145
     assert second.catalog.table.horizontalHeader().sortIndicatorSection() == -1  # searches start by relevance
     assert (config_dir / "window.ini").exists()
     second.close()
