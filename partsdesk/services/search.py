@@ -108,6 +108,21 @@ _ORDER = {
 }
 
 
+_BROWSE_JOINS = {key: "" for key in _ORDER} | {
+    "brand": " JOIN brand b ON b.id = p.brand_id",
+    "category": " JOIN category c ON c.id = p.category_id",
+    "on_hand": f" LEFT JOIN stock_balance sb ON sb.part_id = p.id AND sb.location_id = {MAIN_LOCATION_ID}",
+}
+
+
+def _rows_in_order(part_ids: Sequence[int], matches: dict[int, tuple[str, str]]) -> list[PartRow]:
+    if not part_ids:
+        return []
+    by_id = {int(values[0]): values
+             for values in _fetch(f"{_ROW_SELECT} WHERE p.id IN ({_placeholders(len(part_ids))})", part_ids)}
+    return [_row(by_id[part_id], *matches[part_id]) for part_id in part_ids if part_id in by_id]
+
+
 def _order_sql(sort: str, descending: bool) -> str:
     direction = " DESC" if descending else ""
     return ", ".join(f"{column}{direction}" for column in _ORDER[sort])
@@ -331,13 +346,14 @@ def search_parts(query: str, *, limit: int = 50, offset: int = 0, sort: str = "r
     p = database.obj.param
     text = clean_query_text(query)
     if not text:
-        where = "" if include_inactive else " WHERE p.active"
         total = int(_fetch("SELECT COUNT(*) FROM part")[0][0])
         if not include_inactive:  # counting the few inactive parts reads a small index only
             total -= int(_fetch("SELECT COUNT(*) FROM part WHERE NOT active")[0][0])
-        rows = _fetch(f"{_ROW_SELECT}{where} ORDER BY {_order_sql(sort, descending)} LIMIT {p} OFFSET {p}",
-                      (limit, offset))
-        return SearchResult([_row(values, "browse") for values in rows], total, False)
+        # The page's ids first, walking a sort index (or sorting ids only), then its rows.
+        page = [int(row[0]) for row in _fetch(
+            f"SELECT p.id FROM part p{_BROWSE_JOINS[sort]} WHERE TRUE{_active('p.id', include_inactive)} "
+            f"ORDER BY {_order_sql(sort, descending)} LIMIT {p} OFFSET {p}", (limit, offset))]
+        return SearchResult(_rows_in_order(page, {part_id: ("browse", "") for part_id in page}), total, False)
 
     hits = _collect(text, include_inactive, SEARCH_CAP)
     ids = list(hits.found)
@@ -345,11 +361,7 @@ def search_parts(query: str, *, limit: int = 50, offset: int = 0, sort: str = "r
         page = ids[::-1][offset:offset + limit] if descending else ids[offset:offset + limit]
         if not page:
             return SearchResult([], len(ids), hits.capped)
-        by_id = {int(values[0]): values
-                 for values in _fetch(f"{_ROW_SELECT} WHERE p.id IN ({_placeholders(len(page))})", page)}
-        matches = hits.matches(page)
-        rows = [_row(by_id[part_id], *matches[part_id]) for part_id in page if part_id in by_id]
-        return SearchResult(rows, len(ids), hits.capped)
+        return SearchResult(_rows_in_order(page, hits.matches(page)), len(ids), hits.capped)
     if not ids:
         return SearchResult([], 0, hits.capped)
     fetched = _fetch(f"{_ROW_SELECT} WHERE p.id IN ({_placeholders(len(ids))}) "
