@@ -242,3 +242,13 @@ def test_search_text_follows_changes_to_the_part(shop):
     search.rebuild_search_index(refresh_text=True)
     assert found("rotor") == [shop["disc"]]
     assert database.obj is not None
+
+
+def test_prefixes_find_words_written_by_bulk_loaders_too(shop):
+    # A bulk writer that stores search documents itself, without refresh_search_text.
+    document = Part.get_by_id(shop["disc"]).search_text + " zanzibar"
+    Part.update(search_text=document).where(Part.id == shop["disc"]).execute()
+    assert found("zanzi") == [shop["disc"]]  # not in the word list: a plain prefix query
+    search.remember_search_words([document])
+    assert found("zanzi") == [shop["disc"]]
+    assert found("bosch 0986494104") == [shop["pad"]]  # brand and whole own number as words
