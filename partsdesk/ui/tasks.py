@@ -110,13 +110,13 @@ class TaskRunner(QObject):
 
     def submit(self, fn: Callable[..., Any], *args: Any, name: str = "", owner: QObject | None = None,
                on_done: Callable[[Any], None] | None = None, on_error: Callable[[UserError], None] | None = None,
-               on_finally: Callable[[], None] | None = None, progress: TaskProgress | None = None,
+               on_finally: Callable[[], None] | None = None, task_progress: TaskProgress | None = None,
                **kwargs: Any) -> Task:
         """Queue ``fn(*args, **kwargs)``. The handlers run on the GUI thread, and only while
         ``owner`` (the widget that asked) still exists: a window closed meanwhile is not called."""
         if self._closed:
             raise RuntimeError("the task runner was shut down")
-        progress = progress or TaskProgress()
+        progress = task_progress or TaskProgress()
         future: Future = Future()
         task = Task(name=name or getattr(fn, "__name__", "task"), future=future, progress=progress)
         self._handlers[id(task)] = _Handlers(owner, on_done, on_error, on_finally)
@@ -178,7 +178,7 @@ class TaskRunner(QObject):
         if cancellable:
             call_kwargs["should_cancel"] = progress.should_cancel
         return self.submit(fn, *args, name=getattr(fn, "__name__", "task"), owner=parent, on_done=on_done,
-                           on_error=on_error, on_finally=watch.finish, progress=progress, **call_kwargs)
+                           on_error=on_error, on_finally=watch.finish, task_progress=progress, **call_kwargs)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until every task submitted so far has run (not delivered). For shutdown."""
