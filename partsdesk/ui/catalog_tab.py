@@ -110,11 +110,13 @@ class CatalogTab(QWidget):
         self.model.search_failed.connect(self._search_failed)
         self.model.rowsInserted.connect(lambda *_: self._update_count())
 
-        focus = QAction(self.tr("Find"), self)
-        focus.setShortcuts([QKeySequence(QKeySequence.StandardKey.Find), QKeySequence(Qt.Key.Key_F2)])
-        focus.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        focus.triggered.connect(self.focus_search)
-        self.addAction(focus)
+        # Ctrl+F / F2 when the tab stands alone; the main window removes it and offers its own
+        # window-wide "Find a part" (two actions with one key would cancel each other out).
+        self.find_action = QAction(self.tr("Find"), self)
+        self.find_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Find), QKeySequence(Qt.Key.Key_F2)])
+        self.find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.find_action.triggered.connect(self.focus_search)
+        self.addAction(self.find_action)
         self.set_actor(actor)
 
     def _default_widths(self) -> None:

@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.catalog = CatalogTab(runner, actor, search=search)
+        self.catalog.removeAction(self.catalog.find_action)  # the window's own Find takes Ctrl+F and F2
         self.tabs.addTab(self.catalog, self.tr("&Catalog"))
         self.setCentralWidget(self.tabs)
 

@@ -82,3 +82,23 @@ def test_locking_hides_the_tabs_until_a_pin_is_given(qtbot, runner, staff, db_ur
     assert window.actor.username == "cashier"
     QApplication.processEvents()
     window.close()
+
+
+def test_keys_of_the_catalog_work_in_the_window(qtbot, runner, admin, db_url, config_dir):
+    from PySide6.QtCore import Qt
+
+    window = _window(qtbot, runner, admin, db_url, config_dir)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)  # shortcuts need it
+    window.catalog.table.setFocus()
+    qtbot.keyClick(window.catalog.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.catalog.search_box.hasFocus()
+    window.catalog.table.setFocus()
+    qtbot.keyClick(window.catalog.table, Qt.Key.Key_F2)
+    assert window.catalog.search_box.hasFocus()
+    with qtbot.waitSignal(window.catalog.editor_opened, timeout=5000) as opened:
+        qtbot.keyClick(window.catalog.search_box, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert opened.args[0].windowTitle() == "New part"
+    opened.args[0].close()
+    window._closing_backup_done = True
+    window.close()
