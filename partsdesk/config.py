@@ -33,6 +33,7 @@ class SettingSpec:
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("shop.name", str, "PartsDesk shop", "shop", "Shop name"),
+    SettingSpec("shop.demo", bool, False, "shop", "Demo shop", help="Built by partsdesk demo; may be rebuilt."),
     SettingSpec("shop.currency", str, "CNY", "shop", "Currency", choices=("CNY", "USD", "EUR", "GBP", "HKD")),
     SettingSpec("tax.prices_include_tax", bool, True, "shop", "Prices include tax",
                 help="Selling prices in the catalogue are tax-inclusive (usual at a counter)."),
