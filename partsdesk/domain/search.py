@@ -3,9 +3,10 @@ what a typed or scanned query means.
 
 A part's *search document* (stored in ``part.search_text`` and indexed by the database's
 full-text index) is a line of plain words: lower-case, accents folded, every CJK character a
-word of its own (so a Chinese word is found as a phrase of single characters, whatever the
-word boundaries), plus one token per fitted vehicle model (``vm12``) and per fitted model
-year (``vm12y2015``) so "golf 2015 brake pad" is one full-text AND query.
+word of its own and every pair of neighbouring CJK characters too (so a Chinese word is found
+whatever the word boundaries: one character or a pair as one word, longer as a phrase of
+pairs), plus one token per fitted vehicle model (``vm12``) and per fitted model year
+(``vm12y2015``) so "golf 2015 brake pad" is one full-text AND query.
 
 A query is never handed to the database as syntax: ``parse_query`` reduces it to tokens made
 of letters and digits only, and ``fts5_match`` / ``tsquery_text`` quote each token, so quotes,
@@ -111,8 +112,29 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def cjk_bigrams(run: str) -> list[str]:
+    return [run[i:i + 2] for i in range(len(run) - 1)]
+
+
 def document_words(text: str) -> list[str]:
-    return [token.text for token in tokenize(text)]
+    """The document words of one field: its tokens, then after each CJK run of 2+ characters
+    the run's overlapping character pairs ("刹车片" -> 刹 车 片 刹车 车片). A two-character
+    Chinese word is then one indexed word, a longer one a phrase of pairs (short lists to
+    walk), and a single character is still found on its own."""
+    words: list[str] = []
+    run: list[str] = []
+    last_run = None
+    for token in tokenize(text):
+        if run and (not token.cjk or token.run != last_run):
+            words.extend(cjk_bigrams("".join(run)))
+            run = []
+        words.append(token.text)
+        if token.cjk:
+            run.append(token.text)
+            last_run = token.run
+    if run:
+        words.extend(cjk_bigrams("".join(run)))
+    return words
 
 
 def vehicle_tokens(fitment: FitmentDoc, *, current_year: int) -> list[str]:
@@ -199,7 +221,7 @@ class VehicleVocabulary:
         for name in self.names:
             for text, table in ((name.make, self._makes), (name.make_zh, self._makes),
                                 (name.model, self._models), (name.model_zh, self._models)):
-                key = tuple(document_words(text))
+                key = tuple(token.text for token in tokenize(text))
                 if not key or (len(key) == 1 and is_cjk(key[0][0])):
                     continue
                 table.setdefault(key, set()).add(name.model_id)
@@ -345,6 +367,11 @@ def parse_query(text: str, *, vocabulary: VehicleVocabulary | None = None) -> Se
     )
 
 
+def _phrase_words(phrase: str) -> str:
+    """A CJK run as document words: one character or pair as itself, longer as its pairs."""
+    return phrase if len(phrase) <= 2 else " ".join(cjk_bigrams(phrase))
+
+
 def _vehicle_terms(query: SearchQuery) -> list[str]:
     if query.year is not None:
         return [f"vm{model_id}y{query.year}" for model_id in query.model_ids]
@@ -377,7 +404,7 @@ def fts5_match(query: SearchQuery, expansions: Mapping[str, Sequence[str]] | Non
         if any(ch.isdigit() for ch in word):
             alternatives.append(quoted(OWN_NUMBER_MARK + word))
         terms.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
-    terms += [quoted(" ".join(phrase)) for phrase in query.phrases]
+    terms += [quoted(_phrase_words(phrase)) for phrase in query.phrases]
     vehicle = [quoted(token) for token in _vehicle_terms(query)]
     if len(vehicle) == 1:
         terms.append(vehicle[0])
@@ -398,14 +425,27 @@ def tsquery_text(query: SearchQuery) -> str:
             term = f"({term} | {quoted(OWN_NUMBER_MARK + word)})"
         terms.append(term)
     for phrase in query.phrases:
-        chars = [quoted(ch) for ch in phrase]
-        terms.append(chars[0] if len(chars) == 1 else "(" + " <-> ".join(chars) + ")")
+        words = [quoted(word) for word in _phrase_words(phrase).split()]
+        terms.append(words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")")
     vehicle = [quoted(token) for token in _vehicle_terms(query)]
     if len(vehicle) == 1:
         terms.append(vehicle[0])
     elif vehicle:
         terms.append("(" + " | ".join(vehicle) + ")")
     return " & ".join(terms)
+
+
+def trigram_match(fragment: str) -> str:
+    """The FTS5 MATCH text that finds numbers containing ``fragment`` (letters/digits, 3+).
+
+    Up to 5 characters: the phrase of its trigrams. Longer: only its first and last trigram
+    (every trigram of a long fragment is a long list to walk); the caller checks the whole
+    fragment on the few numbers that have both.
+    """
+    clean = "".join(ch for ch in fragment if ch.isalnum())
+    if len(clean) <= 5:
+        return '"' + clean + '"'
+    return f'"{clean[:3]}" AND "{clean[-3:]}"'
 
 
 def next_prefix(prefix: str) -> str:

@@ -227,7 +227,7 @@ def m0003_catalogue_search(backend: str) -> list[str]:
         ]
     return [
         # The text is prepared by domain.search.search_document: lower-case, accents folded,
-        # each CJK character a word of its own (a Chinese word is searched as a phrase).
+        # each CJK character and each pair of neighbouring CJK characters a word of its own.
         "CREATE VIRTUAL TABLE part_fts USING fts5(search_text, content='part', content_rowid='id', "
         "tokenize='unicode61 remove_diacritics 2', prefix='2 3', columnsize=0)",
         "CREATE TRIGGER part_fts_insert AFTER INSERT ON part BEGIN "

@@ -43,6 +43,7 @@ from partsdesk.domain.search import (
     next_prefix,
     parse_query,
     search_document,
+    trigram_match,
     tsquery_text,
     vocabulary_words,
 )
@@ -248,6 +249,8 @@ def _number_tiers(hits: _Hits, query: SearchQuery, include_inactive: bool, *, ex
         hits.add(part_id, _KIND_MATCH.get(kind, "number"), number_id=number_id)
     if hits.full or exact_only or len(query.number) < 2:
         return
+    # A number typed whole that exists is not also looked for inside other numbers.
+    fragment = query.fragment and not rows
     if is_postgres():
         rows = _fetch(f"{select}WHERE pn.number_norm LIKE {p}{active} ORDER BY pn.number_norm USING ~<~ "
                       f"LIMIT {p}", (query.number + "%", hits.want()))
@@ -257,7 +260,7 @@ def _number_tiers(hits: _Hits, query: SearchQuery, include_inactive: bool, *, ex
                       (query.number, next_prefix(query.number), hits.want()))
     for part_id, kind, number_id in rows:
         hits.add(part_id, _KIND_MATCH.get(kind, "number"), number_id=number_id)
-    if hits.full or not query.fragment:
+    if hits.full or not fragment:
         return
     if is_postgres():
         rows = _fetch(f"{select}WHERE pn.number_norm LIKE {p}{active} LIMIT {p}",
@@ -265,7 +268,8 @@ def _number_tiers(hits: _Hits, query: SearchQuery, include_inactive: bool, *, ex
     else:
         rows = _fetch(
             "SELECT pn.part_id, pn.kind, pn.id FROM part_number_trgm t JOIN part_number pn ON pn.id = t.rowid "
-            f"WHERE part_number_trgm MATCH {p}{active} LIMIT {p}", ('"' + query.number + '"', hits.want()))
+            f"WHERE part_number_trgm MATCH {p} AND instr(pn.number_norm, {p}) > 0{active} LIMIT {p}",
+            (trigram_match(query.number), query.number, hits.want()))
     for part_id, _kind, number_id in rows:
         hits.add(part_id, "fragment", number_id=number_id)
 

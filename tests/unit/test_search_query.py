@@ -34,7 +34,7 @@ def test_document_holds_folded_words_single_cjk_characters_and_vehicle_years():
     words = document.split()
     assert words[0] == "pn0986494104a"
     assert {"brake", "pad", "set", "emile", "bosch", "前", "刹", "车", "片", "博", "世"} <= set(words)
-    assert "前 刹 车 片" in document
+    assert "前 刹 车 片 前刹 刹车 车片" in document  # characters, then neighbouring pairs
     assert [w for w in words if w.startswith("vm")] == ["vm7", "vm7y2014", "vm7y2015", "vm7y2016"]
 
 
@@ -126,6 +126,8 @@ def test_syntax_words_are_searched_for_as_words(fts):
     assert run(fts, "golf 2015 brake*") == [2]
     assert run(fts, "朗逸 刹车片") == []  # fits a Golf, not a Lavida
     assert run(fts, "刹车") == [2]
+    assert run(fts, "刹") == [2]
+    assert run(fts, "车刹") == []
 
 
 @settings(max_examples=300, deadline=None)
