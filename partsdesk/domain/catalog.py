@@ -143,11 +143,11 @@ _CATEGORIES = category_lookup()
 
 
 def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value == "" or (type(value) is str and not value.strip())
 
 
 def _clean_text(spec: FieldSpec, value: object) -> str:
-    text = "" if value is None else str(value).strip()
+    text = value.strip() if type(value) is str else "" if value is None else str(value).strip()
     if _CONTROL.search(text) or (spec.name != "notes" and "\n" in text):
         raise ValidationError({spec.name: f"{spec.label} contains control characters or line breaks."})
     if len(text) > spec.max_length:
@@ -238,7 +238,7 @@ def clean_part(raw: Mapping[str, object], *, exponent: int = 2,
                 clean[spec.name] = _clean_choice(spec, value)
         except ValidationError as error:
             problems.update(error.problems)
-    unknown = set(raw) - set(PART_FIELDS_BY_NAME)
+    unknown = raw.keys() - PART_FIELDS_BY_NAME.keys()
     if unknown:
         problems["_unknown"] = f"Unknown field(s): {', '.join(sorted(unknown))}."
     if "number" in clean:
