@@ -195,8 +195,9 @@ def cmd_user(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from partsdesk import bench
 
+    only = [name.strip() for names in args.only for name in names.split(",") if name.strip()] if args.only else None
     result = bench.run(parts=args.parts, workdir=Path(args.workdir) if args.workdir else Paths.for_user().bench_dir,
-                       rebuild=args.rebuild)
+                       rebuild=args.rebuild, only=only)
     print(json.dumps(result) if args.json else bench.format_table(result))
     return 0
 
@@ -279,6 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--workdir", help="where generated shops are cached (default: the user data folder)")
     p.add_argument("--rebuild", action="store_true", help="generate the shop again even if cached")
+    p.add_argument("--only", action="append", metavar="METRIC[,METRIC]",
+                   help="measure only these metrics, e.g. search.vehicle or search.words,import.rows_per_s")
     p.set_defaults(func=cmd_bench)
     return parser
 

@@ -61,3 +61,14 @@ def test_a_metric_that_cannot_be_measured_fails_loudly(tmp_path: Path):
     broken.write_bytes(b"not a database" * 100)
     with pytest.raises(bench.BenchError, match="never printed 'login-window-shown'"):
         bench.measure_startup(broken, tmp_path)
+
+
+def test_the_command_measures_only_the_metrics_asked_for(tmp_path: Path, capsys):
+    from partsdesk.cli import main
+
+    assert main(["bench", "--parts", "150", "--workdir", str(tmp_path), "--json",
+                 "--only", "build.shop_s,search.number", "--only", "search.barcode"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert sorted(result["metrics"]) == ["build.shop_s", "search.barcode", "search.number"]
+    assert main(["bench", "--parts", "150", "--workdir", str(tmp_path), "--only", "search.nothing"]) == 1
+    assert "Unknown metric(s): search.nothing" in capsys.readouterr().err

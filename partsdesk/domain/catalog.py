@@ -142,10 +142,6 @@ def category_lookup() -> dict[str, str]:
 _CATEGORIES = category_lookup()
 
 
-def _is_blank(value: object) -> bool:
-    return value is None or value == "" or (type(value) is str and not value.strip())
-
-
 def _clean_text(spec: FieldSpec, value: object) -> str:
     text = value.strip() if type(value) is str else "" if value is None else str(value).strip()
     if _CONTROL.search(text) or (spec.name != "notes" and "\n" in text):
@@ -199,6 +195,30 @@ def _clean_choice(spec: FieldSpec, value: object) -> str:
     raise AssertionError(spec.name)
 
 
+def _clean_money(spec: FieldSpec, value: object, exponent: int) -> int:
+    return money.parse_money(value, exponent=exponent, field=spec.name, label=spec.label)
+
+
+def _clean_qty(spec: FieldSpec, value: object, exponent: int) -> int:
+    return money.parse_quantity(value, field=spec.name, label=spec.label)
+
+
+def _clean_bp(spec: FieldSpec, value: object, exponent: int) -> int:
+    return money.parse_percent_bp(value, field=spec.name, label=spec.label)
+
+
+# Per field: its spec, the key of its clean value, and its cleaner (called with the currency's exponent).
+_CLEANERS = {
+    "text": lambda spec, value, exponent: _clean_text(spec, value),
+    "money": _clean_money, "qty": _clean_qty, "bp": _clean_bp,
+    "int": lambda spec, value, exponent: _clean_int(spec, value),
+    "bool": lambda spec, value, exponent: _clean_bool(spec, value),
+    "choice": lambda spec, value, exponent: _clean_choice(spec, value),
+}
+_PLAN = tuple((spec, "tax_rate_bp" if spec.kind == "bp" else spec.name, _CLEANERS[spec.kind]) for spec in PART_FIELDS)
+_FILLED_LATER = frozenset(("price_trade", "price_wholesale"))  # from the retail price, below
+
+
 def clean_part(raw: Mapping[str, object], *, exponent: int = 2,
                default_tax_bp: int = 1300) -> tuple[dict[str, object], dict[str, str]]:
     """Check a part's values as typed or imported; returns (clean values, problems by field).
@@ -209,33 +229,21 @@ def clean_part(raw: Mapping[str, object], *, exponent: int = 2,
     """
     clean: dict[str, object] = {}
     problems: dict[str, str] = {}
-    for spec in PART_FIELDS:
-        value = raw.get(spec.name)
-        if _is_blank(value):
+    get = raw.get
+    for spec, key, cleaner in _PLAN:
+        value = get(spec.name)
+        if value is None or value == "" or (type(value) is str and value.isspace()):
             if spec.required:
                 problems[spec.name] = f"{spec.label} is required."
                 continue
-            if spec.name in ("price_trade", "price_wholesale"):
-                continue  # filled from the retail price below
-            if spec.name == "tax_rate":
-                clean["tax_rate_bp"] = default_tax_bp
+            if spec.name in _FILLED_LATER:
+                continue
+            if key == "tax_rate_bp":
+                clean[key] = default_tax_bp
                 continue
             value = spec.default
         try:
-            if spec.kind == "text":
-                clean[spec.name] = _clean_text(spec, value)
-            elif spec.kind == "money":
-                clean[spec.name] = money.parse_money(value, exponent=exponent, field=spec.name, label=spec.label)
-            elif spec.kind == "qty":
-                clean[spec.name] = money.parse_quantity(value, field=spec.name, label=spec.label)
-            elif spec.kind == "bp":
-                clean["tax_rate_bp"] = money.parse_percent_bp(value, field=spec.name, label=spec.label)
-            elif spec.kind == "int":
-                clean[spec.name] = _clean_int(spec, value)
-            elif spec.kind == "bool":
-                clean[spec.name] = _clean_bool(spec, value)
-            else:
-                clean[spec.name] = _clean_choice(spec, value)
+            clean[key] = cleaner(spec, value, exponent)
         except ValidationError as error:
             problems.update(error.problems)
     unknown = raw.keys() - PART_FIELDS_BY_NAME.keys()

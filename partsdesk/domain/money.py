@@ -138,7 +138,7 @@ def format_quantity(milli: int, unit: str = "") -> str:
 
 def parse_percent_bp(text: object, *, field: str = "tax_rate", label: str = "Tax rate") -> int:
     """Basis points from "13", "13%", "6.5 %"."""
-    fast = _plain_scaled(text, 2)
+    fast = _plain_scaled(text[:-1].rstrip() if type(text) is str and text[-1:] == "%" else text, 2)
     if fast is not None and fast <= BP_SCALE:
         return fast
     raw = text if isinstance(text, int | float | Decimal) else str(text).strip().rstrip("%").strip()

@@ -15,9 +15,11 @@ of letters and digits only, and ``fts5_match`` / ``tsquery_text`` quote each tok
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from partsdesk.domain.gtin import barcode_lookup_key
 from partsdesk.domain.part_numbers import normalize_number
@@ -53,28 +55,34 @@ class FitmentDoc:
     year_to: int | None
 
 
+# Han, kana, hangul and CJK symbols: scripts written without spaces between words.
+_CJK_RANGES = ("\u3040-\u30ff"  # hiragana, katakana
+               "\u3400-\u4dbf"  # CJK extension A
+               "\u4e00-\u9fff"  # CJK unified ideographs
+               "\uac00-\ud7af"  # hangul syllables
+               "\uf900-\ufaff"  # CJK compatibility ideographs
+               "\U00020000-\U0003ffff")  # CJK extensions B and later
+_CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
+# A run of CJK characters, or a word of letters/digits (``[^\W_]`` is ``str.isalnum``) without any.
+_TOKEN_RUN = re.compile(f"([{_CJK_RANGES}]+)|[^\\W_{_CJK_RANGES}]+")
+_ASCII_WORD = re.compile("[a-z0-9]+")
+
+
 def is_cjk(ch: str) -> bool:
     """Han, kana, hangul and CJK symbols: scripts written without spaces between words."""
-    code = ord(ch)
-    return (
-        0x3040 <= code <= 0x30FF  # hiragana, katakana
-        or 0x3400 <= code <= 0x4DBF  # CJK extension A
-        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
-        or 0xAC00 <= code <= 0xD7AF  # hangul syllables
-        or 0xF900 <= code <= 0xFAFF  # CJK compatibility ideographs
-        or 0x20000 <= code <= 0x3FFFF  # CJK extensions B and later
-    )
+    return _CJK_CHAR.fullmatch(ch) is not None
 
 
 def fold(text: str) -> str:
     """Lower-case, full-width to normal width, accents removed ("Émile" -> "emile")."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).casefold()
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     cjk: bool
     run: int  # tokens with the same run number were written without a gap (a CJK word)
@@ -82,33 +90,15 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """Words of letters/digits, and each CJK character as its own token; all else separates."""
+    folded = fold(text)
+    if folded.isascii():
+        return [Token(word, False, run) for run, word in enumerate(_ASCII_WORD.findall(folded))]
     tokens: list[Token] = []
-    word: list[str] = []
-    run = 0
-    last_was_cjk = False
-
-    def flush() -> None:
-        if word:
-            tokens.append(Token("".join(word), False, run))
-            word.clear()
-
-    for ch in fold(text):
-        if is_cjk(ch):
-            flush()
-            if not last_was_cjk:
-                run += 1
-            tokens.append(Token(ch, True, run))
-            last_was_cjk = True
-            continue
-        if last_was_cjk:
-            run += 1
-            last_was_cjk = False
-        if ch.isalnum():
-            word.append(ch)
+    for run, match in enumerate(_TOKEN_RUN.finditer(folded)):
+        if match.group(1) is None:
+            tokens.append(Token(match.group(), False, run))
         else:
-            flush()
-            run += 1
-    flush()
+            tokens.extend(Token(ch, True, run) for ch in match.group())
     return tokens
 
 
@@ -121,19 +111,18 @@ def document_words(text: str) -> list[str]:
     the run's overlapping character pairs ("刹车片" -> 刹 车 片 刹车 车片). A two-character
     Chinese word is then one indexed word, a longer one a phrase of pairs (short lists to
     walk), and a single character is still found on its own."""
+    folded = fold(text)
+    if folded.isascii():
+        return _ASCII_WORD.findall(folded)
     words: list[str] = []
-    run: list[str] = []
-    last_run = None
-    for token in tokenize(text):
-        if run and (not token.cjk or token.run != last_run):
-            words.extend(cjk_bigrams("".join(run)))
-            run = []
-        words.append(token.text)
-        if token.cjk:
-            run.append(token.text)
-            last_run = token.run
-    if run:
-        words.extend(cjk_bigrams("".join(run)))
+    for match in _TOKEN_RUN.finditer(folded):
+        run = match.group(1)
+        if run is None:
+            words.append(match.group())
+        else:
+            words.extend(run)
+            if len(run) > 1:
+                words.extend(cjk_bigrams(run))
     return words
 
 

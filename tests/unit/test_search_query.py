@@ -12,9 +12,11 @@ from partsdesk.domain.search import (
     FitmentDoc,
     VehicleName,
     VehicleVocabulary,
+    document_words,
     fts5_match,
     parse_query,
     search_document,
+    tokenize,
     tsquery_text,
 )
 
@@ -24,6 +26,68 @@ VOCABULARY = VehicleVocabulary([
     VehicleName(3, "Toyota", "丰田", "Land Cruiser", "陆地巡洋舰"),
     VehicleName(4, "BMW", "宝马", "3 Series", "3系"),
 ])
+
+
+def _tokens_char_by_char(text: str) -> list[tuple[str, bool, int]]:
+    """The tokenizer's rule spelled out one character at a time (the fast one uses regexes)."""
+    import unicodedata
+
+    def cjk(ch: str) -> bool:
+        code = ord(ch)
+        return any(low <= code <= high for low, high in (
+            (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
+            (0x20000, 0x3FFFF)))
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))).casefold()
+    tokens: list[tuple[str, bool, int]] = []
+    word, run, previous = "", 0, ""  # previous: "cjk", "word" or "" (a separator)
+    for ch in folded:
+        kind = "cjk" if cjk(ch) else "word" if ch.isalnum() else ""
+        if kind != previous or kind == "":
+            if word:
+                tokens.append((word, False, run))
+                word = ""
+            run += 1
+        if kind == "cjk":
+            tokens.append((ch, True, run))
+        elif kind == "word":
+            word += ch
+        previous = kind
+    if word:
+        tokens.append((word, False, run))
+    return tokens
+
+
+def _grouped(tokens: list[tuple[str, bool, int]]) -> list[list[tuple[str, bool]]]:
+    groups: dict[int, list[tuple[str, bool]]] = {}
+    for text, cjk, run in tokens:
+        groups.setdefault(run, []).append((text, cjk))
+    return list(groups.values())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZé9_ -./Ａ１ßǅ²刹车片朗逸ーカ한\u00a0\u0301\U00020001\t"), max_size=30)
+       | st.text(max_size=30))
+def test_tokens_are_letter_digit_words_and_single_cjk_characters_grouped_by_run(text):
+    expected = _tokens_char_by_char(text)
+    got = tokenize(text)
+    assert [(t.text, t.cjk) for t in got] == [(t, c) for t, c, _ in expected]
+    assert _grouped([(t.text, t.cjk, t.run) for t in got]) == _grouped(expected)
+    words = []  # a field's document words: its tokens, each CJK run followed by its pairs
+    for group in _grouped(expected):
+        words += [text for text, _ in group]
+        if group[0][1] and len(group) > 1:
+            words += [group[i][0] + group[i + 1][0] for i in range(len(group) - 1)]
+    assert document_words(text) == words
+
+
+def test_tokens_fold_case_width_and_accents():
+    assert [(t.text, t.cjk) for t in tokenize("Émile ＢＯＳＣＨ-0986/刹车片 Straße")] == [
+        ("emile", False), ("bosch", False), ("0986", False), ("刹", True), ("车", True), ("片", True),
+        ("strasse", False)]
+    runs = [t.run for t in tokenize("ab 刹车 片")]
+    assert runs[1] == runs[2] != runs[3]
 
 
 def test_document_holds_folded_words_single_cjk_characters_and_vehicle_years():
