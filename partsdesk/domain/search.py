@@ -140,14 +140,26 @@ def search_document(*, number: str, name_en: str, name_zh: str, brand: str, bran
     """The text stored in ``part.search_text`` for the full-text index (see the module doc).
 
     The part's own number goes in whole and marked (``OWN_NUMBER_MARK``); interchange and other
-    numbers are searched in the part_number table, not here.
+    numbers are searched in the part_number table, not here. The document is three pieces
+    joined, which bulk writers may make apart (the shared one once per brand and category).
     """
-    words: list[str] = []
+    return join_document(own_text(number, name_en, name_zh), shared_text(brand, brand_zh, category_names),
+                         vehicle_text(fitments, current_year=current_year))
+
+
+def own_text(number: str, name_en: str, name_zh: str) -> str:
+    """The piece of a document from the part's own number and names."""
     own = own_number_token(number)
-    if own:
-        words.append(own)
-    for text in (name_en, name_zh, brand, brand_zh, *category_names):
-        words.extend(document_words(text))
+    return " ".join([own, *document_words(name_en), *document_words(name_zh)] if own
+                    else [*document_words(name_en), *document_words(name_zh)])
+
+
+def shared_text(brand: str, brand_zh: str, category_names: Sequence[str]) -> str:
+    """The piece of a document every part of one brand and category has."""
+    return " ".join(word for text in (brand, brand_zh, *category_names) for word in document_words(text))
+
+
+def vehicle_text(fitments: Sequence[FitmentDoc], *, current_year: int) -> str:
     seen: set[str] = set()
     vehicle: list[str] = []
     for fitment in fitments:
@@ -155,7 +167,11 @@ def search_document(*, number: str, name_en: str, name_zh: str, brand: str, bran
             if token not in seen:
                 seen.add(token)
                 vehicle.append(token)
-    return " ".join(words + vehicle)
+    return " ".join(vehicle)
+
+
+def join_document(*pieces: str) -> str:
+    return " ".join(piece for piece in pieces if piece)
 
 
 def own_number_token(number: str) -> str:

@@ -52,6 +52,7 @@ from typing import Any
 
 from peewee import JOIN
 
+from partsdesk.domain import search
 from partsdesk.domain.catalog import (
     NOTES_MAX,
     PART_FIELDS,
@@ -546,44 +547,21 @@ def _refresh_search_text(part_ids: list[int], check_cancel: Callable[[], None]) 
 
 
 class _SearchTexts:
-    """``search_document`` of new parts (no fitments yet), as ``services.search`` would compute it.
+    """``search_document`` of new parts (no fitments yet): the part's own piece joined to the
+    piece of its brand and category, which is made once per brand and category."""
 
-    The words of a brand and a category are the same for thousands of rows, so they are worked
-    out once and joined to each row's own words; the first row of every brand and category is
-    also computed the long way, and any difference switches the shortcut off for the import.
-    """
-
-    def __init__(self, brands: Mapping[str, tuple[str, str]], categories: Mapping[str, tuple[int, list[str]]],
-                 year: int) -> None:
-        from partsdesk.domain import search
-
-        self._search = search
+    def __init__(self, brands: Mapping[str, tuple[str, str]], categories: Mapping[str, tuple[int, list[str]]]) -> None:
         self._brands = brands
         self._categories = categories
-        self._year = year
-        self._tails: dict[tuple[str, str], str] = {}
-        self._shortcut = True
+        self._shared: dict[tuple[str, str], str] = {}
 
-    def document(self, clean: Mapping[str, Any]) -> str:
-        brand, brand_zh = self._brands[name_key(clean["brand"])]
-        category_names = self._categories[clean["category"]][1]
-        full = dict(number=clean["number"], name_en=clean["name_en"], name_zh=clean["name_zh"], brand=brand,
-                    brand_zh=brand_zh, category_names=category_names, fitments=(), current_year=self._year)
-        if not self._shortcut:
-            return self._search.search_document(**full)
-        key = (name_key(clean["brand"]), clean["category"])
-        tail = self._tails.get(key)
-        head = self._search.search_document(**{**full, "brand": "", "brand_zh": "", "category_names": ()})
-        if tail is None:
-            tail = " ".join(word for text in (brand, brand_zh, *category_names)
-                            for word in self._search.document_words(text))
-            self._tails[key] = tail
-            text = " ".join(t for t in (head, tail) if t)
-            if text != self._search.search_document(**full):
-                self._shortcut = False
-                return self._search.search_document(**full)
-            return text
-        return " ".join(t for t in (head, tail) if t)
+    def document(self, clean: Mapping[str, Any], brand_key: str) -> str:
+        key = (brand_key, clean["category"])
+        shared = self._shared.get(key)
+        if shared is None:
+            shared = self._shared[key] = search.shared_text(*self._brands[brand_key],
+                                                            self._categories[clean["category"]][1])
+        return search.join_document(search.own_text(clean["number"], clean["name_en"], clean["name_zh"]), shared)
 
 
 # SQLite full-text indexes fed by AFTER INSERT triggers (migration 3). For a big import the
@@ -637,10 +615,11 @@ _STORED_BY_COLUMN = {
 }
 
 
-def _stored_values(clean: Mapping[str, Any], brand_ids: Mapping[str, int], supplier_ids: Mapping[str, int],
+def _stored_values(row: _Row, brand_ids: Mapping[str, int], supplier_ids: Mapping[str, int],
                    category_ids: Mapping[str, int]) -> dict[str, Any]:
+    clean = row.clean
     values = dict(clean)
-    values["brand_id"] = brand_ids[name_key(clean["brand"])]
+    values["brand_id"] = brand_ids[row.brand_key]
     values["category_id"] = category_ids[clean["category"]]
     values["supplier_id"] = supplier_ids[name_key(clean["supplier"])] if clean["supplier"] else None
     return values
@@ -836,13 +815,13 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
     with transaction():
         stamp = now()
         touched = new_rows + [r for r, _ in changed_rows]
-        brand_ids = _ids_by_key(Brand, {name_key(r.clean["brand"]): r.clean["brand"] for r in reversed(touched)})
+        brand_ids = _ids_by_key(Brand, {r.brand_key: r.clean["brand"] for r in reversed(touched)})
         supplier_ids = _ids_by_key(Supplier, {name_key(r.clean["supplier"]): r.clean["supplier"]
                                               for r in reversed(touched) if r.clean["supplier"]})
         categories = _categories({r.clean["category"] for r in touched})
         category_ids = {code: info[0] for code, info in categories.items()}
-        brands = _brand_names(name_key(r.clean["brand"]) for r in touched)
-        texts = _SearchTexts(brands, categories, stamp.year)
+        brands = _brand_names(r.brand_key for r in touched)
+        texts = _SearchTexts(brands, categories)
 
         insert_part = _insert_sql("part", _NEW_PART_COLUMNS)
         with _bulk_indexed("part", len(new_rows)):
@@ -850,13 +829,13 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
                 check_cancel()
                 values = []
                 for row in chunk:
-                    stored = _stored_values(row.clean, brand_ids, supplier_ids, category_ids)
-                    stored.update(search_text=texts.document(row.clean), created_at=stamp, updated_at=stamp)
+                    stored = _stored_values(row, brand_ids, supplier_ids, category_ids)
+                    stored.update(search_text=texts.document(row.clean, row.brand_key), created_at=stamp, updated_at=stamp)
                     values.append(tuple(stored[c] for c in _NEW_PART_COLUMNS))
                 _execute_many(insert_part, values)
                 advance(len(chunk))
         part_ids: dict[int, int] = {}  # id(row) -> part id
-        by_key = {(brand_ids[name_key(r.clean["brand"])], r.number_norm): r for r in new_rows}
+        by_key = {(brand_ids[r.brand_key], r.number_norm): r for r in new_rows}
         for part_id, brand_id, norm in _select_in("SELECT id, brand_id, number_norm FROM part WHERE number_norm IN ",
                                                   sorted({r.number_norm for r in new_rows})):
             row = by_key.get((int(brand_id), norm))
@@ -870,7 +849,7 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
             part_ids[id(row)] = row.existing[0]
             if not changes:
                 continue
-            stored = _stored_values(row.clean, brand_ids, supplier_ids, category_ids)
+            stored = _stored_values(row, brand_ids, supplier_ids, category_ids)
             names = sorted({c for name in changes for c in _STORED_BY_COLUMN.get(name, (name,))} | {"updated_at"})
             stored["updated_at"] = stamp
             groups.setdefault(tuple(names), []).append(tuple(stored[n] for n in names) + (row.existing[0],))
@@ -882,7 +861,7 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
         barcode_values = [(part_ids[id(r)], code, symbology) for r in touched for code, symbology in r.barcodes]
         _execute_many(_insert_sql("part_barcode", ("part_id", "code", "symbology")), barcode_values)
         # the own number's maker is the part's brand, as the part editor writes it
-        number_values = [(part_ids[id(r)], kind, brands[name_key(r.clean["brand"])][0] if kind == "own" else maker,
+        number_values = [(part_ids[id(r)], kind, brands[r.brand_key][0] if kind == "own" else maker,
                           number, norm) for r in touched for kind, maker, number, norm in r.numbers]
         with _bulk_indexed("part_number", len(number_values)):
             _execute_many(_insert_sql("part_number", ("part_id", "kind", "maker", "number", "number_norm")),
