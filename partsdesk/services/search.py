@@ -58,6 +58,7 @@ SORT_KEYS: tuple[str, ...] = ("relevance", "number", "brand", "name", "category"
 MATCH_KINDS: tuple[str, ...] = ("barcode", "number", "interchange", "oe", "superseded", "fragment", "words",
                                 "vehicle", "browse")
 _KIND_MATCH = {"own": "number", "oe": "oe", "interchange": "interchange", "superseded": "superseded"}
+_KIND_RANK = {"own": 0, "oe": 1, "interchange": 2}  # others 3, as in the exact tier
 _BATCH = 500  # ids per IN (...) when refreshing documents
 
 
@@ -251,14 +252,18 @@ def _number_tiers(hits: _Hits, query: SearchQuery, include_inactive: bool, *, ex
         return
     # A number typed whole that exists is not also looked for inside other numbers.
     fragment = query.fragment and not rows
+    prefix_select = "SELECT pn.part_id, pn.kind, pn.id, pn.number_norm FROM part_number pn "
     if is_postgres():
-        rows = _fetch(f"{select}WHERE pn.number_norm LIKE {p}{active} ORDER BY pn.number_norm USING ~<~ "
+        rows = _fetch(f"{prefix_select}WHERE pn.number_norm LIKE {p}{active} ORDER BY pn.number_norm USING ~<~ "
                       f"LIMIT {p}", (query.number + "%", hits.want()))
     else:
-        rows = _fetch(f"{select}WHERE pn.number_norm >= {p} AND pn.number_norm < {p}{active} "
+        rows = _fetch(f"{prefix_select}WHERE pn.number_norm >= {p} AND pn.number_norm < {p}{active} "
                       f"ORDER BY pn.number_norm LIMIT {p}",
                       (query.number, next_prefix(query.number), hits.want()))
-    for part_id, kind, number_id in rows:
+    # In number order; where numbers are equal, the part's own number before the parts that list
+    # it as OE, interchange or superseded (sorted here: the index walk gives number order only).
+    rows.sort(key=lambda row: (row[3], _KIND_RANK.get(row[1], 3)))
+    for part_id, kind, number_id, _norm in rows:
         hits.add(part_id, _KIND_MATCH.get(kind, "number"), number_id=number_id)
     if hits.full or not fragment:
         return

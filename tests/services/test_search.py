@@ -84,7 +84,7 @@ def test_part_numbers_match_however_they_are_typed(shop):
 
 def test_exact_number_ranks_before_prefix_fragment_and_words(shop):
     rows = search_parts("0986494104").rows
-    # the own number, then the filter whose interchange number starts with it, then pad_rear? no:
+    # the own number, then the filter whose interchange number starts with it; not the rear pads
     assert [r.id for r in rows[:2]] == [shop["pad"], shop["filter"]]
     assert rows[1].match == "interchange" and rows[1].matched_number == "0986494104X"
     assert shop["pad_rear"] not in [r.id for r in rows]
@@ -94,6 +94,9 @@ def test_own_number_ranks_before_interchange_of_the_same_number(shop):
     rows = search_parts("GDB 1550").rows
     assert rows[0].id == shop["pad_trw"] and rows[0].match == "number"
     assert rows[1].id == shop["pad"] and rows[1].match == "interchange"
+    # typed in part, the same order: the part whose own number it is (added later, a higher id) first
+    rows = search_parts("GDB15").rows
+    assert [(r.id, r.match) for r in rows[:2]] == [(shop["pad_trw"], "number"), (shop["pad"], "interchange")]
 
 
 def test_prefix_and_fragment_of_numbers(shop):
