@@ -383,6 +383,11 @@ def _vehicle_terms(query: SearchQuery) -> list[str]:
     return [f"vm{model_id}" for model_id in query.model_ids]
 
 
+def _joined(terms: Sequence[str], operator: str) -> str:
+    """One term as itself, several joined by ``operator`` in brackets."""
+    return terms[0] if len(terms) == 1 else "(" + f" {operator} ".join(terms) + ")"
+
+
 def expandable(word: str) -> bool:
     return len(word) >= EXPAND_MIN
 
@@ -408,13 +413,11 @@ def fts5_match(query: SearchQuery, expansions: Mapping[str, Sequence[str]] | Non
             alternatives = [quoted(word) + "*"]
         if any(ch.isdigit() for ch in word):
             alternatives.append(quoted(OWN_NUMBER_MARK + word))
-        terms.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
+        terms.append(_joined(alternatives, "OR"))
     terms += [quoted(_phrase_words(phrase)) for phrase in query.phrases]
     vehicle = [quoted(token) for token in _vehicle_terms(query)]
-    if len(vehicle) == 1:
-        terms.append(vehicle[0])
-    elif vehicle:
-        terms.append("(" + " OR ".join(vehicle) + ")")
+    if vehicle:
+        terms.append(_joined(vehicle, "OR"))
     return " AND ".join(terms)
 
 
@@ -430,13 +433,10 @@ def tsquery_text(query: SearchQuery) -> str:
             term = f"({term} | {quoted(OWN_NUMBER_MARK + word)})"
         terms.append(term)
     for phrase in query.phrases:
-        words = [quoted(word) for word in _phrase_words(phrase).split()]
-        terms.append(words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")")
+        terms.append(_joined([quoted(word) for word in _phrase_words(phrase).split()], "<->"))
     vehicle = [quoted(token) for token in _vehicle_terms(query)]
-    if len(vehicle) == 1:
-        terms.append(vehicle[0])
-    elif vehicle:
-        terms.append("(" + " | ".join(vehicle) + ")")
+    if vehicle:
+        terms.append(_joined(vehicle, "|"))
     return " & ".join(terms)
 
 
