@@ -16,6 +16,15 @@ def _window(qtbot, runner, actor, db_url, config_dir, **kwargs) -> MainWindow:
     return window
 
 
+def _pin_dialog(qtbot, window: MainWindow, action):
+    """Trigger the switch-user or lock action; the PIN dialog it shows."""
+    action.trigger()
+    qtbot.waitUntil(lambda: window.login_dialog is not None, timeout=5000)
+    dialog = window.login_dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
 def test_status_bar_names_the_user_and_the_database(qtbot, runner, staff, db_url, config_dir):
     window = _window(qtbot, runner, staff["cashier"], db_url, config_dir)
     assert window.user_label.text() == "Cashier (Cashier)"
@@ -51,10 +60,7 @@ def test_ctrl_l_switches_the_user_by_pin(qtbot, runner, staff, db_url, config_di
     from PySide6.QtCore import Qt
 
     window = _window(qtbot, runner, staff["cashier"], db_url, config_dir)
-    window.switch_action.trigger()
-    qtbot.waitUntil(lambda: window.login_dialog is not None, timeout=5000)
-    dialog = window.login_dialog
-    assert dialog is not None and dialog.isVisible()
+    dialog = _pin_dialog(qtbot, window, window.switch_action)
     dialog.user_list.setCurrentRow(next(i for i in range(dialog.user_list.count())
                                         if dialog.user_list.item(i).data(Qt.ItemDataRole.UserRole).username
                                         == "storekeeper"))
@@ -70,9 +76,7 @@ def test_locking_hides_the_tabs_until_a_pin_is_given(qtbot, runner, staff, db_ur
     from PySide6.QtCore import Qt
 
     window = _window(qtbot, runner, staff["cashier"], db_url, config_dir)
-    window.lock_action.trigger()
-    qtbot.waitUntil(lambda: window.login_dialog is not None, timeout=5000)
-    dialog = window.login_dialog
+    dialog = _pin_dialog(qtbot, window, window.lock_action)
     assert not window.tabs.isVisible()
     dialog.reject()  # Esc does not unlock
     assert dialog.isVisible() and not window.tabs.isVisible()
