@@ -42,6 +42,7 @@ import csv
 import hashlib
 import io
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -609,6 +610,7 @@ _NEW_PART_COLUMNS = (
     "price_retail", "price_trade", "price_wholesale", "tax_rate_bp", "min_qty", "max_qty", "supplier_id",
     "core_charge", "warranty_months", "warranty_km", "notes", "active", "search_text", "created_at", "updated_at",
 )
+_new_part_values = operator.itemgetter(*_NEW_PART_COLUMNS)  # stored values -> the INSERT's tuple
 # A clean_part key -> the stored part columns it sets (others are stored under their own name).
 _STORED_BY_COLUMN = {
     "brand": ("brand_id",), "category": ("category_id",), "supplier": ("supplier_id",),
@@ -831,7 +833,7 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
                 for row in chunk:
                     stored = _stored_values(row, brand_ids, supplier_ids, category_ids)
                     stored.update(search_text=texts.document(row.clean, row.brand_key), created_at=stamp, updated_at=stamp)
-                    values.append(tuple(stored[c] for c in _NEW_PART_COLUMNS))
+                    values.append(_new_part_values(stored))
                 _execute_many(insert_part, values)
                 advance(len(chunk))
         part_ids: dict[int, int] = {}  # id(row) -> part id
