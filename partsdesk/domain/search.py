@@ -150,8 +150,8 @@ def search_document(*, number: str, name_en: str, name_zh: str, brand: str, bran
 def own_text(number: str, name_en: str, name_zh: str) -> str:
     """The piece of a document from the part's own number and names."""
     own = own_number_token(number)
-    return " ".join([own, *document_words(name_en), *document_words(name_zh)] if own
-                    else [*document_words(name_en), *document_words(name_zh)])
+    words = [own] if own else []
+    return " ".join(words + document_words(name_en) + document_words(name_zh))
 
 
 def shared_text(brand: str, brand_zh: str, category_names: Sequence[str]) -> str:
