@@ -7,12 +7,10 @@ with the same message.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from partsdesk.domain import money
 from partsdesk.domain.errors import ValidationError
+from partsdesk.domain.fields import CLEANERS, FieldSpec, is_blank
 from partsdesk.domain.part_numbers import NUMBER_MAX, normalize_number
 
 GRADES: tuple[str, ...] = ("OE", "OEM", "AFTERMARKET")
@@ -77,19 +75,8 @@ STANDARD_CATEGORIES: tuple[tuple[str, str, str, tuple[tuple[str, str, str], ...]
     )),
 )
 
-TEXT_MAX = 200
 NOTES_MAX = 2000
 BIN_MAX = 20
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    label: str
-    kind: str  # text, money, qty, int, bp, choice, bool
-    required: bool = False
-    max_length: int = TEXT_MAX
-    default: object = ""
 
 
 PART_FIELDS: tuple[FieldSpec, ...] = (
@@ -112,15 +99,12 @@ PART_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("core_charge", "Core charge", "money", default=0),
     FieldSpec("warranty_months", "Warranty (months)", "int", default=0),
     FieldSpec("warranty_km", "Warranty (km)", "int", default=0),
-    FieldSpec("notes", "Notes", "text", max_length=NOTES_MAX),
+    FieldSpec("notes", "Notes", "text", max_length=NOTES_MAX, multiline=True),
     FieldSpec("active", "Active", "bool", default=True),
 )
 PART_FIELDS_BY_NAME = {spec.name: spec for spec in PART_FIELDS}
 PRICE_FIELDS = ("price_retail", "price_trade", "price_wholesale")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
-_TRUE = {"1", "true", "yes", "y", "on", "是", "x"}
-_FALSE = {"0", "false", "no", "n", "off", "否", ""}
 
 
 def category_lookup() -> dict[str, str]:
@@ -140,39 +124,6 @@ def category_lookup() -> dict[str, str]:
 
 
 _CATEGORIES = category_lookup()
-
-
-def _clean_text(spec: FieldSpec, value: object) -> str:
-    text = value.strip() if type(value) is str else "" if value is None else str(value).strip()
-    if _CONTROL.search(text) or (spec.name != "notes" and "\n" in text):
-        raise ValidationError({spec.name: f"{spec.label} contains control characters or line breaks."})
-    if len(text) > spec.max_length:
-        raise ValidationError({spec.name: f"{spec.label} is at most {spec.max_length} characters."})
-    return text
-
-
-def _clean_int(spec: FieldSpec, value: object) -> int:
-    if isinstance(value, bool):
-        raise ValidationError({spec.name: f"{spec.label}: a whole number."})
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit()):
-        raise ValidationError({spec.name: f"{spec.label}: a whole number of 0 or more."})
-    if len(text) > 10 or int(text) > 1_000_000_000:
-        raise ValidationError({spec.name: f"{spec.label} is too large."})
-    return int(text)
-
-
-def _clean_bool(spec: FieldSpec, value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().casefold()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValidationError({spec.name: f"{spec.label}: yes or no."})
 
 
 def _clean_choice(spec: FieldSpec, value: object) -> str:
@@ -195,26 +146,8 @@ def _clean_choice(spec: FieldSpec, value: object) -> str:
     raise AssertionError(spec.name)
 
 
-def _clean_money(spec: FieldSpec, value: object, exponent: int) -> int:
-    return money.parse_money(value, exponent=exponent, field=spec.name, label=spec.label)
-
-
-def _clean_qty(spec: FieldSpec, value: object, exponent: int) -> int:
-    return money.parse_quantity(value, field=spec.name, label=spec.label)
-
-
-def _clean_bp(spec: FieldSpec, value: object, exponent: int) -> int:
-    return money.parse_percent_bp(value, field=spec.name, label=spec.label)
-
-
 # Per field: its spec, the key of its clean value, and its cleaner (called with the currency's exponent).
-_CLEANERS = {
-    "text": lambda spec, value, exponent: _clean_text(spec, value),
-    "money": _clean_money, "qty": _clean_qty, "bp": _clean_bp,
-    "int": lambda spec, value, exponent: _clean_int(spec, value),
-    "bool": lambda spec, value, exponent: _clean_bool(spec, value),
-    "choice": lambda spec, value, exponent: _clean_choice(spec, value),
-}
+_CLEANERS = {**CLEANERS, "choice": lambda spec, value, exponent: _clean_choice(spec, value)}
 _PLAN = tuple((spec, "tax_rate_bp" if spec.kind == "bp" else spec.name, _CLEANERS[spec.kind]) for spec in PART_FIELDS)
 _FILLED_LATER = frozenset(("price_trade", "price_wholesale"))  # from the retail price, below
 
@@ -232,7 +165,7 @@ def clean_part(raw: Mapping[str, object], *, exponent: int = 2,
     get = raw.get
     for spec, key, cleaner in _PLAN:
         value = get(spec.name)
-        if value is None or value == "" or (type(value) is str and value.isspace()):
+        if is_blank(value):
             if spec.required:
                 problems[spec.name] = f"{spec.label} is required."
                 continue

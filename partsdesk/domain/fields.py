@@ -1,0 +1,82 @@
+"""Fields of a record as a person types them or a spreadsheet holds them, and the one way each
+kind is checked. ``catalog.clean_part`` and ``customers.clean_customer`` are built from these, so
+the same mistake gets the same message on every screen and in every import."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from partsdesk.domain import money
+from partsdesk.domain.errors import ValidationError
+
+TEXT_MAX = 200
+INT_MAX = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: str  # text, money, qty, int, bp, bool, or a kind the record's own module cleans
+    required: bool = False
+    max_length: int = TEXT_MAX
+    default: object = ""
+    multiline: bool = False  # text that may hold line breaks (notes, an address)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_TRUE = {"1", "true", "yes", "y", "on", "是", "x"}
+_FALSE = {"0", "false", "no", "n", "off", "否", ""}
+
+
+def is_blank(value: object) -> bool:
+    return value is None or value == "" or (type(value) is str and value.isspace())
+
+
+def clean_text(spec: FieldSpec, value: object) -> str:
+    text = value.strip() if type(value) is str else "" if value is None else str(value).strip()
+    if _CONTROL.search(text) or (not spec.multiline and "\n" in text):
+        raise ValidationError({spec.name: f"{spec.label} contains control characters or line breaks."})
+    if len(text) > spec.max_length:
+        raise ValidationError({spec.name: f"{spec.label} is at most {spec.max_length} characters."})
+    return text
+
+
+def clean_int(spec: FieldSpec, value: object) -> int:
+    if isinstance(value, bool):
+        raise ValidationError({spec.name: f"{spec.label}: a whole number."})
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ValidationError({spec.name: f"{spec.label}: a whole number of 0 or more."})
+    if len(text) > 10 or int(text) > INT_MAX:
+        raise ValidationError({spec.name: f"{spec.label} is too large."})
+    return int(text)
+
+
+def clean_bool(spec: FieldSpec, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValidationError({spec.name: f"{spec.label}: yes or no."})
+
+
+Cleaner = Callable[[FieldSpec, object, int], object]
+
+# kind -> cleaner, called with the spec, the value and the currency's exponent.
+CLEANERS: dict[str, Cleaner] = {
+    "text": lambda spec, value, exponent: clean_text(spec, value),
+    "money": lambda spec, value, exponent: money.parse_money(value, exponent=exponent, field=spec.name,
+                                                             label=spec.label),
+    "qty": lambda spec, value, exponent: money.parse_quantity(value, field=spec.name, label=spec.label),
+    "bp": lambda spec, value, exponent: money.parse_percent_bp(value, field=spec.name, label=spec.label),
+    "int": lambda spec, value, exponent: clean_int(spec, value),
+    "bool": lambda spec, value, exponent: clean_bool(spec, value),
+}
