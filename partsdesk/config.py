@@ -35,6 +35,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("shop.name", str, "PartsDesk shop", "shop", "Shop name"),
     SettingSpec("shop.demo", bool, False, "shop", "Demo shop", help="Built by partsdesk demo; may be rebuilt."),
     SettingSpec("shop.currency", str, "CNY", "shop", "Currency", choices=("CNY", "USD", "EUR", "GBP", "HKD")),
+    SettingSpec("shop.phone_country_code", str, "86", "shop", "Country calling code",
+                help="Dropped from customers' phone numbers so +86 138… and 138… are the same number."),
     SettingSpec("tax.prices_include_tax", bool, True, "shop", "Prices include tax",
                 help="Selling prices in the catalogue are tax-inclusive (usual at a counter)."),
     SettingSpec("tax.default_rate_bp", int, 1300, "shop", "Default tax rate (basis points)", minimum=0,

@@ -38,6 +38,10 @@ PERMISSIONS: dict[str, str] = {
     "catalog.edit_price": "change selling prices",
     "catalog.import": "import parts",
     "catalog.export": "export the catalogue",
+    "customer.view": "look up customers and their vehicles",
+    "customer.edit": "add or change customers and their vehicles",
+    "customer.merge": "merge two customer records",
+    "vehicle.odometer_correct": "enter an odometer reading below the last one",
     "users.manage": "manage users and permissions",
     "audit.view": "read the audit log",
     "backup.run": "make a backup",
@@ -45,10 +49,10 @@ PERMISSIONS: dict[str, str] = {
     "settings.edit": "change shop settings",
 }
 
-_EVERYONE = {"catalog.view", "backup.run"}
+_EVERYONE = {"catalog.view", "backup.run", "customer.view"}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    CASHIER: frozenset(_EVERYONE),
-    SERVICE_ADVISOR: frozenset(_EVERYONE),
+    CASHIER: frozenset(_EVERYONE | {"customer.edit"}),
+    SERVICE_ADVISOR: frozenset(_EVERYONE | {"customer.edit"}),
     TECHNICIAN: frozenset(_EVERYONE),
     STOREKEEPER: frozenset(_EVERYONE | {"catalog.view_cost", "catalog.edit", "catalog.import", "catalog.export"}),
     MANAGER: frozenset(set(PERMISSIONS) - {"users.manage"}),

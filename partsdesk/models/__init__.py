@@ -11,6 +11,7 @@ from partsdesk.models.catalog import (
     Supplier,
     VehicleModel,
 )
+from partsdesk.models.customers import Customer, CustomerPhone, OdometerReading, Vehicle, VehicleOwner
 from partsdesk.models.db import BaseModel, database, open_database, transaction
 from partsdesk.models.settings import Setting
 from partsdesk.models.stock import Location, StockBalance, StockMove
@@ -18,11 +19,11 @@ from partsdesk.models.users import AppUser
 
 ALL_TABLES = (
     Setting, AppUser, AuditLog, Category, Brand, Supplier, Part, PartBarcode, PartNumber, VehicleModel, Fitment,
-    Location, StockMove, StockBalance,
+    Location, StockMove, StockBalance, Customer, CustomerPhone, Vehicle, VehicleOwner, OdometerReading,
 )
 
 __all__ = [
-    "ALL_TABLES", "AppUser", "AuditLog", "BaseModel", "Brand", "Category", "Fitment", "Location", "Part",
-    "PartBarcode", "PartNumber", "Setting", "StockBalance", "StockMove", "Supplier", "VehicleModel", "database",
-    "open_database", "transaction",
+    "ALL_TABLES", "AppUser", "AuditLog", "BaseModel", "Brand", "Category", "Customer", "CustomerPhone", "Fitment",
+    "Location", "OdometerReading", "Part", "PartBarcode", "PartNumber", "Setting", "StockBalance", "StockMove",
+    "Supplier", "Vehicle", "VehicleModel", "VehicleOwner", "database", "open_database", "transaction",
 ]

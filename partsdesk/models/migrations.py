@@ -257,6 +257,119 @@ def m0003_catalogue_search(backend: str) -> list[str]:
     ]
 
 
+def m0004_customers_and_vehicles(backend: str) -> list[str]:
+    """The customer file: customers, their phones, their vehicles (with owner history and
+    odometer readings), and the search indexes over names, phone digits, plates and VINs
+    (the same two kinds as the catalogue: words with prefixes, fragments by trigram)."""
+    t = TYPES[backend]
+    pattern_ops = " text_pattern_ops" if backend == "postgresql" else ""
+    tables = [
+        f"""CREATE TABLE customer (
+            id {t['pk']},
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            contact_person TEXT NOT NULL DEFAULT '',
+            tax_id TEXT NOT NULL DEFAULT '',
+            tax_id_norm TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            preferred_channel TEXT NOT NULL DEFAULT '',
+            preferred_time TEXT NOT NULL DEFAULT '',
+            marketing_consent {t['bool']} NOT NULL DEFAULT {t['false']},
+            consent_at TIMESTAMP NULL,
+            birthday DATE NULL,
+            tags TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            key_account {t['bool']} NOT NULL DEFAULT {t['false']},
+            account_manager_id BIGINT NULL REFERENCES app_user(id),
+            member_card TEXT NULL UNIQUE,
+            credit_limit BIGINT NOT NULL DEFAULT 0,
+            payment_terms_days INTEGER NOT NULL DEFAULT 0,
+            active {t['bool']} NOT NULL DEFAULT {t['true']},
+            merged_into_id BIGINT NULL REFERENCES customer(id),
+            search_text TEXT NOT NULL DEFAULT '',
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL)""",
+        "CREATE INDEX customer_tax_id ON customer(tax_id_norm) WHERE tax_id_norm <> ''",
+        "CREATE INDEX customer_name_sort ON customer(name)",
+        f"""CREATE TABLE customer_phone (
+            id {t['pk']},
+            customer_id BIGINT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+            label TEXT NOT NULL DEFAULT '',
+            number TEXT NOT NULL,
+            number_norm TEXT NOT NULL)""",
+        "CREATE INDEX customer_phone_customer ON customer_phone(customer_id)",
+        f"CREATE INDEX customer_phone_norm ON customer_phone(number_norm{pattern_ops})",
+        f"""CREATE TABLE vehicle (
+            id {t['pk']},
+            customer_id BIGINT NULL REFERENCES customer(id),
+            plate TEXT NOT NULL DEFAULT '',
+            plate_norm TEXT NOT NULL DEFAULT '',
+            vin TEXT NOT NULL DEFAULT '',
+            vehicle_model_id BIGINT NULL REFERENCES vehicle_model(id),
+            model_year INTEGER NULL,
+            engine TEXT NOT NULL DEFAULT '',
+            colour TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL)""",
+        "CREATE INDEX vehicle_customer ON vehicle(customer_id)",
+        f"CREATE INDEX vehicle_plate ON vehicle(plate_norm{pattern_ops})",
+        "CREATE UNIQUE INDEX vehicle_vin ON vehicle(vin) WHERE vin <> ''",
+        f"""CREATE TABLE vehicle_owner (
+            id {t['pk']},
+            vehicle_id BIGINT NOT NULL REFERENCES vehicle(id),
+            customer_id BIGINT NOT NULL REFERENCES customer(id),
+            since TIMESTAMP NOT NULL,
+            until TIMESTAMP NULL)""",
+        "CREATE INDEX vehicle_owner_vehicle ON vehicle_owner(vehicle_id)",
+        "CREATE INDEX vehicle_owner_customer ON vehicle_owner(customer_id)",
+        f"""CREATE TABLE odometer_reading (
+            id {t['pk']},
+            vehicle_id BIGINT NOT NULL REFERENCES vehicle(id),
+            km INTEGER NOT NULL,
+            read_at TIMESTAMP NOT NULL,
+            source TEXT NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            approved_by_id BIGINT NULL REFERENCES app_user(id),
+            reason TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX odometer_vehicle ON odometer_reading(vehicle_id, id)",
+        *_append_only("odometer_reading", backend),
+    ]
+    if backend == "postgresql":
+        return [
+            *tables,
+            "CREATE INDEX customer_search_text ON customer USING gin (to_tsvector('simple', search_text))",
+            "CREATE INDEX customer_phone_trgm ON customer_phone USING gin (number_norm gin_trgm_ops)",
+            "CREATE INDEX vehicle_plate_trgm ON vehicle USING gin (plate_norm gin_trgm_ops)",
+            "CREATE INDEX vehicle_vin_trgm ON vehicle USING gin (vin gin_trgm_ops)",
+        ]
+    return [
+        *tables,
+        *_fts_over("customer", "customer_fts", ("search_text",), "unicode61 remove_diacritics 2", prefix=True),
+        *_fts_over("customer_phone", "customer_phone_trgm", ("number_norm",), "trigram"),
+        *_fts_over("vehicle", "vehicle_trgm", ("plate_norm", "vin"), "trigram"),
+    ]
+
+
+def _fts_over(table: str, fts: str, columns: tuple[str, ...], tokenizer: str, *, prefix: bool = False) -> list[str]:
+    """SQLite: an external-content FTS5 table over ``columns`` of ``table``, kept in step by triggers."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    options = f"content='{table}', content_rowid='id', tokenize='{tokenizer}'" + (", prefix='2 3'" if prefix else "")
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, {options}, columnsize=0)",
+        f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER {fts}_update AFTER UPDATE OF {cols} ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
+    ]
+
+
 @dataclass(frozen=True)
 class Migration:
     number: int
@@ -268,6 +381,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "users and audit", m0001_users_and_audit),
     Migration(2, "catalogue and stock", m0002_catalogue_and_stock),
     Migration(3, "catalogue search", m0003_catalogue_search),
+    Migration(4, "customers and vehicles", m0004_customers_and_vehicles),
 )
 
 SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (

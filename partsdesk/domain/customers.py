@@ -1,0 +1,166 @@
+"""What a customer record is: its fields and their rules, phone numbers and tax IDs in the one
+form they are matched in (duplicate detection, search).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date
+
+from partsdesk.domain.errors import ValidationError
+from partsdesk.domain.fields import CLEANERS, FieldSpec, clean_text, is_blank
+
+PERSON, COMPANY = "person", "company"
+KINDS = {PERSON: ("Person", "个人"), COMPANY: ("Company", "公司")}
+CHANNELS = {"phone": ("Phone call", "电话"), "sms": ("Text message", "短信"), "wechat": ("WeChat", "微信"),
+            "email": ("E-mail", "邮件")}
+PHONE_DIGITS_MIN, PHONE_DIGITS_MAX = 5, 15
+PAYMENT_TERMS_MAX = 365
+TAGS_MAX = 200
+BIRTH_YEAR_MIN = 1900
+
+CUSTOMER_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("kind", "Customer type", "kind", default=PERSON),
+    FieldSpec("name", "Name", "text", required=True, max_length=120),
+    FieldSpec("contact_person", "Contact person", "text", max_length=80),
+    FieldSpec("tax_id", "Tax ID", "text", max_length=30),
+    FieldSpec("address", "Address", "text", max_length=300, multiline=True),
+    FieldSpec("email", "E-mail", "email", max_length=120),
+    FieldSpec("preferred_channel", "Preferred contact", "channel"),
+    FieldSpec("preferred_time", "Best time to call", "text", max_length=40),
+    FieldSpec("marketing_consent", "Agrees to offers", "bool", default=False),
+    FieldSpec("birthday", "Birthday", "date", default=None),
+    FieldSpec("tags", "Tags", "tags", max_length=TAGS_MAX),
+    FieldSpec("notes", "Notes", "text", max_length=2000, multiline=True),
+    FieldSpec("key_account", "Key account", "bool", default=False),
+    FieldSpec("member_card", "Member card", "card", max_length=30),
+    FieldSpec("credit_limit", "Credit limit", "money", default=0),
+    FieldSpec("payment_terms_days", "Payment terms (days)", "int", default=0),
+)
+CUSTOMER_FIELDS_BY_NAME = {spec.name: spec for spec in CUSTOMER_FIELDS}
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TAG_SPLIT = re.compile(r"[,，;；、]")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")  # 1980-05-17, 1980/5/17, 1980年5月17日
+
+
+def normalize_phone(text: str, *, country_code: str = "86") -> str:
+    """Digits only, the shop's own country code dropped: "+86 138-0013-8000" -> "13800138000".
+
+    Full-width digits (Chinese input methods) count as digits. A foreign number keeps its
+    country code ("+49 30 1234567" -> "49301234567").
+    """
+    text = unicodedata.normalize("NFKC", text).strip()
+    digits = "".join(ch for ch in text if ch.isdigit() and ch.isascii())
+    if text.startswith("+"):
+        return digits[len(country_code):] if digits.startswith(country_code) else digits
+    if digits.startswith("00" + country_code):
+        return digits[2 + len(country_code):]
+    return digits
+
+
+def check_phone(text: str, *, country_code: str = "86") -> str:
+    """The phone's matching form, or ``ValidationError`` on ``phones`` when it cannot be a number."""
+    if any(ch.isalpha() for ch in unicodedata.normalize("NFKC", text)):
+        raise ValidationError({"phones": f"Phone {text[:30]!r} has letters in it; write digits only."})
+    norm = normalize_phone(text, country_code=country_code)
+    if not PHONE_DIGITS_MIN <= len(norm) <= PHONE_DIGITS_MAX:
+        raise ValidationError({"phones": f"Phone {text[:30]!r} needs {PHONE_DIGITS_MIN} to {PHONE_DIGITS_MAX} "
+                                         "digits."})
+    return norm
+
+
+def normalize_tax_id(text: str) -> str:
+    """Upper-case letters and digits: "91310000 mA1fl1xx 5c" -> "91310000MA1FL1XX5C"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).upper() if ch.isalnum())
+
+
+def _clean_kind(spec: FieldSpec, value: object) -> str:
+    text = str(value).strip().casefold()
+    for code, (english, chinese) in KINDS.items():
+        if text in (code, english.casefold(), chinese):
+            return code
+    raise ValidationError({spec.name: "Customer type is a person or a company."})
+
+
+def _clean_email(spec: FieldSpec, value: object) -> str:
+    text = clean_text(spec, value)
+    if text and not _EMAIL.match(text):
+        raise ValidationError({spec.name: f"{text[:40]!r} is not an e-mail address (name@example.com)."})
+    return text
+
+
+def _clean_channel(spec: FieldSpec, value: object) -> str:
+    text = str(value).strip().casefold()
+    if not text:
+        return ""
+    for code, (english, chinese) in CHANNELS.items():
+        if text in (code, english.casefold(), chinese):
+            return code
+    raise ValidationError({spec.name: f"Preferred contact is one of: {', '.join(e for e, _ in CHANNELS.values())}."})
+
+
+def _clean_date(spec: FieldSpec, value: object, today: date) -> date | None:
+    if value is None or isinstance(value, date):
+        day = value
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        match = _DATE.match(text)
+        try:
+            day = date(*map(int, match.groups())) if match else None
+        except ValueError:
+            day = None
+        if day is None and text:
+            raise ValidationError({spec.name: f"{spec.label}: a date as year-month-day (1980-05-17)."})
+    if day is not None and not (day.year >= BIRTH_YEAR_MIN and day <= today):
+        raise ValidationError({spec.name: f"{spec.label} cannot be in the future or before {BIRTH_YEAR_MIN}."})
+    return day
+
+
+def _clean_tags(spec: FieldSpec, value: object) -> str:
+    tags = dict.fromkeys(tag.strip() for tag in _TAG_SPLIT.split(clean_text(spec, value)) if tag.strip())
+    return ", ".join(tags)
+
+
+def _clean_card(spec: FieldSpec, value: object) -> str:
+    text = clean_text(spec, value).upper()
+    if text and not (text.isascii() and text.isalnum()):
+        raise ValidationError({spec.name: "A member card number has letters and digits only."})
+    return text
+
+
+def clean_customer(raw: Mapping[str, object], *, today: date,
+                   exponent: int = 2) -> tuple[dict[str, object], dict[str, str]]:
+    """Check a customer's values as typed or imported; returns (clean values, problems by field).
+
+    Adds ``tax_id_norm``; an empty member card becomes None (no card). A company needs its
+    name; a person's name is the name the shop calls them by.
+    """
+    cleaners = {**CLEANERS, "kind": lambda s, v, e: _clean_kind(s, v), "email": lambda s, v, e: _clean_email(s, v),
+                "channel": lambda s, v, e: _clean_channel(s, v), "date": lambda s, v, e: _clean_date(s, v, today),
+                "tags": lambda s, v, e: _clean_tags(s, v), "card": lambda s, v, e: _clean_card(s, v)}
+    clean: dict[str, object] = {}
+    problems: dict[str, str] = {}
+    for spec in CUSTOMER_FIELDS:
+        value = raw.get(spec.name)
+        if is_blank(value):
+            if spec.required:
+                problems[spec.name] = f"{spec.label} is required."
+                continue
+            value = spec.default
+        try:
+            clean[spec.name] = cleaners[spec.kind](spec, value, exponent)
+        except ValidationError as error:
+            problems.update(error.problems)
+    unknown = raw.keys() - CUSTOMER_FIELDS_BY_NAME.keys()
+    if unknown:
+        problems["_unknown"] = f"Unknown field(s): {', '.join(sorted(unknown))}."
+    if "tax_id" in clean:
+        clean["tax_id_norm"] = normalize_tax_id(str(clean["tax_id"]))
+    if "payment_terms_days" in clean and int(clean["payment_terms_days"]) > PAYMENT_TERMS_MAX:  # type: ignore[arg-type]
+        problems["payment_terms_days"] = f"Payment terms are at most {PAYMENT_TERMS_MAX} days."
+    if clean.get("member_card") == "":
+        clean["member_card"] = None
+    return clean, problems

@@ -1,0 +1,562 @@
+"""The customer file: customers with their phones, their vehicles (owner history, odometer
+readings), duplicate detection and merging, and the customer search box.
+
+Search finds, best first: a member card typed or scanned whole; a phone number, plate or VIN
+typed whole; a fragment of 3+ letters/digits of a phone number, plate or VIN; words of the
+name, contact person and tags (each word a prefix; Chinese names by character and by pair).
+Merged customers are never found: their records live on inside the one they were merged into.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN, IntegrityError
+
+from partsdesk.domain.customers import CUSTOMER_FIELDS, check_phone, clean_customer
+from partsdesk.domain.errors import UserError, ValidationError
+from partsdesk.domain.fields import FieldSpec, clean_int, clean_text
+from partsdesk.domain.part_numbers import normalize_number
+from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.domain.search import (
+    clean_query_text,
+    document_words,
+    fts5_match,
+    parse_query,
+    trigram_match,
+    tsquery_text,
+)
+from partsdesk.domain.vehicles import check_vin, normalize_plate, normalize_vin
+from partsdesk.models import (
+    Customer,
+    CustomerPhone,
+    OdometerReading,
+    Vehicle,
+    VehicleModel,
+    VehicleOwner,
+    database,
+    transaction,
+)
+from partsdesk.models.db import is_postgres
+from partsdesk.services import audit, settings
+from partsdesk.services.clock import now
+
+SEARCH_CAP = 1000
+PAGE_MAX = 500
+FRAGMENT_MIN = 3
+ODOMETER_MAX = 3_000_000
+ODOMETER_SOURCES = ("counter", "reception", "delivery", "correction")
+_PROFILE_AUDIT_SKIP = {"updated_at", "search_text"}
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VehicleRow:
+    id: int
+    plate: str
+    vin: str
+    make: str
+    model: str
+    model_year: int | None
+    engine: str
+    colour: str
+    notes: str
+    last_km: int | None
+
+
+@dataclass(frozen=True)
+class CustomerDetail:
+    id: int
+    values: dict[str, object]  # clean_customer's fields as stored
+    phones: list[tuple[str, str]]  # (label, number as given)
+    vehicles: list[VehicleRow]
+    active: bool
+    merged_into: int | None
+
+
+def get_customer(actor: Actor, customer_id: int) -> CustomerDetail:
+    require(actor, "customer.view")
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise UserError(f"Customer #{customer_id} is not in the customer file.")
+    values = {name: getattr(customer, name) for name in _stored_fields()}
+    phones = [(p.label, p.number) for p in CustomerPhone.select().where(CustomerPhone.customer == customer_id)
+              .order_by(CustomerPhone.id)]
+    return CustomerDetail(customer.id, values, phones, vehicles_of(customer_id), customer.active,
+                          customer.merged_into_id)
+
+
+def vehicles_of(customer_id: int) -> list[VehicleRow]:
+    """The customer's current vehicles with their last odometer reading."""
+    rows = []
+    query = (Vehicle.select(Vehicle, VehicleModel).join(VehicleModel, JOIN.LEFT_OUTER)
+             .where(Vehicle.customer == customer_id).order_by(Vehicle.id))
+    for vehicle in query:
+        model = vehicle.vehicle_model if vehicle.vehicle_model_id else None
+        rows.append(VehicleRow(vehicle.id, vehicle.plate, vehicle.vin, model.make if model else "",
+                               model.model if model else "", vehicle.model_year, vehicle.engine, vehicle.colour,
+                               vehicle.notes, last_odometer(vehicle.id)))
+    return rows
+
+
+def last_odometer(vehicle_id: int) -> int | None:
+    row = (OdometerReading.select(OdometerReading.km).where(OdometerReading.vehicle == vehicle_id)
+           .order_by(OdometerReading.id.desc()).limit(1).tuples().first())
+    return int(row[0]) if row else None
+
+
+def _stored_fields() -> list[str]:
+    return [spec.name for spec in CUSTOMER_FIELDS] + ["tax_id_norm"]
+
+
+# --- customers -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    customer_id: int
+    name: str
+    why: str  # "same phone 13800138000", "same tax ID 9131…"
+
+
+class DuplicateCustomer(UserError):
+    """Saving would make a second record of a customer already in the file."""
+
+    def __init__(self, candidates: list[DuplicateCandidate]) -> None:
+        self.candidates = candidates
+        listed = "; ".join(f"#{c.customer_id} {c.name} ({c.why})" for c in candidates[:5])
+        super().__init__(f"This looks like a customer already in the file: {listed}. Open that record, merge the "
+                         "two, or save this one anyway if they are different people.")
+
+
+def _clean_phones(phones: Sequence[tuple[str, str]], problems: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(label, number, number_norm), each number once."""
+    code = settings.get("shop.phone_country_code")
+    found: dict[str, tuple[str, str, str]] = {}
+    label_spec = FieldSpec("phones", "Phone label", "text", max_length=30)
+    number_spec = FieldSpec("phones", "Phone number", "text", max_length=40)
+    for label, number in phones:
+        if not str(number).strip():
+            continue
+        try:
+            label, number = clean_text(label_spec, label), clean_text(number_spec, number)
+            norm = check_phone(number, country_code=code)
+        except ValidationError as error:
+            problems.update(error.problems)
+            continue
+        found.setdefault(norm, (label, number, norm))
+    return list(found.values())
+
+
+def _duplicates(customer_id: int | None, tax_id_norm: str, phone_norms: Sequence[str]) -> list[DuplicateCandidate]:
+    candidates: dict[int, DuplicateCandidate] = {}
+    live = (Customer.active == True) & (Customer.id != (customer_id or 0))  # noqa: E712
+    if phone_norms:
+        query = (CustomerPhone.select(CustomerPhone.number_norm, Customer.id, Customer.name)
+                 .join(Customer).where(CustomerPhone.number_norm.in_(list(phone_norms)) & live).tuples())
+        for norm, other_id, name in query:
+            candidates.setdefault(other_id, DuplicateCandidate(other_id, name, f"same phone {norm}"))
+    if tax_id_norm:
+        query = Customer.select(Customer.id, Customer.name).where((Customer.tax_id_norm == tax_id_norm) & live).tuples()
+        for other_id, name in query:
+            candidates.setdefault(other_id, DuplicateCandidate(other_id, name, f"same tax ID {tax_id_norm}"))
+    return sorted(candidates.values(), key=lambda c: c.customer_id)
+
+
+def save_customer(actor: Actor, customer_id: int | None, raw: Mapping[str, object], *,
+                  phones: Sequence[tuple[str, str]], allow_duplicate: bool = False) -> int:
+    """Create (``customer_id`` None) or update a customer with their phones; returns the id.
+
+    Needs customer.edit. A phone number or tax ID another active customer has raises
+    ``DuplicateCustomer`` (with the candidates) unless ``allow_duplicate``. Bad input raises
+    ValidationError and changes nothing.
+    """
+    require(actor, "customer.edit")
+    stamp = now()
+    clean, problems = clean_customer(raw, today=stamp.date())
+    new_phones = _clean_phones(phones, problems)
+    if problems:
+        raise ValidationError(problems)
+    try:
+        with transaction():
+            old = Customer.get_or_none(Customer.id == customer_id) if customer_id is not None else None
+            if customer_id is not None and (old is None or old.merged_into_id is not None):
+                raise UserError(f"Customer #{customer_id} is not in the customer file any more (merged or removed).")
+            if not allow_duplicate:
+                duplicates = _duplicates(customer_id, str(clean["tax_id_norm"]), [n for _, _, n in new_phones])
+                if duplicates:
+                    raise DuplicateCustomer(duplicates)
+            if clean["marketing_consent"] and not (old is not None and old.marketing_consent):
+                clean["consent_at"] = stamp
+            elif not clean["marketing_consent"]:
+                clean["consent_at"] = None
+            clean["search_text"] = customer_document(clean)
+            if old is None:
+                customer_id = Customer.insert(**clean, created_at=stamp, updated_at=stamp).execute()
+                changed_old: dict[str, object] = {}
+                changed_new = {k: v for k, v in clean.items() if k not in _PROFILE_AUDIT_SKIP}
+            else:
+                before = {name: getattr(old, name) for name in clean}
+                changed_old = {k: before[k] for k in clean if before[k] != clean[k] and k not in _PROFILE_AUDIT_SKIP}
+                changed_new = {k: clean[k] for k in changed_old}
+                Customer.update(**clean, updated_at=stamp).where(Customer.id == customer_id).execute()
+            old_phones = [(p.label, p.number, p.number_norm) for p in
+                          CustomerPhone.select().where(CustomerPhone.customer == customer_id).order_by(CustomerPhone.id)]
+            if old_phones != new_phones:
+                CustomerPhone.delete().where(CustomerPhone.customer == customer_id).execute()
+                for label, number, norm in new_phones:
+                    CustomerPhone.create(customer=customer_id, label=label, number=number, number_norm=norm)
+                changed_old["phones"] = [n for _, n, _ in old_phones]
+                changed_new["phones"] = [n for _, n, _ in new_phones]
+            if old is None or changed_new:
+                audit.record("customer.create" if old is None else "customer.update", actor=actor,
+                             object_type="customer", object_id=customer_id, old=changed_old or None,
+                             new=changed_new, reason="saved as a possible duplicate" if allow_duplicate else "")
+            return int(customer_id)
+    except IntegrityError as error:  # the member card is unique
+        raise ValidationError({"member_card": f"Member card {clean['member_card']} belongs to another customer."}
+                              ) from error
+
+
+def customer_document(clean: Mapping[str, object]) -> str:
+    """The customer's search document: words of the name, contact person and tags."""
+    return " ".join(word for name in ("name", "contact_person", "tags")
+                    for word in document_words(str(clean.get(name) or "")))
+
+
+def merge_customers(actor: Actor, keep_id: int, other_id: int, *, reason: str,
+                    approval: Approval | None = None) -> None:
+    """Merge ``other_id`` into ``keep_id``: phones, vehicles and their owner history move to
+    the kept record; the other becomes inactive and points at it. Needs customer.merge (a
+    manager, or a manager's ``approval``); audited with the reason.
+
+    Documents of later issues (sales, repair orders, payments, points) move here too."""
+    used = require(actor, "customer.merge", approval)
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Say why these two records are the same customer."})
+    if keep_id == other_id:
+        raise ValidationError({"customer": "A customer cannot be merged into itself."})
+    stamp = now()
+    with transaction():
+        keep = Customer.get_or_none(Customer.id == keep_id)
+        other = Customer.get_or_none(Customer.id == other_id)
+        for customer, number in ((keep, keep_id), (other, other_id)):
+            if customer is None or customer.merged_into_id is not None:
+                raise UserError(f"Customer #{number} is not in the customer file any more (merged or removed).")
+        kept_norms = {n for (n,) in CustomerPhone.select(CustomerPhone.number_norm)
+                      .where(CustomerPhone.customer == keep_id).tuples()}
+        moved_phones = []
+        for phone in CustomerPhone.select().where(CustomerPhone.customer == other_id).order_by(CustomerPhone.id):
+            if phone.number_norm not in kept_norms:
+                CustomerPhone.update(customer=keep_id).where(CustomerPhone.id == phone.id).execute()
+                moved_phones.append(phone.number)
+        vehicles = [v for (v,) in Vehicle.select(Vehicle.id).where(Vehicle.customer == other_id).tuples()]
+        Vehicle.update(customer=keep_id, updated_at=stamp).where(Vehicle.customer == other_id).execute()
+        VehicleOwner.update(customer=keep_id).where(VehicleOwner.customer == other_id).execute()
+        filled = {name: getattr(other, name) for name in ("tax_id", "tax_id_norm", "address", "email", "birthday",
+                                                          "contact_person")
+                  if not getattr(keep, name) and getattr(other, name)}
+        if keep.member_card is None and other.member_card is not None:
+            filled["member_card"] = other.member_card
+            Customer.update(member_card=None).where(Customer.id == other_id).execute()
+        if filled:
+            Customer.update(**filled, updated_at=stamp).where(Customer.id == keep_id).execute()
+        Customer.update(active=False, merged_into=keep_id, updated_at=stamp).where(Customer.id == other_id).execute()
+        audit.record("customer.merge", actor=actor, approval=used, object_type="customer", object_id=keep_id,
+                     reason=reason, old={"merged": other_id, "name": other.name},
+                     new={"phones": moved_phones, "vehicles": vehicles, "filled": sorted(filled)})
+
+
+# --- vehicles ---------------------------------------------------------------------------------
+
+VEHICLE_KEYS = ("plate", "vin", "vehicle_model_id", "model_year", "engine", "colour", "notes")
+
+
+def save_vehicle(actor: Actor, vehicle_id: int | None, customer_id: int | None,
+                 raw: Mapping[str, object]) -> tuple[int, tuple[str, ...]]:
+    """Create or update a vehicle of ``customer_id``; returns (id, warnings to show).
+
+    The VIN is checked (a wrong check digit is refused where the region mandates it, a warning
+    elsewhere); make and model come from the fitment vehicle list so the catalogue can filter
+    parts for the car. Needs customer.edit.
+    """
+    require(actor, "customer.edit")
+    unknown = set(raw) - set(VEHICLE_KEYS)
+    if unknown:
+        raise ValidationError({"_unknown": f"Unknown field(s): {', '.join(sorted(unknown))}."})
+    stamp = now()
+    problems: dict[str, str] = {}
+    clean: dict[str, object] = {}
+    warnings: tuple[str, ...] = ()
+    for name, label, length in (("plate", "Plate", 20), ("engine", "Engine", 40), ("colour", "Colour", 30),
+                                ("notes", "Notes", 1000)):
+        try:
+            clean[name] = clean_text(FieldSpec(name, label, "text", max_length=length, multiline=name == "notes"),
+                                     raw.get(name))
+        except ValidationError as error:
+            problems.update(error.problems)
+    clean["plate_norm"] = normalize_plate(str(clean.get("plate", "")))
+    vin_text = str(raw.get("vin") or "").strip()
+    clean["vin"] = ""
+    decoded_year = None
+    if vin_text:
+        try:
+            info = check_vin(vin_text, current_year=stamp.year)
+            clean["vin"], warnings, decoded_year = info.vin, info.warnings, info.model_year
+        except ValidationError as error:
+            problems.update(error.problems)
+    model_id = raw.get("vehicle_model_id")
+    clean["vehicle_model"] = None
+    if model_id not in (None, ""):
+        if VehicleModel.get_or_none(VehicleModel.id == model_id) is None:
+            problems["vehicle_model_id"] = "Pick the make and model from the vehicle list."
+        else:
+            clean["vehicle_model"] = int(model_id)  # type: ignore[arg-type]
+    year = raw.get("model_year")
+    clean["model_year"] = None
+    if year not in (None, ""):
+        try:
+            clean["model_year"] = clean_int(FieldSpec("model_year", "Model year", "int"), year)
+            if not 1950 <= int(clean["model_year"]) <= stamp.year + 1:  # type: ignore[arg-type]
+                problems["model_year"] = f"Model year is between 1950 and {stamp.year + 1}."
+        except ValidationError as error:
+            problems.update(error.problems)
+    elif decoded_year is not None:
+        clean["model_year"] = decoded_year
+    if not clean["plate_norm"] and not clean["vin"]:
+        problems.setdefault("plate", "A vehicle needs its plate or its VIN.")
+    if problems:
+        raise ValidationError(problems)
+    try:
+        with transaction():
+            if customer_id is not None and not Customer.select().where(
+                    (Customer.id == customer_id) & (Customer.active == True)).exists():  # noqa: E712
+                raise UserError(f"Customer #{customer_id} is not in the customer file any more.")
+            if vehicle_id is None:
+                vehicle_id = Vehicle.insert(**clean, customer=customer_id, created_at=stamp, updated_at=stamp).execute()
+                if customer_id is not None:
+                    VehicleOwner.create(vehicle=vehicle_id, customer=customer_id, since=stamp)
+                audit.record("vehicle.create", actor=actor, object_type="vehicle", object_id=vehicle_id,
+                             new={**clean, "customer": customer_id})
+            else:
+                old = Vehicle.get_or_none(Vehicle.id == vehicle_id)
+                if old is None:
+                    raise UserError(f"Vehicle #{vehicle_id} is not in the customer file any more.")
+                before = {name: getattr(old, name if name != "vehicle_model" else "vehicle_model_id") for name in clean}
+                changed = {k: clean[k] for k in clean if before[k] != clean[k]}
+                if changed:
+                    Vehicle.update(**changed, updated_at=stamp).where(Vehicle.id == vehicle_id).execute()
+                    audit.record("vehicle.update", actor=actor, object_type="vehicle", object_id=vehicle_id,
+                                 old={k: before[k] for k in changed}, new=changed)
+            return int(vehicle_id), warnings
+    except IntegrityError as error:
+        raise ValidationError({"vin": f"VIN {clean['vin']} is already on another vehicle in the file."}) from error
+
+
+def change_owner(actor: Actor, vehicle_id: int, new_customer_id: int, *, reason: str = "") -> None:
+    """The vehicle now belongs to ``new_customer_id``; its readings and history stay with it."""
+    require(actor, "customer.edit")
+    stamp = now()
+    with transaction():
+        vehicle = Vehicle.get_or_none(Vehicle.id == vehicle_id)
+        if vehicle is None:
+            raise UserError(f"Vehicle #{vehicle_id} is not in the customer file any more.")
+        if not Customer.select().where((Customer.id == new_customer_id) & (Customer.active == True)).exists():  # noqa: E712
+            raise UserError(f"Customer #{new_customer_id} is not in the customer file any more.")
+        if vehicle.customer_id == new_customer_id:
+            return
+        VehicleOwner.update(until=stamp).where((VehicleOwner.vehicle == vehicle_id) & VehicleOwner.until.is_null()
+                                               ).execute()
+        VehicleOwner.create(vehicle=vehicle_id, customer=new_customer_id, since=stamp)
+        Vehicle.update(customer=new_customer_id, updated_at=stamp).where(Vehicle.id == vehicle_id).execute()
+        audit.record("vehicle.owner", actor=actor, object_type="vehicle", object_id=vehicle_id, reason=reason,
+                     old={"customer": vehicle.customer_id}, new={"customer": new_customer_id})
+
+
+def owners_of(vehicle_id: int) -> list[tuple[int, str, datetime, datetime | None]]:
+    """(customer id, name, since, until) of every owner, oldest first."""
+    return [(c, n, s, u) for c, n, s, u in (
+        VehicleOwner.select(VehicleOwner.customer, Customer.name, VehicleOwner.since, VehicleOwner.until)
+        .join(Customer).where(VehicleOwner.vehicle == vehicle_id).order_by(VehicleOwner.id).tuples())]
+
+
+def record_odometer(actor: Actor, vehicle_id: int, km: object, *, source: str, reason: str = "",
+                    approval: Approval | None = None) -> int:
+    """Append an odometer reading; returns its id.
+
+    A reading below the last one is a correction: it needs vehicle.odometer_correct (a manager,
+    or a manager's ``approval``) and a reason, both audited. Needs customer.edit.
+    """
+    require(actor, "customer.edit")
+    if source not in ODOMETER_SOURCES:
+        raise ValueError(f"unknown odometer source {source!r}")
+    value = clean_int(FieldSpec("km", "Odometer (km)", "int"), km)
+    if value > ODOMETER_MAX:
+        raise ValidationError({"km": f"Odometer (km) is at most {ODOMETER_MAX:,}."})
+    reason = " ".join(str(reason or "").split())
+    with transaction():
+        if not Vehicle.select().where(Vehicle.id == vehicle_id).exists():
+            raise UserError(f"Vehicle #{vehicle_id} is not in the customer file any more.")
+        last = last_odometer(vehicle_id)
+        used = None
+        if last is not None and value < last:
+            if not reason:
+                raise ValidationError({"km": f"The last reading was {last:,} km; a lower one needs a reason and a "
+                                             "manager's approval."})
+            used = require(actor, "vehicle.odometer_correct", approval)
+            approver = used.approver_id if used else actor.user_id
+            audit.record("vehicle.odometer_correct", actor=actor, approval=used, object_type="vehicle",
+                         object_id=vehicle_id, reason=reason, old={"km": last}, new={"km": value})
+        else:
+            approver = None
+        reading = OdometerReading.create(vehicle=vehicle_id, km=value, read_at=now(), source=source,
+                                         user=actor.user_id, approved_by=approver, reason=reason)
+        return int(reading.id)
+
+
+# --- search ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: int
+    kind: str
+    name: str
+    contact_person: str
+    phone: str  # the first phone
+    plates: str  # up to three plates
+    key_account: bool
+    member_card: str
+    match: str  # card, phone, plate, vin, words
+
+
+@dataclass(frozen=True)
+class CustomerSearchResult:
+    rows: list[CustomerRow]
+    total: int
+    capped: bool
+
+
+def _fetch(sql: str, params: Sequence[object] = ()) -> list[tuple]:
+    return list(database.obj.execute_sql(sql, tuple(params)).fetchall())
+
+
+class _Found:
+    def __init__(self) -> None:
+        self.ids: dict[int, str] = {}
+        self.capped = False
+
+    def add(self, rows: Sequence[tuple], match: str) -> None:
+        for (customer_id, *_rest) in rows:
+            if customer_id is None or int(customer_id) in self.ids:
+                continue
+            if len(self.ids) >= SEARCH_CAP:
+                self.capped = True
+                return
+            self.ids[int(customer_id)] = match
+
+
+_LIVE = " AND c.active"
+
+
+def search_customers(text: str, *, limit: int = 50, offset: int = 0) -> CustomerSearchResult:
+    """One page of the customer search (see the module doc); an empty text lists every active
+    customer by name."""
+    limit = max(1, min(int(limit), PAGE_MAX))
+    offset = max(0, int(offset))
+    p = database.obj.param
+    text = clean_query_text(text)
+    if not text:
+        total = int(_fetch("SELECT COUNT(*) FROM customer c WHERE TRUE" + _LIVE)[0][0])
+        ids = [int(r[0]) for r in _fetch(f"SELECT c.id FROM customer c WHERE TRUE{_LIVE} ORDER BY c.name, c.id "
+                                         f"LIMIT {p} OFFSET {p}", (limit, offset))]
+        return CustomerSearchResult(_rows(ids, dict.fromkeys(ids, "browse")), total, False)
+    found = _Found()
+    want = SEARCH_CAP + 1
+    key = normalize_number(text)  # upper-case letters and digits: cards, plates, VINs
+    digits = "".join(ch for ch in text if ch.isdigit() and ch.isascii())
+    phone = digits if digits and len(digits) == len(key) else ""
+    plate = normalize_plate(text)
+    if key:
+        found.add(_fetch(f"SELECT c.id FROM customer c WHERE c.member_card = {p}{_LIVE}", (key,)), "card")
+    if phone:
+        try:
+            phone = check_phone(text, country_code=settings.get("shop.phone_country_code"))
+        except ValidationError:
+            pass
+        found.add(_fetch(f"SELECT c.id FROM customer_phone cp JOIN customer c ON c.id = cp.customer_id "
+                         f"WHERE cp.number_norm = {p}{_LIVE} LIMIT {p}", (phone, want)), "phone")
+    if plate:
+        found.add(_fetch(f"SELECT v.customer_id FROM vehicle v JOIN customer c ON c.id = v.customer_id "
+                         f"WHERE v.plate_norm = {p}{_LIVE} LIMIT {p}", (plate, want)), "plate")
+    if len(key) == 17:
+        found.add(_fetch(f"SELECT v.customer_id FROM vehicle v JOIN customer c ON c.id = v.customer_id "
+                         f"WHERE v.vin = {p}{_LIVE} LIMIT {p}", (normalize_vin(text), want)), "vin")
+    if phone and len(phone) >= FRAGMENT_MIN:
+        found.add(_fragment("customer_phone", "customer_phone_trgm", "cp", "number_norm", phone, want), "phone")
+    if len(plate) >= FRAGMENT_MIN:
+        found.add(_vehicle_fragment(plate, want), "plate")
+    found.add(_words(text, want), "words")
+    ids = list(found.ids)
+    page = ids[offset:offset + limit]
+    return CustomerSearchResult(_rows(page, found.ids), len(ids), found.capped)
+
+
+def _fragment(table: str, fts: str, alias: str, column: str, fragment: str, want: int) -> list[tuple]:
+    p = database.obj.param
+    if is_postgres():
+        return _fetch(f"SELECT c.id FROM {table} {alias} JOIN customer c ON c.id = {alias}.customer_id "
+                      f"WHERE {alias}.{column} LIKE {p}{_LIVE} LIMIT {p}", ("%" + fragment + "%", want))
+    return _fetch(f"SELECT c.id FROM {fts} t JOIN {table} {alias} ON {alias}.id = t.rowid "
+                  f"JOIN customer c ON c.id = {alias}.customer_id WHERE {fts} MATCH {p} "
+                  f"AND instr({alias}.{column}, {p}) > 0{_LIVE} LIMIT {p}",
+                  (trigram_match(fragment), fragment, want))
+
+
+def _vehicle_fragment(fragment: str, want: int) -> list[tuple]:
+    """Customers with a plate or VIN containing ``fragment`` (upper-case letters and digits)."""
+    p = database.obj.param
+    if is_postgres():
+        return _fetch(f"SELECT c.id FROM vehicle v JOIN customer c ON c.id = v.customer_id "
+                      f"WHERE (v.plate_norm LIKE {p} OR v.vin LIKE {p}){_LIVE} LIMIT {p}",
+                      ("%" + fragment + "%", "%" + fragment + "%", want))
+    return _fetch(f"SELECT c.id FROM vehicle_trgm t JOIN vehicle v ON v.id = t.rowid "
+                  f"JOIN customer c ON c.id = v.customer_id WHERE vehicle_trgm MATCH {p} "
+                  f"AND (instr(v.plate_norm, {p}) > 0 OR instr(v.vin, {p}) > 0){_LIVE} LIMIT {p}",
+                  (trigram_match(fragment), fragment, fragment, want))
+
+
+def _words(text: str, want: int) -> list[tuple]:
+    p = database.obj.param
+    query = parse_query(text)
+    if is_postgres():
+        expression = tsquery_text(query)
+        if not expression:
+            return []
+        return _fetch(f"SELECT c.id FROM customer c WHERE to_tsvector('simple', c.search_text) @@ "
+                      f"to_tsquery('simple', {p}){_LIVE} ORDER BY c.name LIMIT {p}", (expression, want))
+    expression = fts5_match(query)
+    if not expression:
+        return []
+    return _fetch(f"SELECT c.id FROM customer_fts f JOIN customer c ON c.id = f.rowid WHERE customer_fts MATCH {p}"
+                  f"{_LIVE} LIMIT {p}", (expression, want))
+
+
+def _rows(ids: Sequence[int], matches: Mapping[int, str]) -> list[CustomerRow]:
+    if not ids:
+        return []
+    marks = ", ".join([database.obj.param] * len(ids))
+    base = {int(r[0]): r for r in _fetch(
+        f"SELECT id, kind, name, contact_person, key_account, member_card FROM customer WHERE id IN ({marks})", ids)}
+    phones: dict[int, str] = {}
+    for customer_id, number in _fetch(f"SELECT customer_id, number FROM customer_phone WHERE customer_id IN ({marks}) "
+                                      "ORDER BY id", ids):
+        phones.setdefault(int(customer_id), number)
+    plates: dict[int, list[str]] = {}
+    for customer_id, plate in _fetch(f"SELECT customer_id, plate FROM vehicle WHERE customer_id IN ({marks}) "
+                                     "AND plate <> '' ORDER BY id", ids):
+        plates.setdefault(int(customer_id), []).append(plate)
+    return [CustomerRow(i, base[i][1], base[i][2], base[i][3], phones.get(i, ""), ", ".join(plates.get(i, [])[:3]),
+                        bool(base[i][4]), base[i][5] or "", matches[i]) for i in ids if i in base]

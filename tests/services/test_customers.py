@@ -1,0 +1,241 @@
+"""The customer file on both engines: saving and refusing, duplicates and merging, vehicles with
+their VIN, owners and odometer readings, and the customer search box."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from partsdesk.domain.errors import PermissionDenied, UserError, ValidationError
+from partsdesk.domain.permissions import SYSTEM
+from partsdesk.models import AuditLog, Customer, CustomerPhone, OdometerReading, Vehicle
+from partsdesk.services import audit, catalog, clock, users
+from partsdesk.services.customers import (
+    DuplicateCustomer,
+    change_owner,
+    get_customer,
+    merge_customers,
+    owners_of,
+    record_odometer,
+    save_customer,
+    save_vehicle,
+    search_customers,
+)
+
+VIN_EU = "WVWZZZ1KZ6W612305"  # Volkswagen for Europe: no check digit, a warning only
+VIN_CN = "LSVAU2180N2183294"  # SAIC Volkswagen; its check digit is wrong (0 typed, X computed)
+VIN_CN_OK = "LSVAU218XN2183294"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(db):
+    clock.set_clock(lambda: datetime(2026, 11, 22, 10, 0))
+
+
+def person(name: str, **values) -> dict[str, object]:
+    return {"name": name, "kind": "person", **values}
+
+
+def audit_rows(action: str) -> list[AuditLog]:
+    return list(AuditLog.select().where(AuditLog.action == action).order_by(AuditLog.id))
+
+
+@pytest.fixture
+def file(staff):
+    """Two customers with phones and a vehicle each, and a company."""
+    cashier = staff["cashier"]
+    golf = catalog.add_vehicle_model(SYSTEM, "Volkswagen", "Golf", "大众", "高尔夫")
+    zhang = save_customer(cashier, None, person("张伟", tags="VIP，fleet", birthday="1980/5/17"),
+                          phones=[("mobile", "+86 138-0013-8000")])
+    li = save_customer(cashier, None, person("Li Na", contact_person="", member_card="m1001"),
+                       phones=[("mobile", "139 1234 5678"), ("home", "(021) 6552-9988")])
+    company = save_customer(cashier, None, {"kind": "company", "name": "Shanghai Fleet Services Ltd",
+                                            "contact_person": "Wang Fang", "tax_id": "91310000 ma1fl1xx5c"},
+                            phones=[("office", "021-5555 0101")])
+    zhang_car, _ = save_vehicle(cashier, None, zhang, {"plate": "沪A·12345", "vin": VIN_CN_OK,
+                                                       "vehicle_model_id": golf})
+    li_car, warnings = save_vehicle(cashier, None, li, {"plate": "粤B 67890", "vin": VIN_EU})
+    assert len(warnings) == 1 and "check digit" in warnings[0]
+    return {"zhang": zhang, "li": li, "company": company, "zhang_car": zhang_car, "li_car": li_car, "golf": golf}
+
+
+def test_a_customer_is_saved_clean_and_audited(staff, file):
+    detail = get_customer(staff["technician"], file["zhang"])
+    assert detail.values["name"] == "张伟" and detail.values["tags"] == "VIP, fleet"
+    assert detail.values["birthday"] == date(1980, 5, 17)
+    assert detail.phones == [("mobile", "+86 138-0013-8000")]
+    assert CustomerPhone.get(CustomerPhone.customer == file["zhang"]).number_norm == "13800138000"
+    assert [v.plate for v in detail.vehicles] == ["沪A·12345"]
+    assert detail.vehicles[0].make == "Volkswagen" and detail.vehicles[0].model_year == 2022  # decoded from the VIN
+    company = get_customer(staff["cashier"], file["company"])
+    assert company.values["tax_id_norm"] == "91310000MA1FL1XX5C"
+    row = audit_rows("customer.create")[0]
+    assert row.object_id == str(file["zhang"]) and "13800138000" not in row.new_value  # numbers as given
+    assert "+86 138-0013-8000" in row.new_value
+    assert audit.verify_chain() == []
+
+
+def test_bad_input_gets_a_message_per_field_and_changes_nothing(staff, file):
+    before = Customer.select().count(), CustomerPhone.select().count()
+    with pytest.raises(ValidationError) as error:
+        save_customer(staff["cashier"], None, {"kind": "robot", "name": " ", "email": "no-at-sign",
+                                               "birthday": "2031-01-01", "payment_terms_days": "400",
+                                               "member_card": "A-1"},
+                      phones=[("mobile", "12"), ("work", "call me")])
+    assert set(error.value.problems) == {"kind", "name", "email", "birthday", "payment_terms_days", "member_card",
+                                         "phones"}
+    with pytest.raises(ValidationError, match="Unknown field"):
+        save_customer(staff["cashier"], None, person("X", shoe_size="42"), phones=[])
+    assert (Customer.select().count(), CustomerPhone.select().count()) == before
+
+
+def test_a_technician_and_a_storekeeper_may_not_edit_customers(staff, file):
+    for role in ("technician", "storekeeper"):
+        with pytest.raises(PermissionDenied):
+            save_customer(staff[role], None, person("Nobody"), phones=[])
+    with pytest.raises(PermissionDenied):
+        record_odometer(staff["technician"], file["zhang_car"], 1000, source="reception")
+
+
+def test_the_same_phone_or_tax_id_is_offered_as_a_duplicate(staff, file):
+    with pytest.raises(DuplicateCustomer) as error:
+        save_customer(staff["cashier"], None, person("Zhang W."), phones=[("mobile", "13800138000")])
+    assert [(c.customer_id, c.why) for c in error.value.candidates] == [(file["zhang"], "same phone 13800138000")]
+    assert "张伟" in str(error.value)
+    with pytest.raises(DuplicateCustomer) as error:
+        save_customer(staff["cashier"], None, {"kind": "company", "name": "SH Fleet", "tax_id": "91310000MA1FL1XX5C"},
+                      phones=[])
+    assert error.value.candidates[0].customer_id == file["company"]
+    # the cashier checked: different people sharing a phone (a family)
+    twin = save_customer(staff["cashier"], None, person("Zhang Li"), phones=[("mobile", "138 0013 8000")],
+                         allow_duplicate=True)
+    assert twin != file["zhang"]
+    assert audit_rows("customer.create")[-1].reason == "saved as a possible duplicate"
+
+
+def test_saving_a_record_again_is_not_a_duplicate_of_itself_and_audits_the_change(staff, file):
+    save_customer(staff["cashier"], file["zhang"], person("张伟", tags="VIP", notes="prefers mornings"),
+                  phones=[("mobile", "+86 138-0013-8000"), ("wife", "13700001111")])
+    row = audit_rows("customer.update")[-1]
+    assert '"notes": "prefers mornings"' in row.new_value and '"tags": "VIP, fleet"' in row.old_value
+    assert "13700001111" in row.new_value
+    assert [number for _, number in get_customer(staff["cashier"], file["zhang"]).phones] == [
+        "+86 138-0013-8000", "13700001111"]
+
+
+def test_merging_moves_phones_and_vehicles_and_keeps_history(staff, file):
+    cashier, manager = staff["cashier"], staff["manager"]
+    dup = save_customer(cashier, None, person("Zhang Wei", email="zw@example.com"),
+                        phones=[("mobile", "13800138000"), ("work", "13911112222")], allow_duplicate=True)
+    dup_car, _ = save_vehicle(cashier, None, dup, {"plate": "沪C 00001"})
+    record_odometer(cashier, dup_car, 42_000, source="counter")
+    with pytest.raises(PermissionDenied):
+        merge_customers(cashier, file["zhang"], dup, reason="same person")
+    with pytest.raises(ValidationError, match="Say why"):
+        merge_customers(manager, file["zhang"], dup, reason=" ")
+    approval = users.step_up(cashier, approver="manager", secret="manager-pass-1", permission="customer.merge",
+                             reason="same person, two cards")
+    merge_customers(cashier, file["zhang"], dup, reason="same person, two cards", approval=approval)
+    kept = get_customer(cashier, file["zhang"])
+    assert [n for _, n in kept.phones] == ["+86 138-0013-8000", "13911112222"]  # the shared number once
+    assert sorted(v.plate for v in kept.vehicles) == ["沪A·12345", "沪C 00001"]
+    assert kept.values["email"] == "zw@example.com"  # filled from the merged record
+    assert [v.last_km for v in kept.vehicles if v.id == dup_car] == [42_000]
+    assert [o[0] for o in owners_of(dup_car)] == [file["zhang"]]
+    merged = get_customer(manager, dup)
+    assert not merged.active and merged.merged_into == file["zhang"]
+    assert [r.id for r in search_customers("Zhang Wei").rows] == []  # merged records are never found
+    row = audit_rows("customer.merge")[-1]
+    assert row.approved_by_id is not None and row.reason == "same person, two cards"
+    with pytest.raises(UserError, match="merged or removed"):
+        merge_customers(manager, file["zhang"], dup, reason="again")
+    with pytest.raises(UserError, match="merged or removed"):
+        save_customer(cashier, dup, person("Zhang Wei"), phones=[])
+
+
+def test_a_vin_is_checked_and_decoded(staff, file):
+    cashier = staff["cashier"]
+    with pytest.raises(ValidationError, match="check digit"):
+        save_vehicle(cashier, None, file["li"], {"plate": "粤B 1", "vin": VIN_CN})  # China mandates it
+    with pytest.raises(ValidationError, match="never contains O"):
+        save_vehicle(cashier, None, file["li"], {"vin": "WVWZZZ1KZ6WO12305"})
+    with pytest.raises(ValidationError, match="already on another vehicle"):
+        save_vehicle(cashier, None, file["li"], {"vin": VIN_CN_OK.lower()})
+    with pytest.raises(ValidationError, match="plate or its VIN"):
+        save_vehicle(cashier, None, file["li"], {"colour": "red"})
+    with pytest.raises(ValidationError, match="vehicle list"):
+        save_vehicle(cashier, None, file["li"], {"plate": "X1", "vehicle_model_id": 999_999})
+    assert Vehicle.select().count() == 2
+
+
+def test_a_vehicle_changes_owner_and_keeps_its_readings(staff, file):
+    cashier = staff["cashier"]
+    record_odometer(cashier, file["zhang_car"], 50_000, source="reception")
+    clock.set_clock(lambda: datetime(2026, 12, 1, 9, 0))
+    change_owner(cashier, file["zhang_car"], file["li"], reason="sold to Li Na")
+    assert [o[0] for o in owners_of(file["zhang_car"])] == [file["zhang"], file["li"]]
+    assert owners_of(file["zhang_car"])[0][3] == datetime(2026, 12, 1, 9, 0)
+    assert [v.id for v in get_customer(cashier, file["li"]).vehicles] == [file["zhang_car"], file["li_car"]]
+    assert get_customer(cashier, file["zhang"]).vehicles == []
+    assert [v.last_km for v in get_customer(cashier, file["li"]).vehicles if v.id == file["zhang_car"]] == [50_000]
+    assert audit_rows("vehicle.owner")[-1].reason == "sold to Li Na"
+
+
+def test_an_odometer_reading_below_the_last_needs_a_manager_and_a_reason(staff, file):
+    cashier, car = staff["cashier"], file["zhang_car"]
+    record_odometer(cashier, car, 61_000, source="reception")
+    record_odometer(cashier, car, 61_000, source="delivery")  # the same reading is fine
+    with pytest.raises(ValidationError, match="last reading was 61,000 km"):
+        record_odometer(cashier, car, 16_100, source="reception")
+    with pytest.raises(PermissionDenied):
+        record_odometer(cashier, car, 16_100, source="correction", reason="digits swapped at reception")
+    for bad in ("-5", "12.5", "lots", "4000000"):
+        with pytest.raises(ValidationError):
+            record_odometer(cashier, car, bad, source="reception")
+    assert OdometerReading.select().where(OdometerReading.vehicle == car).count() == 2
+    approval = users.step_up(cashier, approver="manager", secret="manager-pass-1",
+                             permission="vehicle.odometer_correct", reason="digits swapped at reception")
+    record_odometer(cashier, car, 16_100, source="correction", reason="digits swapped at reception",
+                    approval=approval)
+    assert get_customer(cashier, file["zhang"]).vehicles[0].last_km == 16_100
+    row = audit_rows("vehicle.odometer_correct")[-1]
+    assert row.approved_by_id is not None and '"km": 61000' in row.old_value
+    with pytest.raises(Exception, match="append-only"):  # readings are history
+        OdometerReading.update(km=1).where(OdometerReading.vehicle == car).execute()
+
+
+@pytest.mark.parametrize(("typed", "who", "match"), [
+    ("M1001", "li", "card"),
+    ("m1001", "li", "card"),
+    ("13800138000", "zhang", "phone"),
+    ("+86 138 0013 8000", "zhang", "phone"),
+    ("0013 8000", "zhang", "phone"),  # a fragment of the number
+    ("9988", "li", "phone"),
+    ("沪A12345", "zhang", "plate"),
+    ("沪a·12345", "zhang", "plate"),
+    ("a1234", "zhang", "plate"),  # a plate fragment
+    ("12345", "li", "phone"),  # digits: phone numbers first (139 1234 5678), then plates
+    ("67890", "li", "plate"),
+    (VIN_EU, "li", "vin"),
+    ("612305", "li", "plate"),  # the end of a VIN: vehicles' fragments
+    ("张", "zhang", "words"),
+    ("张伟", "zhang", "words"),
+    ("li", "li", "words"),
+    ("wang", "company", "words"),  # the contact person
+    ("shang fleet", "company", "words"),  # prefixes of the company name
+    ("vip", "zhang", "words"),  # a tag
+])
+def test_search_finds_customers_by_card_phone_plate_vin_and_name(file, typed, who, match):
+    rows = search_customers(typed).rows
+    assert rows and rows[0].id == file[who] and rows[0].match == match, [(r.name, r.match) for r in rows]
+
+
+def test_search_rows_show_phone_and_plates_and_hostile_text_is_data(file):
+    row = search_customers("Li Na").rows[0]
+    assert (row.name, row.phone, row.plates, row.member_card) == ("Li Na", "139 1234 5678", "粤B 67890", "M1001")
+    for text in ('"', "*", "OR", "NEAR(a b)", "li) OR (x", "\x00", "'; DROP TABLE customer; --", "%", "_"):
+        search_customers(text)  # never an error
+    assert search_customers("zzzz").rows == []
+    browse = search_customers("")
+    assert browse.total == 3 and [r.name for r in browse.rows] == sorted(r.name for r in browse.rows)
