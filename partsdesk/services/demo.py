@@ -49,6 +49,7 @@ from partsdesk.models.db import SQLITE_PRAGMAS, describe, is_postgres, is_postgr
 from partsdesk.models.stock import MAIN_LOCATION_ID
 from partsdesk.services import audit, clock
 from partsdesk.services.catalog import ensure_standard_categories, name_key
+from partsdesk.services.demo_customers import CustomerStats, generate_customers
 from partsdesk.services.demo_data import (
     BRANDS,
     DEMO_USERS,
@@ -70,7 +71,8 @@ DEMO_SETTING = "shop.demo"
 OPENING_REASON = "opening"
 OPENING_DOCUMENT = "OPENING"
 # Tables that hold a shop's own data: any row in one of them and the database is not "empty".
-DATA_TABLES = ("app_user", "audit_log", "part", "setting", "brand", "supplier", "stock_move")
+DATA_TABLES = ("app_user", "audit_log", "part", "setting", "brand", "supplier", "stock_move", "customer")
+DEMO_CUSTOMERS = 2000
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # makers avoid I and O (they read as 1 and 0)
 _ICE_ONLY_SUBS = ("engine.", "transmission.clutch", "electrical.starting", "electrical.sensors")
 _BIN_ZONES = {"engine": "AB", "transmission": "C", "brakes": "D", "suspension": "E", "tyres": "T",
@@ -775,6 +777,7 @@ class DemoSummary:
     brands: int
     vehicle_models: int
     suppliers: int
+    customers: CustomerStats
     users: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # username, role, PIN, password
 
     def describe(self) -> str:
@@ -784,6 +787,8 @@ class DemoSummary:
             f"  {c.parts:,} parts of {self.brands} brands, {c.barcodes:,} barcodes, {c.numbers:,} part numbers, "
             f"{c.fitments:,} fitments on {self.vehicle_models} vehicle models, {self.suppliers} suppliers",
             f"  {c.stocked:,} parts in stock, worth {format_money(c.stock_value)} at cost",
+            f"  {self.customers.customers:,} customers with {self.customers.phones:,} phones and "
+            f"{self.customers.vehicles:,} vehicles",
             "  Users (log in with the PIN; the manager and admin log in with their password):",
         ]
         for username, role, pin, password in self.users:
@@ -815,12 +820,13 @@ def build_demo_shop(url: str, *, parts: int = 5000, seed: int = 1, progress: Pro
             Setting.insert(key=key, value=json.dumps(value)).on_conflict(
                 conflict_target=[Setting.key], update={Setting.value: json.dumps(value)}).execute()
     stats = generate_catalogue(url, parts=parts, seed=seed, progress=progress, user_id=admin_id)
+    customers = generate_customers(DEMO_CUSTOMERS, seed=seed)
     with transaction():
         audit.record("demo.build", actor=SYSTEM, object_type="shop", object_id="demo",
-                     new={"parts": stats.parts, "seed": seed})
+                     new={"parts": stats.parts, "customers": customers.customers, "seed": seed})
     stats.seconds = time.perf_counter() - started
     return DemoSummary(database=describe(db), catalogue=stats, brands=len(BRANDS), vehicle_models=len(MODELS),
-                       suppliers=len(SUPPLIERS), users=created)
+                       suppliers=len(SUPPLIERS), customers=customers, users=created)
 
 
 def _in_store_ean13(index: int) -> str:

@@ -42,6 +42,30 @@ def test_demo_shop_has_the_parts_and_passes_every_check(built):
     assert AuditLog.select().where(AuditLog.action == "demo.build").count() == 1
 
 
+def test_demo_customers_have_phones_vehicles_with_valid_vins_and_are_found(built):
+    from partsdesk.domain.customers import normalize_phone
+    from partsdesk.domain.vehicles import check_vin, normalize_plate
+    from partsdesk.services.customers import search_customers
+
+    assert built.customers.customers == demo.DEMO_CUSTOMERS
+    assert f"{demo.DEMO_CUSTOMERS:,} customers" in built.describe()
+    customers = _rows("SELECT COUNT(*), SUM(CASE WHEN kind = 'company' THEN 1 ELSE 0 END) FROM customer")[0]
+    assert customers[0] == demo.DEMO_CUSTOMERS and 0 < customers[1] < customers[0] // 5
+    vehicles = _rows("SELECT plate, plate_norm, vin, model_year, customer_id FROM vehicle")
+    assert 1.3 * demo.DEMO_CUSTOMERS < len(vehicles) < 1.7 * demo.DEMO_CUSTOMERS
+    for plate, plate_norm, vin, year, _ in vehicles[:300]:
+        info = check_vin(vin, current_year=2100)
+        assert info.check_digit_ok and info.region == "Asia" and info.make
+        assert plate_norm == normalize_plate(plate) and year is not None
+    for number, norm in _rows("SELECT number, number_norm FROM customer_phone")[:300]:
+        assert norm == normalize_phone(number)
+    assert len({v[2] for v in vehicles}) == len(vehicles)  # VINs unique
+    plate, _, _, _, owner = vehicles[17]
+    assert search_customers(plate).rows[0].id == owner
+    number, owner = _rows("SELECT number, customer_id FROM customer_phone ORDER BY id")[42]
+    assert search_customers(number).rows[0].id == owner
+
+
 def test_barcodes_are_valid_unique_and_find_their_part(built):
     rows = _rows("SELECT part_id, code, symbology FROM part_barcode")
     codes = [code for _, code, _ in rows]
