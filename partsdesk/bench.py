@@ -13,6 +13,9 @@ which schema and generator made it). Then:
 - memory.catalog_rss_mb: the window logged in with the Catalog tab showing a search
   (``PARTSDESK_BENCH_RSS=1``, the app prints ``rss-mb <float>``).
 - import.rows_per_s: ``services.catalog_io.import_parts`` of new parts on a copy of the shop.
+- customer.search: ~200 queries drawn from the shop's customers (a fragment of a phone number,
+  of a plate, a name or a surname) through ``services.customers.search_customers``; the shop has
+  ``--customers`` customers (default 200,000) with about 1.5 vehicles each.
 - build.shop_s: how long generating the shop took (when it was made, maybe an earlier run).
 
 A metric that cannot be measured fails the run (``BenchError``): no number is ever made up.
@@ -35,7 +38,7 @@ from pathlib import Path
 from partsdesk.domain.errors import UserError
 
 SEED = 1
-GENERATOR_VERSION = 1  # bump when demo's generator changes what it makes: cached shops are rebuilt
+GENERATOR_VERSION = 2  # bump when demo's generator changes what it makes: cached shops are rebuilt
 QUERIES = 200
 PAGE = 50
 IMPORT_ROWS = 20_000
@@ -44,16 +47,18 @@ SUBPROCESS_TIMEOUT_S = 180
 BENCH_USER, BENCH_PASSWORD, BENCH_PIN = "bench", "bench-pass-1", "2580"
 RSS_QUERY = "brake pad"
 SEARCH_METRICS = ("search.barcode", "search.number", "search.fragment", "search.words", "search.vehicle")
-ALL_METRICS = (*SEARCH_METRICS, "startup.login_window_s", "memory.catalog_rss_mb", "import.rows_per_s",
-               "build.shop_s")
+CUSTOMERS = 200_000
+ALL_METRICS = (*SEARCH_METRICS, "customer.search", "startup.login_window_s", "memory.catalog_rss_mb",
+               "import.rows_per_s", "build.shop_s")
 
 
 class BenchError(UserError):
     """A metric could not be measured; the message says which and why."""
 
 
-def _shop_files(workdir: Path, parts: int) -> tuple[Path, Path]:
-    return workdir / f"bench-{parts}.sqlite", workdir / f"bench-{parts}.json"
+def _shop_files(workdir: Path, parts: int, customers: int) -> tuple[Path, Path]:
+    name = f"bench-{parts}" if customers == CUSTOMERS else f"bench-{parts}-c{customers}"
+    return workdir / f"{name}.sqlite", workdir / f"{name}.json"
 
 
 def _remove_database(path: Path) -> None:
@@ -61,18 +66,19 @@ def _remove_database(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-def ensure_shop(parts: int, workdir: Path, *, rebuild: bool,
+def ensure_shop(parts: int, workdir: Path, *, rebuild: bool, customers: int = CUSTOMERS,
                 progress: Callable[[int, int], None] | None = None) -> tuple[Path, dict]:
     """The bench shop of ``parts`` parts, generated unless a complete one of the same schema
     and generator is cached. Returns its path and its marker (``build_s``, ``cached``)."""
     from partsdesk.domain.permissions import SYSTEM
     from partsdesk.models import database
     from partsdesk.models.migrations import latest_version
-    from partsdesk.services import demo, users
+    from partsdesk.services import demo, demo_customers, users
 
     workdir.mkdir(parents=True, exist_ok=True)
-    path, marker_path = _shop_files(workdir, parts)
-    wanted = {"parts": parts, "seed": SEED, "schema": latest_version(), "generator": GENERATOR_VERSION}
+    path, marker_path = _shop_files(workdir, parts, customers)
+    wanted = {"parts": parts, "customers": customers, "seed": SEED, "schema": latest_version(),
+              "generator": GENERATOR_VERSION}
     if not rebuild and path.exists() and marker_path.exists():
         try:
             marker = json.loads(marker_path.read_text())
@@ -84,12 +90,13 @@ def ensure_shop(parts: int, workdir: Path, *, rebuild: bool,
     _remove_database(path)
     started = time.perf_counter()
     stats = demo.generate_catalogue(str(path), parts=parts, seed=SEED, progress=progress)
+    people = demo_customers.generate_customers(customers, seed=SEED)
     users.add_user(SYSTEM, username=BENCH_USER, display_name="Bench", role="admin", pin=BENCH_PIN,
                    password=BENCH_PASSWORD)
     database.obj.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     database.obj.close()
     marker = {**wanted, "build_s": round(time.perf_counter() - started, 2), "barcodes": stats.barcodes,
-              "numbers": stats.numbers, "fitments": stats.fitments}
+              "numbers": stats.numbers, "fitments": stats.fitments, "vehicles": people.vehicles}
     marker_path.write_text(json.dumps(marker, indent=1))
     return path, {**marker, "cached": False}
 
@@ -184,6 +191,37 @@ def build_queries(n: int, *, seed: int = 7) -> dict[str, list[tuple[str, int]]]:
     return queries
 
 
+def build_customer_queries(n: int, *, seed: int = 7) -> list[tuple[str, int]]:
+    """(query, customer id it was made from): phone and plate fragments, names and surnames."""
+    from partsdesk.models import database
+
+    rng = random.Random(seed)
+
+    def sampled(sql: str, table: str, count: int) -> list[tuple]:
+        ids = _sample_ids(rng, table, count)
+        return database.obj.execute_sql(sql.format(ids=", ".join([database.obj.param] * len(ids))), ids).fetchall()
+
+    queries: list[tuple[str, int]] = []
+    for customer_id, norm in sampled("SELECT customer_id, number_norm FROM customer_phone WHERE id IN ({ids})",
+                                     "customer_phone", n // 3 + 1):
+        length = rng.randint(4, 7)
+        start = rng.randrange(max(1, len(norm) - length + 1))
+        queries.append((norm[start:start + length], customer_id))
+    for customer_id, plate, norm in sampled("SELECT customer_id, plate, plate_norm FROM vehicle WHERE id IN ({ids})",
+                                            "vehicle", n // 3 + 1):
+        queries.append((plate if rng.random() < 0.3 else norm[-rng.randint(3, 5):], customer_id))
+    for customer_id, name in sampled("SELECT id, name FROM customer WHERE id IN ({ids})", "customer",
+                                     n - len(queries) + 1):
+        queries.append((name.split()[0] if rng.random() < 0.5 else name, customer_id))
+    return queries[:n]
+
+
+def measure_customer_search(queries: list[tuple[str, int]]) -> dict:
+    from partsdesk.services.customers import search_customers
+
+    return _timed(queries, lambda text: [row.id for row in search_customers(text, limit=PAGE).rows])
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
@@ -192,14 +230,22 @@ def _percentile(values: list[float], fraction: float) -> float:
 def measure_search(queries: list[tuple[str, int]]) -> dict:
     from partsdesk.services.search import search_parts
 
-    for text, _ in queries:  # warm the caches (page cache, statement cache, vocabulary)
-        search_parts(text, limit=PAGE)
+    return _timed(queries, lambda text: [row.id for row in search_parts(text, limit=PAGE).rows])
+
+
+def _timed(queries: list[tuple[str, int]], search: Callable[[str], list[int]]) -> dict:
+    """p50/p95 of ``search`` over ``queries`` (after one warming pass: page cache, statement cache,
+    vocabulary), and the share whose own row was on the first page."""
+    if not queries:
+        raise BenchError("no queries could be drawn from the bench shop")
+    for text, _ in queries:
+        search(text)
     timings, found = [], 0
-    for text, part_id in queries:
+    for text, wanted_id in queries:
         started = time.perf_counter()
-        result = search_parts(text, limit=PAGE)
+        ids = search(text)
         timings.append((time.perf_counter() - started) * 1000)
-        found += any(row.id == part_id for row in result.rows)
+        found += wanted_id in ids
     return {"p50_ms": round(statistics.median(timings), 2), "p95_ms": round(_percentile(timings, 0.95), 2),
             "queries": len(queries), "found_on_first_page": round(found / len(queries), 3)}
 
@@ -308,7 +354,7 @@ def measure_import(path: Path, workdir: Path, rows: int) -> dict:
 # --- the run ------------------------------------------------------------------------------------
 
 def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | None = None,
-        queries: int = QUERIES, import_rows: int = IMPORT_ROWS,
+        queries: int = QUERIES, import_rows: int = IMPORT_ROWS, customers: int = CUSTOMERS,
         progress: Callable[[int, int], None] | None = None) -> dict:
     """Generate (or reuse) the bench shop and measure; the result is the ``--json`` object:
     ``{"parts": N, "metrics": {name: {"p50_ms", "p95_ms"} or {"value", "unit"}}, ...}``.
@@ -318,18 +364,18 @@ def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | Non
     from partsdesk.models import database, open_database
     from partsdesk.models.migrations import current_version, latest_version
 
-    if parts < 1:
-        raise BenchError("The bench needs at least 1 part.")
+    if parts < 1 or customers < 1:
+        raise BenchError("The bench needs at least 1 part and 1 customer.")
     wanted = set(ALL_METRICS if only is None else only)
     unknown = wanted - set(ALL_METRICS)
     if unknown:
         raise BenchError(f"Unknown metric(s): {', '.join(sorted(unknown))}. Known: {', '.join(ALL_METRICS)}.")
     workdir = Path(workdir)
-    path, marker = ensure_shop(parts, workdir, rebuild=rebuild, progress=progress)
+    path, marker = ensure_shop(parts, workdir, rebuild=rebuild, customers=customers, progress=progress)
     metrics: dict[str, dict] = {}
     if "build.shop_s" in wanted:
         metrics["build.shop_s"] = {"value": marker["build_s"], "unit": "s", "cached": marker["cached"]}
-    if wanted & set(SEARCH_METRICS):
+    if wanted & {*SEARCH_METRICS, "customer.search"}:
         db = open_database(str(path))
         try:
             if current_version(db) != latest_version():
@@ -338,6 +384,8 @@ def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | Non
             for name in SEARCH_METRICS:
                 if name in wanted:
                     metrics[name] = measure_search(drawn[name])
+            if "customer.search" in wanted:
+                metrics["customer.search"] = measure_customer_search(build_customer_queries(queries))
         finally:
             database.obj.close()
     if "startup.login_window_s" in wanted:
@@ -346,12 +394,14 @@ def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | Non
         metrics["memory.catalog_rss_mb"] = measure_rss(path, workdir)
     if "import.rows_per_s" in wanted:
         metrics["import.rows_per_s"] = measure_import(path, workdir, import_rows)
-    return {"parts": parts, "metrics": {name: metrics[name] for name in ALL_METRICS if name in metrics},
+    return {"parts": parts, "customers": customers,
+            "metrics": {name: metrics[name] for name in ALL_METRICS if name in metrics},
             "shop": str(path), "cached": marker["cached"]}
 
 
 def format_table(result: dict) -> str:
-    lines = [f"PartsDesk bench, {result['parts']:,} parts ({result.get('shop', '')})",
+    lines = [f"PartsDesk bench, {result['parts']:,} parts, {result['customers']:,} customers "
+             f"({result.get('shop', '')})",
              f"{'metric':<26} {'p50 ms':>9} {'p95 ms':>9}   value"]
     for name, metric in result["metrics"].items():
         if "p50_ms" in metric:

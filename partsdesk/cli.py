@@ -197,7 +197,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     only = [name.strip() for names in args.only for name in names.split(",") if name.strip()] if args.only else None
     result = bench.run(parts=args.parts, workdir=Path(args.workdir) if args.workdir else Paths.for_user().bench_dir,
-                       rebuild=args.rebuild, only=only)
+                       rebuild=args.rebuild, only=only,
+                       customers=bench.CUSTOMERS if args.customers is None else args.customers)
     print(json.dumps(result) if args.json else bench.format_table(result))
     return 0
 
@@ -277,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="measure search, start-up, memory and import on generated data")
     p.add_argument("--parts", type=int, default=200_000, help="catalogue size (default 200000)")
+    p.add_argument("--customers", type=int, help="customers in the shop (default 200000)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--workdir", help="where generated shops are cached (default: the user data folder)")
     p.add_argument("--rebuild", action="store_true", help="generate the shop again even if cached")
