@@ -43,7 +43,7 @@ from partsdesk.models.db import is_postgres
 from partsdesk.services import audit, settings
 from partsdesk.services.clock import now
 
-SEARCH_CAP = 1000
+SEARCH_CAP = 300  # a customer is found by a few characters more, never by scrolling through hundreds
 PAGE_MAX = 500
 FRAGMENT_MIN = 3
 ODOMETER_MAX = 3_000_000

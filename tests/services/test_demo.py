@@ -45,7 +45,7 @@ def test_demo_shop_has_the_parts_and_passes_every_check(built):
 def test_demo_customers_have_phones_vehicles_with_valid_vins_and_are_found(built):
     from partsdesk.domain.customers import normalize_phone
     from partsdesk.domain.vehicles import check_vin, normalize_plate
-    from partsdesk.services.customers import search_customers
+    from partsdesk.services.customers import SEARCH_CAP, search_customers
 
     assert built.customers.customers == demo.DEMO_CUSTOMERS
     assert f"{demo.DEMO_CUSTOMERS:,} customers" in built.describe()
@@ -64,6 +64,9 @@ def test_demo_customers_have_phones_vehicles_with_valid_vins_and_are_found(built
     assert search_customers(plate).rows[0].id == owner
     number, owner = _rows("SELECT number, customer_id FROM customer_phone ORDER BY id")[42]
     assert search_customers(number).rows[0].id == owner
+    vips = _rows("SELECT COUNT(*) FROM customer WHERE tags = 'VIP'")[0][0]
+    found = search_customers("vip", limit=500)
+    assert vips > SEARCH_CAP and found.capped and found.total == len(found.rows) == SEARCH_CAP  # "refine"
 
 
 def test_barcodes_are_valid_unique_and_find_their_part(built):
