@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, str] = {
     "customer.view": "look up customers and their vehicles",
     "customer.edit": "add or change customers and their vehicles",
     "customer.merge": "merge two customer records",
+    "customer.privacy": "export or erase a customer's personal data",
     "vehicle.odometer_correct": "enter an odometer reading below the last one",
     "users.manage": "manage users and permissions",
     "audit.view": "read the audit log",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from peewee import JOIN, IntegrityError
 
@@ -48,7 +48,19 @@ PAGE_MAX = 500
 FRAGMENT_MIN = 3
 ODOMETER_MAX = 3_000_000
 ODOMETER_SOURCES = ("counter", "reception", "delivery", "correction")
-_PROFILE_AUDIT_SKIP = {"updated_at", "search_text"}
+_GONE = "Customer #{} is not in the customer file any more (merged or erased)."
+_PROFILE_AUDIT_SKIP = {"updated_at", "search_text", "tax_id_norm", "plate_norm"}
+# Personal data never goes into the audit log (it is append-only: an anonymized customer must
+# leave nothing behind): a change of these is recorded by the field's name only.
+PERSONAL_FIELDS = frozenset({"name", "contact_person", "tax_id", "address", "email", "preferred_time", "birthday",
+                             "tags", "notes", "member_card", "phones", "consent_at", "plate", "vin"})
+
+
+def _audit_values(changes: Mapping[str, object]) -> dict[str, object]:
+    """What the audit log keeps of a change: the names of every changed field, and the values
+    of those that are not personal data."""
+    names = sorted(k for k in changes if k not in _PROFILE_AUDIT_SKIP)
+    return {"fields": names, **{k: changes[k] for k in names if k not in PERSONAL_FIELDS}}
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -182,8 +194,8 @@ def save_customer(actor: Actor, customer_id: int | None, raw: Mapping[str, objec
     try:
         with transaction():
             old = Customer.get_or_none(Customer.id == customer_id) if customer_id is not None else None
-            if customer_id is not None and (old is None or old.merged_into_id is not None):
-                raise UserError(f"Customer #{customer_id} is not in the customer file any more (merged or removed).")
+            if customer_id is not None and (old is None or not old.active):
+                raise UserError(_GONE.format(customer_id))
             if not allow_duplicate:
                 duplicates = _duplicates(customer_id, str(clean["tax_id_norm"]), [n for _, _, n in new_phones])
                 if duplicates:
@@ -212,8 +224,9 @@ def save_customer(actor: Actor, customer_id: int | None, raw: Mapping[str, objec
                 changed_new["phones"] = [n for _, n, _ in new_phones]
             if old is None or changed_new:
                 audit.record("customer.create" if old is None else "customer.update", actor=actor,
-                             object_type="customer", object_id=customer_id, old=changed_old or None,
-                             new=changed_new, reason="saved as a possible duplicate" if allow_duplicate else "")
+                             object_type="customer", object_id=customer_id,
+                             old=_audit_values(changed_old) if changed_old else None, new=_audit_values(changed_new),
+                             reason="saved as a possible duplicate" if allow_duplicate else "")
             return int(customer_id)
     except IntegrityError as error:  # the member card is unique
         raise ValidationError({"member_card": f"Member card {clean['member_card']} belongs to another customer."}
@@ -244,11 +257,11 @@ def merge_customers(actor: Actor, keep_id: int, other_id: int, *, reason: str,
         keep = Customer.get_or_none(Customer.id == keep_id)
         other = Customer.get_or_none(Customer.id == other_id)
         for customer, number in ((keep, keep_id), (other, other_id)):
-            if customer is None or customer.merged_into_id is not None:
-                raise UserError(f"Customer #{number} is not in the customer file any more (merged or removed).")
+            if customer is None or not customer.active:
+                raise UserError(_GONE.format(number))
         kept_norms = {n for (n,) in CustomerPhone.select(CustomerPhone.number_norm)
                       .where(CustomerPhone.customer == keep_id).tuples()}
-        moved_phones = []
+        moved_phones: list[str] = []
         for phone in CustomerPhone.select().where(CustomerPhone.customer == other_id).order_by(CustomerPhone.id):
             if phone.number_norm not in kept_norms:
                 CustomerPhone.update(customer=keep_id).where(CustomerPhone.id == phone.id).execute()
@@ -266,8 +279,67 @@ def merge_customers(actor: Actor, keep_id: int, other_id: int, *, reason: str,
             Customer.update(**filled, updated_at=stamp).where(Customer.id == keep_id).execute()
         Customer.update(active=False, merged_into=keep_id, updated_at=stamp).where(Customer.id == other_id).execute()
         audit.record("customer.merge", actor=actor, approval=used, object_type="customer", object_id=keep_id,
-                     reason=reason, old={"merged": other_id, "name": other.name},
-                     new={"phones": moved_phones, "vehicles": vehicles, "filled": sorted(filled)})
+                     reason=reason, old={"merged": other_id},
+                     new={"phones_moved": len(moved_phones), "vehicles": vehicles, "filled": sorted(filled)})
+
+
+# --- privacy ---------------------------------------------------------------------------------
+
+ANONYMOUS_NAME = "Anonymized customer"
+
+
+def personal_data(actor: Actor, customer_id: int) -> dict[str, object]:
+    """Everything the customer file holds about one customer, as plain JSON-ready data (the
+    customer's right to see it). Needs customer.privacy; audited (without the data itself)."""
+    require(actor, "customer.privacy")
+    with transaction():
+        detail = get_customer(actor, customer_id)
+        vehicles = []
+        for vehicle in Vehicle.select().where(Vehicle.id.in_(
+                VehicleOwner.select(VehicleOwner.vehicle).where(VehicleOwner.customer == customer_id))).order_by(Vehicle.id):
+            periods = [(since, until) for owner, _, since, until in owners_of(vehicle.id) if owner == customer_id]
+            readings = [(r.read_at, r.km) for r in OdometerReading.select().where(
+                (OdometerReading.vehicle == vehicle.id) & (OdometerReading.read_at >= periods[0][0])
+                & (OdometerReading.read_at <= (periods[-1][1] or now()))).order_by(OdometerReading.id)]
+            vehicles.append({"plate": vehicle.plate, "vin": vehicle.vin, "model_year": vehicle.model_year,
+                             "owned": [[_iso(s), _iso(u)] for s, u in periods],
+                             "odometer": [[_iso(at), km] for at, km in readings]})
+        audit.record("customer.personal_data", actor=actor, object_type="customer", object_id=customer_id)
+    values = {k: _iso(v) for k, v in detail.values.items() if k != "tax_id_norm"}
+    return {"customer": customer_id, "exported_at": _iso(now()), "profile": values,
+            "phones": [{"label": label, "number": number} for label, number in detail.phones],
+            "vehicles": vehicles}
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+def anonymize_customer(actor: Actor, customer_id: int, *, reason: str) -> None:
+    """Erase a customer's personal data at their request: the profile's personal fields and the
+    phones are erased, vehicles are no longer theirs (the car keeps its own history), and the
+    record stays under an anonymous name so the shop's documents (which the law makes it keep)
+    still add up. Needs customer.privacy; audited with the reason."""
+    require(actor, "customer.privacy")
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Say why the data is erased (for example: the customer asked on 3 May)."})
+    stamp = now()
+    with transaction():
+        customer = Customer.get_or_none(Customer.id == customer_id)
+        if customer is None or not customer.active:
+            raise UserError(_GONE.format(customer_id))
+        erased = {spec.name: spec.default for spec in CUSTOMER_FIELDS if spec.name in PERSONAL_FIELDS}
+        erased.update(name=f"{ANONYMOUS_NAME} #{customer_id}", member_card=None, tax_id_norm="", consent_at=None,
+                      marketing_consent=False, search_text="", active=False, updated_at=stamp)
+        Customer.update(**erased).where(Customer.id == customer_id).execute()
+        CustomerPhone.delete().where(CustomerPhone.customer == customer_id).execute()
+        vehicles = [v for (v,) in Vehicle.select(Vehicle.id).where(Vehicle.customer == customer_id).tuples()]
+        VehicleOwner.update(until=stamp).where((VehicleOwner.customer == customer_id) & VehicleOwner.until.is_null()
+                                               ).execute()
+        Vehicle.update(customer=None, updated_at=stamp).where(Vehicle.customer == customer_id).execute()
+        audit.record("customer.anonymize", actor=actor, object_type="customer", object_id=customer_id,
+                     reason=reason, new={"vehicles_released": vehicles})
 
 
 # --- vehicles ---------------------------------------------------------------------------------
@@ -334,13 +406,13 @@ def save_vehicle(actor: Actor, vehicle_id: int | None, customer_id: int | None,
         with transaction():
             if customer_id is not None and not Customer.select().where(
                     (Customer.id == customer_id) & (Customer.active == True)).exists():  # noqa: E712
-                raise UserError(f"Customer #{customer_id} is not in the customer file any more.")
+                raise UserError(_GONE.format(customer_id))
             if vehicle_id is None:
                 vehicle_id = Vehicle.insert(**clean, customer=customer_id, created_at=stamp, updated_at=stamp).execute()
                 if customer_id is not None:
                     VehicleOwner.create(vehicle=vehicle_id, customer=customer_id, since=stamp)
                 audit.record("vehicle.create", actor=actor, object_type="vehicle", object_id=vehicle_id,
-                             new={**clean, "customer": customer_id})
+                             new={**_audit_values(clean), "customer": customer_id})
             else:
                 old = Vehicle.get_or_none(Vehicle.id == vehicle_id)
                 if old is None:
@@ -350,7 +422,7 @@ def save_vehicle(actor: Actor, vehicle_id: int | None, customer_id: int | None,
                 if changed:
                     Vehicle.update(**changed, updated_at=stamp).where(Vehicle.id == vehicle_id).execute()
                     audit.record("vehicle.update", actor=actor, object_type="vehicle", object_id=vehicle_id,
-                                 old={k: before[k] for k in changed}, new=changed)
+                                 old=_audit_values({k: before[k] for k in changed}), new=_audit_values(changed))
             return int(vehicle_id), warnings
     except IntegrityError as error:
         raise ValidationError({"vin": f"VIN {clean['vin']} is already on another vehicle in the file."}) from error
@@ -365,7 +437,7 @@ def change_owner(actor: Actor, vehicle_id: int, new_customer_id: int, *, reason:
         if vehicle is None:
             raise UserError(f"Vehicle #{vehicle_id} is not in the customer file any more.")
         if not Customer.select().where((Customer.id == new_customer_id) & (Customer.active == True)).exists():  # noqa: E712
-            raise UserError(f"Customer #{new_customer_id} is not in the customer file any more.")
+            raise UserError(_GONE.format(new_customer_id))
         if vehicle.customer_id == new_customer_id:
             return
         VehicleOwner.update(until=stamp).where((VehicleOwner.vehicle == vehicle_id) & VehicleOwner.until.is_null()

@@ -3,6 +3,7 @@ their VIN, owners and odometer readings, and the customer search box."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -13,10 +14,12 @@ from partsdesk.models import AuditLog, Customer, CustomerPhone, OdometerReading,
 from partsdesk.services import audit, catalog, clock, users
 from partsdesk.services.customers import (
     DuplicateCustomer,
+    anonymize_customer,
     change_owner,
     get_customer,
     merge_customers,
     owners_of,
+    personal_data,
     record_odometer,
     save_customer,
     save_vehicle,
@@ -71,8 +74,10 @@ def test_a_customer_is_saved_clean_and_audited(staff, file):
     company = get_customer(staff["cashier"], file["company"])
     assert company.values["tax_id_norm"] == "91310000MA1FL1XX5C"
     row = audit_rows("customer.create")[0]
-    assert row.object_id == str(file["zhang"]) and "13800138000" not in row.new_value  # numbers as given
-    assert "+86 138-0013-8000" in row.new_value
+    assert row.object_id == str(file["zhang"]) and '"kind": "person"' in row.new_value
+    assert '"phones"' in row.new_value and '"name"' in row.new_value  # named, never their values:
+    for text in ("张伟", "138", "1980", "VIP"):  # the audit log is append-only, personal data must not be in it
+        assert not any(text in (r.new_value or "") + (r.old_value or "") for r in AuditLog.select()), text
     assert audit.verify_chain() == []
 
 
@@ -118,8 +123,8 @@ def test_saving_a_record_again_is_not_a_duplicate_of_itself_and_audits_the_chang
     save_customer(staff["cashier"], file["zhang"], person("张伟", tags="VIP", notes="prefers mornings"),
                   phones=[("mobile", "+86 138-0013-8000"), ("wife", "13700001111")])
     row = audit_rows("customer.update")[-1]
-    assert '"notes": "prefers mornings"' in row.new_value and '"tags": "VIP, fleet"' in row.old_value
-    assert "13700001111" in row.new_value
+    assert row.new_value == '{"fields": ["birthday", "notes", "phones", "tags"]}'
+    assert "mornings" not in row.new_value and "13700001111" not in row.new_value
     assert [number for _, number in get_customer(staff["cashier"], file["zhang"]).phones] == [
         "+86 138-0013-8000", "13700001111"]
 
@@ -148,9 +153,9 @@ def test_merging_moves_phones_and_vehicles_and_keeps_history(staff, file):
     assert [r.id for r in search_customers("Zhang Wei").rows] == []  # merged records are never found
     row = audit_rows("customer.merge")[-1]
     assert row.approved_by_id is not None and row.reason == "same person, two cards"
-    with pytest.raises(UserError, match="merged or removed"):
+    with pytest.raises(UserError, match="merged or erased"):
         merge_customers(manager, file["zhang"], dup, reason="again")
-    with pytest.raises(UserError, match="merged or removed"):
+    with pytest.raises(UserError, match="merged or erased"):
         save_customer(cashier, dup, person("Zhang Wei"), phones=[])
 
 
@@ -239,3 +244,44 @@ def test_search_rows_show_phone_and_plates_and_hostile_text_is_data(file):
     assert search_customers("zzzz").rows == []
     browse = search_customers("")
     assert browse.total == 3 and [r.name for r in browse.rows] == sorted(r.name for r in browse.rows)
+
+
+def test_a_customer_sees_their_personal_data(staff, file):
+    record_odometer(staff["cashier"], file["zhang_car"], 50_000, source="reception")
+    with pytest.raises(PermissionDenied):
+        personal_data(staff["cashier"], file["zhang"])
+    data = personal_data(staff["manager"], file["zhang"])
+    json.dumps(data)  # plain data, ready to hand over as a file
+    assert data["profile"]["name"] == "张伟" and data["profile"]["birthday"] == "1980-05-17"
+    assert data["phones"] == [{"label": "mobile", "number": "+86 138-0013-8000"}]
+    assert [v["plate"] for v in data["vehicles"]] == ["沪A·12345"]
+    assert data["vehicles"][0]["odometer"] == [["2026-11-22T10:00:00", 50_000]]
+    assert audit_rows("customer.personal_data")[-1].object_id == str(file["zhang"])
+
+
+def test_anonymizing_erases_every_personal_field_and_keeps_the_record(staff, file):
+    manager = staff["manager"]
+    record_odometer(staff["cashier"], file["li_car"], 12_000, source="reception")
+    with pytest.raises(PermissionDenied):
+        anonymize_customer(staff["cashier"], file["li"], reason="asked")
+    with pytest.raises(ValidationError, match="Say why"):
+        anonymize_customer(manager, file["li"], reason="")
+    anonymize_customer(manager, file["li"], reason="the customer asked by letter on 20 Nov")
+    row = Customer.get_by_id(file["li"])
+    assert row.name == f"Anonymized customer #{file['li']}" and not row.active
+    personal = ("contact_person", "tax_id", "tax_id_norm", "address", "email", "preferred_time", "tags", "notes",
+                "search_text")
+    assert all(getattr(row, name) == "" for name in personal)
+    assert (row.birthday, row.member_card, row.consent_at, row.marketing_consent) == (None, None, None, False)
+    assert CustomerPhone.select().where(CustomerPhone.customer == file["li"]).count() == 0
+    car = Vehicle.get_by_id(file["li_car"])
+    assert car.customer_id is None and owners_of(file["li_car"])[0][3] is not None  # the car keeps its history
+    assert OdometerReading.select().where(OdometerReading.vehicle == file["li_car"]).count() == 1
+    for text in ("Li Na", "M1001", "1234 5678", "6552", "67890"):
+        assert search_customers(text).rows == [] or all(r.id != file["li"] for r in search_customers(text).rows)
+        assert not any(text in (r.new_value or "") + (r.old_value or "") for r in AuditLog.select()), text
+    assert audit_rows("customer.anonymize")[-1].reason == "the customer asked by letter on 20 Nov"
+    with pytest.raises(UserError, match="merged or erased"):
+        save_customer(staff["cashier"], file["li"], person("Li Na"), phones=[])
+    with pytest.raises(UserError, match="merged or erased"):
+        merge_customers(manager, file["zhang"], file["li"], reason="the same person")
