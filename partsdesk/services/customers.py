@@ -82,7 +82,7 @@ class VehicleRow:
 @dataclass(frozen=True)
 class CustomerDetail:
     id: int
-    values: dict[str, object]  # clean_customer's fields as stored
+    values: dict[str, object]  # the fields of CUSTOMER_FIELDS as stored
     phones: list[tuple[str, str]]  # (label, number as given)
     vehicles: list[VehicleRow]
     active: bool
@@ -94,7 +94,7 @@ def get_customer(actor: Actor, customer_id: int) -> CustomerDetail:
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
         raise UserError(f"Customer #{customer_id} is not in the customer file.")
-    values = {name: getattr(customer, name) for name in _stored_fields()}
+    values = {spec.name: getattr(customer, spec.name) for spec in CUSTOMER_FIELDS}
     phones = [(p.label, p.number) for p in CustomerPhone.select().where(CustomerPhone.customer == customer_id)
               .order_by(CustomerPhone.id)]
     return CustomerDetail(customer.id, values, phones, vehicles_of(customer_id), customer.active,
@@ -118,10 +118,6 @@ def last_odometer(vehicle_id: int) -> int | None:
     row = (OdometerReading.select(OdometerReading.km).where(OdometerReading.vehicle == vehicle_id)
            .order_by(OdometerReading.id.desc()).limit(1).tuples().first())
     return int(row[0]) if row else None
-
-
-def _stored_fields() -> list[str]:
-    return [spec.name for spec in CUSTOMER_FIELDS] + ["tax_id_norm"]
 
 
 # --- customers -------------------------------------------------------------------------------
@@ -305,7 +301,7 @@ def personal_data(actor: Actor, customer_id: int) -> dict[str, object]:
                              "owned": [[_iso(s), _iso(u)] for s, u in periods],
                              "odometer": [[_iso(at), km] for at, km in readings]})
         audit.record("customer.personal_data", actor=actor, object_type="customer", object_id=customer_id)
-    values = {k: _iso(v) for k, v in detail.values.items() if k != "tax_id_norm"}
+    values = {k: _iso(v) for k, v in detail.values.items()}
     return {"customer": customer_id, "exported_at": _iso(now()), "profile": values,
             "phones": [{"label": label, "number": number} for label, number in detail.phones],
             "vehicles": vehicles}
