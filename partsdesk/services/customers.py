@@ -497,7 +497,7 @@ class CustomerRow:
     plates: str  # up to three plates
     key_account: bool
     member_card: str
-    match: str  # card, phone, plate, vin, words
+    match: str  # card, phone, plate, vin (typed whole), vehicle (part of a plate or VIN), words
 
 
 @dataclass(frozen=True)
@@ -565,7 +565,7 @@ def search_customers(text: str, *, limit: int = 50, offset: int = 0) -> Customer
     if phone and len(phone) >= FRAGMENT_MIN:
         found.add(_fragment("customer_phone", "customer_phone_trgm", "cp", "number_norm", phone, want), "phone")
     if len(plate) >= FRAGMENT_MIN:
-        found.add(_vehicle_fragment(plate, want), "plate")
+        found.add(_vehicle_fragment(plate, want), "vehicle")
     found.add(_words(text, want), "words")
     ids = list(found.ids)
     page = ids[offset:offset + limit]

@@ -231,12 +231,12 @@ class CatalogTab(QWidget):
     # --- the part editor --------------------------------------------------------------------
 
     def _activated(self, index: QModelIndex) -> None:
-        self.open_part(self.model.part_id(index.row()))
+        self.open_part(self.model.row_id(index.row()))
 
     def open_current(self) -> None:
         index = self.table.currentIndex()
         if index.isValid():
-            self.open_part(self.model.part_id(index.row()))
+            self.open_part(self.model.row_id(index.row()))
 
     def new_part(self) -> None:
         if self.actor.can("catalog.edit"):

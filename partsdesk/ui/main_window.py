@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 from partsdesk.domain.permissions import Actor
 from partsdesk.models import db as db_module
 from partsdesk.ui.catalog_tab import CatalogTab
+from partsdesk.ui.customers_tab import CustomersTab
 from partsdesk.ui.part_table import SearchFunction
 from partsdesk.ui.tasks import TaskRunner
 from partsdesk.ui.window_state import window_settings
@@ -52,6 +53,9 @@ class MainWindow(QMainWindow):
         self.catalog = CatalogTab(runner, actor, search=search)
         self.catalog.removeAction(self.catalog.find_action)  # the window's own Find takes Ctrl+F and F2
         self.tabs.addTab(self.catalog, self.tr("&Catalog"))
+        self.customers = CustomersTab(runner, actor)
+        self.tabs.addTab(self.customers, self.tr("Cu&stomers"))
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
         self.user_label = QLabel()
@@ -119,12 +123,19 @@ class MainWindow(QMainWindow):
         """Who is at the keyboard now: the status bar and what the menus offer follow."""
         self.actor = actor
         self.catalog.set_actor(actor)
+        self.customers.set_actor(actor)
         self.user_label.setText(self.tr("{name} ({role})").format(name=actor.display_name, role=_role_label(actor)))
         self.restore_action.setVisible(actor.can("backup.restore") and not db_module.is_postgres_url(self.url))
         self.backup_action.setVisible(actor.can("backup.run") and not db_module.is_postgres_url(self.url))
         self.new_part_action.setVisible(actor.can("catalog.edit"))
         self.import_action.setVisible(actor.can("catalog.import"))
         self.export_action.setVisible(actor.can("catalog.export"))
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.customers:
+            if not self.customers.model.shown_generation:
+                self.customers.start()  # the first visit: browse the customers
+            self.customers.focus_search()
 
     def find_part(self) -> None:
         self.tabs.setCurrentWidget(self.catalog)

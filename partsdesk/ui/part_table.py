@@ -10,26 +10,22 @@ worker before it runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
-    Signal,
 )
 from PySide6.QtGui import QColor, QFont
 
-from partsdesk.domain.errors import UserError
 from partsdesk.domain.money import format_money, format_quantity
+from partsdesk.ui.paged_model import PagedSearchModel, SearchFunction
 from partsdesk.ui.tasks import TaskRunner
 
 PAGE_SIZE = 100
-SearchFunction = Callable[..., Any]  # search_parts(query, *, limit, offset, sort, descending, include_inactive)
 
 _GRADE_TEXT = {"AFTERMARKET": "Aftermarket"}
 _INACTIVE = QColor("#9e9e9e")
@@ -61,114 +57,24 @@ def _columns() -> tuple[Column, ...]:
     )
 
 
-class PartTableModel(QAbstractTableModel):
-    """Rows of ``PartRow`` for one query; ``results_shown(generation)`` when a query's first
-    page is in the table, ``search_failed(message)`` when the search service refused."""
-
-    results_shown = Signal(int)
-    search_failed = Signal(str)
+class PartTableModel(PagedSearchModel):
+    """Rows of ``PartRow`` for one query, sorted in SQL when a header is clicked."""
 
     def __init__(self, runner: TaskRunner, *, search: SearchFunction | None = None, page_size: int = PAGE_SIZE,
                  parent: Any = None) -> None:
-        super().__init__(parent)
-        self.runner = runner
-        self._search = search
-        self.page_size = page_size
+        super().__init__(runner, search=search, page_size=page_size, parent=parent)
         self.columns = _columns()
-        self.query = ""
         self.sort_key = "relevance"
         self.descending = False
         self.include_inactive = False
-        self.generation = 0  # the newest query asked for
-        self.shown_generation = 0  # the query whose rows are in the table
-        self.rows: list[Any] = []
-        self.total = 0
-        self.capped = False
-        self._fetching = False
 
-    # --- queries --------------------------------------------------------------------------
+    def default_search(self) -> SearchFunction:
+        from partsdesk.services.search import search_parts
 
-    def search_function(self) -> SearchFunction:
-        if self._search is None:
-            from partsdesk.services.search import search_parts  # not needed before the log-in
+        return search_parts
 
-            self._search = search_parts
-        return self._search
-
-    def set_query(self, query: str) -> int:
-        """Start a search for ``query`` with the current sort; returns its generation."""
-        self.query = query
-        self.generation += 1
-        generation = self.generation
-        self._fetching = False
-        search = self.search_function()
-        args = dict(limit=self.page_size, offset=0, sort=self.sort_key, descending=self.descending,
-                    include_inactive=self.include_inactive)
-        self.runner.submit(self._run, search, generation, query, owner=self, name="search", **args,
-                           on_done=lambda result: self._first_page(generation, result),
-                           on_error=lambda error: self._failed(generation, error))
-        return generation
-
-    def refresh(self) -> int:
-        return self.set_query(self.query)
-
-    def _run(self, search: SearchFunction, generation: int, query: str, **kwargs: Any) -> Any:
-        """On the worker: skip a search that became stale while it waited in the queue."""
-        if generation != self.generation:
-            return None
-        return search(query, **kwargs)
-
-    def _first_page(self, generation: int, result: Any) -> None:
-        if result is None or generation != self.generation:
-            return  # a newer query was asked for meanwhile: its own result will come
-        self.beginResetModel()
-        self.rows = list(result.rows)
-        self.total = max(result.total, len(self.rows))
-        self.capped = bool(result.capped)
-        self.shown_generation = generation
-        self.endResetModel()
-        self.results_shown.emit(generation)
-
-    def _failed(self, generation: int, error: UserError) -> None:
-        self._fetching = False
-        if generation == self.generation:
-            self.search_failed.emit(str(error))
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid():
-            return False
-        return (not self._fetching and self.shown_generation == self.generation
-                and len(self.rows) < self.total)
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
-            return
-        self._fetching = True
-        generation, offset = self.generation, len(self.rows)
-        search = self.search_function()
-        self.runner.submit(self._run, search, generation, self.query, owner=self, name="search_more", limit=self.page_size,
-                           offset=offset, sort=self.sort_key, descending=self.descending,
-                           include_inactive=self.include_inactive,
-                           on_done=lambda result: self._more(generation, offset, result),
-                           on_error=lambda error: self._failed(generation, error))
-
-    def _more(self, generation: int, offset: int, result: Any) -> None:
-        if generation != self.generation:
-            return  # a page of an older query: its fetch flag was reset by set_query
-        if offset != len(self.rows):
-            self._fetching = False
-            return
-        new = list(result.rows) if result is not None else []
-        if not new:
-            self.total = len(self.rows)  # the catalogue shrank meanwhile: stop asking
-            self._fetching = False
-            return
-        # Still "fetching" while the rows go in: a view asking for more during the insert
-        # must not ask for this same page again.
-        self.beginInsertRows(QModelIndex(), offset, offset + len(new) - 1)
-        self.rows.extend(new)
-        self.endInsertRows()
-        self._fetching = False
+    def search_arguments(self) -> dict[str, Any]:
+        return {"sort": self.sort_key, "descending": self.descending, "include_inactive": self.include_inactive}
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in SQL: a new query with the column's sort key (relevance for -1 or an unsortable column)."""
@@ -187,18 +93,6 @@ class PartTableModel(QAbstractTableModel):
 
     # --- the table ------------------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def part_id(self, row: int) -> int | None:
-        return self.rows[row].id if 0 <= row < len(self.rows) else None
-
-    def row_of(self, part_id: int) -> int | None:
-        return next((i for i, row in enumerate(self.rows) if row.id == part_id), None)
-
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
@@ -211,11 +105,6 @@ class PartTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tr("Click to sort") if column.sort_key else None
         return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.columns):

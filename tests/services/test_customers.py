@@ -219,11 +219,11 @@ def test_an_odometer_reading_below_the_last_needs_a_manager_and_a_reason(staff, 
     ("9988", "li", "phone"),
     ("沪A12345", "zhang", "plate"),
     ("沪a·12345", "zhang", "plate"),
-    ("a1234", "zhang", "plate"),  # a plate fragment
+    ("a1234", "zhang", "vehicle"),  # a plate fragment
     ("12345", "li", "phone"),  # digits: phone numbers first (139 1234 5678), then plates
-    ("67890", "li", "plate"),
+    ("67890", "li", "vehicle"),
     (VIN_EU, "li", "vin"),
-    ("612305", "li", "plate"),  # the end of a VIN: vehicles' fragments
+    ("612305", "li", "vehicle"),  # the end of a VIN
     ("张", "zhang", "words"),
     ("张伟", "zhang", "words"),
     ("li", "li", "words"),

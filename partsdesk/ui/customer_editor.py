@@ -1,0 +1,250 @@
+"""Dialogs of the customer file: a customer's profile with phones, and a vehicle.
+
+Both save through the services on the worker; a refused save shows each problem next to its
+field and changes nothing. A probable duplicate (same phone or tax ID) is named in the dialog,
+and the Save button becomes "Save anyway" for the case of two people sharing a phone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partsdesk.domain.customers import CHANNELS, COMPANY, PERSON
+from partsdesk.domain.errors import UserError
+from partsdesk.domain.money import format_money
+from partsdesk.domain.permissions import Actor
+from partsdesk.ui.forms import FORM_STYLE, FieldErrors, error_label
+from partsdesk.ui.tasks import TaskRunner
+
+
+def _phone_lines(phones: list[tuple[str, str]]) -> str:
+    return "\n".join(f"{label}: {number}" if label else number for label, number in phones)
+
+
+def parse_phone_lines(text: str) -> list[tuple[str, str]]:
+    """One phone a line, "mobile: 138 0013 8000" or just the number."""
+    phones = []
+    for line in text.splitlines():
+        label, sep, number = line.partition(":")
+        if not sep:
+            label, number = "", line
+        if number.strip():
+            phones.append((label.strip(), number.strip()))
+    return phones
+
+
+class _Dialog(QDialog):
+    """A form that saves through one service call; subclasses define ``save`` and ``_saved``."""
+
+    saved = Signal(int)
+
+    def __init__(self, runner: TaskRunner, actor: Actor, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.actor = actor
+        self.setStyleSheet(FORM_STYLE)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.general = error_label()
+        self.errors = FieldErrors(self.general)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.buttons.accepted.connect(self.save)  # type: ignore[attr-defined]
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+
+    def field(self, name: str, label: str, widget: QWidget) -> QWidget:
+        error = self.errors.add(name, widget)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(error)
+        self.form.addRow(label, box)
+        return widget
+
+    def submit(self, fn: Any, *args: Any, **kwargs: Any) -> None:
+        self.save_button.setEnabled(False)
+        self.errors.clear()
+        self.runner.submit(fn, *args, owner=self, on_done=self._saved, on_error=self._refused,
+                           on_finally=lambda: self.save_button.setEnabled(True), **kwargs)
+
+    def _refused(self, error: UserError) -> None:
+        problems = getattr(error, "problems", None)
+        if problems:
+            self.errors.show(problems, general=self.tr("Nothing was saved. Correct the fields marked in red."))
+        else:
+            self.errors.show_message(str(error))
+
+
+class CustomerEditorDialog(_Dialog):
+    """A new customer (``customer_id`` None) or an existing one, with their phones."""
+
+    def __init__(self, runner: TaskRunner, actor: Actor, customer_id: int | None = None, *,
+                 values: dict[str, object] | None = None, phones: list[tuple[str, str]] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(runner, actor, parent)
+        self.customer_id = customer_id
+        self.allow_duplicate = False
+        self.setWindowTitle(self.tr("New customer") if customer_id is None else self.tr("Customer"))
+        self.setMinimumWidth(520)
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("Person"), PERSON)
+        self.kind.addItem(self.tr("Company"), COMPANY)
+        self.name = QLineEdit()
+        self.contact_person = QLineEdit()
+        self.phones = QPlainTextEdit()
+        self.phones.setPlaceholderText(self.tr("One a line, e.g. mobile: 138 0013 8000"))
+        self.phones.setTabChangesFocus(True)
+        self.phones.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        self.tax_id = QLineEdit()
+        self.address = QLineEdit()
+        self.email = QLineEdit()
+        self.preferred_channel = QComboBox()
+        self.preferred_channel.addItem(self.tr("(any)"), "")
+        for code, (english, _chinese) in CHANNELS.items():
+            self.preferred_channel.addItem(self.tr(english), code)
+        self.preferred_time = QLineEdit()
+        self.marketing_consent = QCheckBox(self.tr("Agrees to receive offers"))
+        self.birthday = QLineEdit()
+        self.birthday.setPlaceholderText(self.tr("year-month-day"))
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText(self.tr("comma between tags"))
+        self.member_card = QLineEdit()
+        self.key_account = QCheckBox(self.tr("Key account"))
+        self.credit_limit = QLineEdit()
+        self.payment_terms_days = QLineEdit()
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        for name, label, widget in (
+                ("kind", self.tr("Type"), self.kind), ("name", self.tr("Name"), self.name),
+                ("contact_person", self.tr("Contact person"), self.contact_person),
+                ("phones", self.tr("Phones"), self.phones), ("tax_id", self.tr("Tax ID"), self.tax_id),
+                ("address", self.tr("Address"), self.address), ("email", self.tr("E-mail"), self.email),
+                ("preferred_channel", self.tr("Preferred contact"), self.preferred_channel),
+                ("preferred_time", self.tr("Best time to call"), self.preferred_time),
+                ("marketing_consent", "", self.marketing_consent), ("birthday", self.tr("Birthday"), self.birthday),
+                ("tags", self.tr("Tags"), self.tags), ("member_card", self.tr("Member card"), self.member_card),
+                ("key_account", "", self.key_account), ("credit_limit", self.tr("Credit limit"), self.credit_limit),
+                ("payment_terms_days", self.tr("Payment terms (days)"), self.payment_terms_days),
+                ("notes", self.tr("Notes"), self.notes)):
+            self.field(name, label, widget)
+        self._fill(values or {}, phones or [])
+        self.name.setFocus()
+
+    def _fill(self, values: dict[str, object], phones: list[tuple[str, str]]) -> None:
+        self.kind.setCurrentIndex(max(0, self.kind.findData(values.get("kind", PERSON))))
+        for name in ("name", "contact_person", "tax_id", "address", "email", "preferred_time", "tags"):
+            getattr(self, name).setText(str(values.get(name) or ""))
+        self.member_card.setText(str(values.get("member_card") or ""))
+        self.preferred_channel.setCurrentIndex(max(0, self.preferred_channel.findData(values.get("preferred_channel",
+                                                                                                 ""))))
+        self.marketing_consent.setChecked(bool(values.get("marketing_consent")))
+        self.key_account.setChecked(bool(values.get("key_account")))
+        birthday = values.get("birthday")
+        self.birthday.setText(birthday.isoformat() if hasattr(birthday, "isoformat") else "")
+        credit = values.get("credit_limit")
+        self.credit_limit.setText(format_money(int(credit)).replace(",", "") if credit else "")
+        terms = values.get("payment_terms_days")
+        self.payment_terms_days.setText(str(terms) if terms else "")
+        self.notes.setPlainText(str(values.get("notes") or ""))
+        self.phones.setPlainText(_phone_lines(phones))
+
+    def raw_values(self) -> dict[str, object]:
+        return {
+            "kind": self.kind.currentData(), "name": self.name.text(), "contact_person": self.contact_person.text(),
+            "tax_id": self.tax_id.text(), "address": self.address.text(), "email": self.email.text(),
+            "preferred_channel": self.preferred_channel.currentData(), "preferred_time": self.preferred_time.text(),
+            "marketing_consent": self.marketing_consent.isChecked(), "birthday": self.birthday.text(),
+            "tags": self.tags.text(), "member_card": self.member_card.text(),
+            "key_account": self.key_account.isChecked(), "credit_limit": self.credit_limit.text(),
+            "payment_terms_days": self.payment_terms_days.text(), "notes": self.notes.toPlainText(),
+        }
+
+    def save(self) -> None:
+        from partsdesk.services import customers
+
+        self.submit(customers.save_customer, self.actor, self.customer_id, self.raw_values(),
+                    phones=parse_phone_lines(self.phones.toPlainText()), allow_duplicate=self.allow_duplicate,
+                    name="save_customer")
+
+    def _saved(self, customer_id: int) -> None:
+        self.customer_id = customer_id
+        self.accept()
+        self.saved.emit(customer_id)
+
+    def _refused(self, error: UserError) -> None:
+        from partsdesk.services.customers import DuplicateCustomer
+
+        if isinstance(error, DuplicateCustomer):
+            self.allow_duplicate = True
+            self.save_button.setText(self.tr("Save anyway"))
+            self.errors.show_message(str(error))
+            return
+        super()._refused(error)
+
+
+class VehicleDialog(_Dialog):
+    """A new vehicle of ``customer_id``: plate or VIN, the model from the vehicle list."""
+
+    def __init__(self, runner: TaskRunner, actor: Actor, customer_id: int, *,
+                 models: list[tuple[int, str]], parent: QWidget | None = None) -> None:
+        super().__init__(runner, actor, parent)
+        self.customer_id = customer_id
+        self.warnings: tuple[str, ...] = ()
+        self.setWindowTitle(self.tr("Add a vehicle"))
+        self.setMinimumWidth(460)
+        self.plate = QLineEdit()
+        self.vin = QLineEdit()
+        self.vin.setPlaceholderText(self.tr("17 characters; the maker and year are read from it"))
+        self.model = QComboBox()
+        self.model.setEditable(False)
+        self.model.addItem(self.tr("(not on the vehicle list)"), None)
+        for model_id, text in models:
+            self.model.addItem(text, model_id)
+        self.model_year = QLineEdit()
+        self.model_year.setPlaceholderText(self.tr("from the VIN when empty"))
+        self.engine = QLineEdit()
+        self.colour = QLineEdit()
+        self.notes = QLineEdit()
+        for name, label, widget in (
+                ("plate", self.tr("Plate"), self.plate), ("vin", self.tr("VIN"), self.vin),
+                ("vehicle_model_id", self.tr("Make and model"), self.model),
+                ("model_year", self.tr("Model year"), self.model_year), ("engine", self.tr("Engine"), self.engine),
+                ("colour", self.tr("Colour"), self.colour), ("notes", self.tr("Notes"), self.notes)):
+            self.field(name, label, widget)
+        self.plate.setFocus()
+
+    def raw_values(self) -> dict[str, object]:
+        return {"plate": self.plate.text(), "vin": self.vin.text(), "vehicle_model_id": self.model.currentData(),
+                "model_year": self.model_year.text(), "engine": self.engine.text(), "colour": self.colour.text(),
+                "notes": self.notes.text()}
+
+    def save(self) -> None:
+        from partsdesk.services import customers
+
+        self.submit(customers.save_vehicle, self.actor, None, self.customer_id, self.raw_values(),
+                    name="save_vehicle")
+
+    def _saved(self, result: tuple[int, tuple[str, ...]]) -> None:
+        vehicle_id, self.warnings = result
+        self.accept()
+        self.saved.emit(vehicle_id)

@@ -1,0 +1,123 @@
+"""The Customers tab driven as a person would: search, open, edit (a bad value refused), a
+probable duplicate, a new vehicle with its VIN read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+
+from partsdesk.domain.permissions import SYSTEM
+from partsdesk.models import Customer, Vehicle
+from partsdesk.services import catalog, clock
+from partsdesk.services.customers import save_customer, save_vehicle
+from partsdesk.ui.customers_tab import CustomersTab
+
+
+@pytest.fixture
+def people(staff):
+    clock.set_clock(lambda: datetime(2026, 11, 22, 10, 0))
+    cashier = staff["cashier"]
+    zhang = save_customer(cashier, None, {"name": "张伟", "tags": "VIP"}, phones=[("mobile", "138 0013 8000")])
+    li = save_customer(cashier, None, {"name": "Li Na", "member_card": "M1001"}, phones=[("mobile", "139 1234 5678")])
+    save_vehicle(cashier, None, zhang, {"plate": "沪A·12345"})
+    return {"zhang": zhang, "li": li}
+
+
+def _tab(qtbot, runner, actor) -> CustomersTab:
+    tab = CustomersTab(runner, actor)
+    qtbot.addWidget(tab)
+    tab.resize(1100, 520)
+    tab.show()
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        tab.start()
+    return tab
+
+
+def _search(qtbot, tab: CustomersTab, text: str) -> None:
+    tab.search_box.clear()
+    with qtbot.waitSignal(tab.model.results_shown, timeout=5000):
+        qtbot.keyClicks(tab.search_box, text)
+
+
+def test_typing_finds_customers_and_shows_the_first_ones_details(qtbot, runner, staff, people):
+    tab = _tab(qtbot, runner, staff["technician"])
+    assert tab.search_box.hasFocus() and tab.model.total == 2
+    assert not tab.new_button.isVisible()  # a technician looks customers up, never edits them
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "0013 8000")
+    assert [row.name for row in tab.model.rows] == ["张伟"]
+    assert tab.model.data(tab.model.index(0, 5)) == "phone number"
+    assert "mobile: 138 0013 8000" in tab.profile.text() and "Tags: VIP" in tab.profile.text()
+    assert tab.vehicles.rowCount() == 1 and tab.vehicles.item(0, 0).text() == "沪A·12345"
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "m1001")
+    assert tab.customer_id == people["li"] and tab.model.data(tab.model.index(0, 5)) == "member card"
+    _search(qtbot, tab, "nobody here")
+    assert tab.model.rowCount() == 0 and tab.customer_id is None
+    assert tab.count_label.text() == "0 customers"
+
+
+def test_editing_a_profile_refuses_a_bad_value_then_saves(qtbot, runner, staff, people):
+    tab = _tab(qtbot, runner, staff["cashier"])
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "Li Na")
+    qtbot.keyClick(tab.search_box, Qt.Key.Key_Down)
+    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
+        qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    dialog = opened.args[0]
+    assert dialog.name.text() == "Li Na" and dialog.phones.toPlainText() == "mobile: 139 1234 5678"
+    dialog.email.setText("not an address")
+    dialog.birthday.setText("1985-13-40")
+    dialog.save()
+    qtbot.waitUntil(lambda: bool(dialog.errors.current), timeout=5000)
+    assert set(dialog.errors.current) == {"email", "birthday"} and dialog.isVisible()
+    assert Customer.get_by_id(people["li"]).email == ""  # nothing was saved
+    dialog.email.setText("li.na@example.com")
+    dialog.birthday.setText("1985-03-04")
+    dialog.phones.setPlainText("mobile: 139 1234 5678\nwork: 021-5555 0101")
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        dialog.save()
+    assert not dialog.isVisible()
+    assert Customer.get_by_id(people["li"]).email == "li.na@example.com"
+    assert "work: 021-5555 0101" in tab.profile.text() and tab.message.text() == "Saved."
+
+
+def test_a_new_customer_with_a_known_phone_is_named_and_saved_only_when_asked(qtbot, runner, staff, people):
+    tab = _tab(qtbot, runner, staff["cashier"])
+    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
+        qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    dialog = opened.args[0]
+    dialog.name.setText("Zhang Li")
+    dialog.phones.setPlainText("13800138000")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.general.isVisible(), timeout=5000)
+    assert "张伟" in dialog.general.text() and dialog.save_button.text() == "Save anyway"
+    assert Customer.select().count() == 2
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        dialog.save()  # the cashier checked: a family sharing a phone
+    assert Customer.select().count() == 3
+    assert tab.detail.values["name"] == "Zhang Li"
+
+
+def test_adding_a_vehicle_reads_its_vin(qtbot, runner, staff, people):
+    golf = catalog.add_vehicle_model(SYSTEM, "Volkswagen", "Golf", "大众", "高尔夫")
+    tab = _tab(qtbot, runner, staff["cashier"])
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "Li Na")
+    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
+        qtbot.mouseClick(tab.add_vehicle_button, Qt.MouseButton.LeftButton)
+    dialog = opened.args[0]
+    dialog.vin.setText("LSVAU2180N2183294")  # its check digit is wrong: China makes it mandatory
+    dialog.save()
+    qtbot.waitUntil(lambda: bool(dialog.errors.current), timeout=5000)
+    assert "check digit" in dialog.errors.current["vin"] and Vehicle.select().count() == 1
+    dialog.vin.setText("WVWZZZ1KZ6W612305")  # made for Europe: a warning only
+    dialog.plate.setText("粤B 67890")
+    dialog.model.setCurrentIndex(dialog.model.findData(golf))
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        dialog.save()
+    assert tab.vehicles.rowCount() == 1
+    assert [tab.vehicles.item(0, c).text() for c in range(3)] == ["粤B 67890", "Volkswagen Golf", "2006"]
+    assert "check digit" in tab.message.text()  # the VIN warning is shown, not swallowed
