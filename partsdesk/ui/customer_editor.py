@@ -1,4 +1,4 @@
-"""Dialogs of the customer file: a customer's profile with phones, and a vehicle.
+"""Dialogs of the customer file: a customer's profile with phones, a vehicle, an odometer reading.
 
 Both save through the services on the worker; a refused save shows each problem next to its
 field and changes nothing. A probable duplicate (same phone or tax ID) is named in the dialog,
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from partsdesk.domain.customers import CHANNELS, COMPANY, PERSON
-from partsdesk.domain.errors import UserError
+from partsdesk.domain.errors import PermissionDenied, UserError
 from partsdesk.domain.money import format_money
-from partsdesk.domain.permissions import Actor
+from partsdesk.domain.permissions import Actor, Approval
 from partsdesk.ui.forms import FORM_STYLE, FieldErrors, error_label
 from partsdesk.ui.tasks import TaskRunner
 
@@ -248,3 +248,50 @@ class VehicleDialog(_Dialog):
         vehicle_id, self.warnings = result
         self.accept()
         self.saved.emit(vehicle_id)
+
+
+class OdometerDialog(_Dialog):
+    """A new odometer reading of a vehicle. A reading below the last one is a correction: it needs
+    a reason, and a manager approves it on this screen when the user may not."""
+
+    def __init__(self, runner: TaskRunner, actor: Actor, vehicle_id: int, *, plate: str, last_km: int | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(runner, actor, parent)
+        self.vehicle_id = vehicle_id
+        self.plate = plate
+        self.last_km = last_km
+        self.setWindowTitle(self.tr("Odometer of {0}").format(plate))
+        self.km = QLineEdit()
+        self.km.setPlaceholderText(self.tr("last: {0} km").format(f"{last_km:,}") if last_km is not None
+                                   else self.tr("no reading yet"))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("only for a reading below the last one"))
+        self.field("km", self.tr("Odometer (km)"), self.km)
+        self.field("reason", self.tr("Reason"), self.reason)
+        self.km.setFocus()
+
+    def _is_correction(self) -> bool:
+        text = self.km.text().strip()
+        return self.last_km is not None and text.isdigit() and int(text) < self.last_km
+
+    def save(self, approval: Approval | None = None) -> None:
+        from partsdesk.services import customers
+
+        self.submit(customers.record_odometer, self.actor, self.vehicle_id, self.km.text().strip(),
+                    source="correction" if self._is_correction() else "counter", reason=self.reason.text(),
+                    approval=approval if isinstance(approval, Approval) else None, name="record_odometer")
+
+    def _saved(self, _reading_id: int) -> None:
+        self.accept()
+        self.saved.emit(self.vehicle_id)
+
+    def _refused(self, error: UserError) -> None:
+        if isinstance(error, PermissionDenied) and error.permission == "vehicle.odometer_correct":
+            from partsdesk.ui.stepup import ask_approval
+
+            action = self.tr("correct the odometer of {0} to {1} km").format(self.plate, self.km.text().strip())
+            approval = ask_approval(self, self.actor, "vehicle.odometer_correct", action, runner=self.runner)
+            if approval is not None:
+                QTimer.singleShot(0, self, lambda: self.save(approval))  # after this attempt has finished
+                return
+        super()._refused(error)

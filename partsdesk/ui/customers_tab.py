@@ -3,7 +3,8 @@ results, and the chosen customer's profile and vehicles beside them.
 
 Keys: the search box has the focus when the tab opens; Down or Enter goes to the results, Enter
 on a customer edits the profile, Esc clears the search; Alt+N a new customer, Alt+E edit,
-Alt+V adds a vehicle to the chosen customer (the buttons show their keys).
+Alt+V adds a vehicle to the chosen customer, Alt+O records the selected vehicle's odometer
+(the buttons show their keys).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from partsdesk.domain.money import format_money
 from partsdesk.domain.permissions import Actor
-from partsdesk.ui.customer_editor import CustomerEditorDialog, VehicleDialog
+from partsdesk.ui.customer_editor import CustomerEditorDialog, OdometerDialog, VehicleDialog
 from partsdesk.ui.customer_table import CustomerTableModel
 from partsdesk.ui.forms import ERROR_COLOR
 from partsdesk.ui.paged_model import SearchFunction
@@ -93,6 +94,10 @@ class CustomersTab(QWidget):
         self.vehicles.horizontalHeader().setStretchLastSection(True)
         self.add_vehicle_button = QPushButton(self.tr("Add &vehicle"))
         self.add_vehicle_button.clicked.connect(self.add_vehicle)
+        self.odometer_button = QPushButton(self.tr("&Odometer…"))
+        self.odometer_button.setToolTip(self.tr("Record the selected vehicle's odometer reading"))
+        self.odometer_button.clicked.connect(self.record_odometer)
+        self.vehicles.itemSelectionChanged.connect(self._vehicle_selected)
         self.message = QLabel()
         self.message.setWordWrap(True)
 
@@ -119,7 +124,11 @@ class CustomersTab(QWidget):
         right_layout.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignLeft)
         right_layout.addWidget(vehicles_title)
         right_layout.addWidget(self.vehicles, 1)
-        right_layout.addWidget(self.add_vehicle_button, 0, Qt.AlignmentFlag.AlignLeft)
+        vehicle_buttons = QHBoxLayout()
+        vehicle_buttons.addWidget(self.add_vehicle_button)
+        vehicle_buttons.addWidget(self.odometer_button)
+        vehicle_buttons.addStretch(1)
+        right_layout.addLayout(vehicle_buttons)
         right_layout.addWidget(self.message)
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -145,7 +154,7 @@ class CustomersTab(QWidget):
     def set_actor(self, actor: Actor) -> None:
         self.actor = actor
         may_edit = actor.can("customer.edit")
-        for button in (self.new_button, self.edit_button, self.add_vehicle_button):
+        for button in (self.new_button, self.edit_button, self.add_vehicle_button, self.odometer_button):
             button.setVisible(may_edit)
 
     def start(self) -> None:
@@ -208,6 +217,7 @@ class CustomersTab(QWidget):
                 self.vehicles.setItem(row, column, QTableWidgetItem(text))
         self.edit_button.setEnabled(detail is not None)
         self.add_vehicle_button.setEnabled(detail is not None)
+        self._vehicle_selected()
         if detail is not None:
             self.customer_shown.emit(detail.id)
 
@@ -259,6 +269,22 @@ class CustomersTab(QWidget):
                   for m in list_vehicle_models()]
         self._open(VehicleDialog(self.runner, self.actor, self.detail.id, models=models, parent=self))
 
+    def _vehicle(self) -> Any:
+        row = self.vehicles.currentRow()
+        selected = self.vehicles.selectionModel().hasSelection()
+        return self.detail.vehicles[row] if self.detail is not None and selected and 0 <= row < len(
+            self.detail.vehicles) else None
+
+    def _vehicle_selected(self) -> None:
+        self.odometer_button.setEnabled(self._vehicle() is not None)
+
+    def record_odometer(self) -> None:
+        vehicle = self._vehicle()
+        if vehicle is None or not self.actor.can("customer.edit"):
+            return
+        self._open(OdometerDialog(self.runner, self.actor, vehicle.id, plate=vehicle.plate or vehicle.vin,
+                                  last_km=vehicle.last_km, parent=self))
+
     def _open(self, dialog: Any) -> None:
         self.dialog = dialog
         dialog.saved.connect(lambda _id: self._saved(dialog))
@@ -270,10 +296,9 @@ class CustomersTab(QWidget):
     def _saved(self, dialog: Any) -> None:
         if isinstance(dialog, VehicleDialog):
             self._show_note("\n".join(dialog.warnings) if dialog.warnings else self.tr("The vehicle was added."))
-            self._select_after_refresh = dialog.customer_id
         else:
             self._show_note(self.tr("Saved."))
-            self._select_after_refresh = dialog.customer_id
+        self._select_after_refresh = self.customer_id if isinstance(dialog, OdometerDialog) else dialog.customer_id
         self.model.refresh()
 
     # --- keys --------------------------------------------------------------------------------

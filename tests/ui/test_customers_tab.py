@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from partsdesk.domain.permissions import SYSTEM
-from partsdesk.models import Customer, Vehicle
-from partsdesk.services import catalog, clock
-from partsdesk.services.customers import save_customer, save_vehicle
+from partsdesk.models import Customer, OdometerReading, Vehicle
+from partsdesk.services import catalog, clock, users
+from partsdesk.services.customers import record_odometer, save_customer, save_vehicle
 from partsdesk.ui.customers_tab import CustomersTab
 
 
@@ -121,3 +121,57 @@ def test_adding_a_vehicle_reads_its_vin(qtbot, runner, staff, people):
     assert tab.vehicles.rowCount() == 1
     assert [tab.vehicles.item(0, c).text() for c in range(3)] == ["粤B 67890", "Volkswagen Golf", "2006"]
     assert "check digit" in tab.message.text()  # the VIN warning is shown, not swallowed
+
+
+def _odometer_dialog(qtbot, tab: CustomersTab):
+    tab.vehicles.selectRow(0)
+    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
+        qtbot.mouseClick(tab.odometer_button, Qt.MouseButton.LeftButton)
+    return opened.args[0]
+
+
+def test_odometer_readings_and_a_lower_one_approved_by_a_manager(qtbot, runner, staff, people, monkeypatch):
+    asked = []
+
+    def approve(parent, actor, permission, action_text, *, runner=None):
+        asked.append((actor.username, permission, action_text))
+        return users.step_up(actor, approver="manager", secret="1357", permission=permission,
+                             reason="digits swapped")
+
+    monkeypatch.setattr("partsdesk.ui.stepup.ask_approval", approve)
+    tab = _tab(qtbot, runner, staff["cashier"])
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "138 0013 8000")  # (QTest types Latin keys only)
+    assert tab.customer_id == people["zhang"] and not tab.odometer_button.isEnabled()  # no vehicle chosen yet
+    dialog = _odometer_dialog(qtbot, tab)
+    dialog.km.setText("61000")
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        dialog.save()
+    assert tab.vehicles.item(0, 4).text() == "61,000 km"
+    dialog = _odometer_dialog(qtbot, tab)
+    dialog.km.setText("16100")
+    dialog.save()  # a lower reading without a reason: refused, nothing asked
+    qtbot.waitUntil(lambda: bool(dialog.errors.current), timeout=5000)
+    assert "61,000" in dialog.errors.current["km"] and asked == []
+    dialog.reason.setText("digits swapped at reception")
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        dialog.save()
+    assert asked == [("cashier", "vehicle.odometer_correct", "correct the odometer of 沪A·12345 to 16100 km")]
+    assert tab.vehicles.item(0, 4).text() == "16,100 km"
+    reading = OdometerReading.select().order_by(OdometerReading.id.desc()).first()
+    assert (reading.source, reading.approved_by_id is not None) == ("correction", True)
+
+
+def test_a_refused_odometer_correction_saves_nothing(qtbot, runner, staff, people, monkeypatch):
+    monkeypatch.setattr("partsdesk.ui.stepup.ask_approval", lambda *args, **kwargs: None)
+    record_odometer(staff["cashier"], Vehicle.get().id, 61_000, source="reception")
+    tab = _tab(qtbot, runner, staff["cashier"])
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "138 0013 8000")
+    dialog = _odometer_dialog(qtbot, tab)
+    dialog.km.setText("100")
+    dialog.reason.setText("typo")
+    with qtbot.waitSignal(runner.task_finished, timeout=5000):
+        dialog.save()
+    assert dialog.isVisible() and "manager" in dialog.general.text().lower()
+    assert OdometerReading.select().count() == 1
