@@ -1,8 +1,18 @@
 """The customer file's money rules that need no database: A/B/C classes, the ageing of open
 items, and how a payment on account is spread over open invoices.
 
-Amounts are integer minor units (see ``money``); dates are plain ``date`` values, so every rule
-is tested on fixed dates.
+- Classes look at the last 12 months. A: revenue *and* visits reach A's thresholds; B: revenue
+  *or* visits reach B's; else C. Reaching a threshold exactly counts. Paying badly (late on
+  average, or an overdue balance above a share of the revenue) costs one class, never below C.
+  The decision carries its reason, so a manager can check it.
+- Ageing counts days past the due date: not yet due or due today is current, then 1–30, 31–60,
+  61–90 and 90+ days. A credit note (a negative open amount) is aged like an invoice; the buckets
+  always add up to the total.
+- A payment on account pays open invoices oldest first (due date, then issue date, then number)
+  or only the documents the customer names, in their order. No invoice gets more than is open on
+  it, credit notes are not paid, and what is left stays on the account as a credit.
+
+Amounts are integer minor units (see ``money``); dates are plain ``date`` values.
 """
 
 from __future__ import annotations
@@ -12,33 +22,40 @@ from dataclasses import dataclass
 from datetime import date
 
 from partsdesk.domain.errors import ValidationError
-from partsdesk.domain.money import format_money
+from partsdesk.domain.money import BP_SCALE, format_bp, format_money
 
 CLASSES = ("A", "B", "C")
 
-
 # --- classes -------------------------------------------------------------------------------------
+
+_THRESHOLD_LABELS = {
+    "a_revenue": "Class A revenue", "a_visits": "Class A visits", "b_revenue": "Class B revenue",
+    "b_visits": "Class B visits", "late_days": "Days late", "overdue_share_bp": "Overdue share",
+}
+
 
 @dataclass(frozen=True)
 class ClassThresholds:
-    """What makes an A or B customer over the last 12 months (settings hold the shop's own)."""
+    """What makes an A or B customer over the last 12 months; the defaults suit a small shop.
+    Raises ``ValidationError`` (one message per field) for thresholds that cannot work."""
 
     a_revenue: int = 5_000_000  # minor units: 50,000.00
     a_visits: int = 12
-    b_revenue: int = 1_000_000
+    b_revenue: int = 1_000_000  # 10,000.00
     b_visits: int = 6
     late_days: int = 30  # paying later than this on average costs one class
-    overdue_share_bp: int = 2_000  # an overdue balance above this share of the revenue costs one class
+    overdue_share_bp: int = 2_000  # an overdue amount above this share of the revenue costs one class
 
-    def check(self) -> None:
-        problems = {}
-        if min(self.a_revenue, self.a_visits, self.b_revenue, self.b_visits, self.late_days,
-               self.overdue_share_bp) < 0:
-            problems["thresholds"] = "Class thresholds cannot be negative."
-        elif self.a_revenue < self.b_revenue or self.a_visits < self.b_visits:
-            problems["thresholds"] = "Class A needs at least the revenue and the visits of class B."
-        elif self.overdue_share_bp > 10_000:
-            problems["thresholds"] = "The overdue share is at most 100 %."
+    def __post_init__(self) -> None:
+        problems = {name: f"{label} cannot be negative."
+                    for name, label in _THRESHOLD_LABELS.items() if getattr(self, name) < 0}
+        if self.a_revenue < self.b_revenue:
+            problems.setdefault("a_revenue", f"Class A needs at least class B's revenue "
+                                             f"({format_money(self.b_revenue)}).")
+        if self.a_visits < self.b_visits:
+            problems.setdefault("a_visits", f"Class A needs at least class B's visits ({self.b_visits}).")
+        if self.overdue_share_bp > BP_SCALE:
+            problems["overdue_share_bp"] = "The overdue share is at most 100 %."
         if problems:
             raise ValidationError(problems)
 
@@ -47,43 +64,44 @@ class ClassThresholds:
 class CustomerActivity:
     revenue_12m: int  # minor units, net of credit notes
     visits_12m: int
-    overdue: int = 0  # minor units past their due date today
-    average_days_late: int = 0  # of the invoices paid in the 12 months
+    overdue_amount: int = 0  # minor units past their due date today
+    average_days_late: int = 0  # whole days, over the invoices paid in the 12 months
 
 
 @dataclass(frozen=True)
 class ClassDecision:
     grade: str  # "A", "B" or "C"
-    reason: str  # which rules decided, in words a manager can check
+    reason: str  # the rules that decided, e.g. "revenue 52,000.00 ≥ 50,000.00 and 14 visits ≥ 12"
 
 
-def customer_class(activity: CustomerActivity, thresholds: ClassThresholds | None = None) -> ClassDecision:
-    """A: revenue and visits both at A's thresholds; B: revenue or visits at B's; else C. Reaching
-    a threshold exactly counts. Paying late (on average, or an overdue share of the revenue) costs
-    one class, never below C."""
-    thresholds = thresholds or ClassThresholds()
-    thresholds.check()
-    revenue, visits = activity.revenue_12m, activity.visits_12m
-    shown = f"revenue {format_money(revenue)}, {visits} visit(s)"
-    if revenue >= thresholds.a_revenue and visits >= thresholds.a_visits:
+def _visits(count: int) -> str:
+    return f"{count} visit" if count == 1 else f"{count} visits"
+
+
+def customer_class(activity: CustomerActivity, thresholds: ClassThresholds) -> ClassDecision:
+    """The customer's class and the reason, in words a manager can check against the figures."""
+    revenue, visits, t = activity.revenue_12m, activity.visits_12m, thresholds
+    if revenue >= t.a_revenue and visits >= t.a_visits:
         grade = "A"
-        reason = f"{shown}: at least {format_money(thresholds.a_revenue)} and {thresholds.a_visits} visits"
-    elif revenue >= thresholds.b_revenue or visits >= thresholds.b_visits:
+        reason = f"revenue {format_money(revenue)} ≥ {format_money(t.a_revenue)} and {_visits(visits)} ≥ {t.a_visits}"
+    elif revenue >= t.b_revenue or visits >= t.b_visits:
         grade = "B"
-        reason = f"{shown}: at least {format_money(thresholds.b_revenue)} or {thresholds.b_visits} visits"
+        reached = ([f"revenue {format_money(revenue)} ≥ {format_money(t.b_revenue)}"] if revenue >= t.b_revenue else [])
+        reached += [f"{_visits(visits)} ≥ {t.b_visits}"] if visits >= t.b_visits else []
+        reason = " and ".join(reached)
     else:
         grade = "C"
-        reason = f"{shown}: below {format_money(thresholds.b_revenue)} and {thresholds.b_visits} visits"
+        reason = f"revenue {format_money(revenue)} < {format_money(t.b_revenue)} and {_visits(visits)} < {t.b_visits}"
     late = []
-    if activity.average_days_late > thresholds.late_days:
-        late.append(f"paid {activity.average_days_late} days late on average (more than {thresholds.late_days})")
-    if activity.overdue > 0 and activity.overdue * 10_000 > thresholds.overdue_share_bp * max(revenue, 0):
-        late.append(f"{format_money(activity.overdue)} overdue")
-    if late and grade != "C":
-        grade = CLASSES[CLASSES.index(grade) + 1]
-        reason += "; " + " and ".join(late) + ": one class down"
-    elif late:
-        reason += "; " + " and ".join(late)
+    if activity.average_days_late > t.late_days:
+        late.append(f"paid late on average {activity.average_days_late} days > {t.late_days}")
+    # Cross-multiplied so the share is exact; an overdue amount with no revenue is always too much.
+    if activity.overdue_amount > 0 and activity.overdue_amount * BP_SCALE > t.overdue_share_bp * max(revenue, 0):
+        late.append(f"overdue {format_money(activity.overdue_amount)} > {format_bp(t.overdue_share_bp)} of revenue")
+    if late:
+        consequence = "already the lowest class" if grade == "C" else "one class down"
+        grade = CLASSES[min(CLASSES.index(grade) + 1, len(CLASSES) - 1)]
+        reason += "; " + " and ".join(late) + ": " + consequence
     return ClassDecision(grade, reason)
 
 
@@ -93,10 +111,10 @@ def customer_class(activity: CustomerActivity, thresholds: ClassThresholds | Non
 class OpenItem:
     """An invoice (positive) or a credit note (negative) with what is still open of it."""
 
-    document: str
+    document: str  # the document's number
     issued: date
     due: date
-    open_amount: int
+    open_amount: int  # minor units
 
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
@@ -104,12 +122,12 @@ BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 
 @dataclass(frozen=True)
 class Ageing:
-    buckets: dict[str, int]  # BUCKETS -> minor units
+    buckets: dict[str, int]  # every name of BUCKETS, in that order -> minor units
     total: int
 
 
 def bucket_of(item: OpenItem, as_of: date) -> str:
-    """Days past due: not yet due or due today is current, then 1–30, 31–60, 61–90, 90+."""
+    """The ageing bucket of ``item`` on ``as_of``, one of ``BUCKETS``."""
     days = (as_of - item.due).days
     if days <= 0:
         return "current"
@@ -123,8 +141,7 @@ def bucket_of(item: OpenItem, as_of: date) -> str:
 
 
 def ageing(items: Sequence[OpenItem], as_of: date) -> Ageing:
-    """Open amounts by how long they are past due (a statement's ageing line); the buckets add up
-    to the total. A credit note counts by its due date like an invoice (usually its own date)."""
+    """Open amounts by how long they are past due on ``as_of`` (a statement's ageing line)."""
     buckets = dict.fromkeys(BUCKETS, 0)
     for item in items:
         buckets[bucket_of(item, as_of)] += item.open_amount
@@ -135,24 +152,30 @@ def ageing(items: Sequence[OpenItem], as_of: date) -> Ageing:
 
 @dataclass(frozen=True)
 class Allocation:
-    paid: list[tuple[str, int]]  # (document, amount) in the order paid
+    paid: tuple[tuple[str, int], ...]  # (document, minor units) in the order paid; every amount > 0
     unallocated: int  # left on the account as a credit
+
+    @property
+    def allocated(self) -> int:
+        return sum(amount for _, amount in self.paid)
 
 
 def allocate_payment(amount: int, items: Sequence[OpenItem], *, chosen: Sequence[str] | None = None) -> Allocation:
-    """Spread a payment over open invoices: the oldest due first (then issued, then number), or
-    only the ``chosen`` documents in the order given. No invoice gets more than is open on it;
-    credit notes are not paid; what is left stays on the account."""
+    """Spread a payment of ``amount`` minor units over the customer's open ``items``: oldest first,
+    or only the ``chosen`` document numbers in the order given (an empty choice pays nothing and
+    leaves it all on account). Raises ``ValidationError`` for an amount not above 0 or a chosen
+    document that is not an open invoice."""
     if amount <= 0:
-        raise ValidationError({"amount": "A payment is more than 0."})
+        raise ValidationError({"amount": "A payment must be more than 0."})
     invoices = {item.document: item for item in items if item.open_amount > 0}
-    if chosen is not None:
+    if chosen is None:
+        order = sorted(invoices.values(), key=lambda item: (item.due, item.issued, item.document))
+    else:
         unknown = [document for document in chosen if document not in invoices]
         if unknown:
-            raise ValidationError({"chosen": f"Not an open invoice of this customer: {', '.join(unknown)}."})
-        order = [invoices[document] for document in dict.fromkeys(chosen)]
-    else:
-        order = sorted(invoices.values(), key=lambda item: (item.due, item.issued, item.document))
+            raise ValidationError({"chosen": f"Not an open invoice of this customer: {', '.join(unknown)}. "
+                                             "Choose among the invoices still open."})
+        order = [invoices[document] for document in dict.fromkeys(chosen)]  # a document named twice is paid once
     paid = []
     left = amount
     for item in order:
@@ -161,4 +184,4 @@ def allocate_payment(amount: int, items: Sequence[OpenItem], *, chosen: Sequence
         share = min(left, item.open_amount)
         paid.append((item.document, share))
         left -= share
-    return Allocation(paid, left)
+    return Allocation(tuple(paid), left)

@@ -1,9 +1,10 @@
 """The customer file: customers with their phones, their vehicles (owner history, odometer
 readings), duplicate detection and merging, and the customer search box.
 
-Search finds, best first: a member card typed or scanned whole; a phone number, plate or VIN
-typed whole; a fragment of 3+ letters/digits of a phone number, plate or VIN; words of the
-name, contact person and tags (each word a prefix; Chinese names by character and by pair).
+Search finds, best first: a record number ("#12", as messages name customers); a member card
+typed or scanned whole; a phone number, plate or VIN typed whole; a fragment of 3+
+letters/digits of a phone number, plate or VIN; words of the name, contact person and tags
+(each word a prefix; Chinese names by character and by pair).
 Merged customers are never found: their records live on inside the one they were merged into.
 """
 
@@ -497,7 +498,7 @@ class CustomerRow:
     plates: str  # up to three plates
     key_account: bool
     member_card: str
-    match: str  # card, phone, plate, vin (typed whole), vehicle (part of a plate or VIN), words
+    match: str  # record, card, phone, plate, vin (typed whole), vehicle (part of a plate or VIN), words
 
 
 @dataclass(frozen=True)
@@ -543,6 +544,9 @@ def search_customers(text: str, *, limit: int = 50, offset: int = 0) -> Customer
         return CustomerSearchResult(_rows(ids, dict.fromkeys(ids, "browse")), total, False)
     found = _Found()
     want = SEARCH_CAP + 1
+    if text[:1] == "#" and text[1:].isdigit() and len(text) <= 19:  # a record number, as messages write it
+        found.add(_fetch(f"SELECT c.id FROM customer c WHERE c.id = {p}{_LIVE}", (int(text[1:]),)), "record")
+        return CustomerSearchResult(_rows(list(found.ids), found.ids), len(found.ids), False)
     key = normalize_number(text)  # upper-case letters and digits: cards, plates, VINs
     digits = "".join(ch for ch in text if ch.isdigit() and ch.isascii())
     phone = digits if digits and len(digits) == len(key) else ""

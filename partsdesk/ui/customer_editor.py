@@ -7,6 +7,7 @@ and the Save button becomes "Save anyway" for the case of two people sharing a p
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -80,10 +81,10 @@ class _Dialog(QDialog):
         self.form.addRow(label, box)
         return widget
 
-    def submit(self, fn: Any, *args: Any, **kwargs: Any) -> None:
+    def submit(self, fn: Any, *args: Any, on_done_override: Any = None, **kwargs: Any) -> None:
         self.save_button.setEnabled(False)
         self.errors.clear()
-        self.runner.submit(fn, *args, owner=self, on_done=self._saved, on_error=self._refused,
+        self.runner.submit(fn, *args, owner=self, on_done=on_done_override or self._saved, on_error=self._refused,
                            on_finally=lambda: self.save_button.setEnabled(True), **kwargs)
 
     def _refused(self, error: UserError) -> None:
@@ -97,12 +98,19 @@ class _Dialog(QDialog):
 class CustomerEditorDialog(_Dialog):
     """A new customer (``customer_id`` None) or an existing one, with their phones."""
 
+    open_requested = Signal(int)  # "open the customer already in the file instead"
+
     def __init__(self, runner: TaskRunner, actor: Actor, customer_id: int | None = None, *,
                  values: dict[str, object] | None = None, phones: list[tuple[str, str]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(runner, actor, parent)
         self.customer_id = customer_id
         self.allow_duplicate = False
+        self.candidate: int | None = None  # the probable duplicate the last save found
+        self.merging: int | None = None
+        self.other_button = self.buttons.addButton(self.tr("Open"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.other_button.setVisible(False)
+        self.other_button.clicked.connect(self._other)
         self.setWindowTitle(self.tr("New customer") if customer_id is None else self.tr("Customer"))
         self.setMinimumWidth(520)
         self.kind = QComboBox()
@@ -151,22 +159,27 @@ class CustomerEditorDialog(_Dialog):
         self.name.setFocus()
 
     def _fill(self, values: dict[str, object], phones: list[tuple[str, str]]) -> None:
-        self.kind.setCurrentIndex(max(0, self.kind.findData(values.get("kind", PERSON))))
-        for name in ("name", "contact_person", "tax_id", "address", "email", "preferred_time", "tags"):
-            getattr(self, name).setText(str(values.get(name) or ""))
-        self.member_card.setText(str(values.get("member_card") or ""))
-        self.preferred_channel.setCurrentIndex(max(0, self.preferred_channel.findData(values.get("preferred_channel",
-                                                                                                 ""))))
-        self.marketing_consent.setChecked(bool(values.get("marketing_consent")))
-        self.key_account.setChecked(bool(values.get("key_account")))
-        birthday = values.get("birthday")
-        self.birthday.setText(birthday.isoformat() if hasattr(birthday, "isoformat") else "")
-        credit = values.get("credit_limit")
-        self.credit_limit.setText(format_money(int(credit)).replace(",", "") if credit else "")
-        terms = values.get("payment_terms_days")
-        self.payment_terms_days.setText(str(terms) if terms else "")
-        self.notes.setPlainText(str(values.get("notes") or ""))
+        for name in ("kind", "name", "contact_person", "tax_id", "address", "email", "preferred_channel",
+                     "preferred_time", "marketing_consent", "birthday", "tags", "member_card", "key_account",
+                     "credit_limit", "payment_terms_days", "notes"):
+            self._set(name, values.get(name))
         self.phones.setPlainText(_phone_lines(phones))
+
+    def _set(self, name: str, value: object) -> None:
+        """Show one stored value in its field."""
+        widget = getattr(self, name)
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(max(0, widget.findData(value if value is not None else widget.itemData(0))))
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(str(value or ""))
+        elif name == "birthday":
+            widget.setText(value.isoformat() if isinstance(value, date) else "")
+        elif name == "credit_limit":
+            widget.setText(format_money(int(value)).replace(",", "") if value else "")  # type: ignore[arg-type]
+        else:
+            widget.setText(str(value) if value not in (None, 0) else "")
 
     def raw_values(self) -> dict[str, object]:
         return {
@@ -198,8 +211,67 @@ class CustomerEditorDialog(_Dialog):
             self.allow_duplicate = True
             self.save_button.setText(self.tr("Save anyway"))
             self.errors.show_message(str(error))
+            self._offer(error.candidates[0])
             return
+        if isinstance(error, PermissionDenied) and error.permission == "customer.merge" and self.merging is not None:
+            from partsdesk.ui.stepup import ask_approval
+
+            action = self.tr("merge customer #{0} into #{1}").format(self.merging, self.customer_id)
+            approval = ask_approval(self, self.actor, "customer.merge", action, runner=self.runner)
+            if approval is not None:
+                QTimer.singleShot(0, self, lambda: self.merge(approval))  # after this attempt has finished
+                return
         super()._refused(error)
+
+    def _offer(self, candidate: Any) -> None:
+        """The other way out of a duplicate: open the record already in the file (a new customer),
+        or merge it into this one (an existing customer whose phone or tax ID it shares)."""
+        self.candidate = candidate.customer_id
+        if self.customer_id is None:
+            self.other_button.setText(self.tr("Open #{0} instead").format(candidate.customer_id))
+        else:
+            self.other_button.setText(self.tr("Merge #{0} into this customer").format(candidate.customer_id))
+        self.other_button.setVisible(True)
+
+    def _other(self) -> None:
+        if self.candidate is None:
+            return
+        if self.customer_id is None:
+            self.open_requested.emit(self.candidate)
+            self.reject()
+        else:
+            self.merge()
+
+    def merge(self, approval: Approval | None = None) -> None:
+        """Merge the duplicate into this customer (audited; a manager approves when the user may
+        not), then save this customer's edits."""
+        from partsdesk.services import customers
+
+        self.merging = self.candidate
+        reason = self.tr("same customer as #{0} (found when saving #{1})").format(self.candidate, self.customer_id)
+        self.submit(customers.merge_customers, self.actor, self.customer_id, self.candidate, reason=reason,
+                    approval=approval if isinstance(approval, Approval) else None, name="merge_customers",
+                    on_done_override=self._merged)
+
+    def _merged(self, _result: Any) -> None:
+        """The merge filled this customer's empty fields from the other record: take those into
+        the form (what the user typed wins), then save the user's edits."""
+        from partsdesk.services.customers import get_customer
+
+        self.merging = None
+        self.other_button.setVisible(False)
+        self.runner.submit(get_customer, self.actor, self.customer_id, owner=self, name="get_customer",
+                           on_done=self._merged_values, on_error=self._refused)
+
+    def _merged_values(self, detail: Any) -> None:
+        typed = self.raw_values()
+        for name, value in detail.values.items():
+            if value not in (None, "", 0, False) and not typed.get(name):
+                self._set(name, value)
+        phones = parse_phone_lines(self.phones.toPlainText())
+        known = {number for _, number in phones}
+        self.phones.setPlainText(_phone_lines(phones + [p for p in detail.phones if p[1] not in known]))
+        self.save()
 
 
 class VehicleDialog(_Dialog):

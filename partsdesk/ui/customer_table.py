@@ -76,7 +76,7 @@ class CustomerTableModel(PagedSearchModel):
         if key == "card":
             return row.member_card
         if key == "match":
-            texts = {"card": self.tr("member card"), "phone": self.tr("phone number"), "plate": self.tr("plate"),
+            texts = {"record": self.tr("record number"), "card": self.tr("member card"), "phone": self.tr("phone number"), "plate": self.tr("plate"),
                      "vin": self.tr("VIN"), "vehicle": self.tr("part of a plate or VIN")}
             return texts.get(row.match, "")
         return ""

@@ -252,7 +252,15 @@ class CustomersTab(QWidget):
 
     def new_customer(self) -> None:
         if self.actor.can("customer.edit"):
-            self._open(CustomerEditorDialog(self.runner, self.actor, parent=self))
+            dialog = CustomerEditorDialog(self.runner, self.actor, parent=self)
+            dialog.open_requested.connect(self.show_customer)
+            self._open(dialog)
+
+    def show_customer(self, customer_id: int) -> None:
+        """Find and show one customer by their record (e.g. the duplicate a new record would make)."""
+        self._select_after_refresh = customer_id
+        self.search_box.setText(f"#{customer_id}")
+        self.search_now()
 
     def edit_customer(self) -> None:
         if self.detail is None or not self.actor.can("customer.edit"):

@@ -236,6 +236,12 @@ def test_search_finds_customers_by_card_phone_plate_vin_and_name(file, typed, wh
     assert rows and rows[0].id == file[who] and rows[0].match == match, [(r.name, r.match) for r in rows]
 
 
+def test_a_record_number_finds_that_customer_only(file):
+    rows = search_customers(f"#{file['li']}").rows
+    assert [(r.id, r.match) for r in rows] == [(file["li"], "record")]
+    assert search_customers("#999999").rows == [] and search_customers("#" + "9" * 40).total >= 0
+
+
 def test_search_rows_show_phone_and_plates_and_hostile_text_is_data(file):
     row = search_customers("Li Na").rows[0]
     assert (row.name, row.phone, row.plates, row.member_card) == ("Li Na", "139 1234 5678", "粤B 67890", "M1001")

@@ -175,3 +175,43 @@ def test_a_refused_odometer_correction_saves_nothing(qtbot, runner, staff, peopl
         dialog.save()
     assert dialog.isVisible() and "manager" in dialog.general.text().lower()
     assert OdometerReading.select().count() == 1
+
+
+def test_a_duplicate_new_customer_can_open_the_one_in_the_file(qtbot, runner, staff, people):
+    tab = _tab(qtbot, runner, staff["cashier"])
+    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
+        qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    dialog = opened.args[0]
+    dialog.name.setText("Miss Li")
+    dialog.phones.setPlainText("139-1234-5678")
+    dialog.save()
+    qtbot.waitUntil(dialog.other_button.isVisible, timeout=5000)
+    assert dialog.other_button.text() == f"Open #{people['li']} instead"
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        qtbot.mouseClick(dialog.other_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and tab.customer_id == people["li"] and Customer.select().count() == 2
+
+
+def test_editing_into_a_duplicate_merges_with_a_managers_approval(qtbot, runner, staff, people, monkeypatch):
+    asked = []
+
+    def approve(parent, actor, permission, action_text, *, runner=None):
+        asked.append((permission, action_text))
+        return users.step_up(actor, approver="manager", secret="1357", permission=permission, reason="same person")
+
+    monkeypatch.setattr("partsdesk.ui.stepup.ask_approval", approve)
+    tab = _tab(qtbot, runner, staff["cashier"])
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "138 0013 8000")
+    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
+        tab.edit_customer()
+    dialog = opened.args[0]
+    dialog.phones.setPlainText("mobile: 138 0013 8000\nother: 139 1234 5678")  # Li Na's number: the same person
+    dialog.save()
+    qtbot.waitUntil(dialog.other_button.isVisible, timeout=5000)
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        qtbot.mouseClick(dialog.other_button, Qt.MouseButton.LeftButton)
+    assert asked == [("customer.merge", f"merge customer #{people['li']} into #{people['zhang']}")]
+    li = Customer.get_by_id(people["li"])
+    assert li.merged_into_id == people["zhang"] and not li.active
+    assert "other: 139 1234 5678" in tab.profile.text() and "Member card: M1001" in tab.profile.text()
