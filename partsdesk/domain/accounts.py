@@ -80,28 +80,33 @@ def _visits(count: int) -> str:
 
 def customer_class(activity: CustomerActivity, thresholds: ClassThresholds) -> ClassDecision:
     """The customer's class and the reason, in words a manager can check against the figures."""
-    revenue, visits, t = activity.revenue_12m, activity.visits_12m, thresholds
+    revenue, visits, overdue = activity.revenue_12m, activity.visits_12m, activity.overdue_amount
+    t = thresholds
+    shown = f"revenue {format_money(revenue)}"
     if revenue >= t.a_revenue and visits >= t.a_visits:
-        grade = "A"
-        reason = f"revenue {format_money(revenue)} ≥ {format_money(t.a_revenue)} and {_visits(visits)} ≥ {t.a_visits}"
+        grade, rules = "A", [f"{shown} ≥ {format_money(t.a_revenue)}", f"{_visits(visits)} ≥ {t.a_visits}"]
     elif revenue >= t.b_revenue or visits >= t.b_visits:
-        grade = "B"
-        reached = ([f"revenue {format_money(revenue)} ≥ {format_money(t.b_revenue)}"] if revenue >= t.b_revenue else [])
-        reached += [f"{_visits(visits)} ≥ {t.b_visits}"] if visits >= t.b_visits else []
-        reason = " and ".join(reached)
+        grade, rules = "B", []
+        if revenue >= t.b_revenue:
+            rules.append(f"{shown} ≥ {format_money(t.b_revenue)}")
+        if visits >= t.b_visits:
+            rules.append(f"{_visits(visits)} ≥ {t.b_visits}")
     else:
-        grade = "C"
-        reason = f"revenue {format_money(revenue)} < {format_money(t.b_revenue)} and {_visits(visits)} < {t.b_visits}"
+        grade, rules = "C", [f"{shown} < {format_money(t.b_revenue)}", f"{_visits(visits)} < {t.b_visits}"]
+    reason = " and ".join(rules)
     late = []
     if activity.average_days_late > t.late_days:
         late.append(f"paid late on average {activity.average_days_late} days > {t.late_days}")
-    # Cross-multiplied so the share is exact; an overdue amount with no revenue is always too much.
-    if activity.overdue_amount > 0 and activity.overdue_amount * BP_SCALE > t.overdue_share_bp * max(revenue, 0):
-        late.append(f"overdue {format_money(activity.overdue_amount)} > {format_bp(t.overdue_share_bp)} of revenue")
+    # Cross-multiplied so the share is exact; any overdue amount is too much when there is no revenue.
+    if overdue > 0 and overdue * BP_SCALE > t.overdue_share_bp * revenue:
+        late.append(f"overdue {format_money(overdue)} > {format_bp(t.overdue_share_bp)} of revenue")
     if late:
-        consequence = "already the lowest class" if grade == "C" else "one class down"
-        grade = CLASSES[min(CLASSES.index(grade) + 1, len(CLASSES) - 1)]
-        reason += "; " + " and ".join(late) + ": " + consequence
+        reason += "; " + " and ".join(late)
+        if grade == "C":
+            reason += ": already the lowest class"
+        else:
+            grade = CLASSES[CLASSES.index(grade) + 1]
+            reason += ": one class down"
     return ClassDecision(grade, reason)
 
 
@@ -160,7 +165,8 @@ class Allocation:
         return sum(amount for _, amount in self.paid)
 
 
-def allocate_payment(amount: int, items: Sequence[OpenItem], *, chosen: Sequence[str] | None = None) -> Allocation:
+def allocate_payment(amount: int, items: Sequence[OpenItem], *,
+                     chosen: Sequence[str] | None = None) -> Allocation:
     """Spread a payment of ``amount`` minor units over the customer's open ``items``: oldest first,
     or only the ``chosen`` document numbers in the order given (an empty choice pays nothing and
     leaves it all on account). Raises ``ValidationError`` for an amount not above 0 or a chosen
@@ -175,7 +181,8 @@ def allocate_payment(amount: int, items: Sequence[OpenItem], *, chosen: Sequence
         if unknown:
             raise ValidationError({"chosen": f"Not an open invoice of this customer: {', '.join(unknown)}. "
                                              "Choose among the invoices still open."})
-        order = [invoices[document] for document in dict.fromkeys(chosen)]  # a document named twice is paid once
+        # a document named twice is paid once, at its first place
+        order = [invoices[document] for document in dict.fromkeys(chosen)]
     paid = []
     left = amount
     for item in order:
