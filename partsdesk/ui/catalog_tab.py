@@ -14,20 +14,19 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from partsdesk.domain.permissions import Actor
 from partsdesk.ui.forms import ERROR_COLOR
+from partsdesk.ui.paged_model import results_view
 from partsdesk.ui.part_table import PartTableModel, SearchFunction
 from partsdesk.ui.tasks import TaskRunner
 
@@ -62,15 +61,7 @@ class CatalogTab(QWidget):
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.model = PartTableModel(runner, search=search, parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table = results_view(self.model)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,7 +31,7 @@ from partsdesk.domain.permissions import Actor
 from partsdesk.ui.customer_editor import CustomerEditorDialog, OdometerDialog, VehicleDialog
 from partsdesk.ui.customer_table import CustomerTableModel
 from partsdesk.ui.forms import ERROR_COLOR
-from partsdesk.ui.paged_model import SearchFunction
+from partsdesk.ui.paged_model import SearchFunction, results_view
 from partsdesk.ui.tasks import TaskRunner
 
 DEBOUNCE_MS = 120
@@ -58,15 +57,7 @@ class CustomersTab(QWidget):
         self.search_box.setAccessibleName(self.tr("Search the customers"))
         self.search_box.installEventFilter(self)
         self.model = CustomerTableModel(runner, search=search, parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table = results_view(self.model)
         for column, width in enumerate((190, 70, 120, 150, 95, 150)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
