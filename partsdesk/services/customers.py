@@ -273,7 +273,9 @@ def merge_customers(actor: Actor, keep_id: int, other_id: int, *, reason: str,
             filled["member_card"] = other.member_card
             Customer.update(member_card=None).where(Customer.id == other_id).execute()
         if filled:
-            Customer.update(**filled, updated_at=stamp).where(Customer.id == keep_id).execute()
+            words = {name: filled.get(name, getattr(keep, name)) for name in ("name", "contact_person", "tags")}
+            Customer.update(**filled, search_text=customer_document(words), updated_at=stamp
+                            ).where(Customer.id == keep_id).execute()
         Customer.update(active=False, merged_into=keep_id, updated_at=stamp).where(Customer.id == other_id).execute()
         audit.record("customer.merge", actor=actor, approval=used, object_type="customer", object_id=keep_id,
                      reason=reason, old={"merged": other_id},

@@ -131,7 +131,7 @@ def test_saving_a_record_again_is_not_a_duplicate_of_itself_and_audits_the_chang
 
 def test_merging_moves_phones_and_vehicles_and_keeps_history(staff, file):
     cashier, manager = staff["cashier"], staff["manager"]
-    dup = save_customer(cashier, None, person("Zhang Wei", email="zw@example.com"),
+    dup = save_customer(cashier, None, person("Zhang Wei", email="zw@example.com", contact_person="Xiao Zhang"),
                         phones=[("mobile", "13800138000"), ("work", "13911112222")], allow_duplicate=True)
     dup_car, _ = save_vehicle(cashier, None, dup, {"plate": "沪C 00001"})
     record_odometer(cashier, dup_car, 42_000, source="counter")
@@ -146,6 +146,7 @@ def test_merging_moves_phones_and_vehicles_and_keeps_history(staff, file):
     assert [n for _, n in kept.phones] == ["+86 138-0013-8000", "13911112222"]  # the shared number once
     assert sorted(v.plate for v in kept.vehicles) == ["沪A·12345", "沪C 00001"]
     assert kept.values["email"] == "zw@example.com"  # filled from the merged record
+    assert [r.id for r in search_customers("xiao zhang").rows] == [file["zhang"]]  # its words are searched too
     assert [v.last_km for v in kept.vehicles if v.id == dup_car] == [42_000]
     assert [o[0] for o in owners_of(dup_car)] == [file["zhang"]]
     merged = get_customer(manager, dup)
