@@ -39,6 +39,7 @@ PERMISSIONS: dict[str, str] = {
     "catalog.import": "import parts",
     "catalog.export": "export the catalogue",
     "customer.view": "look up customers and their vehicles",
+    "customer.view_account": "see a customer's contact details and account",
     "customer.edit": "add or change customers and their vehicles",
     "customer.merge": "merge two customer records",
     "customer.privacy": "export or erase a customer's personal data",
@@ -52,8 +53,8 @@ PERMISSIONS: dict[str, str] = {
 
 _EVERYONE = {"catalog.view", "backup.run", "customer.view"}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    CASHIER: frozenset(_EVERYONE | {"customer.edit"}),
-    SERVICE_ADVISOR: frozenset(_EVERYONE | {"customer.edit"}),
+    CASHIER: frozenset(_EVERYONE | {"customer.edit", "customer.view_account"}),
+    SERVICE_ADVISOR: frozenset(_EVERYONE | {"customer.edit", "customer.view_account"}),
     TECHNICIAN: frozenset(_EVERYONE),
     STOREKEEPER: frozenset(_EVERYONE | {"catalog.view_cost", "catalog.edit", "catalog.import", "catalog.export"}),
     MANAGER: frozenset(set(PERMISSIONS) - {"users.manage"}),

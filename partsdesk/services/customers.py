@@ -88,18 +88,27 @@ class CustomerDetail:
     vehicles: list[VehicleRow]
     active: bool
     merged_into: int | None
+    limited: bool = False  # contact details and account left out for this user's role
+
+
+# What a role without customer.view_account sees of a customer (a technician: who, and the cars).
+LIMITED_FIELDS = ("kind", "name")
 
 
 def get_customer(actor: Actor, customer_id: int) -> CustomerDetail:
+    """The customer with their phones and vehicles. A role without customer.view_account sees
+    only the name and the vehicles (``limited``)."""
     require(actor, "customer.view")
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
         raise UserError(f"Customer #{customer_id} is not in the customer file.")
-    values = {spec.name: getattr(customer, spec.name) for spec in CUSTOMER_FIELDS}
-    phones = [(p.label, p.number) for p in CustomerPhone.select().where(CustomerPhone.customer == customer_id)
-              .order_by(CustomerPhone.id)]
+    limited = not actor.can("customer.view_account")
+    values = {spec.name: getattr(customer, spec.name) for spec in CUSTOMER_FIELDS
+              if not limited or spec.name in LIMITED_FIELDS}
+    phones = [] if limited else [(p.label, p.number) for p in CustomerPhone.select()
+                                 .where(CustomerPhone.customer == customer_id).order_by(CustomerPhone.id)]
     return CustomerDetail(customer.id, values, phones, vehicles_of(customer_id), customer.active,
-                          customer.merged_into_id)
+                          customer.merged_into_id, limited)
 
 
 def vehicles_of(customer_id: int) -> list[VehicleRow]:

@@ -145,6 +145,8 @@ class CustomersTab(QWidget):
     def set_actor(self, actor: Actor) -> None:
         self.actor = actor
         may_edit = actor.can("customer.edit")
+        phone_column = next(i for i, column in enumerate(self.model.columns) if column.key == "phone")
+        self.table.setColumnHidden(phone_column, not actor.can("customer.view_account"))
         for button in (self.new_button, self.edit_button, self.add_vehicle_button, self.odometer_button):
             button.setVisible(may_edit)
 
@@ -229,6 +231,8 @@ class CustomersTab(QWidget):
                                                                       values.get("payment_terms_days") or 0))
         if values.get("notes"):
             lines.append(str(values["notes"]))
+        if detail.limited:
+            lines.append(self.tr("(Contact details and the account are not shown to your role.)"))
         return "\n".join(lines)
 
     def _show_error(self, text: str) -> None:

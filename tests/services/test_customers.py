@@ -64,7 +64,7 @@ def file(staff):
 
 
 def test_a_customer_is_saved_clean_and_audited(staff, file):
-    detail = get_customer(staff["technician"], file["zhang"])
+    detail = get_customer(staff["cashier"], file["zhang"])
     assert detail.values["name"] == "张伟" and detail.values["tags"] == "VIP, fleet"
     assert detail.values["birthday"] == date(1980, 5, 17)
     assert detail.phones == [("mobile", "+86 138-0013-8000")]
@@ -93,6 +93,15 @@ def test_bad_input_gets_a_message_per_field_and_changes_nothing(staff, file):
     with pytest.raises(ValidationError, match="Unknown field"):
         save_customer(staff["cashier"], None, person("X", shoe_size="42"), phones=[])
     assert (Customer.select().count(), CustomerPhone.select().count()) == before
+
+
+def test_a_technician_sees_the_name_and_the_vehicles_not_the_account(staff, file):
+    detail = get_customer(staff["technician"], file["company"])
+    assert detail.limited and detail.values == {"kind": "company", "name": "Shanghai Fleet Services Ltd"}
+    assert detail.phones == []
+    assert [v.plate for v in get_customer(staff["technician"], file["zhang"]).vehicles] == ["沪A·12345"]
+    full = get_customer(staff["service_advisor"], file["company"])
+    assert not full.limited and full.values["contact_person"] == "Wang Fang" and full.phones
 
 
 def test_a_technician_and_a_storekeeper_may_not_edit_customers(staff, file):

@@ -41,10 +41,19 @@ def _search(qtbot, tab: CustomersTab, text: str) -> None:
         qtbot.keyClicks(tab.search_box, text)
 
 
-def test_typing_finds_customers_and_shows_the_first_ones_details(qtbot, runner, staff, people):
+def test_a_technician_sees_names_and_vehicles_only(qtbot, runner, staff, people):
     tab = _tab(qtbot, runner, staff["technician"])
-    assert tab.search_box.hasFocus() and tab.model.total == 2
-    assert not tab.new_button.isVisible()  # a technician looks customers up, never edits them
+    assert tab.model.total == 2 and not tab.new_button.isVisible()  # looks customers up, never edits them
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "0013 8000")
+    assert tab.table.isColumnHidden(2) and tab.model.columns[2].key == "phone"
+    assert "138" not in tab.profile.text() and "not shown to your role" in tab.profile.text()
+    assert tab.vehicles.item(0, 0).text() == "沪A·12345"
+
+
+def test_typing_finds_customers_and_shows_the_first_ones_details(qtbot, runner, staff, people):
+    tab = _tab(qtbot, runner, staff["cashier"])
+    assert tab.search_box.hasFocus() and tab.model.total == 2 and not tab.table.isColumnHidden(2)
     with qtbot.waitSignal(tab.customer_shown, timeout=5000):
         _search(qtbot, tab, "0013 8000")
     assert [row.name for row in tab.model.rows] == ["张伟"]
