@@ -37,3 +37,20 @@ def config_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "config"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture
+def manager_approves(monkeypatch) -> list[tuple[str, str, str]]:
+    """The step-up dialog answered by the manager (PIN 1357 of the ``staff`` fixture): every
+    request is recorded as (user, permission, action text) and approved."""
+    from partsdesk.services import users
+
+    asked: list[tuple[str, str, str]] = []
+
+    def approve(parent, actor, permission, action_text, *, runner=None):
+        asked.append((actor.username, permission, action_text))
+        return users.step_up(actor, approver="manager", secret="1357", permission=permission,
+                             reason="approved at the counter")
+
+    monkeypatch.setattr("partsdesk.ui.stepup.ask_approval", approve)
+    return asked

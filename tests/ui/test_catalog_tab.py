@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from partsdesk.models import AuditLog, Part
-from partsdesk.services import catalog, search, users
+from partsdesk.services import catalog, search
 from partsdesk.ui.catalog_tab import CatalogTab
 from partsdesk.ui.part_table import PartTableModel
 
@@ -251,14 +251,8 @@ def test_a_cashier_sees_no_cost_and_cannot_edit(qtbot, runner, staff, parts):
     assert "cost" not in editor.raw_values()
 
 
-def test_a_storekeeper_changing_a_price_gets_a_manager_approval(qtbot, runner, staff, parts, monkeypatch):
-    asked = []
-
-    def approve(parent, actor, permission, action_text, *, runner=None):
-        asked.append((actor.username, permission, action_text))
-        return users.step_up(actor, approver="manager", secret="1357", permission=permission, reason="supplier price")
-
-    monkeypatch.setattr("partsdesk.ui.stepup.ask_approval", approve)
+def test_a_storekeeper_changing_a_price_gets_a_manager_approval(qtbot, runner, staff, parts, manager_approves):
+    asked = manager_approves
     tab = _tab(qtbot, runner, staff["storekeeper"])
     editor = _open_editor(qtbot, tab, parts["disc"])
     assert editor.cost.text() == "10.00"  # a storekeeper may see costs

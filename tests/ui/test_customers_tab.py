@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from partsdesk.domain.permissions import SYSTEM
 from partsdesk.models import Customer, OdometerReading, Vehicle
-from partsdesk.services import catalog, clock, users
+from partsdesk.services import catalog, clock
 from partsdesk.services.customers import record_odometer, save_customer, save_vehicle
 from partsdesk.ui.customers_tab import CustomersTab
 
@@ -33,6 +33,12 @@ def _tab(qtbot, runner, actor) -> CustomersTab:
     with qtbot.waitSignal(tab.customer_shown, timeout=5000):
         tab.start()
     return tab
+
+
+def _new_customer_dialog(qtbot, tab: CustomersTab):
+    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
+        qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    return opened.args[0]
 
 
 def _search(qtbot, tab: CustomersTab, text: str) -> None:
@@ -95,9 +101,7 @@ def test_editing_a_profile_refuses_a_bad_value_then_saves(qtbot, runner, staff, 
 
 def test_a_new_customer_with_a_known_phone_is_named_and_saved_only_when_asked(qtbot, runner, staff, people):
     tab = _tab(qtbot, runner, staff["cashier"])
-    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
-        qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
-    dialog = opened.args[0]
+    dialog = _new_customer_dialog(qtbot, tab)
     dialog.name.setText("Zhang Li")
     dialog.phones.setPlainText("13800138000")
     dialog.save()
@@ -139,15 +143,8 @@ def _odometer_dialog(qtbot, tab: CustomersTab):
     return opened.args[0]
 
 
-def test_odometer_readings_and_a_lower_one_approved_by_a_manager(qtbot, runner, staff, people, monkeypatch):
-    asked = []
-
-    def approve(parent, actor, permission, action_text, *, runner=None):
-        asked.append((actor.username, permission, action_text))
-        return users.step_up(actor, approver="manager", secret="1357", permission=permission,
-                             reason="digits swapped")
-
-    monkeypatch.setattr("partsdesk.ui.stepup.ask_approval", approve)
+def test_odometer_readings_and_a_lower_one_approved_by_a_manager(qtbot, runner, staff, people, manager_approves):
+    asked = manager_approves
     tab = _tab(qtbot, runner, staff["cashier"])
     with qtbot.waitSignal(tab.customer_shown, timeout=5000):
         _search(qtbot, tab, "138 0013 8000")  # (QTest types Latin keys only)
@@ -188,9 +185,7 @@ def test_a_refused_odometer_correction_saves_nothing(qtbot, runner, staff, peopl
 
 def test_a_duplicate_new_customer_can_open_the_one_in_the_file(qtbot, runner, staff, people):
     tab = _tab(qtbot, runner, staff["cashier"])
-    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
-        qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
-    dialog = opened.args[0]
+    dialog = _new_customer_dialog(qtbot, tab)
     dialog.name.setText("Miss Li")
     dialog.phones.setPlainText("139-1234-5678")
     dialog.save()
@@ -201,14 +196,7 @@ def test_a_duplicate_new_customer_can_open_the_one_in_the_file(qtbot, runner, st
     assert not dialog.isVisible() and tab.customer_id == people["li"] and Customer.select().count() == 2
 
 
-def test_editing_into_a_duplicate_merges_with_a_managers_approval(qtbot, runner, staff, people, monkeypatch):
-    asked = []
-
-    def approve(parent, actor, permission, action_text, *, runner=None):
-        asked.append((permission, action_text))
-        return users.step_up(actor, approver="manager", secret="1357", permission=permission, reason="same person")
-
-    monkeypatch.setattr("partsdesk.ui.stepup.ask_approval", approve)
+def test_editing_into_a_duplicate_merges_with_a_managers_approval(qtbot, runner, staff, people, manager_approves):
     tab = _tab(qtbot, runner, staff["cashier"])
     with qtbot.waitSignal(tab.customer_shown, timeout=5000):
         _search(qtbot, tab, "138 0013 8000")
@@ -220,7 +208,7 @@ def test_editing_into_a_duplicate_merges_with_a_managers_approval(qtbot, runner,
     qtbot.waitUntil(dialog.other_button.isVisible, timeout=5000)
     with qtbot.waitSignal(tab.customer_shown, timeout=5000):
         qtbot.mouseClick(dialog.other_button, Qt.MouseButton.LeftButton)
-    assert asked == [("customer.merge", f"merge customer #{people['li']} into #{people['zhang']}")]
+    assert manager_approves == [("cashier", "customer.merge", f"merge customer #{people['li']} into #{people['zhang']}")]
     li = Customer.get_by_id(people["li"])
     assert li.merged_into_id == people["zhang"] and not li.active
     assert "other: 139 1234 5678" in tab.profile.text() and "Member card: M1001" in tab.profile.text()
