@@ -9,11 +9,16 @@ these declarations, never from a second list.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
+
+from partsdesk.domain.fields import check_text_list
+from partsdesk.domain.membership import DEFAULT_TIERS, parse_tiers
 
 APP_NAME = "PartsDesk"
 
@@ -29,10 +34,14 @@ class SettingSpec:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[Any, ...] = ()
+    check: Callable[[Any], object] | None = None  # a list's own rules; raises ValidationError
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("shop.name", str, "PartsDesk shop", "shop", "Shop name"),
+    SettingSpec("shop.address", str, "", "shop", "Shop address", help="Printed under the name on every document."),
+    SettingSpec("shop.phone", str, "", "shop", "Shop phone"),
+    SettingSpec("shop.tax_id", str, "", "shop", "Shop tax ID", help="Printed on invoices and statements."),
     SettingSpec("shop.demo", bool, False, "shop", "Demo shop", help="Built by partsdesk demo; may be rebuilt."),
     SettingSpec("shop.currency", str, "CNY", "shop", "Currency", choices=("CNY", "USD", "EUR", "GBP", "HKD")),
     SettingSpec("shop.phone_country_code", str, "86", "shop", "Country calling code",
@@ -44,6 +53,52 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("security.pin_attempts", int, 5, "shop", "Wrong PINs before a user is locked", minimum=3,
                 maximum=10),
     SettingSpec("security.lockout_minutes", int, 5, "shop", "Lock-out time (minutes)", minimum=1, maximum=1440),
+    # Customer classes: over the last 12 months (see domain.accounts).
+    SettingSpec("customer.class_a_revenue", int, 5_000_000, "shop", "Class A: revenue in 12 months (minor units)",
+                minimum=0, maximum=10**12),
+    SettingSpec("customer.class_a_visits", int, 12, "shop", "Class A: visits in 12 months", minimum=0, maximum=1000),
+    SettingSpec("customer.class_b_revenue", int, 1_000_000, "shop", "Class B: revenue in 12 months (minor units)",
+                minimum=0, maximum=10**12),
+    SettingSpec("customer.class_b_visits", int, 6, "shop", "Class B: visits in 12 months", minimum=0, maximum=1000),
+    SettingSpec("customer.class_late_days", int, 30, "shop", "Days late on average that cost one class",
+                minimum=0, maximum=365),
+    SettingSpec("customer.class_overdue_share_bp", int, 2_000, "shop",
+                "Overdue share of revenue that costs one class (basis points)", minimum=0, maximum=10_000),
+    # Credit on account.
+    SettingSpec("credit.policy", str, "warn", "shop", "Over the credit limit or overdue",
+                help="warn: the cashier sees a warning; block: a manager must approve the sale on account.",
+                choices=("warn", "block")),
+    SettingSpec("credit.default_terms_days", int, 30, "shop", "Payment terms for new accounts (days)", minimum=0,
+                maximum=365),
+    # Membership.
+    SettingSpec("membership.tiers", list, [dict(t) for t in DEFAULT_TIERS], "shop", "Membership tiers",
+                help="Lowest first; a tier is reached by points or by prepaid balance.", check=parse_tiers),
+    SettingSpec("membership.points_per_unit", int, 1, "shop", "Points earned per 1.00 spent", minimum=0,
+                maximum=100),
+    SettingSpec("membership.point_value", int, 1, "shop", "Value of one point when redeemed (minor units)",
+                minimum=0, maximum=10_000),
+    SettingSpec("membership.points_expiry_months", int, 24, "shop", "Points expire after (months; 0: never)",
+                minimum=0, maximum=120),
+    # Care.
+    SettingSpec("care.followup_days", int, 3, "shop", "Follow-up call after a visit (days)", minimum=1, maximum=90),
+    SettingSpec("care.lapsed_months", int, 12, "shop", "Lapsed: no visit for (months)", minimum=1, maximum=60),
+    SettingSpec("care.low_score", int, 2, "shop", "A survey score at or below this opens a complaint", minimum=1,
+                maximum=4),
+    SettingSpec("care.survey_questions", list,
+                ["How satisfied are you with the parts or the repair?", "How satisfied are you with our advice?",
+                 "How satisfied are you with the price?", "How satisfied are you with the waiting time?"],
+                "shop", "Follow-up survey questions (scored 1-5)",
+                check=partial(check_text_list, field="care.survey_questions", label="Survey questions", most=8)),
+    # Complaints.
+    SettingSpec("complaints.respond_hours", int, 24, "shop", "Answer a complaint within (hours)", minimum=1,
+                maximum=720),
+    SettingSpec("complaints.resolve_days", int, 7, "shop", "Resolve a complaint within (days)", minimum=1,
+                maximum=365),
+    SettingSpec("complaints.categories", list,
+                ["Part quality", "Wrong part", "Price", "Repair quality", "Waiting time", "Staff", "Warranty",
+                 "Other"], "shop", "Complaint categories",
+                check=partial(check_text_list, field="complaints.categories", label="Complaint categories", most=30,
+                              longest=40)),
     SettingSpec("backup.keep_daily", int, 7, "terminal", "Daily backups kept", minimum=1, maximum=60),
     SettingSpec("backup.keep_weekly", int, 4, "terminal", "Weekly backups kept", minimum=0, maximum=52),
 )

@@ -80,3 +80,20 @@ CLEANERS: dict[str, Cleaner] = {
     "int": lambda spec, value, exponent: clean_int(spec, value),
     "bool": lambda spec, value, exponent: clean_bool(spec, value),
 }
+
+
+def check_text_list(value: object, *, field: str, label: str, most: int = 20, longest: int = 120) -> tuple[str, ...]:
+    """A settings list of short texts (survey questions, complaint categories): 1 to ``most``
+    distinct, non-blank texts of at most ``longest`` characters. Raises ``ValidationError``."""
+    if not isinstance(value, list | tuple) or not value:
+        raise ValidationError({field: f"{label}: a list of at least one entry."})
+    if len(value) > most:
+        raise ValidationError({field: f"{label}: at most {most} entries."})
+    seen: list[str] = []
+    for entry in value:
+        if not isinstance(entry, str) or not entry.strip() or len(entry) > longest:
+            raise ValidationError({field: f"{label}: each entry is 1 to {longest} characters."})
+        if entry.strip().casefold() in (s.casefold() for s in seen):
+            raise ValidationError({field: f"{label}: {entry.strip()} is listed twice."})
+        seen.append(entry.strip())
+    return tuple(seen)

@@ -44,6 +44,14 @@ PERMISSIONS: dict[str, str] = {
     "customer.merge": "merge two customer records",
     "customer.privacy": "export or erase a customer's personal data",
     "vehicle.odometer_correct": "enter an odometer reading below the last one",
+    "customer.class_override": "set a customer's class by hand",
+    "account.payment": "take a payment on account",
+    "account.credit_terms": "change a customer's credit limit or payment terms",
+    "account.exceed_credit": "sell on account over the credit limit or with overdue invoices",
+    "membership.prepaid": "take a prepaid top-up",
+    "membership.adjust": "adjust points or a prepaid balance by hand",
+    "care.call": "record a call to a customer",
+    "complaint.edit": "record and handle complaints",
     "users.manage": "manage users and permissions",
     "audit.view": "read the audit log",
     "backup.run": "make a backup",
@@ -52,9 +60,12 @@ PERMISSIONS: dict[str, str] = {
 }
 
 _EVERYONE = {"catalog.view", "backup.run", "customer.view"}
+# The people who face customers: their file, payments and top-ups, calls and complaints.
+_FRONT_DESK = {"customer.edit", "customer.view_account", "account.payment", "membership.prepaid", "care.call",
+               "complaint.edit"}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    CASHIER: frozenset(_EVERYONE | {"customer.edit", "customer.view_account"}),
-    SERVICE_ADVISOR: frozenset(_EVERYONE | {"customer.edit", "customer.view_account"}),
+    CASHIER: frozenset(_EVERYONE | _FRONT_DESK),
+    SERVICE_ADVISOR: frozenset(_EVERYONE | _FRONT_DESK),
     TECHNICIAN: frozenset(_EVERYONE),
     STOREKEEPER: frozenset(_EVERYONE | {"catalog.view_cost", "catalog.edit", "catalog.import", "catalog.export"}),
     MANAGER: frozenset(set(PERMISSIONS) - {"users.manage"}),

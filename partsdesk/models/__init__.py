@@ -11,7 +11,21 @@ from partsdesk.models.catalog import (
     Supplier,
     VehicleModel,
 )
-from partsdesk.models.customers import Customer, CustomerPhone, OdometerReading, Vehicle, VehicleOwner
+from partsdesk.models.customers import (
+    AccountAllocation,
+    AccountEntry,
+    CareTask,
+    Complaint,
+    ContactCall,
+    Customer,
+    CustomerEvent,
+    CustomerPhone,
+    OdometerReading,
+    PointsEntry,
+    PrepaidEntry,
+    Vehicle,
+    VehicleOwner,
+)
 from partsdesk.models.db import BaseModel, database, open_database, transaction
 from partsdesk.models.settings import Setting
 from partsdesk.models.stock import Location, StockBalance, StockMove
@@ -20,10 +34,12 @@ from partsdesk.models.users import AppUser
 ALL_TABLES = (
     Setting, AppUser, AuditLog, Category, Brand, Supplier, Part, PartBarcode, PartNumber, VehicleModel, Fitment,
     Location, StockMove, StockBalance, Customer, CustomerPhone, Vehicle, VehicleOwner, OdometerReading,
+    AccountEntry, AccountAllocation, CustomerEvent, PointsEntry, PrepaidEntry, CareTask, Complaint, ContactCall,
 )
 
 __all__ = [
-    "ALL_TABLES", "AppUser", "AuditLog", "BaseModel", "Brand", "Category", "Customer", "CustomerPhone", "Fitment",
+    "ALL_TABLES", "AccountAllocation", "AccountEntry", "CareTask", "Complaint", "ContactCall", "CustomerEvent",
+    "PointsEntry", "PrepaidEntry", "AppUser", "AuditLog", "BaseModel", "Brand", "Category", "Customer", "CustomerPhone", "Fitment",
     "Location", "OdometerReading", "Part", "PartBarcode", "PartNumber", "Setting", "StockBalance", "StockMove",
     "Supplier", "Vehicle", "VehicleModel", "VehicleOwner", "database", "open_database", "transaction",
 ]

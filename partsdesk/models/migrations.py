@@ -352,6 +352,172 @@ def m0004_customers_and_vehicles(backend: str) -> list[str]:
     ]
 
 
+def _append_only_but_owner(table: str, columns: tuple[str, ...], backend: str) -> list[str]:
+    """Statements that make ``table`` a ledger whose rows never change or go, except that a
+    merge of two customers may move a row to the kept customer (``customer_id``)."""
+    if backend == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE OF {', '.join(columns)} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+        ]
+    return [
+        "CREATE OR REPLACE FUNCTION partsdesk_append_only_but_owner() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - 'customer_id') = (to_jsonb(OLD) - 'customer_id') "
+        "THEN RETURN NEW; END IF; RAISE EXCEPTION '%% is append-only', TG_TABLE_NAME; END $$",
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION partsdesk_append_only_but_owner()",
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION partsdesk_append_only()",
+    ]
+
+
+def m0005_customer_accounts_membership_care(backend: str) -> list[str]:
+    """The customer file's money and care: an account ledger with allocations, one timeline of
+    everything a customer did, class, points and prepaid ledgers, care tasks, calls, complaints.
+    Ledgers are append-only; a customer merge may only move their rows to the kept customer."""
+    t = TYPES[backend]
+    ledgers = {
+        "account_entry": ("posted_at", "kind", "document", "amount", "issued_on", "due_on", "method", "note",
+                          "user_id"),
+        "customer_event": ("at", "kind", "document_type", "document_id", "document_no", "vehicle_id", "amount",
+                           "summary", "user_id"),
+        "points_entry": ("at", "kind", "points", "document", "expires_on", "reason", "user_id", "approved_by_id"),
+        "prepaid_entry": ("at", "kind", "amount", "document", "method", "reason", "user_id", "approved_by_id"),
+    }
+    statements = [
+        "ALTER TABLE customer ADD COLUMN class_grade TEXT NOT NULL DEFAULT 'C'",
+        "ALTER TABLE customer ADD COLUMN class_reason TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE customer ADD COLUMN class_computed_at TIMESTAMP NULL",
+        "ALTER TABLE customer ADD COLUMN class_override TEXT NULL",
+        "ALTER TABLE customer ADD COLUMN class_override_reason TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE customer ADD COLUMN member_tier TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE customer ADD COLUMN member_since DATE NULL",
+        "ALTER TABLE customer ADD COLUMN points_balance BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE customer ADD COLUMN prepaid_balance BIGINT NOT NULL DEFAULT 0 CHECK (prepaid_balance >= 0)",
+        "ALTER TABLE customer ADD COLUMN account_balance BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE customer ADD COLUMN last_visit_at TIMESTAMP NULL",
+        "CREATE INDEX customer_last_visit ON customer(last_visit_at)",
+        f"""CREATE TABLE account_entry (
+            id {t['pk']},
+            customer_id BIGINT NOT NULL REFERENCES customer(id),
+            posted_at TIMESTAMP NOT NULL,
+            kind TEXT NOT NULL,
+            document TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            issued_on DATE NOT NULL,
+            due_on DATE NULL,
+            method TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            user_id BIGINT NULL REFERENCES app_user(id))""",
+        "CREATE INDEX account_entry_customer ON account_entry(customer_id, id)",
+        "CREATE INDEX account_entry_document ON account_entry(document)",
+        f"""CREATE TABLE account_allocation (
+            id {t['pk']},
+            credit_entry_id BIGINT NOT NULL REFERENCES account_entry(id),
+            debit_entry_id BIGINT NOT NULL REFERENCES account_entry(id),
+            amount BIGINT NOT NULL CHECK (amount > 0),
+            allocated_at TIMESTAMP NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id))""",
+        "CREATE INDEX account_allocation_credit ON account_allocation(credit_entry_id)",
+        "CREATE INDEX account_allocation_debit ON account_allocation(debit_entry_id)",
+        *_append_only("account_allocation", backend),
+        f"""CREATE TABLE customer_event (
+            id {t['pk']},
+            customer_id BIGINT NOT NULL REFERENCES customer(id),
+            at TIMESTAMP NOT NULL,
+            kind TEXT NOT NULL,
+            document_type TEXT NOT NULL DEFAULT '',
+            document_id BIGINT NULL,
+            document_no TEXT NOT NULL DEFAULT '',
+            vehicle_id BIGINT NULL REFERENCES vehicle(id),
+            amount BIGINT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            user_id BIGINT NULL REFERENCES app_user(id))""",
+        "CREATE INDEX customer_event_customer ON customer_event(customer_id, at)",
+        "CREATE INDEX customer_event_kind ON customer_event(kind, at)",
+        f"""CREATE TABLE points_entry (
+            id {t['pk']},
+            customer_id BIGINT NOT NULL REFERENCES customer(id),
+            at TIMESTAMP NOT NULL,
+            kind TEXT NOT NULL,
+            points BIGINT NOT NULL,
+            document TEXT NOT NULL DEFAULT '',
+            expires_on DATE NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            user_id BIGINT NULL REFERENCES app_user(id),
+            approved_by_id BIGINT NULL REFERENCES app_user(id))""",
+        "CREATE INDEX points_entry_customer ON points_entry(customer_id, id)",
+        "CREATE INDEX points_entry_expiry ON points_entry(expires_on) WHERE expires_on IS NOT NULL",
+        f"""CREATE TABLE prepaid_entry (
+            id {t['pk']},
+            customer_id BIGINT NOT NULL REFERENCES customer(id),
+            at TIMESTAMP NOT NULL,
+            kind TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            document TEXT NOT NULL DEFAULT '',
+            method TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT '',
+            user_id BIGINT NULL REFERENCES app_user(id),
+            approved_by_id BIGINT NULL REFERENCES app_user(id))""",
+        "CREATE INDEX prepaid_entry_customer ON prepaid_entry(customer_id, id)",
+        f"""CREATE TABLE care_task (
+            id {t['pk']},
+            customer_id BIGINT NOT NULL REFERENCES customer(id),
+            vehicle_id BIGINT NULL REFERENCES vehicle(id),
+            kind TEXT NOT NULL,
+            due_on DATE NOT NULL,
+            document TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open',
+            created_at TIMESTAMP NOT NULL,
+            done_at TIMESTAMP NULL,
+            user_id BIGINT NULL REFERENCES app_user(id))""",
+        "CREATE INDEX care_task_due ON care_task(status, due_on)",
+        "CREATE INDEX care_task_customer ON care_task(customer_id)",
+        f"""CREATE TABLE complaint (
+            id {t['pk']},
+            customer_id BIGINT NOT NULL REFERENCES customer(id),
+            document_type TEXT NOT NULL DEFAULT '',
+            document_no TEXT NOT NULL DEFAULT '',
+            part_id BIGINT NULL REFERENCES part(id),
+            category TEXT NOT NULL,
+            description TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            received_at TIMESTAMP NOT NULL,
+            respond_by TIMESTAMP NOT NULL,
+            resolve_by TIMESTAMP NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open',
+            answered_at TIMESTAMP NULL,
+            answer TEXT NOT NULL DEFAULT '',
+            resolved_at TIMESTAMP NULL,
+            resolution TEXT NOT NULL DEFAULT '',
+            compensation BIGINT NOT NULL DEFAULT 0,
+            satisfaction INTEGER NULL,
+            closed_at TIMESTAMP NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            updated_at TIMESTAMP NOT NULL)""",
+        "CREATE INDEX complaint_status ON complaint(status, resolve_by)",
+        "CREATE INDEX complaint_customer ON complaint(customer_id)",
+        "CREATE INDEX complaint_received ON complaint(received_at)",
+        f"""CREATE TABLE contact_call (
+            id {t['pk']},
+            customer_id BIGINT NOT NULL REFERENCES customer(id),
+            task_id BIGINT NULL REFERENCES care_task(id),
+            called_at TIMESTAMP NOT NULL,
+            outcome TEXT NOT NULL,
+            comment TEXT NOT NULL DEFAULT '',
+            scores TEXT NOT NULL DEFAULT '[]',
+            complaint_id BIGINT NULL REFERENCES complaint(id),
+            user_id BIGINT NULL REFERENCES app_user(id))""",
+        "CREATE INDEX contact_call_customer ON contact_call(customer_id, called_at)",
+    ]
+    for table, columns in ledgers.items():
+        statements += _append_only_but_owner(table, columns, backend)
+    return statements
+
+
 def _fts_over(table: str, fts: str, columns: tuple[str, ...], tokenizer: str, *, prefix: bool = False) -> list[str]:
     """SQLite: an external-content FTS5 table over ``columns`` of ``table``, kept in step by triggers."""
     cols = ", ".join(columns)
@@ -382,6 +548,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "catalogue and stock", m0002_catalogue_and_stock),
     Migration(3, "catalogue search", m0003_catalogue_search),
     Migration(4, "customers and vehicles", m0004_customers_and_vehicles),
+    Migration(5, "customer accounts, membership, care and complaints", m0005_customer_accounts_membership_care),
 )
 
 SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -22,7 +23,7 @@ def _spec(name: str) -> SettingSpec:
 def get(name: str) -> Any:
     spec = _spec(name)
     row = Setting.select(Setting.value).where(Setting.key == name).tuples().first()
-    return spec.default if row is None else json.loads(row[0])
+    return copy.deepcopy(spec.default) if row is None else json.loads(row[0])
 
 
 def validate(spec: SettingSpec, value: Any) -> Any:
@@ -32,6 +33,10 @@ def validate(spec: SettingSpec, value: Any) -> Any:
         raise ValidationError({spec.name: f"{spec.label}: a whole number."})
     if spec.type is str and not isinstance(value, str):
         raise ValidationError({spec.name: f"{spec.label}: text."})
+    if spec.type is list and not isinstance(value, list):
+        raise ValidationError({spec.name: f"{spec.label}: a list."})
+    if spec.check is not None:
+        spec.check(value)
     if spec.minimum is not None and value < spec.minimum:
         raise ValidationError({spec.name: f"{spec.label}: at least {spec.minimum}."})
     if spec.maximum is not None and value > spec.maximum:

@@ -1,0 +1,197 @@
+"""What every printed document shares: fonts that print Chinese, the shop's header, styles,
+tables, money, barcodes, and writing the PDF.
+
+Documents take plain data from services and lay it out; they never compute a total. Text is
+escaped here (a customer called "A & B <Ltd>" prints as written) and runs of CJK characters are
+set in reportlab's built-in Adobe CID font, so Chinese names print without shipping a font file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode import code128
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from partsdesk.domain.money import CURRENCIES, format_money
+
+CJK_FONT = "STSong-Light"
+BASE_FONT = "Helvetica"
+BOLD_FONT = "Helvetica-Bold"
+MARGIN = 15 * mm
+GRID = colors.HexColor("#B0B7C3")
+HEADER_FILL = colors.HexColor("#E8ECF2")
+_CJK = re.compile(r"([\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]+)")
+_fonts_ready = False
+
+
+def _register_fonts() -> None:
+    global _fonts_ready
+    if not _fonts_ready:
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+        _fonts_ready = True
+
+
+def markup(text: object) -> str:
+    """``text`` as safe Paragraph markup: escaped, CJK runs in the CJK font, line breaks kept."""
+    _register_fonts()
+    escaped = escape(str(text))
+    return _CJK.sub(rf'<font name="{CJK_FONT}">\1</font>', escaped).replace("\n", "<br/>")
+
+
+@dataclass(frozen=True)
+class Styles:
+    normal: ParagraphStyle
+    small: ParagraphStyle
+    bold: ParagraphStyle
+    right: ParagraphStyle
+    right_bold: ParagraphStyle
+    title: ParagraphStyle
+    heading: ParagraphStyle
+
+
+def styles(size: float = 9) -> Styles:
+    normal = ParagraphStyle("normal", fontName=BASE_FONT, fontSize=size, leading=size * 1.25)
+    return Styles(
+        normal=normal,
+        small=ParagraphStyle("small", parent=normal, fontSize=size - 1.5, leading=(size - 1.5) * 1.25,
+                             textColor=colors.HexColor("#444444")),
+        bold=ParagraphStyle("bold", parent=normal, fontName=BOLD_FONT),
+        right=ParagraphStyle("right", parent=normal, alignment=TA_RIGHT),
+        right_bold=ParagraphStyle("right_bold", parent=normal, fontName=BOLD_FONT, alignment=TA_RIGHT),
+        title=ParagraphStyle("title", parent=normal, fontName=BOLD_FONT, fontSize=size + 7, leading=(size + 7) * 1.2,
+                             spaceAfter=2 * mm),
+        heading=ParagraphStyle("heading", parent=normal, fontName=BOLD_FONT, fontSize=size + 2,
+                               leading=(size + 2) * 1.3, spaceBefore=3 * mm, spaceAfter=1.5 * mm),
+    )
+
+
+def p(text: object, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(markup(text), style)
+
+
+def money(minor: int, currency: str) -> str:
+    """An amount as printed: 1,234.50 (the currency is named once, in the table's heading)."""
+    exponent, _ = CURRENCIES.get(currency, (2, ""))
+    return format_money(minor, exponent=exponent)
+
+
+def day(value: date | datetime | None) -> str:
+    """Dates print ISO-style (2026-11-30): unambiguous in every language the shop works in."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+@dataclass(frozen=True)
+class ShopHeader:
+    """Who the document is from, as the settings hold it (services.printing_data gives it)."""
+
+    name: str
+    address: str = ""
+    phone: str = ""
+    tax_id: str = ""
+    currency: str = "CNY"
+
+    def lines(self) -> list[str]:
+        extra = [self.address, f"Tel. {self.phone}" if self.phone else "",
+                 f"Tax ID {self.tax_id}" if self.tax_id else ""]
+        return [line for line in extra if line]
+
+
+def header_block(shop: ShopHeader, title: str, facts: Sequence[tuple[str, str]], st: Styles,
+                 width: float) -> Table:
+    """The top of a document: the shop on the left, the document's title and facts on the right."""
+    left = [p(shop.name, st.title), *(p(line, st.small) for line in shop.lines())]
+    right = [p(title, ParagraphStyle("doctitle", parent=st.title, alignment=TA_RIGHT))]
+    right += [p(f"{label}: {value}", st.right) for label, value in facts]
+    block = Table([[left, right]], colWidths=[width * 0.55, width * 0.45])
+    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return block
+
+
+def grid(rows: Sequence[Sequence[object]], widths: Sequence[float], st: Styles, *, numeric: Sequence[int] = (),
+         total_row: bool = False) -> Table:
+    """A table with a shaded heading row repeated on every page; ``numeric`` columns align right.
+    Cells that are strings become Paragraphs, so long text wraps instead of running over."""
+    body = []
+    for r, row in enumerate(rows):
+        bold = r == 0 or (total_row and r == len(rows) - 1)
+        cells = []
+        for c, cell in enumerate(row):
+            if isinstance(cell, str):
+                style = (st.right_bold if bold else st.right) if c in numeric else (st.bold if bold else st.normal)
+                cell = p(cell, style)
+            cells.append(cell)
+        body.append(cells)
+    table = Table(body, colWidths=list(widths), repeatRows=1)
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, GRID),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if total_row and len(rows) > 1:
+        commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def barcode(value: str, *, height: float = 12 * mm, bar_width: float = 0.33 * mm) -> Flowable:
+    """A Code 128 barcode of ``value`` with quiet zones, the kind every counter scanner reads."""
+    return code128.Code128(value, barHeight=height, barWidth=bar_width, quiet=True, humanReadable=True)
+
+
+def write_pdf(target: str | Path | BinaryIO, story: list[Flowable], *, title: str, author: str = "PartsDesk",
+              pagesize: tuple[float, float] = A4, footer: str = "", margins: float = MARGIN) -> None:
+    """Lay ``story`` out into ``target`` (a path or a binary file), page numbers in the footer."""
+    _register_fonts()
+    target = str(target) if isinstance(target, Path) else target
+
+    def decorate(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(BASE_FONT, 7.5)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        if footer:
+            canvas.drawString(doc.leftMargin, margins / 2, footer)
+        canvas.drawRightString(pagesize[0] - doc.rightMargin, margins / 2, f"Page {doc.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(target, pagesize=pagesize, leftMargin=margins, rightMargin=margins, topMargin=margins,
+                            bottomMargin=margins, title=title, author=author)
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+
+
+def content_width(pagesize: tuple[float, float] = A4, margins: float = MARGIN) -> float:
+    return pagesize[0] - 2 * margins
+
+
+def gap(height_mm: float = 4) -> Spacer:
+    return Spacer(1, height_mm * mm)
+
+
+def shop_header() -> ShopHeader:
+    """The shop as its settings describe it, for the top of a document."""
+    from partsdesk.services import settings
+
+    return ShopHeader(name=settings.get("shop.name"), address=settings.get("shop.address"),
+                      phone=settings.get("shop.phone"), tax_id=settings.get("shop.tax_id"),
+                      currency=settings.get("shop.currency"))
