@@ -31,9 +31,16 @@ from partsdesk.domain.search import (
 )
 from partsdesk.domain.vehicles import check_vin, normalize_plate, normalize_vin
 from partsdesk.models import (
+    AccountEntry,
+    CareTask,
+    Complaint,
+    ContactCall,
     Customer,
+    CustomerEvent,
     CustomerPhone,
     OdometerReading,
+    PointsEntry,
+    PrepaidEntry,
     Vehicle,
     VehicleModel,
     VehicleOwner,
@@ -41,7 +48,7 @@ from partsdesk.models import (
     transaction,
 )
 from partsdesk.models.db import is_postgres
-from partsdesk.services import audit, settings
+from partsdesk.services import audit, history, settings
 from partsdesk.services.clock import now
 
 SEARCH_CAP = 300  # a customer is found by a few characters more, never by scrolling through hundreds
@@ -248,10 +255,10 @@ def customer_document(clean: Mapping[str, object]) -> str:
 def merge_customers(actor: Actor, keep_id: int, other_id: int, *, reason: str,
                     approval: Approval | None = None) -> None:
     """Merge ``other_id`` into ``keep_id``: phones, vehicles and their owner history move to
-    the kept record; the other becomes inactive and points at it. Needs customer.merge (a
-    manager, or a manager's ``approval``); audited with the reason.
-
-    Documents of later issues (sales, repair orders, payments, points) move here too."""
+    the kept record; the other becomes inactive and points at it. Its history goes along: the
+    timeline, the account ledger, points and prepaid ledgers (their balances add up), care
+    tasks, calls and complaints. Needs customer.merge (a manager, or a manager's ``approval``);
+    audited with the reason and the rows moved."""
     used = require(actor, "customer.merge", approval)
     reason = " ".join(str(reason or "").split())
     if not reason:
@@ -285,10 +292,27 @@ def merge_customers(actor: Actor, keep_id: int, other_id: int, *, reason: str,
             words = {name: filled.get(name, getattr(keep, name)) for name in ("name", "contact_person", "tags")}
             Customer.update(**filled, search_text=customer_document(words), updated_at=stamp
                             ).where(Customer.id == keep_id).execute()
-        Customer.update(active=False, merged_into=keep_id, updated_at=stamp).where(Customer.id == other_id).execute()
+        moved = {model._meta.table_name: model.update(customer=keep_id).where(model.customer == other_id).execute()
+                 for model in _HISTORY_TABLES}
+        # Balances are caches of the ledgers just moved; the last visit is the later of the two.
+        Customer.update(points_balance=Customer.points_balance + other.points_balance,
+                        prepaid_balance=Customer.prepaid_balance + other.prepaid_balance,
+                        account_balance=Customer.account_balance + other.account_balance,
+                        ).where(Customer.id == keep_id).execute()
+        if other.last_visit_at is not None and (keep.last_visit_at is None or other.last_visit_at > keep.last_visit_at):
+            Customer.update(last_visit_at=other.last_visit_at).where(Customer.id == keep_id).execute()
+        Customer.update(active=False, merged_into=keep_id, updated_at=stamp, points_balance=0, prepaid_balance=0,
+                        account_balance=0).where(Customer.id == other_id).execute()
+        history.record_event(keep_id, "account", summary=f"Merged customer #{other_id} into this record: {reason}",
+                             user_id=actor.user_id, document_type="customer", document_id=other_id)
         audit.record("customer.merge", actor=actor, approval=used, object_type="customer", object_id=keep_id,
                      reason=reason, old={"merged": other_id},
-                     new={"phones_moved": len(moved_phones), "vehicles": vehicles, "filled": sorted(filled)})
+                     new={"phones_moved": len(moved_phones), "vehicles": vehicles, "filled": sorted(filled),
+                          "moved": {table: count for table, count in moved.items() if count}})
+
+
+# Tables whose rows follow a customer into a merge (the ledgers allow exactly that change).
+_HISTORY_TABLES = (CustomerEvent, AccountEntry, PointsEntry, PrepaidEntry, CareTask, ContactCall, Complaint)
 
 
 # --- privacy ---------------------------------------------------------------------------------
