@@ -3,11 +3,13 @@ tables, money, barcodes, and writing the PDF.
 
 Documents take plain data from services and lay it out; they never compute a total. Text is
 escaped here (a customer called "A & B <Ltd>" prints as written) and runs of CJK characters are
-set in reportlab's built-in Adobe CID font, so Chinese names print without shipping a font file.
+set in a Chinese font: an installed one embedded into the PDF (see ``CJK_FONT_FILES``), else
+reportlab's built-in Adobe CID font.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,11 +26,20 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from partsdesk.domain.money import CURRENCIES, format_money
 
-CJK_FONT = "STSong-Light"
+CID_FONT = "STSong-Light"  # Adobe's built-in Chinese font: needs no file, but is not embedded
+CJK_FONT = "PartsDeskCJK"
+# Fonts with Chinese glyphs, embedded (subset) into every PDF so any viewer or printer shows them;
+# the first one found wins. PARTSDESK_CJK_FONT names another file (.ttf or .ttc).
+CJK_FONT_FILES = (
+    "C:/Windows/Fonts/msyh.ttc", "C:/Windows/Fonts/simhei.ttf", "C:/Windows/Fonts/simsun.ttc",
+    "/System/Library/Fonts/PingFang.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
 BASE_FONT = "Helvetica"
 BOLD_FONT = "Helvetica-Bold"
 MARGIN = 15 * mm
@@ -39,10 +50,23 @@ _fonts_ready = False
 
 
 def _register_fonts() -> None:
-    global _fonts_ready
-    if not _fonts_ready:
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-        _fonts_ready = True
+    """Register the Chinese font once: an installed TrueType font (embedded in the PDF), else the
+    CID font, which a viewer without Adobe's Chinese fonts shows as empty boxes."""
+    global _fonts_ready, CJK_FONT
+    if _fonts_ready:
+        return
+    candidates = [os.environ.get("PARTSDESK_CJK_FONT", ""), *CJK_FONT_FILES]
+    for candidate in filter(None, candidates):
+        if Path(candidate).is_file():
+            try:
+                pdfmetrics.registerFont(TTFont(CJK_FONT, candidate, subfontIndex=0))
+                break
+            except Exception:  # a font reportlab cannot embed (e.g. PostScript outlines): try the next
+                continue
+    else:
+        pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+        CJK_FONT = CID_FONT
+    _fonts_ready = True
 
 
 def markup(text: object) -> str:

@@ -322,7 +322,9 @@ ANONYMOUS_NAME = "Anonymized customer"
 
 def personal_data(actor: Actor, customer_id: int) -> dict[str, object]:
     """Everything the customer file holds about one customer, as plain JSON-ready data (the
-    customer's right to see it). Needs customer.privacy; audited (without the data itself)."""
+    customer's right to see it): profile, phones, vehicles with their readings while owned, the
+    timeline, the account, points and prepaid ledgers, calls and complaints. Needs
+    customer.privacy; audited (without the data itself)."""
     require(actor, "customer.privacy")
     with transaction():
         detail = get_customer(actor, customer_id)
@@ -336,11 +338,31 @@ def personal_data(actor: Actor, customer_id: int) -> dict[str, object]:
             vehicles.append({"plate": vehicle.plate, "vin": vehicle.vin, "model_year": vehicle.model_year,
                              "owned": [[_iso(s), _iso(u)] for s, u in periods],
                              "odometer": [[_iso(at), km] for at, km in readings]})
+        ledgers = {name: [{key: _iso(value) for key, value in row.items()}
+                          for row in model.select(*columns).where(model.customer == customer_id)
+                          .order_by(model.id).dicts()]
+                   for name, model, columns in _PERSONAL_LEDGERS}
         audit.record("customer.personal_data", actor=actor, object_type="customer", object_id=customer_id)
     values = {k: _iso(v) for k, v in detail.values.items()}
     return {"customer": customer_id, "exported_at": _iso(now()), "profile": values,
             "phones": [{"label": label, "number": number} for label, number in detail.phones],
-            "vehicles": vehicles}
+            "vehicles": vehicles, **ledgers}
+
+
+# What a personal data export lists besides the profile: (section, table, its columns).
+_PERSONAL_LEDGERS = (
+    ("history", CustomerEvent, (CustomerEvent.at, CustomerEvent.kind, CustomerEvent.document_no,
+                                CustomerEvent.amount, CustomerEvent.summary)),
+    ("account", AccountEntry, (AccountEntry.posted_at, AccountEntry.kind, AccountEntry.document,
+                               AccountEntry.amount, AccountEntry.due_on)),
+    ("points", PointsEntry, (PointsEntry.at, PointsEntry.kind, PointsEntry.points, PointsEntry.document,
+                             PointsEntry.expires_on, PointsEntry.reason)),
+    ("prepaid", PrepaidEntry, (PrepaidEntry.at, PrepaidEntry.kind, PrepaidEntry.amount, PrepaidEntry.document,
+                               PrepaidEntry.reason)),
+    ("calls", ContactCall, (ContactCall.called_at, ContactCall.outcome, ContactCall.comment, ContactCall.scores)),
+    ("complaints", Complaint, (Complaint.received_at, Complaint.category, Complaint.description,
+                               Complaint.status, Complaint.resolution)),
+)
 
 
 def _iso(value: object) -> object:
@@ -348,10 +370,10 @@ def _iso(value: object) -> object:
 
 
 def anonymize_customer(actor: Actor, customer_id: int, *, reason: str) -> None:
-    """Erase a customer's personal data at their request: the profile's personal fields and the
-    phones are erased, vehicles are no longer theirs (the car keeps its own history), and the
-    record stays under an anonymous name so the shop's documents (which the law makes it keep)
-    still add up. Needs customer.privacy; audited with the reason."""
+    """Erase a customer's personal data at their request: the profile's personal fields, the
+    phones and the comments of calls are erased, vehicles are no longer theirs (the car keeps its
+    own history), and the record stays under an anonymous name so the shop's documents, the
+    account and the timeline (which the law makes it keep) still add up. Needs customer.privacy; audited with the reason."""
     require(actor, "customer.privacy")
     reason = " ".join(str(reason or "").split())
     if not reason:
@@ -370,6 +392,8 @@ def anonymize_customer(actor: Actor, customer_id: int, *, reason: str) -> None:
         VehicleOwner.update(until=stamp).where((VehicleOwner.customer == customer_id) & VehicleOwner.until.is_null()
                                                ).execute()
         Vehicle.update(customer=None, updated_at=stamp).where(Vehicle.customer == customer_id).execute()
+        # What the customer said on the phone is theirs; the documents and ledgers stay, as the law keeps them.
+        ContactCall.update(comment="").where(ContactCall.customer == customer_id).execute()
         audit.record("customer.anonymize", actor=actor, object_type="customer", object_id=customer_id,
                      reason=reason, new={"vehicles_released": vehicles})
 

@@ -4,14 +4,26 @@ their VIN, owners and odometer readings, and the customer search box."""
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import date, datetime
 
 import pytest
 
 from partsdesk.domain.errors import PermissionDenied, UserError, ValidationError
 from partsdesk.domain.permissions import SYSTEM
-from partsdesk.models import AuditLog, Customer, CustomerPhone, OdometerReading, Vehicle
-from partsdesk.services import audit, catalog, clock, users
+from partsdesk.models import (
+    AccountEntry,
+    AuditLog,
+    ContactCall,
+    Customer,
+    CustomerEvent,
+    CustomerPhone,
+    OdometerReading,
+    Vehicle,
+    database,
+)
+from partsdesk.printing.personal_data import write_personal_data
+from partsdesk.services import audit, catalog, clock, history, users
 from partsdesk.services.customers import (
     DuplicateCustomer,
     anonymize_customer,
@@ -34,6 +46,11 @@ VIN_CN_OK = "LSVAU218XN2183294"
 @pytest.fixture(autouse=True)
 def _fixed_clock(db):
     clock.set_clock(lambda: datetime(2026, 11, 22, 10, 0))
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
 
 
 def person(name: str, **values) -> dict[str, object]:
@@ -262,8 +279,19 @@ def test_search_rows_show_phone_and_plates_and_hostile_text_is_data(file):
     assert browse.total == 3 and [r.name for r in browse.rows] == sorted(r.name for r in browse.rows)
 
 
-def test_a_customer_sees_their_personal_data(staff, file):
+def an_invoice_on_account(customer_id: int, number: int, amount: int) -> None:
+    """A sale on account as the counter writes it: the timeline's trade and the account's entry."""
+    with database.atomic():
+        history.record_trade(customer_id, "sale", document_type="invoice", document_id=number,
+                             document_no=f"INV-{number:06d}", amount=amount, summary="2 lines", user_id=None)
+        AccountEntry.create(customer=customer_id, posted_at=clock.now(), kind="invoice", document=f"INV-{number:06d}",
+                            amount=amount, issued_on=date(2026, 11, 22), due_on=date(2026, 12, 22))
+        Customer.update(account_balance=Customer.account_balance + amount).where(Customer.id == customer_id).execute()
+
+
+def test_a_customer_sees_their_personal_data(staff, file, tmp_path):
     record_odometer(staff["cashier"], file["zhang_car"], 50_000, source="reception")
+    an_invoice_on_account(file["zhang"], 17, 123_400)
     with pytest.raises(PermissionDenied):
         personal_data(staff["cashier"], file["zhang"])
     data = personal_data(staff["manager"], file["zhang"])
@@ -272,12 +300,26 @@ def test_a_customer_sees_their_personal_data(staff, file):
     assert data["phones"] == [{"label": "mobile", "number": "+86 138-0013-8000"}]
     assert [v["plate"] for v in data["vehicles"]] == ["沪A·12345"]
     assert data["vehicles"][0]["odometer"] == [["2026-11-22T10:00:00", 50_000]]
+    assert [(e["document_no"], e["amount"]) for e in data["history"]] == [("INV-000017", 123_400)]
+    assert [(e["document"], e["amount"]) for e in data["account"]] == [("INV-000017", 123_400)]
     assert audit_rows("customer.personal_data")[-1].object_id == str(file["zhang"])
+    pdf = tmp_path / "personal.pdf"
+    write_personal_data(data, pdf)
+    text = pdf_text(pdf)
+    for expected in ("Personal data", "张伟", "1980-05-17", "+86 138-0013-8000", "沪A·12345", "50,000 km",
+                     "INV-000017", "History (1)", "Account (1)"):
+        assert expected in text, expected
 
 
 def test_anonymizing_erases_every_personal_field_and_keeps_the_record(staff, file):
     manager = staff["manager"]
     record_odometer(staff["cashier"], file["li_car"], 12_000, source="reception")
+    an_invoice_on_account(file["li"], 21, 88_800)
+    with database.atomic():
+        ContactCall.create(customer=file["li"], called_at=clock.now(), outcome="reached",
+                           comment="Li Na says the brakes squeal", scores="[]")
+    invoices_before = list(AccountEntry.select().where(AccountEntry.customer == file["li"]).dicts())
+    events_before = list(CustomerEvent.select().where(CustomerEvent.customer == file["li"]).dicts())
     with pytest.raises(PermissionDenied):
         anonymize_customer(staff["cashier"], file["li"], reason="asked")
     with pytest.raises(ValidationError, match="Say why"):
@@ -293,6 +335,12 @@ def test_anonymizing_erases_every_personal_field_and_keeps_the_record(staff, fil
     car = Vehicle.get_by_id(file["li_car"])
     assert car.customer_id is None and owners_of(file["li_car"])[0][3] is not None  # the car keeps its history
     assert OdometerReading.select().where(OdometerReading.vehicle == file["li_car"]).count() == 1
+    # the invoice, the account and the timeline stay as they were, under the anonymous name
+    assert list(AccountEntry.select().where(AccountEntry.customer == file["li"]).dicts()) == invoices_before
+    assert [e for e in CustomerEvent.select().where(CustomerEvent.customer == file["li"]).dicts()
+            if e["kind"] == "sale"] == events_before
+    assert row.account_balance == 88_800
+    assert ContactCall.get(ContactCall.customer == file["li"]).comment == ""
     for text in ("Li Na", "M1001", "1234 5678", "6552", "67890"):
         assert search_customers(text).rows == [] or all(r.id != file["li"] for r in search_customers(text).rows)
         assert not any(text in (r.new_value or "") + (r.old_value or "") for r in AuditLog.select()), text
