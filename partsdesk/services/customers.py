@@ -96,6 +96,10 @@ class CustomerDetail:
     active: bool
     merged_into: int | None
     limited: bool = False  # contact details and account left out for this user's role
+    grade: str = ""  # the class in force (A, B, C); "" when limited
+    class_reason: str = ""  # why: the computed rule, or the manager's reason for the override
+    class_overridden: bool = False
+    member_tier: str = ""
 
 
 # What a role without customer.view_account sees of a customer (a technician: who, and the cars).
@@ -114,8 +118,14 @@ def get_customer(actor: Actor, customer_id: int) -> CustomerDetail:
               if not limited or spec.name in LIMITED_FIELDS}
     phones = [] if limited else [(p.label, p.number) for p in CustomerPhone.select()
                                  .where(CustomerPhone.customer == customer_id).order_by(CustomerPhone.id)]
+    if limited:
+        return CustomerDetail(customer.id, values, phones, vehicles_of(customer_id), customer.active,
+                              customer.merged_into_id, limited)
+    overridden = customer.class_override is not None
     return CustomerDetail(customer.id, values, phones, vehicles_of(customer_id), customer.active,
-                          customer.merged_into_id, limited)
+                          customer.merged_into_id, limited, grade=customer.grade,
+                          class_reason=customer.class_override_reason if overridden else customer.class_reason,
+                          class_overridden=overridden, member_tier=customer.member_tier)
 
 
 def vehicles_of(customer_id: int) -> list[VehicleRow]:
@@ -558,6 +568,8 @@ class CustomerRow:
     key_account: bool
     member_card: str
     match: str  # record, card, phone, plate, vin (typed whole), vehicle (part of a plate or VIN), words
+    grade: str = "C"  # the class in force
+    member_tier: str = ""
 
 
 @dataclass(frozen=True)
@@ -680,7 +692,8 @@ def _rows(ids: Sequence[int], matches: Mapping[int, str]) -> list[CustomerRow]:
         return []
     marks = ", ".join([database.obj.param] * len(ids))
     base = {int(r[0]): r for r in _fetch(
-        f"SELECT id, kind, name, contact_person, key_account, member_card FROM customer WHERE id IN ({marks})", ids)}
+        f"SELECT id, kind, name, contact_person, key_account, member_card, COALESCE(class_override, class_grade), "
+        f"member_tier FROM customer WHERE id IN ({marks})", ids)}
     phones: dict[int, str] = {}
     for customer_id, number in _fetch(f"SELECT customer_id, number FROM customer_phone WHERE customer_id IN ({marks}) "
                                       "ORDER BY id", ids):
@@ -690,4 +703,5 @@ def _rows(ids: Sequence[int], matches: Mapping[int, str]) -> list[CustomerRow]:
                                      "AND plate <> '' ORDER BY id", ids):
         plates.setdefault(int(customer_id), []).append(plate)
     return [CustomerRow(i, base[i][1], base[i][2], base[i][3], phones.get(i, ""), ", ".join(plates.get(i, [])[:3]),
-                        bool(base[i][4]), base[i][5] or "", matches[i]) for i in ids if i in base]
+                        bool(base[i][4]), base[i][5] or "", matches[i], base[i][6], base[i][7])
+            for i in ids if i in base]

@@ -1,4 +1,4 @@
-"""The customer search results: name, phone, plates, member card and why each was found."""
+"""The customer search results: name, class and tier, phone, plates, member card and why each was found."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _columns() -> tuple[Column, ...]:
     def tr(text: str) -> str:
         return QCoreApplication.translate("CustomerTableModel", text)
 
-    return (Column("name", tr("Name")), Column("kind", tr("Type")), Column("phone", tr("Phone")),
+    return (Column("name", tr("Name")), Column("class", tr("Class")), Column("kind", tr("Type")), Column("phone", tr("Phone")),
             Column("plates", tr("Vehicles")), Column("card", tr("Member card")), Column("match", tr("Found by")))
 
 
@@ -67,6 +67,8 @@ class CustomerTableModel(PagedSearchModel):
     def _text(self, row: Any, key: str) -> str:
         if key == "name":
             return row.name + (" ★" if row.key_account else "")
+        if key == "class":
+            return row.grade + (f" · {row.member_tier}" if row.member_tier else "")
         if key == "kind":
             return self.tr("Company") if row.kind == "company" else self.tr("Person")
         if key == "phone":

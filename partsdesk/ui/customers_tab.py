@@ -12,16 +12,20 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,12 +33,29 @@ from PySide6.QtWidgets import (
 from partsdesk.domain.money import format_money
 from partsdesk.domain.permissions import Actor
 from partsdesk.ui.customer_editor import CustomerEditorDialog, OdometerDialog, VehicleDialog
+from partsdesk.ui.customer_history import HistorySection
 from partsdesk.ui.customer_table import CustomerTableModel
 from partsdesk.ui.forms import ERROR_COLOR
 from partsdesk.ui.paged_model import SearchFunction, results_view
 from partsdesk.ui.tasks import TaskRunner
 
 DEBOUNCE_MS = 120
+
+
+def _export_personal_data(actor: Actor, customer_id: int, pdf_path: str) -> tuple[str, str]:
+    """On the worker: the customer's data as PDF at ``pdf_path`` and as JSON beside it."""
+    import json
+    from pathlib import Path
+
+    from partsdesk.printing.personal_data import write_personal_data
+    from partsdesk.services.customers import personal_data
+
+    data = personal_data(actor, customer_id)
+    pdf = Path(pdf_path)
+    json_path = pdf.with_suffix(".json")
+    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_personal_data(data, pdf)
+    return str(pdf), str(json_path)
 
 
 class CustomersTab(QWidget):
@@ -58,7 +79,7 @@ class CustomersTab(QWidget):
         self.search_box.installEventFilter(self)
         self.model = CustomerTableModel(runner, search=search, parent=self)
         self.table = results_view(self.model)
-        for column, width in enumerate((190, 70, 120, 150, 95, 150)):
+        for column, width in enumerate((190, 60, 70, 120, 150, 95, 150)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.installEventFilter(self)
@@ -92,6 +113,21 @@ class CustomersTab(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
 
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.heading.setFont(font)
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.export_button = QPushButton(self.tr("E&xport personal data…"))
+        self.export_button.setToolTip(self.tr("The customer's copy of everything the shop holds about them "
+                                              "(JSON and PDF)"))
+        self.export_button.clicked.connect(self.export_personal_data)
+        self.erase_button = QPushButton(self.tr("E&rase personal data…"))
+        self.erase_button.setToolTip(self.tr("Anonymize the customer at their request; invoices are kept"))
+        self.erase_button.clicked.connect(self.erase_personal_data)
+
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -101,25 +137,47 @@ class CustomersTab(QWidget):
         row.addWidget(self.count_label, 1)
         row.addWidget(self.new_button)
         left_layout.addLayout(row)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        profile_title = QLabel(self.tr("Profile"))
-        vehicles_title = QLabel(self.tr("Vehicles"))
-        for title in (profile_title, vehicles_title):
-            font = title.font()
-            font.setBold(True)
-            title.setFont(font)
-        right_layout.addWidget(profile_title)
-        right_layout.addWidget(self.profile)
-        right_layout.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignLeft)
-        right_layout.addWidget(vehicles_title)
-        right_layout.addWidget(self.vehicles, 1)
+
+        profile_page = QWidget()
+        profile_layout = QVBoxLayout(profile_page)
+        profile_layout.addWidget(self.profile, 1)
+        profile_buttons = QHBoxLayout()
+        for button in (self.edit_button, self.export_button, self.erase_button):
+            profile_buttons.addWidget(button)
+        profile_buttons.addStretch(1)
+        profile_layout.addLayout(profile_buttons)
+        vehicles_page = QWidget()
+        vehicles_layout = QVBoxLayout(vehicles_page)
+        vehicles_layout.addWidget(self.vehicles, 1)
         vehicle_buttons = QHBoxLayout()
         vehicle_buttons.addWidget(self.add_vehicle_button)
         vehicle_buttons.addWidget(self.odometer_button)
         vehicle_buttons.addStretch(1)
-        right_layout.addLayout(vehicle_buttons)
+        vehicles_layout.addLayout(vehicle_buttons)
+
+        # The customer's sections; each loads when shown (Ctrl+1 … Ctrl+7 or Ctrl+PgUp/PgDn).
+        self.history = HistorySection(runner, actor, self)
+        self.sections = QTabWidget()
+        self.sections.setDocumentMode(True)
+        self._section_widgets: list[Any] = []
+        for title, page in ((self.tr("Profile"), profile_page), (self.tr("Vehicles"), vehicles_page),
+                            (self.tr("History"), self.history), *self._more_sections(runner, actor)):
+            index = self.sections.addTab(page, title)
+            self.sections.setTabToolTip(index, self.tr("Ctrl+{0}").format(index + 1))
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda i=index: self.sections.setCurrentIndex(i))
+            if hasattr(page, "show_customer"):
+                self._section_widgets.append(page)
+                page.changed.connect(self._section_changed)
+        self._loaded_sections: set[int] = set()
+        self.sections.currentChanged.connect(lambda _i: self._sync_section())
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.heading)
+        right_layout.addWidget(self.sections, 1)
         right_layout.addWidget(self.message)
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -149,6 +207,33 @@ class CustomersTab(QWidget):
         self.table.setColumnHidden(phone_column, not actor.can("customer.view_account"))
         for button in (self.new_button, self.edit_button, self.add_vehicle_button, self.odometer_button):
             button.setVisible(may_edit)
+        for button in (self.export_button, self.erase_button):
+            button.setVisible(actor.can("customer.privacy"))
+        class_column = next(i for i, column in enumerate(self.model.columns) if column.key == "class")
+        self.table.setColumnHidden(class_column, not actor.can("customer.view_account"))
+        for section in self._section_widgets:
+            section.set_actor(actor)
+        self._loaded_sections.clear()
+        self._sync_section()
+
+    def _more_sections(self, runner: TaskRunner, actor: Actor) -> list[tuple[str, QWidget]]:
+        """The account, membership, care and complaints sections."""
+        return []
+
+    def _sync_section(self) -> None:
+        """Load the shown section for the shown customer, once per customer."""
+        index = self.sections.currentIndex()
+        page = self.sections.widget(index)
+        if index in self._loaded_sections or not hasattr(page, "show_customer"):
+            return
+        self._loaded_sections.add(index)
+        page.show_customer(self.customer_id)
+
+    def _section_changed(self) -> None:
+        """A section changed the customer (a payment, a top-up, a call): every section and the
+        list show it afresh."""
+        self._select_after_refresh = self.customer_id
+        self.model.refresh()
 
     def start(self) -> None:
         self.search_now()
@@ -208,11 +293,23 @@ class CustomersTab(QWidget):
                      self.tr("{0} km").format(f"{vehicle.last_km:,}") if vehicle.last_km is not None else "")
             for column, text in enumerate(texts):
                 self.vehicles.setItem(row, column, QTableWidgetItem(text))
-        self.edit_button.setEnabled(detail is not None)
-        self.add_vehicle_button.setEnabled(detail is not None)
+        self.heading.setText(self._heading_text(detail) if detail is not None else "")
+        for button in (self.edit_button, self.add_vehicle_button, self.export_button, self.erase_button):
+            button.setEnabled(detail is not None)
         self._vehicle_selected()
+        self._loaded_sections.clear()
+        self._sync_section()
         if detail is not None:
             self.customer_shown.emit(detail.id)
+
+    def _heading_text(self, detail: Any) -> str:
+        parts = [str(detail.values["name"])]
+        if detail.grade:
+            parts.append(self.tr("Class {0}").format(detail.grade) + (self.tr(" (set by hand)")
+                                                                        if detail.class_overridden else ""))
+        if detail.member_tier:
+            parts.append(self.tr("{0} member").format(detail.member_tier))
+        return " · ".join(parts)
 
     def _profile_text(self, detail: Any) -> str:
         values = detail.values
@@ -231,6 +328,9 @@ class CustomersTab(QWidget):
                                                                       values.get("payment_terms_days") or 0))
         if values.get("notes"):
             lines.append(str(values["notes"]))
+        if detail.grade:
+            lines.append(self.tr("Class {0}: {1}").format(detail.grade, detail.class_reason or
+                                                          self.tr("not yet computed")))
         if detail.limited:
             lines.append(self.tr("(Contact details and the account are not shown to your role.)"))
         return "\n".join(lines)
@@ -302,6 +402,44 @@ class CustomersTab(QWidget):
         else:
             self._show_note(self.tr("Saved."))
         self._select_after_refresh = self.customer_id if isinstance(dialog, OdometerDialog) else dialog.customer_id
+        self.model.refresh()
+
+    # --- privacy ------------------------------------------------------------------------------
+
+    def export_personal_data(self) -> None:
+        """Save the customer's personal data as a PDF and, beside it, the same as JSON."""
+        if self.detail is None or not self.actor.can("customer.privacy"):
+            return
+        suggested = f"customer-{self.detail.id}-personal-data.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export personal data"), suggested,
+                                              self.tr("PDF (*.pdf)"))
+        if not path:
+            return
+        self.runner.submit(_export_personal_data, self.actor, self.detail.id, path, owner=self,
+                           name="export_personal_data",
+                           on_done=lambda files: self._show_note(self.tr("Saved {0} and {1}.").format(*files)),
+                           on_error=lambda error: self._show_error(str(error)))
+
+    def erase_personal_data(self) -> None:
+        """Anonymize the customer after a reason is given; invoices and the timeline stay."""
+        if self.detail is None or not self.actor.can("customer.privacy"):
+            return
+        name = self.detail.values["name"]
+        reason, ok = QInputDialog.getText(
+            self, self.tr("Erase personal data"),
+            self.tr("Erase every personal detail of {0}? Their invoices and history stay under an anonymous "
+                    "name. This cannot be undone.\n\nWhy (for example: the customer asked on 3 May):").format(name))
+        if not ok:
+            return
+        from partsdesk.services.customers import anonymize_customer
+
+        customer_id = self.detail.id
+        self.runner.submit(anonymize_customer, self.actor, customer_id, reason=reason, owner=self,
+                           name="anonymize_customer", on_done=lambda _r: self._erased(customer_id),
+                           on_error=lambda error: self._show_error(str(error)))
+
+    def _erased(self, customer_id: int) -> None:
+        self._show_note(self.tr("The personal data of customer #{0} was erased.").format(customer_id))
         self.model.refresh()
 
     # --- keys --------------------------------------------------------------------------------

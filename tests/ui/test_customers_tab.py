@@ -47,28 +47,35 @@ def _search(qtbot, tab: CustomersTab, text: str) -> None:
         qtbot.keyClicks(tab.search_box, text)
 
 
+def column(tab, key: str) -> int:
+    return next(i for i, c in enumerate(tab.model.columns) if c.key == key)
+
+
 def test_a_technician_sees_names_and_vehicles_only(qtbot, runner, staff, people):
     tab = _tab(qtbot, runner, staff["technician"])
     assert tab.model.total == 2 and not tab.new_button.isVisible()  # looks customers up, never edits them
     with qtbot.waitSignal(tab.customer_shown, timeout=5000):
         _search(qtbot, tab, "0013 8000")
-    assert tab.table.isColumnHidden(2) and tab.model.columns[2].key == "phone"
+    assert tab.table.isColumnHidden(column(tab, "phone")) and tab.table.isColumnHidden(column(tab, "class"))
     assert "138" not in tab.profile.text() and "not shown to your role" in tab.profile.text()
+    assert "Class" not in tab.heading.text() and not tab.export_button.isVisible()
     assert tab.vehicles.item(0, 0).text() == "沪A·12345"
 
 
 def test_typing_finds_customers_and_shows_the_first_ones_details(qtbot, runner, staff, people):
     tab = _tab(qtbot, runner, staff["cashier"])
-    assert tab.search_box.hasFocus() and tab.model.total == 2 and not tab.table.isColumnHidden(2)
+    assert tab.search_box.hasFocus() and tab.model.total == 2 and not tab.table.isColumnHidden(column(tab, "phone"))
     with qtbot.waitSignal(tab.customer_shown, timeout=5000):
         _search(qtbot, tab, "0013 8000")
     assert [row.name for row in tab.model.rows] == ["张伟"]
-    assert tab.model.data(tab.model.index(0, 5)) == "phone number"
+    assert tab.model.data(tab.model.index(0, column(tab, "match"))) == "phone number"
+    assert tab.model.data(tab.model.index(0, column(tab, "class"))) == "C"
+    assert tab.heading.text() == "张伟 · Class C"
     assert "mobile: 138 0013 8000" in tab.profile.text() and "Tags: VIP" in tab.profile.text()
     assert tab.vehicles.rowCount() == 1 and tab.vehicles.item(0, 0).text() == "沪A·12345"
     with qtbot.waitSignal(tab.customer_shown, timeout=5000):
         _search(qtbot, tab, "m1001")
-    assert tab.customer_id == people["li"] and tab.model.data(tab.model.index(0, 5)) == "member card"
+    assert tab.customer_id == people["li"] and tab.model.data(tab.model.index(0, column(tab, "match"))) == "member card"
     _search(qtbot, tab, "nobody here")
     assert tab.model.rowCount() == 0 and tab.customer_id is None
     assert tab.count_label.text() == "0 customers"
@@ -212,3 +219,59 @@ def test_editing_into_a_duplicate_merges_with_a_managers_approval(qtbot, runner,
     li = Customer.get_by_id(people["li"])
     assert li.merged_into_id == people["zhang"] and not li.active
     assert "other: 139 1234 5678" in tab.profile.text() and "Member card: M1001" in tab.profile.text()
+
+
+def _trades(customer_id: int) -> None:
+    from partsdesk.models import database
+    from partsdesk.services import history
+
+    with database.atomic():
+        history.record_trade(customer_id, "sale", document_type="invoice", document_id=7, document_no="INV-000007",
+                             amount=45_600, summary="Brake pads", user_id=None, at=datetime(2026, 11, 1, 9, 0))
+        history.record_trade(customer_id, "repair_order", document_type="repair_order", document_id=3,
+                             document_no="RO-000003", amount=120_000, summary="Oil service", user_id=None,
+                             at=datetime(2026, 11, 5, 9, 0))
+
+
+@pytest.mark.parametrize("role, shown", [("cashier", ["RO-000003", "INV-000007"]), ("technician", ["RO-000003"])])
+def test_the_history_section_shows_the_timeline_the_role_may_see(qtbot, runner, staff, people, role, shown):
+    _trades(people["zhang"])
+    tab = _tab(qtbot, runner, staff[role])
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "0013 8000")
+    assert tab.customer_id == people["zhang"]
+    with qtbot.waitSignal(tab.history.loaded, timeout=5000):
+        qtbot.keyClick(tab.table, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert tab.sections.currentWidget() is tab.history
+    assert [tab.history.table.item(r, 2).text() for r in range(tab.history.table.rowCount())] == shown
+    assert tab.history.table.item(0, 4).text() == "1,200.00"
+    with qtbot.waitSignal(tab.history.loaded, timeout=5000):  # another customer: the section follows
+        _search(qtbot, tab, "Li Na")
+    assert tab.history.table.rowCount() == 0 and "Nothing recorded" in tab.history.message.text()
+
+
+def test_a_manager_exports_and_erases_a_customers_personal_data(qtbot, runner, staff, people, tmp_path,
+                                                                 monkeypatch, shown_errors):
+    _trades(people["li"])
+    tab = _tab(qtbot, runner, staff["manager"])
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "Li Na")
+    target = tmp_path / "li-na.pdf"
+    monkeypatch.setattr("partsdesk.ui.customers_tab.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Saved" in tab.message.text(), timeout=10_000)
+    assert target.read_bytes().startswith(b"%PDF") and '"Li Na"' in target.with_suffix(".json").read_text()
+
+    monkeypatch.setattr("partsdesk.ui.customers_tab.QInputDialog.getText", lambda *a, **k: ("  ", True))
+    qtbot.mouseClick(tab.erase_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Say why" in tab.message.text(), timeout=5000)
+    assert Customer.get_by_id(people["li"]).name == "Li Na"  # no reason, nothing erased
+
+    monkeypatch.setattr("partsdesk.ui.customers_tab.QInputDialog.getText",
+                        lambda *a, **k: ("asked at the counter", True))
+    with qtbot.waitSignal(tab.model.results_shown, timeout=5000):
+        qtbot.mouseClick(tab.erase_button, Qt.MouseButton.LeftButton)
+    assert Customer.get_by_id(people["li"]).name.startswith("Anonymized customer")
+    assert "was erased" in tab.message.text() and tab.model.total == 0
+    assert shown_errors == []
