@@ -48,7 +48,7 @@ from partsdesk.models import (
     transaction,
 )
 from partsdesk.models.db import is_postgres
-from partsdesk.services import audit, history, settings
+from partsdesk.services import audit, history, membership, settings
 from partsdesk.services.clock import now
 
 SEARCH_CAP = 300  # a customer is found by a few characters more, never by scrolling through hundreds
@@ -309,10 +309,13 @@ def merge_customers(actor: Actor, keep_id: int, other_id: int, *, reason: str,
                         prepaid_balance=Customer.prepaid_balance + other.prepaid_balance,
                         account_balance=Customer.account_balance + other.account_balance,
                         ).where(Customer.id == keep_id).execute()
+        if keep.member_since is None and other.member_since is not None:
+            Customer.update(member_since=other.member_since).where(Customer.id == keep_id).execute()
+        membership.refresh_tier(keep_id, user_id=actor.user_id)
         if other.last_visit_at is not None and (keep.last_visit_at is None or other.last_visit_at > keep.last_visit_at):
             Customer.update(last_visit_at=other.last_visit_at).where(Customer.id == keep_id).execute()
         Customer.update(active=False, merged_into=keep_id, updated_at=stamp, points_balance=0, prepaid_balance=0,
-                        account_balance=0).where(Customer.id == other_id).execute()
+                        account_balance=0, member_tier="").where(Customer.id == other_id).execute()
         history.record_event(keep_id, "account", summary=f"Merged customer #{other_id} into this record: {reason}",
                              user_id=actor.user_id, document_type="customer", document_id=other_id)
         audit.record("customer.merge", actor=actor, approval=used, object_type="customer", object_id=keep_id,

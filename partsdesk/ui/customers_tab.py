@@ -218,7 +218,9 @@ class CustomersTab(QWidget):
 
     def _more_sections(self, runner: TaskRunner, actor: Actor) -> list[tuple[str, QWidget]]:
         """The account, membership, care and complaints sections."""
-        return []
+        from partsdesk.ui.customer_membership import MembershipSection
+
+        return [(self.tr("Membership"), MembershipSection(runner, actor, self))]
 
     def _sync_section(self) -> None:
         """Load the shown section for the shown customer, once per customer."""

@@ -120,16 +120,17 @@ def test_a_merge_carries_history_ledgers_and_balances(staff, two):
     sale(keep, 1, 5_000, datetime(2026, 9, 1, 9, 0))
     sale(other, 2, 7_000, datetime(2026, 10, 1, 9, 0))
     _ledger_rows(other)
-    Customer.update(points_balance=100, prepaid_balance=1_000).where(Customer.id == keep).execute()
+    Customer.update(points_balance=100, prepaid_balance=60_000).where(Customer.id == keep).execute()
     with database.atomic():
         complaint = Complaint.create(customer=other, category="Other", description="late", channel="phone",
                                      received_at=T0, respond_by=T0, resolve_by=T0, updated_at=T0)
     merge_customers(staff["manager"], keep, other, reason="same driver, new phone")
     kept = Customer.get_by_id(keep)
-    assert (kept.points_balance, kept.prepaid_balance, kept.account_balance) == (400, 51_000, 20_000)
+    assert (kept.points_balance, kept.prepaid_balance, kept.account_balance) == (400, 110_000, 20_000)
+    assert kept.member_tier == "Silver"  # 1,100.00 prepaid together reaches Silver's 1,000.00
     assert kept.last_visit_at == datetime(2026, 10, 1, 9, 0)
     gone = Customer.get_by_id(other)
-    assert (gone.points_balance, gone.prepaid_balance, gone.account_balance) == (0, 0, 0)
+    assert (gone.points_balance, gone.prepaid_balance, gone.account_balance, gone.member_tier) == (0, 0, 0, "")
     for model in (AccountEntry, PointsEntry, PrepaidEntry, CustomerEvent):
         assert not model.select().where(model.customer == other).exists(), model
     assert Complaint.get_by_id(complaint.id).customer_id == keep
