@@ -190,6 +190,48 @@ def cmd_user(args: argparse.Namespace) -> int:
     raise AssertionError(args.user_command)
 
 
+# --- print ------------------------------------------------------------------------------
+
+def _as_of(text: str | None):
+    from datetime import date
+
+    from partsdesk.services.clock import now
+
+    if not text:
+        return now().date()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"--as-of {text!r} is not a date; write it as 2026-11-30.") from None
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from partsdesk.domain.permissions import SYSTEM
+    from partsdesk.printing.statement import write_statement
+    from partsdesk.services import accounts
+
+    out = Path(args.out).expanduser()
+    if not out.parent.is_dir():
+        raise UserError(f"The folder {out.parent} does not exist; nothing was written.")
+    as_of = _as_of(args.as_of)
+    _open(args)
+    if args.print_command == "statement":
+        customer_id = accounts.find_customer(args.customer)
+        data = accounts.statement_data(SYSTEM, customer_id, as_of=as_of)
+        # Written aside and moved into place: a failure never leaves half a PDF under the name asked for.
+        partial = out.with_name(f".{out.name}.partial")
+        try:
+            write_statement(data, partial)
+            os.replace(partial, out)
+        finally:
+            partial.unlink(missing_ok=True)
+        print(f"Statement of {data.customer_name} (#{customer_id}) on {as_of.isoformat()}: "
+              f"{len(data.lines)} open item(s), total due {accounts.format_amount(data.total_due)} {data.currency}; "
+              f"written to {out}")
+        return 0
+    raise AssertionError(args.print_command)
+
+
 # --- bench ------------------------------------------------------------------------------
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -275,6 +317,16 @@ def build_parser() -> argparse.ArgumentParser:
         u.add_argument("username")
         u.add_argument("--reason", default="", help="why (goes into the audit log)")
     p.set_defaults(func=cmd_user)
+
+    p = sub.add_parser("print", help="print a document to PDF (a customer's statement)")
+    _db_option(p)
+    print_sub = p.add_subparsers(dest="print_command", metavar="DOCUMENT", required=True)
+    d = print_sub.add_parser("statement", help="a customer's statement of account: open items with ageing")
+    _db_option(d)
+    d.add_argument("customer", metavar="CUSTOMER", help="record number (12 or #12) or member card number")
+    d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
+    d.add_argument("--as-of", metavar="YYYY-MM-DD", help="the statement's date (default: today)")
+    p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("bench", help="measure search, start-up, memory and import on generated data")
     p.add_argument("--parts", type=int, default=200_000, help="catalogue size (default 200000)")

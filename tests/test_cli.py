@@ -172,3 +172,54 @@ def test_the_installed_command_reports_errors_without_a_traceback(tmp_path):
     assert done.returncode == 1
     assert done.stdout == "" and "Traceback" not in done.stderr
     assert done.stderr.startswith("partsdesk: ") and "not a PartsDesk backup" in done.stderr
+
+
+# --- print statement --------------------------------------------------------------------------
+
+@pytest.fixture
+def account_shop(staff, db_url, tmp_path, monkeypatch):
+    """A shop (SQLite or PostgreSQL, as the suite runs) with one customer owing two invoices."""
+    from datetime import date
+
+    from partsdesk.services import accounts
+    from partsdesk.services.customers import save_customer
+
+    monkeypatch.setenv("PARTSDESK_HOME", str(tmp_path / "home"))
+    customer_id = save_customer(staff["cashier"], None, {"name": "Garage Wu", "member_card": "M3001"}, phones=[])
+    accounts.set_credit_terms(staff["manager"], customer_id, credit_limit=1_000_000, payment_terms_days=30)
+    accounts.post_invoice(customer_id, document="INV-0101", amount=150_000, issued_on=date(2026, 9, 1), user_id=None)
+    accounts.post_invoice(customer_id, document="INV-0102", amount=25_050, issued_on=date(2026, 11, 1), user_id=None)
+    database.obj.close()
+    return db_url, customer_id
+
+
+def test_print_statement_by_record_number_or_member_card(account_shop, capsys, tmp_path):
+    url, customer_id = account_shop
+    out = tmp_path / "statement.pdf"
+    code, stdout, err = run(capsys, "print", "statement", f"#{customer_id}", "--out", str(out), "--db", url,
+                            "--as-of", "2026-11-22")
+    assert (code, err) == (0, ""), err
+    assert stdout.startswith(f"Statement of Garage Wu (#{customer_id}) on 2026-11-22: 2 open item(s), total due "
+                             "1,750.50 CNY; written to ")
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert "Garage Wu" in text and "INV-0101" in text and "INV-0102" in text
+    assert re.search(r"Total due\s+1,750\.50", text) and "Date: 2026-11-22" in text
+    by_card = tmp_path / "by-card.pdf"
+    code, stdout, err = run(capsys, "print", "statement", "m3001", "--out", str(by_card), "--db", url)
+    assert code == 0 and by_card.is_file() and "Garage Wu" in stdout
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".pdf") == ["by-card.pdf", "statement.pdf"]
+
+
+def test_print_statement_of_an_unknown_customer_writes_nothing(account_shop, capsys, tmp_path):
+    url, _ = account_shop
+    out = tmp_path / "nobody.pdf"
+    code, stdout, err = run(capsys, "print", "statement", "#4242", "--out", str(out), "--db", url)
+    assert code == 1 and stdout == ""
+    assert err.startswith("partsdesk: ") and "No customer with record number or member card '#4242'" in err
+    code, stdout, err = run(capsys, "print", "statement", "1", "--out", str(out), "--db", url, "--as-of", "22/11/2026")
+    assert code == 1 and "--as-of '22/11/2026' is not a date" in err
+    code, stdout, err = run(capsys, "print", "statement", "1", "--out", str(tmp_path / "no-such-folder" / "x.pdf"),
+                            "--db", url)
+    assert code == 1 and "does not exist" in err
+    assert not out.exists() and not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*partial"))

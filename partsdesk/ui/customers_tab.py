@@ -79,7 +79,7 @@ class CustomersTab(QWidget):
         self.search_box.installEventFilter(self)
         self.model = CustomerTableModel(runner, search=search, parent=self)
         self.table = results_view(self.model)
-        for column, width in enumerate((190, 60, 70, 120, 150, 95, 150)):
+        for column, width in enumerate((190, 90, 70, 120, 150, 95, 150)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.installEventFilter(self)
