@@ -48,7 +48,7 @@ from partsdesk.models import (
     transaction,
 )
 from partsdesk.models.db import is_postgres
-from partsdesk.services import audit, history, membership, settings
+from partsdesk.services import audit, complaints, history, membership, settings
 from partsdesk.services.clock import now
 
 SEARCH_CAP = 300  # a customer is found by a few characters more, never by scrolling through hundreds
@@ -100,6 +100,7 @@ class CustomerDetail:
     class_reason: str = ""  # why: the computed rule, or the manager's reason for the override
     class_overridden: bool = False
     member_tier: str = ""
+    overdue_complaints: int = 0
 
 
 # What a role without customer.view_account sees of a customer (a technician: who, and the cars).
@@ -125,7 +126,8 @@ def get_customer(actor: Actor, customer_id: int) -> CustomerDetail:
     return CustomerDetail(customer.id, values, phones, vehicles_of(customer_id), customer.active,
                           customer.merged_into_id, limited, grade=customer.grade,
                           class_reason=customer.class_override_reason if overridden else customer.class_reason,
-                          class_overridden=overridden, member_tier=customer.member_tier)
+                          class_overridden=overridden, member_tier=customer.member_tier,
+                          overdue_complaints=len(complaints.overdue_ids(customer_id)))
 
 
 def vehicles_of(customer_id: int) -> list[VehicleRow]:
@@ -331,6 +333,7 @@ _HISTORY_TABLES = (CustomerEvent, AccountEntry, PointsEntry, PrepaidEntry, CareT
 # --- privacy ---------------------------------------------------------------------------------
 
 ANONYMOUS_NAME = "Anonymized customer"
+ERASED_TEXT = "(erased at the customer's request)"
 
 
 def personal_data(actor: Actor, customer_id: int) -> dict[str, object]:
@@ -384,7 +387,7 @@ def _iso(value: object) -> object:
 
 def anonymize_customer(actor: Actor, customer_id: int, *, reason: str) -> None:
     """Erase a customer's personal data at their request: the profile's personal fields, the
-    phones and the comments of calls are erased, vehicles are no longer theirs (the car keeps its
+    phones, the comments of calls and the texts of complaints are erased, vehicles are no longer theirs (the car keeps its
     own history), and the record stays under an anonymous name so the shop's documents, the
     account and the timeline (which the law makes it keep) still add up. Needs customer.privacy; audited with the reason."""
     require(actor, "customer.privacy")
@@ -405,8 +408,11 @@ def anonymize_customer(actor: Actor, customer_id: int, *, reason: str) -> None:
         VehicleOwner.update(until=stamp).where((VehicleOwner.customer == customer_id) & VehicleOwner.until.is_null()
                                                ).execute()
         Vehicle.update(customer=None, updated_at=stamp).where(Vehicle.customer == customer_id).execute()
-        # What the customer said on the phone is theirs; the documents and ledgers stay, as the law keeps them.
+        # What the customer said on the phone or in a complaint is theirs; the documents, the ledgers and
+        # the complaint register's numbers (category, dates, status) stay, as the law and the shop keep them.
         ContactCall.update(comment="").where(ContactCall.customer == customer_id).execute()
+        Complaint.update(description=ERASED_TEXT, answer=ERASED_TEXT, resolution=ERASED_TEXT).where(
+            Complaint.customer == customer_id).execute()
         audit.record("customer.anonymize", actor=actor, object_type="customer", object_id=customer_id,
                      reason=reason, new={"vehicles_released": vehicles})
 
@@ -573,6 +579,7 @@ class CustomerRow:
     match: str  # record, card, phone, plate, vin (typed whole), vehicle (part of a plate or VIN), words
     grade: str = "C"  # the class in force
     member_tier: str = ""
+    overdue_complaint: bool = False  # a complaint of theirs is past its deadline
 
 
 @dataclass(frozen=True)
@@ -705,6 +712,7 @@ def _rows(ids: Sequence[int], matches: Mapping[int, str]) -> list[CustomerRow]:
     for customer_id, plate in _fetch(f"SELECT customer_id, plate FROM vehicle WHERE customer_id IN ({marks}) "
                                      "AND plate <> '' ORDER BY id", ids):
         plates.setdefault(int(customer_id), []).append(plate)
+    overdue = complaints.overdue_customers(ids)
     return [CustomerRow(i, base[i][1], base[i][2], base[i][3], phones.get(i, ""), ", ".join(plates.get(i, [])[:3]),
-                        bool(base[i][4]), base[i][5] or "", matches[i], base[i][6], base[i][7])
+                        bool(base[i][4]), base[i][5] or "", matches[i], base[i][6], base[i][7], i in overdue)
             for i in ids if i in base]

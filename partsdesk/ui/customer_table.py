@@ -13,6 +13,7 @@ from partsdesk.ui.tasks import TaskRunner
 
 PAGE_SIZE = 50
 _SUBTLE = QColor("#757575")
+_ALERT = QColor("#c62828")  # an overdue complaint: stands out in every list
 
 
 @dataclass(frozen=True)
@@ -56,17 +57,22 @@ class CustomerTableModel(PagedSearchModel):
         key = self.columns[index.column()].key
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, key)
+        if role == Qt.ItemDataRole.ForegroundRole and key == "name" and row.overdue_complaint:
+            return _ALERT
         if role == Qt.ItemDataRole.ForegroundRole and key == "match":
             return _SUBTLE
-        if role == Qt.ItemDataRole.ToolTipRole and key == "name" and row.contact_person:
-            return self.tr("Contact: {0}").format(row.contact_person)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "name" and (row.contact_person or row.overdue_complaint):
+            tips = [self.tr("Contact: {0}").format(row.contact_person)] if row.contact_person else []
+            if row.overdue_complaint:
+                tips.append(self.tr("A complaint of this customer is overdue."))
+            return "\n".join(tips)
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         return None
 
     def _text(self, row: Any, key: str) -> str:
         if key == "name":
-            return row.name + (" ★" if row.key_account else "")
+            return row.name + (" ★" if row.key_account else "") + (" ⚠" if row.overdue_complaint else "")
         if key == "class":
             return row.grade + (f" · {row.member_tier}" if row.member_tier else "")
         if key == "kind":

@@ -120,6 +120,12 @@ class CustomersTab(QWidget):
         self.heading.setFont(font)
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.alert = QLabel()
+        self.alert.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
+        self.alert.setVisible(False)
+        self.register_button = QPushButton(self.tr("Complaints re&gister…"))
+        self.register_button.setToolTip(self.tr("Every complaint, overdue ones first to see; the monthly report"))
+        self.register_button.clicked.connect(self.open_complaints_register)
         self.export_button = QPushButton(self.tr("E&xport personal data…"))
         self.export_button.setToolTip(self.tr("The customer's copy of everything the shop holds about them "
                                               "(JSON and PDF)"))
@@ -135,6 +141,7 @@ class CustomersTab(QWidget):
         left_layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         row.addWidget(self.count_label, 1)
+        row.addWidget(self.register_button)
         row.addWidget(self.new_button)
         left_layout.addLayout(row)
 
@@ -157,6 +164,7 @@ class CustomersTab(QWidget):
 
         # The customer's sections; each loads when shown (Ctrl+1 … Ctrl+7 or Ctrl+PgUp/PgDn).
         self.history = HistorySection(runner, actor, self)
+        self.history.openers["complaint"] = self.open_complaint
         self.sections = QTabWidget()
         self.sections.setDocumentMode(True)
         self._section_widgets: list[Any] = []
@@ -177,6 +185,7 @@ class CustomersTab(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.heading)
+        right_layout.addWidget(self.alert)
         right_layout.addWidget(self.sections, 1)
         right_layout.addWidget(self.message)
         splitter = QSplitter()
@@ -209,6 +218,7 @@ class CustomersTab(QWidget):
             button.setVisible(may_edit)
         for button in (self.export_button, self.erase_button):
             button.setVisible(actor.can("customer.privacy"))
+        self.register_button.setVisible(actor.can("customer.view_account"))
         class_column = next(i for i, column in enumerate(self.model.columns) if column.key == "class")
         self.table.setColumnHidden(class_column, not actor.can("customer.view_account"))
         for section in self._section_widgets:
@@ -218,9 +228,12 @@ class CustomersTab(QWidget):
 
     def _more_sections(self, runner: TaskRunner, actor: Actor) -> list[tuple[str, QWidget]]:
         """The account, membership, care and complaints sections."""
+        from partsdesk.ui.customer_complaints import ComplaintsSection
         from partsdesk.ui.customer_membership import MembershipSection
 
-        return [(self.tr("Membership"), MembershipSection(runner, actor, self))]
+        self.membership = MembershipSection(runner, actor, self)
+        self.complaints = ComplaintsSection(runner, actor, self)
+        return [(self.tr("Membership"), self.membership), (self.tr("Complaints"), self.complaints)]
 
     def _sync_section(self) -> None:
         """Load the shown section for the shown customer, once per customer."""
@@ -296,6 +309,10 @@ class CustomersTab(QWidget):
             for column, text in enumerate(texts):
                 self.vehicles.setItem(row, column, QTableWidgetItem(text))
         self.heading.setText(self._heading_text(detail) if detail is not None else "")
+        overdue = detail.overdue_complaints if detail is not None else 0
+        self.alert.setText(self.tr("%n overdue complaint(s): see Complaints (Ctrl+%1)", "", overdue).replace(
+            "%1", str(self.sections.indexOf(self.complaints) + 1)))
+        self.alert.setVisible(overdue > 0)
         for button in (self.edit_button, self.add_vehicle_button, self.export_button, self.erase_button):
             button.setEnabled(detail is not None)
         self._vehicle_selected()
@@ -392,7 +409,10 @@ class CustomersTab(QWidget):
 
     def _open(self, dialog: Any) -> None:
         self.dialog = dialog
-        dialog.saved.connect(lambda _id: self._saved(dialog))
+        if hasattr(dialog, "saved"):
+            dialog.saved.connect(lambda _id: self._saved(dialog))
+        else:  # the complaints register: what was handled there shows when it closes
+            dialog.finished.connect(lambda _result: self._section_changed())
         dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.show()
@@ -403,8 +423,24 @@ class CustomersTab(QWidget):
             self._show_note("\n".join(dialog.warnings) if dialog.warnings else self.tr("The vehicle was added."))
         else:
             self._show_note(self.tr("Saved."))
-        self._select_after_refresh = self.customer_id if isinstance(dialog, OdometerDialog) else dialog.customer_id
+        self._select_after_refresh = (dialog.customer_id if isinstance(dialog, CustomerEditorDialog | VehicleDialog)
+                                      else self.customer_id)
         self.model.refresh()
+
+    # --- complaints -----------------------------------------------------------------------------
+
+    def open_complaints_register(self) -> None:
+        from partsdesk.ui.complaints_register import ComplaintsRegisterDialog
+
+        self._open(ComplaintsRegisterDialog(self.runner, self.actor, parent=self))
+
+    def open_complaint(self, complaint_id: int | None, _number: str = "") -> None:
+        """Handle one complaint (from the history)."""
+        if complaint_id is None:
+            return
+        from partsdesk.ui.customer_complaints import ComplaintDialog
+
+        self._open(ComplaintDialog(self.runner, self.actor, complaint_id=complaint_id, parent=self))
 
     # --- privacy ------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from partsdesk.domain.permissions import SYSTEM
 from partsdesk.models import (
     AccountEntry,
     AuditLog,
+    Complaint,
     ContactCall,
     Customer,
     CustomerEvent,
@@ -24,6 +25,7 @@ from partsdesk.models import (
 )
 from partsdesk.printing.personal_data import write_personal_data
 from partsdesk.services import audit, catalog, clock, history, users
+from partsdesk.services.complaints import open_complaint
 from partsdesk.services.customers import (
     DuplicateCustomer,
     anonymize_customer,
@@ -318,6 +320,8 @@ def test_anonymizing_erases_every_personal_field_and_keeps_the_record(staff, fil
     with database.atomic():
         ContactCall.create(customer=file["li"], called_at=clock.now(), outcome="reached",
                            comment="Li Na says the brakes squeal", scores="[]")
+    complaint = open_complaint(staff["cashier"], file["li"], category="Staff", channel="counter",
+                               description="Li Na was kept waiting at the counter")
     invoices_before = list(AccountEntry.select().where(AccountEntry.customer == file["li"]).dicts())
     events_before = list(CustomerEvent.select().where(CustomerEvent.customer == file["li"]).dicts())
     with pytest.raises(PermissionDenied):
@@ -337,10 +341,11 @@ def test_anonymizing_erases_every_personal_field_and_keeps_the_record(staff, fil
     assert OdometerReading.select().where(OdometerReading.vehicle == file["li_car"]).count() == 1
     # the invoice, the account and the timeline stay as they were, under the anonymous name
     assert list(AccountEntry.select().where(AccountEntry.customer == file["li"]).dicts()) == invoices_before
-    assert [e for e in CustomerEvent.select().where(CustomerEvent.customer == file["li"]).dicts()
-            if e["kind"] == "sale"] == events_before
+    assert list(CustomerEvent.select().where(CustomerEvent.customer == file["li"]).dicts()) == events_before
     assert row.account_balance == 88_800
     assert ContactCall.get(ContactCall.customer == file["li"]).comment == ""
+    kept = Complaint.get_by_id(complaint)
+    assert (kept.category, kept.description) == ("Staff", "(erased at the customer's request)")
     for text in ("Li Na", "M1001", "1234 5678", "6552", "67890"):
         assert search_customers(text).rows == [] or all(r.id != file["li"] for r in search_customers(text).rows)
         assert not any(text in (r.new_value or "") + (r.old_value or "") for r in AuditLog.select()), text

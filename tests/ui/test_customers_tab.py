@@ -275,3 +275,34 @@ def test_a_manager_exports_and_erases_a_customers_personal_data(qtbot, runner, s
     assert Customer.get_by_id(people["li"]).name.startswith("Anonymized customer")
     assert "was erased" in tab.message.text() and tab.model.total == 0
     assert shown_errors == []
+
+
+def test_an_overdue_complaint_stands_out_and_opens_from_the_history(qtbot, runner, staff, people):
+    from PySide6.QtGui import QColor
+
+    from partsdesk.services.complaints import open_complaint
+    from partsdesk.ui.customer_complaints import ComplaintDialog
+
+    number = open_complaint(staff["cashier"], people["zhang"], category="Part quality", channel="phone",
+                            description="Pads squeal", received_at=datetime(2026, 11, 10, 9, 0))  # due 17 Nov
+    tab = _tab(qtbot, runner, staff["cashier"])
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "0013 8000")
+    name = tab.model.index(0, column(tab, "name"))
+    assert tab.model.data(name).endswith("⚠")
+    assert tab.model.data(name, Qt.ItemDataRole.ForegroundRole) == QColor("#c62828")
+    assert tab.alert.isVisible() and tab.alert.text().startswith("1 overdue complaint")
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "Li Na")
+    assert not tab.alert.isVisible() and not tab.model.data(tab.model.index(0, 0)).endswith("⚠")
+
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "0013 8000")
+    with qtbot.waitSignal(tab.history.loaded, timeout=5000):
+        tab.sections.setCurrentWidget(tab.history)
+    tab.history.table.selectRow(0)
+    assert tab.history.table.item(0, 2).text() == f"C-{number:06d}" and tab.history.open_button.isEnabled()
+    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
+        qtbot.keyClick(tab.history.table, Qt.Key.Key_Return)
+    assert isinstance(opened.args[0], ComplaintDialog) and opened.args[0].complaint_id == number
+    opened.args[0].close()
