@@ -228,12 +228,15 @@ class CustomersTab(QWidget):
 
     def _more_sections(self, runner: TaskRunner, actor: Actor) -> list[tuple[str, QWidget]]:
         """The account, membership, care and complaints sections."""
+        from partsdesk.ui.customer_account import AccountSection
         from partsdesk.ui.customer_complaints import ComplaintsSection
         from partsdesk.ui.customer_membership import MembershipSection
 
+        self.account = AccountSection(runner, actor, self)
         self.membership = MembershipSection(runner, actor, self)
         self.complaints = ComplaintsSection(runner, actor, self)
-        return [(self.tr("Membership"), self.membership), (self.tr("Complaints"), self.complaints)]
+        return [(self.tr("Account"), self.account), (self.tr("Membership"), self.membership),
+                (self.tr("Complaints"), self.complaints)]
 
     def _sync_section(self) -> None:
         """Load the shown section for the shown customer, once per customer."""
