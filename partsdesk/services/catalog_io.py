@@ -285,7 +285,7 @@ def _unguard(text: str) -> str:
     return text
 
 
-def _guard(text: str) -> str:
+def spreadsheet_safe(text: str) -> str:
     """Make a cell safe to open in a spreadsheet (see the module docstring)."""
     return "'" + text if text.startswith(_GUARDED_START) else text
 
@@ -952,7 +952,7 @@ def export_parts(actor: Actor, path: Path | str, *, include_inactive: bool = Fal
                         "barcodes": "; ".join(barcodes.get(part_id, [])),
                         **{name: "; ".join(numbers.get((part_id, kind), [])) for name, kind in LIST_KINDS.items()},
                     }
-                    writer.writerow([_guard(values[h]) for h in headers])
+                    writer.writerow([spreadsheet_safe(values[h]) for h in headers])
                 written += len(page)
                 if progress is not None:
                     progress(written, max(total, written))

@@ -103,6 +103,9 @@ class CustomerDetail:
     overdue_complaints: int = 0
 
 
+# Changed in the profile only by a role with account.credit_terms (a cashier: through a manager).
+_CREDIT_FIELDS = ("credit_limit", "payment_terms_days")
+
 # What a role without customer.view_account sees of a customer (a technician: who, and the cars).
 LIMITED_FIELDS = ("kind", "name")
 
@@ -221,6 +224,9 @@ def save_customer(actor: Actor, customer_id: int | None, raw: Mapping[str, objec
             old = Customer.get_or_none(Customer.id == customer_id) if customer_id is not None else None
             if customer_id is not None and (old is None or not old.active):
                 raise UserError(_GONE.format(customer_id))
+            credit = {name: clean[name] for name in _CREDIT_FIELDS if name in clean}
+            if any(value != (getattr(old, name) if old is not None else 0) for name, value in credit.items()):
+                require(actor, "account.credit_terms")  # a manager's business, audited like set_credit_terms
             if not allow_duplicate:
                 duplicates = _duplicates(customer_id, str(clean["tax_id_norm"]), [n for _, _, n in new_phones])
                 if duplicates:

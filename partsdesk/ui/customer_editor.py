@@ -139,6 +139,11 @@ class CustomerEditorDialog(_Dialog):
         self.key_account = QCheckBox(self.tr("Key account"))
         self.credit_limit = QLineEdit()
         self.payment_terms_days = QLineEdit()
+        if not actor.can("account.credit_terms"):  # a manager sets them (the Account section's Credit terms)
+            for widget in (self.credit_limit, self.payment_terms_days):
+                widget.setReadOnly(True)
+                widget.setToolTip(self.tr("A manager sets the credit limit and terms (Account section, "
+                                          "Credit terms)."))
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)

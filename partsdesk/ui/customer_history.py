@@ -69,7 +69,7 @@ class HistorySection(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.open_button = QPushButton(self.tr("&Open (Enter)"))
         self.open_button.clicked.connect(self.open_selected)
-        self.more_button = QPushButton(self.tr("Show o&lder"))
+        self.more_button = QPushButton(self.tr("Show ol&der"))
         self.more_button.clicked.connect(self.load_more)
         self.message = QLabel()
         self.message.setWordWrap(True)

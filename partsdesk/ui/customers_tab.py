@@ -123,6 +123,10 @@ class CustomersTab(QWidget):
         self.alert = QLabel()
         self.alert.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
         self.alert.setVisible(False)
+        self.care_button = QPushButton(self.tr("Care &lists…"))
+        self.care_button.setToolTip(self.tr("Today's and this week's calls: birthdays, follow-ups, service reminders, "
+                                            "lapsed customers; call sheet and text-message export"))
+        self.care_button.clicked.connect(self.open_care_lists)
         self.register_button = QPushButton(self.tr("Complaints re&gister…"))
         self.register_button.setToolTip(self.tr("Every complaint, overdue ones first to see; the monthly report"))
         self.register_button.clicked.connect(self.open_complaints_register)
@@ -141,6 +145,7 @@ class CustomersTab(QWidget):
         left_layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         row.addWidget(self.count_label, 1)
+        row.addWidget(self.care_button)
         row.addWidget(self.register_button)
         row.addWidget(self.new_button)
         left_layout.addLayout(row)
@@ -165,6 +170,7 @@ class CustomersTab(QWidget):
         # The customer's sections; each loads when shown (Ctrl+1 … Ctrl+7 or Ctrl+PgUp/PgDn).
         self.history = HistorySection(runner, actor, self)
         self.history.openers["complaint"] = self.open_complaint
+        self.history.openers["call"] = lambda _id, _number: self.sections.setCurrentWidget(self.care)
         self.sections = QTabWidget()
         self.sections.setDocumentMode(True)
         self._section_widgets: list[Any] = []
@@ -219,6 +225,7 @@ class CustomersTab(QWidget):
         for button in (self.export_button, self.erase_button):
             button.setVisible(actor.can("customer.privacy"))
         self.register_button.setVisible(actor.can("customer.view_account"))
+        self.care_button.setVisible(actor.can("customer.view_account"))
         class_column = next(i for i, column in enumerate(self.model.columns) if column.key == "class")
         self.table.setColumnHidden(class_column, not actor.can("customer.view_account"))
         for section in self._section_widgets:
@@ -229,14 +236,16 @@ class CustomersTab(QWidget):
     def _more_sections(self, runner: TaskRunner, actor: Actor) -> list[tuple[str, QWidget]]:
         """The account, membership, care and complaints sections."""
         from partsdesk.ui.customer_account import AccountSection
+        from partsdesk.ui.customer_care import CareSection
         from partsdesk.ui.customer_complaints import ComplaintsSection
         from partsdesk.ui.customer_membership import MembershipSection
 
         self.account = AccountSection(runner, actor, self)
         self.membership = MembershipSection(runner, actor, self)
+        self.care = CareSection(runner, actor, self)
         self.complaints = ComplaintsSection(runner, actor, self)
         return [(self.tr("Account"), self.account), (self.tr("Membership"), self.membership),
-                (self.tr("Complaints"), self.complaints)]
+                (self.tr("Care"), self.care), (self.tr("Complaints"), self.complaints)]
 
     def _sync_section(self) -> None:
         """Load the shown section for the shown customer, once per customer."""
@@ -245,7 +254,10 @@ class CustomersTab(QWidget):
         if index in self._loaded_sections or not hasattr(page, "show_customer"):
             return
         self._loaded_sections.add(index)
-        page.show_customer(self.customer_id)
+        if page is self.care or page is self.complaints:  # their dialogs name the customer
+            page.show_customer(self.customer_id, str(self.detail.values["name"]) if self.detail is not None else "")
+        else:
+            page.show_customer(self.customer_id)
 
     def _section_changed(self) -> None:
         """A section changed the customer (a payment, a top-up, a call): every section and the
@@ -436,6 +448,11 @@ class CustomersTab(QWidget):
         from partsdesk.ui.complaints_register import ComplaintsRegisterDialog
 
         self._open(ComplaintsRegisterDialog(self.runner, self.actor, parent=self))
+
+    def open_care_lists(self) -> None:
+        from partsdesk.ui.care_lists import CareListsDialog
+
+        self._open(CareListsDialog(self.runner, self.actor, parent=self))
 
     def open_complaint(self, complaint_id: int | None, _number: str = "") -> None:
         """Handle one complaint (from the history)."""

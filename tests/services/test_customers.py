@@ -354,3 +354,17 @@ def test_anonymizing_erases_every_personal_field_and_keeps_the_record(staff, fil
         save_customer(staff["cashier"], file["li"], person("Li Na"), phones=[])
     with pytest.raises(UserError, match="merged or erased"):
         merge_customers(manager, file["zhang"], file["li"], reason="the same person")
+
+
+def test_credit_limit_and_terms_change_only_with_a_managers_right(staff, file):
+    cashier, manager = staff["cashier"], staff["manager"]
+    with pytest.raises(PermissionDenied, match="credit limit"):
+        save_customer(cashier, None, {"kind": "company", "name": "Fleet Two", "credit_limit": "5000"}, phones=[])
+    with pytest.raises(PermissionDenied):
+        save_customer(cashier, file["li"], person("Li Na", member_card="m1001", payment_terms_days="30"), phones=[])
+    assert Customer.get_by_id(file["li"]).payment_terms_days == 0
+    save_customer(cashier, file["li"], person("Li Na", member_card="m1001", notes="prefers mornings"),
+                  phones=[("mobile", "139 1234 5678"), ("home", "(021) 6552-9988")])  # other fields: fine
+    save_customer(manager, file["li"], person("Li Na", member_card="m1001", payment_terms_days="30"),
+                  phones=[("mobile", "139 1234 5678"), ("home", "(021) 6552-9988")])
+    assert Customer.get_by_id(file["li"]).payment_terms_days == 30

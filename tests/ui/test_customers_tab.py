@@ -306,3 +306,32 @@ def test_an_overdue_complaint_stands_out_and_opens_from_the_history(qtbot, runne
         qtbot.keyClick(tab.history.table, Qt.Key.Key_Return)
     assert isinstance(opened.args[0], ComplaintDialog) and opened.args[0].complaint_id == number
     opened.args[0].close()
+
+
+def test_the_cashier_records_a_follow_up_call_from_the_customers_tab(qtbot, runner, staff, people):
+    from datetime import date
+
+    from partsdesk.models import CareTask, ContactCall
+    from partsdesk.services import care
+
+    task = care.schedule_follow_up(people["zhang"], visit_on=date(2026, 11, 20), document="INV-000007", user_id=None)
+    tab = _tab(qtbot, runner, staff["cashier"])
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "0013 8000")
+    with qtbot.waitSignal(tab.care.loaded, timeout=5000):
+        qtbot.keyClick(tab.table, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert tab.sections.currentWidget() is tab.care and tab.care.tasks.rowCount() == 1
+    with qtbot.waitSignal(tab.care.dialog_opened, timeout=5000) as opened:
+        qtbot.mouseClick(tab.care.record_button, Qt.MouseButton.LeftButton)
+    dialog = opened.args[0]
+    for choice in dialog.scores:
+        choice.setCurrentIndex(choice.findData(5))
+    dialog.comment.setPlainText("All good, thanks")
+    with qtbot.waitSignal(tab.care.loaded, timeout=5000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    call = ContactCall.get()
+    assert (call.customer_id, call.outcome, call.complaint_id) == (people["zhang"], "reached", None)
+    assert CareTask.get_by_id(task).status == "done" and tab.care.calls.rowCount() == 1
+    tab.sections.setCurrentWidget(tab.history)  # the call is in the customer's history
+    qtbot.waitUntil(lambda: tab.history.table.rowCount() == 1, timeout=5000)
+    assert tab.history.table.item(0, 1).text() == "Call"
