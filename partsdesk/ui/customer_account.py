@@ -341,10 +341,11 @@ class AccountSection(QWidget):
         body.addWidget(self.ageing)
         body.addWidget(QLabel(self.tr("Open items")))
         body.addWidget(self.items, 1)
-        buttons = QHBoxLayout()
-        for button in (self.pay_button, self.statement_button, self.terms_button, self.class_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = QGridLayout()  # two by two: the section stays narrow beside the customer list
+        for index, button in enumerate((self.pay_button, self.statement_button, self.terms_button,
+                                        self.class_button)):
+            buttons.addWidget(button, index // 2, index % 2)
+        buttons.setColumnStretch(2, 1)
         body.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.not_shown)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -143,20 +144,22 @@ class CustomersTab(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.search_box)
         left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.count_label)
         row = QHBoxLayout()
-        row.addWidget(self.count_label, 1)
         row.addWidget(self.care_button)
         row.addWidget(self.register_button)
+        row.addStretch(1)
         row.addWidget(self.new_button)
         left_layout.addLayout(row)
 
         profile_page = QWidget()
         profile_layout = QVBoxLayout(profile_page)
         profile_layout.addWidget(self.profile, 1)
-        profile_buttons = QHBoxLayout()
-        for button in (self.edit_button, self.export_button, self.erase_button):
-            profile_buttons.addWidget(button)
-        profile_buttons.addStretch(1)
+        profile_buttons = QGridLayout()
+        profile_buttons.addWidget(self.edit_button, 0, 0)
+        profile_buttons.addWidget(self.export_button, 1, 0)
+        profile_buttons.addWidget(self.erase_button, 1, 1)
+        profile_buttons.setColumnStretch(2, 1)
         profile_layout.addLayout(profile_buttons)
         vehicles_page = QWidget()
         vehicles_layout = QVBoxLayout(vehicles_page)
