@@ -20,7 +20,7 @@ import csv
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from peewee import JOIN, fn
@@ -43,7 +43,7 @@ from partsdesk.models import (
 from partsdesk.models.db import is_postgres
 from partsdesk.services import audit, complaints, history, settings
 from partsdesk.services.catalog_io import spreadsheet_safe
-from partsdesk.services.clock import now
+from partsdesk.services.clock import now, shop_today
 
 # kind -> how a person calls it
 TASK_KINDS: dict[str, str] = {"follow_up": "Follow-up call", "service_reminder": "Service reminder",
@@ -82,11 +82,6 @@ def months_before(day: date, months: int) -> date:
     year, month = divmod(index, 12)
     month += 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def shop_today() -> date:
-    """The shop's calendar day now: the clock's UTC time on this computer's own time zone."""
-    return now().replace(tzinfo=UTC).astimezone().date()
 
 
 def _as_date(value: object, name: str, label: str) -> date:

@@ -6,7 +6,7 @@ Tests move the clock with ``set_clock`` instead of patching ``datetime``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def _system_now() -> datetime:
@@ -24,3 +24,8 @@ def set_clock(clock: Callable[[], datetime] | None) -> None:
     """Use ``clock`` for ``now()`` (None: the system clock again)."""
     global _now
     _now = clock or _system_now
+
+
+def shop_today() -> date:
+    """The shop's calendar day now: the clock's UTC time on this computer's own time zone."""
+    return now().replace(tzinfo=UTC).astimezone().date()

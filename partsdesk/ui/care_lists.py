@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from partsdesk.domain.permissions import Actor
-from partsdesk.services.care import shop_today
+from partsdesk.services.clock import shop_today
 from partsdesk.ui.customer_care import CallDialog
 from partsdesk.ui.forms import ERROR_COLOR
 from partsdesk.ui.tasks import TaskRunner

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from partsdesk.domain.errors import UserError
 from partsdesk.domain.permissions import Actor
-from partsdesk.services.care import shop_today
+from partsdesk.services.clock import shop_today
 from partsdesk.ui.forms import ERROR_COLOR, FORM_STYLE, FieldErrors, error_label
 from partsdesk.ui.tasks import TaskRunner
 

@@ -31,6 +31,7 @@ FIRST_DAILY_CHECK_MS = 20 * 1000  # leave the first seconds to the user's first 
 
 class MainWindow(QMainWindow):
     backup_finished = Signal(str)  # the backup file, or "" when none was made (tests wait on it)
+    upkeep_finished = Signal(object)  # the DailyRun, or None when another terminal ran it today
 
     def __init__(self, runner: TaskRunner, actor: Actor, *, url: str, settings: QSettings,
                  auto_backups: bool = True, terminal_settings_file: Path | None = None,
@@ -77,9 +78,11 @@ class MainWindow(QMainWindow):
         self._daily_timer = QTimer(self)
         self._daily_timer.setInterval(DAILY_CHECK_MS)
         self._daily_timer.timeout.connect(self.daily_backup)
+        self._daily_timer.timeout.connect(self.daily_upkeep)
         if self.auto_backups:
             QTimer.singleShot(FIRST_DAILY_CHECK_MS, self, self.daily_backup)
-            self._daily_timer.start()
+        QTimer.singleShot(FIRST_DAILY_CHECK_MS, self, self.daily_upkeep)
+        self._daily_timer.start()
         self.catalog.start()
 
     # --- menus ------------------------------------------------------------------------------
@@ -224,6 +227,17 @@ class MainWindow(QMainWindow):
         self.runner.submit(backup.auto_backup, self.url, owner=self, name="daily_backup", reason="daily",
                            settings_file=self.terminal_settings_file, on_done=done,
                            on_error=self._auto_backup_failed)
+
+    def daily_upkeep(self) -> None:
+        """Once a shop day: expire points, refresh the customers' classes (services.housekeeping)."""
+        from partsdesk.services import housekeeping
+        from partsdesk.services.clock import shop_today
+
+        self.runner.submit(housekeeping.daily, today=shop_today(), owner=self, name="daily_upkeep",
+                           on_done=lambda run: self.upkeep_finished.emit(run),
+                           on_error=lambda error: self.statusBar().showMessage(
+                               self.tr("The daily upkeep of the customer file failed: {error}").format(error=error),
+                               30_000))
 
     def _auto_backup_failed(self, error: Exception) -> None:
         self.statusBar().showMessage(self.tr("The automatic backup failed: {error}").format(error=error), 30_000)

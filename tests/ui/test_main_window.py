@@ -106,3 +106,14 @@ def test_keys_of_the_catalog_work_in_the_window(qtbot, runner, admin, db_url, co
     opened.args[0].close()
     window._closing_backup_done = True
     window.close()
+
+
+def test_the_window_runs_the_daily_upkeep_once_a_day(qtbot, runner, staff, db_url, config_dir):
+    window = _window(qtbot, runner, staff["cashier"], db_url, config_dir)
+    with qtbot.waitSignal(window.upkeep_finished, timeout=10_000) as first:
+        window.daily_upkeep()
+    with qtbot.waitSignal(window.upkeep_finished, timeout=10_000) as second:  # the hourly check, same day
+        window.daily_upkeep()
+    assert first.args[0] is not None and first.args[0].classes_refreshed == 0 and second.args[0] is None
+    window._closing_backup_done = True
+    window.close()

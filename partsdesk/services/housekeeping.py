@@ -1,0 +1,54 @@
+"""The shop's daily upkeep of the customer file: points past their expiry date expire and the
+A/B/C classes are computed afresh from the last 12 months.
+
+It runs once per shop day, started by whichever terminal's window is open first that day (and
+checked again every hour, so a window left open over midnight runs it too). The day is claimed
+in the database before the work starts, so two terminals never both run it; a run that fails
+half-way is finished by the next day's run (expiry and classes both work from the ledgers, so
+running late loses nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from partsdesk.models import Setting, transaction
+from partsdesk.services import accounts, membership
+
+log = logging.getLogger(__name__)
+
+LAST_RUN_KEY = "housekeeping.last_daily"  # internal bookkeeping, not a user setting
+
+
+@dataclass(frozen=True)
+class DailyRun:
+    day: date
+    points_expired: int
+    customers_expired: int
+    classes_refreshed: int
+
+
+def _claim(day: date) -> bool:
+    """Record ``day`` as run; False when a terminal already ran it (or a later day)."""
+    with transaction():
+        row = Setting.select(Setting.value).where(Setting.key == LAST_RUN_KEY).tuples().first()
+        if row is not None and json.loads(row[0]) >= day.isoformat():
+            return False
+        value = json.dumps(day.isoformat())
+        Setting.insert(key=LAST_RUN_KEY, value=value).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: value}).execute()
+    return True
+
+
+def daily(*, today: date) -> DailyRun | None:
+    """Run the day's upkeep unless it ran today already; returns what it did (None: nothing)."""
+    if not _claim(today):
+        return None
+    expired = membership.expire_points(as_of=today)
+    refreshed = accounts.refresh_classes(as_of=today)
+    log.info("daily upkeep %s: %s points of %s customers expired, %s classes refreshed", today, expired.points,
+             expired.customers, refreshed)
+    return DailyRun(today, expired.points, expired.customers, refreshed)
