@@ -61,6 +61,7 @@ from partsdesk.services.demo_data import (
     BrandSpec,
     Template,
 )
+from partsdesk.services.demo_history import HistoryStats, generate_history
 from partsdesk.services.search import rebuild_search_index
 
 Progress = Callable[[int, int], None] | None
@@ -779,6 +780,7 @@ class DemoSummary:
     suppliers: int
     customers: CustomerStats
     users: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # username, role, PIN, password
+    history: HistoryStats | None = None
 
     def describe(self) -> str:
         c = self.catalogue
@@ -789,6 +791,7 @@ class DemoSummary:
             f"  {c.stocked:,} parts in stock, worth {format_money(c.stock_value)} at cost",
             f"  {self.customers.customers:,} customers with {self.customers.phones:,} phones and "
             f"{self.customers.vehicles:,} vehicles",
+            *(self.history.describe() if self.history else []),
             "  Users (log in with the PIN; the manager and admin log in with their password):",
         ]
         for username, role, pin, password in self.users:
@@ -821,12 +824,17 @@ def build_demo_shop(url: str, *, parts: int = 5000, seed: int = 1, progress: Pro
                 conflict_target=[Setting.key], update={Setting.value: json.dumps(value)}).execute()
     stats = generate_catalogue(url, parts=parts, seed=seed, progress=progress, user_id=admin_id)
     customers = generate_customers(DEMO_CUSTOMERS, seed=seed)
+    history = generate_history(seed=seed, as_of=clock.now(), progress=progress)
     with transaction():
         audit.record("demo.build", actor=SYSTEM, object_type="shop", object_id="demo",
-                     new={"parts": stats.parts, "customers": customers.customers, "seed": seed})
+                     new={"parts": stats.parts, "customers": customers.customers, "seed": seed,
+                          "history": {"sales": history.sales, "repair_orders": history.repair_orders,
+                                      "invoices": history.invoices, "payments": history.payments,
+                                      "members": history.members, "calls": history.calls,
+                                      "complaints": history.complaints}})
     stats.seconds = time.perf_counter() - started
     return DemoSummary(database=describe(db), catalogue=stats, brands=len(BRANDS), vehicle_models=len(MODELS),
-                       suppliers=len(SUPPLIERS), customers=customers, users=created)
+                       suppliers=len(SUPPLIERS), customers=customers, users=created, history=history)
 
 
 def _in_store_ean13(index: int) -> str:
