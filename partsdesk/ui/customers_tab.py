@@ -62,6 +62,7 @@ def _export_personal_data(actor: Actor, customer_id: int, pdf_path: str) -> tupl
 class CustomersTab(QWidget):
     dialog_opened = Signal(object)  # the editor or vehicle dialog, once shown (tests drive it)
     customer_shown = Signal(int)  # the customer whose details are now beside the list
+    parts_search_requested = Signal(str)  # "golf 2015": the catalogue shows the parts that fit this car
 
     def __init__(self, runner: TaskRunner, actor: Actor, *, search: SearchFunction | None = None,
                  parent: QWidget | None = None) -> None:
@@ -110,6 +111,9 @@ class CustomersTab(QWidget):
         self.odometer_button = QPushButton(self.tr("&Odometer…"))
         self.odometer_button.setToolTip(self.tr("Record the selected vehicle's odometer reading"))
         self.odometer_button.clicked.connect(self.record_odometer)
+        self.parts_button = QPushButton(self.tr("Find &parts for it"))
+        self.parts_button.setToolTip(self.tr("Search the catalogue for the parts that fit the selected vehicle"))
+        self.parts_button.clicked.connect(self.find_parts_for_vehicle)
         self.vehicles.itemSelectionChanged.connect(self._vehicle_selected)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -167,6 +171,7 @@ class CustomersTab(QWidget):
         vehicle_buttons = QHBoxLayout()
         vehicle_buttons.addWidget(self.add_vehicle_button)
         vehicle_buttons.addWidget(self.odometer_button)
+        vehicle_buttons.addWidget(self.parts_button)
         vehicle_buttons.addStretch(1)
         vehicles_layout.addLayout(vehicle_buttons)
 
@@ -416,7 +421,20 @@ class CustomersTab(QWidget):
             self.detail.vehicles) else None
 
     def _vehicle_selected(self) -> None:
-        self.odometer_button.setEnabled(self._vehicle() is not None)
+        vehicle = self._vehicle()
+        self.odometer_button.setEnabled(vehicle is not None)
+        self.parts_button.setEnabled(vehicle is not None and bool(vehicle.model))
+        self.parts_button.setToolTip(
+            self.tr("Search the catalogue for the parts that fit the selected vehicle") if vehicle is None
+            or vehicle.model else self.tr("Pick the vehicle's model from the vehicle list first (Edit the vehicle)."))
+
+    def find_parts_for_vehicle(self) -> None:
+        """The catalogue, searched for the selected car: model words and year (the vehicle search)."""
+        vehicle = self._vehicle()
+        if vehicle is None or not vehicle.model:
+            return
+        words = [vehicle.make, vehicle.model] + ([str(vehicle.model_year)] if vehicle.model_year else [])
+        self.parts_search_requested.emit(" ".join(words))
 
     def record_odometer(self) -> None:
         vehicle = self._vehicle()

@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.catalog.removeAction(self.catalog.find_action)  # the window's own Find takes Ctrl+F and F2
         self.tabs.addTab(self.catalog, self.tr("&Catalog"))
         self.customers = CustomersTab(runner, actor)
+        self.customers.parts_search_requested.connect(self.find_parts_for_vehicle)
         self.tabs.addTab(self.customers, self.tr("Cu&stomers"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
@@ -143,6 +144,14 @@ class MainWindow(QMainWindow):
     def find_part(self) -> None:
         self.tabs.setCurrentWidget(self.catalog)
         self.catalog.focus_search()
+
+    def find_parts_for_vehicle(self, text: str) -> None:
+        """The Catalog tab, searched for a customer's car ("golf 2015")."""
+        self.tabs.setCurrentWidget(self.catalog)
+        self.catalog.search_box.setText(text + " ")
+        self.catalog.search_now()
+        self.catalog.search_box.setFocus()
+        self.catalog.search_box.end(False)  # the cashier types on: "brake pad"
 
     def new_part(self) -> None:
         self.tabs.setCurrentWidget(self.catalog)

@@ -117,3 +117,38 @@ def test_the_window_runs_the_daily_upkeep_once_a_day(qtbot, runner, staff, db_ur
     assert first.args[0] is not None and first.args[0].classes_refreshed == 0 and second.args[0] is None
     window._closing_backup_done = True
     window.close()
+
+
+def test_find_parts_for_a_customers_car_searches_the_catalogue_for_it(qtbot, runner, staff, db_url, config_dir):
+    from PySide6.QtCore import Qt
+
+    from partsdesk.domain.permissions import SYSTEM
+    from partsdesk.services import catalog
+    from partsdesk.services.catalog import FitmentInput
+    from partsdesk.services.customers import save_customer, save_vehicle
+
+    catalog.ensure_standard_categories()
+    golf = catalog.add_vehicle_model(SYSTEM, "Volkswagen", "Golf", "大众", "高尔夫")
+    polo = catalog.add_vehicle_model(SYSTEM, "Volkswagen", "Polo", "大众", "波罗")
+    for number, model in (("BP-GOLF", golf), ("BP-POLO", polo)):
+        catalog.save_part(SYSTEM, None, {"number": number, "brand": "Bosch", "name_en": "Brake pad set",
+                                         "category": "brakes.pads", "price_retail": "300"},
+                          barcodes=[], numbers=[], fitments=[FitmentInput(model, 2012, 2018)])
+    customer = save_customer(staff["cashier"], None, {"kind": "person", "name": "Gao Yan"}, phones=[])
+    save_vehicle(staff["cashier"], None, customer, {"plate": "沪B·77777", "vehicle_model_id": golf,
+                                                    "model_year": "2015"})
+    window = _window(qtbot, runner, staff["cashier"], db_url, config_dir)
+    tab = window.customers
+    window.tabs.setCurrentWidget(tab)
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        tab.start()
+    tab.sections.setCurrentIndex(1)
+    tab.vehicles.selectRow(0)
+    assert tab.parts_button.isEnabled()
+    with qtbot.waitSignal(window.catalog.model.results_shown, timeout=5000):
+        qtbot.mouseClick(tab.parts_button, Qt.MouseButton.LeftButton)
+    assert window.tabs.currentWidget() is window.catalog
+    assert window.catalog.search_box.text() == "Volkswagen Golf 2015 "
+    assert [row.number for row in window.catalog.model.rows] == ["BP-GOLF"]
+    window._closing_backup_done = True
+    window.close()
