@@ -176,12 +176,49 @@ def check_stock_ledger(db: Database) -> CheckResult:
                        _capped(lines, total))
 
 
+# (what, the customer's cached column, the ledger table, its signed column)
+_CUSTOMER_LEDGERS = (
+    ("account balance", "account_balance", "account_entry", "amount"),
+    ("points", "points_balance", "points_entry", "points"),
+    ("prepaid balance", "prepaid_balance", "prepaid_entry", "amount"),
+)
+# Allocations never settle more of a document than it holds: (side, the column naming it, sign of its amount)
+_ALLOCATION_SIDES = (("invoice", "debit_entry_id", ""), ("payment or credit note", "credit_entry_id", "-"))
+
+
+def check_customer_ledgers(db: Database) -> CheckResult:
+    name = "customer ledgers"
+    lines: list[str] = []
+    total = 0
+    for what, cached, table, column in _CUSTOMER_LEDGERS:
+        mismatch = (f"FROM customer c LEFT JOIN (SELECT customer_id, SUM({column}) AS total FROM {table} "
+                    f"GROUP BY customer_id) l ON l.customer_id = c.id WHERE c.{cached} <> COALESCE(l.total, 0)")
+        count = int(db.execute_sql(f"SELECT COUNT(*) {mismatch}").fetchone()[0])
+        total += count
+        for customer_id, customer, value, ledger in db.execute_sql(
+                f"SELECT c.id, c.name, c.{cached}, COALESCE(l.total, 0) {mismatch} ORDER BY c.id "
+                f"LIMIT {MAX_DETAILS}").fetchall():
+            lines.append(f"customer #{customer_id} {customer}: {what} {value}, its ledger adds up to {ledger}")
+    for side, column, sign in _ALLOCATION_SIDES:
+        over = (f"FROM account_entry e JOIN account_allocation a ON a.{column} = e.id "
+                f"GROUP BY e.id, e.document, e.amount HAVING SUM(a.amount) > {sign}e.amount")
+        rows = db.execute_sql(f"SELECT e.id, e.document, {sign}e.amount, SUM(a.amount) {over}").fetchall()
+        total += len(rows)
+        lines += [f"{side} {document}: {amount} settled by {settled}" for _, document, amount, settled in rows]
+    if not total:
+        return CheckResult(name, True, "every account, points and prepaid balance equals its ledger; no "
+                                       "document is settled beyond its amount")
+    return CheckResult(name, False, f"{total} customer balance(s) or settlement(s) disagree with the ledgers",
+                       _capped(lines[:MAX_DETAILS], total))
+
+
 CHECKS: tuple[Callable[[Database], CheckResult], ...] = (
     check_integrity, check_foreign_keys, check_schema_version, check_audit_chain, check_stock_ledger,
+    check_customer_ledgers,
 )
 _NAMES = {
     check_integrity: "integrity", check_foreign_keys: "foreign keys", check_schema_version: "schema version",
-    check_audit_chain: "audit chain", check_stock_ledger: "stock ledger",
+    check_audit_chain: "audit chain", check_stock_ledger: "stock ledger", check_customer_ledgers: "customer ledgers",
 }
 
 

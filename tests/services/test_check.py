@@ -55,7 +55,8 @@ def raw(sql: str, *params: object) -> None:
 def test_a_healthy_shop_passes_every_check(shop):
     results = check.run_checks()
     first = "connection" if BACKEND == "postgresql" else "integrity"
-    assert [r.name for r in results] == [first, "foreign keys", "schema version", "audit chain", "stock ledger"]
+    assert [r.name for r in results] == [first, "foreign keys", "schema version", "audit chain", "stock ledger",
+                                         "customer ledgers"]
     assert all(r.ok for r in results), "\n".join(r.describe() for r in results)
     assert all(r.describe().startswith("[ok] ") for r in results)
 
@@ -166,3 +167,34 @@ def test_a_damaged_file_fails_the_integrity_check(shop, tmp_path):
     finally:
         damaged.close()
     assert result.name == "integrity" and not result.ok and result.details
+
+
+def test_customer_balances_and_settlements_that_disagree_with_the_ledgers_are_named(staff):
+    from datetime import date
+
+    from partsdesk.models import AccountAllocation, AccountEntry, Customer
+    from partsdesk.services import accounts, membership
+    from partsdesk.services.customers import save_customer
+
+    cashier = staff["cashier"]
+    customer = save_customer(staff["manager"], None, {"kind": "company", "name": "Fleet Ltd", "credit_limit": "5000",
+                                                      "payment_terms_days": "30"}, phones=[])
+    membership.enroll(cashier, customer)
+    membership.top_up(cashier, customer, 20_000, method="cash")
+    membership.earn_points(customer, amount_spent=50_000, document="INV-000001", user_id=None)
+    accounts.post_invoice(customer, document="INV-000001", amount=50_000, issued_on=date(2026, 3, 1), user_id=None)
+    accounts.take_payment(cashier, customer, 20_000, method="cash")
+    assert by_name(check.run_checks())["customer ledgers"].ok
+
+    raw("UPDATE customer SET prepaid_balance = 25000, points_balance = 1 WHERE id = ?", customer)
+    with database.atomic():  # a settlement beyond the invoice, written around the services
+        invoice = AccountEntry.get(AccountEntry.document == "INV-000001")
+        extra = AccountEntry.create(customer=customer, posted_at=NOW, kind="payment", document="PAY-X",
+                                    amount=-40_000, issued_on=date(2026, 3, 2))
+        AccountAllocation.create(credit_entry=extra, debit_entry=invoice, amount=40_000, allocated_at=NOW)
+        Customer.update(account_balance=Customer.account_balance - 40_000).where(Customer.id == customer).execute()
+    result = by_name(check.run_checks())["customer ledgers"]
+    assert not result.ok and result.summary.startswith("3 ")
+    assert result.details == [f"customer #{customer} Fleet Ltd: points 1, its ledger adds up to 500",
+                              f"customer #{customer} Fleet Ltd: prepaid balance 25000, its ledger adds up to 20000",
+                              "invoice INV-000001: 50000 settled by 60000"]
