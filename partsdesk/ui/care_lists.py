@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partsdesk.domain.errors import UserError
 from partsdesk.domain.permissions import Actor
 from partsdesk.services.clock import shop_today
 from partsdesk.ui.customer_care import CallDialog
-from partsdesk.ui.forms import ERROR_COLOR
+from partsdesk.ui.forms import set_note, show_window_modal
 from partsdesk.ui.tasks import TaskRunner
 
 LIST_KINDS = ("follow_up", "service_reminder", "birthday", "lapsed")  # the order of the tabs: calls owed first
@@ -144,7 +145,7 @@ class CareListsDialog(QDialog):
         from partsdesk.services.care import care_lists
 
         self.runner.submit(care_lists, self.actor, as_of=self.as_of, span=self.span, owner=self, name="care_lists",
-                           on_done=self._show, on_error=lambda error: self._note(str(error), warn=True))
+                           on_done=self._show, on_error=self._failed)
 
     def _show(self, data: Any) -> None:
         if data.span != self.span:
@@ -200,20 +201,16 @@ class CareListsDialog(QDialog):
             return
         self.runner.submit(_open_call, self.actor, row.customer_id, self.as_of, owner=self, name="customer_care",
                            on_done=lambda care: self._open_call(row, care),
-                           on_error=lambda error: self._note(str(error), warn=True))
+                           on_error=self._failed)
 
     def _open_call(self, row: Any, care: Any) -> None:
         dialog = CallDialog(self.runner, self.actor, row.customer_id, customer_name=row.name,
                             questions=care.questions, tasks=care.tasks, task_id=row.task_id, parent=self)
         dialog.saved.connect(self._call_saved)
-        dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog = dialog
-        dialog.show()
-        self.dialog_opened.emit(dialog)
+        show_window_modal(self, dialog)
 
     def _call_saved(self, result: Any) -> None:
-        self._note(result.message, warn=result.complaint_id is not None)
+        set_note(self.message, result.message, error=result.complaint_id is not None)
         self.done.emit(result.message)
         self.refresh()
 
@@ -231,7 +228,7 @@ class CareListsDialog(QDialog):
         self.print_button.setEnabled(False)
         self.runner.submit(_print_sheet, self.actor, self.as_of, self.span, path, owner=self, name="call_sheet",
                            on_done=lambda _data: self._written(self.tr("Call sheet saved to {0}").format(path)),
-                           on_error=lambda error: self._note(str(error), warn=True),
+                           on_error=self._failed,
                            on_finally=self._update_buttons)
 
     def export_csv(self) -> None:
@@ -253,13 +250,12 @@ class CareListsDialog(QDialog):
         self.runner.submit(export_csv, self.actor, rows, path, purpose=purpose, owner=self, name="care_export",
                            on_done=lambda result: self._written(
                                self.tr("{0} Saved to {1}").format(result.message, path)),
-                           on_error=lambda error: self._note(str(error), warn=True),
+                           on_error=self._failed,
                            on_finally=self._update_buttons)
 
     def _written(self, text: str) -> None:
-        self._note(text)
+        set_note(self.message, text)
         self.done.emit(text)
 
-    def _note(self, text: str, *, warn: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOR};" if warn else "")
-        self.message.setText(text)
+    def _failed(self, error: UserError) -> None:
+        set_note(self.message, str(error), error=True)

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,7 +36,7 @@ from partsdesk.ui.customer_complaints import (
     fill_complaints_table,
     selected_complaint,
 )
-from partsdesk.ui.forms import ERROR_COLOR
+from partsdesk.ui.forms import set_note, show_window_modal
 from partsdesk.ui.tasks import TaskRunner
 
 REGISTER_COLUMNS = (("number", "Complaint"), ("received", "Received"), ("customer", "Customer"),
@@ -194,8 +194,7 @@ class ComplaintsRegisterDialog(QDialog):
                 count=len(rows))
         if overdue:
             text += self.tr(" · {overdue} overdue").format(overdue=overdue)
-        self.count_label.setText(text)
-        self.count_label.setStyleSheet(f"color: {ERROR_COLOR};" if overdue else "")
+        set_note(self.count_label, text, error=overdue > 0)
         ids = [row.id for row in rows]
         if rows:
             self.table.selectRow(ids.index(wanted) if wanted in ids else 0)
@@ -206,13 +205,10 @@ class ComplaintsRegisterDialog(QDialog):
         self.handle_button.setEnabled(self.actor.can("complaint.edit") and selected_complaint(self.table) is not None)
 
     def _show_error(self, error: UserError) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.message.setText(str(error))
-        self.message.setVisible(True)
+        self._show_note(str(error), error=True)
 
-    def _show_note(self, text: str) -> None:
-        self.message.setStyleSheet("")
-        self.message.setText(text)
+    def _show_note(self, text: str, *, error: bool = False) -> None:
+        set_note(self.message, text, error=error)
         self.message.setVisible(bool(text))
 
     # --- handling ----------------------------------------------------------------------------
@@ -222,12 +218,8 @@ class ComplaintsRegisterDialog(QDialog):
         if complaint_id is None:
             return
         dialog = ComplaintDialog(self.runner, self.actor, complaint_id=complaint_id, parent=self)
-        self.dialog = dialog
         dialog.saved.connect(lambda _id: self.refresh())
-        dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.show()
-        self.dialog_opened.emit(dialog)
+        show_window_modal(self, dialog)
 
     # --- the report --------------------------------------------------------------------------
 
@@ -235,7 +227,7 @@ class ComplaintsRegisterDialog(QDialog):
         date_from = self.date_from.date().toPython()
         date_to = self.date_to.date().toPython()
         if date_to < date_from:
-            self._show_error(UserError(self.tr("The report's period ends before it starts.")))
+            self._show_note(self.tr("The report's period ends before it starts."), error=True)
             return
         suggested = str(Path.home() / f"complaints-{date_from.isoformat()}-{date_to.isoformat()}.pdf")
         target, _filter = QFileDialog.getSaveFileName(self, self.tr("Save the complaints report"), suggested,

@@ -16,15 +16,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -40,13 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from partsdesk.domain.accounts import BUCKETS
-from partsdesk.domain.errors import PermissionDenied, UserError
+from partsdesk.domain.errors import UserError
 from partsdesk.domain.money import CURRENCIES, format_money
 from partsdesk.domain.permissions import Actor, Approval
 from partsdesk.printing.statement import write_statement
 from partsdesk.services import accounts
 from partsdesk.services.clock import now
-from partsdesk.ui.forms import ERROR_COLOR, FORM_STYLE, FieldErrors, error_label
+from partsdesk.ui.forms import FormDialog, set_note
 from partsdesk.ui.tasks import TaskRunner
 
 BUCKET_TITLES = {"current": "Current", "1-30": "1–30 days", "31-60": "31–60 days", "61-90": "61–90 days",
@@ -88,82 +85,13 @@ def _cell(text: str, *, right: bool = False) -> QTableWidgetItem:
     return item
 
 
-class _AccountDialog(QDialog):
-    """A form that saves through one service call on the worker; a refused save shows each
-    problem by its field and changes nothing. ``permission``: the step-up this form may ask."""
-
-    saved = Signal(object)  # the service's result, after the dialog closed
-    permission = ""
-
-    def __init__(self, runner: TaskRunner, actor: Actor, customer_id: int, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.runner = runner
-        self.actor = actor
-        self.customer_id = customer_id
-        self.setStyleSheet(FORM_STYLE)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.general = error_label()
-        self.errors = FieldErrors(self.general)
-        self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton(self.tr("Save (Enter)"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        self.buttons.addButton(self.tr("Cancel (Esc)"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.general)
-        layout.addWidget(self.buttons)
-
-    def field(self, name: str, label: str, widget: QWidget) -> QWidget:
-        error = self.errors.add(name, widget)
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(error)
-        self.form.addRow(label, box)
-        return widget
-
-    def save(self, approval: Approval | None = None) -> None:
-        raise NotImplementedError
-
-    def action_text(self) -> str:
-        return ""
-
-    def submit(self, fn: Any, *args: Any, **kwargs: Any) -> None:
-        self.save_button.setEnabled(False)
-        self.errors.clear()
-        self.runner.submit(fn, *args, owner=self, on_done=self._saved, on_error=self._refused,
-                           on_finally=lambda: self.save_button.setEnabled(True), **kwargs)
-
-    def _saved(self, result: Any) -> None:
-        self.accept()
-        self.saved.emit(result)
-
-    def _refused(self, error: UserError) -> None:
-        if self.permission and isinstance(error, PermissionDenied) and error.permission == self.permission:
-            from partsdesk.ui import stepup
-
-            approval = stepup.ask_approval(self, self.actor, self.permission, self.action_text(), runner=self.runner)
-            if approval is not None:
-                QTimer.singleShot(0, self, lambda: self.save(approval))  # after this attempt has finished
-                return
-        problems = getattr(error, "problems", None)
-        if problems:
-            self.errors.show(problems, general=self.tr("Nothing was saved. Correct the fields marked in red."))
-        else:
-            self.errors.show_message(str(error))
-
-
-class PaymentDialog(_AccountDialog):
+class PaymentDialog(FormDialog):
     """A payment on account: amount, how it was paid, a reference, and oldest invoices first or
     the invoices ticked."""
 
     def __init__(self, runner: TaskRunner, actor: Actor, summary: Any, parent: QWidget | None = None) -> None:
-        super().__init__(runner, actor, summary.customer_id, parent)
+        super().__init__(runner, actor, parent)
+        self.customer_id = summary.customer_id
         self.setWindowTitle(self.tr("Payment on account — {0}").format(summary.name))
         self.setMinimumWidth(460)
         self.save_button.setText(self.tr("Take payment (Enter)"))
@@ -221,11 +149,12 @@ class PaymentDialog(_AccountDialog):
                     name="take_payment")
 
 
-class CreditTermsDialog(_AccountDialog):
+class CreditTermsDialog(FormDialog):
     permission = "account.credit_terms"
 
     def __init__(self, runner: TaskRunner, actor: Actor, summary: Any, parent: QWidget | None = None) -> None:
-        super().__init__(runner, actor, summary.customer_id, parent)
+        super().__init__(runner, actor, parent)
+        self.customer_id = summary.customer_id
         self.name = summary.name
         self.setWindowTitle(self.tr("Credit terms — {0}").format(summary.name))
         self.credit_limit = QLineEdit(_money(summary.credit_limit, summary.currency).replace(",", ""))
@@ -247,11 +176,12 @@ class CreditTermsDialog(_AccountDialog):
                     approval=approval if isinstance(approval, Approval) else None, name="set_credit_terms")
 
 
-class ClassOverrideDialog(_AccountDialog):
+class ClassOverrideDialog(FormDialog):
     permission = "customer.class_override"
 
     def __init__(self, runner: TaskRunner, actor: Actor, summary: Any, parent: QWidget | None = None) -> None:
-        super().__init__(runner, actor, summary.customer_id, parent)
+        super().__init__(runner, actor, parent)
+        self.customer_id = summary.customer_id
         self.name = summary.name
         computed = summary.customer_class.computed
         self.setWindowTitle(self.tr("Class of {0}").format(summary.name))
@@ -377,7 +307,8 @@ class AccountSection(QWidget):
         if self.customer_id is None:
             return
         self.runner.submit(accounts.account_summary, self.actor, self.customer_id, as_of=self._today(), owner=self,
-                           name="account_summary", on_done=self._show, on_error=lambda e: self._error(str(e)))
+                           name="account_summary", on_done=self._show,
+                           on_error=lambda e: set_note(self.message, str(e), error=True))
 
     @staticmethod
     def _today() -> date:
@@ -415,8 +346,7 @@ class AccountSection(QWidget):
         if summary.unallocated_credit:
             terms += self.tr(" · unused credit {0}").format(_money(summary.unallocated_credit, cur))
         self.terms_label.setText(terms)
-        self.status_label.setText(summary.credit.message)
-        self.status_label.setStyleSheet(f"color: {ERROR_COLOR};" if summary.credit.problem else "")
+        set_note(self.status_label, summary.credit.message, error=summary.credit.problem)
         for column, bucket in enumerate(BUCKETS):
             self.ageing.setItem(0, column, _cell(_money(summary.ageing.buckets[bucket], cur), right=True))
         self.ageing.setItem(0, len(BUCKETS), _cell(_money(summary.ageing.total, cur), right=True))
@@ -434,17 +364,9 @@ class AccountSection(QWidget):
                 self.items.setItem(row, column, cell)
         self.loaded.emit(summary)
 
-    def _error(self, text: str) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.message.setText(text)
-
-    def _note(self, text: str) -> None:
-        self.message.setStyleSheet("")
-        self.message.setText(text)
-
     # --- actions ------------------------------------------------------------------------------
 
-    def _open(self, dialog: _AccountDialog, on_done: Any) -> None:
+    def _open(self, dialog: FormDialog, on_done: Any) -> None:
         self.dialog = dialog
         dialog.saved.connect(on_done)
         dialog.finished.connect(lambda _result: dialog.deleteLater())
@@ -452,7 +374,7 @@ class AccountSection(QWidget):
         self.dialog_opened.emit(dialog)
 
     def _after_change(self, note: str) -> None:
-        self._note(note)
+        set_note(self.message, note)
         self.reload()
         self.changed.emit()
 
@@ -491,12 +413,12 @@ class AccountSection(QWidget):
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
         self.statement_button.setEnabled(False)
-        self._note(self.tr("Writing the statement…"))
+        set_note(self.message, self.tr("Writing the statement…"))
         self.runner.submit(write_statement_pdf, self.actor, self.summary.customer_id, as_of, path, owner=self,
                            name="write_statement", on_done=self._statement_done,
-                           on_error=lambda e: self._error(str(e)),
+                           on_error=lambda e: set_note(self.message, str(e), error=True),
                            on_finally=lambda: self.statement_button.setEnabled(self.summary is not None))
 
     def _statement_done(self, path: str) -> None:
-        self._note(self.tr("Statement written to {0}").format(Path(path).name))
+        set_note(self.message, self.tr("Statement written to {0}").format(Path(path).name))
         self.statement_written.emit(path)

@@ -16,9 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,10 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from partsdesk.domain.errors import UserError
 from partsdesk.domain.permissions import Actor
 from partsdesk.services.clock import shop_today
-from partsdesk.ui.forms import ERROR_COLOR, FORM_STYLE, FieldErrors, error_label
+from partsdesk.ui.forms import FormDialog, error_label, set_note, show_window_modal
 from partsdesk.ui.tasks import TaskRunner
 
 _SCORE_TEXTS = ("1 – very unhappy", "2 – unhappy", "3 – neutral", "4 – happy", "5 – very happy")
@@ -61,31 +57,22 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
-class CallDialog(QDialog):
+class CallDialog(FormDialog):
     """Record one call to a customer: the outcome, a 1-5 choice per survey question, a comment,
     and the call-back day when the customer asked to be called again. ``saved`` carries the
     service's ``CallResult``."""
 
-    saved = Signal(object)
-
     def __init__(self, runner: TaskRunner, actor: Actor, customer_id: int, *, customer_name: str,
                  questions: list[str], tasks: list[Any] = (), task_id: int | None = None,
                  parent: QWidget | None = None) -> None:  # type: ignore[assignment]
-        super().__init__(parent)
+        super().__init__(runner, actor, parent)
         from partsdesk.services.care import OUTCOMES
 
-        self.runner = runner
-        self.actor = actor
         self.customer_id = customer_id
         self.questions = list(questions)
-        self.result_of_call: Any = None
         self.setWindowTitle(self.tr("Call to {0}").format(customer_name))
-        self.setStyleSheet(FORM_STYLE)
         self.setMinimumWidth(560)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.general = error_label()
-        self.errors = FieldErrors(self.general)
+        self.save_button.setText(self.tr("&Save (Enter)"))
 
         self.task = QComboBox()
         self.task.addItem(self.tr("(not about a task on the lists)"), None)
@@ -110,8 +97,8 @@ class CallDialog(QDialog):
         tomorrow = shop_today() + timedelta(days=1)
         self.call_back_on.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
 
-        self._row(form, "task", self.tr("About"), self.task)
-        self._row(form, "outcome", self.tr("&Outcome"), self.outcome)
+        self.field("task", self.tr("About"), self.task)
+        self.field("outcome", self.tr("&Outcome"), self.outcome)
         scores_box = QWidget()
         scores_grid = QGridLayout(scores_box)
         scores_grid.setContentsMargins(0, 0, 0, 0)
@@ -130,38 +117,14 @@ class CallDialog(QDialog):
             scores_grid.addWidget(choice, number - 1, 1)
             self.scores.append(choice)
         self.errors.add("scores", scores_box, scores_label := error_label())
-        form.addRow(_bold(self.tr("Survey (1 very unhappy … 5 very happy)")))
-        form.addRow(scores_box)
-        form.addRow(scores_label)
-        self._row(form, "comment", self.tr("&Comment"), self.comment)
-        self._row(form, "call_back_on", self.tr("Call &back on"), self.call_back_on)
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("&Save (Enter)"))
-        self.save_button.setDefault(True)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel (Esc)"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general)
-        layout.addWidget(self.buttons)
+        self.form.addRow(_bold(self.tr("Survey (1 very unhappy … 5 very happy)")))
+        self.form.addRow(scores_box)
+        self.form.addRow(scores_label)
+        self.field("comment", self.tr("&Comment"), self.comment)
+        self.field("call_back_on", self.tr("Call &back on"), self.call_back_on)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         self._outcome_changed()
         self.outcome.setFocus()
-
-    def _row(self, form: QFormLayout, name: str, label: str, widget: QWidget) -> None:
-        error = self.errors.add(name, widget)
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(error)
-        title = QLabel(label)
-        title.setBuddy(widget)
-        form.addRow(title, box)
 
     def _outcome_changed(self) -> None:
         reached = self.outcome.currentData() == "reached"
@@ -183,27 +146,11 @@ class CallDialog(QDialog):
         from partsdesk.services import care
 
         call_back = self.call_back_on.date()
-        self.save_button.setEnabled(False)
-        self.errors.clear()
-        self.runner.submit(
-            care.record_call, self.actor, self.customer_id, outcome=self.outcome.currentData(),
-            scores=self.answers(), comment=self.comment.toPlainText(), task_id=self.task.currentData(),
-            call_back_on=date(call_back.year(), call_back.month(), call_back.day())
-            if self.outcome.currentData() == "call_back" else None,
-            name="record_call", owner=self, on_done=self._saved, on_error=self._refused,
-            on_finally=lambda: self.save_button.setEnabled(True))
-
-    def _saved(self, result: Any) -> None:
-        self.result_of_call = result
-        self.accept()
-        self.saved.emit(result)
-
-    def _refused(self, error: UserError) -> None:
-        problems = getattr(error, "problems", None)
-        if problems:
-            self.errors.show(problems, general=self.tr("Nothing was saved. Correct the fields marked in red."))
-        else:
-            self.errors.show_message(str(error))
+        self.submit(care.record_call, self.actor, self.customer_id, outcome=self.outcome.currentData(),
+                    scores=self.answers(), comment=self.comment.toPlainText(),
+                    task_id=self.task.currentData(),
+                    call_back_on=date(call_back.year(), call_back.month(), call_back.day())
+                    if self.outcome.currentData() == "call_back" else None, name="record_call")
 
 
 class CareSection(QWidget):
@@ -259,16 +206,16 @@ class CareSection(QWidget):
         self.calls.setRowCount(0)
         self.record_button.setEnabled(False)
         if customer_id is None:
-            self._note("")
+            set_note(self.message, "")
             return
         if not self.actor.can("customer.view_account"):
-            self._note(self.tr("Calls are not shown to your role."))
+            set_note(self.message, self.tr("Calls are not shown to your role."))
             return
         from partsdesk.services.care import customer_care
 
         self.runner.submit(customer_care, self.actor, customer_id, as_of=shop_today(), owner=self,
                            name="customer_care", on_done=lambda care: self._show(customer_id, care),
-                           on_error=lambda error: self._error(str(error)))
+                           on_error=lambda error: set_note(self.message, str(error), error=True))
 
     def _show(self, customer_id: int, care: Any) -> None:
         if customer_id != self.customer_id:
@@ -300,7 +247,7 @@ class CareSection(QWidget):
                         item.setForeground(Qt.GlobalColor.red)
                 self.calls.setItem(row, column, item)
         if not care.tasks and not care.calls:
-            self._note(self.tr("No calls yet."))
+            set_note(self.message, self.tr("No calls yet."))
         self.record_button.setEnabled(self.actor.can("care.call"))
         self.loaded.emit(customer_id)
 
@@ -316,22 +263,11 @@ class CareSection(QWidget):
                             questions=self.care.questions, tasks=self.care.tasks,
                             task_id=task_id if isinstance(task_id, int) else None, parent=self)
         dialog.saved.connect(self._call_saved)
-        dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog = dialog
-        dialog.show()
-        self.dialog_opened.emit(dialog)
+        show_window_modal(self, dialog)
         return dialog
 
     def _call_saved(self, result: Any) -> None:
         customer_id = self.customer_id
         self.show_customer(customer_id, self.customer_name)
-        self._note(self.tr(result.message), warn=result.complaint_id is not None)
+        set_note(self.message, self.tr(result.message), error=result.complaint_id is not None)
         self.changed.emit()
-
-    def _note(self, text: str, *, warn: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOR};" if warn else "")
-        self.message.setText(text)
-
-    def _error(self, text: str) -> None:
-        self._note(text, warn=True)

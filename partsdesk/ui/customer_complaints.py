@@ -50,7 +50,7 @@ from partsdesk.domain.complaints import (
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.money import CURRENCIES, format_money, parse_money
 from partsdesk.domain.permissions import Actor
-from partsdesk.ui.forms import ERROR_COLOR, FORM_STYLE, FieldErrors, error_label
+from partsdesk.ui.forms import ERROR_COLOR, FORM_STYLE, FieldErrors, error_label, set_note, show_window_modal
 from partsdesk.ui.tasks import TaskRunner
 
 SELECTED_OVERDUE = "#f7d4d4"
@@ -359,10 +359,9 @@ class ComplaintDialog(QDialog):
         self.detail = detail
         row = detail.row
         overdue = self.tr("  OVERDUE") if row.overdue else ""
-        self.heading.setText(self.tr("{number} · {customer} · {status}{overdue}").format(
+        set_note(self.heading, self.tr("{number} · {customer} · {status}{overdue}").format(
             number=row.number, customer=row.customer_name, status=STATUS_LABELS.get(row.status, row.status),
-            overdue=overdue))
-        self.heading.setStyleSheet(f"color: {ERROR_COLOR};" if row.overdue else "")
+            overdue=overdue), error=row.overdue)
         self.setWindowTitle(self.tr("Complaint {number}").format(number=row.number))
         lines = [self.tr("Received {when} · {category} · {channel}").format(
                      when=local_time(row.received_at), category=row.category,
@@ -443,7 +442,8 @@ class ComplaintDialog(QDialog):
         self.errors.clear()
         self.setEnabled(False)
         self.runner.submit(fn, *args, owner=self, name=name, on_done=on_done or self._stepped,
-                           on_error=self._refused, on_finally=lambda: self.setEnabled(True), **kwargs)
+                           on_error=self.errors.show_refused, on_finally=lambda: self.setEnabled(True),
+                           **kwargs)
 
     def _loaded(self, loaded: tuple[Any, Any, str]) -> None:
         choices, detail, name = loaded
@@ -474,16 +474,8 @@ class ComplaintDialog(QDialog):
         self.category.setFocus()
 
     def _failed(self, error: UserError) -> None:
-        self.heading.setText(str(error))
-        self.heading.setStyleSheet(f"color: {ERROR_COLOR};")
+        set_note(self.heading, str(error), error=True)
         self.loaded.emit()
-
-    def _refused(self, error: UserError) -> None:
-        problems = getattr(error, "problems", None)
-        if problems:
-            self.errors.show(problems, general=self.tr("Nothing was saved. Correct the fields marked in red."))
-        else:
-            self.errors.show_message(str(error))
 
 
 class ComplaintsSection(QWidget):
@@ -569,8 +561,7 @@ class ComplaintsSection(QWidget):
         self.shown.emit(customer_id)
 
     def _set_note(self, text: str, *, error: bool = False) -> None:
-        self.note.setStyleSheet(f"color: {ERROR_COLOR};" if error else "")
-        self.note.setText(text)
+        set_note(self.note, text, error=error)
         self.note.setVisible(bool(text))
 
     def _update_buttons(self) -> None:
@@ -591,12 +582,8 @@ class ComplaintsSection(QWidget):
         self._open(ComplaintDialog(self.runner, self.actor, complaint_id=complaint_id, parent=self))
 
     def _open(self, dialog: ComplaintDialog) -> None:
-        self.dialog = dialog
         dialog.saved.connect(self._saved)
-        dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.show()
-        self.dialog_opened.emit(dialog)
+        show_window_modal(self, dialog)
 
     def _saved(self, _complaint_id: int) -> None:
         self.show_customer(self.customer_id, self.customer_name)

@@ -11,23 +11,13 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QLineEdit, QPlainTextEdit, QWidget
 
 from partsdesk.domain.customers import CHANNELS, COMPANY, PERSON
 from partsdesk.domain.errors import PermissionDenied, UserError
 from partsdesk.domain.money import format_money
 from partsdesk.domain.permissions import Actor, Approval
-from partsdesk.ui.forms import FORM_STYLE, FieldErrors, error_label
+from partsdesk.ui.forms import FormDialog
 from partsdesk.ui.tasks import TaskRunner
 
 
@@ -47,55 +37,7 @@ def parse_phone_lines(text: str) -> list[tuple[str, str]]:
     return phones
 
 
-class _Dialog(QDialog):
-    """A form that saves through one service call; subclasses define ``save`` and ``_saved``."""
-
-    saved = Signal(int)
-
-    def __init__(self, runner: TaskRunner, actor: Actor, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.runner = runner
-        self.actor = actor
-        self.setStyleSheet(FORM_STYLE)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.general = error_label()
-        self.errors = FieldErrors(self.general)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.buttons.accepted.connect(self.save)  # type: ignore[attr-defined]
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.general)
-        layout.addWidget(self.buttons)
-
-    def field(self, name: str, label: str, widget: QWidget) -> QWidget:
-        error = self.errors.add(name, widget)
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        column.addWidget(error)
-        self.form.addRow(label, box)
-        return widget
-
-    def submit(self, fn: Any, *args: Any, on_done_override: Any = None, **kwargs: Any) -> None:
-        self.save_button.setEnabled(False)
-        self.errors.clear()
-        self.runner.submit(fn, *args, owner=self, on_done=on_done_override or self._saved, on_error=self._refused,
-                           on_finally=lambda: self.save_button.setEnabled(True), **kwargs)
-
-    def _refused(self, error: UserError) -> None:
-        problems = getattr(error, "problems", None)
-        if problems:
-            self.errors.show(problems, general=self.tr("Nothing was saved. Correct the fields marked in red."))
-        else:
-            self.errors.show_message(str(error))
-
-
-class CustomerEditorDialog(_Dialog):
+class CustomerEditorDialog(FormDialog):
     """A new customer (``customer_id`` None) or an existing one, with their phones."""
 
     open_requested = Signal(int)  # "open the customer already in the file instead"
@@ -206,8 +148,7 @@ class CustomerEditorDialog(_Dialog):
 
     def _saved(self, customer_id: int) -> None:
         self.customer_id = customer_id
-        self.accept()
-        self.saved.emit(customer_id)
+        super()._saved(customer_id)
 
     def _refused(self, error: UserError) -> None:
         from partsdesk.services.customers import DuplicateCustomer
@@ -256,7 +197,7 @@ class CustomerEditorDialog(_Dialog):
         reason = self.tr("same customer as #{0} (found when saving #{1})").format(self.candidate, self.customer_id)
         self.submit(customers.merge_customers, self.actor, self.customer_id, self.candidate, reason=reason,
                     approval=approval if isinstance(approval, Approval) else None, name="merge_customers",
-                    on_done_override=self._merged)
+                    on_done=self._merged)
 
     def _merged(self, _result: Any) -> None:
         """The merge filled this customer's empty fields from the other record: take those into
@@ -279,7 +220,7 @@ class CustomerEditorDialog(_Dialog):
         self.save()
 
 
-class VehicleDialog(_Dialog):
+class VehicleDialog(FormDialog):
     """A new vehicle of ``customer_id``: plate or VIN, the model from the vehicle list."""
 
     def __init__(self, runner: TaskRunner, actor: Actor, customer_id: int, *,
@@ -323,13 +264,14 @@ class VehicleDialog(_Dialog):
 
     def _saved(self, result: tuple[int, tuple[str, ...]]) -> None:
         vehicle_id, self.warnings = result
-        self.accept()
-        self.saved.emit(vehicle_id)
+        super()._saved(vehicle_id)
 
 
-class OdometerDialog(_Dialog):
+class OdometerDialog(FormDialog):
     """A new odometer reading of a vehicle. A reading below the last one is a correction: it needs
     a reason, and a manager approves it on this screen when the user may not."""
+
+    permission = "vehicle.odometer_correct"
 
     def __init__(self, runner: TaskRunner, actor: Actor, vehicle_id: int, *, plate: str, last_km: int | None,
                  parent: QWidget | None = None) -> None:
@@ -347,6 +289,9 @@ class OdometerDialog(_Dialog):
         self.field("reason", self.tr("Reason"), self.reason)
         self.km.setFocus()
 
+    def action_text(self) -> str:
+        return self.tr("correct the odometer of {0} to {1} km").format(self.plate, self.km.text().strip())
+
     def _is_correction(self) -> bool:
         text = self.km.text().strip()
         return self.last_km is not None and text.isdigit() and int(text) < self.last_km
@@ -359,16 +304,4 @@ class OdometerDialog(_Dialog):
                     approval=approval if isinstance(approval, Approval) else None, name="record_odometer")
 
     def _saved(self, _reading_id: int) -> None:
-        self.accept()
-        self.saved.emit(self.vehicle_id)
-
-    def _refused(self, error: UserError) -> None:
-        if isinstance(error, PermissionDenied) and error.permission == "vehicle.odometer_correct":
-            from partsdesk.ui.stepup import ask_approval
-
-            action = self.tr("correct the odometer of {0} to {1} km").format(self.plate, self.km.text().strip())
-            approval = ask_approval(self, self.actor, "vehicle.odometer_correct", action, runner=self.runner)
-            if approval is not None:
-                QTimer.singleShot(0, self, lambda: self.save(approval))  # after this attempt has finished
-                return
-        super()._refused(error)
+        super()._saved(self.vehicle_id)  # the vehicle whose reading changed

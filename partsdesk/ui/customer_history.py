@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from partsdesk.domain.money import format_money
 from partsdesk.domain.permissions import Actor
-from partsdesk.ui.forms import ERROR_COLOR
+from partsdesk.ui.forms import set_note
 from partsdesk.ui.tasks import TaskRunner
 
 Opener = Callable[[int | None, str], None]
@@ -45,6 +45,7 @@ class HistorySection(QWidget):
         self.entries: list[Any] = []
         self.openers: dict[str, Opener] = {}
         self._more = False
+        self._asked = 0  # the latest load; an older one's answer is dropped (it would repeat lines)
 
         from partsdesk.services.history import EVENT_KINDS
 
@@ -107,6 +108,8 @@ class HistorySection(QWidget):
             self._load(self.entries[-1].id)
 
     def _load(self, before_id: int | None) -> None:
+        self._asked += 1
+        asked = self._asked
         self.message.clear()
         if self.customer_id is None:
             self._more = False
@@ -115,16 +118,16 @@ class HistorySection(QWidget):
         from partsdesk.services.history import TIMELINE_PAGE, timeline
 
         kind = self.kind_filter.currentData()
-        wanted = self.customer_id
 
         def shown(entries: list[Any]) -> None:
-            if wanted != self.customer_id:
-                return
+            if asked != self._asked:
+                return  # another customer, filter or reload was asked for meanwhile
             self._more = len(entries) == TIMELINE_PAGE
             self._append(entries)
 
-        self.runner.submit(timeline, self.actor, wanted, kinds=(kind,) if kind else (), before_id=before_id,
-                           owner=self, name="timeline", on_done=shown, on_error=lambda e: self._error(str(e)))
+        self.runner.submit(timeline, self.actor, self.customer_id, kinds=(kind,) if kind else (),
+                           before_id=before_id, owner=self, name="timeline", on_done=shown,
+                           on_error=lambda e: set_note(self.message, str(e), error=True))
 
     def _append(self, entries: list[Any]) -> None:
         for entry in entries:
@@ -161,7 +164,3 @@ class HistorySection(QWidget):
         entry = self._selected()
         if entry is not None and entry.document_type in self.openers:
             self.openers[entry.document_type](entry.document_id, entry.document_no)
-
-    def _error(self, text: str) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.message.setText(text)

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,12 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from partsdesk.domain.errors import PermissionDenied, UserError
+from partsdesk.domain.errors import UserError
 from partsdesk.domain.money import CURRENCIES, format_money
 from partsdesk.domain.permissions import Actor, Approval
 from partsdesk.printing.member_card import write_member_card
 from partsdesk.services import membership
-from partsdesk.ui.forms import FORM_STYLE, FieldErrors, error_label
+from partsdesk.ui.forms import FormDialog
 from partsdesk.ui.tasks import TaskRunner
 
 
@@ -46,55 +44,14 @@ def _write_card(actor: Actor, customer_id: int, path: str) -> str:
     return path
 
 
-class _LedgerDialog(QDialog):
-    """A small form that saves through one service call; ``succeeded`` after it committed."""
-
-    succeeded = Signal(object)
+class _LedgerDialog(FormDialog):
+    """A top-up or a points adjustment of one customer, confirmed with OK."""
 
     def __init__(self, runner: TaskRunner, actor: Actor, customer_id: int, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.runner = runner
-        self.actor = actor
+        super().__init__(runner, actor, parent)
         self.customer_id = customer_id
-        self.setStyleSheet(FORM_STYLE)
         self.setMinimumWidth(380)
-        self.form = QFormLayout()
-        self.general = error_label()
-        self.errors = FieldErrors(self.general)
-        self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton(self.tr("OK (Enter)"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setDefault(True)
-        self.buttons.addButton(self.tr("Cancel (Esc)"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.general)
-        layout.addWidget(self.buttons)
-
-    def field(self, name: str, label: str, widget: QWidget) -> None:
-        self.form.addRow(label, widget)
-        self.form.addRow("", self.errors.add(name, widget))
-
-    def save(self) -> None:
-        raise NotImplementedError
-
-    def submit(self, fn: Any, *args: Any, **kwargs: Any) -> None:
-        self.ok_button.setEnabled(False)
-        self.errors.clear()
-        self.runner.submit(fn, *args, owner=self, on_done=self._done, on_error=self._refused,
-                           on_finally=lambda: self.ok_button.setEnabled(True), **kwargs)
-
-    def _done(self, result: Any) -> None:
-        self.accept()
-        self.succeeded.emit(result)
-
-    def _refused(self, error: UserError) -> None:
-        problems = getattr(error, "problems", None)
-        if problems:
-            self.errors.show(problems, general=self.tr("Nothing was changed. Correct the fields marked in red."))
-        else:
-            self.errors.show_message(str(error))
+        self.save_button.setText(self.tr("OK (Enter)"))
 
 
 class TopUpDialog(_LedgerDialog):
@@ -125,6 +82,8 @@ class AdjustPointsDialog(_LedgerDialog):
     """Points added (+) or taken off (-) by hand, with the reason. A user who may not adjust is
     offered a manager's approval on this screen."""
 
+    permission = "membership.adjust"
+
     def __init__(self, runner: TaskRunner, actor: Actor, customer_id: int, *, name: str, balance: int,
                  parent: QWidget | None = None) -> None:
         super().__init__(runner, actor, customer_id, parent)
@@ -142,21 +101,15 @@ class AdjustPointsDialog(_LedgerDialog):
         self.field("reason", self.tr("Reason"), self.reason)
         self.points.setFocus()
 
-    def save(self) -> None:
+    def action_text(self) -> str:
+        return self.tr("adjust the points of {name} by {points}").format(name=self.name,
+                                                                        points=self.points.text().strip())
+
+    def save(self, approval: Approval | None = None) -> None:
+        if isinstance(approval, Approval):
+            self.approval = approval  # kept: a corrected retry needs no second approval
         self.submit(membership.adjust_points, self.actor, self.customer_id, self.points.text(),
                     reason=self.reason.text(), approval=self.approval, name="adjust_points")
-
-    def _refused(self, error: UserError) -> None:
-        if isinstance(error, PermissionDenied) and error.permission == "membership.adjust" and self.approval is None:
-            from partsdesk.ui import stepup
-
-            action = self.tr("adjust the points of {name} by {points}").format(name=self.name,
-                                                                              points=self.points.text().strip())
-            self.approval = stepup.ask_approval(self, self.actor, "membership.adjust", action, runner=self.runner)
-            if self.approval is not None:
-                QTimer.singleShot(0, self, self.save)  # after this attempt has finished
-                return
-        super()._refused(error)
 
 
 class MembershipSection(QWidget):
@@ -345,7 +298,7 @@ class MembershipSection(QWidget):
 
     def _open(self, dialog: _LedgerDialog) -> None:
         self.dialog = dialog
-        dialog.succeeded.connect(self._after_change)
+        dialog.saved.connect(self._after_change)
         dialog.finished.connect(dialog.deleteLater)
         dialog.finished.connect(lambda _code: setattr(self, "dialog", None))
         dialog.open()

@@ -16,6 +16,7 @@ from partsdesk.services import care, clock, history
 from partsdesk.services.customers import save_customer
 from partsdesk.ui.care_lists import LIST_KINDS, CareListsDialog
 from partsdesk.ui.customer_care import CareSection
+from partsdesk.ui.forms import ERROR_COLOR
 
 AS_OF = date(2026, 11, 22)
 
@@ -66,12 +67,15 @@ def test_the_care_section_records_a_call_and_a_low_score_opens_a_complaint(qtbot
     qtbot.keyClicks(dialog.scores[0], "4")
     qtbot.keyClicks(dialog.scores[2], "1")
     assert [choice.currentData() for choice in dialog.scores] == [4, None, 1, None]
+    qtbot.keyClick(dialog, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # "&Comment"
+    assert dialog.comment.hasFocus()
     qtbot.keyClicks(dialog.comment, "Too expensive")
     dialog.grab().save(str(tmp_path / "call_dialog.png"))
     with qtbot.waitSignals([section.changed, section.loaded], timeout=5000):
         qtbot.keyClick(dialog.outcome, Qt.Key.Key_Return)
     complaint = Complaint.get()
     assert f"Complaint C-{complaint.id:06d} opened" in section.message.text()
+    assert section.message.styleSheet() == f"color: {ERROR_COLOR};"  # a complaint opened: in red
     assert complaint.category == "Price" and ContactCall.get().complaint_id == complaint.id
     assert CareTask.get_by_id(people["task"]).status == "done"
     assert section.tasks.rowCount() == 0 and section.calls.rowCount() == 1
@@ -93,7 +97,7 @@ def test_the_call_dialog_refuses_a_past_call_back_day_and_keeps_the_form(qtbot, 
     dialog.call_back_on.setDate(QDate(2026, 11, 25))
     with qtbot.waitSignals([section.changed, section.loaded], timeout=5000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert "Call back on 2026-11-25" in section.message.text()
+    assert "Call back on 2026-11-25" in section.message.text() and section.message.styleSheet() == ""
     assert section.tasks.rowCount() == 1 and section.tasks.item(0, 1).text() == "Call back"
 
 

@@ -153,6 +153,7 @@ def test_an_overdue_complaint_stands_out_in_the_section(qtbot, runner, staff, pe
     assert section.table.rowCount() == 1
     assert section.table.item(0, 3).text() == "OVERDUE · Open" and _is_red(section.table.item(0, 0))
     assert section.note.text() == "1 overdue: answer or resolve them first."
+    assert section.note.styleSheet() == f"color: {ERROR_COLOR};"
     with qtbot.waitSignal(section.shown, timeout=5000):
         section.show_customer(people["li"])
     assert section.table.item(0, 3).text() == "Open" and not _is_red(section.table.item(0, 0))

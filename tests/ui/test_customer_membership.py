@@ -75,9 +75,10 @@ def test_a_bad_amount_is_shown_in_red_and_nothing_changes(qtbot, runner, staff, 
     dialog = _open(qtbot, section, section.top_up_button)
     qtbot.keyClicks(dialog.amount, typed)
     with qtbot.waitSignal(runner.task_finished, timeout=5000):
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()  # stays open for the correction
     assert message in dialog.errors.current["amount"] and dialog.amount.property("invalid") is True
+    assert dialog.general.text() == "Nothing was saved. Correct the fields marked in red."
     assert PrepaidEntry.select().count() == 0 and Customer.get_by_id(zhang).prepaid_balance == 0
     assert section.prepaid_label.text() == "Prepaid balance: 0.00"
     dialog.reject()
@@ -92,11 +93,29 @@ def test_a_cashier_adjusts_points_with_a_managers_approval(qtbot, runner, staff,
     qtbot.keyClicks(dialog.points, "-120")
     qtbot.keyClicks(dialog.reason, "sale S-1 partly returned")
     with qtbot.waitSignal(section.changed, timeout=5000), qtbot.waitSignal(section.shown, timeout=5000):
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert manager_approves == [("cashier", "membership.adjust", "adjust the points of 张伟 by -120")]
     assert section.points_label.text().startswith("Points: 380")
     assert section.points_table.item(0, 2).text() == "-120"
     assert PointsEntry.get(PointsEntry.kind == "adjust").approved_by_id is not None
+
+
+def test_a_managers_approval_holds_for_the_corrected_adjustment(qtbot, runner, staff, zhang, manager_approves):
+    enroll(staff["cashier"], zhang)
+    earn_points(zhang, amount_spent=50_000, document="S-1", user_id=None)
+    section = _section(qtbot, runner, staff["cashier"], zhang)
+    dialog = _open(qtbot, section, section.adjust_button)
+    qtbot.keyClicks(dialog.points, "-600")
+    qtbot.keyClicks(dialog.reason, "returned")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "points" in dialog.errors.current, timeout=5000)  # approved, then refused: only 500
+    assert "less than 0" in dialog.errors.current["points"] and PointsEntry.select().count() == 1
+    dialog.points.setText("-100")
+    with qtbot.waitSignal(section.changed, timeout=5000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert manager_approves == [("cashier", "membership.adjust", "adjust the points of 张伟 by -600")]  # asked once
+    assert PointsEntry.get(PointsEntry.kind == "adjust").approved_by_id is not None
+    assert Customer.get_by_id(zhang).points_balance == 400
 
 
 def test_taking_off_more_points_than_held_is_refused_in_the_dialog(qtbot, runner, staff, zhang):
@@ -106,7 +125,7 @@ def test_taking_off_more_points_than_held_is_refused_in_the_dialog(qtbot, runner
     qtbot.keyClicks(dialog.points, "-1")
     qtbot.keyClicks(dialog.reason, "typo")
     with qtbot.waitSignal(runner.task_finished, timeout=5000):
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "less than 0" in dialog.errors.current["points"] and PointsEntry.select().count() == 0
     dialog.reject()
 

@@ -12,6 +12,7 @@ from partsdesk.domain.permissions import SYSTEM
 from partsdesk.models import Customer, OdometerReading, Vehicle
 from partsdesk.services import catalog, clock
 from partsdesk.services.customers import record_odometer, save_customer, save_vehicle
+from partsdesk.ui.customer_history import HistorySection
 from partsdesk.ui.customers_tab import CustomersTab
 
 
@@ -111,6 +112,8 @@ def test_a_new_customer_with_a_known_phone_is_named_and_saved_only_when_asked(qt
     dialog = _new_customer_dialog(qtbot, tab)
     dialog.name.setText("Zhang Li")
     dialog.phones.setPlainText("13800138000")
+    assert {button.text() for button in dialog.buttons.buttons() if not button.isHidden()} == {
+        "Save (Enter)", "Cancel (Esc)"}  # each shows its key
     dialog.save()
     qtbot.waitUntil(lambda: dialog.general.isVisible(), timeout=5000)
     assert "张伟" in dialog.general.text() and dialog.save_button.text() == "Save anyway"
@@ -248,6 +251,17 @@ def test_the_history_section_shows_the_timeline_the_role_may_see(qtbot, runner, 
     with qtbot.waitSignal(tab.history.loaded, timeout=5000):  # another customer: the section follows
         _search(qtbot, tab, "Li Na")
     assert tab.history.table.rowCount() == 0 and "Nothing recorded" in tab.history.message.text()
+
+
+def test_the_history_shows_each_line_once_when_asked_again_before_it_answered(qtbot, runner, staff, people):
+    _trades(people["zhang"])
+    section = HistorySection(runner, staff["cashier"])
+    qtbot.addWidget(section)
+    section.show_customer(people["zhang"])
+    section.reload()  # e.g. a call was recorded meanwhile: the timeline is asked for again
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    assert [section.table.item(r, 2).text() for r in range(section.table.rowCount())] == ["RO-000003",
+                                                                                           "INV-000007"]
 
 
 def test_a_manager_exports_and_erases_a_customers_personal_data(qtbot, runner, staff, people, tmp_path,
