@@ -285,6 +285,7 @@ class OdometerDialog(FormDialog):
                                    else self.tr("no reading yet"))
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("only for a reading below the last one"))
+        self.reason.setMinimumWidth(self.reason.fontMetrics().horizontalAdvance(self.reason.placeholderText()) + 24)
         self.field("km", self.tr("Odometer (km)"), self.km)
         self.field("reason", self.tr("Reason"), self.reason)
         self.km.setFocus()

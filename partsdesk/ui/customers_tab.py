@@ -36,7 +36,7 @@ from partsdesk.domain.permissions import Actor
 from partsdesk.ui.customer_editor import CustomerEditorDialog, OdometerDialog, VehicleDialog
 from partsdesk.ui.customer_history import HistorySection
 from partsdesk.ui.customer_table import CustomerTableModel
-from partsdesk.ui.forms import ERROR_COLOR
+from partsdesk.ui.forms import ERROR_COLOR, set_note
 from partsdesk.ui.paged_model import SearchFunction, results_view
 from partsdesk.ui.tasks import TaskRunner
 
@@ -378,12 +378,10 @@ class CustomersTab(QWidget):
         return "\n".join(lines)
 
     def _show_error(self, text: str) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.message.setText(text)
+        set_note(self.message, text, error=True)
 
     def _show_note(self, text: str) -> None:
-        self.message.setStyleSheet("")
-        self.message.setText(text)
+        set_note(self.message, text)
 
     # --- editing -----------------------------------------------------------------------------
 

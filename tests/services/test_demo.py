@@ -206,3 +206,184 @@ def test_number_patterns_are_bijections():
     rendered = {pattern.render(i) for i in range(pattern.capacity)}
     assert pattern.capacity == 2000 and len(rendered) == 2000
     assert all(r.startswith(("W ", "HU ")) and "/" in r for r in rendered)
+
+
+# --- the customers' history (services.demo_history) -----------------------------------------
+
+def _ledger_mismatches(table: str, column: str, cached: str) -> list[tuple]:
+    return _rows(f"SELECT c.id, c.{cached}, COALESCE(SUM(x.{column}), 0) FROM customer c "
+                 f"LEFT JOIN {table} x ON x.customer_id = c.id GROUP BY c.id, c.{cached} "
+                 f"HAVING c.{cached} <> COALESCE(SUM(x.{column}), 0)")
+
+
+def test_demo_customers_have_two_years_of_history_through_the_services(built):
+    from collections import Counter
+    from datetime import datetime, timedelta
+
+    from partsdesk.domain.accounts import BUCKETS, bucket_of
+    from partsdesk.models import AccountEntry, Complaint, ContactCall, Customer, PointsEntry
+    from partsdesk.services import accounts, care, complaints, membership
+
+    stats = built.history
+    today, as_of = stats.today, stats.as_of
+    text = built.describe()
+    assert f"{stats.sales:,} sales" in text and f"Complaints: {stats.complaints}" in text
+    manager = users.switch_user("mei", "1470")
+
+    # the timeline: every kind of line; trades over two years with numbers rising with time
+    kinds = dict(_rows("SELECT kind, COUNT(*) FROM customer_event GROUP BY kind"))
+    assert set(kinds) == {"sale", "return", "quote", "repair_order", "payment", "account", "call", "complaint",
+                          "membership"}
+    assert kinds["sale"] > 3 * demo.DEMO_CUSTOMERS // 2 and 0 < kinds["return"] < kinds["sale"] // 10
+    for kind, prefix in (("sale", "INV-"), ("return", "RT-"), ("quote", "QT-"), ("repair_order", "RO-")):
+        rows = _rows(f"SELECT document_no, at, amount FROM customer_event WHERE kind = '{kind}' "
+                     "ORDER BY document_no")
+        numbers = [number for number, _, _ in rows]
+        assert len(set(numbers)) == len(numbers) and all(n.startswith(prefix) and n[-6:].isdigit() for n in numbers)
+        assert [at for _, at, _ in rows] == sorted(at for _, at, _ in rows)
+        assert all((amount < 0) == (kind == "return") for _, _, amount in rows)
+    first = _rows("SELECT MIN(at) FROM customer_event WHERE kind IN ('sale', 'repair_order')")[0][0]
+    first = first if not isinstance(first, str) else datetime.fromisoformat(first)
+    assert as_of - timedelta(days=800) < first < as_of - timedelta(days=700)  # a little over two years
+    low, high = _rows("SELECT MIN(amount), MAX(amount) FROM customer_event WHERE kind = 'sale'")[0]
+    assert low >= 3_000 and high <= 300_000  # 30.00 to 3,000.00
+    average = dict(_rows("SELECT c.kind, AVG(e.amount) FROM customer_event e JOIN customer c ON c.id = e.customer_id "
+                         "WHERE e.kind = 'sale' GROUP BY c.kind"))
+    assert average["company"] > 3 * average["person"]
+    assert _rows("SELECT COUNT(*) FROM customer_event e JOIN customer c ON c.id = e.customer_id "
+                 "WHERE e.kind = 'repair_order' AND (e.vehicle_id IS NULL OR c.kind <> 'person')")[0][0] == 0
+    assert stats.customers_visited > demo.DEMO_CUSTOMERS * 3 // 4
+    assert stats.customers_lapsed > 0 and stats.customers_never > 0
+    assert stats.customers_never == Customer.select().where(Customer.last_visit_at.is_null()).count()
+
+    # accounts: companies with a credit limit, invoices due by their terms, every ageing bucket
+    assert _ledger_mismatches("account_entry", "amount", "account_balance") == []
+    entries = (AccountEntry.select(AccountEntry.kind, AccountEntry.issued_on, AccountEntry.due_on, Customer.kind,
+                                   Customer.credit_limit, Customer.payment_terms_days)
+               .join(Customer, on=(AccountEntry.customer == Customer.id)).tuples())
+    assert {kind for kind, *_ in entries} == {"invoice", "credit_note", "payment"}
+    for kind, issued, due, customer_kind, limit, terms in entries:
+        assert customer_kind == "company" and limit > 0
+        if kind == "invoice":
+            assert due == issued + timedelta(days=terms)
+    buckets = Counter()
+    for (customer_id,) in Customer.select(Customer.id).where(Customer.credit_limit > 0).tuples():
+        for item in accounts.open_items(customer_id):
+            buckets[bucket_of(item.item, today)] += item.open_amount > 0
+    assert all(buckets[bucket] > 0 for bucket in BUCKETS), buckets
+    assert stats.accounts_over_limit >= 2 and stats.accounts_overdue > 2
+
+    # membership: every card holder enrolled, balances are their ledgers, the expiry has run
+    assert Customer.select().where(Customer.member_card.is_null(False) & Customer.member_since.is_null()).count() == 0
+    assert stats.members == Customer.select().where(Customer.member_card.is_null(False)).count() > 0
+    assert _ledger_mismatches("points_entry", "points", "points_balance") == []
+    assert _ledger_mismatches("prepaid_entry", "amount", "prepaid_balance") == []
+    tiers = dict(_rows("SELECT member_tier, COUNT(*) FROM customer WHERE member_tier <> '' GROUP BY member_tier"))
+    assert len(tiers) >= 2, tiers
+    assert {kind for (kind,) in PointsEntry.select(PointsEntry.kind).distinct().tuples()} == {
+        "earn", "redeem", "expire", "adjust"}
+    assert _rows("SELECT COUNT(*) FROM points_entry p JOIN customer c ON c.id = p.customer_id "
+                 "WHERE p.kind = 'earn' AND p.at < c.member_since")[0][0] == 0  # members earn, from joining on
+    assert membership.expire_points(as_of=today).points == 0  # today's run has taken what lapsed
+    assert _rows("SELECT COUNT(*) FROM prepaid_entry WHERE kind = 'spend'")[0][0] > 0
+
+    # classes: computed for today, A, B and C, two set by a manager with a reason
+    assert Customer.select().where(Customer.class_computed_at.is_null()).count() == 0
+    grades = Counter(customer.grade for customer in Customer.select())
+    assert all(grades[grade] > 0 for grade in "ABC"), grades
+    assert all(count > 0 for count in stats.classes.values())
+    overrides = AuditLog.select().where(AuditLog.action == "customer.class_override")
+    assert overrides.count() == stats.class_overrides == 2
+    assert {row.user_id for row in overrides} == {manager.user_id} and all(row.reason for row in overrides)
+
+    # care: today's calls and this week's reminders; calls with scores; a low score opened a complaint
+    lists = care.care_lists(manager, as_of=today, span="today")
+    assert lists.of("follow_up").total > 0 and lists.of("lapsed").total > 0
+    week = care.care_lists(manager, as_of=today, span="week")
+    assert week.of("service_reminder").total > 0
+    assert any(row.reason.startswith("Call back") for row in week.of("follow_up").rows)
+    assert ContactCall.select().where(ContactCall.scores != "[]").count() > 50
+    low = Complaint.select().join(ContactCall, on=(ContactCall.complaint == Complaint.id))
+    assert low.count() > 0 and {c.channel for c in low} == {"follow_up_call"}
+
+    # complaints: the year, every category and status, some overdue now and some not, one reopened
+    rows = complaints.list_complaints(manager, limit=500)
+    assert len(rows) == stats.complaints >= 50
+    assert {r.category for r in rows} >= set(complaints.form_choices().categories)
+    assert {r.status for r in rows} == {"open", "answered", "resolved", "closed"}
+    assert min(r.received_at for r in rows) > as_of - timedelta(days=366)
+    overdue = [r for r in rows if r.overdue]
+    assert 3 <= len(overdue) == complaints.overdue_count() < 12
+    assert any(r.status == "open" and not r.overdue for r in rows)
+    assert any(r.status == "answered" and not r.overdue for r in rows)
+    assert AuditLog.select().where(AuditLog.action == "complaint.reopen").count() == 1
+    assert Complaint.select().where(Complaint.satisfaction.is_null(False)).count() > 10
+
+    # the clock is the system's again, and what the history wrote is in the past
+    assert clock.now() >= as_of
+    assert _rows("SELECT COUNT(*) FROM customer_event WHERE at > (SELECT MAX(at) FROM audit_log)")[0][0] == 0
+
+
+def _small_shop(url: str, backups: Path, *, with_users: bool = True) -> None:
+    """A migrated shop with the demo users and 60 generated customers (no history yet)."""
+    from partsdesk.services import demo_customers
+    from partsdesk.services.demo_data import DEMO_USERS
+    from tests.conftest import reset_pg_schema
+
+    if database.obj is not None:
+        database.obj.close()
+    if PG_URL:
+        reset_pg_schema(url)
+    migrate(open_database(url), backup_dir=backups)
+    for username, display_name, role, pin, password in DEMO_USERS if with_users else ():
+        users.add_user(SYSTEM, username=username, display_name=display_name, role=role, pin=pin, password=password)
+    demo_customers.generate_customers(60, seed=5)
+
+
+def _history_rows() -> list[tuple]:
+    return _rows("SELECT customer_id, at, kind, document_no, amount, summary FROM customer_event ORDER BY id") + _rows(
+        "SELECT id, points_balance, prepaid_balance, account_balance, member_tier, class_grade FROM customer "
+        "ORDER BY id")
+
+
+def test_the_history_repeats_for_a_seed_and_leaves_the_clock_as_it_was(db_url: str, tmp_path: Path, monkeypatch):
+    from datetime import datetime
+
+    from partsdesk.services import demo_history, history
+
+    as_of = datetime(2026, 6, 15, 15, 30)
+    clock.set_clock(lambda: as_of)
+    try:
+        shops = []
+        for number in (1, 2):
+            url = db_url if PG_URL else str(tmp_path / f"shop{number}.sqlite")
+            _small_shop(url, tmp_path / f"backups{number}")
+            stats = demo_history.generate_history(seed=9, as_of=as_of)
+            assert clock.now() == as_of  # the test's clock, not the history's last moment
+            assert stats.sales > 20 and stats.members > 0 and stats.complaints > 0
+            assert all(r.ok for r in check.run_checks())
+            shops.append(_history_rows())
+        assert shops[0] == shops[1]
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("the counter is down")
+
+        monkeypatch.setattr(history, "record_trade", broken)
+        before = _rows("SELECT COUNT(*) FROM customer_event")
+        with pytest.raises(RuntimeError):
+            demo_history.generate_history(seed=9, as_of=as_of)
+        assert clock.now() == as_of
+        assert _rows("SELECT COUNT(*) FROM customer_event") == before  # the failed chunk was rolled back
+    finally:
+        database.obj.close()
+        clock.set_clock(None)
+
+
+def test_the_history_needs_the_front_desk_users(db_url: str, tmp_path: Path):
+    from partsdesk.services import demo_history
+
+    _small_shop(db_url, tmp_path / "backups", with_users=False)
+    with pytest.raises(UserError, match="role cashier"):
+        demo_history.generate_history(seed=1, as_of=clock.now())
+    assert _rows("SELECT COUNT(*) FROM customer_event") == [(0,)]
+    database.obj.close()
