@@ -17,11 +17,33 @@ from tests.conftest import PG_URL
 PARTS = 300
 
 
+@pytest.fixture(scope="module")
+def _demo_shop(tmp_path_factory) -> dict:
+    """Where this module's demo shop lives, and its summary once built."""
+    shop: dict = {"url": PG_URL or str(tmp_path_factory.mktemp("demo") / "shop.sqlite")}
+    yield shop
+    if database.obj is not None:
+        database.obj.close()
+
+
+def _still_built(url: str) -> bool:
+    """The demo shop is still the bound database (no test since opened another one or wiped it)."""
+    from partsdesk.models.db import is_postgres, sqlite_path
+
+    db = database.obj
+    if db is None or db.is_closed():
+        return False
+    same = is_postgres(db) if PG_URL else str(sqlite_path(db)) == url
+    return same and demo.is_demo_shop(db) and Part.select().count() == PARTS
+
+
 @pytest.fixture
-def built(db_url: str):
-    summary = demo.build_demo_shop(db_url, parts=PARTS, seed=7)
-    yield summary
-    database.obj.close()
+def built(_demo_shop: dict):
+    """The demo shop of seed 7, built once for the module (the history alone takes seconds) and
+    again only when a test in between opened or wiped another database."""
+    if "summary" not in _demo_shop or not _still_built(_demo_shop["url"]):
+        _demo_shop["summary"] = demo.build_demo_shop(_demo_shop["url"], parts=PARTS, seed=7)
+    yield _demo_shop["summary"]
     clock.set_clock(None)
 
 
@@ -173,7 +195,10 @@ def _catalogue() -> list[tuple]:
         "FROM part p JOIN brand b ON b.id = p.brand_id ORDER BY p.id")
 
 
-def test_a_demo_shop_is_rebuilt_from_scratch_and_the_seed_repeats(db_url: str):
+def test_a_demo_shop_is_rebuilt_from_scratch_and_the_seed_repeats(db_url: str, monkeypatch):
+    from partsdesk.services.demo_history import HistoryStats
+
+    monkeypatch.setattr(demo, "generate_history", lambda **_: HistoryStats())  # the catalogue is what repeats here
     demo.build_demo_shop(db_url, parts=120, seed=3)
     first = _catalogue()
     database.obj.close()
