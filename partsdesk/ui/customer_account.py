@@ -241,12 +241,13 @@ class AccountSection(QWidget):
         self.ageing.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.ageing.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.ageing.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.ageing.horizontalHeader().setMinimumSectionSize(40)
+        for policy in (self.ageing.setHorizontalScrollBarPolicy, self.ageing.setVerticalScrollBarPolicy):
+            policy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # one line of six amounts: it always fits
         self.ageing.setFixedHeight(self.ageing.horizontalHeader().sizeHint().height()
                                    + self.ageing.verticalHeader().defaultSectionSize() + 4)
         self.items = _read_only_table([self.tr("Document"), self.tr("Type"), self.tr("Issued"), self.tr("Due"),
                                        self.tr("Amount"), self.tr("Open"), self.tr("Days overdue")])
-        self.items.horizontalHeader().setStretchLastSection(False)
-        self.items.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.pay_button = QPushButton(self.tr("Take &payment…"))
         self.pay_button.clicked.connect(self.take_payment)
         self.statement_button = QPushButton(self.tr("&Statement PDF…"))

@@ -81,9 +81,9 @@ class CustomersTab(QWidget):
         self.search_box.installEventFilter(self)
         self.model = CustomerTableModel(runner, search=search, parent=self)
         self.table = results_view(self.model)
-        for column, width in enumerate((190, 90, 70, 120, 150, 95, 150)):
+        for column, width in enumerate((200, 90, 70, 110, 130, 90, 120)):
             self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)  # the name keeps its width; "found by" gives way
         self.table.installEventFilter(self)
         self.table.activated.connect(lambda index: self.edit_customer())
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -205,8 +205,8 @@ class CustomersTab(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
