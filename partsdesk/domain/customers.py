@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from partsdesk.domain.errors import ValidationError
-from partsdesk.domain.fields import CLEANERS, FieldSpec, clean_text, is_blank
+from partsdesk.domain.fields import CLEANERS, FieldSpec, clean_int, clean_text, is_blank
 
 PERSON, COMPANY = "person", "company"
 KINDS = {PERSON: ("Person", "个人"), COMPANY: ("Company", "公司")}
@@ -35,6 +35,7 @@ CUSTOMER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("tags", "Tags", "tags", max_length=TAGS_MAX),
     FieldSpec("notes", "Notes", "text", max_length=2000, multiline=True),
     FieldSpec("key_account", "Key account", "bool", default=False),
+    FieldSpec("account_manager_id", "Looked after by", "staff", default=None),
     FieldSpec("member_card", "Member card", "card", max_length=30),
     FieldSpec("credit_limit", "Credit limit", "money", default=0),
     FieldSpec("payment_terms_days", "Payment terms (days)", "int", default=0),
@@ -140,7 +141,8 @@ def clean_customer(raw: Mapping[str, object], *, today: date,
     """
     cleaners = {**CLEANERS, "kind": lambda s, v, e: _clean_kind(s, v), "email": lambda s, v, e: _clean_email(s, v),
                 "channel": lambda s, v, e: _clean_channel(s, v), "date": lambda s, v, e: _clean_date(s, v, today),
-                "tags": lambda s, v, e: _clean_tags(s, v), "card": lambda s, v, e: _clean_card(s, v)}
+                "tags": lambda s, v, e: _clean_tags(s, v), "card": lambda s, v, e: _clean_card(s, v),
+                "staff": lambda s, v, e: None if v is None else clean_int(s, v)}
     clean: dict[str, object] = {}
     problems: dict[str, str] = {}
     for spec in CUSTOMER_FIELDS:
@@ -163,4 +165,6 @@ def clean_customer(raw: Mapping[str, object], *, today: date,
         problems["payment_terms_days"] = f"Payment terms are at most {PAYMENT_TERMS_MAX} days."
     if clean.get("member_card") == "":
         clean["member_card"] = None
+    if not clean.get("key_account"):
+        clean["account_manager_id"] = None  # only a key account is looked after by someone
     return clean, problems

@@ -32,6 +32,7 @@ from partsdesk.domain.search import (
 from partsdesk.domain.vehicles import check_vin, normalize_plate, normalize_vin
 from partsdesk.models import (
     AccountEntry,
+    AppUser,
     CareTask,
     Complaint,
     ContactCall,
@@ -101,6 +102,7 @@ class CustomerDetail:
     class_overridden: bool = False
     member_tier: str = ""
     overdue_complaints: int = 0
+    account_manager: str = ""  # the staff member who looks after a key account
 
 
 # Changed in the profile only by a role with account.credit_terms (a cashier: through a manager).
@@ -130,7 +132,8 @@ def get_customer(actor: Actor, customer_id: int) -> CustomerDetail:
                           customer.merged_into_id, limited, grade=customer.grade,
                           class_reason=customer.class_override_reason if overridden else customer.class_reason,
                           class_overridden=overridden, member_tier=customer.member_tier,
-                          overdue_complaints=len(complaints.overdue_ids(customer_id)))
+                          overdue_complaints=len(complaints.overdue_ids(customer_id)),
+                          account_manager=customer.account_manager.display_name if customer.account_manager_id else "")
 
 
 def vehicles_of(customer_id: int) -> list[VehicleRow]:
@@ -217,6 +220,9 @@ def save_customer(actor: Actor, customer_id: int | None, raw: Mapping[str, objec
     stamp = now()
     clean, problems = clean_customer(raw, today=stamp.date())
     new_phones = _clean_phones(phones, problems)
+    manager = clean.get("account_manager_id")
+    if manager is not None and not AppUser.select().where((AppUser.id == manager) & AppUser.active).exists():
+        problems["account_manager_id"] = "Choose a member of staff who works here now to look after the account."
     if problems:
         raise ValidationError(problems)
     try:

@@ -44,7 +44,7 @@ class CustomerEditorDialog(FormDialog):
 
     def __init__(self, runner: TaskRunner, actor: Actor, customer_id: int | None = None, *,
                  values: dict[str, object] | None = None, phones: list[tuple[str, str]] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 staff: list[tuple[int, str]] = (), parent: QWidget | None = None) -> None:
         super().__init__(runner, actor, parent)
         self.customer_id = customer_id
         self.allow_duplicate = False
@@ -79,6 +79,12 @@ class CustomerEditorDialog(FormDialog):
         self.tags.setPlaceholderText(self.tr("comma between tags"))
         self.member_card = QLineEdit()
         self.key_account = QCheckBox(self.tr("Key account"))
+        self.account_manager_id = QComboBox()
+        self.account_manager_id.addItem(self.tr("(nobody)"), None)
+        for user_id, name in staff:
+            self.account_manager_id.addItem(name, user_id)
+        self.account_manager_id.setEnabled(False)
+        self.key_account.toggled.connect(self.account_manager_id.setEnabled)  # only a key account has one
         self.credit_limit = QLineEdit()
         self.payment_terms_days = QLineEdit()
         if not actor.can("account.credit_terms"):  # a manager sets them (the Account section's Credit terms)
@@ -98,7 +104,8 @@ class CustomerEditorDialog(FormDialog):
                 ("preferred_time", self.tr("Best time to call"), self.preferred_time),
                 ("marketing_consent", "", self.marketing_consent), ("birthday", self.tr("Birthday"), self.birthday),
                 ("tags", self.tr("Tags"), self.tags), ("member_card", self.tr("Member card"), self.member_card),
-                ("key_account", "", self.key_account), ("credit_limit", self.tr("Credit limit"), self.credit_limit),
+                ("key_account", "", self.key_account),
+                ("account_manager_id", self.tr("Looked after by"), self.account_manager_id), ("credit_limit", self.tr("Credit limit"), self.credit_limit),
                 ("payment_terms_days", self.tr("Payment terms (days)"), self.payment_terms_days),
                 ("notes", self.tr("Notes"), self.notes)):
             self.field(name, label, widget)
@@ -108,7 +115,7 @@ class CustomerEditorDialog(FormDialog):
     def _fill(self, values: dict[str, object], phones: list[tuple[str, str]]) -> None:
         for name in ("kind", "name", "contact_person", "tax_id", "address", "email", "preferred_channel",
                      "preferred_time", "marketing_consent", "birthday", "tags", "member_card", "key_account",
-                     "credit_limit", "payment_terms_days", "notes"):
+                     "account_manager_id", "credit_limit", "payment_terms_days", "notes"):
             self._set(name, values.get(name))
         self.phones.setPlainText(_phone_lines(phones))
 
@@ -136,6 +143,7 @@ class CustomerEditorDialog(FormDialog):
             "marketing_consent": self.marketing_consent.isChecked(), "birthday": self.birthday.text(),
             "tags": self.tags.text(), "member_card": self.member_card.text(),
             "key_account": self.key_account.isChecked(), "credit_limit": self.credit_limit.text(),
+            "account_manager_id": self.account_manager_id.currentData() if self.key_account.isChecked() else None,
             "payment_terms_days": self.payment_terms_days.text(), "notes": self.notes.toPlainText(),
         }
 

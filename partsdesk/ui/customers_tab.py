@@ -71,6 +71,7 @@ class CustomersTab(QWidget):
         self.actor = actor
         self.customer_id: int | None = None
         self.detail: Any = None
+        self.staff: list[tuple[int, str]] = []  # who may look after a key account (loaded on start)
         self.dialog: Any = None
         self._select_after_refresh: int | None = None
 
@@ -274,6 +275,10 @@ class CustomersTab(QWidget):
         self.model.refresh()
 
     def start(self) -> None:
+        from partsdesk.services.users import list_users
+
+        self.runner.submit(list_users, owner=self, name="list_users",
+                           on_done=lambda rows: setattr(self, "staff", [(u.id, u.display_name) for u in rows]))
         self.search_now()
         self.focus_search()
 
@@ -357,6 +362,8 @@ class CustomersTab(QWidget):
         values = detail.values
         kind = self.tr("Company") if values["kind"] == "company" else self.tr("Person")
         lines = [f"{values['name']} · {kind}" + (self.tr(" · key account") if values.get("key_account") else "")]
+        if detail.account_manager:
+            lines.append(self.tr("Looked after by {0}").format(detail.account_manager))
         if values.get("contact_person"):
             lines.append(self.tr("Contact: {0}").format(values["contact_person"]))
         lines += [f"{label}: {number}" if label else number for label, number in detail.phones]
@@ -387,7 +394,7 @@ class CustomersTab(QWidget):
 
     def new_customer(self) -> None:
         if self.actor.can("customer.edit"):
-            dialog = CustomerEditorDialog(self.runner, self.actor, parent=self)
+            dialog = CustomerEditorDialog(self.runner, self.actor, staff=self.staff, parent=self)
             dialog.open_requested.connect(self.show_customer)
             self._open(dialog)
 
@@ -401,6 +408,7 @@ class CustomersTab(QWidget):
         if self.detail is None or not self.actor.can("customer.edit"):
             return
         self._open(CustomerEditorDialog(self.runner, self.actor, self.detail.id, values=self.detail.values,
+                                        staff=self.staff,
                                         phones=self.detail.phones, parent=self))
 
     def add_vehicle(self) -> None:

@@ -368,3 +368,26 @@ def test_credit_limit_and_terms_change_only_with_a_managers_right(staff, file):
     save_customer(manager, file["li"], person("Li Na", member_card="m1001", payment_terms_days="30"),
                   phones=[("mobile", "139 1234 5678"), ("home", "(021) 6552-9988")])
     assert Customer.get_by_id(file["li"]).payment_terms_days == 30
+
+
+def test_a_key_account_is_looked_after_by_a_member_of_staff(staff, file):
+    cashier, manager = staff["cashier"], staff["manager"]
+    company = {"kind": "company", "name": "Shanghai Fleet Services Ltd", "contact_person": "Wang Fang",
+               "tax_id": "91310000 ma1fl1xx5c"}
+    phones = [("office", "021-5555 0101")]
+    save_customer(cashier, file["company"], {**company, "key_account": True, "account_manager_id": manager.user_id},
+                  phones=phones)
+    detail = get_customer(cashier, file["company"])
+    assert detail.values["account_manager_id"] == manager.user_id and detail.account_manager == "Manager"
+    with pytest.raises(ValidationError, match="works here now") as refused:
+        save_customer(cashier, file["company"], {**company, "key_account": True, "account_manager_id": 999_999},
+                      phones=phones)
+    assert refused.value.field == "account_manager_id"
+    users.set_active(SYSTEM, "manager", False, reason="left the shop")
+    with pytest.raises(ValidationError, match="works here now"):
+        save_customer(cashier, file["company"], {**company, "key_account": True,
+                                                  "account_manager_id": manager.user_id}, phones=phones)
+    assert Customer.get_by_id(file["company"]).account_manager_id == manager.user_id  # nothing changed
+    save_customer(cashier, file["company"], {**company, "key_account": False, "account_manager_id": manager.user_id},
+                  phones=phones)  # no longer a key account: nobody looks after it
+    assert Customer.get_by_id(file["company"]).account_manager_id is None

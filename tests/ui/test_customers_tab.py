@@ -107,6 +107,23 @@ def test_editing_a_profile_refuses_a_bad_value_then_saves(qtbot, runner, staff, 
     assert "work: 021-5555 0101" in tab.profile.text() and tab.message.text() == "Saved."
 
 
+def test_a_key_account_gets_the_staff_member_who_looks_after_it(qtbot, runner, staff, people):
+    tab = _tab(qtbot, runner, staff["cashier"])
+    qtbot.waitUntil(lambda: bool(tab.staff), timeout=5000)
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        _search(qtbot, tab, "Li Na")
+    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
+        tab.edit_customer()
+    dialog = opened.args[0]
+    assert not dialog.account_manager_id.isEnabled()  # only a key account has someone looking after it
+    dialog.key_account.setChecked(True)
+    dialog.account_manager_id.setCurrentIndex(dialog.account_manager_id.findText("Service Advisor"))
+    with qtbot.waitSignal(tab.customer_shown, timeout=5000):
+        dialog.save()
+    assert Customer.get_by_id(people["li"]).account_manager_id == staff["service_advisor"].user_id
+    assert "Looked after by Service Advisor" in tab.profile.text()
+
+
 def test_a_new_customer_with_a_known_phone_is_named_and_saved_only_when_asked(qtbot, runner, staff, people):
     tab = _tab(qtbot, runner, staff["cashier"])
     dialog = _new_customer_dialog(qtbot, tab)
