@@ -12,7 +12,7 @@ from partsdesk.domain.search import FitmentDoc, search_document
 from partsdesk.models import AppUser, AuditLog, Part, Setting, database, open_database
 from partsdesk.models.migrations import migrate
 from partsdesk.services import check, clock, demo, search, users
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, reset_pg_schema
 
 PARTS = 300
 
@@ -42,6 +42,10 @@ def built(_demo_shop: dict):
     """The demo shop of seed 7, built once for the module (the history alone takes seconds) and
     again only when a test in between opened or wiped another database."""
     if "summary" not in _demo_shop or not _still_built(_demo_shop["url"]):
+        if PG_URL:  # the server's database holds whatever the test before left: start from empty
+            if database.obj is not None:
+                database.obj.close()
+            reset_pg_schema(PG_URL)
         _demo_shop["summary"] = demo.build_demo_shop(_demo_shop["url"], parts=PARTS, seed=7)
     yield _demo_shop["summary"]
     clock.set_clock(None)
