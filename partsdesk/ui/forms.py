@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from partsdesk.domain.errors import PermissionDenied
-from partsdesk.domain.permissions import Actor, Approval
+from partsdesk.domain.permissions import Actor
 from partsdesk.ui.tasks import TaskRunner
 
 ERROR_COLOR = "#c62828"
@@ -122,7 +122,7 @@ class FieldErrors:
 class FormDialog(QDialog):
     """A form that saves through one service call on the worker.
 
-    A subclass adds its inputs with ``field`` and defines ``save``, which checks what it can and
+    A subclass adds its inputs with ``field`` and defines ``save(approval=None)``, which checks what it can and
     calls ``submit(service_function, ...)``. While the call runs the save button is disabled. A
     refused save shows each problem by its field, changes nothing and leaves the dialog open; a
     committed one closes the dialog, then emits ``saved`` with the service's result.
@@ -171,9 +171,6 @@ class FormDialog(QDialog):
         if isinstance(title, QLabel):
             title.setBuddy(widget)  # the box around the input takes no focus
         return widget
-
-    def save(self, approval: Approval | None = None) -> None:
-        raise NotImplementedError
 
     def action_text(self) -> str:
         """What a manager approves, for the step-up of ``permission``."""
