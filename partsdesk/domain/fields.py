@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from partsdesk.domain import money
 from partsdesk.domain.errors import ValidationError
@@ -97,3 +98,29 @@ def check_text_list(value: object, *, field: str, label: str, most: int = 20, lo
             raise ValidationError({field: f"{label}: {entry.strip()} is listed twice."})
         seen.append(entry.strip())
     return tuple(seen)
+
+
+def clean_day(value: object, field: str, label: str) -> date:
+    """A calendar day from a ``date``, a ``datetime`` (its day) or ISO text "2026-11-30".
+    Raises ``ValidationError`` naming ``field``."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationError({field: f"{label}: a date like 2026-11-30."})
+
+
+def clean_line(value: object, *, field: str, label: str, max_length: int, required: bool = False) -> str:
+    """One line of text (a document number, a reference, a reason): runs of spaces and line
+    breaks become one space. Raises ``ValidationError`` when required and empty, or too long."""
+    text = " ".join(str(value or "").split())
+    if required and not text:
+        raise ValidationError({field: f"{label} is required."})
+    if len(text) > max_length:
+        raise ValidationError({field: f"{label} is at most {max_length} characters."})
+    return text

@@ -38,6 +38,7 @@ from partsdesk.domain.accounts import (
     customer_class,
 )
 from partsdesk.domain.errors import UserError, ValidationError
+from partsdesk.domain.fields import clean_day, clean_line
 from partsdesk.domain.money import CURRENCIES, MONEY_MAX, format_money, parse_money
 from partsdesk.domain.part_numbers import normalize_number
 from partsdesk.domain.permissions import Actor, Approval, require
@@ -85,15 +86,6 @@ def _customer(customer_id: int) -> Customer:
     return customer
 
 
-def _clean_text(value: object, *, name: str, label: str, max_length: int, required: bool) -> str:
-    text = " ".join(str(value or "").split())
-    if required and not text:
-        raise ValidationError({name: f"{label} is needed."})
-    if len(text) > max_length:
-        raise ValidationError({name: f"{label} is at most {max_length} characters."})
-    return text
-
-
 def _clean_amount(value: object, *, name: str = "amount", label: str = "Amount") -> int:
     """Minor units from an int or from what a person typed; more than 0."""
     if isinstance(value, bool):
@@ -104,18 +96,6 @@ def _clean_amount(value: object, *, name: str = "amount", label: str = "Amount")
     if amount > MONEY_MAX:
         raise ValidationError({name: f"{label} is too large."})
     return amount
-
-
-def _clean_date(value: object, *, name: str, label: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError({name: f"{label}: {str(value)[:20]!r} is not a date (write it as 2026-11-30)."}
-                              ) from None
 
 
 # --- open items ----------------------------------------------------------------------------------
@@ -207,13 +187,13 @@ def post_invoice(customer_id: int, *, document: str, amount: int, issued_on: dat
     No permission check: the caller (the counter's sale on account, via ``charge_on_account``)
     has done it. Runs in the caller's transaction when there is one.
     """
-    document = _clean_text(document, name="document", label="Invoice number", max_length=DOCUMENT_MAX,
+    document = clean_line(document, field="document", label="Invoice number", max_length=DOCUMENT_MAX,
                            required=True)
     amount = _clean_amount(amount)
-    issued_on = _clean_date(issued_on, name="issued_on", label="Invoice date")
+    issued_on = clean_day(issued_on, "issued_on", "Invoice date")
     with transaction():
         customer = _customer(customer_id)
-        due = (_clean_date(due_on, name="due_on", label="Due date") if due_on is not None
+        due = (clean_day(due_on, "due_on", "Due date") if due_on is not None
                else issued_on + timedelta(days=customer.payment_terms_days))
         if due < issued_on:
             raise ValidationError({"due_on": "An invoice cannot fall due before it is issued."})
@@ -242,11 +222,11 @@ def post_credit_note(customer_id: int, *, document: str, amount: int, issued_on:
 
     No permission check (the counter's return has done it). Runs in the caller's transaction.
     """
-    document = _clean_text(document, name="document", label="Credit note number", max_length=DOCUMENT_MAX,
+    document = clean_line(document, field="document", label="Credit note number", max_length=DOCUMENT_MAX,
                            required=True)
     amount = _clean_amount(amount)
-    issued_on = _clean_date(issued_on, name="issued_on", label="Credit note date")
-    against = _clean_text(against, name="against", label="Invoice corrected", max_length=DOCUMENT_MAX,
+    issued_on = clean_day(issued_on, "issued_on", "Credit note date")
+    against = clean_line(against, field="against", label="Invoice corrected", max_length=DOCUMENT_MAX,
                           required=False) or None
     with transaction():
         _customer(customer_id)
@@ -359,7 +339,7 @@ def charge_on_account(actor: Actor, customer_id: int, *, document: str, amount: 
     Needs customer.view_account (the people at the counter)."""
     require(actor, "customer.view_account")
     amount = _clean_amount(amount)
-    issued_on = _clean_date(issued_on, name="issued_on", label="Invoice date")
+    issued_on = clean_day(issued_on, "issued_on", "Invoice date")
     with transaction():
         customer = _customer(customer_id)
         check = _credit_check(customer, _open_items(customer_id), amount, issued_on)
@@ -405,9 +385,9 @@ def take_payment(actor: Actor, customer_id: int, amount: int | str, *, method: s
     amount = _clean_amount(amount)
     if method not in PAYMENT_METHODS:
         raise ValidationError({"method": f"Choose how it was paid: {', '.join(PAYMENT_METHODS.values())}."})
-    reference = _clean_text(reference, name="reference", label="Reference", max_length=REFERENCE_MAX,
+    reference = clean_line(reference, field="reference", label="Reference", max_length=REFERENCE_MAX,
                             required=False)
-    paid_on = _clean_date(as_of, name="as_of", label="Payment date") if as_of is not None else now().date()
+    paid_on = clean_day(as_of, "as_of", "Payment date") if as_of is not None else now().date()
     with transaction():
         customer = _customer(customer_id)
         items = _open_items(customer_id)
@@ -658,7 +638,7 @@ def override_class(actor: Actor, customer_id: int, grade: str | None, *, reason:
     """Set the customer's class by hand (``grade`` A, B or C) or clear the override (None: the
     computed class is in force again). The reason is required. Needs customer.class_override
     (a manager, or a manager's ``approval``); audited with the old and new values."""
-    reason = _clean_text(reason, name="reason", label="The reason", max_length=REASON_MAX, required=False)
+    reason = clean_line(reason, field="reason", label="The reason", max_length=REASON_MAX, required=False)
     if not reason:
         raise ValidationError({"reason": "Say why this customer's class is set by hand; it goes into the audit log."})
     if grade is not None:

@@ -28,7 +28,7 @@ from peewee import JOIN, fn
 from partsdesk.domain.complaints import DOCUMENT_TYPES, complaint_number
 from partsdesk.domain.customers import CHANNELS
 from partsdesk.domain.errors import UserError, ValidationError
-from partsdesk.domain.fields import FieldSpec, clean_text
+from partsdesk.domain.fields import FieldSpec, clean_day, clean_text
 from partsdesk.domain.permissions import Actor, require
 from partsdesk.models import (
     AppUser,
@@ -84,19 +84,6 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _as_date(value: object, name: str, label: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValidationError({name: f"{label}: a date (year-month-day)."})
-
-
 def _live_customer(customer_id: int) -> Customer:
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None or not customer.active:
@@ -119,7 +106,7 @@ def schedule_task(customer_id: int, *, kind: str, due_on: date, document: str = 
     if kind not in TASK_KINDS:
         problems["kind"] = f"A care task is one of: {', '.join(TASK_KINDS)}."
     try:
-        due = _as_date(due_on, "due_on", "Due on")
+        due = clean_day(due_on, "due_on", "Due on")
     except ValidationError as error:
         problems.update(error.problems)
     clean: dict[str, str] = {}
@@ -150,7 +137,7 @@ def schedule_task(customer_id: int, *, kind: str, due_on: date, document: str = 
 def schedule_follow_up(customer_id: int, *, visit_on: date, document: str, user_id: int | None,
                        vehicle_id: int | None = None) -> int:
     """The follow-up call after a visit: due ``care.followup_days`` days after ``visit_on``."""
-    visit = _as_date(visit_on, "visit_on", "Visit on")
+    visit = clean_day(visit_on, "visit_on", "Visit on")
     due = visit + timedelta(days=int(settings.get("care.followup_days")))
     return schedule_task(customer_id, kind="follow_up", due_on=due, document=document, vehicle_id=vehicle_id,
                          user_id=user_id)
@@ -382,7 +369,7 @@ def care_lists(actor: Actor, *, as_of: date, span: str) -> CareLists:
     require(actor, "customer.view_account")
     if span not in SPANS:
         raise ValidationError({"span": "Show the lists for today or for this week."})
-    as_of = _as_date(as_of, "as_of", "Day")
+    as_of = clean_day(as_of, "as_of", "Day")
     end = as_of + timedelta(days=WEEK_DAYS - 1 if span == "week" else 0)
     with transaction():  # one consistent read of the four lists
         lists = [_birthdays(as_of, end), _tasks("follow_up", ("follow_up", "call_back"), as_of, end),
@@ -506,7 +493,7 @@ def record_call(actor: Actor, customer_id: int, *, outcome: str, scores: Iterabl
             problems["call_back_on"] = "Say which day to call back."
         else:
             try:
-                back_on = _as_date(call_back_on, "call_back_on", "Call back on")
+                back_on = clean_day(call_back_on, "call_back_on", "Call back on")
                 if back_on < shop_today():
                     problems["call_back_on"] = "The call-back day is today or later."
             except ValidationError as error:

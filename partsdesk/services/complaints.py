@@ -48,6 +48,7 @@ from partsdesk.domain.complaints import (
     was_overdue,
 )
 from partsdesk.domain.errors import UserError, ValidationError
+from partsdesk.domain.fields import clean_day
 from partsdesk.domain.money import MONEY_MAX
 from partsdesk.domain.permissions import Actor, require
 from partsdesk.models import Complaint, Customer, Part, transaction
@@ -486,17 +487,6 @@ class ComplaintsReport:
         return None if self.average_resolve_hours is None else round(self.average_resolve_hours / 24, 1)
 
 
-def _day(value: object, field: str, label: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError({field: f"{label}: a date like 2026-11-30."}) from None
-
-
 def _months(first: date, last: date) -> list[str]:
     months = []
     year, month = first.year, first.month
@@ -522,8 +512,8 @@ def complaints_report(actor: Actor, *, date_from: date, date_to: date) -> Compla
     A reopened complaint counts with its latest deadlines and resolution.
     """
     require(actor, "customer.view_account")
-    first = _day(date_from, "date_from", "From")
-    last = _day(date_to, "date_to", "To")
+    first = clean_day(date_from, "date_from", "From")
+    last = clean_day(date_to, "date_to", "To")
     if last < first:
         raise ValidationError({"date_to": "The period ends before it starts."})
     months = _months(first, last)

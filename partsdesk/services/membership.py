@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from peewee import IntegrityError
 
 from partsdesk.domain.errors import UserError, ValidationError
+from partsdesk.domain.fields import clean_line
 from partsdesk.domain.membership import (
     ADJUST,
     EARN,
@@ -108,15 +109,6 @@ def _points(value: object, *, signed: bool = False) -> int:
     if points == 0 or (points < 0 and not signed):
         raise ValidationError({"points": "Points: more than 0." if not signed else "Points: not 0."})
     return points
-
-
-def _text(value: object, *, field: str, label: str, max_length: int, required: bool = False) -> str:
-    text = " ".join(str(value or "").split())
-    if required and not text:
-        raise ValidationError({field: f"{label}: required."})
-    if len(text) > max_length:
-        raise ValidationError({field: f"{label}: at most {max_length} characters."})
-    return text
 
 
 def _reason(value: object) -> str:
@@ -251,7 +243,7 @@ def earn_points(customer_id: int, *, amount_spent: int, document: str, user_id: 
     """
     if isinstance(amount_spent, bool) or not isinstance(amount_spent, int) or abs(amount_spent) > MONEY_MAX:
         raise ValidationError({"amount_spent": "The amount spent is a whole number of minor units."})
-    document = _text(document, field="document", label="Document", max_length=DOCUMENT_MAX)
+    document = clean_line(document, field="document", label="Document", max_length=DOCUMENT_MAX)
     at = at or now()
     points = points_for(amount_spent, points_per_unit=int(settings.get("membership.points_per_unit")),
                         exponent=_exponent())
@@ -275,7 +267,7 @@ def redeem_points(actor: Actor, customer_id: int, points: int | str, *, document
     More than the balance is refused and nothing changes. Needs customer.edit."""
     require(actor, "customer.edit")
     points = _points(points)
-    document = _text(document, field="document", label="Document", max_length=DOCUMENT_MAX, required=True)
+    document = clean_line(document, field="document", label="Document", max_length=DOCUMENT_MAX, required=True)
     value = points * int(settings.get("membership.point_value"))
     with transaction():
         customer = _member(customer_id)
@@ -364,7 +356,7 @@ def top_up(actor: Actor, customer_id: int, amount: int | str, *, method: str, re
     amount = _money(amount, field="amount", label="Top-up amount")
     if method not in TOP_UP_METHODS:
         raise ValidationError({"method": f"Paid by: one of {', '.join(TOP_UP_METHODS.values())}."})
-    reference = _text(reference, field="reference", label="Reference", max_length=REFERENCE_MAX)
+    reference = clean_line(reference, field="reference", label="Reference", max_length=REFERENCE_MAX)
     with transaction():
         customer = _member(customer_id)
         new_balance = customer.prepaid_balance + amount
@@ -387,7 +379,7 @@ def spend_prepaid(customer_id: int, amount: int, *, document: str, user_id: int 
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise ValidationError({"amount": "The amount is a whole number of minor units."})
     amount = _money(amount, field="amount", label="Amount paid from prepaid")
-    document = _text(document, field="document", label="Document", max_length=DOCUMENT_MAX, required=True)
+    document = clean_line(document, field="document", label="Document", max_length=DOCUMENT_MAX, required=True)
     with transaction():
         customer = _member(customer_id)
         if amount > customer.prepaid_balance:

@@ -84,7 +84,7 @@ def test_bad_postings_are_refused_and_change_nothing(shop):
         invoice(garage, "INV-1", 5_000, issued=TODAY)
     with pytest.raises(ValidationError, match="before it is issued"):
         invoice(garage, "INV-3", 5_000, issued=TODAY, due=TODAY - timedelta(days=1))
-    with pytest.raises(ValidationError, match="Invoice number is needed"):
+    with pytest.raises(ValidationError, match="Invoice number is required"):
         invoice(garage, "  ", 5_000, issued=TODAY)
     with pytest.raises(ValidationError, match="not on this customer's account"):
         accounts.post_credit_note(garage, document="CN-1", amount=100, issued_on=TODAY, against="INV-9", user_id=None)
