@@ -194,8 +194,11 @@ def write_pdf(target: str | Path | BinaryIO, story: list[Flowable], *, title: st
         canvas.saveState()
         canvas.setFont(BASE_FONT, 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))
-        if footer:
-            canvas.drawString(doc.leftMargin, margins / 2, footer)
+        if footer:  # a Paragraph, so a Chinese shop name in it prints in the Chinese font
+            line = Paragraph(markup(footer), ParagraphStyle("footer", fontName=BASE_FONT, fontSize=7.5,
+                                                            textColor=colors.HexColor("#555555")))
+            line.wrapOn(canvas, pagesize[0] - doc.leftMargin - doc.rightMargin - 60, margins)
+            line.drawOn(canvas, doc.leftMargin, margins / 2 - 2)
         canvas.drawRightString(pagesize[0] - doc.rightMargin, margins / 2, f"Page {doc.page}")
         canvas.restoreState()
 
