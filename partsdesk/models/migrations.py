@@ -518,6 +518,82 @@ def m0005_customer_accounts_membership_care(backend: str) -> list[str]:
     return statements
 
 
+def m0006_counter_sales(backend: str) -> list[str]:
+    """The counter's documents: gap-free number series (one counter row per series, taken in the
+    document's own transaction), sales with their lines and payments, and lost sales (asked for,
+    not in stock). A sale is never changed or deleted: a return is a credit note of its own."""
+    t = TYPES[backend]
+    return [
+        """CREATE TABLE document_counter (
+            series TEXT PRIMARY KEY,
+            prefix TEXT NOT NULL,
+            next_number BIGINT NOT NULL CHECK (next_number > 0))""",
+        f"""CREATE TABLE sale (
+            id {t['pk']},
+            number TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            customer_id BIGINT NULL REFERENCES customer(id),
+            vehicle_id BIGINT NULL REFERENCES vehicle(id),
+            at TIMESTAMP NOT NULL,
+            terminal TEXT NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            price_tier TEXT NOT NULL,
+            prices_include_tax {t['bool']} NOT NULL,
+            net BIGINT NOT NULL,
+            tax BIGINT NOT NULL,
+            total BIGINT NOT NULL,
+            customer_tax_id TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX sale_customer ON sale(customer_id, at)",
+        "CREATE INDEX sale_at ON sale(at)",
+        f"""CREATE TABLE sale_line (
+            id {t['pk']},
+            sale_id BIGINT NOT NULL REFERENCES sale(id),
+            line_no INTEGER NOT NULL,
+            part_id BIGINT NULL REFERENCES part(id),
+            description TEXT NOT NULL,
+            qty BIGINT NOT NULL CHECK (qty > 0),
+            unit TEXT NOT NULL,
+            list_price BIGINT NOT NULL,
+            unit_price BIGINT NOT NULL,
+            discount_bp INTEGER NOT NULL DEFAULT 0,
+            tax_rate_bp INTEGER NOT NULL,
+            net BIGINT NOT NULL,
+            tax BIGINT NOT NULL,
+            total BIGINT NOT NULL,
+            unit_cost BIGINT NOT NULL,
+            core_of_line INTEGER NULL,
+            approved_by_id BIGINT NULL REFERENCES app_user(id),
+            approval_reason TEXT NOT NULL DEFAULT '',
+            UNIQUE (sale_id, line_no))""",
+        "CREATE INDEX sale_line_part ON sale_line(part_id)",
+        f"""CREATE TABLE sale_payment (
+            id {t['pk']},
+            sale_id BIGINT NOT NULL REFERENCES sale(id),
+            method TEXT NOT NULL,
+            amount BIGINT NOT NULL CHECK (amount > 0),
+            tendered BIGINT NOT NULL DEFAULT 0,
+            change_given BIGINT NOT NULL DEFAULT 0,
+            reference TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX sale_payment_sale ON sale_payment(sale_id)",
+        f"""CREATE TABLE lost_sale (
+            id {t['pk']},
+            at TIMESTAMP NOT NULL,
+            part_id BIGINT NOT NULL REFERENCES part(id),
+            qty BIGINT NOT NULL CHECK (qty > 0),
+            customer_id BIGINT NULL REFERENCES customer(id),
+            document TEXT NOT NULL DEFAULT '',
+            user_id BIGINT NULL REFERENCES app_user(id))""",
+        "CREATE INDEX lost_sale_part ON lost_sale(part_id, at)",
+        # A customer merge may move a sale to the kept customer; nothing else of a sale ever changes.
+        *_append_only_but_owner("sale", ("number", "kind", "vehicle_id", "at", "terminal", "user_id", "price_tier",
+                                         "prices_include_tax", "net", "tax", "total", "customer_tax_id", "note"),
+                                backend),
+        *_append_only("sale_line", backend),
+        *_append_only("sale_payment", backend),
+    ]
+
+
 def _fts_over(table: str, fts: str, columns: tuple[str, ...], tokenizer: str, *, prefix: bool = False) -> list[str]:
     """SQLite: an external-content FTS5 table over ``columns`` of ``table``, kept in step by triggers."""
     cols = ", ".join(columns)
@@ -549,6 +625,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "catalogue search", m0003_catalogue_search),
     Migration(4, "customers and vehicles", m0004_customers_and_vehicles),
     Migration(5, "customer accounts, membership, care and complaints", m0005_customer_accounts_membership_care),
+    Migration(6, "counter sales", m0006_counter_sales),
 )
 
 SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (

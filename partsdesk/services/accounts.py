@@ -44,7 +44,7 @@ from partsdesk.domain.part_numbers import normalize_number
 from partsdesk.domain.permissions import Actor, Approval, require
 from partsdesk.models import AccountAllocation, AccountEntry, Customer, database, transaction
 from partsdesk.models.db import is_postgres
-from partsdesk.services import audit, history, settings
+from partsdesk.services import audit, history, numbering, settings
 from partsdesk.services.clock import now
 
 PAYMENT_TERMS_MAX = 365
@@ -368,12 +368,6 @@ class Payment:
     balance: int  # the account balance after it
 
 
-def _next_payment_number() -> str:
-    # Inside the use case's transaction, which serialises writers: the count is gap-free.
-    count = AccountEntry.select().where(AccountEntry.kind == "payment").count()
-    return f"PAY{count + 1:06d}"
-
-
 def take_payment(actor: Actor, customer_id: int, amount: int | str, *, method: str, reference: str = "",
                  chosen: Sequence[str] | None = None, as_of: date | None = None) -> Payment:
     """Take a payment of ``amount`` (minor units, or text as typed) on account and allocate it
@@ -393,7 +387,7 @@ def take_payment(actor: Actor, customer_id: int, amount: int | str, *, method: s
         items = _open_items(customer_id)
         allocation = allocate_payment(amount, [i.item for i in items], chosen=chosen)
         stamp = now()
-        document = _next_payment_number()
+        document = numbering.take_number("payment")
         entry = AccountEntry.create(customer=customer_id, posted_at=stamp, kind="payment", document=document,
                                     amount=-amount, issued_on=paid_on, due_on=paid_on, method=method,
                                     note=reference, user=actor.user_id)

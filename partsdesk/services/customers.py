@@ -42,6 +42,7 @@ from partsdesk.models import (
     OdometerReading,
     PointsEntry,
     PrepaidEntry,
+    Sale,
     Vehicle,
     VehicleModel,
     VehicleOwner,
@@ -339,7 +340,7 @@ def merge_customers(actor: Actor, keep_id: int, other_id: int, *, reason: str,
 
 
 # Tables whose rows follow a customer into a merge (the ledgers allow exactly that change).
-_HISTORY_TABLES = (CustomerEvent, AccountEntry, PointsEntry, PrepaidEntry, CareTask, ContactCall, Complaint)
+_HISTORY_TABLES = (CustomerEvent, AccountEntry, PointsEntry, PrepaidEntry, CareTask, ContactCall, Complaint, Sale)
 
 
 # --- privacy ---------------------------------------------------------------------------------

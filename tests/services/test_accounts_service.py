@@ -134,14 +134,14 @@ def test_a_payment_pays_the_oldest_invoices_first(shop):
     invoice(garage, "INV-MID", 20_000, issued=date(2026, 10, 1))
     paid = accounts.take_payment(shop["cashier"], garage, 25_000, method="transfer", reference="bank 7781")
     assert paid.allocation.paid == (("INV-OLD", 10_000), ("INV-MID", 15_000))
-    assert paid.allocation.unallocated == 0 and paid.document == "PAY000001" and paid.balance == 35_000
+    assert paid.allocation.unallocated == 0 and paid.document == "PAY-000001" and paid.balance == 35_000
     assert open_of(garage) == {"INV-MID": 5_000, "INV-NEW": 30_000}
     assert balance(garage) == ledger_sum(garage) == 35_000
     entry = AccountEntry.get_by_id(paid.entry_id)
     assert (entry.kind, entry.amount, entry.method, entry.note, entry.issued_on) == (
         "payment", -25_000, "transfer", "bank 7781", TODAY)
     event = CustomerEvent.get((CustomerEvent.customer == garage) & (CustomerEvent.kind == "payment"))
-    assert event.amount == -25_000 and "INV-OLD 100.00" in event.summary and event.document_no == "PAY000001"
+    assert event.amount == -25_000 and "INV-OLD 100.00" in event.summary and event.document_no == "PAY-000001"
     row = AuditLog.get(AuditLog.action == "account.payment")
     assert json.loads(row.new_value)["paid"] == [["INV-OLD", 10_000], ["INV-MID", 15_000]]
     assert row.user_id == shop["cashier"].user_id

@@ -83,8 +83,8 @@ def test_a_payment_through_the_dialog_changes_the_balance(qtbot, runner, staff, 
     qtbot.waitUntil(lambda: section.summary is not None and section.summary.balance == 15_000, timeout=5000)
     assert (not shiboken6.isValid(dialog) or not dialog.isVisible()) and shown_errors == []  # closed
     assert section.terms_label.text() == "Credit limit 1,000.00, 30 days · balance 150.00 · unused credit 50.00"
-    assert section.message.text() == "Payment PAY000001 of 350.00 taken. 50.00 stays on the account as a credit."
-    assert {i.document: i.open_amount for i in accounts.open_items(garage)} == {"INV-1": 20_000, "PAY000001": -5_000}
+    assert section.message.text() == "Payment PAY-000001 of 350.00 taken. 50.00 stays on the account as a credit."
+    assert {i.document: i.open_amount for i in accounts.open_items(garage)} == {"INV-1": 20_000, "PAY-000001": -5_000}
     assert Customer.get_by_id(garage).account_balance == 15_000
 
 

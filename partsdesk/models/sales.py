@@ -1,0 +1,91 @@
+"""The counter's documents: number series, sales (invoices and receipts) with their lines and
+payments, and lost sales. Money in minor units, quantities in thousandths."""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BigIntegerField,
+    BooleanField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from partsdesk.models.catalog import Part
+from partsdesk.models.customers import Customer, Vehicle
+from partsdesk.models.db import BaseModel
+from partsdesk.models.users import AppUser
+
+
+class DocumentCounter(BaseModel):
+    """The next number of one document series; taken (and moved on) inside the document's own
+    transaction, so a failed document leaves no gap."""
+
+    series = TextField(primary_key=True)
+    prefix = TextField()
+    next_number = BigIntegerField()
+
+
+class Sale(BaseModel):
+    """An invoice or a receipt: written once, in the transaction that takes its number."""
+
+    id = AutoField()
+    number = TextField(unique=True)
+    kind = TextField()  # invoice, receipt
+    customer = ForeignKeyField(Customer, null=True, column_name="customer_id")
+    vehicle = ForeignKeyField(Vehicle, null=True, column_name="vehicle_id")
+    at = DateTimeField()
+    terminal = TextField()
+    user = ForeignKeyField(AppUser, null=True, column_name="user_id")
+    price_tier = TextField()
+    prices_include_tax = BooleanField()
+    net = BigIntegerField()
+    tax = BigIntegerField()
+    total = BigIntegerField()
+    customer_tax_id = TextField(default="")
+    note = TextField(default="")
+
+
+class SaleLine(BaseModel):
+    id = AutoField()
+    sale = ForeignKeyField(Sale, column_name="sale_id", backref="lines")
+    line_no = IntegerField()
+    part = ForeignKeyField(Part, null=True, column_name="part_id")
+    description = TextField()
+    qty = BigIntegerField()
+    unit = TextField()
+    list_price = BigIntegerField()
+    unit_price = BigIntegerField()
+    discount_bp = IntegerField(default=0)
+    tax_rate_bp = IntegerField()
+    net = BigIntegerField()
+    tax = BigIntegerField()
+    total = BigIntegerField()
+    unit_cost = BigIntegerField()
+    core_of_line = IntegerField(null=True)  # a core deposit line: the line of the part it belongs to
+    approved_by = ForeignKeyField(AppUser, null=True, column_name="approved_by_id")
+    approval_reason = TextField(default="")
+
+
+class SalePayment(BaseModel):
+    id = AutoField()
+    sale = ForeignKeyField(Sale, column_name="sale_id", backref="payments")
+    method = TextField()  # cash, card, on_account, prepaid, points
+    amount = BigIntegerField()
+    tendered = BigIntegerField(default=0)
+    change_given = BigIntegerField(default=0)
+    reference = TextField(default="")
+
+
+class LostSale(BaseModel):
+    """A quantity asked for at the counter and not in stock: the reorder's evidence of demand."""
+
+    id = AutoField()
+    at = DateTimeField()
+    part = ForeignKeyField(Part, column_name="part_id")
+    qty = BigIntegerField()
+    customer = ForeignKeyField(Customer, null=True, column_name="customer_id")
+    document = TextField(default="")
+    user = ForeignKeyField(AppUser, null=True, column_name="user_id")
