@@ -99,6 +99,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
                  "Other"], "shop", "Complaint categories",
                 check=partial(check_text_list, field="complaints.categories", label="Complaint categories", most=30,
                               longest=40)),
+    # The counter.
+    SettingSpec("counter.negative_stock", str, "manager", "shop", "Selling more than the stock on hand",
+                help="allow: with a warning; manager: a manager approves; refuse: never.",
+                choices=("allow", "manager", "refuse")),
+    SettingSpec("counter.floor_cashier_bp", int, 1_500, "shop", "Gross-profit floor of a cashier (basis points)",
+                minimum=0, maximum=10_000, help="A discount or price below it needs a manager. 1500 = 15 %"),
+    SettingSpec("counter.floor_service_advisor_bp", int, 1_000, "shop",
+                "Gross-profit floor of a service advisor (basis points)", minimum=0, maximum=10_000),
     SettingSpec("backup.keep_daily", int, 7, "terminal", "Daily backups kept", minimum=1, maximum=60),
     SettingSpec("backup.keep_weekly", int, 4, "terminal", "Weekly backups kept", minimum=0, maximum=52),
 )

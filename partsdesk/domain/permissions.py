@@ -52,6 +52,9 @@ PERMISSIONS: dict[str, str] = {
     "membership.adjust": "adjust points or a prepaid balance by hand",
     "care.call": "record a call to a customer",
     "complaint.edit": "record and handle complaints",
+    "counter.sell": "sell at the counter",
+    "counter.below_floor": "sell below the gross-profit floor of your role",
+    "counter.negative_stock": "sell more than the stock on hand",
     "users.manage": "manage users and permissions",
     "audit.view": "read the audit log",
     "backup.run": "make a backup",
@@ -62,7 +65,7 @@ PERMISSIONS: dict[str, str] = {
 _EVERYONE = {"catalog.view", "backup.run", "customer.view"}
 # The people who face customers: their file, payments and top-ups, calls and complaints.
 _FRONT_DESK = {"customer.edit", "customer.view_account", "account.payment", "membership.prepaid", "care.call",
-               "complaint.edit"}
+               "complaint.edit", "counter.sell"}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     CASHIER: frozenset(_EVERYONE | _FRONT_DESK),
     SERVICE_ADVISOR: frozenset(_EVERYONE | _FRONT_DESK),
