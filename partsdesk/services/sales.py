@@ -74,6 +74,100 @@ def _tier(customer: Customer | None) -> pricing.TierDecision:
                               member_tier_discount_bp=discount)
 
 
+@dataclass(frozen=True)
+class _Priced:
+    part: Part
+    request: LineRequest
+    line: pricing.CartLine
+    floor: pricing.FloorDecision
+    shelf: pricing.StockDecision
+    available: int  # on the shelf before this line (earlier lines of the same part taken off)
+
+
+def _price_lines(lines: Sequence[LineRequest], decision: pricing.TierDecision, *, lock: bool, include_tax: bool,
+                 floor_bp: int, policy: str) -> list[_Priced]:
+    """Each line priced at the tier, with its floor and stock decisions (the cart preview and the
+    commit share it). Raises ``ValidationError`` for a part that is not for sale."""
+    parts = {p.id: p for p in Part.select().where(Part.id.in_(sorted({line.part_id for line in lines})))}
+    available = stock.on_hand(list(parts), lock=lock)
+    priced = []
+    for index, request in enumerate(lines):
+        part = parts.get(request.part_id)
+        if part is None or not part.active:
+            raise ValidationError({f"lines.{index}": f"Line {index + 1}: the part is not for sale any more."})
+        line = pricing.CartLine(
+            list_price=decision.list_price(retail=part.price_retail, trade=part.price_trade,
+                                           wholesale=part.price_wholesale),
+            qty=request.qty, unit_cost=part.cost, tax_rate_bp=part.tax_rate_bp, prices_include_tax=include_tax,
+            member_discount_bp=decision.member_discount_bp, discount_bp=request.discount_bp,
+            override_price=request.override_price)
+        shelf = pricing.stock_decision(available[part.id], request.qty, policy, unit=part.unit)
+        priced.append(_Priced(part, request, line, pricing.check_floor(line, floor_bp=floor_bp), shelf,
+                              available[part.id]))
+        available[part.id] -= request.qty
+    return priced
+
+
+@dataclass(frozen=True)
+class CartLineView:
+    """A cart line as the counter shows it, priced by the services."""
+
+    part_id: int
+    number: str
+    description: str
+    unit: str
+    bin: str
+    qty: int  # thousandths
+    available: int  # on the sellable shelves before this line (thousandths)
+    list_price: int
+    unit_price: int
+    amount: int
+    discount_bp: int
+    core_deposit: int  # the linked core deposit line's amount (0: none)
+    needs_manager: tuple[str, ...]  # permissions a manager must approve for this line
+    messages: tuple[str, ...]  # why, and stock warnings
+
+
+@dataclass(frozen=True)
+class CartView:
+    lines: tuple[CartLineView, ...]
+    tier: str
+    tier_reason: str
+    total: int  # lines and core deposits, tax included
+    tax: int
+    needs_manager: tuple[str, ...]
+
+
+def price_cart(actor: Actor, lines: Sequence[LineRequest], *, customer_id: int | None = None) -> CartView:
+    """The cart as it would be sold now: each line at the customer's tier with its stock and bin,
+    what needs a manager and why, and the total. Reads only."""
+    require(actor, "counter.sell")
+    if len(lines) > LINES_MAX:
+        raise ValidationError({"lines": f"A sale has at most {LINES_MAX} lines."})
+    include_tax = bool(settings.get("tax.prices_include_tax"))
+    decision = _tier(_customer(customer_id))
+    priced = _price_lines(lines, decision, lock=False, include_tax=include_tax,
+                          floor_bp=_floor_rules().for_role(actor.role),
+                          policy=settings.get("counter.negative_stock")) if lines else []
+    views = []
+    document: list[DocumentLine] = []
+    for item in priced:
+        needs = tuple(permission for permission, needed in (
+            ("counter.below_floor", not item.floor.allowed),
+            ("counter.negative_stock", item.shelf.needs_manager)) if needed and not actor.can(permission))
+        core = pricing.core_line(item.part.core_charge, item.request.qty)
+        document.append(item.line.document_line())
+        if core is not None:
+            document.append(core.document_line())
+        views.append(CartLineView(
+            item.part.id, item.part.number, item.part.name_en, item.part.unit, item.part.bin, item.request.qty,
+            item.available, item.line.list_price, item.line.unit_price, item.line.amount, item.request.discount_bp,
+            core.amount if core else 0, needs, tuple(m for m in (item.floor.message, item.shelf.message) if m)))
+    totals = document_totals(document, prices_include_tax=include_tax)
+    return CartView(tuple(views), decision.tier, decision.reason, totals.gross, totals.tax,
+                    tuple(dict.fromkeys(p for view in views for p in view.needs_manager)))
+
+
 def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[tender.Payment], *,
                 customer_id: int | None = None, vehicle_id: int | None = None, want_invoice: bool = False,
                 note: str = "", approvals: Mapping[str, Approval] | None = None) -> SaleResult:
@@ -100,40 +194,28 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
             raise ValidationError({"payments": "On account, prepaid and points need the customer: choose them first "
                                                "(F3)."})
         decision = _tier(customer)
-        parts = {p.id: p for p in Part.select().where(Part.id.in_(sorted({line.part_id for line in lines})))}
-        available = stock.on_hand(list(parts), lock=True)
-        priced: list[tuple[Part, pricing.CartLine, LineRequest, Approval | None]] = []
+        priced = _price_lines(lines, decision, lock=True, include_tax=include_tax, floor_bp=floor_bp, policy=policy)
         used: dict[str, Approval] = {}
-        for index, request in enumerate(lines):
-            part = parts.get(request.part_id)
-            if part is None or not part.active:
-                raise ValidationError({f"lines.{index}": f"Line {index + 1}: the part is not for sale any more."})
-            line = pricing.CartLine(
-                list_price=decision.list_price(retail=part.price_retail, trade=part.price_trade,
-                                               wholesale=part.price_wholesale),
-                qty=request.qty, unit_cost=part.cost, tax_rate_bp=part.tax_rate_bp, prices_include_tax=include_tax,
-                member_discount_bp=decision.member_discount_bp, discount_bp=request.discount_bp,
-                override_price=request.override_price)
-            floor = pricing.check_floor(line, floor_bp=floor_bp)
+        approved_lines: list[Approval | None] = []
+        for index, item in enumerate(priced):
             approved = None
-            if not floor.allowed:
+            if not item.floor.allowed:
                 approved = require(actor, "counter.below_floor", approvals.get("counter.below_floor"))
                 if approved is not None:
                     used["counter.below_floor"] = approved
-            shelf = pricing.stock_decision(available[part.id], request.qty, policy, unit=part.unit)
-            if not shelf.allowed and not shelf.needs_manager:
-                raise ValidationError({f"lines.{index}": f"{part.number}: {shelf.message}"})
-            if not shelf.allowed:
+            if not item.shelf.allowed and not item.shelf.needs_manager:
+                raise ValidationError({f"lines.{index}": f"{item.part.number}: {item.shelf.message}"})
+            if not item.shelf.allowed:
                 stock_approval = require(actor, "counter.negative_stock", approvals.get("counter.negative_stock"))
                 if stock_approval is not None:
                     used["counter.negative_stock"] = stock_approval
-            if shelf.message:
-                warnings.append(f"{part.number}: {shelf.message}")
-            available[part.id] -= request.qty
-            priced.append((part, line, request, approved))
+            if item.shelf.message:
+                warnings.append(f"{item.part.number}: {item.shelf.message}")
+            approved_lines.append(approved)
 
         rows: list[dict[str, object]] = []
-        for part, line, request, approved in priced:
+        for item, approved in zip(priced, approved_lines, strict=True):
+            part, line, request = item.part, item.line, item.request
             rows.append(dict(part=part.id, description=part.name_en, qty=request.qty, unit=part.unit,
                              list_price=line.list_price, unit_price=line.unit_price, discount_bp=request.discount_bp,
                              tax_rate_bp=part.tax_rate_bp, amount=line.amount, unit_cost=part.cost, core_of_line=None,

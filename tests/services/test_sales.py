@@ -189,3 +189,20 @@ def test_a_technician_cannot_sell_and_lost_sales_are_recorded(staff, shop):
     assert (lost.part_id, lost.qty, lost.customer_id) == (shop["caliper"], 3_000, shop["fleet"])
     with pytest.raises(ValidationError):
         sales.record_lost_sale(staff["cashier"], shop["caliper"], 0)
+
+
+def test_the_cart_preview_prices_at_the_tier_and_says_what_needs_a_manager(staff, shop, admin):
+    settings.set_value(admin, "counter.negative_stock", "manager")
+    cart = [LineRequest(shop["pads"], 2_000, discount_bp=4_000), LineRequest(shop["caliper"], 3_000)]
+    view = sales.price_cart(staff["cashier"], cart, customer_id=shop["fleet"])
+    assert (view.tier, view.total) == ("trade", 2 * 6_000 + 3 * 50_000 + 3 * 5_000)
+    pads, caliper = view.lines
+    assert (pads.list_price, pads.unit_price, pads.available, pads.needs_manager) == (
+        10_000, 6_000, 10_000, ("counter.below_floor",))
+    assert "below the cost" in pads.messages[0]  # 60.00 with tax: 53.10 before tax, under the 60.00 cost
+    assert (caliper.core_deposit, caliper.available, caliper.needs_manager) == (15_000, 2_000,
+                                                                              ("counter.negative_stock",))
+    assert view.needs_manager == ("counter.below_floor", "counter.negative_stock")
+    assert sales.price_cart(staff["manager"], cart, customer_id=shop["fleet"]).needs_manager == ()
+    assert sales.price_cart(staff["cashier"], []).total == 0  # an empty cart costs nothing
+    assert Sale.select().count() == 0  # a preview writes nothing
