@@ -24,7 +24,7 @@ import math
 import random
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -41,13 +41,14 @@ from partsdesk.models import (
     ContactCall,
     Customer,
     CustomerEvent,
+    DocumentCounter,
     Part,
     PointsEntry,
     PrepaidEntry,
     Vehicle,
     transaction,
 )
-from partsdesk.services import accounts, care, clock, complaints, history, membership, settings
+from partsdesk.services import accounts, care, clock, complaints, history, membership, numbering, settings
 from partsdesk.services.demo_data import DEMO_USERS, TEMPLATES
 
 Progress = Callable[[int, int], None] | None
@@ -792,6 +793,16 @@ def _load_customers() -> list[_Customer]:
             for cid, kind, limit, terms, card, key, since, points, prepaid in query]
 
 
+def _continue_numbering(trades: Sequence[_Trade]) -> None:
+    """The counter's own invoices and quotes continue after the numbers the history used."""
+    used = Counter(trade.kind for trade in trades)
+    with transaction():
+        for series, kind in (("invoice", "sale"), ("quote", "quote")):
+            DocumentCounter.insert(series=series, prefix=numbering.SERIES[series], next_number=used[kind] + 1
+                                   ).on_conflict(conflict_target=[DocumentCounter.series],
+                                                 update={DocumentCounter.next_number: used[kind] + 1}).execute()
+
+
 def generate_history(*, seed: int, as_of: datetime, progress: Progress = None) -> HistoryStats:
     """Give the open shop's customers about two years of history up to ``as_of`` (naive UTC, as
     the clock gives it), through the real services; returns what was written.
@@ -824,6 +835,7 @@ def generate_history(*, seed: int, as_of: datetime, progress: Progress = None) -
         for plan in planner.complaints(categories, part_ids):
             replay.push(plan.received_at, replay.open_complaint, plan)
         replay.run(progress)
+        _continue_numbering(planner.trades)
         replay.at = as_of
         membership.expire_points(as_of=today)
         accounts.refresh_classes(as_of=today)

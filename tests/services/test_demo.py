@@ -416,3 +416,23 @@ def test_the_history_needs_the_front_desk_users(db_url: str, tmp_path: Path):
         demo_history.generate_history(seed=1, as_of=clock.now())
     assert _rows("SELECT COUNT(*) FROM customer_event") == [(0,)]
     database.obj.close()
+
+
+class LookingOnly(Exception):
+    pass
+
+
+def test_the_counters_numbers_continue_after_the_demo_history(built):
+    from partsdesk.models import DocumentCounter, transaction
+    from partsdesk.services import numbering
+
+    for series, kind in (("invoice", "sale"), ("quote", "quote")):
+        used = [n for (n,) in _rows("SELECT document_no FROM customer_event WHERE kind = " + database.obj.param,
+                                   (kind,))]
+        highest = max(int(number.split("-")[1]) for number in used)
+        assert DocumentCounter.get_by_id(series).next_number == highest + 1, series
+    taken = []
+    with pytest.raises(LookingOnly), transaction():  # rolled back: the built shop stays as it was
+        taken.append(numbering.take_number("invoice"))
+        raise LookingOnly
+    assert taken[0] not in {n for (n,) in _rows("SELECT document_no FROM customer_event")}
