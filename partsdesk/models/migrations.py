@@ -585,6 +585,15 @@ def m0006_counter_sales(backend: str) -> list[str]:
             document TEXT NOT NULL DEFAULT '',
             user_id BIGINT NULL REFERENCES app_user(id))""",
         "CREATE INDEX lost_sale_part ON lost_sale(part_id, at)",
+        f"""CREATE TABLE held_cart (
+            id {t['pk']},
+            name TEXT NOT NULL,
+            terminal TEXT NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            customer_id BIGINT NULL REFERENCES customer(id),
+            lines TEXT NOT NULL,
+            held_at TIMESTAMP NOT NULL)""",
+        "CREATE INDEX held_cart_terminal ON held_cart(terminal, held_at)",
         # A customer merge may move a sale to the kept customer; nothing else of a sale ever changes.
         *_append_only_but_owner("sale", ("number", "kind", "vehicle_id", "at", "terminal", "user_id", "price_tier",
                                          "prices_include_tax", "net", "tax", "total", "customer_tax_id", "note"),

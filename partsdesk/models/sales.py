@@ -89,3 +89,16 @@ class LostSale(BaseModel):
     customer = ForeignKeyField(Customer, null=True, column_name="customer_id")
     document = TextField(default="")
     user = ForeignKeyField(AppUser, null=True, column_name="user_id")
+
+
+class HeldCart(BaseModel):
+    """A parked cart (F8): not a document, so recalling it removes it. ``lines`` is JSON:
+    [[part_id, qty, discount_bp, override_price or null], ...]."""
+
+    id = AutoField()
+    name = TextField()
+    terminal = TextField()
+    user = ForeignKeyField(AppUser, null=True, column_name="user_id")
+    customer = ForeignKeyField(Customer, null=True, column_name="customer_id")
+    lines = TextField()
+    held_at = DateTimeField()

@@ -39,6 +39,7 @@ from partsdesk.models import (
     Customer,
     CustomerEvent,
     CustomerPhone,
+    HeldCart,
     OdometerReading,
     PointsEntry,
     PrepaidEntry,
@@ -340,7 +341,8 @@ def merge_customers(actor: Actor, keep_id: int, other_id: int, *, reason: str,
 
 
 # Tables whose rows follow a customer into a merge (the ledgers allow exactly that change).
-_HISTORY_TABLES = (CustomerEvent, AccountEntry, PointsEntry, PrepaidEntry, CareTask, ContactCall, Complaint, Sale)
+_HISTORY_TABLES = (CustomerEvent, AccountEntry, PointsEntry, PrepaidEntry, CareTask, ContactCall, Complaint, Sale,
+                   HeldCart)
 
 
 # --- privacy ---------------------------------------------------------------------------------

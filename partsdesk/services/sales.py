@@ -12,15 +12,29 @@ manager and calls again with the ``Approval`` in ``approvals`` (keyed by permiss
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN
 
 from partsdesk.domain import pricing, tender
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.membership import parse_tiers
 from partsdesk.domain.money import DocumentLine, document_totals
 from partsdesk.domain.permissions import Actor, Approval, require
-from partsdesk.models import Customer, LostSale, Part, Sale, SaleLine, SalePayment, transaction
+from partsdesk.models import (
+    AppUser,
+    Customer,
+    HeldCart,
+    LostSale,
+    Part,
+    Sale,
+    SaleLine,
+    SalePayment,
+    transaction,
+)
 from partsdesk.services import accounts, audit, history, membership, numbering, settings, stock
 from partsdesk.services.audit import TERMINAL
 from partsdesk.services.clock import now
@@ -297,3 +311,62 @@ def record_lost_sale(actor: Actor, part_id: int, qty: int, *, customer_id: int |
             raise ValidationError({"part_id": "That part is not in the catalogue."})
         LostSale.insert(at=now(), part=part_id, qty=qty, customer=customer_id, document=document,
                         user=actor.user_id).execute()
+
+
+# --- held sales (F8) -------------------------------------------------------------------------
+
+HELD_NAME_MAX = 40
+
+
+@dataclass(frozen=True)
+class HeldCartRow:
+    id: int
+    name: str
+    customer_id: int | None
+    customer_name: str
+    lines: tuple[LineRequest, ...]
+    held_at: datetime
+    held_by: str
+
+
+def park_cart(actor: Actor, name: str, lines: Sequence[LineRequest], *, customer_id: int | None = None) -> int:
+    """Park the cart under ``name`` (the customer's name, "blue van"…) to serve someone else; it
+    survives a restart and any terminal of the shop can recall it. Returns its id."""
+    require(actor, "counter.sell")
+    name = " ".join(str(name or "").split())
+    problems = {}
+    if not name or len(name) > HELD_NAME_MAX:
+        problems["name"] = f"Give the parked sale a name of 1 to {HELD_NAME_MAX} characters (for example the customer's)."
+    if not lines:
+        problems["lines"] = "The cart is empty: there is nothing to park."
+    if problems:
+        raise ValidationError(problems)
+    payload = json.dumps([[line.part_id, line.qty, line.discount_bp, line.override_price] for line in lines])
+    with transaction():
+        _customer(customer_id)
+        return int(HeldCart.insert(name=name, terminal=TERMINAL, user=actor.user_id, customer=customer_id,
+                                   lines=payload, held_at=now()).execute())
+
+
+def held_carts(actor: Actor) -> list[HeldCartRow]:
+    """The parked sales of the shop, oldest first."""
+    require(actor, "counter.sell")
+    query = (HeldCart.select(HeldCart.id, HeldCart.name, HeldCart.customer, Customer.name, HeldCart.lines,
+                             HeldCart.held_at, AppUser.display_name)
+             .join(Customer, JOIN.LEFT_OUTER, on=(HeldCart.customer == Customer.id)).switch(HeldCart)
+             .join(AppUser, JOIN.LEFT_OUTER, on=(HeldCart.user == AppUser.id))
+             .order_by(HeldCart.held_at, HeldCart.id))
+    return [HeldCartRow(held_id, name, customer_id, customer_name or "",
+                        tuple(LineRequest(*line) for line in json.loads(lines)), held_at, user_name or "")
+            for held_id, name, customer_id, customer_name, lines, held_at, user_name in query.tuples()]
+
+
+def recall_cart(actor: Actor, held_id: int) -> HeldCartRow:
+    """Take a parked sale back into the cart: it is no longer parked (another terminal that
+    recalls it at the same moment is told it is gone)."""
+    require(actor, "counter.sell")
+    with transaction():
+        row = next((held for held in held_carts(actor) if held.id == held_id), None)
+        if row is None or not HeldCart.delete().where(HeldCart.id == held_id).execute():
+            raise UserError("That parked sale is not parked any more (recalled at another counter?).")
+        return row

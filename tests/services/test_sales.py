@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from partsdesk.domain.errors import PermissionDenied, ValidationError
+from partsdesk.domain.errors import PermissionDenied, UserError, ValidationError
 from partsdesk.domain.permissions import SYSTEM
 from partsdesk.domain.tender import Payment
 from partsdesk.models import (
@@ -206,3 +206,25 @@ def test_the_cart_preview_prices_at_the_tier_and_says_what_needs_a_manager(staff
     assert sales.price_cart(staff["manager"], cart, customer_id=shop["fleet"]).needs_manager == ()
     assert sales.price_cart(staff["cashier"], []).total == 0  # an empty cart costs nothing
     assert Sale.select().count() == 0  # a preview writes nothing
+
+
+def test_a_parked_sale_survives_and_is_recalled_once(staff, shop):
+    cart = [LineRequest(shop["pads"], 2_000), LineRequest(shop["caliper"], 1_000, discount_bp=500)]
+    held = sales.park_cart(staff["cashier"], "  blue   van ", cart, customer_id=shop["fleet"])
+    rows = sales.held_carts(staff["service_advisor"])  # another counter sees it
+    assert [(r.id, r.name, r.customer_name, r.lines, r.held_by) for r in rows] == [
+        (held, "blue van", "Fleet Ltd", tuple(cart), "Cashier")]
+    recalled = sales.recall_cart(staff["service_advisor"], held)
+    assert recalled.lines == tuple(cart) and recalled.customer_id == shop["fleet"]
+    assert sales.held_carts(staff["cashier"]) == []
+    with pytest.raises(UserError, match="not parked any more"):
+        sales.recall_cart(staff["cashier"], held)
+
+
+def test_parking_needs_a_name_and_something_to_park(staff, shop):
+    with pytest.raises(ValidationError) as refused:
+        sales.park_cart(staff["cashier"], " ", [])
+    assert set(refused.value.problems) == {"name", "lines"}
+    with pytest.raises(PermissionDenied):
+        sales.park_cart(staff["technician"], "van", [LineRequest(shop["pads"], 1_000)])
+    assert sales.held_carts(staff["cashier"]) == []
