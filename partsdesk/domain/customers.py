@@ -18,6 +18,8 @@ CHANNELS = {"phone": ("Phone call", "电话"), "sms": ("Text message", "短信")
             "email": ("E-mail", "邮件")}
 PHONE_DIGITS_MIN, PHONE_DIGITS_MAX = 5, 15
 PAYMENT_TERMS_MAX = 365
+# The one answer for a customer merged into another or erased, whichever service is asked.
+CUSTOMER_GONE = "Customer #{} is not in the customer file any more (merged or erased)."
 TAGS_MAX = 200
 BIRTH_YEAR_MIN = 1900
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from peewee import JOIN, fn
 
 from partsdesk.domain.complaints import DOCUMENT_TYPES, complaint_number
-from partsdesk.domain.customers import CHANNELS
+from partsdesk.domain.customers import CHANNELS, CUSTOMER_GONE
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.fields import FieldSpec, clean_day, clean_text
 from partsdesk.domain.permissions import Actor, require
@@ -68,7 +68,6 @@ _NOTE = FieldSpec("note", "Note", "text", max_length=500, multiline=True)
 _COMMENT = FieldSpec("comment", "Comment", "text", max_length=COMMENT_MAX, multiline=True)
 _REASON = FieldSpec("reason", "Reason", "text", max_length=500)
 _PURPOSE = FieldSpec("purpose", "Purpose", "text", max_length=200)
-_GONE = "Customer #{} is not in the customer file any more (merged or erased)."
 
 
 def short_day(value: date) -> str:
@@ -87,7 +86,7 @@ def months_before(day: date, months: int) -> date:
 def _live_customer(customer_id: int) -> Customer:
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None or not customer.active:
-        raise UserError(_GONE.format(customer_id))
+        raise UserError(CUSTOMER_GONE.format(customer_id))
     return customer
 
 

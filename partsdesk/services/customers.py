@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from peewee import JOIN, IntegrityError
 
-from partsdesk.domain.customers import CUSTOMER_FIELDS, check_phone, clean_customer
+from partsdesk.domain.customers import CUSTOMER_FIELDS, CUSTOMER_GONE, check_phone, clean_customer
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.fields import FieldSpec, clean_int, clean_text
 from partsdesk.domain.part_numbers import normalize_number
@@ -59,7 +59,6 @@ PAGE_MAX = 500
 FRAGMENT_MIN = 3
 ODOMETER_MAX = 3_000_000
 ODOMETER_SOURCES = ("counter", "reception", "delivery", "correction")
-_GONE = "Customer #{} is not in the customer file any more (merged or erased)."
 _PROFILE_AUDIT_SKIP = {"updated_at", "search_text", "tax_id_norm", "plate_norm"}
 # Personal data never goes into the audit log (it is append-only: an anonymized customer must
 # leave nothing behind): a change of these is recorded by the field's name only.
@@ -231,7 +230,7 @@ def save_customer(actor: Actor, customer_id: int | None, raw: Mapping[str, objec
         with transaction():
             old = Customer.get_or_none(Customer.id == customer_id) if customer_id is not None else None
             if customer_id is not None and (old is None or not old.active):
-                raise UserError(_GONE.format(customer_id))
+                raise UserError(CUSTOMER_GONE.format(customer_id))
             credit = {name: clean[name] for name in _CREDIT_FIELDS if name in clean}
             if any(value != (getattr(old, name) if old is not None else 0) for name, value in credit.items()):
                 require(actor, "account.credit_terms")  # a manager's business, audited like set_credit_terms
@@ -297,7 +296,7 @@ def merge_customers(actor: Actor, keep_id: int, other_id: int, *, reason: str,
         other = Customer.get_or_none(Customer.id == other_id)
         for customer, number in ((keep, keep_id), (other, other_id)):
             if customer is None or not customer.active:
-                raise UserError(_GONE.format(number))
+                raise UserError(CUSTOMER_GONE.format(number))
         kept_norms = {n for (n,) in CustomerPhone.select(CustomerPhone.number_norm)
                       .where(CustomerPhone.customer == keep_id).tuples()}
         moved_phones: list[str] = []
@@ -413,7 +412,7 @@ def anonymize_customer(actor: Actor, customer_id: int, *, reason: str) -> None:
     with transaction():
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None or not customer.active:
-            raise UserError(_GONE.format(customer_id))
+            raise UserError(CUSTOMER_GONE.format(customer_id))
         erased = {spec.name: spec.default for spec in CUSTOMER_FIELDS if spec.name in PERSONAL_FIELDS}
         erased.update(name=f"{ANONYMOUS_NAME} #{customer_id}", member_card=None, tax_id_norm="", consent_at=None,
                       marketing_consent=False, search_text="", active=False, updated_at=stamp)
@@ -496,7 +495,7 @@ def save_vehicle(actor: Actor, vehicle_id: int | None, customer_id: int | None,
         with transaction():
             if customer_id is not None and not Customer.select().where(
                     (Customer.id == customer_id) & (Customer.active == True)).exists():  # noqa: E712
-                raise UserError(_GONE.format(customer_id))
+                raise UserError(CUSTOMER_GONE.format(customer_id))
             if vehicle_id is None:
                 vehicle_id = Vehicle.insert(**clean, customer=customer_id, created_at=stamp, updated_at=stamp).execute()
                 if customer_id is not None:
@@ -527,7 +526,7 @@ def change_owner(actor: Actor, vehicle_id: int, new_customer_id: int, *, reason:
         if vehicle is None:
             raise UserError(f"Vehicle #{vehicle_id} is not in the customer file any more.")
         if not Customer.select().where((Customer.id == new_customer_id) & (Customer.active == True)).exists():  # noqa: E712
-            raise UserError(_GONE.format(new_customer_id))
+            raise UserError(CUSTOMER_GONE.format(new_customer_id))
         if vehicle.customer_id == new_customer_id:
             return
         VehicleOwner.update(until=stamp).where((VehicleOwner.vehicle == vehicle_id) & VehicleOwner.until.is_null()

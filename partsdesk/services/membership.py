@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 
 from peewee import IntegrityError
 
+from partsdesk.domain.customers import CUSTOMER_GONE
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.fields import clean_line
 from partsdesk.domain.membership import (
@@ -65,7 +66,6 @@ PREPAID_LABELS = {TOP_UP: "Top-up", SPEND: "Spent", REFUND: "Refunded", ADJUST: 
 TOP_UP_METHODS: dict[str, str] = {"cash": "Cash", "card": "Bank card", "wechat": "WeChat Pay",
                                   "alipay": "Alipay", "transfer": "Bank transfer"}
 
-_GONE = "Customer #{} is not in the customer file any more (merged or erased)."
 
 
 # --- small rules of input ---------------------------------------------------------------------
@@ -138,7 +138,7 @@ def _lock(customer_id: int) -> Customer:
         query = query.for_update()
     customer = query.first()
     if customer is None or not customer.active:
-        raise UserError(_GONE.format(customer_id))
+        raise UserError(CUSTOMER_GONE.format(customer_id))
     return customer
 
 
@@ -541,7 +541,7 @@ def member_card(actor: Actor, customer_id: int) -> MemberCard:
     require(actor, "customer.view_account")
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None or not customer.active:
-        raise UserError(_GONE.format(customer_id))
+        raise UserError(CUSTOMER_GONE.format(customer_id))
     if customer.member_since is None or not customer.member_card:
         raise UserError(f"{customer.name} is not a member yet: enrol them to print a card.")
     return MemberCard(settings.get("shop.name"), customer.name, customer.member_tier, customer.member_card,

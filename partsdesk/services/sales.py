@@ -20,6 +20,7 @@ from datetime import datetime
 from peewee import JOIN
 
 from partsdesk.domain import pricing, tender
+from partsdesk.domain.customers import CUSTOMER_GONE
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.membership import parse_tiers
 from partsdesk.domain.money import DocumentLine, document_totals
@@ -38,7 +39,6 @@ from partsdesk.models import (
 from partsdesk.services import accounts, audit, history, membership, numbering, settings, stock
 from partsdesk.services.audit import TERMINAL
 from partsdesk.services.clock import now
-from partsdesk.services.customers import _GONE
 
 NOTE_MAX = 200
 LINES_MAX = 500
@@ -75,7 +75,7 @@ def _customer(customer_id: int | None) -> Customer | None:
         return None
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None or not customer.active:
-        raise UserError(_GONE.format(customer_id))
+        raise UserError(CUSTOMER_GONE.format(customer_id))
     return customer
 
 
