@@ -205,6 +205,16 @@ def _as_of(text: str | None):
         raise UserError(f"--as-of {text!r} is not a date; write it as 2026-11-30.") from None
 
 
+def _write_aside(out: Path, write: Callable[[Path], None]) -> None:
+    """Written aside and moved into place: a failure never leaves half a PDF under the name asked for."""
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        write(partial)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from partsdesk.domain.permissions import SYSTEM
     from partsdesk.printing.statement import write_statement
@@ -213,21 +223,28 @@ def cmd_print(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     if not out.parent.is_dir():
         raise UserError(f"The folder {out.parent} does not exist; nothing was written.")
-    as_of = _as_of(args.as_of)
+    as_of = _as_of(getattr(args, "as_of", None))
     _open(args)
     if args.print_command == "statement":
         customer_id = accounts.find_customer(args.customer)
         data = accounts.statement_data(SYSTEM, customer_id, as_of=as_of)
-        # Written aside and moved into place: a failure never leaves half a PDF under the name asked for.
-        partial = out.with_name(f".{out.name}.partial")
-        try:
-            write_statement(data, partial)
-            os.replace(partial, out)
-        finally:
-            partial.unlink(missing_ok=True)
+        _write_aside(out, lambda path: write_statement(data, path))
         print(f"Statement of {data.customer_name} (#{customer_id}) on {as_of.isoformat()}: "
               f"{len(data.lines)} open item(s), total due {accounts.format_amount(data.total_due)} {data.currency}; "
               f"written to {out}")
+        return 0
+    if args.print_command in ("invoice", "receipt"):
+        from partsdesk.printing.sale_documents import write_invoice, write_receipt
+        from partsdesk.services.sale_documents import sale_document
+
+        # The word typed chooses the layout (invoice: A4, receipt: 80 mm roll); the sale's own kind
+        # its title, so any invoice or receipt prints on either paper.
+        doc = sale_document(args.number, copy=args.copy)
+        write = write_invoice if args.print_command == "invoice" else write_receipt
+        _write_aside(out, lambda path: write(doc, path))
+        paper = "A4" if args.print_command == "invoice" else "80 mm roll"
+        print(f"{doc.title} {doc.number} of {doc.at:%Y-%m-%d %H:%M}, total {accounts.format_amount(doc.total)} "
+              f"{doc.currency}{', marked COPY' if doc.copy else ''} ({paper}): written to {out}")
         return 0
     raise AssertionError(args.print_command)
 
@@ -318,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
         u.add_argument("--reason", default="", help="why (goes into the audit log)")
     p.set_defaults(func=cmd_user)
 
-    p = sub.add_parser("print", help="print a document to PDF (a customer's statement)")
+    p = sub.add_parser("print", help="print a document to PDF (a statement, an invoice or a receipt)")
     _db_option(p)
     print_sub = p.add_subparsers(dest="print_command", metavar="DOCUMENT", required=True)
     d = print_sub.add_parser("statement", help="a customer's statement of account: open items with ageing")
@@ -326,6 +343,16 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("customer", metavar="CUSTOMER", help="record number (12 or #12) or member card number")
     d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
     d.add_argument("--as-of", metavar="YYYY-MM-DD", help="the statement's date (default: today)")
+    for document, layout in (("invoice", "an A4 invoice"), ("receipt", "an 80 mm receipt roll")):
+        d = print_sub.add_parser(
+            document, help=f"a committed sale as {layout}",
+            description=f"Print a committed sale as {layout}. The word you type chooses the paper; any invoice "
+                        "or receipt number prints on either (an INV- number printed as a receipt keeps the title "
+                        "Invoice, and an RC- number printed as an invoice the title Receipt).")
+        _db_option(d)
+        d.add_argument("number", metavar="NUMBER", help="the invoice or receipt number, e.g. INV-000042 or RC-000042")
+        d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
+        d.add_argument("--copy", action="store_true", help="mark the document COPY (a reprint)")
     p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("bench", help="measure search, start-up, memory and import on generated data")

@@ -223,3 +223,98 @@ def test_print_statement_of_an_unknown_customer_writes_nothing(account_shop, cap
                             "--db", url)
     assert code == 1 and "does not exist" in err
     assert not out.exists() and not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*partial"))
+
+
+# --- print invoice / receipt ------------------------------------------------------------------
+
+@pytest.fixture
+def sales_shop(staff, db_url, tmp_path, monkeypatch):
+    """A shop (SQLite or PostgreSQL, as the suite runs) with a walk-in receipt RC-000001 and a
+    company's invoice INV-000001."""
+    from datetime import datetime
+
+    from partsdesk.domain.permissions import SYSTEM
+    from partsdesk.domain.tender import Payment
+    from partsdesk.models import transaction
+    from partsdesk.services import catalog, clock, settings, stock
+    from partsdesk.services.customers import save_customer
+    from partsdesk.services.sales import LineRequest, commit_sale
+
+    monkeypatch.setenv("PARTSDESK_HOME", str(tmp_path / "home"))
+    clock.set_clock(lambda: datetime(2026, 11, 22, 10, 0))
+    settings.set_value(staff["admin"], "shop.tax_id", "91320500MA1X")
+    catalog.ensure_standard_categories()
+    pads = catalog.save_part(SYSTEM, None, {"number": "BP-1", "brand": "Bosch", "name_en": "Brake pad set",
+                                            "name_zh": "刹车片", "category": "brakes.pads", "price_retail": "113.00",
+                                            "price_trade": "113.00", "price_wholesale": "113.00", "cost": "60.00",
+                                            "tax_rate": "13"}, barcodes=[], numbers=[], fitments=[])
+    with transaction():
+        stock.post_move(part_id=pads, qty=10_000, unit_cost=6_000, reason="receipt", document="GR-1", user_id=None)
+    fleet = save_customer(staff["manager"], None, {"kind": "company", "name": "Fleet Ltd", "tax_id": "91310000X",
+                                                   "credit_limit": "1000", "payment_terms_days": "30"}, phones=[])
+    receipt = commit_sale(staff["cashier"], [LineRequest(pads, 2_000)], [Payment("cash", 30_000)])
+    invoice = commit_sale(staff["cashier"], [LineRequest(pads, 1_000)], [Payment("on_account", 11_300)],
+                          customer_id=fleet)
+    assert (receipt.number, invoice.number) == ("RC-000001", "INV-000001")
+    database.obj.close()
+    return db_url
+
+
+def pdf_facts(path: Path) -> tuple[str, str, list[str]]:
+    """The PDF's text, its first page's size and the barcodes a scanner reads off that page."""
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    size = re.search(r"Page size:\s+(.*)", info).group(1)
+    image = path.with_suffix("")
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", "-singlefile", str(path), str(image)],
+                   check=True)
+    codes = subprocess.run(["zbarimg", "-q", "--raw", f"{image}.png"], capture_output=True, text=True).stdout.split()
+    return text, size, codes
+
+
+def test_print_receipt_and_invoice_by_number(sales_shop, capsys, tmp_path):
+    url = sales_shop
+    receipt = tmp_path / "receipt.pdf"
+    code, stdout, err = run(capsys, "print", "receipt", "RC-000001", "--out", str(receipt), "--db", url)
+    assert (code, err) == (0, ""), err
+    assert stdout.startswith("Receipt RC-000001 of ") and "total 226.00 CNY (80 mm roll): written to " in stdout
+    text, size, codes = pdf_facts(receipt)
+    assert "RECEIPT RC-000001" in text and "Brake pad set 刹车片" in text and re.search(r"TOTAL CNY\s+226\.00", text)
+    assert re.search(r"Change\s+74\.00", text) and "COPY" not in text
+    assert size.startswith("226.77") and codes == ["RC-000001"]  # 80 mm wide
+
+    invoice = tmp_path / "invoice.pdf"
+    code, stdout, err = run(capsys, "print", "invoice", "inv-000001", "--out", str(invoice), "--db", url, "--copy")
+    assert (code, err) == (0, ""), err
+    assert "Invoice INV-000001" in stdout and "marked COPY (A4)" in stdout
+    text, size, codes = pdf_facts(invoice)
+    assert "Tax ID 91320500MA1X" in text and "Fleet Ltd" in text and "Tax ID 91310000X" in text
+    assert re.search(r"Total \(CNY\)\s+113\.00", text) and "COPY" in text and "Page 1" in text
+    assert size.startswith("595.27") and codes == ["INV-000001"]
+
+
+def test_the_word_typed_chooses_the_paper_the_sale_its_title(sales_shop, capsys, tmp_path):
+    url = sales_shop
+    roll = tmp_path / "invoice-on-roll.pdf"
+    code, stdout, err = run(capsys, "print", "receipt", "INV-000001", "--out", str(roll), "--db", url)
+    assert code == 0 and "(80 mm roll)" in stdout
+    text, size, codes = pdf_facts(roll)
+    assert "INVOICE INV-000001" in text and "Tax ID 91310000X" in text and size.startswith("226.77")
+    a4 = tmp_path / "receipt-on-a4.pdf"
+    code, stdout, err = run(capsys, "print", "invoice", "RC-000001", "--out", str(a4), "--db", url)
+    assert code == 0 and "(A4)" in stdout
+    text, size, codes = pdf_facts(a4)
+    assert "Receipt" in text and "Walk-in customer" in text and size.startswith("595.27") and codes == ["RC-000001"]
+
+
+def test_print_of_an_unknown_sale_writes_nothing(sales_shop, capsys, tmp_path):
+    url = sales_shop
+    out = tmp_path / "nothing.pdf"
+    for document in ("invoice", "receipt"):
+        code, stdout, err = run(capsys, "print", document, "INV-000009", "--out", str(out), "--db", url)
+        assert (code, stdout) == (1, "")
+        assert err == "partsdesk: There is no invoice or receipt INV-000009.\n"
+    code, stdout, err = run(capsys, "print", "receipt", "RC-000001", "--out", str(tmp_path / "no-such" / "x.pdf"),
+                            "--db", url)
+    assert code == 1 and "does not exist" in err
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*partial"))

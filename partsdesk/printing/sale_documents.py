@@ -1,0 +1,371 @@
+"""The counter's sale documents: the 80 mm receipt roll and the A4 invoice.
+
+Input: ``services.sale_documents.SaleDocument`` (the committed sale, totals included); these
+functions only lay it out. Both print the number as a Code 128 barcode (the returns desk scans
+it) and print COPY in large type on a reprint. Part and customer names in Chinese print in the
+Chinese font (``base.markup``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import HRFlowable
+
+from partsdesk.domain.money import format_bp, format_quantity
+from partsdesk.domain.tender import CASH
+from partsdesk.printing.base import (
+    BASE_FONT,
+    BOLD_FONT,
+    GRID,
+    HEADER_FILL,
+    MARGIN,
+    ShopHeader,
+    Styles,
+    barcode,
+    content_width,
+    gap,
+    header_block,
+    markup,
+    money,
+    p,
+    styles,
+    write_pdf,
+)
+from partsdesk.services.sale_documents import SaleDocument, SaleDocumentLine
+
+ROLL_WIDTH = 80 * mm  # the receipt printer's paper
+ROLL_MARGIN = 4 * mm  # left and right: 72 mm printable
+ROLL_END = 5 * mm  # paper above the first line and below the barcode
+ROLL_MAX_HEIGHT = 5000 * mm  # a PDF page is at most 200 in.; a longer receipt goes on to a second page
+COPY_RED = colors.HexColor("#B00020")
+# the frame's own padding on each side (reportlab's default, kept by base.write_pdf)
+FRAME_PADDING = 6
+
+
+def _shop(doc: SaleDocument) -> ShopHeader:
+    return ShopHeader(name=doc.shop_name, address=doc.shop_address, phone=doc.shop_phone, tax_id=doc.shop_tax_id,
+                      currency=doc.currency)
+
+
+def _text(value: str, style: ParagraphStyle) -> object:
+    """A table cell: plain ASCII stays a string (fast to lay out); anything else a Paragraph,
+    so Chinese prints in the Chinese font."""
+    return value if value.isascii() else p(value, style)
+
+
+def _price_note(line: SaleDocumentLine, currency: str) -> str:
+    """What the customer was given off the list price, or "" when nothing."""
+    if line.discount_bp:
+        return f"list {money(line.list_price, currency)}, discount {format_bp(line.discount_bp)}"
+    if line.unit_price != line.list_price and not line.is_core_deposit:
+        return f"list {money(line.list_price, currency)}"
+    return ""
+
+
+def _copy_banner(doc: SaleDocument, st: Styles, *, size: float, color: colors.Color = COPY_RED) -> Table:
+    style = ParagraphStyle("copy", parent=st.bold, fontSize=size, leading=size * 1.15, alignment=TA_CENTER,
+                           textColor=color)
+    small = ParagraphStyle("copy_note", parent=st.small, alignment=TA_CENTER, textColor=color)
+    banner = Table([[[Paragraph("COPY", style), Paragraph(markup(f"Reprint of {doc.title.lower()} {doc.number}"),
+                                                           small)]]])
+    banner.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, color), ("TOPPADDING", (0, 0), (-1, -1), 3),
+                                ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    return banner
+
+
+def _barcode(number: str, *, width: float, height: float, bar_width: float) -> Flowable:
+    code = barcode(number, height=height, bar_width=bar_width)
+    code_width, _ = code.wrap(width, height)
+    if code_width > width:  # a long number: narrower bars rather than a code cut off at the edge
+        code = barcode(number, height=height, bar_width=bar_width * width / code_width)
+    code.hAlign = "CENTER"
+    return code
+
+
+# --- receipt (80 mm roll) -----------------------------------------------------------------------
+
+def _rule(*, dashed: bool = True) -> HRFlowable:
+    return HRFlowable(width="100%", thickness=0.6, color=colors.black, dash=(1.5, 1.5) if dashed else None,
+                      spaceBefore=1.2 * mm, spaceAfter=1.2 * mm)
+
+
+def _pairs(rows: list[tuple[str, str]], width: float, *, font_size: float, bold_rows: tuple[int, ...] = (),
+           big_rows: tuple[int, ...] = ()) -> Table:
+    """Label left, amount right, on the roll's full width."""
+    table = Table([[label, value] for label, value in rows], colWidths=[width * 0.62, width * 0.38])
+    commands: list[tuple] = [("FONT", (0, 0), (-1, -1), BASE_FONT, font_size, font_size * 1.25),
+                             ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                             ("TOPPADDING", (0, 0), (-1, -1), 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.6)]
+    for row in bold_rows:
+        commands.append(("FONT", (0, row), (-1, row), BOLD_FONT, font_size, font_size * 1.25))
+    for row in big_rows:
+        commands.append(("FONT", (0, row), (-1, row), BOLD_FONT, font_size + 3, (font_size + 3) * 1.25))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _receipt_lines(doc: SaleDocument, st: Styles, width: float) -> Table:
+    """Each line as two rows: what it is, then qty x unit price and the amount (and what was
+    taken off the list price)."""
+    cur = doc.currency
+    rows: list[list[object]] = []
+    spans: list[tuple] = []
+    for line in doc.lines:
+        name = line.description
+        if line.description_zh:
+            name += f" {line.description_zh}"
+        if line.part_number and line.part_number not in line.description:
+            name = f"{line.part_number} {name}"
+        rows.append([p(name, st.normal), ""])
+        spans.append(("SPAN", (0, len(rows) - 1), (1, len(rows) - 1)))
+        detail = f"  {format_quantity(line.qty, line.unit)} x {money(line.unit_price, cur)}"
+        rows.append([_text(detail, st.normal), money(line.amount, cur)])
+        note = _price_note(line, cur)
+        if note:
+            rows.append([f"  ({note})", ""])
+            spans.append(("SPAN", (0, len(rows) - 1), (1, len(rows) - 1)))
+    table = Table(rows, colWidths=[width * 0.68, width * 0.32])
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), BASE_FONT, st.normal.fontSize, st.normal.leading),
+                               ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0.4), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.4),
+                               *spans]))
+    return table
+
+
+def _tender_rows(doc: SaleDocument) -> list[tuple[str, str]]:
+    cur = doc.currency
+    rows: list[tuple[str, str]] = []
+    for payment in doc.payments:
+        label = payment.label
+        if payment.reference:
+            label += f" {payment.reference}"
+        cash_handed = payment.method == CASH and payment.tendered
+        rows.append((label, money(payment.tendered if cash_handed else payment.amount, cur)))
+    if doc.change:
+        rows.append(("Change", money(doc.change, cur)))
+    return rows
+
+
+def receipt_story(doc: SaleDocument, *, copy: bool = False, width: float = ROLL_WIDTH - 2 * ROLL_MARGIN
+                  ) -> list[Flowable]:
+    """The receipt's flowables, laid out for ``width`` (the roll's printable width)."""
+    st = styles(8)
+    centre = ParagraphStyle("centre", parent=st.normal, alignment=TA_CENTER)
+    centre_small = ParagraphStyle("centre_small", parent=st.small, alignment=TA_CENTER)
+    shop_name = ParagraphStyle("shop", parent=st.bold, fontSize=11.5, leading=14, alignment=TA_CENTER)
+    title = ParagraphStyle("receipt_title", parent=st.bold, fontSize=10, leading=12.5, alignment=TA_CENTER)
+    cur = doc.currency
+    story: list[Flowable] = [p(doc.shop_name, shop_name)]
+    story += [p(line, centre_small) for line in _shop(doc).lines()]
+    if copy or doc.copy:
+        story += [gap(2), _copy_banner(doc, st, size=18, color=colors.black)]  # a thermal roll prints black
+    story += [gap(2), p(f"{doc.title.upper()} {doc.number}", title),
+              p(f"{doc.at:%Y-%m-%d %H:%M} · terminal {doc.terminal}", centre)]
+    if doc.cashier:
+        story.append(p(f"Served by {doc.cashier}", centre))
+    if doc.customer_name:
+        story += [gap(1.5), p(f"Customer: {doc.customer_name}", st.normal)]
+        if doc.member_card:
+            story.append(p(f"Member card {doc.member_card}", st.small))
+        if doc.customer_tax_id:
+            story.append(p(f"Tax ID {doc.customer_tax_id}", st.normal))
+    story += [_rule(), _receipt_lines(doc, st, width), _rule()]
+
+    totals: list[tuple[str, str]] = [("Net", money(doc.net, cur))]
+    totals += [(f"Tax {format_bp(band.rate_bp)} on {money(band.net, cur)}", money(band.tax, cur))
+               for band in doc.tax_by_rate]
+    totals.append((f"TOTAL {cur}", money(doc.total, cur)))
+    big = (len(totals) - 1,)
+    if doc.rounding:
+        totals.append(("Cash rounding", money(doc.rounding, cur)))
+    tax_note = "Prices include tax." if doc.prices_include_tax else "Prices exclude tax; tax is added."
+    story += [_pairs(totals, width, font_size=8, big_rows=big), p(tax_note, st.small), _rule()]
+    tender = _tender_rows(doc)
+    if tender:
+        story += [_pairs(tender, width, font_size=8, bold_rows=(len(tender) - 1,) if doc.change else ()), _rule()]
+    if doc.note:
+        story.append(p(doc.note, st.small))
+    # the barcode's digits hang below its box: the gap after it keeps them clear of the next line
+    story += [gap(2), _barcode(doc.number, width=width, height=11 * mm, bar_width=0.33 * mm), gap(5),
+              p(f"Keep this {doc.title.lower()}: returns and warranty need it.", centre_small)]
+    if copy or doc.copy:
+        story.append(p("COPY", title))
+    return story
+
+
+def write_receipt(doc: SaleDocument, target: str | Path | BinaryIO, *, copy: bool = False) -> None:
+    """Write the receipt of ``doc`` to ``target`` (a path or a binary file) on an 80 mm roll
+    (72 mm printable) exactly as long as its content. ``copy`` (or ``doc.copy``) marks a reprint."""
+    width = ROLL_WIDTH - 2 * ROLL_MARGIN
+    story = receipt_story(doc, copy=copy, width=width)
+    needed = 0.0
+    for flowable in story:  # the same wrap the frame does, so the page fits the content
+        _, height = flowable.wrap(width, ROLL_MAX_HEIGHT)
+        needed += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    page_height = min(needed + 2 * ROLL_END + 2 * mm, ROLL_MAX_HEIGHT)  # 2 mm: rounding, never a second page
+    target = str(target) if isinstance(target, Path) else target
+    pdf = BaseDocTemplate(target, pagesize=(ROLL_WIDTH, page_height), leftMargin=ROLL_MARGIN,
+                          rightMargin=ROLL_MARGIN, topMargin=ROLL_END, bottomMargin=ROLL_END,
+                          title=f"{doc.title} {doc.number}", author="PartsDesk")
+    frame = Frame(ROLL_MARGIN, ROLL_END, width, page_height - 2 * ROLL_END, leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0, id="roll")
+    pdf.addPageTemplates([PageTemplate(id="roll", frames=[frame])])
+    pdf.build(story)
+
+
+# --- invoice (A4) -------------------------------------------------------------------------------
+
+INVOICE_COLUMNS = (("#", 0.045), ("Part no.", 0.14), ("Description", 0.335), ("Qty", 0.08),
+                   ("Unit price", 0.11), ("Disc.", 0.07), ("Tax", 0.06), ("Amount", 0.16))
+
+
+def _party_block(doc: SaleDocument, st: Styles, width: float) -> Table:
+    """Who is billed (with their tax ID) on the left, the number's barcode on the right."""
+    left: list[Flowable] = [p("Bill to", st.small)]
+    if doc.customer_name:
+        left.append(p(doc.customer_name, ParagraphStyle("bill_name", parent=st.bold, fontSize=11, leading=14)))
+        if doc.customer_address:
+            left.append(p(doc.customer_address, st.normal))
+        left.append(p(f"Tax ID {doc.customer_tax_id}" if doc.customer_tax_id else "Tax ID: none given", st.normal))
+        if doc.member_card:
+            left.append(p(f"Member card {doc.member_card}", st.small))
+    else:
+        left.append(p("Walk-in customer", st.bold))
+    code = _barcode(doc.number, width=width * 0.4, height=13 * mm, bar_width=0.36 * mm)
+    block = Table([[left, code]], colWidths=[width * 0.58, width * 0.42])
+    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return block
+
+
+def _invoice_lines(doc: SaleDocument, st: Styles, width: float) -> Table:
+    cur = doc.currency
+    header = [label if label != "Amount" else f"Amount ({cur})" for label, _ in INVOICE_COLUMNS]
+    rows: list[list[object]] = [header]
+    for line in doc.lines:
+        description = markup(line.description)
+        if line.description_zh:
+            description += f"<br/>{markup(line.description_zh)}"
+        if line.is_core_deposit:
+            description += f'<br/><font size="7">refundable when the old part of line {line.core_of_line} is ' \
+                           f"returned</font>"
+        note = _price_note(line, cur)
+        if note:
+            description += f'<br/><font size="7">{markup(note)}</font>'
+        rows.append([str(line.line_no), _text(line.part_number, st.normal), Paragraph(description, st.normal),
+                     _text(format_quantity(line.qty, line.unit), st.right), money(line.unit_price, cur),
+                     format_bp(line.discount_bp) if line.discount_bp else "", format_bp(line.tax_rate_bp),
+                     money(line.amount, cur)])
+    table = Table(rows, colWidths=[width * share for _, share in INVOICE_COLUMNS], repeatRows=1)
+    size = st.normal.fontSize
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), BASE_FONT, size, size * 1.25),
+        ("FONT", (0, 0), (-1, 0), BOLD_FONT, size, size * 1.25),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, GRID),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRID),
+        ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]))
+    return table
+
+
+def _money_table(rows: list[list[str]], widths: list[float], *, header: bool, bold_last: bool = False) -> Table:
+    table = Table(rows, colWidths=widths)
+    commands: list[tuple] = [("FONT", (0, 0), (-1, -1), BASE_FONT, 9, 11.25), ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+    if header:
+        commands += [("FONT", (0, 0), (-1, 0), BOLD_FONT, 9, 11.25), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                     ("LINEBELOW", (0, 0), (-1, 0), 0.6, GRID)]
+    if bold_last:
+        commands += [("FONT", (0, -1), (-1, -1), BOLD_FONT, 11, 14), ("LINEABOVE", (0, -1), (-1, -1), 0.8,
+                                                                        colors.black)]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _invoice_totals(doc: SaleDocument, width: float) -> Table:
+    """Tax by rate on the left, the totals on the right."""
+    cur = doc.currency
+    left_width, right_width = width * 0.52, width * 0.40
+    bands = [["Tax rate", "Net", "Tax", "Gross"]]
+    bands += [[format_bp(b.rate_bp), money(b.net, cur), money(b.tax, cur), money(b.total, cur)]
+              for b in doc.tax_by_rate]
+    band_table = _money_table(bands, [left_width * 0.22] + [left_width * 0.26] * 3, header=True)
+    totals = [["Net", money(doc.net, cur)], ["Tax", money(doc.tax, cur)]]
+    if doc.rounding:
+        totals.append(["Cash rounding", money(doc.rounding, cur)])
+    totals.append([f"Total ({cur})", money(doc.total, cur)])
+    totals_table = _money_table(totals, [right_width * 0.5, right_width * 0.5], header=False, bold_last=True)
+    outer = Table([[band_table, "", totals_table]], colWidths=[left_width, width - left_width - right_width,
+                                                                right_width])
+    outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return outer
+
+
+def _invoice_payments(doc: SaleDocument, width: float) -> Table:
+    cur = doc.currency
+    rows = [["Paid by", "Details", f"Amount ({cur})"]]
+    for payment in doc.payments:
+        details = payment.reference
+        if payment.method == CASH and payment.tendered:
+            details = f"tendered {money(payment.tendered, cur)}, change {money(payment.change, cur)}"
+        rows.append([payment.label, details, money(payment.amount, cur)])
+    table = _money_table(rows, [width * 0.25, width * 0.5, width * 0.25], header=True)
+    table.setStyle(TableStyle([("ALIGN", (1, 0), (1, -1), "LEFT")]))
+    return table
+
+
+def invoice_story(doc: SaleDocument, *, copy: bool = False, width: float | None = None) -> list[Flowable]:
+    """The invoice's flowables for an A4 page's frame."""
+    st = styles(8.5)
+    width = width if width is not None else content_width(A4, MARGIN) - 2 * FRAME_PADDING
+    facts = [("Number", doc.number), ("Date", f"{doc.at:%Y-%m-%d %H:%M}")]
+    if doc.cashier:
+        facts.append(("Served by", doc.cashier))
+    facts.append(("Terminal", doc.terminal))
+    story: list[Flowable] = [header_block(_shop(doc), doc.title, facts, st, width)]
+    if copy or doc.copy:
+        story += [gap(3), _copy_banner(doc, st, size=22)]
+    story += [gap(5), _party_block(doc, st, width), gap(6), _invoice_lines(doc, st, width)]
+    basis = "Unit prices and amounts include tax." if doc.prices_include_tax else \
+        "Unit prices and amounts exclude tax; tax is added below."
+    story += [gap(1), p(basis, st.small), gap(4), KeepTogether([_invoice_totals(doc, width)])]
+    if doc.payments:
+        story += [gap(5), KeepTogether([p("Payments", st.heading), _invoice_payments(doc, width)])]
+    if doc.note:
+        story += [gap(4), p(f"Note: {doc.note}", st.normal)]
+    return story
+
+
+def write_invoice(doc: SaleDocument, target: str | Path | BinaryIO, *, copy: bool = False) -> None:
+    """Write the A4 invoice of ``doc`` to ``target`` (a path or a binary file), page numbers and
+    the number in every page's footer. ``copy`` (or ``doc.copy``) marks a reprint."""
+    marked = copy or doc.copy
+    footer = f"{doc.shop_name} · {doc.title} {doc.number}" + (" · COPY" if marked else "")
+    write_pdf(target, invoice_story(doc, copy=copy), title=f"{doc.title} {doc.number}", footer=footer)
+
+
+__all__ = ["invoice_story", "receipt_story", "write_invoice", "write_receipt"]
