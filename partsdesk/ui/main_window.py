@@ -18,8 +18,10 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 from partsdesk.domain.permissions import Actor
 from partsdesk.models import db as db_module
 from partsdesk.ui.catalog_tab import CatalogTab
+from partsdesk.ui.counter_tab import CounterTab
 from partsdesk.ui.customers_tab import CustomersTab
 from partsdesk.ui.part_table import SearchFunction
+from partsdesk.ui.scanner import ScannerFilter
 from partsdesk.ui.tasks import TaskRunner
 from partsdesk.ui.window_state import window_settings
 
@@ -51,6 +53,11 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # One scanner layer for the window: the tab that owns scans (the counter) gets every scan.
+        self.scanner = ScannerFilter(self)
+        self.scanner.install()
+        self.counter = CounterTab(runner, actor, scanner=self.scanner)
+        self.tabs.addTab(self.counter, self.tr("Coun&ter"))
         self.catalog = CatalogTab(runner, actor, search=search)
         self.catalog.removeAction(self.catalog.find_action)  # the window's own Find takes Ctrl+F and F2
         self.tabs.addTab(self.catalog, self.tr("&Catalog"))
@@ -72,6 +79,7 @@ class MainWindow(QMainWindow):
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self._build_menus()
+        self._tab_changed(self.tabs.currentIndex())
         self.set_actor(actor)
         self._restore_state()
         self.refresh_last_backup()
@@ -85,6 +93,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(FIRST_DAILY_CHECK_MS, self, self.daily_upkeep)
         self._daily_timer.start()
         self.catalog.start()
+        self.counter.start()
 
     # --- menus ------------------------------------------------------------------------------
 
@@ -128,6 +137,8 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self.catalog.set_actor(actor)
         self.customers.set_actor(actor)
+        self.counter.set_actor(actor)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.counter), actor.can("counter.sell"))
         self.user_label.setText(self.tr("{name} ({role})").format(name=actor.display_name, role=_role_label(actor)))
         self.restore_action.setVisible(actor.can("backup.restore") and not db_module.is_postgres_url(self.url))
         self.backup_action.setVisible(actor.can("backup.run") and not db_module.is_postgres_url(self.url))
@@ -136,6 +147,11 @@ class MainWindow(QMainWindow):
         self.export_action.setVisible(actor.can("catalog.export"))
 
     def _tab_changed(self, _index: int) -> None:
+        # F2 finds a part in the catalogue, except at the counter, where F2 adds the part to the cart.
+        keys = [QKeySequence(QKeySequence.StandardKey.Find)]
+        if self.tabs.currentWidget() is not self.counter:
+            keys.append(QKeySequence("F2"))
+        self.find_action.setShortcuts(keys)
         if self.tabs.currentWidget() is self.customers:
             if not self.customers.model.shown_generation:
                 self.customers.start()  # the first visit: browse the customers
@@ -321,6 +337,7 @@ class MainWindow(QMainWindow):
                 on_error=self._close_backup_failed)
             return
         self._daily_timer.stop()
+        self.scanner.remove()
         self.save_state()
         super().closeEvent(event)
 

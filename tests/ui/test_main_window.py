@@ -152,3 +152,24 @@ def test_find_parts_for_a_customers_car_searches_the_catalogue_for_it(qtbot, run
     assert [row.number for row in window.catalog.model.rows] == ["BP-GOLF"]
     window._closing_backup_done = True
     window.close()
+
+
+def test_the_counter_is_the_cashiers_first_tab_and_owns_f2_and_the_scanner(qtbot, runner, staff, db_url, config_dir):
+    from PySide6.QtCore import Qt
+
+    window = _window(qtbot, runner, staff["cashier"], db_url, config_dir)
+    assert window.tabs.currentWidget() is window.counter and window.tabs.tabText(0) == "Coun&ter"
+    assert window.scanner.owner == window.counter.add_scan
+    assert [k.toString() for k in window.find_action.shortcuts()] == ["Ctrl+F"]  # F2 is the counter's search
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    with qtbot.waitSignal(window.counter.dialog_opened, timeout=5000) as opened:
+        qtbot.keyClick(window.counter.entry, Qt.Key.Key_F2)
+    opened.args[0].close()
+    window.tabs.setCurrentWidget(window.catalog)
+    assert window.scanner.owner is None  # elsewhere a scan is typed into the focused box
+    assert "F2" in [k.toString() for k in window.find_action.shortcuts()]
+    window.set_actor(staff["technician"])
+    assert not window.tabs.isTabVisible(window.tabs.indexOf(window.counter))  # a technician does not sell
+    window._closing_backup_done = True
+    window.close()
