@@ -2,7 +2,8 @@
 
 Keys (each shown on its button): F2 search the catalogue and add the part picked; F3 choose the
 customer (search, or scan their member card while the dialog is open; "Walk-in" goes back to
-no customer); F4 change the selected line (quantity, discount, price); Del removes it; F12
+no customer); F4 change the selected line (quantity, discount, price); Del removes it; F8 parks
+the cart under a name (or, with an empty cart, recalls a parked sale at any counter); F12
 tender; Esc cancels the current step (the pending quantity, a tender waiting for the prices).
 Typing ``N*`` in the entry before a scan sells N of the next part; a barcode typed there and
 Enter is taken like a scan.
@@ -381,6 +382,97 @@ class _CartDelegate(QStyledItemDelegate):
 
 # --- the tab ----------------------------------------------------------------------------------
 
+class HeldSalesDialog(QDialog):
+    """F8 with a cart: park it under a name. F8 with an empty cart: the parked sales of the shop,
+    Enter recalls the chosen one (``recalled(HeldCartRow)``)."""
+
+    parked = Signal(int)
+    recalled = Signal(object)
+
+    def __init__(self, runner: TaskRunner, actor: Actor, *, lines: list[LineRequest], customer_id: int | None,
+                 customer_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.actor = actor
+        self.lines = list(lines)
+        self.customer_id = customer_id
+        self.rows: list[Any] = []
+        self.setStyleSheet(FORM_STYLE)
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        self.general = error_label()
+        self.errors = FieldErrors(self.general)
+        self.buttons = QDialogButtonBox()
+        if self.lines:
+            self.setWindowTitle(self.tr("Park this sale (F8)"))
+            self.name = QLineEdit(customer_name)
+            self.name.setPlaceholderText(self.tr("the customer's name, or what tells it apart: \"blue van\""))
+            form = QFormLayout()
+            form.addRow(self.tr("&Name"), self.name)
+            form.addRow("", self.errors.add("name", self.name))
+            layout.addLayout(form)
+            self.ok_button = self.buttons.addButton(self.tr("Park (Enter)"), QDialogButtonBox.ButtonRole.AcceptRole)
+            self.name.setFocus()
+            self.name.selectAll()
+        else:
+            self.setWindowTitle(self.tr("Parked sales (F8)"))
+            self.table = QTableWidget(0, 4)
+            self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Customer"), self.tr("Lines"),
+                                                  self.tr("Parked")])
+            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            self.table.verticalHeader().setVisible(False)
+            self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            self.table.horizontalHeader().setStretchLastSection(True)
+            self.table.itemActivated.connect(lambda _item: self.accept_choice())
+            layout.addWidget(self.table, 1)
+            self.ok_button = self.buttons.addButton(self.tr("Recall (Enter)"), QDialogButtonBox.ButtonRole.AcceptRole)
+            self.ok_button.setEnabled(False)
+            self.runner.submit(sales.held_carts, actor, owner=self, name="held_carts", on_done=self._listed,
+                               on_error=self.errors.show_refused)
+        self.ok_button.setDefault(True)
+        self.buttons.addButton(self.tr("Cancel (Esc)"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.accept_choice)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+
+    def _listed(self, rows: list[Any]) -> None:
+        self.rows = rows
+        for row in rows:
+            at = self.table.rowCount()
+            self.table.insertRow(at)
+            for column, text in enumerate((row.name, row.customer_name or self.tr("Walk-in"), str(len(row.lines)),
+                                           f"{row.held_at:%H:%M} · {row.held_by}")):
+                self.table.setItem(at, column, QTableWidgetItem(text))
+        if rows:
+            self.table.selectRow(0)
+            self.table.setFocus()
+        else:
+            self.errors.show_message(self.tr("No sale is parked."))
+        self.ok_button.setEnabled(bool(rows))
+
+    def accept_choice(self) -> None:
+        self.errors.clear()
+        if self.lines:
+            self.runner.submit(sales.park_cart, self.actor, self.name.text(), self.lines, customer_id=self.customer_id,
+                               owner=self, name="park_cart", on_done=self._parked, on_error=self.errors.show_refused)
+            return
+        row = self.table.currentRow()
+        if 0 <= row < len(self.rows):
+            self.runner.submit(sales.recall_cart, self.actor, self.rows[row].id, owner=self, name="recall_cart",
+                               on_done=self._recalled, on_error=self.errors.show_refused)
+
+    def _parked(self, held_id: int) -> None:
+        self.accept()
+        self.parked.emit(held_id)
+
+    def _recalled(self, row: Any) -> None:
+        self.accept()
+        self.recalled.emit(row)
+
+
 class CounterTab(QWidget):
     """The counter: ``start()`` when the window opens, ``set_actor`` when the user changes.
     ``scanner`` is the window's filter; the tab owns its scans while shown."""
@@ -472,6 +564,8 @@ class CounterTab(QWidget):
                                         self.tr("Quantity, discount or price of the selected line"))
         self.remove_button = self._button(self.tr("Del Remove"), "Del", self.remove_line,
                                           self.tr("Remove the selected line"))
+        self.park_button = self._button(self.tr("F8 Park / recall"), "F8", self.park_or_recall,
+                                        self.tr("Park this sale to serve someone else, or recall a parked one"))
         self.tender_button = self._button(self.tr("F12 Tender"), "F12", self.tender,
                                           self.tr("Take the payment and complete the sale"))
         escape = QShortcut(QKeySequence("Esc"), self)
@@ -485,7 +579,7 @@ class CounterTab(QWidget):
         customer_row.addWidget(self.customer_label, 1)
         customer_row.addWidget(self.customer_button)
         buttons = QHBoxLayout()
-        for button in (self.search_button, self.line_button, self.remove_button):
+        for button in (self.search_button, self.line_button, self.remove_button, self.park_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.tender_button)
@@ -570,13 +664,14 @@ class CounterTab(QWidget):
         self._next_scan()
 
     def _waiting_for_tender(self) -> bool:
-        return isinstance(self.dialog, TenderDialog)
+        """Scans wait while the cart is being paid or parked: they go into the next cart."""
+        return isinstance(self.dialog, TenderDialog | HeldSalesDialog)
 
     def _next_scan(self) -> None:
         if self._looking_up or not self._scans:
             return
         if self._waiting_for_tender():
-            self._say(self.tr("{count} scan(s) wait until the tender is closed.").format(count=len(self._scans)))
+            self._say(self.tr("{count} scan(s) wait for the next cart.").format(count=len(self._scans)))
             return
         code, qty = self._scans.popleft()
         self._looking_up = True
@@ -933,6 +1028,28 @@ class CounterTab(QWidget):
 
         self.runner.submit(load_customer, self.actor, customer_id, owner=self, name="counter_customer",
                            on_done=loaded, on_error=lambda error: self._say(str(error), error=True))
+
+    def park_or_recall(self) -> None:
+        """F8: park the cart under a name, or (with an empty cart) recall a parked sale."""
+        dialog = HeldSalesDialog(self.runner, self.actor, lines=self.lines,
+                                 customer_id=self.customer.id if self.customer else None,
+                                 customer_name=self.customer.name if self.customer else "", parent=self)
+        dialog.parked.connect(self._parked)
+        dialog.recalled.connect(self._recalled)
+        self._open(dialog)
+
+    def _parked(self, _held_id: int) -> None:
+        self.clear_cart()
+        self._say(self.tr("Sale parked: F8 with an empty cart recalls it."))
+
+    def _recalled(self, row: Any) -> None:
+        self.clear_cart()
+        self.lines = list(row.lines)
+        self._say(self.tr("Recalled: {name}").format(name=row.name))
+        if row.customer_id is not None:
+            self.choose_customer(row.customer_id)
+        else:
+            self._changed()
 
     def tender(self) -> None:
         """F12: take the payment (once the cart is priced)."""

@@ -293,7 +293,7 @@ def test_scans_during_the_tender_wait_for_the_next_cart(qtbot, tab, shop):
     priced(qtbot, tab)
     dialog = open_dialog(qtbot, tab, Qt.Key.Key_F12, TenderDialog)
     post(dialog.cash, scanner_keys(PADS, start_ms=next(_clock_ms)))
-    qtbot.waitUntil(lambda: "wait until the tender" in tab.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "wait for the next cart" in tab.message.text(), timeout=5000)
     assert dialog.cash.text() == "" and [line.part_id for line in tab.lines] == [shop["filter"]]
     dialog.cash.setText("50")
     with qtbot.waitSignal(tab.scan_handled, timeout=5000):
@@ -301,3 +301,35 @@ def test_scans_during_the_tender_wait_for_the_next_cart(qtbot, tab, shop):
     priced(qtbot, tab)
     assert Sale.select().count() == 1
     assert [(line.part_id, line.qty) for line in tab.lines] == [(shop["pads"], 1_000)]
+
+
+def test_f8_parks_the_cart_and_recalls_it_with_its_customer(qtbot, tab, shop):
+    from partsdesk.services import sales
+    from partsdesk.ui.counter_tab import HeldSalesDialog
+
+    scan(qtbot, tab, PADS)
+    scan(qtbot, tab, PADS)
+    tab.choose_customer(shop["member"])
+    qtbot.waitUntil(lambda: tab.customer is not None, timeout=5000)
+    priced(qtbot, tab)
+    dialog = open_dialog(qtbot, tab, Qt.Key.Key_F8, HeldSalesDialog)
+    assert dialog.name.text() == "Wu Fang"  # the customer's name, ready to keep or change
+    dialog.name.clear()
+    dialog.accept_choice()
+    qtbot.waitUntil(lambda: bool(dialog.errors.current), timeout=5000)
+    assert "name" in dialog.errors.current and sales.held_carts(tab.actor) == []  # nothing parked yet
+    dialog.name.setText("Wu Fang, brakes")
+    with qtbot.waitSignal(dialog.parked, timeout=5000):
+        dialog.accept_choice()
+    assert tab.lines == [] and tab.customer is None and "parked" in tab.message.text()
+
+    scan(qtbot, tab, FILTER)  # serve someone else meanwhile
+    tab.clear_cart()
+    dialog = open_dialog(qtbot, tab, Qt.Key.Key_F8, HeldSalesDialog)  # an empty cart: the parked sales
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5000)
+    assert dialog.table.item(0, 0).text() == "Wu Fang, brakes" and dialog.table.item(0, 2).text() == "1"
+    with qtbot.waitSignal(dialog.recalled, timeout=5000):
+        dialog.accept_choice()
+    qtbot.waitUntil(lambda: tab.customer is not None and tab.customer.id == shop["member"], timeout=5000)
+    assert [(line.part_id, line.qty) for line in tab.lines] == [(shop["pads"], 2_000)]
+    assert sales.held_carts(tab.actor) == []  # recalled once, gone from the list
