@@ -12,7 +12,18 @@ which schema and generator made it). Then:
   until it prints ``login-window-shown`` (median of 3 cold starts).
 - memory.catalog_rss_mb: the window logged in with the Catalog tab showing a search
   (``PARTSDESK_BENCH_RSS=1``, the app prints ``rss-mb <float>``).
-- import.rows_per_s: ``services.catalog_io.import_parts`` of new parts on a copy of the shop.
+- counter.commit_sale: ``services.sales.commit_sale`` of a 5-line cash sale of parts in stock by
+  a bench cashier (walk-in), each a real commit (``synchronous=FULL``, the shop's default):
+  ~50 sales after a few warm-ups, on a throw-away copy of the shop (the cached file is never
+  written); p50 and p95 in milliseconds.
+- print.receipt: ``services.sale_documents.sale_document`` plus
+  ``printing.sale_documents.write_receipt`` into memory for committed 5-line sales.
+- print.invoice_3p: the same with ``write_invoice`` for one committed A4 invoice to a company
+  customer with as many lines as fill 3 pages (about 65; the lines and pages are reported, and
+  the run fails when no invoice comes out on 3 pages).
+  (``counter.scan_to_line`` needs the Counter tab's widget and is not measured here yet.)
+- import.rows_per_s: ``services.catalog_io.import_parts`` of new parts on a copy of the shop
+  (the same throw-away copy, after the counter metrics).
 - customer.search: ~200 queries drawn from the shop's customers (a fragment of a phone number,
   of a plate, a name or a surname) through ``services.customers.search_customers``; the shop has
   ``--customers`` customers (default 200,000) with about 1.5 vehicles each.
@@ -24,9 +35,11 @@ A metric that cannot be measured fails the run (``BenchError``): no number is ev
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import random
+import re
 import sqlite3
 import statistics
 import subprocess
@@ -34,8 +47,12 @@ import sys
 import time
 from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from partsdesk.domain.errors import UserError
+
+if TYPE_CHECKING:
+    from partsdesk.domain.permissions import Actor
 
 SEED = 1
 GENERATOR_VERSION = 2  # bump when demo's generator changes what it makes: cached shops are rebuilt
@@ -48,8 +65,18 @@ BENCH_USER, BENCH_PASSWORD, BENCH_PIN = "bench", "bench-pass-1", "2580"
 RSS_QUERY = "brake pad"
 SEARCH_METRICS = ("search.barcode", "search.number", "search.fragment", "search.words", "search.vehicle")
 CUSTOMERS = 200_000
-ALL_METRICS = (*SEARCH_METRICS, "customer.search", "startup.login_window_s", "memory.catalog_rss_mb",
-               "import.rows_per_s", "build.shop_s")
+COUNTER_METRICS = ("counter.commit_sale", "print.receipt", "print.invoice_3p")
+ALL_METRICS = (*SEARCH_METRICS, "customer.search", *COUNTER_METRICS, "startup.login_window_s",
+               "memory.catalog_rss_mb", "import.rows_per_s", "build.shop_s")
+SALES = 50  # counter.commit_sale: timed sales (and receipts printed)
+WARMUPS = 3
+SALE_LINES = 5
+INVOICE_LINES = 64  # cart lines of the print.invoice_3p sale to begin with: about three A4 pages
+INVOICE_STEP, INVOICE_TRIES = 6, 4  # fewer or more lines until it prints on three pages
+INVOICE_PAGES = 3
+INVOICE_PRINTS = 20
+CASHIER_USER, CASHIER_PIN = "bench.cashier", "3691"
+SCRATCH = "bench-scratch.sqlite"  # the throw-away copy the counter and import metrics write to
 
 
 class BenchError(UserError):
@@ -316,7 +343,22 @@ def write_import_file(target: Path, rows: int) -> None:
         writer.writerows(generated)
 
 
-def measure_import(path: Path, workdir: Path, rows: int) -> dict:
+def copy_shop(path: Path, copy: Path) -> None:
+    """A consistent copy of the shop at ``path`` (SQLite's backup, whatever its WAL holds)."""
+    _remove_database(copy)
+    source = sqlite3.connect(str(path))
+    try:
+        target = sqlite3.connect(str(copy))
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def measure_import(copy: Path, workdir: Path, rows: int) -> dict:
+    """Import ``rows`` new parts into ``copy`` (a throw-away copy of the shop: it is written)."""
     from partsdesk.domain.permissions import SYSTEM
     from partsdesk.models import database, open_database
 
@@ -326,15 +368,6 @@ def measure_import(path: Path, workdir: Path, rows: int) -> dict:
         raise BenchError(f"import.rows_per_s: services.catalog_io.import_parts is missing ({error})") from None
     source_file = workdir / "bench-import.csv"
     write_import_file(source_file, rows)
-    copy = workdir / "bench-import-copy.sqlite"
-    _remove_database(copy)
-    source = sqlite3.connect(str(path))
-    try:
-        target = sqlite3.connect(str(copy))
-        source.backup(target)
-        target.close()
-    finally:
-        source.close()
     try:
         open_database(str(copy))
         started = time.perf_counter()
@@ -347,19 +380,196 @@ def measure_import(path: Path, workdir: Path, rows: int) -> dict:
     finally:
         if database.obj is not None:
             database.obj.close()
-        _remove_database(copy)
     return {"value": round(rows / elapsed, 1), "unit": "rows/s", "rows": rows, "seconds": round(elapsed, 2)}
+
+
+# --- the counter: commit a sale, print its receipt, print a 3-page invoice ----------------------
+
+def _timings_summary(timings: list[float], **extra: object) -> dict:
+    return {"p50_ms": round(statistics.median(timings), 2), "p95_ms": round(_percentile(timings, 0.95), 2),
+            "runs": len(timings), **extra}
+
+
+def _bench_cashier() -> Actor:
+    """The Actor the counter metrics sell as: a cashier added to the (throw-away) shop."""
+    from partsdesk.domain.permissions import CASHIER, SYSTEM
+    from partsdesk.models import AppUser
+    from partsdesk.services import users
+
+    user = AppUser.get_or_none(AppUser.username == CASHIER_USER)
+    if user is None:
+        users.add_user(SYSTEM, username=CASHIER_USER, display_name="Bench cashier", role=CASHIER, pin=CASHIER_PIN)
+        user = AppUser.get(AppUser.username == CASHIER_USER)
+    return users.actor_of(user)
+
+
+def _stocked_parts(rng: random.Random, count: int, *, spare: int = 0) -> list[int]:
+    """``count`` active parts that are in stock on a sellable shelf (repeated when the shop has
+    fewer), each with stock received (on the copy) so every sale of the run finds its part on
+    the shelf — as often as it is picked, and ``spare`` more units — : the sale is the everyday
+    one, never a negative-stock warning or a manager's step-up."""
+    from partsdesk.models import database, transaction
+    from partsdesk.services import stock
+
+    rows = database.obj.execute_sql(
+        "SELECT sb.part_id, SUM(sb.qty), MAX(p.cost) FROM stock_balance sb "
+        "JOIN location l ON l.id = sb.location_id JOIN part p ON p.id = sb.part_id "
+        "WHERE l.sellable AND p.active GROUP BY sb.part_id HAVING SUM(sb.qty) >= 1000 ORDER BY sb.part_id").fetchall()
+    if not rows:
+        raise BenchError("counter: the bench shop has no part in stock to sell")
+    chosen = rng.sample(rows, min(count, len(rows)))
+    picks = [chosen[i % len(chosen)] for i in range(count)]
+    uses: dict[int, int] = {}
+    for part_id, _, _ in picks:
+        uses[part_id] = uses.get(part_id, 0) + 1
+    with transaction():
+        for part_id, on_hand, cost in chosen:
+            wanted = (uses[part_id] + spare) * 1000
+            if on_hand < wanted:
+                stock.post_move(part_id=part_id, qty=wanted - on_hand, unit_cost=int(cost), reason="receipt",
+                                document="BENCH", user_id=None)
+    return [part_id for part_id, _, _ in picks]
+
+
+def _cash_for(total: int) -> int:
+    """What a customer hands over for ``total``: the next round 100.00 above it."""
+    return (total // 10_000 + 1) * 10_000
+
+
+def _cart(actor: Actor, part_ids: list[int], *, customer_id: int | None = None) -> tuple[list, list]:
+    """A cart of one of each part and the cash handed over for it (the total priced by the
+    services, as the screen shows it before the tender: not timed)."""
+    from partsdesk.domain import tender
+    from partsdesk.services.sales import LineRequest, price_cart
+
+    lines = [LineRequest(part_id=part_id, qty=1000) for part_id in part_ids]
+    total = price_cart(actor, lines, customer_id=customer_id).total
+    return lines, [tender.Payment(tender.CASH, _cash_for(total))]
+
+
+def measure_commit_sale(actor: Actor, part_ids: list[int], sales: int) -> tuple[dict, list[str]]:
+    """Commit ``sales`` 5-line walk-in cash sales (after ``WARMUPS``); their numbers."""
+    from partsdesk.services.sales import commit_sale
+
+    carts = [_cart(actor, part_ids[i * SALE_LINES:(i + 1) * SALE_LINES]) for i in range(WARMUPS + sales)]
+    timings, numbers = [], []
+    for index, (lines, payments) in enumerate(carts):
+        started = time.perf_counter()
+        result = commit_sale(actor, lines, payments)
+        elapsed = (time.perf_counter() - started) * 1000
+        if result.warnings:
+            raise BenchError(f"counter.commit_sale: the sale {result.number} was not an everyday one: "
+                             f"{'; '.join(result.warnings)}")
+        if index >= WARMUPS:
+            timings.append(elapsed)
+        numbers.append(result.number)
+    return _timings_summary(timings, lines=SALE_LINES), numbers
+
+
+def _pdf_pages(data: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+
+
+def measure_print(numbers: list[str], runs: int, write: Callable[[object, io.BytesIO], None],
+                  name: str) -> dict:
+    """Read the committed sale(s) ``numbers`` (taken in turn) and write each PDF into memory,
+    ``runs`` times after ``WARMUPS``; the pages of the last one."""
+    from partsdesk.services.sale_documents import sale_document
+
+    timings, pages = [], 0
+    for index in range(WARMUPS + runs):
+        number = numbers[index % len(numbers)]
+        started = time.perf_counter()
+        target = io.BytesIO()
+        write(sale_document(number), target)
+        elapsed = (time.perf_counter() - started) * 1000
+        data = target.getvalue()
+        if not data.startswith(b"%PDF"):
+            raise BenchError(f"{name}: {number} did not print as a PDF")
+        pages = _pdf_pages(data)
+        if index >= WARMUPS:
+            timings.append(elapsed)
+    return _timings_summary(timings, pages=pages)
+
+
+def _company_customer() -> int | None:
+    from partsdesk.models import database
+
+    row = database.obj.execute_sql("SELECT MIN(id) FROM customer WHERE kind = 'company' AND active "
+                                   "AND tax_id <> ''").fetchone()
+    return row[0] if row else None
+
+
+def measure_invoice(actor: Actor, part_ids: list[int]) -> dict:
+    """print.invoice_3p: commit an invoice to a company customer that prints on exactly
+    ``INVOICE_PAGES`` A4 pages (``INVOICE_LINES`` cart lines, fewer or more while it does not:
+    a part with a core charge adds a line, a long name wraps), then time printing it."""
+    from partsdesk.printing.sale_documents import write_invoice
+    from partsdesk.services.sale_documents import sale_document
+    from partsdesk.services.sales import commit_sale
+
+    customer_id = _company_customer()
+    count, tried = INVOICE_LINES, []
+    for _ in range(INVOICE_TRIES + 1):
+        lines, payments = _cart(actor, part_ids[:count], customer_id=customer_id)
+        number = commit_sale(actor, lines, payments, customer_id=customer_id, want_invoice=True).number
+        target = io.BytesIO()
+        write_invoice(sale_document(number), target)
+        pages = _pdf_pages(target.getvalue())
+        tried.append(f"{count} lines: {pages} pages")
+        if pages == INVOICE_PAGES:
+            metric = measure_print([number], INVOICE_PRINTS, write_invoice, "print.invoice_3p")
+            return {**metric, "lines": len(sale_document(number).lines)}
+        count += INVOICE_STEP if pages < INVOICE_PAGES else -INVOICE_STEP
+        if not 0 < count <= len(part_ids):
+            break
+    raise BenchError(f"print.invoice_3p: no invoice came out on {INVOICE_PAGES} pages ({'; '.join(tried)})")
+
+
+def measure_counter(copy: Path, wanted: Collection[str], *, sales: int = SALES) -> dict[str, dict]:
+    """The counter metrics in ``wanted`` on ``copy`` (a throw-away copy of the shop: the sales
+    really commit there)."""
+    from partsdesk.models import database, open_database
+    from partsdesk.models.migrations import current_version, latest_version
+    from partsdesk.printing.sale_documents import write_receipt
+
+    if sales < 1:
+        raise BenchError("counter: the bench needs at least 1 sale")
+    metrics: dict[str, dict] = {}
+    db = open_database(str(copy))
+    try:
+        if current_version(db) != latest_version():
+            raise BenchError(f"the bench shop {copy} has an old schema; run with --rebuild")
+        rng = random.Random(SEED)
+        actor = _bench_cashier()
+        counter_sales = sales if "counter.commit_sale" in wanted or "print.receipt" in wanted else 0
+        invoice = INVOICE_LINES + INVOICE_STEP * INVOICE_TRIES if "print.invoice_3p" in wanted else 0
+        # an invoice tried again sells its parts again
+        part_ids = _stocked_parts(rng, SALE_LINES * (WARMUPS + counter_sales) + invoice,
+                                  spare=INVOICE_TRIES + 1 if invoice else 0)
+        if counter_sales:
+            metric, numbers = measure_commit_sale(actor, part_ids, counter_sales)
+            if "counter.commit_sale" in wanted:
+                metrics["counter.commit_sale"] = metric
+            if "print.receipt" in wanted:
+                metrics["print.receipt"] = measure_print(numbers[WARMUPS:], sales, write_receipt, "print.receipt")
+        if invoice:
+            metrics["print.invoice_3p"] = measure_invoice(actor, part_ids[-invoice:])
+    finally:
+        database.obj.close()
+    return metrics
 
 
 # --- the run ------------------------------------------------------------------------------------
 
 def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | None = None,
         queries: int = QUERIES, import_rows: int = IMPORT_ROWS, customers: int = CUSTOMERS,
-        progress: Callable[[int, int], None] | None = None) -> dict:
+        sales: int = SALES, progress: Callable[[int, int], None] | None = None) -> dict:
     """Generate (or reuse) the bench shop and measure; the result is the ``--json`` object:
     ``{"parts": N, "metrics": {name: {"p50_ms", "p95_ms"} or {"value", "unit"}}, ...}``.
 
-    ``only`` limits the metrics (default: all of ``ALL_METRICS``). Raises ``BenchError`` when a
+    ``only`` limits the metrics (default: all of ``ALL_METRICS``); ``sales`` is how many sales
+    counter.commit_sale times (and print.receipt prints). Raises ``BenchError`` when a
     metric cannot be measured."""
     from partsdesk.models import database, open_database
     from partsdesk.models.migrations import current_version, latest_version
@@ -392,8 +602,18 @@ def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | Non
         metrics["startup.login_window_s"] = measure_startup(path, workdir)
     if "memory.catalog_rss_mb" in wanted:
         metrics["memory.catalog_rss_mb"] = measure_rss(path, workdir)
-    if "import.rows_per_s" in wanted:
-        metrics["import.rows_per_s"] = measure_import(path, workdir, import_rows)
+    if wanted & {*COUNTER_METRICS, "import.rows_per_s"}:
+        copy = workdir / SCRATCH  # one copy for both: the counter's sales, then the import
+        copy_shop(path, copy)
+        try:
+            if wanted & set(COUNTER_METRICS):
+                metrics.update(measure_counter(copy, wanted, sales=sales))
+            if "import.rows_per_s" in wanted:
+                metrics["import.rows_per_s"] = measure_import(copy, workdir, import_rows)
+        finally:
+            if database.obj is not None:
+                database.obj.close()
+            _remove_database(copy)
     return {"parts": parts, "customers": customers,
             "metrics": {name: metrics[name] for name in ALL_METRICS if name in metrics},
             "shop": str(path), "cached": marker["cached"]}
@@ -406,6 +626,10 @@ def format_table(result: dict) -> str:
     for name, metric in result["metrics"].items():
         if "p50_ms" in metric:
             extra = f"   found {metric['found_on_first_page']:.0%}" if "found_on_first_page" in metric else ""
+            if "pages" in metric and "lines" in metric:
+                extra = f"   {metric['lines']} lines, {metric['pages']} page(s)"
+            elif "lines" in metric:
+                extra = f"   {metric['lines']}-line sales, {metric['runs']} timed"
             lines.append(f"{name:<26} {metric['p50_ms']:>9.2f} {metric['p95_ms']:>9.2f}{extra}")
         else:
             note = " (cached shop)" if metric.get("cached") else ""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ def _close_database():
 
 
 def test_bench_measures_every_metric_on_a_small_shop(tmp_path: Path):
-    result = bench.run(parts=300, workdir=tmp_path, rebuild=False, queries=40, import_rows=150, customers=300)
+    result = bench.run(parts=300, workdir=tmp_path, rebuild=False, queries=40, import_rows=150, customers=300,
+                       sales=12)
     again = json.loads(json.dumps(result))  # the --json output is plain JSON
     assert again["parts"] == 300 and again["customers"] == 300 and again["cached"] is False
     assert list(again["metrics"]) == list(bench.ALL_METRICS)
@@ -33,6 +35,13 @@ def test_bench_measures_every_metric_on_a_small_shop(tmp_path: Path):
     people = again["metrics"]["customer.search"]
     assert 0 < people["p50_ms"] <= people["p95_ms"] and people["queries"] == 40
     assert people["found_on_first_page"] >= 0.8  # fragments of a customer's own phone, plate or name
+    for name in bench.COUNTER_METRICS:
+        metric = again["metrics"][name]
+        assert 0 < metric["p50_ms"] <= metric["p95_ms"], name
+    assert again["metrics"]["counter.commit_sale"]["runs"] == 12
+    assert again["metrics"]["print.receipt"]["runs"] == 12 and again["metrics"]["print.receipt"]["pages"] == 1
+    invoice = again["metrics"]["print.invoice_3p"]
+    assert invoice["pages"] == 3 and invoice["runs"] == bench.INVOICE_PRINTS and invoice["lines"] > 40
     startup = again["metrics"]["startup.login_window_s"]
     assert startup["unit"] == "s" and 0 < startup["value"] < 60 and len(startup["runs"]) == bench.STARTUP_RUNS
     assert again["metrics"]["memory.catalog_rss_mb"]["unit"] == "MB"
@@ -77,3 +86,58 @@ def test_the_command_measures_only_the_metrics_asked_for(tmp_path: Path, capsys)
     assert main(["bench", "--parts", "150", "--customers", "40", "--workdir", str(tmp_path),
                  "--only", "search.nothing"]) == 1
     assert "Unknown metric(s): search.nothing" in capsys.readouterr().err
+
+
+def _count(path: Path, sql: str) -> int:
+    connection = sqlite3.connect(str(path))
+    try:
+        return connection.execute(sql).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def test_the_counter_metrics_sell_on_a_throw_away_copy_run_after_run(tmp_path: Path):
+    only = ["counter.commit_sale", "print.receipt", "print.invoice_3p"]
+    first = bench.run(parts=120, workdir=tmp_path, rebuild=False, only=only, customers=30, sales=30)
+    shop = Path(first["shop"])
+    stamp, stock = shop.stat().st_mtime_ns, _count(shop, "SELECT SUM(qty) FROM stock_balance")
+    assert sorted(first["metrics"]) == sorted(only)
+    assert first["metrics"]["counter.commit_sale"]["runs"] == 30 and first["metrics"]["counter.commit_sale"]["lines"] == 5
+    # the shop is small: parts are sold more than once, their stock received first on the copy
+    second = bench.run(parts=120, workdir=tmp_path, rebuild=False, only=only, customers=30, sales=30)
+    assert second["cached"] is True and sorted(second["metrics"]) == sorted(only)
+    assert second["metrics"]["print.invoice_3p"]["pages"] == 3
+    assert shop.stat().st_mtime_ns == stamp  # the cached shop was not written: no sale, no user, same stock
+    assert _count(shop, "SELECT COUNT(*) FROM sale") == 0
+    assert _count(shop, "SELECT COUNT(*) FROM app_user") == 1
+    assert _count(shop, "SELECT SUM(qty) FROM stock_balance") == stock
+    assert not (tmp_path / bench.SCRATCH).exists()
+    alone = bench.run(parts=120, workdir=tmp_path, rebuild=False, only=["print.receipt"], customers=30, sales=5)
+    assert list(alone["metrics"]) == ["print.receipt"] and alone["metrics"]["print.receipt"]["runs"] == 5
+
+
+def test_the_counter_sales_really_commit(tmp_path: Path):
+    from partsdesk.models import Sale, SaleLine, open_database
+
+    path, _ = bench.ensure_shop(80, tmp_path, rebuild=False, customers=20)
+    copy = tmp_path / "copy.sqlite"
+    bench.copy_shop(path, copy)
+    metrics = bench.measure_counter(copy, {"counter.commit_sale", "print.invoice_3p"}, sales=4)
+    assert sorted(metrics) == ["counter.commit_sale", "print.invoice_3p"]
+    open_database(str(copy))
+    receipts = list(Sale.select().where(Sale.kind == "receipt"))
+    assert len(receipts) == bench.WARMUPS + 4  # warm-ups are real sales too
+    assert all(sale.user.username == bench.CASHIER_USER and sale.user.role == "cashier" for sale in receipts)
+    assert {SaleLine.select().where(SaleLine.sale == s.id, SaleLine.part.is_null(False)).count()
+            for s in receipts} == {bench.SALE_LINES}
+    invoices = list(Sale.select().where(Sale.kind == "invoice"))
+    assert invoices and invoices[-1].customer is not None and invoices[-1].customer.kind == "company"
+
+
+def test_the_command_measures_only_the_counter_metrics_asked_for(tmp_path: Path, capsys):
+    from partsdesk.cli import main
+
+    assert main(["bench", "--parts", "150", "--customers", "40", "--workdir", str(tmp_path),
+                 "--only", "print.invoice_3p"]) == 0
+    table = capsys.readouterr().out
+    assert "print.invoice_3p" in table and "3 page(s)" in table and "counter.commit_sale" not in table
