@@ -107,8 +107,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 minimum=0, maximum=10_000, help="A discount or price below it needs a manager. 1500 = 15 %"),
     SettingSpec("counter.floor_service_advisor_bp", int, 1_000, "shop",
                 "Gross-profit floor of a service advisor (basis points)", minimum=0, maximum=10_000),
+    SettingSpec("counter.return_window_days", int, 30, "shop", "Return window (days)", minimum=0, maximum=3650,
+                help="A return later than this many days after the sale needs a manager."),
+    SettingSpec("counter.return_manager_above", int, 100_000, "shop", "Returns that need a manager (minor units)",
+                minimum=0, maximum=10**13, help="A return worth more than this needs a manager. 100000 = 1,000.00"),
     SettingSpec("backup.keep_daily", int, 7, "terminal", "Daily backups kept", minimum=1, maximum=60),
     SettingSpec("backup.keep_weekly", int, 4, "terminal", "Weekly backups kept", minimum=0, maximum=52),
+    SettingSpec("printer.receipt", str, "", "terminal", "Receipt printer (80 mm)",
+                help="The printer's name as the system knows it; empty: the system's default printer."),
+    SettingSpec("printer.a4", str, "", "terminal", "A4 printer (invoices)",
+                help="The printer's name as the system knows it; empty: the system's default printer."),
 )
 SETTINGS_BY_NAME = {spec.name: spec for spec in SETTINGS}
 

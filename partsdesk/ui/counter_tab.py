@@ -4,7 +4,10 @@ Keys (each shown on its button): F2 search the catalogue and add the part picked
 customer (search, or scan their member card while the dialog is open; "Walk-in" goes back to
 no customer); F4 change the selected line (quantity, discount, price); Del removes it; F8 parks
 the cart under a name (or, with an empty cart, recalls a parked sale at any counter); F12
-tender; Esc cancels the current step (the pending quantity, a tender waiting for the prices).
+tender; Esc cancels the current step (the pending quantity, a tender waiting for the prices);
+Ctrl+P reprints the last sale, marked COPY. Once a sale is committed its receipt or invoice is
+printed (``ui.print_path``) on this PC's printer for that kind; a printer problem is shown under
+the message and the sale stays saved.
 Typing ``N*`` in the entry before a scan sells N of the next part; a barcode typed there and
 Enter is taken like a scan.
 
@@ -56,6 +59,7 @@ from partsdesk.domain.permissions import Actor
 from partsdesk.services import customers, membership, sales, search, settings
 from partsdesk.services.sales import CartLineView, CartView, LineRequest, SaleResult
 from partsdesk.services.search import PartRow
+from partsdesk.ui import print_path
 from partsdesk.ui.forms import ERROR_COLOR, FORM_STYLE, FieldErrors, error_label, set_note, show_window_modal
 from partsdesk.ui.scanner import ScannerFilter
 from partsdesk.ui.tasks import TaskRunner
@@ -482,6 +486,7 @@ class CounterTab(QWidget):
     scan_handled = Signal(str)  # a scan was looked up and added (or refused with a message)
     sold = Signal(object)  # the SaleResult of a committed sale, after the cart was cleared
     lost_sale_recorded = Signal(int, int)  # part id, thousandths
+    printed = Signal(object)  # the print_path.PrintOutcome of a sale's (re)print, after it was shown
 
     COLUMNS = ("number", "description", "bin", "available", "qty", "unit_price", "amount")
 
@@ -506,6 +511,7 @@ class CounterTab(QWidget):
         self._looking_up = False
         self._tender_wanted = False
         self._customer_asked = 0
+        self.last_sale: tuple[str, str] | None = None  # (number, kind) of the last sale here: Ctrl+P reprints it
 
         self.entry = QLineEdit()
         self.entry.setPlaceholderText(self.tr("N* before a scan for N pieces; or type a barcode and Enter"))
@@ -545,6 +551,9 @@ class CounterTab(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.print_label = QLabel()  # "Printing RC-000001…", then "Printed" or what went wrong
+        self.print_label.setWordWrap(True)
+        self.print_label.setTextFormat(Qt.TextFormat.PlainText)
         self.total_label = QLabel()
         font = self.total_label.font()
         font.setBold(True)
@@ -568,6 +577,8 @@ class CounterTab(QWidget):
                                         self.tr("Park this sale to serve someone else, or recall a parked one"))
         self.tender_button = self._button(self.tr("F12 Tender"), "F12", self.tender,
                                           self.tr("Take the payment and complete the sale"))
+        self.reprint_button = self._button(self.tr("Ctrl+P Reprint"), "Ctrl+P", self.reprint,
+                                           self.tr("Print the last sale again, marked COPY"))
         escape = QShortcut(QKeySequence("Esc"), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.cancel_step)
@@ -579,7 +590,8 @@ class CounterTab(QWidget):
         customer_row.addWidget(self.customer_label, 1)
         customer_row.addWidget(self.customer_button)
         buttons = QHBoxLayout()
-        for button in (self.search_button, self.line_button, self.remove_button, self.park_button):
+        for button in (self.search_button, self.line_button, self.remove_button, self.park_button,
+                       self.reprint_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.tender_button)
@@ -590,6 +602,7 @@ class CounterTab(QWidget):
         notes = QVBoxLayout()
         notes.addWidget(self.problems_label)
         notes.addWidget(self.message)
+        notes.addWidget(self.print_label)
         notes.addStretch(1)
         bottom.addLayout(notes, 1)
         bottom.addLayout(totals)
@@ -1074,4 +1087,33 @@ class CounterTab(QWidget):
             text += "\n" + "\n".join(result.warnings)
         self.clear_cart()
         self._say(text)
+        self.last_sale = (result.number, result.kind)
+        self.print_sale(result.number, result.kind)  # committed: only now is anything printed
         self.sold.emit(result)
+
+    # --- printing -------------------------------------------------------------------------------
+
+    def print_sale(self, number: str, kind: str, *, copy: bool = False) -> None:
+        """Print the committed sale ``number`` on this PC's printer for ``kind`` (the PDF is made
+        on the worker). A printer problem is shown under the message; the sale stays saved."""
+        set_note(self.print_label, (self.tr("Reprinting {number} (COPY)…") if copy else
+                                    self.tr("Printing {number}…")).format(number=number))
+        print_path.print_document(self, self.runner, number=number, kind=kind, copy=copy, mode="print",
+                                  on_done=self._printed)
+
+    def _printed(self, outcome: print_path.PrintOutcome) -> None:
+        if outcome.ok:
+            set_note(self.print_label, (self.tr("Printed {number} (COPY).") if outcome.copy else
+                                        self.tr("Printed {number}.")).format(number=outcome.number))
+        else:
+            set_note(self.print_label, outcome.message, error=True)
+        self.printed.emit(outcome)
+
+    def reprint(self) -> None:
+        """Ctrl+P: print the last sale of this counter again, marked COPY."""
+        if self.last_sale is None:
+            set_note(self.print_label, self.tr("Nothing was sold at this counter yet: there is nothing to reprint."),
+                     error=True)
+            return
+        number, kind = self.last_sale
+        self.print_sale(number, kind, copy=True)

@@ -54,3 +54,17 @@ def manager_approves(monkeypatch) -> list[tuple[str, str, str]]:
 
     monkeypatch.setattr("partsdesk.ui.stepup.ask_approval", approve)
     return asked
+
+
+@pytest.fixture(autouse=True)
+def no_real_printer(request, monkeypatch):
+    """A developer's PC may have a real default printer: outside the printing path's own tests,
+    the till behaves as on a PC with no printer (the sale is kept, the message says so)."""
+    if request.module.__name__.endswith("test_print_path"):
+        return
+    from partsdesk.ui import print_path
+
+    def none_installed(_kind: str):
+        raise print_path.PrinterError("No printer is installed on this PC.")
+
+    monkeypatch.setattr(print_path, "printer_for", none_installed)

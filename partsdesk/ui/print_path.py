@@ -1,0 +1,340 @@
+"""The printing path of committed documents: print, preview, save as PDF, reprint marked COPY.
+
+``print_document`` makes the document's PDF on the worker (the same PDF the services' readers
+and ``partsdesk print`` write), then on the GUI thread:
+
+- ``mode="print"``: renders the PDF's pages (Qt PDF) onto the printer set on this PC for that
+  kind of document (terminal settings ``printer.receipt`` and ``printer.a4``; empty means the
+  system's default printer), each page scaled to the paper;
+- ``mode="preview"``: a print preview of those pages (its Print button prints them);
+- ``mode="pdf"``: asks where to save and writes the PDF as is.
+
+The document is committed before anything is printed, so printing can only fail *after* the
+sale: a missing printer, a printer named in the settings that the system does not know, a
+printer that refuses to start. Then the caller is told in words what went wrong, that the sale
+is saved, and that Ctrl+P on the Counter tab reprints it. Nothing here raises for that, and
+nothing here writes to the database.
+
+``printer_for(kind)`` chooses the printer; tests replace it with a PDF printer (offscreen there
+is no printer at all).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QMarginsF,
+    QRectF,
+    QSizeF,
+    QStandardPaths,
+    Qt,
+)
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from partsdesk.config import SETTINGS_BY_NAME, Paths
+from partsdesk.domain.errors import UserError
+from partsdesk.printing.sale_documents import write_invoice, write_receipt
+from partsdesk.services.sale_documents import sale_document
+from partsdesk.ui import tasks
+from partsdesk.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+MODES = ("print", "preview", "pdf")
+PRINTER_SETTING = {"receipt": "printer.receipt", "invoice": "printer.a4"}  # kind -> terminal setting
+KIND_WORDS = {"receipt": "receipt", "invoice": "invoice"}
+MAX_DPI = 300  # pages are rendered at the printer's resolution, at most this (a thermal head is 203 dpi)
+REPRINT_HINT = "The sale is saved; press Ctrl+P on the Counter tab to print it again."
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PrintPath", text)
+
+
+class PrinterError(Exception):
+    """The printer could not take the document; the text says why, in words."""
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """What became of one ``print_document`` call (handed to ``on_done`` on the GUI thread).
+    ``ok`` False with an empty ``message``: the user cancelled (the save dialog); ``path``: the
+    PDF written (mode "pdf"); ``pages``: pages printed or previewed; ``preview``: the preview
+    dialog, open (mode "preview")."""
+
+    number: str
+    kind: str
+    mode: str
+    copy: bool
+    ok: bool
+    message: str = ""
+    path: str = ""
+    pages: int = 0
+    preview: Any = None
+
+
+# --- on the worker ------------------------------------------------------------------------------
+
+def document_pdf(number: str, kind: str, copy: bool = False) -> bytes:
+    """On the worker: the PDF of invoice or receipt ``number`` (an 80 mm roll for a receipt, A4
+    for an invoice), marked COPY when ``copy``. Raises ``UserError`` (no such sale, or the PDF
+    could not be made), never anything else."""
+    try:
+        doc = sale_document(number, copy=copy)
+        out = BytesIO()
+        (write_invoice if kind == "invoice" else write_receipt)(doc, out, copy=copy)
+        return out.getvalue()
+    except UserError:
+        raise
+    except Exception as error:  # a bug in a layout must not look like a lost sale
+        log.error("could not make the PDF of %s", number, exc_info=error)
+        raise UserError(f"The {KIND_WORDS.get(kind, kind)} {number} could not be made ready to print "
+                        f"({type(error).__name__}: {error}). {REPRINT_HINT}") from error
+
+
+# --- this PC's printers -----------------------------------------------------------------------
+
+def terminal_setting(name: str, settings_file: Path | None = None) -> Any:
+    """A terminal setting from this PC's settings file (``Paths.for_user().settings_file``),
+    or its declared default when the file, the entry or its type is missing or wrong."""
+    spec = SETTINGS_BY_NAME[name]
+    file = settings_file if settings_file is not None else Paths.for_user().settings_file
+    try:
+        value = json.loads(file.read_text(encoding="utf-8")).get(name, spec.default)
+    except (OSError, ValueError, AttributeError):
+        return spec.default
+    if isinstance(value, bool) and spec.type is not bool:
+        return spec.default
+    return value.strip() if isinstance(value, str) and spec.type is str else (
+        value if isinstance(value, spec.type) else spec.default)
+
+
+def printer_name(kind: str, settings_file: Path | None = None) -> str:
+    """The printer set on this PC for ``kind`` ("receipt" or "invoice"); "" means the default."""
+    return str(terminal_setting(PRINTER_SETTING.get(kind, "printer.a4"), settings_file))
+
+
+def printer_for(kind: str) -> QPrinter:
+    """The printer for ``kind`` as this PC's settings say. Raises ``PrinterError`` when there is
+    no such printer (or no printer at all). Tests replace this with a PDF printer."""
+    name = printer_name(kind)
+    setting = PRINTER_SETTING.get(kind, "printer.a4")
+    if name:
+        info = QPrinterInfo.printerInfo(name)
+        if info.isNull():
+            known = QPrinterInfo.availablePrinterNames()
+            listed = (_tr("Printers on this PC: {names}.").format(names=", ".join(known)) if known
+                      else _tr("No printer is installed on this PC."))
+            raise PrinterError(_tr("The printer \u201c{name}\u201d set for {kind}s on this PC ({setting}) was not "
+                                   "found. {listed}").format(name=name, kind=KIND_WORDS.get(kind, kind),
+                                                             setting=setting, listed=listed))
+    else:
+        info = QPrinterInfo.defaultPrinter()
+        if info.isNull():
+            if not QPrinterInfo.availablePrinterNames():
+                raise PrinterError(_tr("No printer is installed on this PC."))
+            raise PrinterError(_tr("No printer is set for {kind}s on this PC ({setting}) and the system has no "
+                                   "default printer.").format(kind=KIND_WORDS.get(kind, kind), setting=setting))
+    return QPrinter(info, QPrinter.PrinterMode.HighResolution)
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+class _Pages:
+    """A PDF held by Qt PDF, its pages rendered to images on demand."""
+
+    def __init__(self, pdf: bytes) -> None:
+        try:
+            from PySide6.QtPdf import QPdfDocument
+        except ImportError as error:  # PySide6-Addons missing
+            raise PrinterError(_tr("Qt PDF (PySide6-Addons) is not installed, so documents cannot be printed or "
+                                   "previewed; save them as PDF instead.")) from error
+        self._buffer = QBuffer()
+        self._buffer.setData(QByteArray(pdf))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument()
+        self.document.load(self._buffer)
+        if self.document.status() != QPdfDocument.Status.Ready or self.document.pageCount() < 1:
+            raise PrinterError(_tr("The document could not be read for printing ({error}).").format(
+                error=self.document.error().name))
+
+    @property
+    def count(self) -> int:
+        return self.document.pageCount()
+
+    def size(self, page: int) -> QSizeF:
+        """The page's size in points."""
+        return self.document.pagePointSize(page)
+
+    def image(self, page: int, dpi: float) -> QImage:
+        size = self.size(page)
+        image = self.document.render(page, QSizeF(size.width() * dpi / 72, size.height() * dpi / 72).toSize())
+        if image.isNull():
+            raise PrinterError(_tr("Page {page} could not be drawn.").format(page=page + 1))
+        return image
+
+
+def _fit_paper(printer: QPrinter, size_pt: QSizeF) -> None:
+    """Paper of the document's size (an 80 mm roll as long as the receipt, or A4), no margins:
+    the PDF carries its own."""
+    page_size = QPageSize(size_pt, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
+    printer.setFullPage(True)
+    printer.setPageLayout(QPageLayout(page_size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
+                                      QPageLayout.Unit.Point))
+
+
+def _paint(pages: _Pages, printer: QPrinter) -> int:
+    """Draw every page onto ``printer``, each scaled to the paper (keeping its shape, centred
+    across, from the top). Returns the number of pages. Raises ``PrinterError``."""
+    _fit_paper(printer, pages.size(0))
+    painter = QPainter()
+    if not painter.begin(printer):
+        name = printer.printerName()
+        raise PrinterError(_tr("The printer {name} could not be started (is it switched on, connected and "
+                               "ready?).").format(name=f"\u201c{name}\u201d" if name else ""))
+    try:
+        dpi = min(max(printer.resolution(), 72), MAX_DPI)
+        for page in range(pages.count):
+            if page and not printer.newPage():
+                raise PrinterError(_tr("The printer stopped after page {page}.").format(page=page))
+            area = QRectF(painter.viewport())
+            size = pages.size(page)
+            scale = min(area.width() / size.width(), area.height() / size.height())
+            target = QRectF(area.x() + (area.width() - size.width() * scale) / 2, area.y(),
+                            size.width() * scale, size.height() * scale)
+            painter.fillRect(target, QColor("white"))
+            painter.drawImage(target, pages.image(page, dpi))
+    finally:
+        if not painter.end():
+            raise PrinterError(_tr("The printer did not finish the job."))
+    return pages.count
+
+
+def print_pdf(pdf: bytes, printer: QPrinter) -> int:
+    """Print the PDF ``pdf`` on ``printer`` (GUI thread). Returns the pages printed; raises
+    ``PrinterError``."""
+    return _paint(_Pages(pdf), printer)
+
+
+def _fallback_printer() -> QPrinter:
+    return QPrinter(QPrinter.PrinterMode.HighResolution)
+
+
+def preview_pdf(parent: QWidget | None, pdf: bytes, printer: QPrinter | None, *, title: str) -> QPrintPreviewDialog:
+    """A window-modal print preview of ``pdf`` over ``parent``, shown and returned; its Print
+    button prints on ``printer`` (or the system's choice). Raises ``PrinterError`` when the PDF
+    cannot be read."""
+    pages = _Pages(pdf)
+    printer = printer or _fallback_printer()
+    _fit_paper(printer, pages.size(0))
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    dialog._pages = pages  # kept alive with the dialog
+    dialog._printer = printer
+
+    def paint(target: QPrinter) -> None:
+        try:
+            _paint(pages, target)
+        except PrinterError as error:
+            tasks.show_user_error(dialog, UserError(f"{error} {REPRINT_HINT}"))
+
+    dialog.paintRequested.connect(paint)
+    dialog.finished.connect(lambda _result: dialog.deleteLater())
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.resize(720, 900)
+    dialog.show()
+    return dialog
+
+
+def _documents_folder() -> Path:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(folder) if folder else Path.home()
+
+
+# --- the path ------------------------------------------------------------------------------------
+
+def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: str, copy: bool = False, mode: str,
+                   on_done: Callable[[PrintOutcome], None] | None = None) -> None:
+    """Print, preview or save as PDF (``mode``) the committed invoice or receipt ``number``
+    (``kind`` "receipt" or "invoice"), marked COPY when ``copy``. The PDF is made on the worker;
+    the printer, the preview and the save dialog are on the GUI thread. ``on_done(outcome)``
+    follows on the GUI thread; without it a failure is shown in a message box over ``parent``.
+    Never raises for a printer or a document problem: the outcome's message says what went
+    wrong and that the sale is saved and can be reprinted (Ctrl+P)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    word = KIND_WORDS.get(kind, kind)
+
+    def finish(outcome: PrintOutcome) -> None:
+        if on_done is not None:
+            on_done(outcome)
+        elif not outcome.ok and outcome.message:
+            tasks.show_user_error(parent, UserError(outcome.message))
+
+    def failed(what: str) -> None:
+        finish(PrintOutcome(number, kind, mode, copy, False, what))
+
+    def made(pdf: bytes) -> None:
+        try:
+            if mode == "print":
+                try:
+                    printer = printer_for(kind)
+                    pages = print_pdf(pdf, printer)
+                except PrinterError as error:
+                    failed(_tr("The {kind} {number} was not printed: {error} {hint}").format(
+                        kind=word, number=number, error=error, hint=_tr(REPRINT_HINT)))
+                    return
+                finish(PrintOutcome(number, kind, mode, copy, True, pages=pages))
+            elif mode == "preview":
+                try:
+                    printer = printer_for(kind)
+                except PrinterError:
+                    printer = None  # a preview needs no printer; its Print button asks the system
+                try:
+                    dialog = preview_pdf(parent, pdf, printer, title=_tr("Preview of {kind} {number}").format(
+                        kind=word, number=number))
+                except PrinterError as error:
+                    failed(_tr("The {kind} {number} cannot be previewed: {error} {hint}").format(
+                        kind=word, number=number, error=error, hint=_tr(REPRINT_HINT)))
+                    return
+                finish(PrintOutcome(number, kind, mode, copy, True, pages=dialog._pages.count, preview=dialog))
+            else:
+                suggested = str(_documents_folder() / f"{number}{'-COPY' if copy else ''}.pdf")
+                path, _filter = QFileDialog.getSaveFileName(parent, _tr("Save {kind} {number} as PDF").format(
+                    kind=word, number=number), suggested, _tr("PDF files (*.pdf)"))
+                if not path:
+                    finish(PrintOutcome(number, kind, mode, copy, False))
+                    return
+                if not path.lower().endswith(".pdf"):
+                    path += ".pdf"
+                try:
+                    Path(path).write_bytes(pdf)
+                except OSError as error:
+                    failed(_tr("The {kind} {number} was not saved to {path}: {error}. {hint}").format(
+                        kind=word, number=number, path=path, error=error.strerror or error, hint=_tr(REPRINT_HINT)))
+                    return
+                finish(PrintOutcome(number, kind, mode, copy, True, path=path))
+        except Exception as error:  # never lose the sale's print to a surprise: say it, log it
+            log.error("printing %s failed", number, exc_info=error)
+            failed(_tr("The {kind} {number} was not printed ({error}). {hint}").format(
+                kind=word, number=number, error=f"{type(error).__name__}: {error}", hint=_tr(REPRINT_HINT)))
+
+    runner.submit(document_pdf, number, kind, copy, owner=parent, name="print_document", on_done=made,
+                  on_error=lambda error: failed(str(error)))
+
+
+__all__ = ["MODES", "PRINTER_SETTING", "PrintOutcome", "PrinterError", "document_pdf", "preview_pdf", "print_document",
+           "print_pdf", "printer_for", "printer_name", "terminal_setting"]
