@@ -55,6 +55,7 @@ PERMISSIONS: dict[str, str] = {
     "counter.sell": "sell at the counter",
     "counter.below_floor": "sell below the gross-profit floor of your role",
     "counter.negative_stock": "sell more than the stock on hand",
+    "counter.return_override": "take a return past the return window or above the set value",
     "users.manage": "manage users and permissions",
     "audit.view": "read the audit log",
     "backup.run": "make a backup",

@@ -27,7 +27,17 @@ from partsdesk.models.customers import (
     VehicleOwner,
 )
 from partsdesk.models.db import BaseModel, database, open_database, transaction
-from partsdesk.models.sales import DocumentCounter, HeldCart, LostSale, Sale, SaleLine, SalePayment
+from partsdesk.models.sales import (
+    CreditNote,
+    CreditNoteLine,
+    CreditNoteRefund,
+    DocumentCounter,
+    HeldCart,
+    LostSale,
+    Sale,
+    SaleLine,
+    SalePayment,
+)
 from partsdesk.models.settings import Setting
 from partsdesk.models.stock import Location, StockBalance, StockMove
 from partsdesk.models.users import AppUser
@@ -36,12 +46,13 @@ ALL_TABLES = (
     Setting, AppUser, AuditLog, Category, Brand, Supplier, Part, PartBarcode, PartNumber, VehicleModel, Fitment,
     Location, StockMove, StockBalance, Customer, CustomerPhone, Vehicle, VehicleOwner, OdometerReading,
     AccountEntry, AccountAllocation, CustomerEvent, PointsEntry, PrepaidEntry, CareTask, Complaint, ContactCall,
-    DocumentCounter, Sale, SaleLine, SalePayment, LostSale, HeldCart,
+    DocumentCounter, Sale, SaleLine, SalePayment, LostSale, HeldCart, CreditNote, CreditNoteLine, CreditNoteRefund,
 )
 
 __all__ = [
     "ALL_TABLES", "AccountAllocation", "AccountEntry", "AppUser", "AuditLog", "BaseModel", "Brand", "CareTask",
-    "Category", "Complaint", "ContactCall", "Customer", "CustomerEvent", "CustomerPhone", "DocumentCounter",
+    "Category", "Complaint", "ContactCall", "CreditNote",
+    "CreditNoteLine", "CreditNoteRefund", "Customer", "CustomerEvent", "CustomerPhone", "DocumentCounter",
     "Fitment", "HeldCart", "Location", "LostSale", "OdometerReading", "Part", "PartBarcode", "PartNumber", "PointsEntry",
     "PrepaidEntry", "Sale", "SaleLine", "SalePayment", "Setting", "StockBalance", "StockMove", "Supplier", "Vehicle",
     "VehicleModel", "VehicleOwner", "database", "open_database", "transaction",

@@ -521,7 +521,8 @@ def m0005_customer_accounts_membership_care(backend: str) -> list[str]:
 def m0006_counter_sales(backend: str) -> list[str]:
     """The counter's documents: gap-free number series (one counter row per series, taken in the
     document's own transaction), sales with their lines and payments, and lost sales (asked for,
-    not in stock). A sale is never changed or deleted: a return is a credit note of its own."""
+    not in stock). A sale is never changed or deleted: a return is a credit note of its own
+    (credit_note, its lines and its refunds)."""
     t = TYPES[backend]
     return [
         """CREATE TABLE document_counter (
@@ -600,6 +601,47 @@ def m0006_counter_sales(backend: str) -> list[str]:
                                 backend),
         *_append_only("sale_line", backend),
         *_append_only("sale_payment", backend),
+        # A return: a credit note against one sale, with the lines taken back (to which location)
+        # and how the money went back. Never changed or deleted; a merge may move it with its sale.
+        f"""CREATE TABLE credit_note (
+            id {t['pk']},
+            number TEXT NOT NULL UNIQUE,
+            sale_id BIGINT NOT NULL REFERENCES sale(id),
+            customer_id BIGINT NULL REFERENCES customer(id),
+            at TIMESTAMP NOT NULL,
+            terminal TEXT NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            approved_by_id BIGINT NULL REFERENCES app_user(id),
+            reason TEXT NOT NULL CHECK (reason IN ('warranty_repair', 'warranty_replace', 'warranty_refund',
+                                                   'wrong_part', 'not_needed')),
+            net BIGINT NOT NULL,
+            tax BIGINT NOT NULL,
+            total BIGINT NOT NULL)""",
+        "CREATE INDEX credit_note_sale ON credit_note(sale_id)",
+        "CREATE INDEX credit_note_customer ON credit_note(customer_id, at)",
+        "CREATE INDEX credit_note_at ON credit_note(at)",
+        f"""CREATE TABLE credit_note_line (
+            id {t['pk']},
+            credit_note_id BIGINT NOT NULL REFERENCES credit_note(id),
+            sale_line_id BIGINT NOT NULL REFERENCES sale_line(id),
+            qty BIGINT NOT NULL CHECK (qty > 0),
+            net BIGINT NOT NULL,
+            tax BIGINT NOT NULL,
+            total BIGINT NOT NULL,
+            location_id BIGINT NOT NULL REFERENCES location(id))""",
+        "CREATE INDEX credit_note_line_note ON credit_note_line(credit_note_id)",
+        "CREATE INDEX credit_note_line_sale_line ON credit_note_line(sale_line_id)",
+        f"""CREATE TABLE credit_note_refund (
+            id {t['pk']},
+            credit_note_id BIGINT NOT NULL REFERENCES credit_note(id),
+            method TEXT NOT NULL CHECK (method IN ('cash', 'card', 'on_account', 'prepaid', 'points')),
+            amount BIGINT NOT NULL CHECK (amount > 0),
+            reference TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX credit_note_refund_note ON credit_note_refund(credit_note_id)",
+        *_append_only_but_owner("credit_note", ("number", "sale_id", "at", "terminal", "user_id", "approved_by_id",
+                                                "reason", "net", "tax", "total"), backend),
+        *_append_only("credit_note_line", backend),
+        *_append_only("credit_note_refund", backend),
     ]
 
 

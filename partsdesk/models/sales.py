@@ -1,5 +1,5 @@
 """The counter's documents: number series, sales (invoices and receipts) with their lines and
-payments, and lost sales. Money in minor units, quantities in thousandths."""
+payments, credit notes (returns) with theirs, and lost sales. Money in minor units, quantities in thousandths."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from peewee import (
 from partsdesk.models.catalog import Part
 from partsdesk.models.customers import Customer, Vehicle
 from partsdesk.models.db import BaseModel
+from partsdesk.models.stock import Location
 from partsdesk.models.users import AppUser
 
 
@@ -102,3 +103,43 @@ class HeldCart(BaseModel):
     customer = ForeignKeyField(Customer, null=True, column_name="customer_id")
     lines = TextField()
     held_at = DateTimeField()
+
+
+class CreditNote(BaseModel):
+    """A return against one sale: written once, in the transaction that takes its CN- number."""
+
+    id = AutoField()
+    number = TextField(unique=True)
+    sale = ForeignKeyField(Sale, column_name="sale_id", backref="credit_notes")
+    customer = ForeignKeyField(Customer, null=True, column_name="customer_id")
+    at = DateTimeField()
+    terminal = TextField()
+    user = ForeignKeyField(AppUser, null=True, column_name="user_id")
+    approved_by = ForeignKeyField(AppUser, null=True, column_name="approved_by_id")
+    reason = TextField()  # warranty_repair, warranty_replace, warranty_refund, wrong_part, not_needed
+    net = BigIntegerField()
+    tax = BigIntegerField()
+    total = BigIntegerField()
+
+
+class CreditNoteLine(BaseModel):
+    """What was taken back of one sale line, its share of the line's money, and where it went."""
+
+    id = AutoField()
+    credit_note = ForeignKeyField(CreditNote, column_name="credit_note_id", backref="lines")
+    sale_line = ForeignKeyField(SaleLine, column_name="sale_line_id", backref="returns")
+    qty = BigIntegerField()
+    net = BigIntegerField()
+    tax = BigIntegerField()
+    total = BigIntegerField()
+    location = ForeignKeyField(Location, column_name="location_id")
+
+
+class CreditNoteRefund(BaseModel):
+    """How the credit note's money went back: the way the sale was paid (cash, card, on_account, prepaid)."""
+
+    id = AutoField()
+    credit_note = ForeignKeyField(CreditNote, column_name="credit_note_id", backref="refunds")
+    method = TextField()
+    amount = BigIntegerField()
+    reference = TextField(default="")

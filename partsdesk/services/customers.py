@@ -36,6 +36,7 @@ from partsdesk.models import (
     CareTask,
     Complaint,
     ContactCall,
+    CreditNote,
     Customer,
     CustomerEvent,
     CustomerPhone,
@@ -341,7 +342,7 @@ def merge_customers(actor: Actor, keep_id: int, other_id: int, *, reason: str,
 
 # Tables whose rows follow a customer into a merge (the ledgers allow exactly that change).
 _HISTORY_TABLES = (CustomerEvent, AccountEntry, PointsEntry, PrepaidEntry, CareTask, ContactCall, Complaint, Sale,
-                   HeldCart)
+                   CreditNote, HeldCart)
 
 
 # --- privacy ---------------------------------------------------------------------------------

@@ -59,9 +59,10 @@ REFERENCE_MAX = 60
 EXPIRY_NOTICE_DAYS = 90
 RECENT_ROWS = 20
 
-POINTS_LABELS = {EARN: "Earned", REDEEM: "Redeemed", EXPIRE: "Expired", ADJUST: "Adjusted"}
+RETURN = "return"  # a sale taken back at the counter: prepaid or points paid go back, points earned come off
+POINTS_LABELS = {EARN: "Earned", REDEEM: "Redeemed", EXPIRE: "Expired", ADJUST: "Adjusted", RETURN: "Return"}
 TOP_UP, SPEND, REFUND = "top_up", "spend", "refund"
-PREPAID_LABELS = {TOP_UP: "Top-up", SPEND: "Spent", REFUND: "Refunded", ADJUST: "Adjusted"}
+PREPAID_LABELS = {TOP_UP: "Top-up", SPEND: "Spent", REFUND: "Refunded", ADJUST: "Adjusted", RETURN: "Return"}
 # How a top-up is paid -> how a person calls it.
 TOP_UP_METHODS: dict[str, str] = {"cash": "Cash", "card": "Bank card", "wechat": "WeChat Pay",
                                   "alipay": "Alipay", "transfer": "Bank transfer"}
@@ -392,6 +393,43 @@ def spend_prepaid(customer_id: int, amount: int, *, document: str, user_id: int 
                              summary=f"Paid {_show_money(amount)} from prepaid")
         _retier(customer, points=customer.points_balance, prepaid=new_balance, user_id=user_id)
     return new_balance
+
+
+def return_to_prepaid(customer_id: int, amount: int, *, document: str, user_id: int | None) -> int:
+    """A return at the counter of what prepaid paid: ``amount`` goes back onto the balance (the
+    counterpart of ``spend_prepaid``; not money taken in, so not a top-up). Returns the new
+    balance. Inside the return's transaction."""
+    amount = _money(amount, field="amount", label="Amount back onto prepaid")
+    document = clean_line(document, field="document", label="Document", max_length=DOCUMENT_MAX, required=True)
+    with transaction():
+        customer = _lock(customer_id)
+        PrepaidEntry.create(customer=customer_id, at=now(), kind=RETURN, amount=amount, document=document,
+                            user=user_id)
+        history.record_event(customer_id, "membership", amount=amount, user_id=user_id, document_no=document,
+                             summary=f"{_show_money(amount)} back onto prepaid")
+        _retier(customer, points=customer.points_balance, prepaid=customer.prepaid_balance + amount, user_id=user_id)
+        return customer.prepaid_balance
+
+
+def return_points(customer_id: int, points: int, *, document: str, user_id: int | None) -> int:
+    """A return at the counter moves points: positive ``points`` (what points paid) go back and
+    expire like earned points; negative ones (what the sale earned) come off, never below zero.
+    Returns the points actually moved. Inside the return's transaction."""
+    if isinstance(points, bool) or not isinstance(points, int):
+        raise ValidationError({"points": "Points: a whole number."})
+    document = clean_line(document, field="document", label="Document", max_length=DOCUMENT_MAX, required=True)
+    with transaction():
+        customer = _lock(customer_id)
+        moved = points if points > 0 else -min(-points, customer.points_balance)
+        if moved == 0:
+            return 0
+        stamp = now()
+        PointsEntry.create(customer=customer_id, at=stamp, kind=RETURN, points=moved, document=document,
+                           expires_on=_expiry_from(stamp) if moved > 0 else None, user=user_id)
+        history.record_event(customer_id, "membership", user_id=user_id, document_no=document,
+                             summary=f"{abs(moved):,} points {'back' if moved > 0 else 'taken back'} (return)")
+        _retier(customer, points=customer.points_balance + moved, prepaid=customer.prepaid_balance, user_id=user_id)
+        return moved
 
 
 def _take_back(actor: Actor, customer_id: int, amount: int, *, kind: str, reason: str, used: Approval | None,

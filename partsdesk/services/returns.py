@@ -1,0 +1,347 @@
+"""Returns and warranty at the counter: a numbered credit note against the original sale.
+
+One transaction writes the credit note with its gap-free CN- number, its lines (at most what was
+sold less what earlier credit notes took back, per line), the stock moves back to the main shelf
+or to quarantine at the sold line's unit cost, the refunds, the customer's timeline line and the
+audit — or nothing at all.
+
+- **Money.** A returned quantity takes its share of the sold line's total and tax, pro rata and
+  rounded once (``domain.money.round_minor``); the return that takes the last of a line takes
+  exactly what is left of it, so a sale returned in parts credits its total to the cent.
+- **Refunds follow the sale's payment**, in the order on account, prepaid, card, cash, each up to
+  what it paid less what earlier credit notes refunded to it. On account becomes a credit note
+  on the customer's account against the invoice (never cash); prepaid goes back onto the
+  balance; points go back as points (they expire like earned ones); card goes back to the card
+  with the original reference; cash is cash.
+- **A manager** (``counter.return_override``) approves a return later than
+  ``counter.return_window_days`` after the sale, or worth more than
+  ``counter.return_manager_above``.
+- **Points the sale earned** come off in the share of the sale returned, never below zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import fn
+
+from partsdesk.domain import pricing, tender
+from partsdesk.domain.errors import PermissionDenied, UserError, ValidationError
+from partsdesk.domain.money import round_minor
+from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.models import (
+    CreditNote,
+    CreditNoteLine,
+    CreditNoteRefund,
+    PointsEntry,
+    Sale,
+    SaleLine,
+    SalePayment,
+    transaction,
+)
+from partsdesk.models.db import is_postgres
+from partsdesk.models.stock import MAIN_LOCATION_ID, QUARANTINE_LOCATION_ID
+from partsdesk.services import accounts, audit, history, membership, numbering, settings, stock
+from partsdesk.services.audit import TERMINAL
+from partsdesk.services.clock import now
+
+# reason -> how a person calls it
+REASONS: dict[str, str] = {
+    "warranty_repair": "Warranty: repair",
+    "warranty_replace": "Warranty: replace",
+    "warranty_refund": "Warranty: refund",
+    "wrong_part": "Wrong part",
+    "not_needed": "Not needed",
+}
+# The order a refund goes back in: what the shop never paid out in money first.
+REFUND_ORDER = (tender.ON_ACCOUNT, tender.PREPAID, tender.POINTS, tender.CARD, tender.CASH)
+LINES_MAX = 500
+NUMBER_MAX = 40
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    """Take back ``qty`` thousandths of line ``sale_line_no`` of the sale, to the main shelf or
+    (``to_quarantine``, e.g. a warranty part to be checked) to the quarantine location."""
+
+    sale_line_no: int
+    qty: int
+    to_quarantine: bool = False
+
+
+@dataclass(frozen=True)
+class Refund:
+    method: str  # cash, card, on_account, prepaid
+    amount: int
+    reference: str = ""  # card: the original payment's reference
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    credit_note_id: int
+    number: str
+    total: int
+    refunds: tuple[Refund, ...]
+
+
+@dataclass(frozen=True)
+class ReturnableLine:
+    line_no: int
+    part_id: int | None  # None: a core deposit line
+    description: str
+    unit: str
+    sold: int  # thousandths
+    returned: int  # thousandths taken back by earlier credit notes
+    left: int  # what may still be returned
+    total: int  # the sold line's total, tax included
+    core_of_line: int | None
+
+
+@dataclass(frozen=True)
+class ReturnableSale:
+    sale_id: int
+    number: str
+    at: object  # datetime of the sale (naive UTC)
+    customer_id: int | None
+    total: int
+    days_ago: int
+    lines: tuple[ReturnableLine, ...]
+
+
+def _normalize(number: object) -> str:
+    """A document number as typed or scanned ("rc-000009 ") as it is stored ("RC-000009")."""
+    return "".join(str(number or "").split()).upper()[:NUMBER_MAX]
+
+
+def _find_sale(sale_number: object, *, lock: bool) -> Sale:
+    wanted = _normalize(sale_number)
+    if not wanted:
+        raise UserError("Scan or type the number of the invoice or receipt, e.g. RC-000001.")
+    query = Sale.select().where(Sale.number == wanted)
+    if lock and is_postgres():
+        query = query.for_update()  # two counters returning the last one of a line queue here
+    sale = query.first()
+    if sale is None:
+        raise UserError(f"There is no invoice or receipt {wanted}.")
+    return sale
+
+
+def _returned_so_far(sale_id: int) -> dict[int, tuple[int, int, int]]:
+    """sale_line id -> (qty, tax, total) already taken back by earlier credit notes."""
+    query = (CreditNoteLine
+             .select(CreditNoteLine.sale_line, fn.SUM(CreditNoteLine.qty), fn.SUM(CreditNoteLine.tax),
+                     fn.SUM(CreditNoteLine.total))
+             .join(CreditNote, on=(CreditNoteLine.credit_note == CreditNote.id))
+             .where(CreditNote.sale == sale_id)
+             .group_by(CreditNoteLine.sale_line).tuples())
+    return {int(line_id): (int(qty), int(tax), int(total)) for line_id, qty, tax, total in query}
+
+
+def _days_since(sale: Sale) -> int:
+    return (now().date() - sale.at.date()).days
+
+
+def returnable(actor: Actor, sale_number: str) -> ReturnableSale:
+    """The sale ``sale_number`` (as printed or scanned) with what may still be returned of each
+    line. Reads only. Raises ``UserError`` when there is no such sale."""
+    require(actor, "counter.sell")
+    sale = _find_sale(sale_number, lock=False)
+    done = _returned_so_far(sale.id)
+    lines = []
+    for line in SaleLine.select().where(SaleLine.sale == sale.id).order_by(SaleLine.line_no):
+        returned = done.get(line.id, (0, 0, 0))[0]
+        lines.append(ReturnableLine(line.line_no, line.part_id, line.description, line.unit, line.qty, returned,
+                                    pricing.returnable_qty(line.qty, returned), line.total, line.core_of_line))
+    return ReturnableSale(sale.id, sale.number, sale.at, sale.customer_id, sale.total, _days_since(sale),
+                          tuple(lines))
+
+
+def _share(line_amount: int, qty: int, sold: int) -> int:
+    return round_minor(Decimal(line_amount) * qty / sold)
+
+
+def _check_shape(lines: Sequence[ReturnLine], reason: object) -> dict[str, str]:
+    """Problems of the request itself, before the sale is read."""
+    problems: dict[str, str] = {}
+    if reason not in REASONS:
+        problems["reason"] = f"Reason for the return: one of {', '.join(REASONS.values())}."
+    if not lines:
+        problems["lines"] = "Choose at least one line of the sale to return."
+    elif len(lines) > LINES_MAX:
+        problems["lines"] = f"A return has at most {LINES_MAX} lines."
+    seen: set[int] = set()
+    for index, line in enumerate(lines or ()):
+        number = line.sale_line_no
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            problems[f"lines.{index}.sale_line_no"] = f"Return line {index + 1}: choose a line of the sale."
+        elif number in seen:
+            problems[f"lines.{index}.sale_line_no"] = (f"Line {number} is in the return twice: give its quantity "
+                                                       "once.")
+        else:
+            seen.add(number)
+        if isinstance(line.qty, bool) or not isinstance(line.qty, int):
+            problems[f"lines.{index}.qty"] = f"Return line {index + 1}: the quantity is a whole number of thousandths."
+        elif line.qty <= 0:
+            problems[f"lines.{index}.qty"] = f"Return line {index + 1}: the quantity to return must be more than 0."
+        if not isinstance(line.to_quarantine, bool):
+            problems[f"lines.{index}.to_quarantine"] = f"Return line {index + 1}: back to stock or to quarantine."
+    return problems
+
+
+@dataclass(frozen=True)
+class _Taken:
+    sale_line: SaleLine
+    qty: int
+    net: int
+    tax: int
+    total: int
+    location_id: int
+
+
+def _take_lines(sale: Sale, lines: Sequence[ReturnLine], problems: dict[str, str]) -> list[_Taken]:
+    """Each requested line with its money; a problem per line that cannot be taken back."""
+    by_no = {line.line_no: line for line in SaleLine.select().where(SaleLine.sale == sale.id)}
+    done = _returned_so_far(sale.id)
+    taken = []
+    for index, request in enumerate(lines):
+        if f"lines.{index}.sale_line_no" in problems or f"lines.{index}.qty" in problems:
+            continue
+        line = by_no.get(request.sale_line_no)
+        if line is None:
+            problems[f"lines.{index}.sale_line_no"] = (f"{sale.number} has no line {request.sale_line_no} "
+                                                       f"(it has lines 1 to {len(by_no)}).")
+            continue
+        returned_qty, returned_tax, returned_total = done.get(line.id, (0, 0, 0))
+        try:
+            pricing.check_return(request.qty, line.qty, returned_qty, unit=line.unit)
+        except ValidationError as error:
+            problems[f"lines.{index}.qty"] = f"Line {line.line_no} ({line.description}): {error.problems['qty']}"
+            continue
+        if request.qty == line.qty - returned_qty:  # the last of the line: exactly what is left
+            total, tax = line.total - returned_total, line.tax - returned_tax
+        else:
+            total, tax = _share(line.total, request.qty, line.qty), _share(line.tax, request.qty, line.qty)
+        location = QUARANTINE_LOCATION_ID if request.to_quarantine else MAIN_LOCATION_ID
+        taken.append(_Taken(line, request.qty, total - tax, tax, total, location))
+    return taken
+
+
+def _refunds(sale: Sale, total: int) -> list[Refund]:
+    """How ``total`` goes back: by REFUND_ORDER, each payment of the sale up to what it paid less
+    what earlier credit notes refunded to its method (earlier refunds used its payments in the
+    order they were taken). Points go back as points (their money value here)."""
+    refunded = dict(CreditNoteRefund
+                    .select(CreditNoteRefund.method, fn.SUM(CreditNoteRefund.amount))
+                    .join(CreditNote, on=(CreditNoteRefund.credit_note == CreditNote.id))
+                    .where(CreditNote.sale == sale.id)
+                    .group_by(CreditNoteRefund.method).tuples())
+    payments = list(SalePayment.select().where(SalePayment.sale == sale.id).order_by(SalePayment.id))
+    left = total
+    plan: dict[tuple[str, str], int] = {}
+    for method in REFUND_ORDER:
+        used_before = int(refunded.get(method) or 0)
+        for payment in (p for p in payments if p.method == method):
+            room = payment.amount - min(payment.amount, used_before)
+            used_before -= payment.amount - room
+            share = min(room, left)
+            if share > 0:
+                key = (method, payment.reference if method == tender.CARD else "")
+                plan[key] = plan.get(key, 0) + share
+                left -= share
+    if left > 0:  # rounding the customer's favour at the sale: the last cents in cash
+        plan[(tender.CASH, "")] = plan.get((tender.CASH, ""), 0) + left
+    return [Refund(method, amount, reference) for (method, reference), amount in plan.items()]
+
+
+def _points_earned(sale_number: str, customer_id: int) -> int:
+    return int(PointsEntry.select(fn.COALESCE(fn.SUM(PointsEntry.points), 0))
+               .where((PointsEntry.customer == customer_id) & (PointsEntry.kind == "earn")
+                      & (PointsEntry.document == sale_number)).scalar() or 0)
+
+
+def take_return(actor: Actor, sale_number: str, lines: Sequence[ReturnLine], *, reason: str,
+                approval: Approval | None = None) -> ReturnResult:
+    """Take back ``lines`` of the sale ``sale_number`` (as printed or scanned) for ``reason``
+    (one of REASONS) and refund it the way the sale was paid (see the module doc).
+
+    Raises ``UserError`` for an unknown sale, ``ValidationError`` (a field per problem:
+    ``reason``, ``lines``, ``lines.N.sale_line_no``, ``lines.N.qty``) for a request that cannot be
+    taken as given — e.g. more than is left to return of a line — and ``PermissionDenied``
+    (``counter.return_override``) past the return window or above the value a cashier may take
+    back, until a manager's ``approval`` comes along. Either way nothing is written and no
+    number is used.
+    """
+    require(actor, "counter.sell")
+    lines = list(lines or ())
+    problems = _check_shape(lines, reason)
+    window = int(settings.get("counter.return_window_days"))
+    limit = int(settings.get("counter.return_manager_above"))
+    with transaction():
+        sale = _find_sale(sale_number, lock=True)
+        taken = _take_lines(sale, lines, problems) if lines and len(lines) <= LINES_MAX else []
+        if problems:
+            raise ValidationError(problems)
+        net, tax, total = (sum(t.net for t in taken), sum(t.tax for t in taken), sum(t.total for t in taken))
+
+        days = _days_since(sale)
+        why = []
+        if days > window:
+            why.append(f"{sale.number} was sold {days} days ago (returns within {window} days)")
+        if total > limit:
+            why.append(f"the return is worth {accounts.format_amount(total)} (above "
+                       f"{accounts.format_amount(limit)})")
+        used = None
+        if why:
+            try:
+                used = require(actor, "counter.return_override", approval)
+            except PermissionDenied as denied:
+                raise PermissionDenied(f"{'; '.join(why).capitalize()}. {denied}",
+                                       permission=denied.permission) from None
+
+        point_value = int(settings.get("membership.point_value")) or 1
+        refunds = _refunds(sale, total)
+        number = numbering.take_number("credit_note")
+        stamp = now()
+        customer_id = sale.customer_id
+        note_id = CreditNote.insert(number=number, sale=sale.id, customer=customer_id, at=stamp, terminal=TERMINAL,
+                                    user=actor.user_id, approved_by=used.approver_id if used else None,
+                                    reason=reason, net=net, tax=tax, total=total).execute()
+        for item in taken:
+            line = item.sale_line
+            CreditNoteLine.insert(credit_note=note_id, sale_line=line.id, qty=item.qty, net=item.net, tax=item.tax,
+                                  total=item.total, location=item.location_id).execute()
+            if line.part_id is not None:
+                stock.post_move(part_id=line.part_id, qty=item.qty, unit_cost=line.unit_cost, reason="return",
+                                document=number, user_id=actor.user_id, location_id=item.location_id)
+        for refund in refunds:
+            CreditNoteRefund.insert(credit_note=note_id, method=refund.method, amount=refund.amount,
+                                    reference=refund.reference).execute()
+            if refund.method == tender.ON_ACCOUNT:
+                accounts.post_credit_note(customer_id, document=number, amount=refund.amount, issued_on=stamp.date(),
+                                          against=sale.number, user_id=actor.user_id)
+            elif refund.method == tender.PREPAID:
+                membership.return_to_prepaid(customer_id, refund.amount, document=number, user_id=actor.user_id)
+            elif refund.method == tender.POINTS:
+                membership.return_points(customer_id, refund.amount // point_value, document=number,
+                                         user_id=actor.user_id)
+        if customer_id is not None:
+            earned = _points_earned(sale.number, customer_id)
+            if earned:  # the sale's points come off in the share returned (never below zero)
+                membership.return_points(customer_id, -round_minor(Decimal(earned) * total / sale.total),
+                                         document=number, user_id=actor.user_id)
+        if customer_id is not None:
+            parts = sum(1 for item in taken if item.sale_line.part_id is not None)
+            history.record_trade(customer_id, "return", document_type="return", document_id=int(note_id),
+                                 document_no=number, amount=-total, user_id=actor.user_id,
+                                 summary=f"Return of {sale.number}: {parts} part line(s), {REASONS[reason]}")
+        audit.record("sale.return", actor=actor, approval=used, object_type="credit_note", object_id=number,
+                     reason=REASONS[reason],
+                     new={"sale": sale.number, "total": total, "days_after_sale": days,
+                          "lines": [{"line": t.sale_line.line_no, "qty": t.qty, "total": t.total,
+                                     "location": t.location_id} for t in taken],
+                          "refunds": [{"method": r.method, "amount": r.amount, "reference": r.reference}
+                                      for r in refunds],
+                          "approved_by": used.approver_id if used else None, "why_approved": why})
+    return ReturnResult(int(note_id), number, total, tuple(refunds))
