@@ -246,6 +246,16 @@ def cmd_print(args: argparse.Namespace) -> int:
         print(f"{doc.title} {doc.number} of {doc.at:%Y-%m-%d %H:%M}, total {accounts.format_amount(doc.total)} "
               f"{doc.currency}{', marked COPY' if doc.copy else ''} ({paper}): written to {out}")
         return 0
+    if args.print_command == "creditnote":
+        from partsdesk.printing.sale_documents import write_invoice
+        from partsdesk.services.sale_documents import sale_document
+
+        doc = sale_document(args.number, copy=args.copy, credit_note=True)
+        _write_aside(out, lambda path: write_invoice(doc, path))
+        print(f"{doc.title} {doc.number} of {doc.at:%Y-%m-%d %H:%M} against {doc.reference}, total refunded "
+              f"{accounts.format_amount(doc.total)} {doc.currency}{', marked COPY' if doc.copy else ''} (A4): "
+              f"written to {out}")
+        return 0
     raise AssertionError(args.print_command)
 
 
@@ -335,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
         u.add_argument("--reason", default="", help="why (goes into the audit log)")
     p.set_defaults(func=cmd_user)
 
-    p = sub.add_parser("print", help="print a document to PDF (a statement, an invoice or a receipt)")
+    p = sub.add_parser("print", help="print a document to PDF (a statement, an invoice, a receipt or a credit note)")
     _db_option(p)
     print_sub = p.add_subparsers(dest="print_command", metavar="DOCUMENT", required=True)
     d = print_sub.add_parser("statement", help="a customer's statement of account: open items with ageing")
@@ -353,6 +363,13 @@ def build_parser() -> argparse.ArgumentParser:
         d.add_argument("number", metavar="NUMBER", help="the invoice or receipt number, e.g. INV-000042 or RC-000042")
         d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
         d.add_argument("--copy", action="store_true", help="mark the document COPY (a reprint)")
+    d = print_sub.add_parser("creditnote", help="a return's credit note on A4",
+                             description="Print the credit note of a return on A4: the sale it credits, the "
+                                         "reason, the lines taken back, the total refunded and the refunds.")
+    _db_option(d)
+    d.add_argument("number", metavar="NUMBER", help="the credit note's number, e.g. CN-000042")
+    d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
+    d.add_argument("--copy", action="store_true", help="mark the document COPY (a reprint)")
     p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("bench", help="measure search, start-up, memory and import on generated data")

@@ -318,3 +318,49 @@ def test_print_of_an_unknown_sale_writes_nothing(sales_shop, capsys, tmp_path):
                             "--db", url)
     assert code == 1 and "does not exist" in err
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*partial"))
+
+
+# --- print creditnote -------------------------------------------------------------------------
+
+@pytest.fixture
+def return_shop(sales_shop, staff):
+    """The sales shop with one pad set of the walk-in's receipt RC-000001 taken back: CN-000001."""
+    from partsdesk.services.returns import ReturnLine, take_return
+
+    result = take_return(staff["cashier"], "RC-000001", [ReturnLine(1, 1_000)], reason="wrong_part")
+    assert (result.number, result.total) == ("CN-000001", 11_300)
+    database.obj.close()
+    return sales_shop
+
+
+def test_print_creditnote_by_number(return_shop, capsys, tmp_path):
+    url = return_shop
+    out = tmp_path / "credit-note.pdf"
+    code, stdout, err = run(capsys, "print", "creditnote", " cn-000001", "--out", str(out), "--db", url)
+    assert (code, err) == (0, ""), err
+    assert stdout.startswith("Credit note CN-000001 of ") and " against RC-000001, total refunded 113.00 CNY (A4): " \
+        "written to " in stdout
+    text, size, codes = pdf_facts(out)
+    assert "CREDIT NOTE" in text and "Number: CN-000001" in text and "Against: RC-000001" in text
+    assert "Reason: Wrong part" in text and "Brake pad set" in text and "COPY" not in text
+    assert re.search(r"Total refunded \(CNY\)\s+113\.00", text) and re.search(r"Cash\s+113\.00", text)
+    assert size.startswith("595.27") and codes == ["CN-000001"]
+
+    reprint = tmp_path / "reprint.pdf"
+    code, stdout, err = run(capsys, "print", "creditnote", "CN-000001", "--out", str(reprint), "--db", url, "--copy")
+    assert (code, err) == (0, "") and "marked COPY (A4)" in stdout
+    text, _, codes = pdf_facts(reprint)
+    assert "Reprint of credit note CN-000001" in text and codes == ["CN-000001"]
+
+
+def test_print_creditnote_of_an_unknown_number_writes_nothing(return_shop, capsys, tmp_path):
+    url = return_shop
+    out = tmp_path / "nothing.pdf"
+    code, stdout, err = run(capsys, "print", "creditnote", "CN-000009", "--out", str(out), "--db", url)
+    assert (code, stdout, err) == (1, "", "partsdesk: There is no credit note CN-000009.\n")
+    code, stdout, err = run(capsys, "print", "creditnote", "RC-000001", "--out", str(out), "--db", url)
+    assert (code, stdout, err) == (1, "", "partsdesk: RC-000001 is a receipt, not a credit note.\n")
+    code, stdout, err = run(capsys, "print", "creditnote", "CN-000001", "--out", str(tmp_path / "no-such" / "x.pdf"),
+                            "--db", url)
+    assert code == 1 and "does not exist" in err
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*partial"))

@@ -1,7 +1,9 @@
-"""The counter's sale documents: the 80 mm receipt roll and the A4 invoice.
+"""The counter's sale documents: the 80 mm receipt roll and the A4 invoice, and a credit note
+(a return) on either.
 
-Input: ``services.sale_documents.SaleDocument`` (the committed sale, totals included); these
-functions only lay it out. Both print the number as a Code 128 barcode (the returns desk scans
+Input: ``services.sale_documents.SaleDocument`` (the committed sale or credit note, totals
+included); these functions only lay it out. A credit note prints titled CREDIT NOTE, with the
+sale it credits, the reason, the lines taken back, the total refunded and the refunds. Both print the number as a Code 128 barcode (the returns desk scans
 it) and print COPY in large type on a reprint. Part and customer names in Chinese print in the
 Chinese font (``base.markup``).
 """
@@ -57,6 +59,9 @@ ROLL_MAX_HEIGHT = 5000 * mm  # a PDF page is at most 200 in.; a longer receipt g
 COPY_RED = colors.HexColor("#B00020")
 # the frame's own padding on each side (reportlab's default, kept by base.write_pdf)
 FRAME_PADDING = 6
+# a credit note's refund: where the money went, in words (a card's reference prints instead)
+REFUND_DETAILS = {"on_account": "credited to the customer's account", "prepaid": "back onto the prepaid balance",
+                  "points": "back as member points"}
 
 
 def _shop(doc: SaleDocument) -> ShopHeader:
@@ -77,6 +82,16 @@ def _price_note(line: SaleDocumentLine, currency: str) -> str:
     if line.unit_price != line.list_price and not line.is_core_deposit:
         return f"list {money(line.list_price, currency)}"
     return ""
+
+
+def _against(doc: SaleDocument) -> str:
+    """A credit note's sale: "against RC-000001 of 2026-11-22 10:00"."""
+    sold = f" of {doc.reference_at:%Y-%m-%d %H:%M}" if doc.reference_at else ""
+    return f"against {doc.reference}{sold}"
+
+
+def _total_label(doc: SaleDocument) -> str:
+    return "Total refunded" if doc.is_credit_note else "Total"
 
 
 def _copy_banner(doc: SaleDocument, st: Styles, *, size: float, color: colors.Color = COPY_RED) -> Table:
@@ -155,7 +170,7 @@ def _tender_rows(doc: SaleDocument) -> list[tuple[str, str]]:
     cur = doc.currency
     rows: list[tuple[str, str]] = []
     for payment in doc.payments:
-        label = payment.label
+        label = f"Refund: {payment.label}" if doc.is_credit_note else payment.label
         if payment.reference:
             label += f" {payment.reference}"
         cash_handed = payment.method == CASH and payment.tendered
@@ -178,10 +193,16 @@ def receipt_story(doc: SaleDocument, *, copy: bool = False, width: float = ROLL_
     story += [p(line, centre_small) for line in _shop(doc).lines()]
     if copy or doc.copy:
         story += [gap(2), _copy_banner(doc, st, size=18, color=colors.black)]  # a thermal roll prints black
-    story += [gap(2), p(f"{doc.title.upper()} {doc.number}", title),
-              p(f"{doc.at:%Y-%m-%d %H:%M} · terminal {doc.terminal}", centre)]
+    story += [gap(2), p(f"{doc.title.upper()} {doc.number}", title)]
+    if doc.is_credit_note:
+        story.append(p(_against(doc), centre))
+    story.append(p(f"{doc.at:%Y-%m-%d %H:%M} · terminal {doc.terminal}", centre))
     if doc.cashier:
         story.append(p(f"Served by {doc.cashier}", centre))
+    if doc.approved_by:
+        story.append(p(f"Approved by {doc.approved_by}", centre))
+    if doc.reason:
+        story.append(p(f"Reason: {doc.reason}", centre))
     if doc.customer_name:
         story += [gap(1.5), p(f"Customer: {doc.customer_name}", st.normal)]
         if doc.member_card:
@@ -193,7 +214,7 @@ def receipt_story(doc: SaleDocument, *, copy: bool = False, width: float = ROLL_
     totals: list[tuple[str, str]] = [("Net", money(doc.net, cur))]
     totals += [(f"Tax {format_bp(band.rate_bp)} on {money(band.net, cur)}", money(band.tax, cur))
                for band in doc.tax_by_rate]
-    totals.append((f"TOTAL {cur}", money(doc.total, cur)))
+    totals.append((f"{_total_label(doc).upper()} {cur}", money(doc.total, cur)))
     big = (len(totals) - 1,)
     if doc.rounding:
         totals.append(("Cash rounding", money(doc.rounding, cur)))
@@ -205,8 +226,9 @@ def receipt_story(doc: SaleDocument, *, copy: bool = False, width: float = ROLL_
     if doc.note:
         story.append(p(doc.note, st.small))
     # the barcode's digits hang below its box: the gap after it keeps them clear of the next line
+    keep = "it proves the refund" if doc.is_credit_note else "returns and warranty need it"
     story += [gap(2), _barcode(doc.number, width=width, height=11 * mm, bar_width=0.33 * mm), gap(5),
-              p(f"Keep this {doc.title.lower()}: returns and warranty need it.", centre_small)]
+              p(f"Keep this {doc.title.lower()}: {keep}.", centre_small)]
     if copy or doc.copy:
         story.append(p("COPY", title))
     return story
@@ -239,8 +261,8 @@ INVOICE_COLUMNS = (("#", 0.045), ("Part no.", 0.14), ("Description", 0.335), ("Q
 
 
 def _party_block(doc: SaleDocument, st: Styles, width: float) -> Table:
-    """Who is billed (with their tax ID) on the left, the number's barcode on the right."""
-    left: list[Flowable] = [p("Bill to", st.small)]
+    """Who is billed or credited (with their tax ID) on the left, the number's barcode on the right."""
+    left: list[Flowable] = [p("Credit to" if doc.is_credit_note else "Bill to", st.small)]
     if doc.customer_name:
         left.append(p(doc.customer_name, ParagraphStyle("bill_name", parent=st.bold, fontSize=11, leading=14)))
         if doc.customer_address:
@@ -265,7 +287,9 @@ def _invoice_lines(doc: SaleDocument, st: Styles, width: float) -> Table:
         description = markup(line.description)
         if line.description_zh:
             description += f"<br/>{markup(line.description_zh)}"
-        if line.is_core_deposit:
+        if line.is_core_deposit and doc.is_credit_note:
+            description += f'<br/><font size="7">deposit of line {line.core_of_line} refunded</font>'
+        elif line.is_core_deposit:
             description += f'<br/><font size="7">refundable when the old part of line {line.core_of_line} is ' \
                            f"returned</font>"
         note = _price_note(line, cur)
@@ -316,7 +340,7 @@ def _invoice_totals(doc: SaleDocument, width: float) -> Table:
     totals = [["Net", money(doc.net, cur)], ["Tax", money(doc.tax, cur)]]
     if doc.rounding:
         totals.append(["Cash rounding", money(doc.rounding, cur)])
-    totals.append([f"Total ({cur})", money(doc.total, cur)])
+    totals.append([f"{_total_label(doc)} ({cur})", money(doc.total, cur)])
     totals_table = _money_table(totals, [right_width * 0.5, right_width * 0.5], header=False, bold_last=True)
     outer = Table([[band_table, "", totals_table]], colWidths=[left_width, width - left_width - right_width,
                                                                 right_width])
@@ -327,9 +351,11 @@ def _invoice_totals(doc: SaleDocument, width: float) -> Table:
 
 def _invoice_payments(doc: SaleDocument, width: float) -> Table:
     cur = doc.currency
-    rows = [["Paid by", "Details", f"Amount ({cur})"]]
+    rows = [["Refunded by" if doc.is_credit_note else "Paid by", "Details", f"Amount ({cur})"]]
     for payment in doc.payments:
         details = payment.reference
+        if doc.is_credit_note and not details:
+            details = REFUND_DETAILS.get(payment.method, "")
         if payment.method == CASH and payment.tendered:
             details = f"tendered {money(payment.tendered, cur)}, change {money(payment.change, cur)}"
         rows.append([payment.label, details, money(payment.amount, cur)])
@@ -339,29 +365,39 @@ def _invoice_payments(doc: SaleDocument, width: float) -> Table:
 
 
 def invoice_story(doc: SaleDocument, *, copy: bool = False, width: float | None = None) -> list[Flowable]:
-    """The invoice's flowables for an A4 page's frame."""
+    """The invoice's (or credit note's) flowables for an A4 page's frame."""
     st = styles(8.5)
     width = width if width is not None else content_width(A4, MARGIN) - 2 * FRAME_PADDING
     facts = [("Number", doc.number), ("Date", f"{doc.at:%Y-%m-%d %H:%M}")]
+    if doc.is_credit_note:
+        facts.append(("Against", doc.reference))
     if doc.cashier:
         facts.append(("Served by", doc.cashier))
+    if doc.approved_by:
+        facts.append(("Approved by", doc.approved_by))
     facts.append(("Terminal", doc.terminal))
-    story: list[Flowable] = [header_block(_shop(doc), doc.title, facts, st, width)]
+    heading = doc.title.upper() if doc.is_credit_note else doc.title  # never mistaken for an invoice
+    story: list[Flowable] = [header_block(_shop(doc), heading, facts, st, width)]
     if copy or doc.copy:
         story += [gap(3), _copy_banner(doc, st, size=22)]
+    if doc.is_credit_note:
+        story += [gap(4), p(f"Goods returned {_against(doc)}.", st.bold)]
+        if doc.reason:
+            story.append(p(f"Reason: {doc.reason}", st.normal))
     story += [gap(5), _party_block(doc, st, width), gap(6), _invoice_lines(doc, st, width)]
     basis = "Unit prices and amounts include tax." if doc.prices_include_tax else \
         "Unit prices and amounts exclude tax; tax is added below."
     story += [gap(1), p(basis, st.small), gap(4), KeepTogether([_invoice_totals(doc, width)])]
     if doc.payments:
-        story += [gap(5), KeepTogether([p("Payments", st.heading), _invoice_payments(doc, width)])]
+        heading = "Refunds" if doc.is_credit_note else "Payments"
+        story += [gap(5), KeepTogether([p(heading, st.heading), _invoice_payments(doc, width)])]
     if doc.note:
         story += [gap(4), p(f"Note: {doc.note}", st.normal)]
     return story
 
 
 def write_invoice(doc: SaleDocument, target: str | Path | BinaryIO, *, copy: bool = False) -> None:
-    """Write the A4 invoice of ``doc`` to ``target`` (a path or a binary file), page numbers and
+    """Write the A4 invoice (or credit note) of ``doc`` to ``target`` (a path or a binary file), page numbers and
     the number in every page's footer. ``copy`` (or ``doc.copy``) marks a reprint."""
     marked = copy or doc.copy
     footer = f"{doc.shop_name} · {doc.title} {doc.number}" + (" · COPY" if marked else "")

@@ -2,7 +2,11 @@
 when and by whom, the customer (on an invoice, the customer's tax ID as it stood at the sale),
 every line as sold, tax by rate, the totals and the payments with change.
 
-Totals are the sale's own (written at commit); printing only formats them. The shop's name,
+A credit note (a return, ``services.returns``) reads into the same shape, kind "credit_note": its
+``reference`` is the sale it credits, its lines are the sale's lines with the quantity taken back
+and the credit note's share of their money, its payments are the refunds, and ``reason`` says why.
+
+Totals are the document's own (written at commit); printing only formats them. The shop's name,
 address and tax ID are today's settings; the lines, prices, tax and the customer's tax ID are
 the sale's. Read-only: nothing here writes, and any user may reprint a committed sale.
 """
@@ -16,16 +20,29 @@ from peewee import JOIN
 
 from partsdesk.domain.errors import UserError
 from partsdesk.domain.tender import METHOD_LABELS
-from partsdesk.models import AppUser, Customer, Part, Sale, SaleLine, SalePayment
-from partsdesk.services import settings
+from partsdesk.models import (
+    AppUser,
+    CreditNote,
+    CreditNoteLine,
+    CreditNoteRefund,
+    Customer,
+    Part,
+    Sale,
+    SaleLine,
+    SalePayment,
+)
+from partsdesk.services import numbering, settings
+from partsdesk.services.returns import REASONS
 
-KIND_TITLES = {"invoice": "Invoice", "receipt": "Receipt"}
+CREDIT_NOTE = "credit_note"
+KIND_TITLES = {"invoice": "Invoice", "receipt": "Receipt", CREDIT_NOTE: "Credit note"}
 NUMBER_MAX = 40
 
 
 @dataclass(frozen=True)
 class SaleDocumentLine:
-    """One line as sold. Money in minor units; ``qty`` in thousandths of ``unit``. ``unit_price``
+    """One line as sold (on a credit note: the sold line, with the quantity taken back and the
+    credit note's share of its net, tax and total). Money in minor units; ``qty`` in thousandths of ``unit``. ``unit_price``
     and ``list_price`` include tax when the sale's prices did (``SaleDocument.prices_include_tax``)."""
 
     line_no: int
@@ -63,7 +80,7 @@ class TaxBand:
 class SaleDocumentPayment:
     method: str  # cash, card, on_account, prepaid, points
     label: str  # "Cash", "On account", ...
-    amount: int  # what the payment paid of the sale
+    amount: int  # what the payment paid of the sale (a credit note: what was refunded that way)
     tendered: int  # cash: what was handed over
     change: int
     reference: str  # card: the terminal's reference
@@ -71,7 +88,7 @@ class SaleDocumentPayment:
 
 @dataclass(frozen=True)
 class SaleDocument:
-    """Everything a printed invoice or receipt needs, as plain values."""
+    """Everything a printed invoice, receipt or credit note needs, as plain values."""
 
     shop_name: str
     shop_address: str
@@ -79,14 +96,14 @@ class SaleDocument:
     shop_tax_id: str
     currency: str
     number: str
-    kind: str  # invoice, receipt
-    at: datetime  # the shop's local time of the sale (stored as UTC)
+    kind: str  # invoice, receipt, credit_note
+    at: datetime  # the shop's local time of the sale or return (stored as UTC)
     cashier: str
     terminal: str
     customer_id: int | None
     customer_name: str  # "" for a walk-in
     customer_address: str
-    customer_tax_id: str  # as written on the sale
+    customer_tax_id: str  # as written on the sale (a credit note: on the sale it credits)
     member_card: str
     prices_include_tax: bool
     lines: tuple[SaleDocumentLine, ...]
@@ -94,15 +111,23 @@ class SaleDocument:
     net: int
     tax: int
     total: int
-    payments: tuple[SaleDocumentPayment, ...]
+    payments: tuple[SaleDocumentPayment, ...]  # a credit note: its refunds
     change: int  # all the change given
     rounding: int  # cash rounding: what the payments came to minus the total (0 mostly)
     note: str
     copy: bool = False  # a reprint: printed marked COPY
+    reference: str = ""  # a credit note: the number of the sale it credits
+    reference_at: datetime | None = None  # ... and that sale's local time
+    reason: str = ""  # a credit note: why the goods came back, in words ("Wrong part")
+    approved_by: str = ""  # a credit note: the manager who approved it, "" when none was needed
 
     @property
     def title(self) -> str:
         return KIND_TITLES.get(self.kind, self.kind.title())
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == CREDIT_NOTE
 
 
 def _local(at: datetime) -> datetime:
@@ -115,50 +140,105 @@ def normalize_number(text: object) -> str:
     return "".join(str(text or "").split()).upper()[:NUMBER_MAX]
 
 
-def sale_document(number: str, *, copy: bool = False) -> SaleDocument:
-    """The printable content of the invoice or receipt ``number`` (as typed or scanned; case and
-    spaces do not matter). ``copy`` marks a reprint. Raises ``UserError`` when there is none."""
-    wanted = normalize_number(number)
-    if not wanted:
-        raise UserError("Name the invoice or receipt: its number, e.g. INV-000001 or RC-000001.")
-    sale = Sale.get_or_none(Sale.number == wanted)
-    if sale is None:
-        raise UserError(f"There is no invoice or receipt {wanted}.")
-    rows = list(SaleLine.select(SaleLine, Part.number, Part.name_zh)
-                .join(Part, join_type=JOIN.LEFT_OUTER, on=(SaleLine.part == Part.id))
-                .where(SaleLine.sale == sale.id).order_by(SaleLine.line_no).objects())
-    lines = tuple(SaleDocumentLine(
-        line_no=row.line_no, part_number=row.number or "", description=row.description,
-        description_zh=row.name_zh or "", qty=row.qty, unit=row.unit, list_price=row.list_price,
-        unit_price=row.unit_price, discount_bp=row.discount_bp, tax_rate_bp=row.tax_rate_bp, net=row.net,
-        tax=row.tax, total=row.total, core_of_line=row.core_of_line,
-        amount=row.total if sale.prices_include_tax else row.net) for row in rows)
+def _user_name(user_id: int | None) -> str:
+    user = AppUser.get_or_none(AppUser.id == user_id) if user_id else None
+    return user.display_name if user else ""
+
+
+def _document(*, customer_id: int | None, lines: tuple[SaleDocumentLine, ...], payments: tuple[SaleDocumentPayment, ...],
+              **fields) -> SaleDocument:
+    """The document with what every kind shares: the shop (today's settings), the customer, and
+    the tax by rate added up from ``lines``."""
     bands: dict[int, list[int]] = {}
     for line in lines:
         band = bands.setdefault(line.tax_rate_bp, [0, 0, 0])
         band[0] += line.net
         band[1] += line.tax
         band[2] += line.total
-    payments = tuple(SaleDocumentPayment(
-        method=row.method, label=METHOD_LABELS.get(row.method, row.method), amount=row.amount,
-        tendered=row.tendered, change=row.change_given, reference=row.reference)
-        for row in SalePayment.select().where(SalePayment.sale == sale.id).order_by(SalePayment.id))
-    customer = Customer.get_or_none(Customer.id == sale.customer_id) if sale.customer_id else None
-    user = AppUser.get_or_none(AppUser.id == sale.user_id) if sale.user_id else None
+    customer = Customer.get_or_none(Customer.id == customer_id) if customer_id else None
     return SaleDocument(
         shop_name=settings.get("shop.name"), shop_address=settings.get("shop.address"),
         shop_phone=settings.get("shop.phone"), shop_tax_id=settings.get("shop.tax_id"),
-        currency=settings.get("shop.currency"), number=sale.number, kind=sale.kind, at=_local(sale.at),
-        cashier=user.display_name if user else "", terminal=sale.terminal,
+        currency=settings.get("shop.currency"),
         customer_id=customer.id if customer else None, customer_name=customer.name if customer else "",
-        customer_address=customer.address if customer else "", customer_tax_id=sale.customer_tax_id or "",
-        member_card=(customer.member_card or "") if customer else "", prices_include_tax=sale.prices_include_tax,
+        customer_address=customer.address if customer else "",
+        member_card=(customer.member_card or "") if customer else "",
         lines=lines, tax_by_rate=tuple(TaxBand(rate, *sums) for rate, sums in sorted(bands.items())),
-        net=sale.net, tax=sale.tax, total=sale.total, payments=payments,
-        change=sum(payment.change for payment in payments),
+        payments=payments, change=sum(payment.change for payment in payments), **fields)
+
+
+def _payment(method: str, amount: int, reference: str, *, tendered: int = 0, change: int = 0) -> SaleDocumentPayment:
+    return SaleDocumentPayment(method=method, label=METHOD_LABELS.get(method, method), amount=amount,
+                               tendered=tendered, change=change, reference=reference)
+
+
+def _sale_lines(sale_id: int) -> list:
+    """The sale's line rows, each with its part's number and Chinese name (none for a deposit)."""
+    return list(SaleLine.select(SaleLine, Part.number, Part.name_zh)
+                .join(Part, join_type=JOIN.LEFT_OUTER, on=(SaleLine.part == Part.id))
+                .where(SaleLine.sale == sale_id).order_by(SaleLine.line_no).objects())
+
+
+def _line(row, *, prices_include_tax: bool, qty: int, net: int, tax: int, total: int) -> SaleDocumentLine:
+    return SaleDocumentLine(
+        line_no=row.line_no, part_number=row.number or "", description=row.description,
+        description_zh=row.name_zh or "", qty=qty, unit=row.unit, list_price=row.list_price,
+        unit_price=row.unit_price, discount_bp=row.discount_bp, tax_rate_bp=row.tax_rate_bp, net=net, tax=tax,
+        total=total, core_of_line=row.core_of_line, amount=total if prices_include_tax else net)
+
+
+def _sale_document(sale: Sale, copy: bool) -> SaleDocument:
+    lines = tuple(_line(row, prices_include_tax=sale.prices_include_tax, qty=row.qty, net=row.net, tax=row.tax,
+                        total=row.total) for row in _sale_lines(sale.id))
+    payments = tuple(_payment(row.method, row.amount, row.reference, tendered=row.tendered, change=row.change_given)
+                     for row in SalePayment.select().where(SalePayment.sale == sale.id).order_by(SalePayment.id))
+    return _document(
+        customer_id=sale.customer_id, lines=lines, payments=payments,
+        number=sale.number, kind=sale.kind, at=_local(sale.at), cashier=_user_name(sale.user_id),
+        terminal=sale.terminal, customer_tax_id=sale.customer_tax_id or "", prices_include_tax=sale.prices_include_tax,
+        net=sale.net, tax=sale.tax, total=sale.total,
         rounding=sum(payment.amount for payment in payments) - sale.total if payments else 0,
         note=sale.note or "", copy=copy)
 
 
-__all__ = ["SaleDocument", "SaleDocumentLine", "SaleDocumentPayment", "TaxBand", "normalize_number",
+def _credit_note_document(note: CreditNote, copy: bool) -> SaleDocument:
+    sale = Sale.get_by_id(note.sale_id)
+    taken = {row.sale_line_id: row for row in CreditNoteLine.select().where(CreditNoteLine.credit_note == note.id)}
+    lines = tuple(_line(row, prices_include_tax=sale.prices_include_tax, qty=taken[row.id].qty,
+                        net=taken[row.id].net, tax=taken[row.id].tax, total=taken[row.id].total)
+                  for row in _sale_lines(sale.id) if row.id in taken)
+    payments = tuple(_payment(row.method, row.amount, row.reference) for row in
+                     CreditNoteRefund.select().where(CreditNoteRefund.credit_note == note.id)
+                     .order_by(CreditNoteRefund.id))
+    return _document(
+        customer_id=note.customer_id, lines=lines, payments=payments,
+        number=note.number, kind=CREDIT_NOTE, at=_local(note.at), cashier=_user_name(note.user_id),
+        terminal=note.terminal, customer_tax_id=sale.customer_tax_id or "", prices_include_tax=sale.prices_include_tax,
+        net=note.net, tax=note.tax, total=note.total, rounding=0, note="", copy=copy,
+        reference=sale.number, reference_at=_local(sale.at), reason=REASONS.get(note.reason, note.reason),
+        approved_by=_user_name(note.approved_by_id))
+
+
+def sale_document(number: str, *, copy: bool = False, credit_note: bool = False) -> SaleDocument:
+    """The printable content of the invoice, receipt or credit note ``number`` (as typed or
+    scanned; case and spaces do not matter). ``copy`` marks a reprint; ``credit_note`` takes only
+    a credit note's number. Raises ``UserError`` when there is none."""
+    wanted = normalize_number(number)
+    if not wanted:
+        raise UserError("Name the credit note: its number, e.g. CN-000001." if credit_note else
+                        "Name the invoice or receipt: its number, e.g. INV-000001 or RC-000001.")
+    sale = Sale.get_or_none(Sale.number == wanted)
+    if sale is not None and not credit_note:
+        return _sale_document(sale, copy)
+    note = CreditNote.get_or_none(CreditNote.number == wanted)
+    if note is not None:
+        return _credit_note_document(note, copy)
+    if sale is not None:
+        raise UserError(f"{wanted} is {'an invoice' if sale.kind == 'invoice' else 'a receipt'}, not a credit note.")
+    if credit_note or wanted.startswith(f"{numbering.SERIES[CREDIT_NOTE]}-"):
+        raise UserError(f"There is no credit note {wanted}.")
+    raise UserError(f"There is no invoice or receipt {wanted}.")
+
+
+__all__ = ["CREDIT_NOTE", "SaleDocument", "SaleDocumentLine", "SaleDocumentPayment", "TaxBand", "normalize_number",
            "sale_document"]

@@ -1,11 +1,11 @@
-"""Printed receipts and invoices, read back: the text with pdftotext, the number's barcode with
+"""Printed receipts, invoices and credit notes, read back: the text with pdftotext, the number's barcode with
 zbarimg, the roll's width with pdfinfo; on both engines."""
 
 from __future__ import annotations
 
 import re
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,9 @@ from partsdesk.domain.permissions import SYSTEM
 from partsdesk.domain.tender import Payment
 from partsdesk.models import Sale, transaction
 from partsdesk.printing.sale_documents import write_invoice, write_receipt
-from partsdesk.services import catalog, clock, settings, stock
+from partsdesk.services import catalog, clock, settings, stock, users
 from partsdesk.services.customers import save_customer
+from partsdesk.services.returns import ReturnLine, take_return
 from partsdesk.services.sale_documents import sale_document
 from partsdesk.services.sales import LineRequest, commit_sale
 
@@ -260,3 +261,94 @@ def test_prices_without_tax_print_net_amounts_and_add_the_tax(staff, counter, tm
     text = pdf_text(invoice)
     assert row(text, "BP-1", "Brake pad set", "1", "113.00", "13 %", "113.00") and row(text, "Total (CNY)", "127.69")
     assert "Unit prices and amounts exclude tax; tax is added below." in text
+
+
+# --- credit notes (returns) ---------------------------------------------------------------------
+
+@pytest.fixture
+def cash_return(staff, counter, walk_in_receipt) -> str:
+    """One of the two pad sets of the walk-in's receipt back, wrong part: 101.70 in cash."""
+    result = take_return(staff["cashier"], walk_in_receipt, [ReturnLine(1, 1_000)], reason="wrong_part")
+    assert (result.number, result.total) == ("CN-000001", 10_170)
+    return result.number
+
+
+def test_a_credit_note_reads_into_the_same_document_as_a_sale(staff, counter, cash_return):
+    doc = sale_document(" cn-000001 ")
+    assert (doc.number, doc.kind, doc.title, doc.is_credit_note, doc.copy) == (
+        "CN-000001", "credit_note", "Credit note", True, False)
+    assert (doc.reference, doc.reason, doc.approved_by, doc.cashier) == ("RC-000001", "Wrong part", "", "Cashier")
+    assert doc.reference_at.strftime("%Y-%m-%d %H:%M") == LOCAL == doc.at.strftime("%Y-%m-%d %H:%M")
+    assert (doc.shop_name, doc.customer_id, doc.customer_name, doc.prices_include_tax) == (
+        "吴记汽配 Wu Auto Parts", None, "", True)
+    assert [(x.line_no, x.part_number, x.description_zh, x.qty, x.unit_price, x.discount_bp, x.net, x.tax, x.total,
+             x.amount) for x in doc.lines] == [(1, "BP-1", "刹车片", 1_000, 10_170, 1_000, 9_000, 1_170, 10_170, 10_170)]
+    assert [(b.rate_bp, b.net, b.tax, b.total) for b in doc.tax_by_rate] == [(1_300, 9_000, 1_170, 10_170)]
+    assert (doc.net, doc.tax, doc.total, doc.change, doc.rounding, doc.note) == (9_000, 1_170, 10_170, 0, 0, "")
+    assert [(p.method, p.label, p.amount, p.tendered, p.change) for p in doc.payments] == [
+        ("cash", "Cash", 10_170, 0, 0)]
+    assert sale_document("CN-000001", credit_note=True, copy=True).copy
+    assert not sale_document("RC-000001").is_credit_note  # a sale's number still reads the sale
+
+
+def test_an_unknown_credit_note_or_a_sale_asked_for_as_one_is_a_clear_error(staff, counter, cash_return):
+    with pytest.raises(UserError, match=r"^There is no credit note CN-000009\.$"):
+        sale_document("CN-000009")
+    with pytest.raises(UserError, match=r"^There is no credit note XYZ\.$"):
+        sale_document("xyz", credit_note=True)
+    with pytest.raises(UserError, match=r"^RC-000001 is a receipt, not a credit note\.$"):
+        sale_document("RC-000001", credit_note=True)
+    with pytest.raises(UserError, match=r"^Name the credit note: its number, e\.g\. CN-000001\.$"):
+        sale_document("  ", credit_note=True)
+
+
+def test_a_cash_return_prints_as_an_a4_credit_note_with_a_scannable_number(staff, counter, cash_return, tmp_path):
+    target = tmp_path / "credit-note.pdf"
+    write_invoice(sale_document(cash_return), target)
+    text = pdf_text(target)
+    assert "CREDIT NOTE" in text and "Number: CN-000001" in text and "Against: RC-000001" in text
+    assert f"Goods returned against RC-000001 of {LOCAL}." in text and "Reason: Wrong part" in text
+    assert "Credit to" in text and "Walk-in customer" in text and "Bill to" not in text
+    assert row(text, "1", "BP-1", "Brake pad set", "1", "101.70", "10 %", "13 %", "101.70") and "刹车片" in text
+    assert row(text, "13 %", "90.00", "11.70", "101.70") and row(text, "Total refunded (CNY)", "101.70")
+    assert "Refunds" in text and row(text, "Refunded by", "Details", "Amount (CNY)") and row(text, "Cash", "101.70")
+    assert "Credit note CN-000001" in text and "COPY" not in text and "Invoice" not in text
+    assert pdf_info(target)["Page size"].startswith("595.276 x 841.89")  # A4
+    assert scanned(target, tmp_path) == ["CN-000001"]
+
+
+def test_a_return_on_account_and_card_prints_each_refund_and_the_manager(staff, counter, company_invoice, tmp_path):
+    clock.set_clock(lambda: SOLD_AT + timedelta(days=31))  # past the window: a manager approves
+    approval = users.step_up(staff["cashier"], approver="manager", secret="1357",
+                             permission="counter.return_override", reason="fleet customer")
+    result = take_return(staff["cashier"], company_invoice, [ReturnLine(1, 1_000, to_quarantine=True),
+                                                             ReturnLine(2, 1_000), ReturnLine(3, 1_000)],
+                         reason="warranty_replace", approval=approval)
+    assert (result.number, result.total) == ("CN-000001", 72_800)
+    doc = sale_document(result.number, credit_note=True)
+    assert (doc.customer_name, doc.customer_tax_id, doc.approved_by) == ("上海车队 Fleet Ltd", "91310000X", "Manager")
+    target = tmp_path / "credit-note.pdf"
+    write_invoice(doc, target, copy=True)
+    text = pdf_text(target)
+    assert "CREDIT NOTE" in text and "Against: INV-000001" in text and "Approved by: Manager" in text
+    assert "Reason: Warranty: replace" in text and "上海车队 Fleet Ltd" in text and "Tax ID 91310000X" in text
+    assert row(text, "1", "CA-2", "Brake caliper", "1", "565.00", "13 %", "565.00")
+    assert row(text, "2", "Core deposit: CA-2", "1", "50.00", "0 %", "50.00")
+    assert "deposit of line 1 refunded" in text and "refundable when" not in text
+    assert row(text, "0 %", "50.00", "0.00", "50.00") and row(text, "13 %", "600.00", "78.00", "678.00")
+    assert row(text, "Total refunded (CNY)", "728.00")
+    assert row(text, "On account", "credited to the customer's account", "628.00") and row(text, "Card", "T-4711",
+                                                                                           "100.00")
+    assert "Reprint of credit note CN-000001" in text and re.search(r"CN-000001 · COPY\s+Page 1", text)
+    assert scanned(target, tmp_path) == ["CN-000001"]
+
+
+def test_a_credit_note_prints_on_the_roll_too(staff, counter, cash_return, tmp_path):
+    target = tmp_path / "credit-roll.pdf"
+    write_receipt(sale_document(cash_return), target, copy=True)
+    text = pdf_text(target)
+    assert "CREDIT NOTE CN-000001" in text and f"against RC-000001 of {LOCAL}" in text and "Reason: Wrong part" in text
+    assert "BP-1 Brake pad set 刹车片" in text and row(text, "1 x 101.70", "101.70")
+    assert row(text, "TOTAL REFUNDED CNY", "101.70") and row(text, "Refund: Cash", "101.70")
+    assert "Reprint of credit note CN-000001" in text and "Keep this credit note: it proves the refund." in text
+    assert scanned(target, tmp_path) == ["CN-000001"]
