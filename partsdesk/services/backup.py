@@ -25,7 +25,6 @@ On PostgreSQL the server owns the data; these functions refuse with the exact ``
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -39,13 +38,12 @@ from urllib.parse import unquote, urlparse
 
 from peewee import SqliteDatabase
 
-from partsdesk.config import SETTINGS_BY_NAME, Paths
 from partsdesk.domain.errors import UserError
 from partsdesk.domain.permissions import Actor, require
 from partsdesk.models import database, transaction
 from partsdesk.models.db import BUSY_TIMEOUT_S, SQLITE_PRAGMAS, is_postgres_url, sqlite_path
 from partsdesk.models.migrations import latest_version, migrate
-from partsdesk.services import audit, clock
+from partsdesk.services import audit, clock, settings
 from partsdesk.services.shop import backup_dir_for
 
 Progress = Callable[[int, int], None]
@@ -273,21 +271,6 @@ def make_backup(url: str, *, folder: Path | None = None, kind: str = "manual", a
 
 # --- automatic backups and rotation -----------------------------------------------------
 
-def _terminal_setting(name: str, settings_file: Path | None) -> int:
-    """A terminal setting from this PC's settings file, or its declared default."""
-    spec = SETTINGS_BY_NAME[name]
-    file = settings_file if settings_file is not None else Paths.for_user().settings_file
-    try:
-        value = json.loads(file.read_text(encoding="utf-8")).get(name, spec.default)
-    except (OSError, ValueError, AttributeError):
-        return spec.default
-    if isinstance(value, bool) or not isinstance(value, int):
-        return spec.default
-    low = spec.minimum if spec.minimum is not None else value
-    high = spec.maximum if spec.maximum is not None else value
-    return min(max(value, low), high)
-
-
 def backups_to_remove(backups: list[BackupFile], *, keep_daily: int, keep_weekly: int) -> list[BackupFile]:
     """Which automatic backups rotation deletes (manual ones are never returned).
 
@@ -316,8 +299,8 @@ def backups_to_remove(backups: list[BackupFile], *, keep_daily: int, keep_weekly
 def rotate_backups(url: str, *, folder: Path | None = None, keep_daily: int | None = None,
                    keep_weekly: int | None = None, settings_file: Path | None = None) -> list[Path]:
     """Delete the automatic backups of ``url`` that rotation no longer keeps; return them."""
-    keep_daily = keep_daily if keep_daily is not None else _terminal_setting("backup.keep_daily", settings_file)
-    keep_weekly = keep_weekly if keep_weekly is not None else _terminal_setting("backup.keep_weekly", settings_file)
+    keep_daily = keep_daily if keep_daily is not None else settings.terminal("backup.keep_daily", settings_file)
+    keep_weekly = keep_weekly if keep_weekly is not None else settings.terminal("backup.keep_weekly", settings_file)
     doomed = backups_to_remove(list_backups(url, folder=folder), keep_daily=keep_daily, keep_weekly=keep_weekly)
     for backup in doomed:
         backup.path.unlink(missing_ok=True)

@@ -4,13 +4,37 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
-from partsdesk.config import SETTINGS_BY_NAME, SettingSpec
+from partsdesk.config import SETTINGS_BY_NAME, Paths, SettingSpec
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.permissions import Actor, Approval, require
 from partsdesk.models import Setting, transaction
 from partsdesk.services import audit
+
+
+def terminal(name: str, settings_file: Path | None = None) -> Any:
+    """A setting of this PC (``scope="terminal"``) from its settings file (default:
+    ``Paths.for_user().settings_file``), or its declared default when the file, the entry or its
+    type is missing or wrong; a number is kept within its declared bounds."""
+    spec = SETTINGS_BY_NAME[name]
+    if spec.scope != "terminal":
+        raise KeyError(f"{name!r} is not a terminal setting")
+    file = settings_file if settings_file is not None else Paths.for_user().settings_file
+    try:
+        value = json.loads(file.read_text(encoding="utf-8")).get(name, spec.default)
+    except (OSError, ValueError, AttributeError):
+        return spec.default
+    if isinstance(value, bool) is not (spec.type is bool) or not isinstance(value, spec.type):
+        return spec.default
+    if spec.type is str:
+        return value.strip()
+    if spec.type is int:
+        low = spec.minimum if spec.minimum is not None else value
+        high = spec.maximum if spec.maximum is not None else value
+        return min(max(value, low), high)
+    return value
 
 
 def _spec(name: str) -> SettingSpec:

@@ -21,7 +21,6 @@ is no printer at all).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,9 +43,9 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from partsdesk.config import SETTINGS_BY_NAME, Paths
 from partsdesk.domain.errors import UserError
 from partsdesk.printing.sale_documents import write_invoice, write_receipt
+from partsdesk.services import settings
 from partsdesk.services.sale_documents import sale_document
 from partsdesk.ui import tasks
 from partsdesk.ui.tasks import TaskRunner
@@ -107,24 +106,9 @@ def document_pdf(number: str, kind: str, copy: bool = False) -> bytes:
 
 # --- this PC's printers -----------------------------------------------------------------------
 
-def terminal_setting(name: str, settings_file: Path | None = None) -> Any:
-    """A terminal setting from this PC's settings file (``Paths.for_user().settings_file``),
-    or its declared default when the file, the entry or its type is missing or wrong."""
-    spec = SETTINGS_BY_NAME[name]
-    file = settings_file if settings_file is not None else Paths.for_user().settings_file
-    try:
-        value = json.loads(file.read_text(encoding="utf-8")).get(name, spec.default)
-    except (OSError, ValueError, AttributeError):
-        return spec.default
-    if isinstance(value, bool) and spec.type is not bool:
-        return spec.default
-    return value.strip() if isinstance(value, str) and spec.type is str else (
-        value if isinstance(value, spec.type) else spec.default)
-
-
 def printer_name(kind: str, settings_file: Path | None = None) -> str:
     """The printer set on this PC for ``kind`` ("receipt" or "invoice"); "" means the default."""
-    return str(terminal_setting(PRINTER_SETTING.get(kind, "printer.a4"), settings_file))
+    return str(settings.terminal(PRINTER_SETTING.get(kind, "printer.a4"), settings_file))
 
 
 def printer_for(kind: str) -> QPrinter:
@@ -337,4 +321,4 @@ def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: st
 
 
 __all__ = ["MODES", "PRINTER_SETTING", "PrintOutcome", "PrinterError", "document_pdf", "preview_pdf", "print_document",
-           "print_pdf", "printer_for", "printer_name", "terminal_setting"]
+           "print_pdf", "printer_for", "printer_name"]

@@ -11,7 +11,7 @@ from partsdesk.domain.errors import PermissionDenied, UserError
 from partsdesk.domain.permissions import SYSTEM
 from partsdesk.models import AppUser, AuditLog, database
 from partsdesk.models.migrations import latest_version
-from partsdesk.services import audit, backup, check, clock, users
+from partsdesk.services import audit, backup, check, clock, settings, users
 from tests.conftest import BACKEND
 
 sqlite_only = pytest.mark.skipif(BACKEND == "postgresql",
@@ -301,15 +301,17 @@ def test_rotation_reads_this_pcs_settings_file(url, admin, tmp_path):
 
 
 def test_rotation_defaults_come_from_the_declared_settings(tmp_path):
-    assert backup._terminal_setting("backup.keep_daily", tmp_path / "missing.json") == 7
-    assert backup._terminal_setting("backup.keep_weekly", tmp_path / "missing.json") == 4
+    assert settings.terminal("backup.keep_daily", tmp_path / "missing.json") == 7
+    assert settings.terminal("backup.keep_weekly", tmp_path / "missing.json") == 4
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
-    assert backup._terminal_setting("backup.keep_daily", broken) == 7
+    assert settings.terminal("backup.keep_daily", broken) == 7
     odd = tmp_path / "odd.json"
     odd.write_text(json.dumps({"backup.keep_daily": 0, "backup.keep_weekly": "four"}))
-    assert backup._terminal_setting("backup.keep_daily", odd) == 1  # the declared minimum
-    assert backup._terminal_setting("backup.keep_weekly", odd) == 4
+    assert settings.terminal("backup.keep_daily", odd) == 1  # the declared minimum
+    assert settings.terminal("backup.keep_weekly", odd) == 4
+    with pytest.raises(KeyError, match="not a terminal setting"):
+        settings.terminal("shop.name", odd)  # a shop setting lives in the database, never in a PC's file
 
 
 def test_a_shop_closed_for_weeks_keeps_its_last_backups():
