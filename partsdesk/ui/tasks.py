@@ -141,7 +141,9 @@ class TaskRunner(QObject):
     def _deliver(self, task: Task, result: Any, error: BaseException | None) -> None:
         handlers = self._handlers.pop(id(task), None)
         self._pending -= 1
-        if handlers is None or (handlers.owner is not None and not shiboken6.isValid(handlers.owner)):
+        # After shutdown (the window is going away) a result is not shown: its handler could only
+        # ask for more work that no worker would do.
+        if handlers is None or self._closed or (handlers.owner is not None and not shiboken6.isValid(handlers.owner)):
             if error is not None and not isinstance(error, UserError | TaskCancelled):
                 log.error("unexpected error in a task whose window is gone", exc_info=error)
             self.task_finished.emit(task.name)
