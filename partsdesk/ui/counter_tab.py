@@ -113,7 +113,8 @@ def _results_table(headers: list[str]) -> QTableWidget:
 class _SearchDialogBase(QDialog):
     """A search box over a results table: typing searches (on the worker, latest wins), Down
     goes to the results, Enter picks the current row (or the first one once the results are
-    in)."""
+    in). A subclass defines ``_search(text)`` (the worker's call), ``_cells(row)`` (how a row
+    looks) and ``_chosen(row)`` (what picking it does)."""
 
     numeric_columns: tuple[int, ...] = ()
 
@@ -157,16 +158,6 @@ class _SearchDialogBase(QDialog):
                 self.table.selectRow(max(self.table.currentRow(), 0))
             return True
         return super().eventFilter(watched, event)
-
-    # Subclasses: the search call and how a row looks.
-    def _search(self, text: str) -> Any:
-        raise NotImplementedError
-
-    def _cells(self, row: Any) -> list[str]:
-        raise NotImplementedError
-
-    def _chosen(self, row: Any) -> None:
-        raise NotImplementedError
 
     def search_now(self) -> None:
         self._debounce.stop()
