@@ -4,12 +4,11 @@ stock back to the shelf or to quarantine, a manager past the window or above the
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from partsdesk.domain.errors import PermissionDenied, UserError, ValidationError
-from partsdesk.domain.permissions import SYSTEM
 from partsdesk.domain.tender import Payment
 from partsdesk.models import (
     AccountEntry,
@@ -25,42 +24,17 @@ from partsdesk.models import (
     SaleLine,
     StockBalance,
     StockMove,
-    transaction,
 )
 from partsdesk.models.stock import MAIN_LOCATION_ID, QUARANTINE_LOCATION_ID
-from partsdesk.services import catalog, check, clock, membership, returns, settings, stock, users
-from partsdesk.services.customers import save_customer
+from partsdesk.services import check, clock, membership, returns, settings, stock, users
 from partsdesk.services.returns import Refund, ReturnLine, take_return
 from partsdesk.services.sales import LineRequest, commit_sale
-
-SOLD_AT = datetime(2026, 11, 22, 10, 0)
+from tests.services.counter_shop import SOLD_AT, counter_shop
 
 
 @pytest.fixture
 def shop(staff):
-    """Pads in stock, a caliper with a core deposit, a trade company with an account, a member
-    with prepaid money."""
-    clock.set_clock(lambda: SOLD_AT)
-    catalog.ensure_standard_categories()
-
-    def part(number: str, retail: str, trade: str, wholesale: str, cost: str, **extra) -> int:
-        return catalog.save_part(SYSTEM, None, {"number": number, "brand": "Bosch", "name_en": f"Part {number}",
-                                                "category": "brakes.pads", "price_retail": retail,
-                                                "price_trade": trade, "price_wholesale": wholesale, "cost": cost,
-                                                "tax_rate": "13", **extra},
-                                 barcodes=[], numbers=[], fitments=[])
-
-    pads = part("BP-1", "113.00", "100.00", "90.00", "60.00")
-    caliper = part("CA-2", "565.00", "500.00", "450.00", "300.00", core_charge="50.00")
-    with transaction():
-        stock.post_move(part_id=pads, qty=10_000, unit_cost=6_000, reason="receipt", document="GR-1", user_id=None)
-        stock.post_move(part_id=caliper, qty=2_000, unit_cost=30_000, reason="receipt", document="GR-1", user_id=None)
-    fleet = save_customer(staff["manager"], None, {"kind": "company", "name": "Fleet Ltd", "tax_id": "91310000X",
-                                                   "credit_limit": "5000", "payment_terms_days": "30"}, phones=[])
-    member = save_customer(staff["cashier"], None, {"kind": "person", "name": "Wu Fang"}, phones=[])
-    membership.enroll(staff["cashier"], member)
-    membership.top_up(staff["cashier"], member, 20_000, method="cash")
-    return {"pads": pads, "caliper": caliper, "fleet": fleet, "member": member}
+    return counter_shop(staff, credit_limit="5000")
 
 
 def sound() -> None:

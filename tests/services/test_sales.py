@@ -3,12 +3,9 @@ tier, the floor and the stock policy enforced with a manager's approval; every w
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
 from partsdesk.domain.errors import PermissionDenied, UserError, ValidationError
-from partsdesk.domain.permissions import SYSTEM
 from partsdesk.domain.tender import Payment
 from partsdesk.models import (
     AccountEntry,
@@ -20,38 +17,15 @@ from partsdesk.models import (
     SaleLine,
     SalePayment,
     StockMove,
-    transaction,
 )
-from partsdesk.services import accounts, catalog, check, clock, membership, sales, settings, stock, users
-from partsdesk.services.customers import save_customer
+from partsdesk.services import accounts, check, membership, sales, settings, stock, users
 from partsdesk.services.sales import LineRequest, commit_sale
+from tests.services.counter_shop import counter_shop
 
 
 @pytest.fixture
 def shop(staff):
-    """Two parts in stock (a brake pad set with a core deposit on the caliper), a walk-in world,
-    a trade company with an account, and a member."""
-    clock.set_clock(lambda: datetime(2026, 11, 22, 10, 0))
-    catalog.ensure_standard_categories()
-
-    def part(number: str, retail: str, trade: str, wholesale: str, cost: str, **extra) -> int:
-        return catalog.save_part(SYSTEM, None, {"number": number, "brand": "Bosch", "name_en": f"Part {number}",
-                                                "category": "brakes.pads", "price_retail": retail,
-                                                "price_trade": trade, "price_wholesale": wholesale, "cost": cost,
-                                                "tax_rate": "13", **extra},
-                                 barcodes=[], numbers=[], fitments=[])
-
-    pads = part("BP-1", "113.00", "100.00", "90.00", "60.00")
-    caliper = part("CA-2", "565.00", "500.00", "450.00", "300.00", core_charge="50.00")
-    with transaction():
-        stock.post_move(part_id=pads, qty=10_000, unit_cost=6_000, reason="receipt", document="GR-1", user_id=None)
-        stock.post_move(part_id=caliper, qty=2_000, unit_cost=30_000, reason="receipt", document="GR-1", user_id=None)
-    fleet = save_customer(staff["manager"], None, {"kind": "company", "name": "Fleet Ltd", "tax_id": "91310000X",
-                                                   "credit_limit": "1000", "payment_terms_days": "30"}, phones=[])
-    member = save_customer(staff["cashier"], None, {"kind": "person", "name": "Wu Fang"}, phones=[])
-    membership.enroll(staff["cashier"], member)
-    membership.top_up(staff["cashier"], member, 20_000, method="cash")
-    return {"pads": pads, "caliper": caliper, "fleet": fleet, "member": member}
+    return counter_shop(staff, credit_limit="1000")
 
 
 def approval(staff, permission: str):
