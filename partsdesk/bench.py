@@ -40,7 +40,6 @@ import json
 import os
 import random
 import re
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -345,16 +344,10 @@ def write_import_file(target: Path, rows: int) -> None:
 
 def copy_shop(path: Path, copy: Path) -> None:
     """A consistent copy of the shop at ``path`` (SQLite's backup, whatever its WAL holds)."""
+    from partsdesk.models.db import copy_sqlite_file
+
     _remove_database(copy)
-    source = sqlite3.connect(str(path))
-    try:
-        target = sqlite3.connect(str(copy))
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-    finally:
-        source.close()
+    copy_sqlite_file(path, copy)
 
 
 def measure_import(copy: Path, workdir: Path, rows: int) -> dict:

@@ -12,6 +12,7 @@ transaction.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +45,20 @@ class BaseModel(Model):
     class Meta:
         database = database
         legacy_table_names = False
+
+
+def copy_sqlite_file(source: Path, target: Path) -> None:
+    """A consistent copy of the SQLite file ``source`` at ``target`` (the online backup API: it
+    holds what the WAL holds, and other connections may go on writing)."""
+    origin = sqlite3.connect(str(source))
+    try:
+        copy = sqlite3.connect(str(target))
+        try:
+            origin.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        origin.close()
 
 
 class NetworkShareRefused(UserError):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from peewee import Database
 
-from partsdesk.models.db import is_postgres, sqlite_path
+from partsdesk.models.db import copy_sqlite_file, is_postgres, sqlite_path
 
 TYPES = {
     "sqlite": {"pk": "INTEGER PRIMARY KEY AUTOINCREMENT", "bool": "BOOLEAN", "true": "1", "false": "0"},
@@ -707,15 +707,7 @@ def backup_before_migration(db: Database, version: int, backup_dir: Path) -> Pat
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"{path.stem}-before-v{latest_version()}-from-v{version}-{stamp}.sqlite"
-    source = sqlite3.connect(str(path))
-    try:
-        dest = sqlite3.connect(str(target))
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    copy_sqlite_file(path, target)
     ok = sqlite3.connect(str(target)).execute("PRAGMA integrity_check").fetchone()[0]
     if ok != "ok":
         target.unlink(missing_ok=True)
