@@ -28,15 +28,23 @@ from partsdesk.models.customers import (
 )
 from partsdesk.models.db import BaseModel, database, open_database, transaction
 from partsdesk.models.sales import (
+    CashEvent,
+    CounterVoid,
     CreditNote,
     CreditNoteLine,
     CreditNoteRefund,
+    CustomerOrder,
+    CustomerOrderLine,
     DocumentCounter,
     HeldCart,
     LostSale,
+    Quote,
+    QuoteLine,
     Sale,
     SaleLine,
     SalePayment,
+    ZReport,
+    ZReportItem,
 )
 from partsdesk.models.settings import Setting
 from partsdesk.models.stock import Location, StockBalance, StockMove
@@ -47,13 +55,15 @@ ALL_TABLES = (
     Location, StockMove, StockBalance, Customer, CustomerPhone, Vehicle, VehicleOwner, OdometerReading,
     AccountEntry, AccountAllocation, CustomerEvent, PointsEntry, PrepaidEntry, CareTask, Complaint, ContactCall,
     DocumentCounter, Sale, SaleLine, SalePayment, LostSale, HeldCart, CreditNote, CreditNoteLine, CreditNoteRefund,
+    Quote, QuoteLine, CustomerOrder, CustomerOrderLine, CashEvent, CounterVoid, ZReport, ZReportItem,
 )
 
 __all__ = [
     "ALL_TABLES", "AccountAllocation", "AccountEntry", "AppUser", "AuditLog", "BaseModel", "Brand", "CareTask",
-    "Category", "Complaint", "ContactCall", "CreditNote",
-    "CreditNoteLine", "CreditNoteRefund", "Customer", "CustomerEvent", "CustomerPhone", "DocumentCounter",
+    "CashEvent", "Category", "Complaint", "ContactCall", "CounterVoid", "CreditNote",
+    "CreditNoteLine", "CreditNoteRefund", "Customer", "CustomerEvent", "CustomerOrder", "CustomerOrderLine",
+    "CustomerPhone", "DocumentCounter",
     "Fitment", "HeldCart", "Location", "LostSale", "OdometerReading", "Part", "PartBarcode", "PartNumber", "PointsEntry",
-    "PrepaidEntry", "Sale", "SaleLine", "SalePayment", "Setting", "StockBalance", "StockMove", "Supplier", "Vehicle",
-    "VehicleModel", "VehicleOwner", "database", "open_database", "transaction",
+    "PrepaidEntry", "Quote", "QuoteLine", "Sale", "SaleLine", "SalePayment", "Setting", "StockBalance", "StockMove", "Supplier", "Vehicle",
+    "VehicleModel", "VehicleOwner", "ZReport", "ZReportItem", "database", "open_database", "transaction",
 ]

@@ -125,6 +125,7 @@ class AccountEntry(BaseModel):
     method = TextField(default="")
     note = TextField(default="")
     user = ForeignKeyField(AppUser, null=True, column_name="user_id")
+    terminal = TextField(default="")  # the PC that took a payment (its cash drawer); '' before schema 7
 
 
 class AccountAllocation(BaseModel):

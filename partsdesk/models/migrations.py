@@ -645,6 +645,165 @@ def m0006_counter_sales(backend: str) -> list[str]:
     ]
 
 
+def _append_only_except(table: str, mutable: tuple[str, ...], immutable: tuple[str, ...], backend: str) -> list[str]:
+    """Statements that make ``table`` a document whose rows never go and whose ``immutable``
+    columns never change; only the ``mutable`` ones (its status and what it became) may."""
+    if backend == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE OF {', '.join(immutable)} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+        ]
+    keys = ", ".join(f"'{column}'" for column in mutable)
+    return [
+        "CREATE OR REPLACE FUNCTION partsdesk_append_only_except() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - TG_ARGV) = (to_jsonb(OLD) - TG_ARGV) "
+        "THEN RETURN NEW; END IF; RAISE EXCEPTION '%% is append-only', TG_TABLE_NAME; END $$",
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION partsdesk_append_only_except({keys})",
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION partsdesk_append_only()",
+    ]
+
+
+def m0007_quotes_orders_cash_up(backend: str) -> list[str]:
+    """Quotes (prices held until a validity date; parts, labour and core lines), phone and trade
+    orders with their pick lists, and the till's day: floats, pay-ins and pay-outs, voided cart
+    lines, and Z reports that claim each document of a terminal exactly once (z_report_item's
+    unique (kind, ref_id)). A Z report and what it claimed never change: a closed day stays closed.
+    Account payments now remember the terminal that took them (the cash drawer they went into)."""
+    t = TYPES[backend]
+    quote_columns = ("number", "vehicle_id", "at", "valid_until", "terminal", "user_id", "price_tier",
+                     "prices_include_tax", "net", "tax", "total", "note")
+    order_columns = ("number", "at", "terminal", "user_id", "channel", "reference", "note")
+    return [
+        f"""CREATE TABLE quote (
+            id {t['pk']},
+            number TEXT NOT NULL UNIQUE,
+            customer_id BIGINT NULL REFERENCES customer(id),
+            vehicle_id BIGINT NULL REFERENCES vehicle(id),
+            at TIMESTAMP NOT NULL,
+            valid_until DATE NOT NULL,
+            terminal TEXT NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            price_tier TEXT NOT NULL,
+            prices_include_tax {t['bool']} NOT NULL,
+            net BIGINT NOT NULL,
+            tax BIGINT NOT NULL,
+            total BIGINT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'converted', 'cancelled')),
+            converted_to TEXT NOT NULL DEFAULT '',
+            converted_at TIMESTAMP NULL)""",
+        "CREATE INDEX quote_customer ON quote(customer_id, at)",
+        "CREATE INDEX quote_at ON quote(at)",
+        "CREATE INDEX quote_status ON quote(status, valid_until)",
+        f"""CREATE TABLE quote_line (
+            id {t['pk']},
+            quote_id BIGINT NOT NULL REFERENCES quote(id),
+            line_no INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('part', 'labour', 'core')),
+            part_id BIGINT NULL REFERENCES part(id),
+            description TEXT NOT NULL,
+            qty BIGINT NOT NULL CHECK (qty > 0),
+            unit TEXT NOT NULL,
+            list_price BIGINT NOT NULL,
+            unit_price BIGINT NOT NULL,
+            discount_bp INTEGER NOT NULL DEFAULT 0,
+            tax_rate_bp INTEGER NOT NULL,
+            net BIGINT NOT NULL,
+            tax BIGINT NOT NULL,
+            total BIGINT NOT NULL,
+            core_of_line INTEGER NULL,
+            UNIQUE (quote_id, line_no))""",
+        *_append_only_except("quote", ("customer_id", "status", "converted_to", "converted_at"), quote_columns,
+                             backend),
+        *_append_only("quote_line", backend),
+        f"""CREATE TABLE customer_order (
+            id {t['pk']},
+            number TEXT NOT NULL UNIQUE,
+            customer_id BIGINT NULL REFERENCES customer(id),
+            at TIMESTAMP NOT NULL,
+            terminal TEXT NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            channel TEXT NOT NULL CHECK (channel IN ('phone', 'trade')),
+            reference TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'picked', 'sold', 'cancelled')),
+            picked_at TIMESTAMP NULL,
+            picked_by_id BIGINT NULL REFERENCES app_user(id),
+            sold_as TEXT NOT NULL DEFAULT '',
+            closed_at TIMESTAMP NULL)""",
+        "CREATE INDEX customer_order_status ON customer_order(status, at)",
+        "CREATE INDEX customer_order_customer ON customer_order(customer_id, at)",
+        f"""CREATE TABLE customer_order_line (
+            id {t['pk']},
+            order_id BIGINT NOT NULL REFERENCES customer_order(id),
+            line_no INTEGER NOT NULL,
+            part_id BIGINT NOT NULL REFERENCES part(id),
+            qty BIGINT NOT NULL CHECK (qty > 0),
+            discount_bp INTEGER NOT NULL DEFAULT 0,
+            override_price BIGINT NULL,
+            UNIQUE (order_id, line_no))""",
+        *_append_only_except("customer_order", ("customer_id", "status", "picked_at", "picked_by_id", "sold_as",
+                                                "closed_at"), order_columns, backend),
+        *_append_only("customer_order_line", backend),
+        f"""CREATE TABLE cash_event (
+            id {t['pk']},
+            terminal TEXT NOT NULL,
+            at TIMESTAMP NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            kind TEXT NOT NULL CHECK (kind IN ('float', 'pay_in', 'pay_out')),
+            amount BIGINT NOT NULL CHECK (amount > 0),
+            reason TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX cash_event_terminal ON cash_event(terminal, at)",
+        f"""CREATE TABLE counter_void (
+            id {t['pk']},
+            terminal TEXT NOT NULL,
+            at TIMESTAMP NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            kind TEXT NOT NULL CHECK (kind IN ('line', 'cart')),
+            part_id BIGINT NULL REFERENCES part(id),
+            description TEXT NOT NULL,
+            qty BIGINT NOT NULL,
+            amount BIGINT NOT NULL)""",
+        "CREATE INDEX counter_void_terminal ON counter_void(terminal, at)",
+        f"""CREATE TABLE z_report (
+            id {t['pk']},
+            number TEXT NOT NULL UNIQUE,
+            terminal TEXT NOT NULL,
+            opened_at TIMESTAMP NULL,
+            closed_at TIMESTAMP NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            opening_float BIGINT NOT NULL,
+            expected_cash BIGINT NOT NULL,
+            counted_cash BIGINT NOT NULL,
+            over_short BIGINT NOT NULL,
+            figures TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX z_report_terminal ON z_report(terminal, closed_at)",
+        f"""CREATE TABLE z_report_item (
+            id {t['pk']},
+            z_report_id BIGINT NOT NULL REFERENCES z_report(id),
+            kind TEXT NOT NULL CHECK (kind IN ('sale', 'credit_note', 'account_payment', 'cash_event', 'void')),
+            ref_id BIGINT NOT NULL,
+            UNIQUE (kind, ref_id))""",
+        "CREATE INDEX z_report_item_report ON z_report_item(z_report_id)",
+        *_append_only("cash_event", backend),
+        *_append_only("counter_void", backend),
+        *_append_only("z_report", backend),
+        *_append_only("z_report_item", backend),
+        "ALTER TABLE account_entry ADD COLUMN terminal TEXT NOT NULL DEFAULT ''",
+        *([] if backend != "sqlite" else [
+            "CREATE TRIGGER account_entry_terminal_fixed BEFORE UPDATE OF terminal ON account_entry "
+            "BEGIN SELECT RAISE(ABORT, 'account_entry is append-only'); END"]),
+        "CREATE INDEX sale_terminal ON sale(terminal, at)",
+        "CREATE INDEX credit_note_terminal ON credit_note(terminal, at)",
+        "CREATE INDEX account_entry_terminal ON account_entry(terminal, posted_at)",
+    ]
+
+
 def _fts_over(table: str, fts: str, columns: tuple[str, ...], tokenizer: str, *, prefix: bool = False) -> list[str]:
     """SQLite: an external-content FTS5 table over ``columns`` of ``table``, kept in step by triggers."""
     cols = ", ".join(columns)
@@ -677,6 +836,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "customers and vehicles", m0004_customers_and_vehicles),
     Migration(5, "customer accounts, membership, care and complaints", m0005_customer_accounts_membership_care),
     Migration(6, "counter sales", m0006_counter_sales),
+    Migration(7, "quotes, orders and cash-up", m0007_quotes_orders_cash_up),
 )
 
 SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (

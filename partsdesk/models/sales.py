@@ -7,6 +7,7 @@ from peewee import (
     AutoField,
     BigIntegerField,
     BooleanField,
+    DateField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
@@ -143,3 +144,126 @@ class CreditNoteRefund(BaseModel):
     method = TextField()
     amount = BigIntegerField()
     reference = TextField(default="")
+
+
+class Quote(BaseModel):
+    """A priced offer: its lines' prices hold until ``valid_until``. Only its status and what it
+    became (``converted_to``: a sale or repair order number) ever change."""
+
+    id = AutoField()
+    number = TextField(unique=True)
+    customer = ForeignKeyField(Customer, null=True, column_name="customer_id")
+    vehicle = ForeignKeyField(Vehicle, null=True, column_name="vehicle_id")
+    at = DateTimeField()
+    valid_until = DateField()
+    terminal = TextField()
+    user = ForeignKeyField(AppUser, null=True, column_name="user_id")
+    price_tier = TextField()
+    prices_include_tax = BooleanField()
+    net = BigIntegerField()
+    tax = BigIntegerField()
+    total = BigIntegerField()
+    note = TextField(default="")
+    status = TextField(default="open")  # open, converted, cancelled
+    converted_to = TextField(default="")
+    converted_at = DateTimeField(null=True)
+
+
+class QuoteLine(BaseModel):
+    id = AutoField()
+    quote = ForeignKeyField(Quote, column_name="quote_id", backref="lines")
+    line_no = IntegerField()
+    kind = TextField()  # part, labour, core
+    part = ForeignKeyField(Part, null=True, column_name="part_id")
+    description = TextField()
+    qty = BigIntegerField()
+    unit = TextField()
+    list_price = BigIntegerField()
+    unit_price = BigIntegerField()
+    discount_bp = IntegerField(default=0)
+    tax_rate_bp = IntegerField()
+    net = BigIntegerField()
+    tax = BigIntegerField()
+    total = BigIntegerField()
+    core_of_line = IntegerField(null=True)
+
+
+class CustomerOrder(BaseModel):
+    """A phone or trade order: open → picked (pick list) → sold (``sold_as`` the sale's number), or cancelled."""
+
+    id = AutoField()
+    number = TextField(unique=True)
+    customer = ForeignKeyField(Customer, null=True, column_name="customer_id")
+    at = DateTimeField()
+    terminal = TextField()
+    user = ForeignKeyField(AppUser, null=True, column_name="user_id")
+    channel = TextField()  # phone, trade
+    reference = TextField(default="")
+    note = TextField(default="")
+    status = TextField(default="open")
+    picked_at = DateTimeField(null=True)
+    picked_by = ForeignKeyField(AppUser, null=True, column_name="picked_by_id")
+    sold_as = TextField(default="")
+    closed_at = DateTimeField(null=True)
+
+
+class CustomerOrderLine(BaseModel):
+    id = AutoField()
+    order = ForeignKeyField(CustomerOrder, column_name="order_id", backref="lines")
+    line_no = IntegerField()
+    part = ForeignKeyField(Part, column_name="part_id")
+    qty = BigIntegerField()
+    discount_bp = IntegerField(default=0)
+    override_price = BigIntegerField(null=True)
+
+
+class CashEvent(BaseModel):
+    """Cash into or out of a terminal's drawer that is not a sale: the opening float, pay-ins, pay-outs."""
+
+    id = AutoField()
+    terminal = TextField()
+    at = DateTimeField()
+    user = ForeignKeyField(AppUser, null=True, column_name="user_id")
+    kind = TextField()  # float, pay_in, pay_out
+    amount = BigIntegerField()
+    reason = TextField(default="")
+
+
+class CounterVoid(BaseModel):
+    """A line taken out of the cart, or a whole cart cancelled, before it was sold: the Z report's voids."""
+
+    id = AutoField()
+    terminal = TextField()
+    at = DateTimeField()
+    user = ForeignKeyField(AppUser, null=True, column_name="user_id")
+    kind = TextField()  # line, cart
+    part = ForeignKeyField(Part, null=True, column_name="part_id")
+    description = TextField()
+    qty = BigIntegerField()
+    amount = BigIntegerField()
+
+
+class ZReport(BaseModel):
+    """A terminal's closed day (gap-free Z- number); ``figures`` is the whole report as JSON."""
+
+    id = AutoField()
+    number = TextField(unique=True)
+    terminal = TextField()
+    opened_at = DateTimeField(null=True)
+    closed_at = DateTimeField()
+    user = ForeignKeyField(AppUser, null=True, column_name="user_id")
+    opening_float = BigIntegerField()
+    expected_cash = BigIntegerField()
+    counted_cash = BigIntegerField()
+    over_short = BigIntegerField()
+    figures = TextField()
+    note = TextField(default="")
+
+
+class ZReportItem(BaseModel):
+    """One document a Z report closed; (kind, ref_id) is unique, so nothing is counted in two days."""
+
+    id = AutoField()
+    z_report = ForeignKeyField(ZReport, column_name="z_report_id", backref="items")
+    kind = TextField()  # sale, credit_note, account_payment, cash_event, void
+    ref_id = BigIntegerField()

@@ -16,6 +16,7 @@ SERIES: dict[str, str] = {
     "receipt": "RC",
     "credit_note": "CN",
     "quote": "QT",
+    "order": "SO",
     "payment": "PAY",
     "z_report": "Z",
 }

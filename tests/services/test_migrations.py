@@ -107,3 +107,30 @@ def test_backup_before_migration_is_only_for_a_file_with_data(tmp_path):
         assert made is not None and made.is_file() and Path(made).name.startswith("empty-before-v")
     finally:
         handle.close()
+
+
+def test_a_quote_changes_only_its_status_and_a_closed_day_not_at_all(fresh, tmp_path):
+    """Schema 7: a quote's status and what it became may change, its prices never; a Z report
+    and the documents it claimed never change, and no document is claimed by two days."""
+    migrate(fresh, backup_dir=tmp_path)
+    stamp = datetime(2026, 11, 30, 9, 0)
+    sql(fresh, "INSERT INTO quote (number, at, valid_until, terminal, price_tier, prices_include_tax, net, tax, total) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "QT-000001", stamp, stamp.date(), "pc1", "retail", True, 100, 13, 113)
+    with fresh.atomic():
+        sql(fresh, "UPDATE quote SET status = ?, converted_to = ? WHERE number = ?", "converted", "RC-000001",
+            "QT-000001")
+    assert sql(fresh, "SELECT status, converted_to FROM quote").fetchall() == [("converted", "RC-000001")]
+    for statement, params in (("UPDATE quote SET total = ? WHERE number = ?", (1, "QT-000001")),
+                              ("DELETE FROM quote WHERE number = ?", ("QT-000001",))):
+        with pytest.raises(Exception, match="append-only"), fresh.atomic():
+            sql(fresh, statement, *params)
+    sql(fresh, "INSERT INTO z_report (number, terminal, closed_at, opening_float, expected_cash, counted_cash, "
+        "over_short, figures) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "Z-000001", "pc1", stamp, 0, 0, 0, 0, "{}")
+    z_id = sql(fresh, "SELECT id FROM z_report").fetchone()[0]
+    sql(fresh, "INSERT INTO z_report_item (z_report_id, kind, ref_id) VALUES (?, ?, ?)", z_id, "sale", 7)
+    for statement, params in (("UPDATE z_report SET counted_cash = ?", (5,)), ("DELETE FROM z_report_item", ()),
+                              ("INSERT INTO z_report_item (z_report_id, kind, ref_id) VALUES (?, ?, ?)",
+                               (z_id, "sale", 7))):
+        with pytest.raises(Exception, match="append-only|UNIQUE|unique"), fresh.atomic():
+            sql(fresh, statement, *params)
+    assert sql(fresh, "SELECT counted_cash FROM z_report").fetchall() == [(0,)]
