@@ -503,6 +503,8 @@ class CounterTab(QWidget):
         self._tender_wanted = False
         self._customer_asked = 0
         self.last_sale: tuple[str, str] | None = None  # (number, kind) of the last sale here: Ctrl+P reprints it
+        # The document the cart was loaded from, handed to commit_sale as keywords ({"quote_number": "QT-…"}).
+        self.origin: dict[str, str] = {}
 
         self.entry = QLineEdit()
         self.entry.setPlaceholderText(self.tr("N* before a scan for N pieces; or type a barcode and Enter"))
@@ -841,6 +843,7 @@ class CounterTab(QWidget):
 
     def clear_cart(self) -> None:
         self.lines = []
+        self.origin = {}
         self.view = None
         self.view_lines = ()
         self.customer = None
@@ -1068,7 +1071,7 @@ class CounterTab(QWidget):
             return
         dialog = TenderDialog(self.runner, self.actor, lines=self.lines, total=self.view.total,
                               customer=self.customer, exponent=self.setup.exponent,
-                              point_value=self.setup.point_value, parent=self)
+                              point_value=self.setup.point_value, origin=self.origin, parent=self)
         dialog.sold.connect(self._sold)
         self._open(dialog)
 

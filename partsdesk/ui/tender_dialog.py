@@ -11,7 +11,7 @@ the ``SaleResult``. Nothing is shown as done before the service returned.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -61,13 +61,14 @@ class TenderDialog(QDialog):
 
     def __init__(self, runner: TaskRunner, actor: Actor, *, lines: Sequence[LineRequest], total: int,
                  customer: TenderCustomer | None, exponent: int = 2, point_value: int = 1,
-                 parent: QWidget | None = None) -> None:
+                 origin: Mapping[str, str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
         self.actor = actor
         self.lines = tuple(lines)
         self.total = total
         self.customer = customer
+        self.origin = dict(origin or {})  # what the cart came from, for commit_sale: {"quote_number": …}
         self.exponent = exponent
         self.point_value = point_value
         self.approvals: dict[str, Approval] = {}
@@ -238,7 +239,7 @@ class TenderDialog(QDialog):
         self.pay_button.setEnabled(False)
         self.runner.submit(sales.commit_sale, self.actor, self.lines, [p for _n, p in payments], owner=self,
                            name="commit_sale", customer_id=self.customer.id if self.customer else None,
-                           approvals=dict(self.approvals), on_done=self._committed, on_error=self._refused,
+                           approvals=dict(self.approvals), **self.origin, on_done=self._committed, on_error=self._refused,
                            on_finally=lambda: self.pay_button.setEnabled(True))
 
     def _committed(self, result: SaleResult) -> None:
