@@ -583,8 +583,13 @@ class CounterTab(QWidget):
         customer_row.addWidget(self.customer_label, 1)
         customer_row.addWidget(self.customer_button)
         buttons = QHBoxLayout()
-        for button in (self.search_button, self.line_button, self.remove_button, self.park_button,
-                       self.reprint_button):
+        for button in (
+            self.search_button,
+            self.line_button,
+            self.remove_button,
+            self.park_button,
+            self.reprint_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.tender_button)
