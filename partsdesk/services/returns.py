@@ -17,6 +17,11 @@ audit — or nothing at all.
   ``counter.return_window_days`` after the sale, or worth more than
   ``counter.return_manager_above``.
 - **Points the sale earned** come off in the share of the sale returned, never below zero.
+
+The returns screen reads through ``find_sales`` (the sale when the receipt is not at hand),
+``returnable`` (its lines and what is left of each) and ``preview_return`` (the money and the
+refunds by method the same rules would give, and whether a manager must approve), none of
+which writes.
 """
 
 from __future__ import annotations
@@ -25,9 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import fn
+from peewee import JOIN, fn
 
-from partsdesk.domain import pricing, tender
+from partsdesk.domain import part_numbers, pricing, tender
 from partsdesk.domain.errors import PermissionDenied, UserError, ValidationError
 from partsdesk.domain.money import round_minor
 from partsdesk.domain.permissions import Actor, Approval, require
@@ -35,15 +40,17 @@ from partsdesk.models import (
     CreditNote,
     CreditNoteLine,
     CreditNoteRefund,
+    Customer,
     PointsEntry,
     Sale,
     SaleLine,
     SalePayment,
+    database,
     transaction,
 )
 from partsdesk.models.db import is_postgres
 from partsdesk.models.stock import MAIN_LOCATION_ID, QUARANTINE_LOCATION_ID
-from partsdesk.services import accounts, audit, history, membership, numbering, settings, stock
+from partsdesk.services import accounts, audit, customers, history, membership, numbering, settings, stock
 from partsdesk.services.audit import TERMINAL
 from partsdesk.services.clock import now
 
@@ -167,6 +174,13 @@ def _check_shape(lines: Sequence[ReturnLine], reason: object) -> dict[str, str]:
     problems: dict[str, str] = {}
     if reason not in REASONS:
         problems["reason"] = f"Reason for the return: one of {', '.join(REASONS.values())}."
+    problems.update(_check_lines(lines))
+    return problems
+
+
+def _check_lines(lines: Sequence[ReturnLine]) -> dict[str, str]:
+    """Problems of the requested lines themselves, before the sale is read."""
+    problems: dict[str, str] = {}
     if not lines:
         problems["lines"] = "Choose at least one line of the sale to return."
     elif len(lines) > LINES_MAX:
@@ -255,6 +269,19 @@ def _refunds(sale: Sale, total: int) -> list[Refund]:
     return [Refund(method, amount, reference) for (method, reference), amount in plan.items()]
 
 
+def _manager_reasons(sale: Sale, total: int, *, window: int, limit: int) -> list[str]:
+    """Why a return of ``total`` against ``sale`` needs a manager (``counter.return_override``):
+    past the return window of ``window`` days, or worth more than ``limit``; empty when it does not."""
+    days = _days_since(sale)
+    why = []
+    if days > window:
+        why.append(f"{sale.number} was sold {days} days ago (returns within {window} days)")
+    if total > limit:
+        why.append(f"the return is worth {accounts.format_amount(total)} (above "
+                   f"{accounts.format_amount(limit)})")
+    return why
+
+
 def _points_earned(sale_number: str, customer_id: int) -> int:
     return int(PointsEntry.select(fn.COALESCE(fn.SUM(PointsEntry.points), 0))
                .where((PointsEntry.customer == customer_id) & (PointsEntry.kind == "earn")
@@ -286,12 +313,7 @@ def take_return(actor: Actor, sale_number: str, lines: Sequence[ReturnLine], *, 
         net, tax, total = (sum(t.net for t in taken), sum(t.tax for t in taken), sum(t.total for t in taken))
 
         days = _days_since(sale)
-        why = []
-        if days > window:
-            why.append(f"{sale.number} was sold {days} days ago (returns within {window} days)")
-        if total > limit:
-            why.append(f"the return is worth {accounts.format_amount(total)} (above "
-                       f"{accounts.format_amount(limit)})")
+        why = _manager_reasons(sale, total, window=window, limit=limit)
         used = None
         if why:
             try:
@@ -345,3 +367,113 @@ def take_return(actor: Actor, sale_number: str, lines: Sequence[ReturnLine], *, 
                                       for r in refunds],
                           "approved_by": used.approver_id if used else None, "why_approved": why})
     return ReturnResult(int(note_id), number, total, tuple(refunds))
+
+
+# --- the returns desk's reads -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReturnPreview:
+    """What ``take_return`` would credit for the same lines if it ran now: the total and tax, the
+    refunds by method (the same rule), and why a manager must approve (empty: a cashier may)."""
+
+    total: int
+    tax: int
+    refunds: tuple[Refund, ...]
+    manager_reasons: tuple[str, ...]
+
+
+def preview_return(actor: Actor, sale_number: str, lines: Sequence[ReturnLine]) -> ReturnPreview:
+    """The money of returning ``lines`` of the sale ``sale_number`` and how it would go back,
+    computed by the rules ``take_return`` uses, without writing anything (the returns screen
+    shows it while the cashier types). No lines: nothing to refund. Raises ``UserError`` for an
+    unknown sale and ``ValidationError`` (the fields of ``take_return``) for lines that cannot be
+    returned as given."""
+    require(actor, "counter.sell")
+    lines = list(lines or ())
+    sale = _find_sale(sale_number, lock=False)
+    if not lines:
+        return ReturnPreview(0, 0, (), ())
+    problems = _check_lines(lines)
+    taken = _take_lines(sale, lines, problems) if len(lines) <= LINES_MAX else []
+    if problems:
+        raise ValidationError(problems)
+    total = sum(t.total for t in taken)
+    why = _manager_reasons(sale, total, window=int(settings.get("counter.return_window_days")),
+                           limit=int(settings.get("counter.return_manager_above")))
+    return ReturnPreview(total, sum(t.tax for t in taken), tuple(_refunds(sale, total)), tuple(why))
+
+
+FIND_LIMIT_MAX = 200
+_CUSTOMERS_MAX = 20  # customers matching a name or phone whose sales are listed
+_PARTS_MAX = 20  # parts matching a part number whose sales are listed
+
+
+@dataclass(frozen=True)
+class FoundSale:
+    """A sale the returns desk may take goods back against, as the search lists it."""
+
+    number: str
+    kind: str  # invoice, receipt
+    at: object  # datetime of the sale (naive UTC)
+    customer_id: int | None
+    customer_name: str  # "" for a walk-in
+    total: int
+    returnable: bool  # some line still has something left to return
+    match: str  # number, credit_note (the sale a credit note credits), customer, part
+
+
+def _ids(sql: str, params: Sequence[object]) -> list[int]:
+    return [int(row[0]) for row in database.obj.execute_sql(sql, tuple(params)).fetchall()]
+
+
+def find_sales(actor: Actor, text: str, *, limit: int = 30) -> list[FoundSale]:
+    """The sales ``text`` points at when the receipt is not at hand, newest first, at most
+    ``limit``: the invoice or receipt of that number (typed or scanned from its barcode; a credit
+    note's number finds the sale it credits), else the sales of the customers whose name or phone
+    matches (the customer search), and the sales of the part with that part number (own, OE,
+    interchange). Reads only; every query walks an index and stops at ``limit`` rows."""
+    require(actor, "counter.sell")
+    limit = max(1, min(int(limit), FIND_LIMIT_MAX))
+    text = str(text or "").strip()
+    if not text:
+        return []
+    p = database.obj.param
+    matches: dict[int, str] = {}
+    wanted = _normalize(text)
+    sale = Sale.select(Sale.id).where(Sale.number == wanted).first()
+    if sale is not None:
+        matches[sale.id] = "number"
+    else:
+        note = CreditNote.select(CreditNote.sale).where(CreditNote.number == wanted).first()
+        if note is not None:
+            matches[note.sale_id] = "credit_note"
+    if not matches:
+        for row in customers.search_customers(text, limit=_CUSTOMERS_MAX).rows:
+            for sale_id in _ids(f"SELECT id FROM sale WHERE customer_id = {p} ORDER BY at DESC, id DESC LIMIT {p}",
+                                (row.id, limit)):
+                matches.setdefault(sale_id, "customer")
+        number = part_numbers.normalize_number(text)
+        if len(number) >= 2:
+            parts = _ids(f"SELECT DISTINCT part_id FROM part_number WHERE number_norm = {p} LIMIT {p}",
+                         (number, _PARTS_MAX))
+            for part_id in parts:
+                # the newest lines first (line ids grow with time): the part's index, no sort of its history
+                for sale_id in _ids(f"SELECT sale_id FROM sale_line WHERE part_id = {p} ORDER BY id DESC LIMIT {p}",
+                                    (part_id, limit * 2)):
+                    matches.setdefault(sale_id, "part")
+    if not matches:
+        return []
+    ids = list(matches)
+    sales = list(Sale.select(Sale.id, Sale.number, Sale.kind, Sale.at, Sale.customer, Sale.total)
+                 .where(Sale.id.in_(ids)).order_by(Sale.at.desc(), Sale.id.desc()).limit(limit))
+    shown = [row.id for row in sales]
+    left: dict[int, int] = {}
+    for sale_id, _line_id, sold, back in (
+            SaleLine.select(SaleLine.sale, SaleLine.id, SaleLine.qty, fn.SUM(CreditNoteLine.qty))
+            .join(CreditNoteLine, JOIN.LEFT_OUTER, on=(CreditNoteLine.sale_line == SaleLine.id))
+            .where(SaleLine.sale.in_(shown)).group_by(SaleLine.sale, SaleLine.id, SaleLine.qty).tuples()):
+        left[int(sale_id)] = left.get(int(sale_id), 0) + pricing.returnable_qty(int(sold), int(back or 0))
+    names = dict(Customer.select(Customer.id, Customer.name)
+                 .where(Customer.id.in_({row.customer_id for row in sales if row.customer_id})).tuples())
+    return [FoundSale(row.number, row.kind, row.at, row.customer_id, names.get(row.customer_id, ""), row.total,
+                      left.get(row.id, 0) > 0, matches[row.id]) for row in sales]

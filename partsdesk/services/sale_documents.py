@@ -240,5 +240,24 @@ def sale_document(number: str, *, copy: bool = False, credit_note: bool = False)
     raise UserError(f"There is no invoice or receipt {wanted}.")
 
 
+def print_kind(number: str) -> str:
+    """The paper the committed document ``number`` (as typed or scanned) prints on, as the print
+    path names it: "invoice" (A4) for an invoice, "receipt" (the 80 mm roll) for a receipt, and
+    for a credit note the paper of the sale it credits (a walk-in's refund on the roll, a
+    company's on A4). Raises ``UserError`` when there is no such invoice, receipt or credit note."""
+    wanted = normalize_number(number)
+    if not wanted:
+        raise UserError("Type or scan the number of the document, e.g. RC-000001, INV-000001 or CN-000001.")
+    kind = Sale.select(Sale.kind).where(Sale.number == wanted).scalar()
+    if kind is None:
+        kind = (Sale.select(Sale.kind).join(CreditNote, on=(CreditNote.sale == Sale.id))
+                .where(CreditNote.number == wanted).scalar())
+    if kind is None:
+        if wanted.startswith(f"{numbering.SERIES[CREDIT_NOTE]}-"):
+            raise UserError(f"There is no credit note {wanted}.")
+        raise UserError(f"There is no invoice, receipt or credit note {wanted}.")
+    return str(kind)
+
+
 __all__ = ["CREDIT_NOTE", "SaleDocument", "SaleDocumentLine", "SaleDocumentPayment", "TaxBand", "normalize_number",
-           "sale_document"]
+           "print_kind", "sale_document"]
