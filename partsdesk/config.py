@@ -111,6 +111,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 help="A return later than this many days after the sale needs a manager."),
     SettingSpec("counter.return_manager_above", int, 100_000, "shop", "Returns that need a manager (minor units)",
                 minimum=0, maximum=10**13, help="A return worth more than this needs a manager. 100000 = 1,000.00"),
+    SettingSpec("counter.quote_valid_days", int, 14, "shop", "Quotes are valid for (days)", minimum=1, maximum=365,
+                help="A new quote's validity date defaults to today plus this many days; its prices hold until then."),
+    SettingSpec("counter.labour_rate", int, 15_000, "shop", "Labour rate per hour (minor units)", minimum=0,
+                maximum=10**9, help="The default rate of a quote's labour line, taxed at the default tax rate. "
+                                    "15000 = 150.00 an hour"),
+    SettingSpec("counter.cash_tolerance", int, 500, "shop", "Cash-up: over or short flagged above (minor units)",
+                minimum=0, maximum=10**9, help="A Z report whose counted cash is further than this from the expected "
+                                                "cash is flagged (never refused). 500 = 5.00"),
     SettingSpec("backup.keep_daily", int, 7, "terminal", "Daily backups kept", minimum=1, maximum=60),
     SettingSpec("backup.keep_weekly", int, 4, "terminal", "Weekly backups kept", minimum=0, maximum=52),
     SettingSpec("printer.receipt", str, "", "terminal", "Receipt printer (80 mm)",

@@ -36,9 +36,9 @@ from partsdesk.models import (
     SalePayment,
     transaction,
 )
-from partsdesk.services import accounts, audit, history, membership, numbering, settings, stock
+from partsdesk.services import accounts, audit, history, membership, numbering, quotes, settings, stock
 from partsdesk.services.audit import TERMINAL
-from partsdesk.services.clock import now
+from partsdesk.services.clock import now, shop_today
 
 NOTE_MAX = 200
 LINES_MAX = 500
@@ -47,12 +47,18 @@ LINES_MAX = 500
 @dataclass(frozen=True)
 class LineRequest:
     """A line of the cart: the part, how many (thousandths of its unit), and what the cashier
-    did to the price (a discount in basis points, or a typed unit price)."""
+    did to the price (a discount in basis points, or a typed unit price).
+
+    ``held_price``: the unit price a quote holds for the part, chosen by the cashier when the cart
+    was loaded from the quote (``services.quotes``); it is the shop's own offer, not the cashier's
+    override, and sells only with that quote's number while the quote is open and valid. It stays
+    the last field: a parked cart stores the first four."""
 
     part_id: int
     qty: int
     discount_bp: int = 0
     override_price: int | None = None
+    held_price: int | None = None
 
 
 @dataclass(frozen=True)
@@ -109,15 +115,17 @@ def _price_lines(lines: Sequence[LineRequest], decision: pricing.TierDecision, *
         part = parts.get(request.part_id)
         if part is None or not part.active:
             raise ValidationError({f"lines.{index}": f"Line {index + 1}: the part is not for sale any more."})
+        held = request.held_price is not None
         line = pricing.CartLine(
             list_price=decision.list_price(retail=part.price_retail, trade=part.price_trade,
                                            wholesale=part.price_wholesale),
             qty=request.qty, unit_cost=part.cost, tax_rate_bp=part.tax_rate_bp, prices_include_tax=include_tax,
             member_discount_bp=decision.member_discount_bp, discount_bp=request.discount_bp,
-            override_price=request.override_price)
+            override_price=request.held_price if held else request.override_price)
         shelf = pricing.stock_decision(available[part.id], request.qty, policy, unit=part.unit)
-        priced.append(_Priced(part, request, line, pricing.check_floor(line, floor_bp=floor_bp), shelf,
-                              available[part.id]))
+        # a quote's held price was approved when the quote was made: no floor for the cashier now
+        floor = pricing.FloorDecision(True, False, "") if held else pricing.check_floor(line, floor_bp=floor_bp)
+        priced.append(_Priced(part, request, line, floor, shelf, available[part.id]))
         available[part.id] -= request.qty
     return priced
 
@@ -150,15 +158,20 @@ class CartView:
     total: int  # lines and core deposits, tax included
     tax: int
     needs_manager: tuple[str, ...]
+    labour: tuple[quotes.SaleLabour, ...] = ()  # a quote's labour lines, sold with the cart (in the total)
+    quote_notice: str = ""  # the quote the cart came from, and whether its prices still hold
 
 
-def price_cart(actor: Actor, lines: Sequence[LineRequest], *, customer_id: int | None = None) -> CartView:
+def price_cart(actor: Actor, lines: Sequence[LineRequest], *, customer_id: int | None = None,
+               quote_number: str = "") -> CartView:
     """The cart as it would be sold now: each line at the customer's tier with its stock and bin,
-    what needs a manager and why, and the total. Reads only."""
+    what needs a manager and why, and the total (with the labour of the quote ``quote_number``
+    when the cart came from one). Reads only."""
     require(actor, "counter.sell")
     if len(lines) > LINES_MAX:
         raise ValidationError({"lines": f"A sale has at most {LINES_MAX} lines."})
     include_tax = bool(settings.get("tax.prices_include_tax"))
+    claim = quotes.claim_for_sale(quote_number, lines, today=shop_today(), lock=False)
     decision = _tier(_customer(customer_id))
     priced = _price_lines(lines, decision, lock=False, include_tax=include_tax,
                           floor_bp=_floor_rules().for_role(actor.role),
@@ -177,18 +190,72 @@ def price_cart(actor: Actor, lines: Sequence[LineRequest], *, customer_id: int |
             item.part.id, item.part.number, item.part.name_en, item.part.unit, item.part.bin, item.request.qty,
             item.available, item.line.list_price, item.line.unit_price, item.line.amount, item.request.discount_bp,
             core.amount if core else 0, needs, tuple(m for m in (item.floor.message, item.shelf.message) if m)))
+    labour = claim.labour if claim else ()
+    document += [DocumentLine(labour_line.amount, labour_line.tax_rate_bp) for labour_line in labour]
     totals = document_totals(document, prices_include_tax=include_tax)
     return CartView(tuple(views), decision.tier, decision.reason, totals.gross, totals.tax,
-                    tuple(dict.fromkeys(p for view in views for p in view.needs_manager)))
+                    tuple(dict.fromkeys(p for view in views for p in view.needs_manager)), labour,
+                    claim.notice if claim else "")
+
+
+def _approve_floor(actor: Actor, item: _Priced, approvals: Mapping[str, Approval],
+                   used: dict[str, Approval]) -> Approval | None:
+    """The manager's approval a line below the actor's floor needs (raises ``PermissionDenied``
+    without it); None when the line needs none or the actor may approve it themselves."""
+    if item.floor.allowed:
+        return None
+    approved = require(actor, "counter.below_floor", approvals.get("counter.below_floor"))
+    if approved is not None:
+        used["counter.below_floor"] = approved
+    return approved
+
+
+def _document_rows(priced: Sequence[_Priced], approved_lines: Sequence[Approval | None],
+                   labour: Sequence[quotes.SaleLabour] = ()) -> list[dict[str, object]]:
+    """The document's lines in order, as column values (a sale and a quote share them): each part
+    line followed by its core deposit (``part`` None, ``core_of_line`` the part's line number),
+    then the labour lines (``part`` None, unit "h", quantity in thousandths of an hour).
+    ``changed``: the cashier gave a discount or typed a price (a quote's held price is not that)."""
+    rows: list[dict[str, object]] = []
+    for item, approved in zip(priced, approved_lines, strict=True):
+        part, line, request = item.part, item.line, item.request
+        rows.append(dict(part=part.id, description=part.name_en, qty=request.qty, unit=part.unit,
+                         list_price=line.list_price, unit_price=line.unit_price, discount_bp=request.discount_bp,
+                         tax_rate_bp=part.tax_rate_bp, amount=line.amount, unit_cost=part.cost, core_of_line=None,
+                         approved_by=approved.approver_id if approved else None,
+                         approval_reason=approved.reason if approved else "",
+                         changed=line.cashier_changed_price and request.held_price is None))
+        core = pricing.core_line(part.core_charge, request.qty)
+        if core is not None:
+            rows.append(dict(part=None, description=f"Core deposit: {part.number}", qty=core.qty, unit=part.unit,
+                             list_price=core.unit_price, unit_price=core.unit_price, discount_bp=0,
+                             tax_rate_bp=core.tax_rate_bp, amount=core.amount, unit_cost=0,
+                             core_of_line=len(rows), approved_by=None, approval_reason="", changed=False))
+    for work in labour:
+        rows.append(dict(part=None, description=work.description, qty=work.hours, unit=quotes.LABOUR_UNIT,
+                         list_price=work.rate, unit_price=work.rate, discount_bp=0, tax_rate_bp=work.tax_rate_bp,
+                         amount=work.amount, unit_cost=0, core_of_line=None, approved_by=None, approval_reason="",
+                         changed=False))
+    return rows
 
 
 def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[tender.Payment], *,
                 customer_id: int | None = None, vehicle_id: int | None = None, want_invoice: bool = False,
-                note: str = "", approvals: Mapping[str, Approval] | None = None) -> SaleResult:
+                note: str = "", approvals: Mapping[str, Approval] | None = None,
+                quote_number: str = "", order_number: str = "") -> SaleResult:
     """Sell ``lines`` paid by ``payments`` (see the module doc). A company customer, or anyone who
     asks (``want_invoice``), gets an invoice; everyone else a receipt. Raises ``ValidationError``
     for a cart or tender that cannot be sold as given, ``PermissionDenied`` for what needs a
-    manager; either way nothing is written and no number is used."""
+    manager; either way nothing is written and no number is used.
+
+    ``quote_number``: the cart was loaded from that quote. Its held prices (``LineRequest.held_price``)
+    sell only while it is open and valid, its labour lines are sold with the cart, and in the same
+    transaction it becomes converted into this sale, so no quote is converted twice. The
+    cashier's choice per line (quoted or today's price) is audited with both prices.
+
+    ``order_number``: the cart was loaded from that phone or trade order (``services.orders``); in
+    the same transaction it becomes sold as this sale. A sold or cancelled order is refused and
+    nothing is written."""
     require(actor, "counter.sell")
     approvals = dict(approvals or {})
     if not lines:
@@ -208,15 +275,12 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
             raise ValidationError({"payments": "On account, prepaid and points need the customer: choose them first "
                                                "(F3)."})
         decision = _tier(customer)
+        claim = quotes.claim_for_sale(quote_number, lines, today=shop_today(), lock=True)
         priced = _price_lines(lines, decision, lock=True, include_tax=include_tax, floor_bp=floor_bp, policy=policy)
         used: dict[str, Approval] = {}
         approved_lines: list[Approval | None] = []
         for index, item in enumerate(priced):
-            approved = None
-            if not item.floor.allowed:
-                approved = require(actor, "counter.below_floor", approvals.get("counter.below_floor"))
-                if approved is not None:
-                    used["counter.below_floor"] = approved
+            approved = _approve_floor(actor, item, approvals, used)
             if not item.shelf.allowed and not item.shelf.needs_manager:
                 raise ValidationError({f"lines.{index}": f"{item.part.number}: {item.shelf.message}"})
             if not item.shelf.allowed:
@@ -227,20 +291,7 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
                 warnings.append(f"{item.part.number}: {item.shelf.message}")
             approved_lines.append(approved)
 
-        rows: list[dict[str, object]] = []
-        for item, approved in zip(priced, approved_lines, strict=True):
-            part, line, request = item.part, item.line, item.request
-            rows.append(dict(part=part.id, description=part.name_en, qty=request.qty, unit=part.unit,
-                             list_price=line.list_price, unit_price=line.unit_price, discount_bp=request.discount_bp,
-                             tax_rate_bp=part.tax_rate_bp, amount=line.amount, unit_cost=part.cost, core_of_line=None,
-                             approved_by=approved.approver_id if approved else None,
-                             approval_reason=approved.reason if approved else "", changed=line.cashier_changed_price))
-            core = pricing.core_line(part.core_charge, request.qty)
-            if core is not None:
-                rows.append(dict(part=None, description=f"Core deposit: {part.number}", qty=core.qty, unit=part.unit,
-                                 list_price=core.unit_price, unit_price=core.unit_price, discount_bp=0,
-                                 tax_rate_bp=core.tax_rate_bp, amount=core.amount, unit_cost=0,
-                                 core_of_line=len(rows), approved_by=None, approval_reason="", changed=False))
+        rows = _document_rows(priced, approved_lines, claim.labour if claim else ())
         totals = document_totals([DocumentLine(int(r["amount"]), int(r["tax_rate_bp"])) for r in rows],
                                  prices_include_tax=include_tax)
         settlement = tender.settle(
@@ -256,6 +307,12 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
                               terminal=TERMINAL, user=actor.user_id, price_tier=decision.tier,
                               prices_include_tax=include_tax, net=totals.net, tax=totals.tax, total=totals.gross,
                               customer_tax_id=customer.tax_id if customer else "", note=note).execute()
+        if claim is not None:
+            quotes.mark_converted(claim, number, stamp)
+        if order_number:
+            from partsdesk.services import orders  # here: orders prices with this module's helpers
+
+            orders.mark_sold(actor, order_number, sale_number=number)
         for line_no, (row, line_tax) in enumerate(zip(rows, totals.line_tax, strict=True), start=1):
             amount = int(row["amount"])
             net, gross = (amount - line_tax, amount) if include_tax else (amount, amount + line_tax)
@@ -295,7 +352,8 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
                      object_id=number,
                      new={"total": totals.gross, "tier": decision.tier, "payments": by_method,
                           "price_changes": changed, "approved": {p: a.approver_id for p, a in used.items()},
-                          "warnings": warnings})
+                          "warnings": warnings,
+                          **({"quote": quotes.price_choices(claim, priced)} if claim else {})})
     return SaleResult(int(sale_id), number, kind, totals.gross, settlement.change, tuple(warnings))
 
 
