@@ -56,6 +56,7 @@ PERMISSIONS: dict[str, str] = {
     "counter.below_floor": "sell below the gross-profit floor of your role",
     "counter.negative_stock": "sell more than the stock on hand",
     "counter.return_override": "take a return past the return window or above the set value",
+    "counter.cash_up": "count the till, print X reports and close the day (Z report)",
     "users.manage": "manage users and permissions",
     "audit.view": "read the audit log",
     "backup.run": "make a backup",
@@ -68,7 +69,7 @@ _EVERYONE = {"catalog.view", "backup.run", "customer.view"}
 _FRONT_DESK = {"customer.edit", "customer.view_account", "account.payment", "membership.prepaid", "care.call",
                "complaint.edit", "counter.sell"}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    CASHIER: frozenset(_EVERYONE | _FRONT_DESK),
+    CASHIER: frozenset(_EVERYONE | _FRONT_DESK | {"counter.cash_up"}),  # the till's own drawer
     SERVICE_ADVISOR: frozenset(_EVERYONE | _FRONT_DESK),
     TECHNICIAN: frozenset(_EVERYONE),
     STOREKEEPER: frozenset(_EVERYONE | {"catalog.view_cost", "catalog.edit", "catalog.import", "catalog.export"}),

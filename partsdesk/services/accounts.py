@@ -390,7 +390,8 @@ def take_payment(actor: Actor, customer_id: int, amount: int | str, *, method: s
         document = numbering.take_number("payment")
         entry = AccountEntry.create(customer=customer_id, posted_at=stamp, kind="payment", document=document,
                                     amount=-amount, issued_on=paid_on, due_on=paid_on, method=method,
-                                    note=reference, user=actor.user_id)
+                                    note=reference, user=actor.user_id,
+                                    terminal=audit.TERMINAL)  # the drawer the money went into: the Z claims it
         ids = {i.document: i.entry_id for i in items if i.open_amount > 0}
         _allocate(entry.id, [(ids[doc], share) for doc, share in allocation.paid], user_id=actor.user_id,
                   stamp=stamp)
