@@ -256,6 +256,37 @@ def cmd_print(args: argparse.Namespace) -> int:
               f"{accounts.format_amount(doc.total)} {doc.currency}{', marked COPY' if doc.copy else ''} (A4): "
               f"written to {out}")
         return 0
+    if args.print_command == "quote":
+        from partsdesk.printing.quote import write_quote
+        from partsdesk.services.quotes import quote_document
+
+        doc = quote_document(args.number, copy=args.copy)
+        _write_aside(out, lambda path: write_quote(doc, path))
+        print(f"Quote {doc.number} of {doc.at:%Y-%m-%d %H:%M}, valid until {doc.valid_until.isoformat()}, total "
+              f"{accounts.format_amount(doc.total)} {doc.currency}{', marked COPY' if doc.copy else ''} (A4): "
+              f"written to {out}")
+        return 0
+    if args.print_command == "picklist":
+        from partsdesk.printing.pick_list import write_pick_list
+        from partsdesk.services.orders import pick_list
+
+        doc = pick_list(SYSTEM, args.number)
+        _write_aside(out, lambda path: write_pick_list(doc, path))
+        short = f", {doc.short_lines} short" if doc.short_lines else ""
+        print(f"Pick list of order {doc.number} for {doc.customer_name or 'no customer on file'}: "
+              f"{len(doc.lines)} line(s){short} (A4): written to {out}")
+        return 0
+    if args.print_command == "zreport":
+        from partsdesk.printing.cash_up import write_report
+        from partsdesk.services.cashup import z_report
+
+        report = z_report(args.number)  # exactly as it was closed: a reprint never recomputes a day
+        _write_aside(out, lambda path: write_report(report, path, a4=args.a4, copy=args.copy))
+        print(f"Z report {report.number} of terminal {report.terminal}: expected "
+              f"{report.money(report.expected_cash)}, counted {report.money(report.counted_cash or 0)} "
+              f"{report.currency} ({report.over_short_message}){', marked COPY' if args.copy else ''} "
+              f"({'A4' if args.a4 else '80 mm roll'}): written to {out}")
+        return 0
     raise AssertionError(args.print_command)
 
 
@@ -345,7 +376,8 @@ def build_parser() -> argparse.ArgumentParser:
         u.add_argument("--reason", default="", help="why (goes into the audit log)")
     p.set_defaults(func=cmd_user)
 
-    p = sub.add_parser("print", help="print a document to PDF (a statement, an invoice, a receipt or a credit note)")
+    p = sub.add_parser("print", help="print a document to PDF (a statement, an invoice, a receipt, a credit note, "
+                                     "a quote, a pick list or a Z report)")
     _db_option(p)
     print_sub = p.add_subparsers(dest="print_command", metavar="DOCUMENT", required=True)
     d = print_sub.add_parser("statement", help="a customer's statement of account: open items with ageing")
@@ -370,6 +402,31 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("number", metavar="NUMBER", help="the credit note's number, e.g. CN-000042")
     d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
     d.add_argument("--copy", action="store_true", help="mark the document COPY (a reprint)")
+    d = print_sub.add_parser("quote", help="a quote on A4",
+                             description="Print a quote on A4: the customer and vehicle, the parts and the labour "
+                                         "itemised apart, the totals, the last valid day and the number as a "
+                                         "barcode.")
+    _db_option(d)
+    d.add_argument("number", metavar="NUMBER", help="the quote's number, e.g. QT-000042")
+    d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
+    d.add_argument("--copy", action="store_true", help="mark the document COPY (a reprint)")
+    d = print_sub.add_parser("picklist", help="a phone or trade order's pick list on A4",
+                             description="Print the pick list of a phone or trade order on A4: its lines sorted "
+                                         "by bin with what the shelves hold now (short lines flagged), and the "
+                                         "order's number as a barcode.")
+    _db_option(d)
+    d.add_argument("number", metavar="NUMBER", help="the order's number, e.g. SO-000042")
+    d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
+    d = print_sub.add_parser("zreport", help="a closed day's Z report (80 mm roll, or A4)",
+                             description="Print a terminal's closed day (its Z report) exactly as it was closed: "
+                                         "sales and refunds by payment method, payments on account, the cash "
+                                         "drawer with expected and counted cash, discounts and voids per cashier, "
+                                         "the documents, tax by rate, and the anomalies flagged.")
+    _db_option(d)
+    d.add_argument("number", metavar="NUMBER", help="the Z report's number, e.g. Z-000001")
+    d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
+    d.add_argument("--a4", action="store_true", help="on A4 (default: the 80 mm receipt roll)")
+    d.add_argument("--copy", action="store_true", help="mark the report COPY (a reprint)")
     p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("bench", help="measure search, start-up, memory and import on generated data")

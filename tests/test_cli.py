@@ -364,3 +364,151 @@ def test_print_creditnote_of_an_unknown_number_writes_nothing(return_shop, capsy
                             "--db", url)
     assert code == 1 and "does not exist" in err
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*partial"))
+
+
+# --- print quote ------------------------------------------------------------------------------
+
+@pytest.fixture
+def quote_shop(sales_shop, staff):
+    """sales_shop with the quote QT-000001 for Fleet Ltd: brake pads and two labour lines."""
+    from datetime import date
+
+    from partsdesk.models import Part
+    from partsdesk.services.quotes import LabourRequest, save_quote
+    from partsdesk.services.sales import LineRequest
+
+    database.obj.connect(reuse_if_open=True)
+    pads = Part.get(Part.number == "BP-1").id
+    result = save_quote(staff["cashier"], [LineRequest(pads, 2_000)], customer_id=1,
+                        labour=[LabourRequest("Fit brake pads 安装刹车片", 1_500), LabourRequest("Road test", 500, 10_000)],
+                        valid_until=date(2026, 12, 6), note="Pads in stock; fitting takes an hour and a half.")
+    assert result.number == "QT-000001"
+    database.obj.close()
+    return sales_shop
+
+
+def test_print_quote_by_number(quote_shop, capsys, tmp_path):
+    url = quote_shop
+    out = tmp_path / "quote.pdf"
+    code, stdout, err = run(capsys, "print", "quote", " qt-000001", "--out", str(out), "--db", url)
+    assert (code, err) == (0, ""), err
+    assert stdout.startswith("Quote QT-000001 of ") and "valid until 2026-12-06, total 501.00 CNY (A4): " \
+        "written to " in stdout
+    text, size, codes = pdf_facts(out)
+    assert "Number: QT-000001" in text and "Valid until: 2026-12-06" in text and "Fleet Ltd" in text
+    parts_at, labour_at = text.index("Parts\n"), text.index("Labour\n")
+    assert parts_at < text.index("Brake pad set") < text.index("Parts total") < labour_at
+    assert labour_at < text.index("安装刹车片") < text.index("Road test") < text.index("Labour total")
+    assert re.search(r"Parts total\s+226\.00", text) and re.search(r"Labour total\s+275\.00", text)
+    assert re.search(r"1\.5\s+150\.00\s+13 %\s+225\.00", text)  # hours, rate, tax, amount
+    assert re.search(r"Total \(CNY\)\s+501\.00", text) and "Pads in stock" in text and "COPY" not in text
+    assert size.startswith("595.27") and codes == ["QT-000001"]
+
+    reprint = tmp_path / "reprint.pdf"
+    code, stdout, err = run(capsys, "print", "quote", "QT-000001", "--out", str(reprint), "--db", url, "--copy")
+    assert (code, err) == (0, "") and "marked COPY (A4)" in stdout
+    text, _, codes = pdf_facts(reprint)
+    assert "Reprint of quote QT-000001" in text and codes == ["QT-000001"]
+
+
+def test_print_quote_of_an_unknown_number_writes_nothing(quote_shop, capsys, tmp_path):
+    out = tmp_path / "nothing.pdf"
+    code, stdout, err = run(capsys, "print", "quote", "QT-000009", "--out", str(out), "--db", quote_shop)
+    assert (code, stdout, err) == (1, "", "partsdesk: There is no quote QT-000009.\n")
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*partial"))
+
+
+# --- print picklist ---------------------------------------------------------------------------
+
+@pytest.fixture
+def order_shop(sales_shop, staff):
+    """The sales shop with a wiper blade on bin A-10 (none in stock) and a phone order SO-000001
+    for Fleet Ltd: the wiper and two pad sets (no bin)."""
+    from partsdesk.domain.permissions import SYSTEM
+    from partsdesk.models import Customer, Part
+    from partsdesk.services import catalog
+    from partsdesk.services.orders import create_order
+    from partsdesk.services.sales import LineRequest
+
+    wiper = catalog.save_part(SYSTEM, None, {"number": "WB-5", "brand": "Bosch", "name_en": "Wiper blade",
+                                             "category": "brakes.pads", "price_retail": "50.00",
+                                             "price_trade": "50.00", "price_wholesale": "50.00", "cost": "20.00",
+                                             "tax_rate": "13", "bin": "A-10"}, barcodes=[], numbers=[], fitments=[])
+    pads = Part.get(Part.number == "BP-1").id
+    fleet = Customer.get(Customer.name == "Fleet Ltd").id
+    number = create_order(staff["cashier"], [LineRequest(pads, 2_000), LineRequest(wiper, 1_000)],
+                          customer_id=fleet, channel="phone", reference="PO 77")
+    assert number == "SO-000001"
+    database.obj.close()
+    return sales_shop
+
+
+def test_print_picklist_by_number(order_shop, capsys, tmp_path):
+    out = tmp_path / "pick.pdf"
+    code, stdout, err = run(capsys, "print", "picklist", " so-000001", "--out", str(out), "--db", order_shop)
+    assert (code, err) == (0, ""), err
+    assert stdout == f"Pick list of order SO-000001 for Fleet Ltd: 2 line(s), 1 short (A4): written to {out}\n"
+    text, size, codes = pdf_facts(out)
+    assert "Pick list" in text and "Order: SO-000001" in text and "Phone order, reference PO 77" in text
+    assert text.index("WB-5") < text.index("BP-1")  # bin A-10 first, the part with no bin last
+    assert re.search(r"WB-5\s+Wiper blade\s+1\s+SHORT", text)
+    assert size.startswith("595.27") and codes == ["SO-000001"]
+
+
+def test_print_picklist_of_an_unknown_order_writes_nothing(order_shop, capsys, tmp_path):
+    out = tmp_path / "nothing.pdf"
+    code, stdout, err = run(capsys, "print", "picklist", "SO-000009", "--out", str(out), "--db", order_shop)
+    assert (code, stdout, err) == (1, "", "partsdesk: There is no order SO-000009.\n")
+    code, stdout, err = run(capsys, "print", "picklist", "SO-000001", "--out", str(tmp_path / "no-such" / "x.pdf"),
+                            "--db", order_shop)
+    assert code == 1 and "does not exist" in err
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*partial"))
+
+
+# --- print zreport -------------------------------------------------------------------------------
+
+@pytest.fixture
+def zreport_shop(sales_shop, staff):
+    """The sales shop's day closed by the cashier: Z-000001 (float 100.00, counted 320.00: short 6.00)."""
+    from partsdesk.services import cashup
+
+    cashup.record_cash_event(staff["cashier"], "float", "100.00")
+    z = cashup.close_day(staff["cashier"], counted_cash="320.00")
+    assert (z.number, z.expected_cash, z.over_short) == ("Z-000001", 32_600, -600)
+    database.obj.close()
+    return sales_shop
+
+
+def test_print_zreport_on_the_roll_and_on_a4(zreport_shop, capsys, tmp_path):
+    roll = tmp_path / "z.pdf"
+    code, stdout, err = run(capsys, "print", "zreport", "z-000001", "--out", str(roll), "--db", zreport_shop)
+    assert (code, err) == (0, ""), err
+    assert stdout == (f"Z report Z-000001 of terminal {cli_terminal()}: expected 326.00, counted 320.00 CNY "
+                      f"(Short by 6.00.) (80 mm roll): written to {roll}\n")
+    text, size, _ = pdf_facts(roll)
+    assert "Z REPORT Z-000001" in text and "Closed by: Cashier" in text and "COPY" not in text
+    assert re.search(r"Sales \(2\)\s+339\.00", text) and re.search(r"On account \(1\)\s+113\.00", text)
+    assert re.search(r"Expected cash\s+326\.00", text) and re.search(r"Counted cash\s+320\.00", text)
+    assert re.search(r"Short by 6\.00\.\s+−6\.00", text) and re.search(r"Receipts\s+RC-000001\s+RC-000001\s+1", text)
+    assert size.startswith("226.77")  # 80 mm wide
+
+    a4 = tmp_path / "z-a4.pdf"
+    code, stdout, err = run(capsys, "print", "zreport", "Z-000001", "--out", str(a4), "--db", zreport_shop, "--a4",
+                            "--copy")
+    assert (code, err) == (0, "") and stdout.endswith(f"marked COPY (A4): written to {a4}\n")
+    text, size, _ = pdf_facts(a4)
+    assert "Z REPORT Z-000001" in text and "COPY" in text and re.search(r"Expected cash\s+326\.00", text)
+    assert size.startswith("595.27")
+
+
+def test_print_zreport_of_an_unknown_number_writes_nothing(zreport_shop, capsys, tmp_path):
+    out = tmp_path / "nothing.pdf"
+    code, stdout, err = run(capsys, "print", "zreport", "Z-000002", "--out", str(out), "--db", zreport_shop)
+    assert (code, stdout, err) == (1, "", "partsdesk: There is no Z report Z-000002.\n")
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*partial"))
+
+
+def cli_terminal() -> str:
+    from partsdesk.services.audit import TERMINAL
+
+    return TERMINAL

@@ -3,11 +3,21 @@
 Keys (each shown on its button): F2 search the catalogue and add the part picked; F3 choose the
 customer (search, or scan their member card while the dialog is open; "Walk-in" goes back to
 no customer); F4 change the selected line (quantity, discount, price); Del removes it; F8 parks
-the cart under a name (or, with an empty cart, recalls a parked sale at any counter); F12
+the cart under a name (or, with an empty cart, recalls a parked sale at any counter); F7 saves
+the cart as a phone or trade order and prints its pick list (or, with an empty cart, lists the
+open orders: scan a pick list to find one, mark it picked, cancel it, or sell it: the cart shows
+"Order SO-…" and the tender's commit marks it sold; ``ui.orders_dialog``); F9 saves the cart as a
+quote and prints it (or, with an empty cart, lists the quotes: scan a quote to find it, sell it
+into the cart at its held prices or today's, reprint or cancel it; ``ui.quote_dialog``); F12
 tender; Esc cancels the current step (the pending quantity, a tender waiting for the prices);
-Ctrl+P reprints the last sale, marked COPY. Once a sale is committed its receipt or invoice is
+F6 takes goods back against a receipt or invoice (``ui.return_dialog``: scan it or search; the
+credit note prints like the sale did); Ctrl+P reprints any invoice, receipt or credit note by
+its number, marked COPY (``ui.reprint_dialog``, the last one printed here filled in). Once a sale is committed its receipt or invoice is
 printed (``ui.print_path``) on this PC's printer for that kind; a printer problem is shown under
 the message and the sale stays saved.
+F11 opens the cash-up (``ui.cashup_dialog``: float, pay-ins and pay-outs, X report, close the
+day). Ctrl+Del voids the sale in the cart; it and Del put the lines taken out on record as voids
+(``services.cashup.record_void``, on the worker) for the Z report.
 Typing ``N*`` in the entry before a scan sells N of the next part; a barcode typed there and
 Enter is taken like a scan.
 
@@ -37,6 +47,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
@@ -51,16 +62,23 @@ from partsdesk.domain.money import (
     format_bp,
     format_money,
     format_quantity,
+    line_amount,
     parse_money,
     parse_percent_bp,
     parse_quantity,
 )
 from partsdesk.domain.permissions import Actor
-from partsdesk.services import customers, membership, sales, search, settings
+from partsdesk.domain.tender import METHOD_LABELS
+from partsdesk.services import cashup, customers, membership, returns, sales, search, settings
 from partsdesk.services.sales import CartLineView, CartView, LineRequest, SaleResult
 from partsdesk.services.search import PartRow
 from partsdesk.ui import print_path
+from partsdesk.ui.cashup_dialog import CashUpDialog
 from partsdesk.ui.forms import ERROR_COLOR, FORM_STYLE, FieldErrors, error_label, set_note, show_window_modal
+from partsdesk.ui.orders_dialog import OrderListDialog, SaveOrderDialog
+from partsdesk.ui.quote_dialog import QuotePriceDialog, QuotesDialog, SaveQuoteDialog
+from partsdesk.ui.reprint_dialog import ReprintDialog
+from partsdesk.ui.return_dialog import ReturnDialog
 from partsdesk.ui.scanner import ScannerFilter
 from partsdesk.ui.tasks import TaskRunner
 from partsdesk.ui.tender_dialog import TenderCustomer, TenderDialog
@@ -478,6 +496,7 @@ class CounterTab(QWidget):
     sold = Signal(object)  # the SaleResult of a committed sale, after the cart was cleared
     lost_sale_recorded = Signal(int, int)  # part id, thousandths
     printed = Signal(object)  # the print_path.PrintOutcome of a sale's (re)print, after it was shown
+    void_recorded = Signal(str, int)  # "line" or "cart", rows written: a void is on record for the Z report
 
     COLUMNS = ("number", "description", "bin", "available", "qty", "unit_price", "amount")
 
@@ -568,10 +587,22 @@ class CounterTab(QWidget):
                                           self.tr("Remove the selected line"))
         self.park_button = self._button(self.tr("F8 Park / recall"), "F8", self.park_or_recall,
                                         self.tr("Park this sale to serve someone else, or recall a parked one"))
+        self.quote_button = self._button(self.tr("F9 Quote"), "F9", self.quote,
+                                         self.tr("Save the cart as a quote and print it, or (cart empty) find a "
+                                                 "quote to sell, reprint or cancel"))
+        self.orders_button = self._button(self.tr("F7 Orders"), "F7", self.open_orders,
+                                          self.tr("Save the cart as a phone or trade order and print its pick "
+                                                  "list, or (cart empty) pick, sell or cancel the open orders"))
         self.tender_button = self._button(self.tr("F12 Tender"), "F12", self.tender,
                                           self.tr("Take the payment and complete the sale"))
+        self.return_button = self._button(self.tr("F6 Return"), "F6", self.open_return,
+                                          self.tr("Take goods back against a receipt or invoice: scan it or search"))
         self.reprint_button = self._button(self.tr("Ctrl+P Reprint"), "Ctrl+P", self.reprint,
-                                           self.tr("Print the last sale again, marked COPY"))
+                                           self.tr("Print any invoice, receipt or credit note again, marked COPY"))
+        self.cashup_button = self._button(self.tr("F11 Cash-up"), "F11", self.open_cashup,
+                                          self.tr("Opening float, pay-ins and pay-outs, the X report, close the day"))
+        self.void_button = self._button(self.tr("Ctrl+Del Void sale"), "Ctrl+Del", self.void_sale,
+                                        self.tr("Cancel this sale: empty the cart (the void is on record)"))
         escape = QShortcut(QKeySequence("Esc"), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.cancel_step)
@@ -582,16 +613,20 @@ class CounterTab(QWidget):
         customer_row = QHBoxLayout()
         customer_row.addWidget(self.customer_label, 1)
         customer_row.addWidget(self.customer_button)
+        # Two rows of keys, so the tab fits a small counter screen: the cart's keys above, the
+        # documents' below; the tender key to the right of both.
         buttons = QHBoxLayout()
-        for button in (
-            self.search_button,
-            self.line_button,
-            self.remove_button,
-            self.park_button,
-            self.reprint_button,
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        rows = QVBoxLayout()
+        for group in ((self.search_button, self.line_button, self.remove_button, self.void_button, self.park_button),
+                      (self.quote_button, self.orders_button, self.return_button, self.reprint_button,
+                       self.cashup_button)):
+            row = QHBoxLayout()
+            for button in group:
+                row.addWidget(button)
+            row.addStretch(1)
+            rows.addLayout(row)
+        buttons.addLayout(rows, 1)
+        self.tender_button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         buttons.addWidget(self.tender_button)
         totals = QVBoxLayout()
         totals.addWidget(self.total_label)
@@ -617,8 +652,11 @@ class CounterTab(QWidget):
         """In the empty entry, Del removes the selected line and Up/Down move through the cart."""
         if watched is self.entry and event.type() == QEvent.Type.KeyPress and not self.entry.text():
             key = event.key()
-            if key == Qt.Key.Key_Delete:
-                self.remove_line()
+            if key == Qt.Key.Key_Delete:  # the entry would take Ctrl+Del for itself: route it here
+                if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                    self.void_sale()
+                else:
+                    self.remove_line()
                 return True
             if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.lines:
                 row = self.table.currentRow() + (-1 if key == Qt.Key.Key_Up else 1)
@@ -668,15 +706,16 @@ class CounterTab(QWidget):
     def add_scan(self, code: str) -> None:
         """A scanned code: a member card while the customer dialog is open, else a part for the
         cart (with the pending ``N*`` quantity). Looked up in order after those before it."""
-        if isinstance(self.dialog, CustomerPickDialog):
-            self.dialog.take_scan(code)
+        take_scan = getattr(self.dialog, "take_scan", None)
+        if take_scan is not None:  # a dialog that reads scans: a member card, a receipt's number
+            take_scan(code)
             return
         self._scans.append((code, self._take_pending_qty()))
         self._next_scan()
 
     def _waiting_for_tender(self) -> bool:
         """Scans wait while the cart is being paid or parked: they go into the next cart."""
-        return isinstance(self.dialog, TenderDialog | HeldSalesDialog)
+        return isinstance(self.dialog, TenderDialog | HeldSalesDialog | SaveOrderDialog)
 
     def _next_scan(self) -> None:
         if self._looking_up or not self._scans:
@@ -776,10 +815,47 @@ class CounterTab(QWidget):
         if index is None:
             self._say(self.tr("Select the line to remove first."), error=True)
             return
+        void = self._void_line(index)
         line = self.lines.pop(index)
         part = self.parts.get(line.part_id)
         self._say(self.tr("{number} removed.").format(number=part.number if part else line.part_id))
         self._changed(select=min(index, len(self.lines) - 1))
+        self._record_void("line", [void])
+
+    def _void_line(self, index: int) -> cashup.VoidLine:
+        """Cart line ``index`` as a void records it: at its price as last shown (else the shelf price)."""
+        line = self.lines[index]
+        part = self.parts.get(line.part_id)
+        priced = self._priced_line(index)
+        if priced is not None:
+            amount, description = priced.amount + priced.core_deposit, f"{priced.number} {priced.description}"
+        else:
+            amount = line_amount(part.price_retail, line.qty) if part else 0
+            description = f"{part.number} {part.name_en}" if part else str(line.part_id)
+        return cashup.VoidLine(line.part_id, description, line.qty, max(amount, 0))
+
+    def _record_void(self, kind: str, lines: list[cashup.VoidLine]) -> None:
+        """On the worker, never in the cashier's way: a failure is only said in the message line."""
+        self.runner.submit(cashup.record_void, self.actor, kind, lines, owner=self, name="record_void",
+                           on_done=lambda rows: self.void_recorded.emit(kind, rows),
+                           on_error=lambda error: self._say(self.tr("The void was not recorded: {error}").format(
+                               error=error), error=True))
+
+    def void_sale(self) -> None:
+        """Ctrl+Del: cancel the sale in the cart. The cart empties and its lines go on record as a
+        void (the Z report counts voids per cashier); a parked sale is F8 instead."""
+        if not self.lines:
+            self._say(self.tr("The cart is empty: there is no sale to void."), error=True)
+            return
+        voids = [self._void_line(index) for index in range(len(self.lines))]
+        count = len(self.lines)
+        self.clear_cart()
+        self._say(self.tr("Sale voided: {count} line(s) taken out of the cart.").format(count=count))
+        self._record_void("cart", voids)
+
+    def open_cashup(self) -> None:
+        """F11: cash-up at this till: floats, pay-ins and pay-outs, the X report, closing the day."""
+        self._open(CashUpDialog(self.runner, self.actor, parent=self))
 
     def edit_line(self) -> None:
         """F4: change the selected line's quantity, discount or price."""
@@ -816,6 +892,8 @@ class CounterTab(QWidget):
         if override_price is not ...:
             changes["override_price"] = override_price
         new = replace(line, **changes)
+        if new.held_price is not None and (new.discount_bp or new.override_price is not None):
+            new = replace(new, held_price=None)  # the cashier's own price replaces the quote's
         priced = self._priced_line(index)
         if priced is not None and new.qty < line.qty:
             on_shelf = max(priced.available, 0)
@@ -887,7 +965,8 @@ class CounterTab(QWidget):
             self._render()
             return
         self._pricing = True
-        self.runner.submit(sales.price_cart, self.actor, lines, customer_id=customer_id, owner=self,
+        self.runner.submit(sales.price_cart, self.actor, lines, customer_id=customer_id,
+                           quote_number=self.origin.get("quote_number", ""), owner=self,
                            name="price_cart", on_done=lambda view: self._priced(asked, lines, customer_id, view),
                            on_error=lambda error: self._price_failed(asked, error))
 
@@ -973,6 +1052,13 @@ class CounterTab(QWidget):
             self.customer_label.setText(why)  # "Walk-in customer: retail prices"
         else:
             self.customer_label.setText(self.tr("Customer: {name}").format(name=name) + (f"  ·  {why}" if why else ""))
+        if self.origin.get("quote_number"):  # the tender's commit converts this quote
+            notice = self.view.quote_notice if self._current() and self.view.quote_notice else \
+                self.tr("Quote {number}").format(number=self.origin["quote_number"])
+            self.customer_label.setText(notice + "  ·  " + self.customer_label.text())
+        if self.origin.get("order_number"):  # the tender's commit marks this order sold
+            self.customer_label.setText(self.tr("Order {number}").format(number=self.origin["order_number"]) +
+                                        "  ·  " + self.customer_label.text())
         if not self.lines:
             self.total_label.setText(self.tr("Total {amount}").format(amount=self._money(0)))
             self.tax_label.setText("")
@@ -1063,6 +1149,98 @@ class CounterTab(QWidget):
         else:
             self._changed()
 
+    def open_orders(self) -> None:
+        """F7: save the cart as a phone or trade order (then its pick list prints), or with an
+        empty cart pick, sell or cancel the open orders (``ui.orders_dialog``)."""
+        if self.lines:
+            dialog = SaveOrderDialog(self.runner, self.actor, lines=self.lines,
+                                     customer_id=self.customer.id if self.customer else None,
+                                     customer_name=self.customer.name if self.customer else "", parent=self)
+            dialog.saved.connect(self._order_saved)
+        else:
+            dialog = OrderListDialog(self.runner, self.actor, parent=self)
+            dialog.sell.connect(self._order_to_sell)
+        self._open(dialog)
+
+    def _order_saved(self, number: str) -> None:
+        self.clear_cart()
+        self._say(self.tr("Order {number} saved: its pick list prints. F7 with an empty cart sells it.").format(
+            number=number))
+        self.print_sale(number, "picklist")  # committed: only now is it printed
+
+    def _order_to_sell(self, cart: Any) -> None:
+        """The order's lines and customer in the cart; the tender's commit marks it sold."""
+        self.clear_cart()
+        self.lines = list(cart.lines)
+        self.origin = {"order_number": cart.number}
+        self._say(self.tr("Order {number} is in the cart: F12 sells it.").format(number=cart.number))
+        if cart.customer_id is not None:
+            self.choose_customer(cart.customer_id)
+        else:
+            self._changed()
+
+    def quote(self) -> None:
+        """F9: save the cart as a quote (then print it), or with an empty cart find a quote to
+        sell (a scanned QT barcode finds it), reprint or cancel."""
+        if self.lines:
+            # a new quote is priced afresh: an old quote's held prices do not carry over
+            lines = [replace(line, held_price=None) for line in self.lines]
+            dialog = SaveQuoteDialog(self.runner, self.actor, lines=lines,
+                                     customer_id=self.customer.id if self.customer else None,
+                                     customer_name=self.customer.name if self.customer else "",
+                                     exponent=self.setup.exponent, parent=self)
+            dialog.saved.connect(self._quote_saved)
+        else:
+            dialog = QuotesDialog(self.runner, self.actor, exponent=self.setup.exponent, parent=self)
+            dialog.chosen.connect(self._quote_chosen)
+            dialog.reprint_asked.connect(lambda number: self.print_sale(number, "quote", copy=True))
+        self._open(dialog)
+
+    def _quote_saved(self, result: Any) -> None:
+        self.clear_cart()
+        self._say(self.tr("Quote {number} saved, total {total}, valid until {day}: it prints now. F9 with an empty "
+                          "cart sells it.").format(number=result.number, total=self._money(result.total),
+                                                   day=result.valid_until.isoformat()))
+        self.print_sale(result.number, "quote")  # committed: only now is it printed
+
+    def _quote_chosen(self, offer: Any) -> None:
+        """A quote to sell: where a valid quote's price differs from today's, the cashier chooses."""
+        if offer.expired or not offer.changed:
+            self.load_quote(offer)
+            return
+        dialog = QuotePriceDialog(offer, exponent=self.setup.exponent, parent=self)
+        dialog.decided.connect(self.load_quote)
+        self._open(dialog)
+
+    def load_quote(self, offer: Any, choices: dict[int, bool] | None = None) -> None:
+        """The quote's lines (at the prices chosen) and customer in the cart; its labour is in the
+        total, and the tender's commit converts the quote."""
+        self.clear_cart()
+        self.lines = offer.cart_lines(choices)
+        self.origin = {"quote_number": offer.number}
+        notices = [offer.notice] + [f"{line.part_number}: {line.price.notice}" for line in offer.lines
+                                    if offer.expired and line.price.notice]
+        if offer.labour:
+            notices.append(self.tr("Labour {hours} h, {amount}, is in the total.").format(
+                hours=format_quantity(sum(work.hours for work in offer.labour)),
+                amount=self._money(sum(work.amount for work in offer.labour))))
+        text = "\n".join(notices[:_PROBLEMS_SHOWN + 2])
+        if offer.customer_id is None:
+            self._say(text)
+            self._changed()
+            return
+        self._customer_asked += 1
+        asked = self._customer_asked
+
+        def loaded(customer: TenderCustomer) -> None:
+            if asked == self._customer_asked:
+                self.customer = customer
+                self._say(text)
+                self._changed()
+
+        self.runner.submit(load_customer, self.actor, offer.customer_id, owner=self, name="counter_customer",
+                           on_done=loaded, on_error=lambda error: self._say(str(error), error=True))
+
     def tender(self) -> None:
         """F12: take the payment (once the cart is priced)."""
         if not self.lines:
@@ -1090,29 +1268,49 @@ class CounterTab(QWidget):
         self.print_sale(result.number, result.kind)  # committed: only now is anything printed
         self.sold.emit(result)
 
+    def open_return(self) -> None:
+        """F6: take goods back against a receipt or invoice (scan it, or search the sale)."""
+        dialog = ReturnDialog(self.runner, self.actor, exponent=self.setup.exponent, parent=self)
+        dialog.returned.connect(self._returned)
+        self._open(dialog)
+
+    def _returned(self, result: returns.ReturnResult, kind: str) -> None:
+        """The credit note is written: say so, then print it on the paper of the sale it credits."""
+        how = ", ".join(self.tr("{method} {amount}").format(method=self.tr(METHOD_LABELS.get(r.method, r.method)),
+                                                            amount=self._money(r.amount)) for r in result.refunds)
+        self._say(self.tr("{number}: refund {total} ({how})").format(number=result.number,
+                                                                    total=self._money(result.total), how=how))
+        self.last_sale = (result.number, kind)
+        self.print_sale(result.number, kind)
+
     # --- printing -------------------------------------------------------------------------------
 
-    def print_sale(self, number: str, kind: str, *, copy: bool = False) -> None:
+    def print_sale(self, number: str, kind: str, *, copy: bool = False, mode: str = "print") -> None:
         """Print the committed sale ``number`` on this PC's printer for ``kind`` (the PDF is made
-        on the worker). A printer problem is shown under the message; the sale stays saved."""
-        set_note(self.print_label, (self.tr("Reprinting {number} (COPY)…") if copy else
-                                    self.tr("Printing {number}…")).format(number=number))
-        print_path.print_document(self, self.runner, number=number, kind=kind, copy=copy, mode="print",
+        on the worker), or preview it or save it as PDF (``mode``, the print path's). A printer
+        problem is shown under the message; the sale stays saved."""
+        if mode == "print":
+            set_note(self.print_label, (self.tr("Reprinting {number} (COPY)…") if copy else
+                                        self.tr("Printing {number}…")).format(number=number))
+        print_path.print_document(self, self.runner, number=number, kind=kind, copy=copy, mode=mode,
                                   on_done=self._printed)
 
     def _printed(self, outcome: print_path.PrintOutcome) -> None:
-        if outcome.ok:
+        if outcome.ok and outcome.mode == "pdf":
+            set_note(self.print_label, self.tr("Saved {number} to {path}.").format(number=outcome.number,
+                                                                                  path=outcome.path))
+        elif outcome.ok and outcome.mode == "preview":
+            set_note(self.print_label, self.tr("Preview of {number} shown.").format(number=outcome.number))
+        elif outcome.ok:
             set_note(self.print_label, (self.tr("Printed {number} (COPY).") if outcome.copy else
                                         self.tr("Printed {number}.")).format(number=outcome.number))
         else:
-            set_note(self.print_label, outcome.message, error=True)
+            set_note(self.print_label, outcome.message, error=bool(outcome.message))  # "": the save was cancelled
         self.printed.emit(outcome)
 
     def reprint(self) -> None:
-        """Ctrl+P: print the last sale of this counter again, marked COPY."""
-        if self.last_sale is None:
-            set_note(self.print_label, self.tr("Nothing was sold at this counter yet: there is nothing to reprint."),
-                     error=True)
-            return
-        number, kind = self.last_sale
-        self.print_sale(number, kind, copy=True)
+        """Ctrl+P: reprint any invoice, receipt or credit note by its number, marked COPY (the
+        last one printed here filled in)."""
+        dialog = ReprintDialog(self.runner, number=self.last_sale[0] if self.last_sale else "", parent=self)
+        dialog.chosen.connect(lambda number, kind, mode: self.print_sale(number, kind, copy=True, mode=mode))
+        self._open(dialog)

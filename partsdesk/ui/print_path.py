@@ -44,8 +44,14 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from partsdesk.domain.errors import UserError
+from partsdesk.printing.cash_up import write_roll as write_cash_up
+from partsdesk.printing.pick_list import write_pick_list
+from partsdesk.printing.quote import write_quote
 from partsdesk.printing.sale_documents import write_invoice, write_receipt
 from partsdesk.services import settings
+from partsdesk.services.cashup import z_report
+from partsdesk.services.orders import pick_list_document
+from partsdesk.services.quotes import quote_document
 from partsdesk.services.sale_documents import sale_document
 from partsdesk.ui import tasks
 from partsdesk.ui.tasks import TaskRunner
@@ -53,10 +59,16 @@ from partsdesk.ui.tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 MODES = ("print", "preview", "pdf")
-PRINTER_SETTING = {"receipt": "printer.receipt", "invoice": "printer.a4"}  # kind -> terminal setting
-KIND_WORDS = {"receipt": "receipt", "invoice": "invoice"}
+PRINTER_SETTING = {"receipt": "printer.receipt", "invoice": "printer.a4", "picklist": "printer.a4",
+                   "quote": "printer.a4", "zreport": "printer.receipt"}  # kind -> setting
+KIND_WORDS = {"receipt": "receipt", "invoice": "invoice", "picklist": "pick list", "quote": "quote",
+              "zreport": "Z report"}
 MAX_DPI = 300  # pages are rendered at the printer's resolution, at most this (a thermal head is 203 dpi)
 REPRINT_HINT = "The sale is saved; press Ctrl+P on the Counter tab to print it again."
+# kind -> how to print it again, where a sale's Ctrl+P is not the way
+REPRINT_HINTS = {"picklist": "The order is saved; print its pick list again from F7 Orders on the Counter tab.",
+                 "quote": "The quote is saved; print it again from F9 Quote on the Counter tab (empty cart).",
+                 "zreport": "The day is closed and its Z report saved; print it again from F11 Cash-up."}
 
 
 def _tr(text: str) -> str:
@@ -89,9 +101,23 @@ class PrintOutcome:
 
 def document_pdf(number: str, kind: str, copy: bool = False) -> bytes:
     """On the worker: the PDF of invoice or receipt ``number`` (an 80 mm roll for a receipt, A4
-    for an invoice), marked COPY when ``copy``. Raises ``UserError`` (no such sale, or the PDF
-    could not be made), never anything else."""
+    for an invoice), marked COPY when ``copy``; kind "picklist": an order's A4 pick list; kind
+    "quote": an A4 quote (COPY too); kind "zreport": a closed day's Z report as stored, on the
+    receipt roll (COPY too). Raises
+    ``UserError`` (no such sale, or the PDF could not be made), never anything else."""
     try:
+        if kind == "picklist":
+            out = BytesIO()
+            write_pick_list(pick_list_document(number), out)
+            return out.getvalue()
+        if kind == "zreport":  # the closed day exactly as stored, on the receipt roll
+            out = BytesIO()
+            write_cash_up(z_report(number), out, copy=copy)
+            return out.getvalue()
+        if kind == "quote":
+            out = BytesIO()
+            write_quote(quote_document(number, copy=copy), out, copy=copy)
+            return out.getvalue()
         doc = sale_document(number, copy=copy)
         out = BytesIO()
         (write_invoice if kind == "invoice" else write_receipt)(doc, out, copy=copy)
@@ -101,7 +127,7 @@ def document_pdf(number: str, kind: str, copy: bool = False) -> bytes:
     except Exception as error:  # a bug in a layout must not look like a lost sale
         log.error("could not make the PDF of %s", number, exc_info=error)
         raise UserError(f"The {KIND_WORDS.get(kind, kind)} {number} could not be made ready to print "
-                        f"({type(error).__name__}: {error}). {REPRINT_HINT}") from error
+                        f"({type(error).__name__}: {error}). {REPRINT_HINTS.get(kind, REPRINT_HINT)}") from error
 
 
 # --- this PC's printers -----------------------------------------------------------------------
@@ -261,6 +287,7 @@ def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: st
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     word = KIND_WORDS.get(kind, kind)
+    hint = _tr(REPRINT_HINTS.get(kind, REPRINT_HINT))
 
     def finish(outcome: PrintOutcome) -> None:
         if on_done is not None:
@@ -279,7 +306,7 @@ def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: st
                     pages = print_pdf(pdf, printer)
                 except PrinterError as error:
                     failed(_tr("The {kind} {number} was not printed: {error} {hint}").format(
-                        kind=word, number=number, error=error, hint=_tr(REPRINT_HINT)))
+                        kind=word, number=number, error=error, hint=hint))
                     return
                 finish(PrintOutcome(number, kind, mode, copy, True, pages=pages))
             elif mode == "preview":
@@ -292,7 +319,7 @@ def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: st
                         kind=word, number=number))
                 except PrinterError as error:
                     failed(_tr("The {kind} {number} cannot be previewed: {error} {hint}").format(
-                        kind=word, number=number, error=error, hint=_tr(REPRINT_HINT)))
+                        kind=word, number=number, error=error, hint=hint))
                     return
                 finish(PrintOutcome(number, kind, mode, copy, True, pages=dialog._pages.count, preview=dialog))
             else:
@@ -308,13 +335,13 @@ def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: st
                     Path(path).write_bytes(pdf)
                 except OSError as error:
                     failed(_tr("The {kind} {number} was not saved to {path}: {error}. {hint}").format(
-                        kind=word, number=number, path=path, error=error.strerror or error, hint=_tr(REPRINT_HINT)))
+                        kind=word, number=number, path=path, error=error.strerror or error, hint=hint))
                     return
                 finish(PrintOutcome(number, kind, mode, copy, True, path=path))
         except Exception as error:  # never lose the sale's print to a surprise: say it, log it
             log.error("printing %s failed", number, exc_info=error)
             failed(_tr("The {kind} {number} was not printed ({error}). {hint}").format(
-                kind=word, number=number, error=f"{type(error).__name__}: {error}", hint=_tr(REPRINT_HINT)))
+                kind=word, number=number, error=f"{type(error).__name__}: {error}", hint=hint))
 
     runner.submit(document_pdf, number, kind, copy, owner=parent, name="print_document", on_done=made,
                   on_error=lambda error: failed(str(error)))

@@ -25,6 +25,7 @@ from partsdesk.services.sales import LineRequest, SaleResult, commit_sale
 from partsdesk.ui import print_path
 from partsdesk.ui.counter_tab import CounterTab
 from partsdesk.ui.print_path import PrintOutcome
+from partsdesk.ui.reprint_dialog import ReprintDialog
 
 HAS_PRINTERS = bool(QPrinterInfo.availablePrinterNames())
 
@@ -304,9 +305,13 @@ def test_the_counter_prints_the_sale_then_ctrl_p_reprints_it_marked_copy(qtbot, 
     assert printed.args[0].ok and counter.print_label.text() == "Printed RC-000001."
     assert counter.message.text().startswith("RC-000001: change")
 
-    with qtbot.waitSignal(counter.printed, timeout=15_000) as reprinted:
+    with qtbot.waitSignal(counter.dialog_opened, timeout=5_000) as opened:
         qtbot.keyClick(counter.entry, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-        assert counter.print_label.text() == "Reprinting RC-000001 (COPY)…"
+    dialog = opened.args[0]
+    assert isinstance(dialog, ReprintDialog) and dialog.number.text() == "RC-000001"  # the last sale, filled in
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.number)
+    with qtbot.waitSignal(counter.printed, timeout=15_000) as reprinted:
+        qtbot.keyClick(dialog.number, Qt.Key.Key_Return)  # Print COPY (Enter), once the number is found
     assert reprinted.args[0].ok and reprinted.args[0].copy
     assert counter.print_label.text() == "Printed RC-000001 (COPY)."
     assert asked == [{"number": "RC-000001", "kind": "receipt", "copy": False, "mode": "print"},
@@ -316,9 +321,14 @@ def test_the_counter_prints_the_sale_then_ctrl_p_reprints_it_marked_copy(qtbot, 
     assert shown_errors == []
 
 
-def test_ctrl_p_before_any_sale_says_there_is_nothing_to_reprint(qtbot, counter, pdf_printers):
-    qtbot.keyClick(counter.entry, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    assert "nothing to reprint" in counter.print_label.text() and pdf_printers == []
+def test_ctrl_p_before_any_sale_asks_for_the_number_and_prints_nothing_without_one(qtbot, counter, pdf_printers):
+    with qtbot.waitSignal(counter.dialog_opened, timeout=5_000) as opened:
+        qtbot.keyClick(counter.entry, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = opened.args[0]
+    assert isinstance(dialog, ReprintDialog) and dialog.number.text() == ""
+    qtbot.keyClick(dialog.number, Qt.Key.Key_Return)
+    assert "Type or scan the number" in dialog.errors.fields["number"][1].text()
+    assert dialog.isVisible() and pdf_printers == []
 
 
 def test_the_counter_without_a_printer_says_so_and_the_sale_stays(qtbot, counter, receipt, no_settings,
