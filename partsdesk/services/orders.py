@@ -34,8 +34,8 @@ from partsdesk.models import (
 from partsdesk.models.db import is_postgres
 from partsdesk.services import audit, numbering, settings, stock
 from partsdesk.services.audit import TERMINAL
+from partsdesk.services.cart import LINES_MAX, LineRequest, floor_rules, price_lines, sale_customer, tier_of
 from partsdesk.services.clock import now
-from partsdesk.services.sales import LINES_MAX, LineRequest, _customer, _floor_rules, _price_lines, _tier
 
 CHANNELS = {"phone": "Phone", "trade": "Trade"}  # channel -> how it is shown
 STATUSES = {"open": "Open", "picked": "Picked", "sold": "Sold", "cancelled": "Cancelled"}
@@ -191,10 +191,10 @@ def create_order(actor: Actor, lines: Sequence[LineRequest], *, customer_id: int
         raise ValidationError(problems)
     include_tax = bool(settings.get("tax.prices_include_tax"))
     with transaction():
-        customer = _customer(customer_id)
+        customer = sale_customer(customer_id)
         # The order takes no stock, so the stock policy does not apply here ("allow"); the sale checks it.
-        priced = _price_lines(lines, _tier(customer), lock=False, include_tax=include_tax,
-                              floor_bp=_floor_rules().for_role(actor.role), policy="allow")
+        priced = price_lines(lines, tier_of(customer), lock=False, include_tax=include_tax,
+                              floor_bp=floor_rules().for_role(actor.role), policy="allow")
         approved: Approval | None = None
         for item in priced:
             if not item.floor.allowed:

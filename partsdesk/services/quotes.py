@@ -1,7 +1,7 @@
 """Quotes at the counter: the cart saved as a priced offer with a validity date, found again,
 printed, cancelled, or sold.
 
-A quote is priced exactly as a sale would be at that moment (``services.sales``: the customer's
+A quote is priced exactly as a sale would be at that moment (``services.cart``: the customer's
 tier, the cashier's discounts within their gross-profit floor or with a manager's approval, the
 core deposits), plus labour lines (description, hours, rate per hour, taxed at the shop's default
 rate). Its number (QT-) is taken in the transaction that writes it, with the customer's timeline
@@ -41,12 +41,12 @@ from partsdesk.domain.permissions import Actor, Approval, require
 from partsdesk.models import AppUser, Customer, Part, Quote, QuoteLine, Vehicle, transaction
 from partsdesk.models.catalog import VehicleModel
 from partsdesk.models.db import is_postgres
-from partsdesk.services import audit, history, numbering, sales, settings
+from partsdesk.services import audit, cart, history, numbering, settings
 from partsdesk.services.audit import TERMINAL
+from partsdesk.services.cart import SaleLabour
 from partsdesk.services.clock import now, shop_today
 from partsdesk.services.sale_documents import TaxBand, _local, normalize_number
 
-LABOUR_UNIT = "h"
 LABOUR_MAX = 30  # labour lines on one quote
 DESCRIPTION_MAX = 80
 HOURS_MAX = 1_000_000  # 1,000 hours, in thousandths
@@ -66,19 +66,6 @@ class LabourRequest:
     description: str
     hours: int
     rate: int | None = None
-
-
-@dataclass(frozen=True)
-class SaleLabour:
-    """A labour line as it sells (or is quoted): at the quoted rate while the quote is valid,
-    at today's labour rate after it expired."""
-
-    description: str
-    hours: int  # thousandths of an hour
-    rate: int  # the rate charged, per hour
-    quoted_rate: int
-    tax_rate_bp: int
-    amount: int  # hours x rate, on the shop's price basis
 
 
 @dataclass(frozen=True)
@@ -138,7 +125,7 @@ def _vehicle(vehicle_id: int | None, customer_id: int | None) -> None:
         raise ValidationError({"vehicle_id": "Choose the vehicle's owner as the customer first."})
 
 
-def save_quote(actor: Actor, lines: Sequence[sales.LineRequest], *, labour: Sequence[LabourRequest] = (),
+def save_quote(actor: Actor, lines: Sequence[cart.LineRequest], *, labour: Sequence[LabourRequest] = (),
                customer_id: int | None = None, vehicle_id: int | None = None, valid_until: date | None = None,
                note: str = "", approvals: Mapping[str, Approval] | None = None) -> QuoteResult:
     """Save the cart ``lines`` and ``labour`` as a quote valid up to and including ``valid_until``
@@ -153,8 +140,8 @@ def save_quote(actor: Actor, lines: Sequence[sales.LineRequest], *, labour: Sequ
     problems: dict[str, str] = {}
     if not lines:
         problems["lines"] = "The quote has no parts: scan or search the parts first, then add the labour."
-    elif len(lines) > sales.LINES_MAX:
-        problems["lines"] = f"A quote has at most {sales.LINES_MAX} lines."
+    elif len(lines) > cart.LINES_MAX:
+        problems["lines"] = f"A quote has at most {cart.LINES_MAX} lines."
     elif any(line.held_price is not None for line in lines):
         problems["lines"] = "A quote is priced afresh: take the held prices of the old quote off the lines first."
     valid_until = valid_until if valid_until is not None else default_valid_until(today)
@@ -166,22 +153,22 @@ def save_quote(actor: Actor, lines: Sequence[sales.LineRequest], *, labour: Sequ
     elif valid_until > today + timedelta(days=365):
         problems["valid_until"] = "A quote is valid for at most a year: choose an earlier day."
     note = " ".join(str(note or "").split())
-    if len(note) > sales.NOTE_MAX:
-        problems["note"] = f"The note is at most {sales.NOTE_MAX} characters."
+    if len(note) > cart.NOTE_MAX:
+        problems["note"] = f"The note is at most {cart.NOTE_MAX} characters."
     if problems:
         raise ValidationError(problems)
     work = _labour_rows(labour)
     include_tax = bool(settings.get("tax.prices_include_tax"))
     with transaction():
-        customer = sales._customer(customer_id)
+        customer = cart.sale_customer(customer_id)
         _vehicle(vehicle_id, customer_id)
-        decision = sales._tier(customer)
+        decision = cart.tier_of(customer)
         # a quote takes nothing from the shelf: the stock is checked when it is sold
-        priced = sales._price_lines(lines, decision, lock=False, include_tax=include_tax,
-                                    floor_bp=sales._floor_rules().for_role(actor.role), policy="allow")
+        priced = cart.price_lines(lines, decision, lock=False, include_tax=include_tax,
+                                    floor_bp=cart.floor_rules().for_role(actor.role), policy="allow")
         used: dict[str, Approval] = {}
-        approved_lines = [sales._approve_floor(actor, item, approvals, used) for item in priced]
-        rows = sales._document_rows(priced, approved_lines, work)
+        approved_lines = [cart.approve_floor(actor, item, approvals, used) for item in priced]
+        rows = cart.document_rows(priced, approved_lines, work)
         totals = document_totals([DocumentLine(int(r["amount"]), int(r["tax_rate_bp"])) for r in rows],
                                  prices_include_tax=include_tax)
         number = numbering.take_number("quote")
@@ -334,25 +321,25 @@ class QuoteForSale:
         """The lines whose price today differs from the quote's (the cashier chooses, while valid)."""
         return tuple(line for line in self.lines if line.price.changed)
 
-    def cart_lines(self, choices: Mapping[int, bool] | None = None) -> list[sales.LineRequest]:
+    def cart_lines(self, choices: Mapping[int, bool] | None = None) -> list[cart.LineRequest]:
         """The cart: each line at the quote's price while valid (``choices`` {line_no: False}
         takes today's price for that line instead), at today's price after expiry."""
         chosen = dict(choices or {})
-        cart = []
+        requests = []
         for line in self.lines:
             if not self.expired and chosen.get(line.line_no, True):
-                cart.append(sales.LineRequest(line.part_id, line.qty, held_price=line.price.quoted))
+                requests.append(cart.LineRequest(line.part_id, line.qty, held_price=line.price.quoted))
             else:
-                cart.append(sales.LineRequest(line.part_id, line.qty, discount_bp=line.discount_bp))
-        return cart
+                requests.append(cart.LineRequest(line.part_id, line.qty, discount_bp=line.discount_bp))
+        return requests
 
 
 def _today_prices(quote: Quote, part_lines: Sequence[QuoteLine], customer: Customer | None) -> list[int]:
     """What each part line would cost today at ``customer``'s tier, with the quote line's discount."""
-    requests = [sales.LineRequest(line.part_id, line.qty, discount_bp=line.discount_bp) for line in part_lines]
+    requests = [cart.LineRequest(line.part_id, line.qty, discount_bp=line.discount_bp) for line in part_lines]
     if not requests:
         return []
-    priced = sales._price_lines(requests, sales._tier(customer), lock=False,
+    priced = cart.price_lines(requests, cart.tier_of(customer), lock=False,
                                 include_tax=bool(settings.get("tax.prices_include_tax")), floor_bp=0, policy="allow")
     return [item.line.unit_price for item in priced]
 
@@ -414,7 +401,7 @@ class QuoteClaim:
     notice: str
 
 
-def claim_for_sale(number: str, lines: Sequence[sales.LineRequest], *, today: date, lock: bool) -> QuoteClaim | None:
+def claim_for_sale(number: str, lines: Sequence[cart.LineRequest], *, today: date, lock: bool) -> QuoteClaim | None:
     """Check that ``lines`` may be sold from quote ``number`` on ``today`` (``lock``: inside the
     sale's transaction, the quote row locked). "" is no quote: then no line may hold a quoted
     price. A held price must be the quote's for that part, with no discount or typed price on top,
@@ -468,7 +455,7 @@ def mark_converted(claim: QuoteClaim, sale_number: str, at: datetime) -> None:
         raise _not_open(Quote.get_by_id(claim.quote_id))
 
 
-def price_choices(claim: QuoteClaim, priced: Sequence[sales._Priced]) -> dict[str, object]:
+def price_choices(claim: QuoteClaim, priced: Sequence[cart.Priced]) -> dict[str, object]:
     """For the sale's audit: per cart line of a quoted part, the quoted price, today's, the one
     charged, and which the cashier chose."""
     lines = []

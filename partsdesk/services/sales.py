@@ -20,9 +20,7 @@ from datetime import datetime
 from peewee import JOIN
 
 from partsdesk.domain import pricing, tender
-from partsdesk.domain.customers import CUSTOMER_GONE
 from partsdesk.domain.errors import UserError, ValidationError
-from partsdesk.domain.membership import parse_tiers
 from partsdesk.domain.money import DocumentLine, document_totals
 from partsdesk.domain.permissions import Actor, Approval, require
 from partsdesk.models import (
@@ -36,29 +34,21 @@ from partsdesk.models import (
     SalePayment,
     transaction,
 )
-from partsdesk.services import accounts, audit, history, membership, numbering, quotes, settings, stock
+from partsdesk.services import (
+    accounts,
+    audit,
+    cart,
+    history,
+    membership,
+    numbering,
+    orders,
+    quotes,
+    settings,
+    stock,
+)
 from partsdesk.services.audit import TERMINAL
+from partsdesk.services.cart import LINES_MAX, NOTE_MAX, LineRequest
 from partsdesk.services.clock import now, shop_today
-
-NOTE_MAX = 200
-LINES_MAX = 500
-
-
-@dataclass(frozen=True)
-class LineRequest:
-    """A line of the cart: the part, how many (thousandths of its unit), and what the cashier
-    did to the price (a discount in basis points, or a typed unit price).
-
-    ``held_price``: the unit price a quote holds for the part, chosen by the cashier when the cart
-    was loaded from the quote (``services.quotes``); it is the shop's own offer, not the cashier's
-    override, and sells only with that quote's number while the quote is open and valid. It stays
-    the last field: a parked cart stores the first four."""
-
-    part_id: int
-    qty: int
-    discount_bp: int = 0
-    override_price: int | None = None
-    held_price: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,65 +59,6 @@ class SaleResult:
     total: int
     change: int
     warnings: tuple[str, ...]  # e.g. stock taken below zero, the account over its limit
-
-
-def _floor_rules() -> pricing.FloorRules:
-    return pricing.FloorRules(cashier_bp=settings.get("counter.floor_cashier_bp"),
-                              service_advisor_bp=settings.get("counter.floor_service_advisor_bp"))
-
-
-def _customer(customer_id: int | None) -> Customer | None:
-    if customer_id is None:
-        return None
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None or not customer.active:
-        raise UserError(CUSTOMER_GONE.format(customer_id))
-    return customer
-
-
-def _tier(customer: Customer | None) -> pricing.TierDecision:
-    if customer is None:
-        return pricing.price_tier(customer_class=None, has_account=False)
-    discount = next((t.discount_bp for t in parse_tiers(settings.get("membership.tiers"))
-                     if t.name == customer.member_tier), 0)
-    return pricing.price_tier(customer_class=customer.grade, has_account=customer.credit_limit > 0,
-                              member_tier_discount_bp=discount)
-
-
-@dataclass(frozen=True)
-class _Priced:
-    part: Part
-    request: LineRequest
-    line: pricing.CartLine
-    floor: pricing.FloorDecision
-    shelf: pricing.StockDecision
-    available: int  # on the shelf before this line (earlier lines of the same part taken off)
-
-
-def _price_lines(lines: Sequence[LineRequest], decision: pricing.TierDecision, *, lock: bool, include_tax: bool,
-                 floor_bp: int, policy: str) -> list[_Priced]:
-    """Each line priced at the tier, with its floor and stock decisions (the cart preview and the
-    commit share it). Raises ``ValidationError`` for a part that is not for sale."""
-    parts = {p.id: p for p in Part.select().where(Part.id.in_(sorted({line.part_id for line in lines})))}
-    available = stock.on_hand(list(parts), lock=lock)
-    priced = []
-    for index, request in enumerate(lines):
-        part = parts.get(request.part_id)
-        if part is None or not part.active:
-            raise ValidationError({f"lines.{index}": f"Line {index + 1}: the part is not for sale any more."})
-        held = request.held_price is not None
-        line = pricing.CartLine(
-            list_price=decision.list_price(retail=part.price_retail, trade=part.price_trade,
-                                           wholesale=part.price_wholesale),
-            qty=request.qty, unit_cost=part.cost, tax_rate_bp=part.tax_rate_bp, prices_include_tax=include_tax,
-            member_discount_bp=decision.member_discount_bp, discount_bp=request.discount_bp,
-            override_price=request.held_price if held else request.override_price)
-        shelf = pricing.stock_decision(available[part.id], request.qty, policy, unit=part.unit)
-        # a quote's held price was approved when the quote was made: no floor for the cashier now
-        floor = pricing.FloorDecision(True, False, "") if held else pricing.check_floor(line, floor_bp=floor_bp)
-        priced.append(_Priced(part, request, line, floor, shelf, available[part.id]))
-        available[part.id] -= request.qty
-    return priced
 
 
 @dataclass(frozen=True)
@@ -158,7 +89,7 @@ class CartView:
     total: int  # lines and core deposits, tax included
     tax: int
     needs_manager: tuple[str, ...]
-    labour: tuple[quotes.SaleLabour, ...] = ()  # a quote's labour lines, sold with the cart (in the total)
+    labour: tuple[cart.SaleLabour, ...] = ()  # a quote's labour lines, sold with the cart (in the total)
     quote_notice: str = ""  # the quote the cart came from, and whether its prices still hold
 
 
@@ -172,9 +103,9 @@ def price_cart(actor: Actor, lines: Sequence[LineRequest], *, customer_id: int |
         raise ValidationError({"lines": f"A sale has at most {LINES_MAX} lines."})
     include_tax = bool(settings.get("tax.prices_include_tax"))
     claim = quotes.claim_for_sale(quote_number, lines, today=shop_today(), lock=False)
-    decision = _tier(_customer(customer_id))
-    priced = _price_lines(lines, decision, lock=False, include_tax=include_tax,
-                          floor_bp=_floor_rules().for_role(actor.role),
+    decision = cart.tier_of(cart.sale_customer(customer_id))
+    priced = cart.price_lines(lines, decision, lock=False, include_tax=include_tax,
+                          floor_bp=cart.floor_rules().for_role(actor.role),
                           policy=settings.get("counter.negative_stock")) if lines else []
     views = []
     document: list[DocumentLine] = []
@@ -196,47 +127,6 @@ def price_cart(actor: Actor, lines: Sequence[LineRequest], *, customer_id: int |
     return CartView(tuple(views), decision.tier, decision.reason, totals.gross, totals.tax,
                     tuple(dict.fromkeys(p for view in views for p in view.needs_manager)), labour,
                     claim.notice if claim else "")
-
-
-def _approve_floor(actor: Actor, item: _Priced, approvals: Mapping[str, Approval],
-                   used: dict[str, Approval]) -> Approval | None:
-    """The manager's approval a line below the actor's floor needs (raises ``PermissionDenied``
-    without it); None when the line needs none or the actor may approve it themselves."""
-    if item.floor.allowed:
-        return None
-    approved = require(actor, "counter.below_floor", approvals.get("counter.below_floor"))
-    if approved is not None:
-        used["counter.below_floor"] = approved
-    return approved
-
-
-def _document_rows(priced: Sequence[_Priced], approved_lines: Sequence[Approval | None],
-                   labour: Sequence[quotes.SaleLabour] = ()) -> list[dict[str, object]]:
-    """The document's lines in order, as column values (a sale and a quote share them): each part
-    line followed by its core deposit (``part`` None, ``core_of_line`` the part's line number),
-    then the labour lines (``part`` None, unit "h", quantity in thousandths of an hour).
-    ``changed``: the cashier gave a discount or typed a price (a quote's held price is not that)."""
-    rows: list[dict[str, object]] = []
-    for item, approved in zip(priced, approved_lines, strict=True):
-        part, line, request = item.part, item.line, item.request
-        rows.append(dict(part=part.id, description=part.name_en, qty=request.qty, unit=part.unit,
-                         list_price=line.list_price, unit_price=line.unit_price, discount_bp=request.discount_bp,
-                         tax_rate_bp=part.tax_rate_bp, amount=line.amount, unit_cost=part.cost, core_of_line=None,
-                         approved_by=approved.approver_id if approved else None,
-                         approval_reason=approved.reason if approved else "",
-                         changed=line.cashier_changed_price and request.held_price is None))
-        core = pricing.core_line(part.core_charge, request.qty)
-        if core is not None:
-            rows.append(dict(part=None, description=f"Core deposit: {part.number}", qty=core.qty, unit=part.unit,
-                             list_price=core.unit_price, unit_price=core.unit_price, discount_bp=0,
-                             tax_rate_bp=core.tax_rate_bp, amount=core.amount, unit_cost=0,
-                             core_of_line=len(rows), approved_by=None, approval_reason="", changed=False))
-    for work in labour:
-        rows.append(dict(part=None, description=work.description, qty=work.hours, unit=quotes.LABOUR_UNIT,
-                         list_price=work.rate, unit_price=work.rate, discount_bp=0, tax_rate_bp=work.tax_rate_bp,
-                         amount=work.amount, unit_cost=0, core_of_line=None, approved_by=None, approval_reason="",
-                         changed=False))
-    return rows
 
 
 def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[tender.Payment], *,
@@ -267,20 +157,20 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
         raise ValidationError({"note": f"The note is at most {NOTE_MAX} characters."})
     include_tax = bool(settings.get("tax.prices_include_tax"))
     policy = settings.get("counter.negative_stock")
-    floor_bp = _floor_rules().for_role(actor.role)
+    floor_bp = cart.floor_rules().for_role(actor.role)
     warnings: list[str] = []
     with transaction():
-        customer = _customer(customer_id)
+        customer = cart.sale_customer(customer_id)
         if customer is None and any(p.method != tender.CASH and p.method != tender.CARD for p in payments):
             raise ValidationError({"payments": "On account, prepaid and points need the customer: choose them first "
                                                "(F3)."})
-        decision = _tier(customer)
+        decision = cart.tier_of(customer)
         claim = quotes.claim_for_sale(quote_number, lines, today=shop_today(), lock=True)
-        priced = _price_lines(lines, decision, lock=True, include_tax=include_tax, floor_bp=floor_bp, policy=policy)
+        priced = cart.price_lines(lines, decision, lock=True, include_tax=include_tax, floor_bp=floor_bp, policy=policy)
         used: dict[str, Approval] = {}
         approved_lines: list[Approval | None] = []
         for index, item in enumerate(priced):
-            approved = _approve_floor(actor, item, approvals, used)
+            approved = cart.approve_floor(actor, item, approvals, used)
             if not item.shelf.allowed and not item.shelf.needs_manager:
                 raise ValidationError({f"lines.{index}": f"{item.part.number}: {item.shelf.message}"})
             if not item.shelf.allowed:
@@ -291,7 +181,7 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
                 warnings.append(f"{item.part.number}: {item.shelf.message}")
             approved_lines.append(approved)
 
-        rows = _document_rows(priced, approved_lines, claim.labour if claim else ())
+        rows = cart.document_rows(priced, approved_lines, claim.labour if claim else ())
         totals = document_totals([DocumentLine(int(r["amount"]), int(r["tax_rate_bp"])) for r in rows],
                                  prices_include_tax=include_tax)
         settlement = tender.settle(
@@ -310,8 +200,6 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
         if claim is not None:
             quotes.mark_converted(claim, number, stamp)
         if order_number:
-            from partsdesk.services import orders  # here: orders prices with this module's helpers
-
             orders.mark_sold(actor, order_number, sale_number=number)
         for line_no, (row, line_tax) in enumerate(zip(rows, totals.line_tax, strict=True), start=1):
             amount = int(row["amount"])
@@ -401,7 +289,7 @@ def park_cart(actor: Actor, name: str, lines: Sequence[LineRequest], *, customer
         raise ValidationError(problems)
     payload = json.dumps([[line.part_id, line.qty, line.discount_bp, line.override_price] for line in lines])
     with transaction():
-        _customer(customer_id)
+        cart.sale_customer(customer_id)
         return int(HeldCart.insert(name=name, terminal=TERMINAL, user=actor.user_id, customer=customer_id,
                                    lines=payload, held_at=now()).execute())
 
