@@ -667,6 +667,9 @@ def _append_only_except(table: str, mutable: tuple[str, ...], immutable: tuple[s
     ]
 
 
+PRICE_SOURCES = "'list', 'member', 'discount', 'override', 'quote'"
+
+
 def m0007_quotes_orders_cash_up(backend: str) -> list[str]:
     """Quotes (prices held until a validity date; parts, labour and core lines), phone and trade
     orders with their pick lists, and the till's day: floats, pay-ins and pay-outs, voided cart
@@ -716,6 +719,7 @@ def m0007_quotes_orders_cash_up(backend: str) -> list[str]:
             tax BIGINT NOT NULL,
             total BIGINT NOT NULL,
             core_of_line INTEGER NULL,
+            price_source TEXT NOT NULL DEFAULT 'list' CHECK (price_source IN ({PRICE_SOURCES})),
             UNIQUE (quote_id, line_no))""",
         *_append_only_except("quote", ("customer_id", "status", "converted_to", "converted_at"), quote_columns,
                              backend),
@@ -795,6 +799,10 @@ def m0007_quotes_orders_cash_up(backend: str) -> list[str]:
         *_append_only("z_report", backend),
         *_append_only("z_report_item", backend),
         "ALTER TABLE account_entry ADD COLUMN terminal TEXT NOT NULL DEFAULT ''",
+        # Where a sold line's price came from, so the Z report counts only the cashier's own
+        # discounts and typed prices (not a member's discount or a quote's held price).
+        f"ALTER TABLE sale_line ADD COLUMN price_source TEXT NOT NULL DEFAULT 'list' "
+        f"CHECK (price_source IN ({PRICE_SOURCES}))",
         *([] if backend != "sqlite" else [
             "CREATE TRIGGER account_entry_terminal_fixed BEFORE UPDATE OF terminal ON account_entry "
             "BEGIN SELECT RAISE(ABORT, 'account_entry is append-only'); END"]),

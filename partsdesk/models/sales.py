@@ -69,6 +69,7 @@ class SaleLine(BaseModel):
     core_of_line = IntegerField(null=True)  # a core deposit line: the line of the part it belongs to
     approved_by = ForeignKeyField(AppUser, null=True, column_name="approved_by_id")
     approval_reason = TextField(default="")
+    price_source = TextField(default="list")  # list, member, discount, override, quote (services.cart)
 
 
 class SalePayment(BaseModel):
@@ -186,6 +187,7 @@ class QuoteLine(BaseModel):
     tax = BigIntegerField()
     total = BigIntegerField()
     core_of_line = IntegerField(null=True)
+    price_source = TextField(default="list")
 
 
 class CustomerOrder(BaseModel):

@@ -123,12 +123,30 @@ def approve_floor(actor: Actor, item: Priced, approvals: Mapping[str, Approval],
     return approved
 
 
+# Where a line's unit price came from (sale_line.price_source, quote_line.price_source): the
+# customer's tier, a member discount on it, the cashier's discount or typed price, or a quote's held
+# price. The Z report counts the cashier's own (CASHIER_PRICES) per cashier.
+LIST, MEMBER, DISCOUNT, OVERRIDE, QUOTE = "list", "member", "discount", "override", "quote"
+CASHIER_PRICES = (DISCOUNT, OVERRIDE)
+
+
+def price_source(request: LineRequest, line: pricing.CartLine) -> str:
+    if request.held_price is not None:
+        return QUOTE
+    if request.override_price is not None:
+        return OVERRIDE
+    if request.discount_bp:
+        return DISCOUNT
+    return MEMBER if line.unit_price != line.list_price else LIST
+
+
 def document_rows(priced: Sequence[Priced], approved_lines: Sequence[Approval | None],
                    labour: Sequence[SaleLabour] = ()) -> list[dict[str, object]]:
     """The document's lines in order, as column values (a sale and a quote share them): each part
     line followed by its core deposit (``part`` None, ``core_of_line`` the part's line number),
     then the labour lines (``part`` None, unit "h", quantity in thousandths of an hour).
-    ``changed``: the cashier gave a discount or typed a price (a quote's held price is not that)."""
+    ``price_source``: where the unit price came from (``price_source``); ``changed``: the cashier
+    gave a discount or typed a price (a quote's held price is not that)."""
     rows: list[dict[str, object]] = []
     for item, approved in zip(priced, approved_lines, strict=True):
         part, line, request = item.part, item.line, item.request
@@ -137,16 +155,18 @@ def document_rows(priced: Sequence[Priced], approved_lines: Sequence[Approval | 
                          tax_rate_bp=part.tax_rate_bp, amount=line.amount, unit_cost=part.cost, core_of_line=None,
                          approved_by=approved.approver_id if approved else None,
                          approval_reason=approved.reason if approved else "",
-                         changed=line.cashier_changed_price and request.held_price is None))
+                         price_source=price_source(request, line),
+                         changed=price_source(request, line) in CASHIER_PRICES))
         core = pricing.core_line(part.core_charge, request.qty)
         if core is not None:
             rows.append(dict(part=None, description=f"Core deposit: {part.number}", qty=core.qty, unit=part.unit,
                              list_price=core.unit_price, unit_price=core.unit_price, discount_bp=0,
                              tax_rate_bp=core.tax_rate_bp, amount=core.amount, unit_cost=0,
-                             core_of_line=len(rows), approved_by=None, approval_reason="", changed=False))
+                             core_of_line=len(rows), approved_by=None, approval_reason="", price_source=LIST,
+                             changed=False))
     for work in labour:
         rows.append(dict(part=None, description=work.description, qty=work.hours, unit=LABOUR_UNIT,
                          list_price=work.rate, unit_price=work.rate, discount_bp=0, tax_rate_bp=work.tax_rate_bp,
                          amount=work.amount, unit_cost=0, core_of_line=None, approved_by=None, approval_reason="",
-                         changed=False))
+                         price_source=QUOTE if work.rate == work.quoted_rate else LIST, changed=False))
     return rows

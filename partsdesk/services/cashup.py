@@ -52,7 +52,7 @@ from partsdesk.models import (
     ZReportItem,
     transaction,
 )
-from partsdesk.services import accounts, audit, numbering, settings
+from partsdesk.services import accounts, audit, cart, numbering, settings
 from partsdesk.services.clock import now
 
 CLAIM_MARGIN = timedelta(days=7)
@@ -396,7 +396,7 @@ def _read_day(actor: Actor, terminal: str, *, kind: str, at: datetime, counted: 
                     .where(SalePayment.sale.in_(sale_ids)).tuples())
     lines = list(SaleLine.select(SaleLine.qty, SaleLine.list_price, SaleLine.unit_price, SaleLine.discount_bp,
                                  SaleLine.tax_rate_bp, SaleLine.net, SaleLine.tax, SaleLine.total,
-                                 SaleLine.core_of_line, SaleLine.approved_by, Sale.user, Sale.prices_include_tax)
+                                 SaleLine.price_source, SaleLine.approved_by, Sale.user, Sale.prices_include_tax)
                  .join(Sale, on=(SaleLine.sale == Sale.id)).where(SaleLine.sale.in_(sale_ids)).tuples())
 
     # credit notes
@@ -453,11 +453,12 @@ def _read_day(actor: Actor, terminal: str, *, kind: str, at: datetime, counted: 
                             cash_paid_in=paid_in + cash_account, cash_paid_out=paid_out,
                             counted=counted if counted is not None else 0, exponent=exponent)
 
-    # discounts and price changes per cashier: lines sold off their list price
+    # discounts and typed prices per cashier: the cashier's own (not a member's discount or a
+    # quote's held price), counted against the tier's list price
     given: dict[str, list[int]] = {}
-    for (qty, list_price, unit_price, discount_bp, _rate, net, _tax, total, core_of, approved_by, user,
+    for (qty, list_price, _unit_price, _discount_bp, _rate, net, _tax, total, source, approved_by, user,
          include_tax) in lines:
-        if core_of is not None or (not discount_bp and unit_price == list_price):
+        if source not in cart.CASHIER_PRICES:
             continue
         sums = given.setdefault(names.get(user, "?"), [0, 0, 0])
         sums[0] += 1

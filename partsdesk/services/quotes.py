@@ -184,7 +184,8 @@ def save_quote(actor: Actor, lines: Sequence[cart.LineRequest], *, labour: Seque
                              description=row["description"], qty=row["qty"], unit=row["unit"],
                              list_price=row["list_price"], unit_price=row["unit_price"],
                              discount_bp=row["discount_bp"], tax_rate_bp=row["tax_rate_bp"], net=net, tax=line_tax,
-                             total=gross, core_of_line=row["core_of_line"]).execute()
+                             total=gross, core_of_line=row["core_of_line"],
+                             price_source=row["price_source"]).execute()
         if customer_id is not None:
             labour_note = f", {len(work)} labour line(s)" if work else ""
             history.record_trade(customer_id, "quote", document_type="quote", document_id=quote_id, document_no=number,

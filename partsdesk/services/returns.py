@@ -96,7 +96,7 @@ class ReturnResult:
 @dataclass(frozen=True)
 class ReturnableLine:
     line_no: int
-    part_id: int | None  # None: a core deposit line
+    part_id: int | None  # None: a core deposit or labour line (nothing goes back on a shelf)
     description: str
     unit: str
     sold: int  # thousandths

@@ -209,7 +209,8 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
                             unit_price=row["unit_price"], discount_bp=row["discount_bp"],
                             tax_rate_bp=row["tax_rate_bp"], net=net, tax=line_tax, total=gross,
                             unit_cost=row["unit_cost"], core_of_line=row["core_of_line"],
-                            approved_by=row["approved_by"], approval_reason=row["approval_reason"]).execute()
+                            approved_by=row["approved_by"], approval_reason=row["approval_reason"],
+                            price_source=row["price_source"]).execute()
             if row["part"] is not None:
                 stock.post_move(part_id=int(row["part"]), qty=-int(row["qty"]), unit_cost=int(row["unit_cost"]),
                                 reason="sale", document=number, user_id=actor.user_id)

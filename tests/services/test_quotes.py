@@ -151,6 +151,7 @@ def test_a_valid_quote_after_a_price_rise_shows_both_prices_and_sells_at_the_hel
     assert [(x.description, x.unit, x.unit_price, x.part_id is None) for x in sold] == [
         ("Part BP-1", "pcs", 11_300, False), ("Part CA-2", "pcs", 56_500, False),
         ("Core deposit: CA-2", "pcs", 5_000, True), ("Fit brake pads", "h", 15_000, True)]
+    assert [x.price_source for x in sold] == ["quote", "quote", "list", "quote"]
     assert Sale.get_by_id(result.sale_id).total == view.total
     converted = Quote.get(Quote.number == quote.number)
     assert (converted.status, converted.converted_to) == ("converted", result.number)

@@ -202,3 +202,14 @@ def test_parking_needs_a_name_and_something_to_park(staff, shop):
     with pytest.raises(PermissionDenied):
         sales.park_cart(staff["technician"], "van", [LineRequest(shop["pads"], 1_000)])
     assert sales.held_carts(staff["cashier"]) == []
+
+
+def test_each_sold_line_says_where_its_price_came_from(staff, shop):
+    """The tier's price, the cashier's discount, the cashier's typed price: the Z report counts
+    only the cashier's own (services.cart.CASHIER_PRICES)."""
+    approval_ = approval(staff, "counter.below_floor")
+    result = commit_sale(staff["cashier"], [LineRequest(shop["pads"], 1_000), LineRequest(shop["pads"], 1_000, 500),
+                                            LineRequest(shop["pads"], 1_000, override_price=11_000)],
+                         [Payment("cash", 40_000)], approvals={"counter.below_floor": approval_})
+    sold = SaleLine.select().where(SaleLine.sale == result.sale_id).order_by(SaleLine.line_no)
+    assert [line.price_source for line in sold] == ["list", "discount", "override"]
