@@ -25,19 +25,33 @@ from PySide6.QtWidgets import (
 )
 
 from partsdesk.domain.errors import UserError
-from partsdesk.services import sale_documents
+from partsdesk.services import cashup, orders, quotes, sale_documents
 from partsdesk.services.numbering import SERIES
 from partsdesk.ui.forms import FORM_STYLE, FieldErrors, error_label
 from partsdesk.ui.tasks import TaskRunner
 
+
+def _one_paper(kind: str, read: Callable[[str], object]) -> Callable[[str], str]:
+    """The resolver of a series that always prints on one paper: ``read`` raises UserError when
+    there is no such document."""
+
+    def resolve(number: str) -> str:
+        read(number)
+        return kind
+
+    return resolve
+
+
 # A number's prefix -> what runs on the worker to check the document ``number`` exists and name
 # the print path's kind for it (raising UserError when there is none). A credit note prints on
-# the paper of the sale it credits. A new printable series adds its prefix here, e.g.
-# ``SERIES["quote"]: quotes.print_kind``.
+# the paper of the sale it credits.
 REPRINT_KINDS: dict[str, Callable[[str], str]] = {
     SERIES["invoice"]: sale_documents.print_kind,
     SERIES["receipt"]: sale_documents.print_kind,
     SERIES["credit_note"]: sale_documents.print_kind,
+    SERIES["quote"]: _one_paper("quote", quotes.quote_document),
+    SERIES["order"]: _one_paper("picklist", orders.pick_list_document),
+    SERIES["z_report"]: _one_paper("zreport", cashup.z_report),
 }
 
 

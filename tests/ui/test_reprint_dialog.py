@@ -117,3 +117,27 @@ def test_a_scanned_number_fills_the_field_and_print_reprints_it_marked_copy(qtbo
         qtbot.keyClick(dialog.number, Qt.Key.Key_Return)
     assert asked == [{"number": "RC-000001", "kind": "receipt", "copy": True, "mode": "print"}]
     assert tab.print_label.text() == "Reprinting RC-000001 (COPY)…" and shown_errors == []
+
+
+def test_a_quote_an_orders_pick_list_and_a_z_report_reprint_by_their_numbers(qtbot, tab, staff, shop, monkeypatch,
+                                                                              shown_errors):
+    from partsdesk.services import cashup, orders, quotes
+
+    quote = quotes.save_quote(staff["cashier"], [LineRequest(shop["pads"], 1_000)])
+    order = orders.create_order(staff["cashier"], [LineRequest(shop["pads"], 1_000)], channel="phone")
+    closed = cashup.close_day(staff["cashier"], counted_cash="0")
+    asked: list[tuple[str, str]] = []
+    monkeypatch.setattr(print_path, "print_document",
+                        lambda *_args, **kwargs: asked.append((kwargs["number"], kwargs["kind"])))
+    for number in (quote.number, order, closed.number):
+        dialog = open_reprint(qtbot, tab)
+        qtbot.keyClicks(dialog.number, number.lower())
+        with qtbot.waitSignal(dialog.finished, timeout=5000):
+            qtbot.keyClick(dialog.number, Qt.Key.Key_Return)
+    assert asked == [(quote.number, "quote"), (order, "picklist"), (closed.number, "zreport")]
+    dialog = open_reprint(qtbot, tab)
+    qtbot.keyClicks(dialog.number, "QT-000099")
+    qtbot.keyClick(dialog.number, Qt.Key.Key_Return)
+    label = dialog.errors.fields["number"][1]
+    qtbot.waitUntil(lambda: "QT-000099" in label.text(), timeout=5000)
+    assert len(asked) == 3 and shown_errors == []
