@@ -21,7 +21,10 @@ which schema and generator made it). Then:
 - print.invoice_3p: the same with ``write_invoice`` for one committed A4 invoice to a company
   customer with as many lines as fill 3 pages (about 65; the lines and pages are reported, and
   the run fails when no invoice comes out on 3 pages).
-  (``counter.scan_to_line`` needs the Counter tab's widget and is not measured here yet.)
+- counter.scan_to_line: a real Counter tab with its ScannerFilter, offscreen, in a child process
+  (``python -m partsdesk.ui.bench_scan``: this process stays without Qt) on the shop: ~100
+  scans of random barcodes fed as a scanner's timed key events; from the terminator key to the
+  part's line in the cart table; p50, p95 and max in milliseconds.
 - import.rows_per_s: ``services.catalog_io.import_parts`` of new parts on a copy of the shop
   (the same throw-away copy, after the counter metrics).
 - customer.search: ~200 queries drawn from the shop's customers (a fragment of a phone number,
@@ -65,8 +68,13 @@ RSS_QUERY = "brake pad"
 SEARCH_METRICS = ("search.barcode", "search.number", "search.fragment", "search.words", "search.vehicle")
 CUSTOMERS = 200_000
 COUNTER_METRICS = ("counter.commit_sale", "print.receipt", "print.invoice_3p")
-ALL_METRICS = (*SEARCH_METRICS, "customer.search", *COUNTER_METRICS, "startup.login_window_s",
+SCAN_METRIC = "counter.scan_to_line"
+ALL_METRICS = (*SEARCH_METRICS, "customer.search", SCAN_METRIC, *COUNTER_METRICS, "startup.login_window_s",
                "memory.catalog_rss_mb", "import.rows_per_s", "build.shop_s")
+# p95 in ms each metric must stay within on the TARGET_PARTS-part shop (issue 4, Done means)
+TARGETS_P95_MS = {SCAN_METRIC: 50.0, "counter.commit_sale": 150.0, "print.receipt": 100.0, "print.invoice_3p": 150.0}
+TARGET_PARTS = 1_000_000
+SCANS = 100  # counter.scan_to_line: timed scans
 SALES = 50  # counter.commit_sale: timed sales (and receipts printed)
 WARMUPS = 3
 SALE_LINES = 5
@@ -318,6 +326,32 @@ def measure_startup(path: Path, workdir: Path) -> dict:
     return {"value": round(statistics.median(runs), 3), "unit": "s", "runs": [round(r, 3) for r in runs]}
 
 
+def measure_scan_to_line(path: Path, workdir: Path, scans: int = SCANS) -> dict:
+    """counter.scan_to_line: ``partsdesk.ui.bench_scan`` in a child process (offscreen) on the
+    shop at ``path`` (it only reads), as the bench user."""
+    if scans < 1:
+        raise BenchError(f"{SCAN_METRIC}: the bench needs at least 1 scan")
+    command = [sys.executable, "-m", "partsdesk.ui.bench_scan", str(path), str(scans), BENCH_USER]
+    try:
+        done = subprocess.run(command, env=_child_env(workdir, {}), capture_output=True, text=True,
+                              timeout=SUBPROCESS_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"{SCAN_METRIC}: the Counter tab did not finish {scans} scans within "
+                         f"{SUBPROCESS_TIMEOUT_S} s") from None
+    line = next((x for x in done.stdout.splitlines() if x.startswith("scan-to-line ")), None)
+    if done.returncode != 0 or line is None:
+        error = "\n".join(x for x in done.stderr.splitlines() if "propagateSizeHints" not in x).strip()[-800:]
+        raise BenchError(f"{SCAN_METRIC}: the Counter tab child failed (exit {done.returncode}): "
+                         f"{error or 'no message'}")
+    try:
+        result = json.loads(line.split(" ", 1)[1])
+    except ValueError:
+        raise BenchError(f"{SCAN_METRIC}: the child printed {line!r}") from None
+    if result.get("scans") != scans:
+        raise BenchError(f"{SCAN_METRIC}: {result.get('scans')} of {scans} scans were timed")
+    return result
+
+
 def measure_rss(path: Path, workdir: Path) -> dict:
     _, line = _run_window(path, workdir, {"PARTSDESK_BENCH_RSS": "1", "PARTSDESK_BENCH_USER": BENCH_USER,
                                           "PARTSDESK_BENCH_SECRET": BENCH_PASSWORD,
@@ -557,12 +591,13 @@ def measure_counter(copy: Path, wanted: Collection[str], *, sales: int = SALES) 
 
 def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | None = None,
         queries: int = QUERIES, import_rows: int = IMPORT_ROWS, customers: int = CUSTOMERS,
-        sales: int = SALES, progress: Callable[[int, int], None] | None = None) -> dict:
+        sales: int = SALES, scans: int = SCANS, progress: Callable[[int, int], None] | None = None) -> dict:
     """Generate (or reuse) the bench shop and measure; the result is the ``--json`` object:
     ``{"parts": N, "metrics": {name: {"p50_ms", "p95_ms"} or {"value", "unit"}}, ...}``.
 
     ``only`` limits the metrics (default: all of ``ALL_METRICS``); ``sales`` is how many sales
-    counter.commit_sale times (and print.receipt prints). Raises ``BenchError`` when a
+    counter.commit_sale times (and print.receipt prints), ``scans`` how many counter.scan_to_line
+    times. Raises ``BenchError`` when a
     metric cannot be measured."""
     from partsdesk.models import database, open_database
     from partsdesk.models.migrations import current_version, latest_version
@@ -591,6 +626,8 @@ def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | Non
                 metrics["customer.search"] = measure_customer_search(build_customer_queries(queries))
         finally:
             database.obj.close()
+    if SCAN_METRIC in wanted:
+        metrics[SCAN_METRIC] = measure_scan_to_line(path, workdir, scans)
     if "startup.login_window_s" in wanted:
         metrics["startup.login_window_s"] = measure_startup(path, workdir)
     if "memory.catalog_rss_mb" in wanted:
@@ -623,6 +660,10 @@ def format_table(result: dict) -> str:
                 extra = f"   {metric['lines']} lines, {metric['pages']} page(s)"
             elif "lines" in metric:
                 extra = f"   {metric['lines']}-line sales, {metric['runs']} timed"
+            elif "scans" in metric:
+                extra = f"   max {metric['max_ms']:.2f}, {metric['scans']} scans"
+            if name in TARGETS_P95_MS:
+                extra += f"   (target p95 ≤ {TARGETS_P95_MS[name]:g} at {TARGET_PARTS:,} parts)"
             lines.append(f"{name:<26} {metric['p50_ms']:>9.2f} {metric['p95_ms']:>9.2f}{extra}")
         else:
             note = " (cached shop)" if metric.get("cached") else ""

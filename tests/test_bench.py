@@ -22,7 +22,7 @@ def _close_database():
 
 def test_bench_measures_every_metric_on_a_small_shop(tmp_path: Path):
     result = bench.run(parts=300, workdir=tmp_path, rebuild=False, queries=40, import_rows=150, customers=300,
-                       sales=12)
+                       sales=12, scans=20)
     again = json.loads(json.dumps(result))  # the --json output is plain JSON
     assert again["parts"] == 300 and again["customers"] == 300 and again["cached"] is False
     assert list(again["metrics"]) == list(bench.ALL_METRICS)
@@ -141,3 +141,38 @@ def test_the_command_measures_only_the_counter_metrics_asked_for(tmp_path: Path,
                  "--only", "print.invoice_3p"]) == 0
     table = capsys.readouterr().out
     assert "print.invoice_3p" in table and "3 page(s)" in table and "counter.commit_sale" not in table
+
+
+def test_scan_to_line_times_real_scans_through_a_counter_tab_in_a_child_process(tmp_path: Path):
+    import sys
+
+    before = {name for name in sys.modules if name.startswith("PySide6")}
+    result = bench.run(parts=300, workdir=tmp_path, rebuild=False, only=[bench.SCAN_METRIC], customers=30, scans=25)
+    assert list(result["metrics"]) == [bench.SCAN_METRIC]
+    metric = result["metrics"][bench.SCAN_METRIC]
+    assert metric["scans"] == 25 and 0 < metric["p50_ms"] <= metric["p95_ms"] <= metric["max_ms"] < 10_000
+    assert {name for name in sys.modules if name.startswith("PySide6")} == before  # Qt only in the child
+    table = bench.format_table(result)
+    assert "counter.scan_to_line" in table and "25 scans" in table and "target p95 ≤ 50 at 1,000,000 parts" in table
+    assert bench.TARGETS_P95_MS[bench.SCAN_METRIC] == 50
+    shop = Path(result["shop"])
+    assert _count(shop, "SELECT COUNT(*) FROM sale") == 0  # the scans only read the shop
+
+
+def test_the_scan_child_counts_each_line_and_fails_loudly(tmp_path: Path):
+    from partsdesk.ui import bench_scan
+
+    path, _ = bench.ensure_shop(120, tmp_path, rebuild=False, customers=20)
+    result = bench_scan.measure(str(path), 6)
+    assert result["scans"] == 6 and result["p50_ms"] > 0
+    with pytest.raises(SystemExit, match="no user 'nobody'"):
+        bench_scan.measure(str(path), 2, "nobody")
+    with pytest.raises(SystemExit, match="fewer than 503 active parts"):
+        bench_scan.measure(str(path), 500)
+    assert bench_scan.main(["only-a-db"]) == 2
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"not a database" * 100)
+    with pytest.raises(bench.BenchError, match="counter.scan_to_line: the Counter tab child failed"):
+        bench.measure_scan_to_line(broken, tmp_path, 3)
+    with pytest.raises(bench.BenchError, match="at least 1 scan"):
+        bench.measure_scan_to_line(path, tmp_path, 0)

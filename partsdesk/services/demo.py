@@ -23,6 +23,7 @@ from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -70,6 +71,7 @@ CHUNK_PARTS = 5000  # parts per transaction while bulk loading
 TAX_RATE_BP = 1300
 DEMO_SETTING = "shop.demo"
 OPENING_REASON = "opening"
+OPENING_DAYS_AGO = 800  # the demo's opening stock count: before its two years of history
 OPENING_DOCUMENT = "OPENING"
 # Tables that hold a shop's own data: any row in one of them and the database is not "empty".
 DATA_TABLES = ("app_user", "audit_log", "part", "setting", "brand", "supplier", "stock_move", "customer")
@@ -595,11 +597,14 @@ def _bulk_load_mode(db: Database) -> Iterator[None]:
                 db.execute_sql(sql)
 
 
-def _load_parts(refs: Refs, *, parts: int, seed: int, user_id: int | None, progress: Progress) -> CatalogueStats:
+def _load_parts(refs: Refs, *, parts: int, seed: int, user_id: int | None, progress: Progress,
+                opening_at: datetime | None = None) -> CatalogueStats:
     db = database.obj
     postgres = is_postgres(db)
     now = clock.now()
     stamp = now if postgres else now.isoformat(sep=" ")
+    counted = opening_at or now  # the opening stock moves' time
+    counted_stamp = counted if postgres else counted.isoformat(sep=" ")
     current_year = now.year
     ids = _next_ids(db)
     stats = CatalogueStats()
@@ -634,7 +639,7 @@ def _load_parts(refs: Refs, *, parts: int, seed: int, user_id: int | None, progr
                 rows["part_number"].append((ids["part_number"], part_id, kind, maker, number, norm))
                 ids["part_number"] += 1
             if part.on_hand:
-                rows["stock_move"].append((ids["stock_move"], stamp, part_id, MAIN_LOCATION_ID, part.on_hand,
+                rows["stock_move"].append((ids["stock_move"], counted_stamp, part_id, MAIN_LOCATION_ID, part.on_hand,
                                            part.cost, OPENING_REASON, OPENING_DOCUMENT, user_id))
                 ids["stock_move"] += 1
                 rows["stock_balance"].append((part_id, MAIN_LOCATION_ID, part.on_hand))
@@ -741,9 +746,11 @@ def _migrate(db: Database, url: str) -> None:
 # --- the two entry points -----------------------------------------------------------------------
 
 def generate_catalogue(url: str, *, parts: int, seed: int = 1, progress: Progress = None,
-                       user_id: int | None = None) -> CatalogueStats:
+                       user_id: int | None = None, opening_at: datetime | None = None) -> CatalogueStats:
     """Fill the (empty or freshly wiped) database at ``url`` with ``parts`` generated parts and
     the reference rows they need, then rebuild the search index. Used by the demo and the bench.
+    ``opening_at``: when the opening stock was counted (default now; the demo dates it before
+    its history).
 
     Leaves the database open and bound. Refuses a database that already holds parts.
     """
@@ -758,7 +765,7 @@ def generate_catalogue(url: str, *, parts: int, seed: int = 1, progress: Progres
         raise DemoRefused(_refusal(url))
     refs = _write_reference_rows()
     with _bulk_load_mode(db):
-        stats = _load_parts(refs, parts=parts, seed=seed, user_id=user_id, progress=progress)
+        stats = _load_parts(refs, parts=parts, seed=seed, user_id=user_id, progress=progress, opening_at=opening_at)
     rebuild_search_index()
     stats.seconds = time.perf_counter() - started
     return stats
@@ -822,7 +829,9 @@ def build_demo_shop(url: str, *, parts: int = 5000, seed: int = 1, progress: Pro
         for key, value in ((DEMO_SETTING, True), ("shop.name", SHOP_NAME)):
             Setting.insert(key=key, value=json.dumps(value)).on_conflict(
                 conflict_target=[Setting.key], update={Setting.value: json.dumps(value)}).execute()
-    stats = generate_catalogue(url, parts=parts, seed=seed, progress=progress, user_id=admin_id)
+    # the opening stock count comes before the history (and the counter's stock moves in it)
+    stats = generate_catalogue(url, parts=parts, seed=seed, progress=progress, user_id=admin_id,
+                               opening_at=clock.now() - timedelta(days=OPENING_DAYS_AGO))
     customers = generate_customers(DEMO_CUSTOMERS, seed=seed)
     history = generate_history(seed=seed, as_of=clock.now(), progress=progress)
     with transaction():

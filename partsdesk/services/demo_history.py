@@ -11,6 +11,15 @@ ledger line and audit row carries the time it "happened" and every cache (balanc
 visit, class) is what the services make of it. At the end the points expiry runs for today, the
 classes are computed for today and a manager sets two classes by hand.
 
+The last ``COUNTER_DAYS`` days up to yesterday are the real counter (when the shop has parts in
+stock): the customers' sales of those days and a day's walk-ins (``COUNTER_SALES_A_DAY`` counter
+sales a day in all) are sold with ``sales.commit_sale`` — real carts of parts on the shelf, paid
+cash, card, on account, prepaid, points or a mix, each with its invoice or receipt number —, their
+returns taken with ``returns.take_return``, what the shelf did not hold recorded as lost sales,
+and deliveries on Mondays and Thursdays fill the shelves again. So the shop has sale rows, stock moves, Z-able
+payments and documents to reprint, not only timeline lines. Older sales stay timeline lines
+(INV- numbers before the real invoices, which continue them gap-free); today nothing is sold yet.
+
 Deterministic for a seed and ``as_of``. The replay runs in chunks of events, each in one
 transaction (the services' own transactions nest as savepoints), so SQLite is not asked for an
 fsync per use case. The clock is restored whatever happens.
@@ -30,7 +39,8 @@ from datetime import date, datetime, timedelta
 
 from peewee import fn
 
-from partsdesk.domain.errors import UserError
+from partsdesk.domain import tender
+from partsdesk.domain.errors import PermissionDenied, UserError
 from partsdesk.domain.membership import add_months, parse_tiers
 from partsdesk.domain.permissions import Actor
 from partsdesk.models import (
@@ -39,16 +49,33 @@ from partsdesk.models import (
     CareTask,
     Complaint,
     ContactCall,
+    CreditNote,
     Customer,
     CustomerEvent,
     DocumentCounter,
+    LostSale,
     Part,
     PointsEntry,
     PrepaidEntry,
+    Sale,
+    SaleLine,
     Vehicle,
+    database,
     transaction,
 )
-from partsdesk.services import accounts, care, clock, complaints, history, membership, numbering, settings
+from partsdesk.services import (
+    accounts,
+    care,
+    clock,
+    complaints,
+    history,
+    membership,
+    numbering,
+    returns,
+    sales,
+    settings,
+    stock,
+)
 from partsdesk.services.demo_data import DEMO_USERS, TEMPLATES
 
 Progress = Callable[[int, int], None] | None
@@ -59,6 +86,12 @@ CHUNK = 2_000  # events per transaction
 RECENT_FOLLOW_UP_DAYS = 10  # every visit of these last days has its follow-up call
 FOLLOW_UP_HISTORY_DAYS = 120  # before that, some visits had one
 EXPLICIT_COMPLAINTS = 48
+COUNTER_DAYS = 90  # real counter sales from this many days ago up to yesterday
+COUNTER_SALES_A_DAY = (15, 40)  # a busy counter, customers and walk-ins (Sundays a third)
+COUNTER_PARTS = 1_500  # the parts the counter sells (popular ones more often)
+_WALK_IN_BASKET = 15_000  # the median walk-in sale, minor units
+_CART_LINES = 12  # at most, however big the planned sale
+_RETURN_REASONS = (("not_needed", 5), ("wrong_part", 4), ("warranty_refund", 1))
 
 # (visits a month, weight): most people come a few times a year, companies every week or two
 _PERSON_RATES = ((0.03, 40), (0.06, 30), (0.12, 17), (0.3, 9), (0.75, 4))
@@ -178,6 +211,10 @@ class HistoryStats:
     complaints_overdue: int = 0
     classes: dict[str, int] = field(default_factory=dict)
     class_overrides: int = 0
+    counter_sales: dict[str, int] = field(default_factory=dict)  # real sales by kind (invoice, receipt)
+    counter_days: int = 0  # days with real sales
+    counter_returns: int = 0  # credit notes
+    lost_sales: int = 0
     seconds: float = 0.0
 
     def describe(self) -> list[str]:
@@ -198,6 +235,9 @@ class HistoryStats:
             f"{self.service_reminders} service reminders, {self.call_backs} call-backs, {self.calls:,} calls made, "
             f"{self.open_tasks} still to make",
             f"  Complaints: {self.complaints} ({statuses}), {self.complaints_overdue} overdue now",
+            f"  Counter: {self.counter_sales.get('receipt', 0):,} receipts and {self.counter_sales.get('invoice', 0):,} "
+            f"invoices sold on {self.counter_days} days, {self.counter_returns:,} credit notes, "
+            f"{self.lost_sales:,} lost sales",
         ]
 
 
@@ -241,6 +281,7 @@ class _Trade:
     number: str = ""
     follow_up: bool = False
     earned: int = 0  # points the sale earned, once it ran
+    real: bool = False  # sold (or returned) at the counter through the sales services
 
 
 @dataclass(eq=False)
@@ -289,11 +330,13 @@ def _shop_time(rng: random.Random, day: date) -> datetime:
 class _Planner:
     """Everything that will happen, made up front (dynamic steps are added by the replay)."""
 
-    def __init__(self, rng: random.Random, customers: list[_Customer], *, today: date, as_of: datetime) -> None:
+    def __init__(self, rng: random.Random, customers: list[_Customer], *, today: date, as_of: datetime,
+                 counter_from: date | None = None) -> None:
         self.rng = rng
         self.customers = customers
         self.today = today
         self.as_of = as_of
+        self.counter_from = counter_from  # sales from this day to yesterday are real (None: none are)
         self.start = add_months(today, -HISTORY_MONTHS) - timedelta(days=EXTRA_DAYS)
         self.trades: list[_Trade] = []
 
@@ -381,6 +424,10 @@ class _Planner:
             vehicle = rng.choice(customer.vehicles) if customer.vehicles and rng.random() < 0.4 else None
             trade = _Trade(at, customer, "sale", amount, vehicle, self._items(),
                            on_account=customer.account and rng.random() < 0.9)
+            if self.counter_from is not None:
+                if at.date() >= self.today:  # today's counter is still to come
+                    return
+                trade.real = at.date() >= self.counter_from
         customer.trades.append(trade)
         self.trades.append(trade)
         if rng.random() < 0.1:  # asked for a quote first
@@ -391,10 +438,11 @@ class _Planner:
                                       trade.vehicle_id, trade.what, job=trade.job))
         if trade.kind == "sale" and rng.random() < 0.04:  # brought something back
             back = _shop_time(rng, at.date() + timedelta(days=rng.randint(1, 25)))
-            if back < self.as_of:
+            if back < self.as_of and not (trade.real and back.date() >= self.today):
                 share = rng.choice((25, 50, 100))
                 amount = max(50, trade.amount * share // 100 // 50 * 50)
-                returned = _Trade(back, customer, "return", amount, trade.vehicle_id, trade.what, sale=trade)
+                returned = _Trade(back, customer, "return", amount, trade.vehicle_id, trade.what, sale=trade,
+                                  real=trade.real)
                 customer.trades.append(returned)
                 self.trades.append(returned)
         day = at.date()
@@ -403,17 +451,21 @@ class _Planner:
             trade.follow_up = True
 
     def number(self) -> None:
-        """Document numbers per kind, increasing with time."""
+        """Document numbers per kind, increasing with time (the real counter's documents take
+        theirs when they are sold)."""
         self.trades.sort(key=lambda t: (t.at, t.customer.id))
         prefixes = {"sale": "INV", "return": "RT", "quote": "QT", "repair_order": "RO"}
         counters: Counter[str] = Counter()
         for trade in self.trades:
+            if trade.real:
+                continue
             counters[trade.kind] += 1
             trade.number = f"{prefixes[trade.kind]}-{counters[trade.kind]:06d}"
 
-    def payments(self) -> list[tuple[datetime, _Customer, int]]:
+    def payments(self) -> list[tuple[datetime, _Customer, list[_Trade]]]:
         """Statement payments of the account customers, every one to three months: (when, who,
-        how much): the period's invoices less what was returned of them before the payment."""
+        the period's sales on account); the replay pays them less what was returned of them
+        before the payment (a real sale's amount is known only once it is sold)."""
         rng = self.rng
         out = []
         for customer in self.customers:
@@ -426,23 +478,20 @@ class _Planner:
             for trade in customer.trades:
                 if trade.on_account:
                     periods[(trade.at.year * 12 + trade.at.month - 1) // period].append(trade)
-            for index, sales in sorted(periods.items()):
+            for index, sold in sorted(periods.items()):
                 first_day = date((index * period) // 12, (index * period) % 12 + 1, 1)
                 if customer.stop_on is not None:  # what was bought from then on stays unpaid
-                    sales = [s for s in sales if s.at.date() < customer.stop_on]
-                    if not sales:
+                    sold = [s for s in sold if s.at.date() < customer.stop_on]
+                    if not sold:
                         continue
                 period_end = add_months(first_day, period) - timedelta(days=1)
-                base = max(period_end + timedelta(days=5), max(s.at.date() for s in sales)
+                base = max(period_end + timedelta(days=5), max(s.at.date() for s in sold)
                            + timedelta(days=customer.terms))
                 delay = rng.randint(10, 55) if customer.payer == "slow" else rng.randint(-4, 4)
                 day = max(base + timedelta(days=delay), period_end + timedelta(days=1))
                 at = _shop_time(rng, day)
                 if day < self.today and at < self.as_of:
-                    amount = sum(s.amount for s in sales) - sum(
-                        t.amount for t in customer.trades if t.kind == "return" and t.sale in sales and t.at < at)
-                    if amount > 0:
-                        out.append((at, customer, amount))
+                    out.append((at, customer, sold))
         return out
 
     @staticmethod
@@ -554,6 +603,7 @@ class _Replay:
         self.seq = itertools.count()
         self.questions = care.survey_questions()
         self.followup_days = int(settings.get("care.followup_days"))
+        self.counter: _Counter | None = None  # the real counter of the last COUNTER_DAYS days
 
     def now(self) -> datetime:
         return self.at
@@ -588,6 +638,12 @@ class _Replay:
                                                          method=self.rng.choice(_TOP_UP_METHODS))
 
     def trade(self, trade: _Trade) -> None:
+        if trade.real:
+            assert self.counter is not None
+            done = self.counter.sell(trade) if trade.kind == "sale" else self.counter.take_back(trade)
+            if done and trade.follow_up:
+                self._follow_up(trade)
+            return
         customer = trade.customer
         cashier = self.actors["cashier"]
         user = self.actors["service_advisor"] if trade.job else cashier  # the workshop's documents
@@ -655,8 +711,14 @@ class _Replay:
                 self.actors["manager"], trade.customer.id, -points,
                 reason=f"Return {trade.number}: points of the returned parts taken back")
 
-    def payment(self, customer: _Customer, amount: int) -> None:
-        """A statement paid: the service allocates it to the open invoices oldest first."""
+    def payment(self, customer: _Customer, sold: list[_Trade]) -> None:
+        """A statement paid (the sales ``sold`` on account less what came back of them so far):
+        the service allocates it to the open invoices oldest first."""
+        amount = sum(s.amount for s in sold if s.on_account) - sum(
+            t.amount for t in customer.trades if t.kind == "return" and t.sale in sold and t.sale.on_account
+            and t.number and t.at < self.at)
+        if amount <= 0:
+            return
         if self.rng.random() < 0.05:  # paid a round sum: the rest stays on the account as a credit
             amount = (amount // 10_000 + 1) * 10_000
         method = self.rng.choice(_PAY_METHODS)
@@ -764,6 +826,225 @@ class _Replay:
         complaints.reopen(self.actors["manager"], complaint_id, reason=_REOPEN_REASON)
 
 
+# --- the real counter ----------------------------------------------------------------------------
+
+class _Counter:
+    """The counter of the last ``COUNTER_DAYS`` days, sold through ``sales`` and ``returns``.
+
+    It keeps what the sellable shelves hold of the parts it sells (the services move the stock;
+    this copy only lets a cart ask for what is there), so a customer who wants more than the
+    shelf holds gets what there is and the rest is a lost sale, as at a real counter."""
+
+    def __init__(self, rng: random.Random, replay: _Replay, part_ids: list[int], unstocked: list[int]) -> None:
+        self.rng = rng
+        self.replay = replay
+        rows = {pid: (unit, int(price)) for pid, unit, price in Part.select(Part.id, Part.unit, Part.price_retail)
+                .where(Part.id.in_(part_ids + unstocked)).tuples()}
+        self.parts = [(pid, *rows[pid]) for pid in part_ids + unstocked if pid in rows]
+        # a few parts sell every day, most now and then
+        self.weights = list(itertools.accumulate(1.0 / (rank + 1) ** 0.8 for rank in range(len(self.parts))))
+        self.shelf = stock.on_hand(part_ids + unstocked)
+        # what a delivery fills up to: what the shelf held, at least a week's sales of a popular part
+        self.full = {pid: max(qty, 8_000) for pid, qty in self.shelf.items() if qty > 0}
+        self.point_value = int(settings.get("membership.point_value")) or 1
+        self.sold = self.returned = self.lost = 0
+
+    def _qty(self, unit: str) -> int:
+        rng = self.rng
+        if unit == "L":
+            return rng.choice((1, 1, 4, 4, 5)) * 1_000
+        if unit == "m":
+            return rng.choice((1, 2, 3, 5)) * 1_000
+        if unit == "pcs":
+            return rng.choice((1, 1, 1, 1, 2, 2, 4)) * 1_000
+        return 1_000
+
+    def _cart(self, target: int) -> tuple[list[sales.LineRequest], list[tuple[int, int]]]:
+        """Lines worth about ``target`` at retail (at least one line asked for); and (part,
+        thousandths) the shelf did not have."""
+        rng = self.rng
+        lines: list[sales.LineRequest] = []
+        short: list[tuple[int, int]] = []
+        worth, asked = 0, set()
+        for _ in range(_CART_LINES):
+            part_id, unit, price = rng.choices(self.parts, cum_weights=self.weights)[0]
+            if part_id in asked:
+                continue
+            asked.add(part_id)
+            wanted = self._qty(unit)
+            have = max(0, self.shelf.get(part_id, 0)) // 1_000 * 1_000
+            qty = min(wanted, have)
+            if qty < wanted:
+                short.append((part_id, wanted - qty))
+            if qty:
+                lines.append(sales.LineRequest(part_id=part_id, qty=qty))
+                worth += price * qty // 1_000
+            if worth >= target * 4 // 5 or (worth and rng.random() < 0.15):
+                break
+        return lines, short
+
+    def _payments(self, total: int, customer: _Customer | None, *, on_account: bool) -> list[tender.Payment]:
+        """How the customer pays ``total``: on account, points and prepaid for members who have
+        them, then card, cash (handed over in notes) or some of each."""
+        rng = self.rng
+        if on_account:
+            return [tender.Payment(tender.ON_ACCOUNT, total)]
+        paid: list[tender.Payment] = []
+        left = total
+        if customer is not None and customer.enrolled:
+            if customer.points >= 2_000 and rng.random() < 0.15:
+                points = min(customer.points, rng.choice((1_000, 2_000, 5_000, 10_000)), left // self.point_value)
+                if points > 0:
+                    paid.append(tender.Payment(tender.POINTS, points=points))
+                    left -= points * self.point_value
+            if customer.prepaid and left > 0 and customer.prepaid_balance > 0 and rng.random() < 0.8:
+                spend = min(left, customer.prepaid_balance)
+                paid.append(tender.Payment(tender.PREPAID, spend))
+                left -= spend
+        if left <= 0:
+            return paid
+        reference = f"{rng.randrange(1_000_000):06d}"
+        roll = rng.random()
+        if roll < 0.1 and left > 10_000:  # some on the card, the rest in cash
+            on_card = left * rng.randint(30, 80) // 100 // 100 * 100
+            paid.append(tender.Payment(tender.CARD, on_card, reference=reference))
+            left -= on_card
+        elif roll < 0.5:
+            return [*paid, tender.Payment(tender.CARD, left, reference=reference)]
+        note = rng.choice((1_000, 5_000, 10_000))
+        return [*paid, tender.Payment(tender.CASH, (left + note - 1) // note * note)]
+
+    def _commit(self, lines, payments, customer_id: int | None, **kwargs) -> sales.SaleResult:
+        """Sold by the cashier; what needs a manager (an account over its limit) the manager sells."""
+        try:
+            return sales.commit_sale(self.replay.actors["cashier"], lines, payments, customer_id=customer_id,
+                                     **kwargs)
+        except PermissionDenied:
+            return sales.commit_sale(self.replay.actors["manager"], lines, payments, customer_id=customer_id,
+                                     **kwargs)
+
+    def _sell(self, target: int, customer: _Customer | None, *, on_account: bool = False,
+              vehicle_id: int | None = None) -> sales.SaleResult | None:
+        lines, short = self._cart(target)
+        result = None
+        if lines:
+            cashier = self.replay.actors["cashier"]
+            customer_id = customer.id if customer else None
+            if (customer is not None and customer.enrolled and customer.prepaid and not on_account
+                    and customer.prepaid_balance < 10_000 and self.rng.random() < 0.3):
+                # topped up first: a top-up may reach a tier, and the tier prices the cart
+                customer.prepaid_balance = membership.top_up(cashier, customer.id, _pick(self.rng, _TOP_UPS),
+                                                             method=self.rng.choice(_TOP_UP_METHODS))
+            total = sales.price_cart(cashier, lines, customer_id=customer_id).total
+            payments = self._payments(total, customer, on_account=on_account)
+            result = self._commit(lines, payments, customer_id, vehicle_id=vehicle_id,
+                                  want_invoice=customer is not None and self.rng.random() < 0.05)
+            for line in lines:
+                self.shelf[line.part_id] -= line.qty
+            self.sold += 1
+        for part_id, qty in short:
+            sales.record_lost_sale(self.replay.actors["cashier"], part_id, qty,
+                                   customer_id=customer.id if customer else None,
+                                   document=result.number if result else "")
+            self.lost += 1
+        return result
+
+    def sell(self, trade: _Trade) -> bool:
+        """A customer's planned sale, sold for real: its number and amount are the sale's."""
+        customer = trade.customer
+        result = self._sell(trade.amount, customer, on_account=trade.on_account, vehicle_id=trade.vehicle_id)
+        if result is None:  # nothing they wanted was on the shelf
+            trade.amount, trade.on_account = 0, False
+            return False
+        trade.number, trade.amount = result.number, result.total
+        if customer.enrolled:
+            customer.points, customer.prepaid_balance = (Customer.select(Customer.points_balance,
+                                                                         Customer.prepaid_balance)
+                                                         .where(Customer.id == customer.id).tuples().get())
+        return True
+
+    def walk_in(self) -> None:
+        self._sell(_money(self.rng, _WALK_IN_BASKET, 0.9, 500, 200_000), None)
+
+    def take_back(self, trade: _Trade) -> bool:
+        """A return of a real sale: all of it, or some of one line, for a reason; the credit note's
+        number and total are the trade's."""
+        rng = self.rng
+        sale = trade.sale
+        if sale is None or not sale.number:
+            return False
+        lines = [(no, part_id, qty) for no, part_id, qty in
+                 SaleLine.select(SaleLine.line_no, SaleLine.part, SaleLine.qty)
+                 .join(Sale, on=(SaleLine.sale == Sale.id)).where(Sale.number == sale.number)
+                 .order_by(SaleLine.line_no).tuples()]
+        reason = _pick(rng, _RETURN_REASONS)
+        quarantine = reason.startswith("warranty")  # to be checked before it is sold again
+        parts = [line for line in lines if line[1] is not None]
+        if rng.random() < 1 / 3 or not parts:  # the whole sale came back
+            chosen = [(no, qty) for no, _, qty in lines]
+        else:
+            no, _, qty = rng.choice(parts)
+            chosen = [(no, max(1_000, qty // 2 // 1_000 * 1_000))]
+        part_lines = {no for no, _, _ in parts}
+        request = [returns.ReturnLine(sale_line_no=no, qty=qty, to_quarantine=quarantine and no in part_lines)
+                   for no, qty in chosen]
+        try:
+            result = returns.take_return(self.replay.actors["cashier"], sale.number, request, reason=reason)
+        except PermissionDenied:  # late, or worth more than a cashier takes back
+            result = returns.take_return(self.replay.actors["manager"], sale.number, request, reason=reason)
+        part_of = {no: part_id for no, part_id, _ in lines}
+        if not quarantine:
+            for item in request:
+                if part_of.get(item.sale_line_no) is not None:
+                    self.shelf[part_of[item.sale_line_no]] += item.qty
+        trade.number, trade.amount = result.number, result.total
+        if trade.customer.enrolled:
+            trade.customer.points = Customer.get_by_id(trade.customer.id).points_balance
+        self.returned += 1
+        return True
+
+    def deliver(self) -> None:
+        """Monday's and Thursday's delivery: the parts that ran low filled up again."""
+        document = f"DEL-{self.replay.at:%Y%m%d}"
+        costs = dict(Part.select(Part.id, Part.cost).where(Part.id.in_(list(self.full))).tuples())
+        for part_id, full in self.full.items():
+            have = self.shelf.get(part_id, 0)
+            if have < full * 2 // 3:
+                stock.post_move(part_id=part_id, qty=full - have, unit_cost=int(costs[part_id]), reason="receipt",
+                                document=document, user_id=self.replay.actors["cashier"].user_id)
+                self.shelf[part_id] = full
+
+
+def _counter_parts(rng: random.Random) -> tuple[list[int], list[int]]:
+    """The parts the counter sells, in stock on a sellable shelf (shuffled: their order is how
+    popular they are), and a few the shop does not stock (asked for: lost sales)."""
+    stocked = [pid for (pid,) in database.obj.execute_sql(
+        "SELECT sb.part_id FROM stock_balance sb JOIN location l ON l.id = sb.location_id "
+        "JOIN part p ON p.id = sb.part_id WHERE l.sellable AND p.active AND sb.qty >= 1000 "
+        "GROUP BY sb.part_id ORDER BY sb.part_id").fetchall()]
+    chosen = rng.sample(stocked, min(COUNTER_PARTS, len(stocked)))
+    unstocked = [pid for (pid,) in Part.select(Part.id).where(
+        Part.active & ~Part.id.in_(stocked)).order_by(Part.id).limit(COUNTER_PARTS // 100).tuples()]
+    return chosen, unstocked
+
+
+def _plan_counter(rng: random.Random, replay: _Replay, planner: _Planner) -> None:
+    """Walk-ins to make each day's counter sales ``COUNTER_SALES_A_DAY`` in all, and the
+    deliveries on Mondays and Thursdays, from ``planner.counter_from`` to yesterday."""
+    assert replay.counter is not None and planner.counter_from is not None
+    planned = Counter(t.at.date() for t in planner.trades if t.real and t.kind == "sale")
+    day = planner.counter_from
+    while day < planner.today:
+        low, high = COUNTER_SALES_A_DAY
+        wanted = rng.randint(low, high) // (3 if day.weekday() == 6 else 1)
+        for _ in range(max(0, wanted - planned[day])):
+            replay.push(_shop_time(rng, day), replay.counter.walk_in)
+        if day.weekday() in (0, 3):
+            replay.push(datetime.combine(day, datetime.min.time()) + timedelta(hours=7, minutes=30),
+                        replay.counter.deliver)
+        day += timedelta(days=1)
+
+
 # --- the entry point -----------------------------------------------------------------------------
 
 def _actors() -> dict[str, Actor]:
@@ -793,11 +1074,12 @@ def _load_customers() -> list[_Customer]:
             for cid, kind, limit, terms, card, key, since, points, prepaid in query]
 
 
-def _continue_numbering(trades: Sequence[_Trade]) -> None:
-    """The counter's own invoices and quotes continue after the numbers the history used."""
-    used = Counter(trade.kind for trade in trades)
+def _continue_numbering(trades: Sequence[_Trade], series_kinds: Sequence[tuple[str, str]]) -> None:
+    """The counter's own numbers of ``series_kinds`` ((series, trade kind)) continue after the
+    numbers the timeline used: the invoices before the real counter sells, the quotes after."""
+    used = Counter(trade.kind for trade in trades if not trade.real)
     with transaction():
-        for series, kind in (("invoice", "sale"), ("quote", "quote")):
+        for series, kind in series_kinds:
             DocumentCounter.insert(series=series, prefix=numbering.SERIES[series], next_number=used[kind] + 1
                                    ).on_conflict(conflict_target=[DocumentCounter.series],
                                                  update={DocumentCounter.next_number: used[kind] + 1}).execute()
@@ -821,10 +1103,16 @@ def generate_history(*, seed: int, as_of: datetime, progress: Progress = None) -
         today = care.shop_today()
         replay.today = today
         customers = _load_customers()
-        planner = _Planner(rng, customers, today=today, as_of=as_of)
+        counter_parts, unstocked = _counter_parts(rng)
+        counter_from = today - timedelta(days=COUNTER_DAYS) if counter_parts else None
+        planner = _Planner(rng, customers, today=today, as_of=as_of, counter_from=counter_from)
         planner.segments()
         planner.visits()
         planner.number()
+        _continue_numbering(planner.trades, (("invoice", "sale"),))
+        if counter_parts:
+            replay.counter = _Counter(rng, replay, counter_parts, unstocked)
+            _plan_counter(rng, replay, planner)
         categories = [str(c) for c in settings.get("complaints.categories")]
         part_ids = [pid for (pid,) in Part.select(Part.id).order_by(Part.id).limit(5_000).tuples()]
         for trade in planner.trades:
@@ -835,7 +1123,7 @@ def generate_history(*, seed: int, as_of: datetime, progress: Progress = None) -
         for plan in planner.complaints(categories, part_ids):
             replay.push(plan.received_at, replay.open_complaint, plan)
         replay.run(progress)
-        _continue_numbering(planner.trades)
+        _continue_numbering(planner.trades, (("quote", "quote"),))
         replay.at = as_of
         membership.expire_points(as_of=today)
         accounts.refresh_classes(as_of=today)
@@ -927,4 +1215,9 @@ def _tally(today: date, as_of: datetime) -> HistoryStats:
                    .tuples())
     stats.classes = {grade: classes.get(grade, 0) for grade in ("A", "B", "C")}
     stats.class_overrides = Customer.select().where(Customer.class_override.is_null(False)).count()
+    stats.counter_sales = dict(Sale.select(Sale.kind, fn.COUNT(Sale.id)).group_by(Sale.kind).tuples())
+    stats.counter_days = len({at.date() if isinstance(at, datetime) else datetime.fromisoformat(str(at)).date()
+                              for (at,) in Sale.select(Sale.at).tuples()})
+    stats.counter_returns = CreditNote.select().count()
+    stats.lost_sales = LostSale.select().count()
     return stats

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from partsdesk.domain.errors import UserError
 from partsdesk.domain.gtin import is_valid_gtin, normalize_barcode
 from partsdesk.domain.permissions import SYSTEM
 from partsdesk.domain.search import FitmentDoc, search_document
-from partsdesk.models import AppUser, AuditLog, Part, Setting, database, open_database
+from partsdesk.models import AppUser, AuditLog, DocumentCounter, Part, Setting, database, open_database
 from partsdesk.models.migrations import migrate
 from partsdesk.services import check, clock, demo, search, users
 from tests.conftest import PG_URL, reset_pg_schema
@@ -61,9 +62,11 @@ def test_demo_shop_has_the_parts_and_passes_every_check(built):
     assert "chen" in built.describe() and "PIN 1357" in built.describe()
     results = check.run_checks()
     assert all(r.ok for r in results), [r.describe() for r in results if not r.ok]
-    ledger = dict(_rows("SELECT part_id, SUM(qty) FROM stock_move WHERE reason = 'opening' GROUP BY part_id"))
+    opening = dict(_rows("SELECT part_id, SUM(qty) FROM stock_move WHERE reason = 'opening' GROUP BY part_id"))
+    # the counter's sales, returns and deliveries moved the opening stock since
+    ledger = dict(_rows("SELECT part_id, SUM(qty) FROM stock_move WHERE location_id = 1 GROUP BY part_id"))
     balances = dict(_rows("SELECT part_id, qty FROM stock_balance WHERE location_id = 1"))
-    assert ledger == balances and len(ledger) > PARTS // 2
+    assert ledger == balances and len(opening) > PARTS // 2 and set(opening) <= set(balances)
     assert Setting.get_by_id("shop.demo").value == "true"
     assert AuditLog.select().where(AuditLog.action == "demo.build").count() == 1
 
@@ -264,17 +267,22 @@ def test_demo_customers_have_two_years_of_history_through_the_services(built):
     assert set(kinds) == {"sale", "return", "quote", "repair_order", "payment", "account", "call", "complaint",
                           "membership"}
     assert kinds["sale"] > 3 * demo.DEMO_CUSTOMERS // 2 and 0 < kinds["return"] < kinds["sale"] // 10
-    for kind, prefix in (("sale", "INV-"), ("return", "RT-"), ("quote", "QT-"), ("repair_order", "RO-")):
+    # (the real counter's receipts and credit notes have their own series)
+    for kind, prefixes in (("sale", ("INV-", "RC-")), ("return", ("RT-", "CN-")), ("quote", ("QT-",)),
+                           ("repair_order", ("RO-",))):
         rows = _rows(f"SELECT document_no, at, amount FROM customer_event WHERE kind = '{kind}' "
                      "ORDER BY document_no")
         numbers = [number for number, _, _ in rows]
-        assert len(set(numbers)) == len(numbers) and all(n.startswith(prefix) and n[-6:].isdigit() for n in numbers)
-        assert [at for _, at, _ in rows] == sorted(at for _, at, _ in rows)
+        assert len(set(numbers)) == len(numbers) and all(n.startswith(prefixes) and n[-6:].isdigit() for n in numbers)
+        for prefix in prefixes:
+            ats = [at for number, at, _ in rows if number.startswith(prefix)]
+            assert ats == sorted(ats), prefix
         assert all((amount < 0) == (kind == "return") for _, _, amount in rows)
     first = _rows("SELECT MIN(at) FROM customer_event WHERE kind IN ('sale', 'repair_order')")[0][0]
     first = first if not isinstance(first, str) else datetime.fromisoformat(first)
     assert as_of - timedelta(days=800) < first < as_of - timedelta(days=700)  # a little over two years
-    low, high = _rows("SELECT MIN(amount), MAX(amount) FROM customer_event WHERE kind = 'sale'")[0]
+    low, high = _rows("SELECT MIN(amount), MAX(amount) FROM customer_event WHERE kind = 'sale' "
+                      "AND document_id IS NULL")[0]  # the timeline's sales (real ones are what was sold)
     assert low >= 3_000 and high <= 300_000  # 30.00 to 3,000.00
     average = dict(_rows("SELECT c.kind, AVG(e.amount) FROM customer_event e JOIN customer c ON c.id = e.customer_id "
                          "WHERE e.kind = 'sale' GROUP BY c.kind"))
@@ -310,7 +318,7 @@ def test_demo_customers_have_two_years_of_history_through_the_services(built):
     tiers = dict(_rows("SELECT member_tier, COUNT(*) FROM customer WHERE member_tier <> '' GROUP BY member_tier"))
     assert len(tiers) >= 2, tiers
     assert {kind for (kind,) in PointsEntry.select(PointsEntry.kind).distinct().tuples()} == {
-        "earn", "redeem", "expire", "adjust"}
+        "earn", "redeem", "expire", "adjust", "return"}  # return: a real credit note took points back
     assert _rows("SELECT COUNT(*) FROM points_entry p JOIN customer c ON c.id = p.customer_id "
                  "WHERE p.kind = 'earn' AND p.at < c.member_since")[0][0] == 0  # members earn, from joining on
     assert membership.expire_points(as_of=today).points == 0  # today's run has taken what lapsed
@@ -436,3 +444,61 @@ def test_the_counters_numbers_continue_after_the_demo_history(built):
         taken.append(numbering.take_number("invoice"))
         raise LookingOnly
     assert taken[0] not in {n for (n,) in _rows("SELECT document_no FROM customer_event")}
+
+
+def test_the_demo_shop_has_months_of_real_counter_sales(built):
+    """The last COUNTER_DAYS days up to yesterday were sold through the counter's services."""
+    from datetime import datetime, timedelta
+
+    from partsdesk.models import CreditNote, LostSale, Sale, SaleLine, SalePayment
+    from partsdesk.services import demo_history, sale_documents
+
+    stats = built.history
+    today = stats.today
+
+    def day(value) -> object:
+        return (value if isinstance(value, datetime) else datetime.fromisoformat(str(value))).date()
+
+    days = {day(at) for (at,) in Sale.select(Sale.at).tuples()}
+    assert demo_history.COUNTER_DAYS * 3 // 4 < len(days) == stats.counter_days
+    assert min(days) >= today - timedelta(days=demo_history.COUNTER_DAYS) and max(days) < today
+    per_day = Counter(day(at) for (at,) in Sale.select(Sale.at).tuples())
+    low, high = demo_history.COUNTER_SALES_A_DAY
+    assert all(count <= high + 10 for count in per_day.values()) and sum(per_day.values()) > low * len(days) * 2 // 3
+    # gap-free numbers per series, rising with time
+    for model, series in ((Sale, "invoice"), (Sale, "receipt"), (CreditNote, "credit_note")):
+        query = model.select(model.number, model.at)
+        if model is Sale:
+            query = query.where(Sale.kind == series)
+        rows = sorted(query.tuples())
+        numbers = [int(number.split("-")[1]) for number, _ in rows]
+        assert numbers and numbers == list(range(numbers[0], numbers[0] + len(numbers))), series
+        assert [at for _, at in rows] == sorted(at for _, at in rows), series
+        assert DocumentCounter.get_by_id(series).next_number == numbers[-1] + 1, series
+    assert _rows("SELECT MIN(number) FROM sale WHERE kind = 'receipt'")[0][0] == "RC-000001"
+    timeline = max(int(n.split("-")[1]) for (n,) in _rows("SELECT document_no FROM customer_event WHERE kind = "
+                                                         "'sale' AND document_id IS NULL"))
+    assert _rows("SELECT MIN(number) FROM sale WHERE kind = 'invoice'")[0][0] == f"INV-{timeline + 1:06d}"
+    # walk-ins and customers, every way of paying, returns and lost sales
+    assert Sale.select().where(Sale.customer.is_null()).count() > Sale.select().count() // 2
+    assert Sale.select().where(Sale.customer.is_null(False)).count() > 50
+    methods = {method for (method,) in SalePayment.select(SalePayment.method).distinct().tuples()}
+    assert methods == {"cash", "card", "on_account", "prepaid", "points"}, methods
+    mixed = _rows("SELECT COUNT(*) FROM (SELECT sale_id FROM sale_payment GROUP BY sale_id "
+                  "HAVING COUNT(DISTINCT method) > 1) x")[0][0]
+    assert mixed > 10
+    assert 0 < CreditNote.select().count() == stats.counter_returns
+    assert LostSale.select().count() == stats.lost_sales > 0
+    assert all(1 <= SaleLine.select().where(SaleLine.sale == s.id).count() <= 30 for s in Sale.select().limit(200))
+    # the stock moves are the sales' and returns' (and the deliveries), after the opening count
+    sold = _rows("SELECT COALESCE(SUM(-qty), 0) FROM stock_move WHERE reason = 'sale'")[0][0]
+    lines = _rows("SELECT COALESCE(SUM(qty), 0) FROM sale_line WHERE part_id IS NOT NULL")[0][0]
+    assert sold == lines > 0
+    opened = _rows("SELECT MAX(at) FROM stock_move WHERE reason = 'opening'")[0][0]
+    first_sale = _rows("SELECT MIN(at) FROM stock_move WHERE reason = 'sale'")[0][0]
+    assert str(opened) < str(first_sale)
+    assert _rows("SELECT COUNT(*) FROM stock_move WHERE reason = 'receipt'")[0][0] > 0
+    document = sale_documents.sale_document(_rows("SELECT MAX(number) FROM sale WHERE kind = 'invoice'")[0][0])
+    assert document.lines
+    assert f"{stats.counter_sales.get('receipt', 0):,} receipts" in built.describe()
+    assert all(r.ok for r in check.run_checks())
