@@ -60,12 +60,14 @@ from partsdesk.models import (
     Sale,
     SaleLine,
     Vehicle,
+    ZReport,
     database,
     transaction,
 )
 from partsdesk.services import (
     accounts,
     care,
+    cashup,
     clock,
     complaints,
     history,
@@ -88,6 +90,7 @@ FOLLOW_UP_HISTORY_DAYS = 120  # before that, some visits had one
 EXPLICIT_COMPLAINTS = 48
 COUNTER_DAYS = 90  # real counter sales from this many days ago up to yesterday
 COUNTER_SALES_A_DAY = (15, 40)  # a busy counter, customers and walk-ins (Sundays a third)
+TILL_FLOAT = 20_000  # the drawer's float each morning, minor units
 COUNTER_PARTS = 1_500  # the parts the counter sells (popular ones more often)
 _WALK_IN_BASKET = 15_000  # the median walk-in sale, minor units
 _CART_LINES = 12  # at most, however big the planned sale
@@ -215,6 +218,7 @@ class HistoryStats:
     counter_days: int = 0  # days with real sales
     counter_returns: int = 0  # credit notes
     lost_sales: int = 0
+    z_reports: int = 0  # days closed at the till (one Z each)
     seconds: float = 0.0
 
     def describe(self) -> list[str]:
@@ -237,7 +241,7 @@ class HistoryStats:
             f"  Complaints: {self.complaints} ({statuses}), {self.complaints_overdue} overdue now",
             f"  Counter: {self.counter_sales.get('receipt', 0):,} receipts and {self.counter_sales.get('invoice', 0):,} "
             f"invoices sold on {self.counter_days} days, {self.counter_returns:,} credit notes, "
-            f"{self.lost_sales:,} lost sales",
+            f"{self.lost_sales:,} lost sales, {self.z_reports} days closed (Z)",
         ]
 
 
@@ -847,7 +851,7 @@ class _Counter:
         # what a delivery fills up to: what the shelf held, at least a week's sales of a popular part
         self.full = {pid: max(qty, 8_000) for pid, qty in self.shelf.items() if qty > 0}
         self.point_value = int(settings.get("membership.point_value")) or 1
-        self.sold = self.returned = self.lost = 0
+        self.sold = self.returned = self.lost = self.closed = 0
 
     def _qty(self, unit: str) -> int:
         rng = self.rng
@@ -1003,6 +1007,19 @@ class _Counter:
         self.returned += 1
         return True
 
+    def open_till(self) -> None:
+        """The morning: the cashier puts the float in the drawer."""
+        cashup.record_cash_event(self.replay.actors["cashier"], "float", TILL_FLOAT)
+
+    def close_till(self) -> None:
+        """The evening: the drawer counted and the day closed (Z), now and then a little over or short."""
+        cashier = self.replay.actors["cashier"]
+        expected = cashup.x_report(cashier).expected_cash
+        off = self.rng.choice((0,) * 7 + (-500, -120, 50, 200))
+        cashup.close_day(cashier, counted_cash=max(0, expected + off),
+                         note="" if not off else "counted twice")
+        self.closed += 1
+
     def deliver(self) -> None:
         """Monday's and Thursday's delivery: the parts that ran low filled up again."""
         document = f"DEL-{self.replay.at:%Y%m%d}"
@@ -1039,9 +1056,11 @@ def _plan_counter(rng: random.Random, replay: _Replay, planner: _Planner) -> Non
         wanted = rng.randint(low, high) // (3 if day.weekday() == 6 else 1)
         for _ in range(max(0, wanted - planned[day])):
             replay.push(_shop_time(rng, day), replay.counter.walk_in)
+        midnight = datetime.combine(day, datetime.min.time())
         if day.weekday() in (0, 3):
-            replay.push(datetime.combine(day, datetime.min.time()) + timedelta(hours=7, minutes=30),
-                        replay.counter.deliver)
+            replay.push(midnight + timedelta(hours=7, minutes=30), replay.counter.deliver)
+        replay.push(midnight + timedelta(hours=7, minutes=45), replay.counter.open_till)
+        replay.push(midnight + timedelta(hours=18, minutes=30), replay.counter.close_till)  # after the last sale
         day += timedelta(days=1)
 
 
@@ -1220,4 +1239,5 @@ def _tally(today: date, as_of: datetime) -> HistoryStats:
                               for (at,) in Sale.select(Sale.at).tuples()})
     stats.counter_returns = CreditNote.select().count()
     stats.lost_sales = LostSale.select().count()
+    stats.z_reports = ZReport.select().count()
     return stats

@@ -501,4 +501,14 @@ def test_the_demo_shop_has_months_of_real_counter_sales(built):
     document = sale_documents.sale_document(_rows("SELECT MAX(number) FROM sale WHERE kind = 'invoice'")[0][0])
     assert document.lines
     assert f"{stats.counter_sales.get('receipt', 0):,} receipts" in built.describe()
+    # each day opened with a float and closed with a Z that claimed all of it: today is still open
+    from partsdesk.models import ZReport
+    from partsdesk.services import cashup
+
+    closed = list(ZReport.select().order_by(ZReport.id))
+    assert len(closed) == stats.z_reports >= len(days)
+    assert [z.number for z in closed] == [f"Z-{n:06d}" for n in range(1, len(closed) + 1)]
+    assert all(z.opening_float == demo_history.TILL_FLOAT for z in closed)
+    assert sum(1 for z in closed if z.over_short) > 0  # a few days over or short
+    assert cashup.x_report(SYSTEM).sales_count == 0
     assert all(r.ok for r in check.run_checks())
