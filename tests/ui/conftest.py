@@ -68,3 +68,57 @@ def no_real_printer(request, monkeypatch):
         raise print_path.PrinterError("No printer is installed on this PC.")
 
     monkeypatch.setattr(print_path, "printer_for", none_installed)
+
+
+@pytest.fixture
+def scanner(qapp):
+    """The application's scanner layer, as the main window installs it."""
+    from partsdesk.ui.scanner import ScannerFilter
+
+    scan_filter = ScannerFilter()
+    scan_filter.install()
+    yield scan_filter
+    scan_filter.remove()
+
+
+@pytest.fixture
+def pdf_printers(monkeypatch, tmp_path) -> list[tuple[str, Path]]:
+    """``printer_for`` gives Qt's PDF printer; each job's (kind, file) is recorded."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from partsdesk.ui import print_path
+
+    jobs: list[tuple[str, Path]] = []
+
+    def printer_for(kind: str) -> QPrinter:
+        target = tmp_path / f"printed-{len(jobs) + 1}-{kind}.pdf"
+        jobs.append((kind, target))
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        return printer
+
+    monkeypatch.setattr(print_path, "printer_for", printer_for)
+    return jobs
+
+
+@pytest.fixture
+def open_counter(qtbot, runner):
+    """Show a Counter tab for ``actor`` (with ``scanner``, the scanner layer) and wait until its
+    entry has the focus, as the main window leaves it."""
+    from PySide6.QtWidgets import QApplication
+
+    from partsdesk.ui.counter_tab import CounterTab
+
+    def show(actor, *, scanner=None, width: int = 1000) -> CounterTab:
+        counter = CounterTab(runner, actor, scanner=scanner)
+        qtbot.addWidget(counter)
+        counter.resize(width, 560)
+        counter.show()
+        qtbot.waitExposed(counter)
+        counter.activateWindow()
+        counter.start()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is counter.entry)
+        return counter
+
+    return show

@@ -10,15 +10,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication
 
 from partsdesk.domain.permissions import SYSTEM
 from partsdesk.domain.tender import Payment
 from partsdesk.models import CashEvent, CounterVoid, ZReport, transaction
 from partsdesk.services import catalog, clock, search, stock
 from partsdesk.services.sales import LineRequest, commit_sale
-from partsdesk.ui import print_path
 from partsdesk.ui.cashup_dialog import CashUpDialog
 from partsdesk.ui.counter_tab import CounterTab
 
@@ -43,24 +40,6 @@ def shop(staff):
 
 
 @pytest.fixture
-def printed_files(monkeypatch, tmp_path) -> list[Path]:
-    """The receipt printer is Qt's PDF printer; each job's file is recorded."""
-    jobs: list[Path] = []
-
-    def printer_for(kind: str) -> QPrinter:
-        assert kind == "zreport"
-        target = tmp_path / f"printed-{len(jobs) + 1}.pdf"
-        jobs.append(target)
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(target))
-        return printer
-
-    monkeypatch.setattr(print_path, "printer_for", printer_for)
-    return jobs
-
-
-@pytest.fixture
 def dialog(qtbot, runner, staff, shop, shown_errors) -> CashUpDialog:
     cash = CashUpDialog(runner, staff["cashier"])
     qtbot.addWidget(cash)
@@ -82,7 +61,7 @@ def page_width_mm(path: Path) -> int:
     return round(float(size) / 72 * 25.4)
 
 
-def test_float_pay_out_x_report_and_a_blind_close(qtbot, dialog, staff, shop, printed_files):
+def test_float_pay_out_x_report_and_a_blind_close(qtbot, dialog, staff, shop, pdf_printers):
     commit_sale(staff["cashier"], [LineRequest(shop["pads"], 2_000)], [Payment("cash", 30_000)])
 
     type_into(qtbot, dialog.amount, "200.00")
@@ -128,15 +107,15 @@ def test_float_pay_out_x_report_and_a_blind_close(qtbot, dialog, staff, shop, pr
     assert "Day closed: Z-000001. Expected 411.00, counted 400.00. Short by 11.00." in dialog.report_note.text()
     assert printed.args[0].ok and printed.args[0].kind == "zreport"
     qtbot.waitUntil(lambda: "Printed Z-000001." in dialog.report_note.text())
-    assert len(printed_files) == 1 and page_width_mm(printed_files[0]) == 80
+    assert [kind for kind, _file in pdf_printers] == ["zreport"] and page_width_mm(pdf_printers[0][1]) == 80
     assert ZReport.get().counted_cash == 40_000
 
     with qtbot.waitSignal(dialog.printed, timeout=20_000) as again:
         dialog.reprint_button.click()
-    assert again.args[0].ok and again.args[0].copy and len(printed_files) == 2
+    assert again.args[0].ok and again.args[0].copy and [kind for kind, _file in pdf_printers] == ["zreport"] * 2
 
 
-def test_the_x_report_prints_on_the_receipt_printer(qtbot, dialog, staff, shop, printed_files):
+def test_the_x_report_prints_on_the_receipt_printer(qtbot, dialog, staff, shop, pdf_printers):
     commit_sale(staff["cashier"], [LineRequest(shop["pads"], 1_000)], [Payment("card", 11_300, reference="T-1")])
     assert not dialog.print_button.isEnabled()
     with qtbot.waitSignal(dialog.x_shown, timeout=10_000):
@@ -144,7 +123,7 @@ def test_the_x_report_prints_on_the_receipt_printer(qtbot, dialog, staff, shop, 
     with qtbot.waitSignal(dialog.printed, timeout=20_000) as printed:
         qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed.args[0].ok and "Printed the X report." in dialog.report_note.text()
-    assert len(printed_files) == 1 and page_width_mm(printed_files[0]) == 80
+    assert [kind for kind, _file in pdf_printers] == ["zreport"] and page_width_mm(pdf_printers[0][1]) == 80
     assert ZReport.select().count() == 0
 
 
@@ -165,15 +144,8 @@ def test_a_technician_may_not_cash_up(qtbot, runner, staff, shop, shown_errors):
 
 
 @pytest.fixture
-def tab(qtbot, runner, staff, shop, shown_errors) -> CounterTab:
-    counter = CounterTab(runner, staff["cashier"])
-    qtbot.addWidget(counter)
-    counter.resize(1100, 560)
-    counter.show()
-    qtbot.waitExposed(counter)
-    counter.activateWindow()
-    counter.start()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is counter.entry)
+def tab(qtbot, open_counter, staff, shop, shown_errors) -> CounterTab:
+    counter = open_counter(staff["cashier"], width=1100)
     for code in (PADS, FILTER):
         counter.add_part(search.find_by_barcode(code))
     qtbot.waitUntil(lambda: counter._current())

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
-from test_counter_tab import cart, open_dialog, priced, scan, scanner, shop, tab  # noqa: F401
+from test_counter_tab import cart, open_dialog, priced, scan, shop, tab  # noqa: F401
 from test_scanner import ean13, post, scanner_keys
 
 from partsdesk.domain.permissions import SYSTEM

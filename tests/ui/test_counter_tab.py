@@ -17,7 +17,6 @@ from partsdesk.models import LostSale, Sale, SaleLine, SalePayment, transaction
 from partsdesk.services import catalog, clock, membership, stock
 from partsdesk.services.customers import save_customer
 from partsdesk.ui.counter_tab import CounterTab, CustomerPickDialog, LineDialog, PartSearchDialog
-from partsdesk.ui.scanner import ScannerFilter
 from partsdesk.ui.tender_dialog import TenderDialog
 
 PADS, FILTER, CALIPER, OLD = ean13(1), ean13(2), ean13(3), ean13(4)
@@ -55,23 +54,8 @@ def shop(staff):
 
 
 @pytest.fixture
-def scanner(qapp):
-    scan_filter = ScannerFilter()
-    scan_filter.install()
-    yield scan_filter
-    scan_filter.remove()
-
-
-@pytest.fixture
-def tab(qtbot, runner, staff, shop, scanner, shown_errors) -> CounterTab:
-    counter = CounterTab(runner, staff["cashier"], scanner=scanner)
-    qtbot.addWidget(counter)
-    counter.resize(1000, 560)
-    counter.show()
-    qtbot.waitExposed(counter)
-    counter.activateWindow()
-    counter.start()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is counter.entry)
+def tab(open_counter, staff, shop, scanner, shown_errors) -> CounterTab:
+    counter = open_counter(staff["cashier"], scanner=scanner)
     assert scanner.owner == counter.add_scan
     return counter
 

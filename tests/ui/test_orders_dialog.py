@@ -9,10 +9,8 @@ import itertools
 import subprocess
 from pathlib import Path
 
-import pytest
 import test_counter_tab
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 from test_counter_tab import FILTER, PADS, cart, open_dialog, priced, scan
 from test_scanner import post, scanner_keys
@@ -25,25 +23,8 @@ from partsdesk.ui.orders_dialog import OrderListDialog, SaveOrderDialog
 from partsdesk.ui.tender_dialog import TenderDialog
 
 _clock_ms = itertools.count(50_000_000, 10_000)
-# the Counter tab's own fixtures: the same shop (bins A-1, A-7), scanner and tab as its tests
-shop, scanner, tab = test_counter_tab.shop, test_counter_tab.scanner, test_counter_tab.tab
-
-
-@pytest.fixture
-def pdf_printers(monkeypatch, tmp_path) -> list[tuple[str, Path]]:
-    """``printer_for`` gives Qt's PDF printer; each job's (kind, file) is recorded."""
-    jobs: list[tuple[str, Path]] = []
-
-    def printer_for(kind: str) -> QPrinter:
-        target = tmp_path / f"printed-{len(jobs) + 1}-{kind}.pdf"
-        jobs.append((kind, target))
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(target))
-        return printer
-
-    monkeypatch.setattr(print_path, "printer_for", printer_for)
-    return jobs
+# the Counter tab's own fixtures: the same shop (bins A-1, A-7) and tab as its tests
+shop, tab = test_counter_tab.shop, test_counter_tab.tab
 
 
 def barcodes(pdf: Path) -> list[str]:

@@ -106,23 +106,6 @@ def long_invoice(staff, shop) -> SaleResult:
 
 
 @pytest.fixture
-def pdf_printers(monkeypatch, tmp_path) -> list[tuple[str, Path]]:
-    """``printer_for`` gives Qt's PDF printer; each job's (kind, file) is recorded."""
-    jobs: list[tuple[str, Path]] = []
-
-    def printer_for(kind: str) -> QPrinter:
-        target = tmp_path / f"printed-{len(jobs) + 1}-{kind}.pdf"
-        jobs.append((kind, target))
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(target))
-        return printer
-
-    monkeypatch.setattr(print_path, "printer_for", printer_for)
-    return jobs
-
-
-@pytest.fixture
 def no_settings(monkeypatch, tmp_path) -> Path:
     """This PC's config folder, empty (terminal settings at their defaults)."""
     monkeypatch.setenv("PARTSDESK_HOME", str(tmp_path / "home"))
@@ -276,16 +259,8 @@ def test_a_cancelled_save_says_nothing(qtbot, parent, runner, receipt, monkeypat
 # --- the Counter tab: print after the sale, Ctrl+P reprints -----------------------------------
 
 @pytest.fixture
-def counter(qtbot, runner, staff, shop, shown_errors) -> CounterTab:
-    tab = CounterTab(runner, staff["cashier"])
-    qtbot.addWidget(tab)
-    tab.resize(1000, 560)
-    tab.show()
-    qtbot.waitExposed(tab)
-    tab.activateWindow()
-    tab.start()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.entry)
-    return tab
+def counter(open_counter, staff, shop, shown_errors) -> CounterTab:
+    return open_counter(staff["cashier"])
 
 
 def test_the_counter_prints_the_sale_then_ctrl_p_reprints_it_marked_copy(qtbot, counter, receipt, pdf_printers,

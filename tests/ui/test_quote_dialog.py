@@ -27,8 +27,8 @@ from partsdesk.ui.quote_dialog import QuotePriceDialog, QuotesDialog, SaveQuoteD
 from partsdesk.ui.tender_dialog import TenderDialog
 
 _clock_ms = itertools.count(50_000_000, 10_000)
-# the Counter tab's own fixtures: its shop, scanner and tab
-shop, scanner, tab = test_counter_tab.shop, test_counter_tab.scanner, test_counter_tab.tab
+# the Counter tab's own fixtures: its shop and tab
+shop, tab = test_counter_tab.shop, test_counter_tab.tab
 SOLD_AT = datetime(2026, 11, 22, 10, 0)  # the clock of test_counter_tab's shop
 
 

@@ -19,7 +19,6 @@ from partsdesk.services.sales import LineRequest, commit_sale
 from partsdesk.ui import print_path
 from partsdesk.ui.counter_tab import CounterTab
 from partsdesk.ui.reprint_dialog import REPRINT_KINDS, ReprintDialog
-from partsdesk.ui.scanner import ScannerFilter
 from tests.services.counter_shop import counter_shop
 
 _clock_ms = itertools.count(9_000_000, 10_000)
@@ -34,24 +33,8 @@ def shop(staff):
 
 
 @pytest.fixture
-def scanner(qapp):
-    scan_filter = ScannerFilter()
-    scan_filter.install()
-    yield scan_filter
-    scan_filter.remove()
-
-
-@pytest.fixture
-def tab(qtbot, runner, staff, shop, scanner, shown_errors) -> CounterTab:
-    counter = CounterTab(runner, staff["cashier"], scanner=scanner)
-    qtbot.addWidget(counter)
-    counter.resize(1000, 560)
-    counter.show()
-    qtbot.waitExposed(counter)
-    counter.activateWindow()
-    counter.start()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is counter.entry)
-    return counter
+def tab(open_counter, staff, shop, scanner, shown_errors) -> CounterTab:
+    return open_counter(staff["cashier"], scanner=scanner)
 
 
 def open_reprint(qtbot, tab: CounterTab) -> ReprintDialog:

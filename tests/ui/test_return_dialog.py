@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 from test_scanner import post, scanner_keys
 
@@ -22,10 +21,8 @@ from partsdesk.models.stock import QUARANTINE_LOCATION_ID
 from partsdesk.services import clock, stock
 from partsdesk.services.returns import ReturnLine, take_return
 from partsdesk.services.sales import LineRequest, commit_sale
-from partsdesk.ui import print_path
 from partsdesk.ui.counter_tab import CounterTab
 from partsdesk.ui.return_dialog import ReturnDialog
-from partsdesk.ui.scanner import ScannerFilter
 from tests.services.counter_shop import SOLD_AT, counter_shop
 
 _clock_ms = itertools.count(5_000_000, 10_000)
@@ -37,41 +34,8 @@ def shop(staff):
 
 
 @pytest.fixture
-def scanner(qapp):
-    scan_filter = ScannerFilter()
-    scan_filter.install()
-    yield scan_filter
-    scan_filter.remove()
-
-
-@pytest.fixture
-def tab(qtbot, runner, staff, shop, scanner, shown_errors) -> CounterTab:
-    counter = CounterTab(runner, staff["cashier"], scanner=scanner)
-    qtbot.addWidget(counter)
-    counter.resize(1000, 560)
-    counter.show()
-    qtbot.waitExposed(counter)
-    counter.activateWindow()
-    counter.start()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is counter.entry)
-    return counter
-
-
-@pytest.fixture
-def pdf_printers(monkeypatch, tmp_path) -> list[tuple[str, Path]]:
-    """``printer_for`` gives Qt's PDF printer; each job's (kind, file) is recorded."""
-    jobs: list[tuple[str, Path]] = []
-
-    def printer_for(kind: str) -> QPrinter:
-        target = tmp_path / f"printed-{len(jobs) + 1}-{kind}.pdf"
-        jobs.append((kind, target))
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(target))
-        return printer
-
-    monkeypatch.setattr(print_path, "printer_for", printer_for)
-    return jobs
+def tab(open_counter, staff, shop, scanner, shown_errors) -> CounterTab:
+    return open_counter(staff["cashier"], scanner=scanner)
 
 
 def barcodes_on(pdf: Path, tmp_path: Path) -> list[str]:

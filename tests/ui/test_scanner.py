@@ -75,14 +75,6 @@ class ScanWindow(QWidget):
 
 
 @pytest.fixture
-def scanner(qapp):
-    scan_filter = ScannerFilter()
-    scan_filter.install()
-    yield scan_filter
-    scan_filter.remove()
-
-
-@pytest.fixture
 def window(qtbot) -> ScanWindow:
     shown = ScanWindow()
     qtbot.addWidget(shown)
