@@ -35,7 +35,7 @@ from collections import deque
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -80,11 +80,11 @@ from partsdesk.ui.quote_dialog import QuotePriceDialog, QuotesDialog, SaveQuoteD
 from partsdesk.ui.reprint_dialog import ReprintDialog
 from partsdesk.ui.return_dialog import ReturnDialog
 from partsdesk.ui.scanner import ScannerFilter
+from partsdesk.ui.search_dialog import SearchDialog
 from partsdesk.ui.tasks import TaskRunner
 from partsdesk.ui.tender_dialog import TenderCustomer, TenderDialog
 
 ONE = 1_000  # one unit, in thousandths
-SEARCH_DEBOUNCE_MS = 150
 _QTY_PREFIX = re.compile(r"^\s*(\d+(?:[.,]\d{1,3})?)\s*\*\s*(\S*)\s*$")
 _PROBLEMS_SHOWN = 3
 
@@ -117,119 +117,7 @@ def load_customer(actor: Actor, customer_id: int) -> TenderCustomer:
 
 # --- the dialogs ------------------------------------------------------------------------------
 
-def _results_table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-class _SearchDialogBase(QDialog):
-    """A search box over a results table: typing searches (on the worker, latest wins), Down
-    goes to the results, Enter picks the current row (or the first one once the results are
-    in). A subclass defines ``_search(text)`` (the worker's call), ``_cells(row)`` (how a row
-    looks) and ``_chosen(row)`` (what picking it does)."""
-
-    numeric_columns: tuple[int, ...] = ()
-
-    def __init__(self, runner: TaskRunner, headers: list[str], parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.runner = runner
-        self.setStyleSheet(FORM_STYLE)
-        self.rows: list[Any] = []
-        self._asked = 0
-        self._shown = 0
-        self._pick_when_ready = False
-        self.box = QLineEdit()
-        self.box.setClearButtonEnabled(True)
-        self.box.installEventFilter(self)
-        self.table = _results_table(headers)
-        self.table.doubleClicked.connect(lambda _index: self.pick())
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.buttons = QDialogButtonBox()
-        self.pick_button = self.buttons.addButton(self.tr("Pick (Enter)"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.pick_button.setDefault(True)
-        self.buttons.addButton(self.tr("Cancel (Esc)"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.pick)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.box)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.note)
-        layout.addWidget(self.buttons)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.search_now)
-        self.box.textChanged.connect(lambda _text: self._debounce.start())
-        self.box.setFocus()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.box and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
-            if self.table.rowCount():
-                self.table.setFocus()
-                self.table.selectRow(max(self.table.currentRow(), 0))
-            return True
-        return super().eventFilter(watched, event)
-
-    def search_now(self) -> None:
-        self._debounce.stop()
-        self._asked += 1
-        asked = self._asked
-        self.runner.submit(self._search, self.box.text(), owner=self, name="counter_search",
-                           on_done=lambda rows: self._found(asked, rows),
-                           on_error=lambda error: self._failed(asked, error))
-
-    def _found(self, asked: int, rows: list[Any]) -> None:
-        if asked != self._asked:
-            return
-        self._shown = asked
-        self.rows = list(rows)
-        self.table.setRowCount(len(self.rows))
-        for index, row in enumerate(self.rows):
-            for column, text in enumerate(self._cells(row)):
-                item = QTableWidgetItem(text)
-                if column in self.numeric_columns:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(index, column, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        if self.rows:
-            self.table.selectRow(0)
-        set_note(self.note, self.tr("{count} found").format(count=len(self.rows)) if self.rows else
-                 self.tr("Nothing found. Try fewer or other words."), error=not self.rows)
-        if self._pick_when_ready:
-            self._pick_when_ready = False
-            self.pick()
-
-    def _failed(self, asked: int, error: UserError) -> None:
-        if asked == self._asked:
-            self._shown = asked
-            self.rows = []
-            self.table.setRowCount(0)
-            self._pick_when_ready = False
-            set_note(self.note, str(error), error=True)
-
-    def pick(self) -> None:
-        """Take the current row; with a search still running, the first row of its results."""
-        if self._debounce.isActive() or self._shown != self._asked:
-            self._pick_when_ready = True
-            if self._debounce.isActive():
-                self.search_now()
-            return
-        if not self.rows:
-            set_note(self.note, self.tr("Nothing to pick: type what you look for first."), error=True)
-            return
-        index = max(self.table.currentRow(), 0)
-        self._chosen(self.rows[index])
-
-
-class PartSearchDialog(_SearchDialogBase):
+class PartSearchDialog(SearchDialog):
     """F2: the catalogue search; ``picked(PartRow)`` for the part chosen, then the dialog closes."""
 
     picked = Signal(object)
@@ -255,7 +143,7 @@ class PartSearchDialog(_SearchDialogBase):
         self.picked.emit(row)
 
 
-class CustomerPickDialog(_SearchDialogBase):
+class CustomerPickDialog(SearchDialog):
     """F3: find the customer (name, phone, plate, member card) or scan their member card;
     ``picked(id)``, or ``picked(None)`` for a walk-in, then the dialog closes."""
 

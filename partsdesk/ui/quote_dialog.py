@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from partsdesk.domain.errors import UserError, ValidationError
+from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.money import format_money, format_quantity, parse_money, parse_quantity
 from partsdesk.domain.permissions import Actor, Approval
 from partsdesk.services import quotes
@@ -46,9 +46,8 @@ from partsdesk.services.quotes import LabourRequest, QuoteForSale, QuoteRow
 from partsdesk.services.sale_documents import normalize_number
 from partsdesk.services.sales import LineRequest
 from partsdesk.ui.forms import FORM_STYLE, FieldErrors, FormDialog, error_label, set_note
+from partsdesk.ui.search_dialog import SearchDialog
 from partsdesk.ui.tasks import TaskRunner
-
-SEARCH_DEBOUNCE_MS = 150
 
 
 def load_quote_defaults() -> tuple[date, int]:
@@ -193,35 +192,26 @@ class SaveQuoteDialog(FormDialog):
         return self.tr("Quote a price below the cashier's gross-profit floor")
 
 
-class QuotesDialog(QDialog):
+class QuotesDialog(SearchDialog):
     """F9 with an empty cart: find a quote to sell, reprint or cancel. Scanning a quote's barcode
     finds it and sells it at once."""
 
     chosen = Signal(object)  # QuoteForSale, after the dialog closed
     reprint_asked = Signal(str)  # the quote's number
+    numeric_columns = (3,)
+    stretch_column = 2
 
     def __init__(self, runner: TaskRunner, actor: Actor, *, exponent: int = 2, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.runner = runner
         self.actor = actor
         self.exponent = exponent
-        self.rows: list[QuoteRow] = []
-        self._asked = 0
         self._scanned = ""
-        self.setStyleSheet(FORM_STYLE)
+        super().__init__(runner, [self.tr("Number"), self.tr("Date"), self.tr("Customer"), self.tr("Total"),
+                                  self.tr("Valid until"), self.tr("State")], parent,
+                         pick_text=self.tr("Sell (Enter)"), cancel_text=self.tr("Close (Esc)"))
+        self.sell_button = self.pick_button
         self.setWindowTitle(self.tr("Quotes (F9)"))
         self.resize(820, 440)
-        self.box = QLineEdit()
-        self.box.setClearButtonEnabled(True)
         self.box.setPlaceholderText(self.tr("Quote number, customer or part number — or scan the quote's barcode"))
-        self.box.installEventFilter(self)
-        self.table = _table([self.tr("Number"), self.tr("Date"), self.tr("Customer"), self.tr("Total"),
-                             self.tr("Valid until"), self.tr("State")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(lambda _index: self.sell())
-        self.note = QLabel()
-        self.note.setWordWrap(True)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("Why is the quote cancelled? (Enter cancels it)"))
         self.reason.setVisible(False)
@@ -229,9 +219,6 @@ class QuotesDialog(QDialog):
         self.general = error_label()
         self.errors = FieldErrors(self.general)
         self.errors.add("reason", self.reason)
-        self.buttons = QDialogButtonBox()
-        self.sell_button = self.buttons.addButton(self.tr("Sell (Enter)"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.sell_button.setDefault(True)
         self.reprint_button = self.buttons.addButton(self.tr("Reprint (Ctrl+P)"),
                                                      QDialogButtonBox.ButtonRole.ActionRole)
         self.reprint_button.setAutoDefault(False)
@@ -242,41 +229,25 @@ class QuotesDialog(QDialog):
         self.cancel_quote_button.setAutoDefault(False)
         self.cancel_quote_button.clicked.connect(self.cancel_selected)
         QShortcut(QKeySequence("Ctrl+D"), self, activated=self.cancel_selected)
-        self.buttons.addButton(self.tr("Close (Esc)"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.sell)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.box)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.note)
-        layout.addWidget(self.reason)
-        layout.addWidget(self.general)
-        layout.addWidget(self.buttons)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.search_now)
-        self.box.textChanged.connect(lambda _text: self._debounce.start())
-        self.box.setFocus()
+        layout = self.layout()
+        layout.insertWidget(layout.indexOf(self.buttons), self.reason)
+        layout.insertWidget(layout.indexOf(self.buttons), self.general)
         self.search_now()  # the latest quotes, before anything is typed
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.box and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
-            if self.table.rowCount():
-                self.table.setFocus()
-                self.table.selectRow(max(self.table.currentRow(), 0))
-            return True
-        return super().eventFilter(watched, event)
 
     # --- searching ------------------------------------------------------------------------------
 
-    def search_now(self) -> None:
-        self._debounce.stop()
-        self._asked += 1
-        asked = self._asked
-        self.runner.submit(quotes.find_quotes, self.actor, self.box.text(), owner=self, name="find_quotes",
-                           on_done=lambda rows: self._found(asked, rows),
-                           on_error=lambda error: self._failed(asked, error))
+    def _search(self, text: str) -> list[QuoteRow]:
+        return quotes.find_quotes(self.actor, text)
+
+    def _cells(self, row: QuoteRow) -> list[str]:
+        states = {"valid": self.tr("Valid"), "expired": self.tr("Expired"), "converted": self.tr("Sold"),
+                  "cancelled": self.tr("Cancelled")}
+        return [row.number, f"{row.at:%Y-%m-%d}", row.customer_name or self.tr("Walk-in"),
+                format_money(row.total, exponent=self.exponent), row.valid_until.isoformat(),
+                states[row.state] + (f" → {row.converted_to}" if row.converted_to else "")]
+
+    def _note_for(self, rows: list[QuoteRow]) -> str:
+        return self.tr("{count} quote(s)").format(count=len(rows)) if rows else self.tr("No quote found.")
 
     def take_scan(self, code: str) -> None:
         """A scanned QT barcode: its quote is found and, when open, sold."""
@@ -286,28 +257,7 @@ class QuotesDialog(QDialog):
         self.box.blockSignals(False)
         self.search_now()
 
-    def _found(self, asked: int, rows: list[QuoteRow]) -> None:
-        if asked != self._asked:
-            return
-        self.rows = list(rows)
-        self.table.setRowCount(len(self.rows))
-        states = {"valid": self.tr("Valid"), "expired": self.tr("Expired"), "converted": self.tr("Sold"),
-                  "cancelled": self.tr("Cancelled")}
-        for index, row in enumerate(self.rows):
-            cells = (row.number, f"{row.at:%Y-%m-%d}", row.customer_name or self.tr("Walk-in"),
-                     format_money(row.total, exponent=self.exponent), row.valid_until.isoformat(),
-                     states[row.state] + (f" → {row.converted_to}" if row.converted_to else ""))
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == 3:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(index, column, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        if self.rows:
-            self.table.selectRow(0)
-        set_note(self.note, self.tr("{count} quote(s)").format(count=len(self.rows)) if self.rows else
-                 self.tr("No quote found."), error=not self.rows)
+    def _listed(self) -> None:
         scanned, self._scanned = self._scanned, ""
         if scanned:
             match = next((row for row in self.rows if row.number == scanned), None)
@@ -316,12 +266,6 @@ class QuotesDialog(QDialog):
             else:
                 self.table.selectRow(self.rows.index(match))
                 self.sell()
-
-    def _failed(self, asked: int, error: UserError) -> None:
-        if asked == self._asked:
-            self.rows = []
-            self.table.setRowCount(0)
-            set_note(self.note, str(error), error=True)
 
     def selected(self) -> QuoteRow | None:
         row = self.table.currentRow()
@@ -334,9 +278,9 @@ class QuotesDialog(QDialog):
 
     def sell(self) -> None:
         """Enter: load the chosen open quote into the cart (its prices as they stand today)."""
-        row = self.selected()
-        if row is None:
-            return
+        self.pick()
+
+    def _chosen(self, row: QuoteRow) -> None:
         self.errors.clear()
         self.runner.submit(quotes.quote_for_sale, self.actor, row.number, today=shop_today(), owner=self,
                            name="quote_for_sale", on_done=self._ready, on_error=self.errors.show_refused)
