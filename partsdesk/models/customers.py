@@ -184,6 +184,7 @@ class PrepaidEntry(BaseModel):
     reason = TextField(default="")
     user = ForeignKeyField(AppUser, null=True, column_name="user_id")
     approved_by = ForeignKeyField(AppUser, null=True, column_name="approved_by_id")
+    terminal = TextField(default="")  # the PC that took a top-up (its cash drawer); '' before schema 7
 
 
 class CareTask(BaseModel):

@@ -675,7 +675,8 @@ def m0007_quotes_orders_cash_up(backend: str) -> list[str]:
     orders with their pick lists, and the till's day: floats, pay-ins and pay-outs, voided cart
     lines, and Z reports that claim each document of a terminal exactly once (z_report_item's
     unique (kind, ref_id)). A Z report and what it claimed never change: a closed day stays closed.
-    Account payments now remember the terminal that took them (the cash drawer they went into)."""
+    Account payments and prepaid top-ups now remember the terminal that took them (the cash
+    drawer they went into)."""
     t = TYPES[backend]
     quote_columns = ("number", "vehicle_id", "at", "valid_until", "terminal", "user_id", "price_tier",
                      "prices_include_tax", "net", "tax", "total", "note")
@@ -790,7 +791,8 @@ def m0007_quotes_orders_cash_up(backend: str) -> list[str]:
         f"""CREATE TABLE z_report_item (
             id {t['pk']},
             z_report_id BIGINT NOT NULL REFERENCES z_report(id),
-            kind TEXT NOT NULL CHECK (kind IN ('sale', 'credit_note', 'account_payment', 'cash_event', 'void')),
+            kind TEXT NOT NULL CHECK (kind IN ('sale', 'credit_note', 'account_payment', 'prepaid_top_up',
+                                               'cash_event', 'void')),
             ref_id BIGINT NOT NULL,
             UNIQUE (kind, ref_id))""",
         "CREATE INDEX z_report_item_report ON z_report_item(z_report_id)",
@@ -798,14 +800,18 @@ def m0007_quotes_orders_cash_up(backend: str) -> list[str]:
         *_append_only("counter_void", backend),
         *_append_only("z_report", backend),
         *_append_only("z_report_item", backend),
-        "ALTER TABLE account_entry ADD COLUMN terminal TEXT NOT NULL DEFAULT ''",
+        *[statement for table in ("account_entry", "prepaid_entry") for statement in (
+            f"ALTER TABLE {table} ADD COLUMN terminal TEXT NOT NULL DEFAULT ''",
+            *([] if backend != "sqlite" else [
+                f"CREATE TRIGGER {table}_terminal_fixed BEFORE UPDATE OF terminal ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"]))],
+        "CREATE INDEX prepaid_entry_terminal ON prepaid_entry(terminal, at)",
         # Where a sold line's price came from, so the Z report counts only the cashier's own
         # discounts and typed prices (not a member's discount or a quote's held price).
         f"ALTER TABLE sale_line ADD COLUMN price_source TEXT NOT NULL DEFAULT 'list' "
         f"CHECK (price_source IN ({PRICE_SOURCES}))",
-        *([] if backend != "sqlite" else [
-            "CREATE TRIGGER account_entry_terminal_fixed BEFORE UPDATE OF terminal ON account_entry "
-            "BEGIN SELECT RAISE(ABORT, 'account_entry is append-only'); END"]),
+        # A parked cart loaded from a quote or an order keeps that link ({"quote_number": …}, JSON).
+        "ALTER TABLE held_cart ADD COLUMN origin TEXT NOT NULL DEFAULT '{}'",
         "CREATE INDEX sale_terminal ON sale(terminal, at)",
         # A part's sales newest first (the returns desk's search by part number) without a sort.
         "DROP INDEX sale_line_part",

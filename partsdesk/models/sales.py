@@ -96,7 +96,8 @@ class LostSale(BaseModel):
 
 class HeldCart(BaseModel):
     """A parked cart (F8): not a document, so recalling it removes it. ``lines`` is JSON:
-    [[part_id, qty, discount_bp, override_price or null], ...]."""
+    [[part_id, qty, discount_bp, override_price or null, held_price or null], ...] (parked before
+    schema 7: the first four)."""
 
     id = AutoField()
     name = TextField()
@@ -105,6 +106,7 @@ class HeldCart(BaseModel):
     customer = ForeignKeyField(Customer, null=True, column_name="customer_id")
     lines = TextField()
     held_at = DateTimeField()
+    origin = TextField(default="{}")  # JSON: the quote or order the cart came from ({"quote_number": …})
 
 
 class CreditNote(BaseModel):
@@ -267,5 +269,5 @@ class ZReportItem(BaseModel):
 
     id = AutoField()
     z_report = ForeignKeyField(ZReport, column_name="z_report_id", backref="items")
-    kind = TextField()  # sale, credit_note, account_payment, cash_event, void
+    kind = TextField()  # sale, credit_note, account_payment, prepaid_top_up, cash_event, void
     ref_id = BigIntegerField()

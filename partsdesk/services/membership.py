@@ -50,6 +50,7 @@ from partsdesk.domain.permissions import Actor, Approval, require
 from partsdesk.models import AppUser, Customer, PointsEntry, PrepaidEntry, transaction
 from partsdesk.models.db import is_postgres
 from partsdesk.services import audit, history, settings
+from partsdesk.services.audit import TERMINAL
 from partsdesk.services.clock import now
 
 POINTS_MAX = 10**12
@@ -364,7 +365,7 @@ def top_up(actor: Actor, customer_id: int, amount: int | str, *, method: str, re
         if new_balance > MONEY_MAX:
             raise ValidationError({"amount": "Top-up amount: the balance would be too large."})
         PrepaidEntry.create(customer=customer_id, at=now(), kind=TOP_UP, amount=amount, document=reference,
-                            method=method, user=actor.user_id)
+                            method=method, user=actor.user_id, terminal=TERMINAL)
         history.record_event(customer_id, "membership", amount=amount, user_id=actor.user_id, document_no=reference,
                              summary=f"Prepaid top-up {_show_money(amount)} ({TOP_UP_METHODS[method]})")
         audit.record("membership.top_up", actor=actor, object_type="customer", object_id=customer_id,

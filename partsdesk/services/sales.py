@@ -274,11 +274,17 @@ class HeldCartRow:
     lines: tuple[LineRequest, ...]
     held_at: datetime
     held_by: str
+    origin: dict[str, str]  # the quote or order the cart came from, as commit_sale takes it
 
 
-def park_cart(actor: Actor, name: str, lines: Sequence[LineRequest], *, customer_id: int | None = None) -> int:
+ORIGINS = ("quote_number", "order_number")  # what a cart may come from (commit_sale's keywords)
+
+
+def park_cart(actor: Actor, name: str, lines: Sequence[LineRequest], *, customer_id: int | None = None,
+              origin: Mapping[str, str] | None = None) -> int:
     """Park the cart under ``name`` (the customer's name, "blue van"…) to serve someone else; it
-    survives a restart and any terminal of the shop can recall it. Returns its id."""
+    survives a restart and any terminal of the shop can recall it, with the quote's held prices
+    and the link to the quote or order it came from (``origin``). Returns its id."""
     require(actor, "counter.sell")
     name = " ".join(str(name or "").split())
     problems = {}
@@ -286,26 +292,31 @@ def park_cart(actor: Actor, name: str, lines: Sequence[LineRequest], *, customer
         problems["name"] = f"Give the parked sale a name of 1 to {HELD_NAME_MAX} characters (for example the customer's)."
     if not lines:
         problems["lines"] = "The cart is empty: there is nothing to park."
+    origin = dict(origin or {})
+    if any(key not in ORIGINS or not isinstance(value, str) for key, value in origin.items()):
+        problems["origin"] = "A parked sale comes from a quote or an order number, nothing else."
     if problems:
         raise ValidationError(problems)
-    payload = json.dumps([[line.part_id, line.qty, line.discount_bp, line.override_price] for line in lines])
+    payload = json.dumps([[line.part_id, line.qty, line.discount_bp, line.override_price, line.held_price]
+                          for line in lines])
     with transaction():
         cart.sale_customer(customer_id)
         return int(HeldCart.insert(name=name, terminal=TERMINAL, user=actor.user_id, customer=customer_id,
-                                   lines=payload, held_at=now()).execute())
+                                   lines=payload, held_at=now(), origin=json.dumps(origin)).execute())
 
 
 def held_carts(actor: Actor) -> list[HeldCartRow]:
     """The parked sales of the shop, oldest first."""
     require(actor, "counter.sell")
     query = (HeldCart.select(HeldCart.id, HeldCart.name, HeldCart.customer, Customer.name, HeldCart.lines,
-                             HeldCart.held_at, AppUser.display_name)
+                             HeldCart.held_at, AppUser.display_name, HeldCart.origin)
              .join(Customer, JOIN.LEFT_OUTER, on=(HeldCart.customer == Customer.id)).switch(HeldCart)
              .join(AppUser, JOIN.LEFT_OUTER, on=(HeldCart.user == AppUser.id))
              .order_by(HeldCart.held_at, HeldCart.id))
     return [HeldCartRow(held_id, name, customer_id, customer_name or "",
-                        tuple(LineRequest(*line) for line in json.loads(lines)), held_at, user_name or "")
-            for held_id, name, customer_id, customer_name, lines, held_at, user_name in query.tuples()]
+                        tuple(LineRequest(*line) for line in json.loads(lines)), held_at, user_name or "",
+                        json.loads(origin or "{}"))
+            for held_id, name, customer_id, customer_name, lines, held_at, user_name, origin in query.tuples()]
 
 
 def recall_cart(actor: Actor, held_id: int) -> HeldCartRow:

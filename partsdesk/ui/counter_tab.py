@@ -291,12 +291,13 @@ class HeldSalesDialog(QDialog):
     recalled = Signal(object)
 
     def __init__(self, runner: TaskRunner, actor: Actor, *, lines: list[LineRequest], customer_id: int | None,
-                 customer_name: str, parent: QWidget | None = None) -> None:
+                 customer_name: str, origin: dict[str, str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
         self.actor = actor
         self.lines = list(lines)
         self.customer_id = customer_id
+        self.origin = dict(origin or {})
         self.rows: list[Any] = []
         self.setStyleSheet(FORM_STYLE)
         self.setMinimumWidth(520)
@@ -358,7 +359,8 @@ class HeldSalesDialog(QDialog):
         self.errors.clear()
         if self.lines:
             self.runner.submit(sales.park_cart, self.actor, self.name.text(), self.lines, customer_id=self.customer_id,
-                               owner=self, name="park_cart", on_done=self._parked, on_error=self.errors.show_refused)
+                               origin=self.origin, owner=self, name="park_cart", on_done=self._parked,
+                               on_error=self.errors.show_refused)
             return
         row = self.table.currentRow()
         if 0 <= row < len(self.rows):
@@ -1019,7 +1021,8 @@ class CounterTab(QWidget):
         """F8: park the cart under a name, or (with an empty cart) recall a parked sale."""
         dialog = HeldSalesDialog(self.runner, self.actor, lines=self.lines,
                                  customer_id=self.customer.id if self.customer else None,
-                                 customer_name=self.customer.name if self.customer else "", parent=self)
+                                 customer_name=self.customer.name if self.customer else "", origin=self.origin,
+                                 parent=self)
         dialog.parked.connect(self._parked)
         dialog.recalled.connect(self._recalled)
         self._open(dialog)
@@ -1031,6 +1034,7 @@ class CounterTab(QWidget):
     def _recalled(self, row: Any) -> None:
         self.clear_cart()
         self.lines = list(row.lines)
+        self.origin = dict(row.origin)
         self._say(self.tr("Recalled: {name}").format(name=row.name))
         if row.customer_id is not None:
             self.choose_customer(row.customer_id)

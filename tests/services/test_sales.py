@@ -213,3 +213,13 @@ def test_each_sold_line_says_where_its_price_came_from(staff, shop):
                          [Payment("cash", 40_000)], approvals={"counter.below_floor": approval_})
     sold = SaleLine.select().where(SaleLine.sale == result.sale_id).order_by(SaleLine.line_no)
     assert [line.price_source for line in sold] == ["list", "discount", "override"]
+
+
+def test_a_parked_cart_keeps_the_quotes_held_prices_and_where_it_came_from(staff, shop):
+    cart = [LineRequest(shop["pads"], 2_000, held_price=11_000)]
+    held = sales.park_cart(staff["cashier"], "quoted", cart, origin={"quote_number": "QT-000004"})
+    recalled = sales.recall_cart(staff["cashier"], held)
+    assert recalled.lines == tuple(cart) and recalled.origin == {"quote_number": "QT-000004"}
+    with pytest.raises(ValidationError) as refused:
+        sales.park_cart(staff["cashier"], "odd", cart, origin={"sale_number": "RC-000001"})
+    assert "origin" in refused.value.problems and sales.held_carts(staff["cashier"]) == []

@@ -251,3 +251,32 @@ def test_a_held_line_keeps_its_quoted_price_for_more_pieces_but_not_under_a_disc
     priced(qtbot, tab)
     save = open_dialog(qtbot, tab, Qt.Key.Key_F9, SaveQuoteDialog)
     assert all(line.held_price is None for line in save.lines)
+
+
+def test_a_cart_from_a_quote_parked_and_recalled_still_sells_at_the_held_price(qtbot, tab, staff, shop,
+                                                                              shown_errors):
+    from partsdesk.ui.counter_tab import HeldSalesDialog
+
+    number = quote_in_shop(staff, shop)
+    Part.update(price_retail=12_430).where(Part.id == shop["pads"]).execute()
+    dialog = quotes_list(qtbot, tab, 1)
+    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
+        qtbot.keyClick(dialog.box, Qt.Key.Key_Return)
+    qtbot.keyClick(opened.args[0].table, Qt.Key.Key_Return)  # keep the quoted price
+    priced(qtbot, tab)
+    park = open_dialog(qtbot, tab, Qt.Key.Key_F8, HeldSalesDialog)
+    park.name.setText("quote customer")
+    with qtbot.waitSignal(park.parked, timeout=5000):
+        park.accept_choice()
+    assert tab.lines == [] and tab.origin == {}
+
+    recall = open_dialog(qtbot, tab, Qt.Key.Key_F8, HeldSalesDialog)
+    qtbot.waitUntil(lambda: recall.table.rowCount() == 1, timeout=5000)
+    with qtbot.waitSignal(recall.recalled, timeout=5000):
+        recall.accept_choice()
+    priced(qtbot, tab)
+    assert tab.lines == [LineRequest(shop["pads"], 2_000, held_price=11_300)]
+    assert tab.origin == {"quote_number": number} and tab.total_label.text() == "Total 376.00"
+    sale = sell_for_cash(qtbot, tab, "400")
+    assert Quote.get(Quote.number == number).converted_to == sale.number
+    assert shown_errors == []
