@@ -885,7 +885,8 @@ class CounterTab(QWidget):
 
     def _render(self) -> None:
         current_row = self.table.currentRow()
-        self.table.setRowCount(len(self.lines))
+        labour = self.view.labour if self.lines and self._current() else ()  # a quote's, sold with the parts
+        self.table.setRowCount(len(self.lines) + len(labour))
         problems: list[str] = []
         red = QBrush(QColor(ERROR_COLOR))
         for index, line in enumerate(self.lines):
@@ -923,6 +924,20 @@ class CounterTab(QWidget):
             if flagged:
                 number = cells[0]
                 problems.extend(f"{number}: {message}" for message in messages or [self.tr("short on stock")])
+        grey = QBrush(QColor("#555555"))
+        for index, work in enumerate(labour, start=len(self.lines)):
+            cells = [self.tr("Labour"), work.description, "", "", format_quantity(work.hours, "h"),
+                     self._money(work.rate), self._money(work.amount)]
+            for column, text in enumerate(cells):
+                item = self.table.item(index, column)
+                if item is None:
+                    item = QTableWidgetItem()
+                    if column >= 3:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    self.table.setItem(index, column, item)
+                item.setText(text)
+                item.setToolTip(self.tr("Labour of the quote: sold with the parts at the quoted rate."))
+                item.setForeground(grey)
         if 0 <= current_row < len(self.lines):
             self.table.selectRow(current_row)
         elif self.lines:

@@ -122,6 +122,7 @@ def test_a_quote_sold_after_a_price_rise_shows_both_prices_and_the_held_one_is_s
     assert tab.lines == [LineRequest(shop["pads"], 2_000, held_price=11_300)]
     assert tab.origin == {"quote_number": number}
     assert cart(tab)[0][5:] == ("113.00", "226.00")
+    assert cart(tab)[1] == ("Labour", "Fit brake pads", "", "", "1 h", "150.00", "150.00")  # shown, not editable
     assert tab.total_label.text() == "Total 376.00"  # the labour is in the total
     assert tab.customer_label.text().startswith(f"From quote {number}, valid until ")
     assert "Labour 1 h, 150.00, is in the total." in tab.message.text()
