@@ -113,9 +113,14 @@ def sections(report: CashUpReport) -> list[Section]:
     rows += [(f"{line.label} ({line.count})", m(line.amount)) for line in report.account_payments_by_method]
     out.append(Section(f"Payments on account ({cur})", (), tuple(rows), two, right, frozenset({0})))
 
+    rows = [(f"Prepaid top-ups ({report.prepaid_top_ups_count})", m(report.prepaid_top_ups_total))]
+    rows += [(f"{line.label} ({line.count})", m(line.amount)) for line in report.prepaid_top_ups_by_method]
+    out.append(Section(f"Prepaid top-ups ({cur})", (), tuple(rows), two, right, frozenset({0})))
+
     rows = [("Opening float", m(report.opening_float)), ("Cash sales (tendered less change)", m(report.cash_sales)),
             ("Cash refunds", _minus(report, report.cash_refunds)),
-            ("Cash payments on account", m(report.cash_account_payments)), ("Paid in", m(report.paid_in)),
+            ("Cash payments on account", m(report.cash_account_payments)),
+            ("Cash prepaid top-ups", m(report.cash_prepaid_top_ups)), ("Paid in", m(report.paid_in)),
             ("Paid out", _minus(report, report.paid_out)), ("Expected cash", m(report.expected_cash))]
     bold = {len(rows) - 1}
     if report.counted_cash is not None:

@@ -1,8 +1,8 @@
 """The till's day: the opening float, cash paid in and out, voided cart lines, the X report (the
 day so far, any time) and the Z report that closes a terminal's day.
 
-- **What a day is.** Every sale, credit note, payment on account, cash event and void of a
-  terminal belongs to exactly one Z report of that terminal: the first one closed after it was
+- **What a day is.** Every sale, credit note, payment on account, prepaid top-up, cash event
+  and void of a terminal belongs to exactly one Z report of that terminal: the first one closed after it was
   committed. ``z_report_item`` (unique ``(kind, ref_id)``) records the claim, so nothing is ever
   counted in two days, and a document committed while a Z runs goes into the next day (writers
   queue on the write lock of ``models.transaction``: the Z reads and claims with the lock held).
@@ -11,7 +11,8 @@ day so far, any time) and the Z report that closes a terminal's day.
   ``CLAIM_MARGIN`` (a document stamped just before the previous Z but committed after it, or a
   clock set back, still falls in), with ``NOT EXISTS`` on ``z_report_item``.
 - **Figures.** Sales by payment method (cash: what cash kept, i.e. tendered less change), refunds
-  by method, payments on account by method, floats, pay-ins and pay-outs, expected cash
+  by method, payments on account by method, prepaid top-ups by method (money taken in at the
+  till for a member's balance: its cash part is in the drawer), floats, pay-ins and pay-outs, expected cash
   (``domain.tender.cash_up``), discounts and price changes per cashier, voids per cashier, the
   first and last number of each document series, tax per rate (sales less returns).
 - **Anomalies are flagged, never blocking**: a gap in a number series, no opening float,
@@ -45,6 +46,7 @@ from partsdesk.models import (
     CreditNote,
     CreditNoteLine,
     CreditNoteRefund,
+    PrepaidEntry,
     Sale,
     SaleLine,
     SalePayment,
@@ -52,7 +54,7 @@ from partsdesk.models import (
     ZReportItem,
     transaction,
 )
-from partsdesk.services import accounts, audit, cart, numbering, settings
+from partsdesk.services import accounts, audit, cart, membership, numbering, settings
 from partsdesk.services.clock import now
 
 CLAIM_MARGIN = timedelta(days=7)
@@ -64,7 +66,7 @@ DESCRIPTION_MAX = 200
 VOID_LINES_MAX = 500
 GAPS_SHOWN = 5
 SERIES_LABELS = {"INV": "Invoices", "RC": "Receipts", "CN": "Credit notes", "PAY": "Payments on account"}
-CLAIM_KINDS = ("sale", "credit_note", "account_payment", "cash_event", "void")
+CLAIM_KINDS = ("sale", "credit_note", "account_payment", "prepaid_top_up", "cash_event", "void")
 
 
 def _exponent() -> int:
@@ -174,6 +176,11 @@ class CashUpReport:
     anomalies: tuple[str, ...]
     note: str = ""
     claimed: dict[str, int] = field(default_factory=dict)  # kind -> how many documents (a Z: it claimed)
+    # Prepaid top-ups taken at this till (schema 7); with defaults, so a Z stored before them reads back.
+    prepaid_top_ups_count: int = 0
+    prepaid_top_ups_total: int = 0
+    prepaid_top_ups_by_method: tuple[MethodLine, ...] = ()
+    cash_prepaid_top_ups: int = 0
 
     @property
     def is_z(self) -> bool:
@@ -194,7 +201,8 @@ class CashUpReport:
     def from_json(cls, text: str) -> CashUpReport:
         data = json.loads(text)
         nested = {"sales_by_method": MethodLine, "refunds_by_method": MethodLine,
-                  "account_payments_by_method": MethodLine, "cash_moves": CashMove, "discounts": CashierLine,
+                  "account_payments_by_method": MethodLine, "prepaid_top_ups_by_method": MethodLine,
+                  "cash_moves": CashMove, "discounts": CashierLine,
                   "voids": CashierLine, "documents": SeriesRange, "tax_by_rate": TaxLine}
         values = {}
         for f in fields(cls):
@@ -422,6 +430,14 @@ def _read_day(actor: Actor, terminal: str, *, kind: str, at: datetime, counted: 
     claims += [("account_payment", row[0]) for row in entries]
     stamps += [row[2] for row in entries]
 
+    # prepaid top-ups taken at this till (a spend at the counter is a sale's payment, not money in)
+    top_ups = list(PrepaidEntry.select(PrepaidEntry.id, PrepaidEntry.at, PrepaidEntry.method, PrepaidEntry.amount)
+                   .where(_unclaimed(PrepaidEntry, "prepaid_top_up", PrepaidEntry.at, terminal, since,
+                                     PrepaidEntry.kind == membership.TOP_UP))
+                   .order_by(PrepaidEntry.at, PrepaidEntry.id).tuples())
+    claims += [("prepaid_top_up", row[0]) for row in top_ups]
+    stamps += [row[1] for row in top_ups]
+
     # floats, pay-ins, pay-outs; voids
     events = list(CashEvent.select(CashEvent.id, CashEvent.kind, CashEvent.at, CashEvent.user, CashEvent.amount,
                                    CashEvent.reason)
@@ -446,11 +462,14 @@ def _read_day(actor: Actor, terminal: str, *, kind: str, at: datetime, counted: 
     cash_sales = sum(amount for method, amount in payments if method == tender.CASH)
     cash_refunds = sum(amount for method, amount in refunds if method == tender.CASH)
     cash_account = sum(-amount for _, _, _, method, amount in entries if method == "cash")
+    top_up_by_method = _method_lines(((method or "other", amount) for _, _, method, amount in top_ups),
+                                     membership.TOP_UP_METHODS)
+    cash_top_ups = sum(amount for _, _, method, amount in top_ups if method == "cash")
     opening_float = sum(row[4] for row in events if row[1] == "float")
     paid_in = sum(row[4] for row in events if row[1] == "pay_in")
     paid_out = sum(row[4] for row in events if row[1] == "pay_out")
     drawer = tender.cash_up(opening_float=opening_float, cash_sales=cash_sales, cash_refunds=cash_refunds,
-                            cash_paid_in=paid_in + cash_account, cash_paid_out=paid_out,
+                            cash_paid_in=paid_in + cash_account + cash_top_ups, cash_paid_out=paid_out,
                             counted=counted if counted is not None else 0, exponent=exponent)
 
     # discounts and typed prices per cashier: the cashier's own (not a member's discount or a
@@ -536,7 +555,9 @@ def _read_day(actor: Actor, terminal: str, *, kind: str, at: datetime, counted: 
         expected_cash=drawer.expected, counted_cash=counted, over_short=drawer.over_short if counted is not None
         else None, over_short_message=drawer.message if counted is not None else "", discounts=discounts,
         voids=void_lines, documents=tuple(documents), tax_by_rate=tax_by_rate, anomalies=tuple(anomalies),
-        note=note, claimed=claimed)
+        note=note, claimed=claimed, prepaid_top_ups_count=len(top_ups),
+        prepaid_top_ups_total=sum(row[3] for row in top_ups), prepaid_top_ups_by_method=top_up_by_method,
+        cash_prepaid_top_ups=cash_top_ups)
     return _Day(report, claims)
 
 

@@ -19,12 +19,13 @@ from partsdesk.models import (
     CashEvent,
     CounterVoid,
     DocumentCounter,
+    PrepaidEntry,
     Sale,
     ZReport,
     ZReportItem,
     database,
 )
-from partsdesk.services import accounts, audit, cashup, clock
+from partsdesk.services import accounts, audit, cashup, clock, membership
 from partsdesk.services.cashup import VoidLine, close_day, record_cash_event, record_void, x_report
 from partsdesk.services.returns import ReturnLine, take_return
 from partsdesk.services.sales import LineRequest, commit_sale, price_cart
@@ -42,16 +43,24 @@ class Clock:
         return self.at
 
 
+BACK_OFFICE = "BACK-OFFICE"
+
+
 @pytest.fixture
-def shop(staff):
+def shop(staff, monkeypatch):
+    """The counter shop; its member's 200.00 setup top-up was taken in the back office (another
+    terminal), so this till's day starts empty."""
+    monkeypatch.setattr(membership, "TERMINAL", BACK_OFFICE)
     made = counter_shop(staff, credit_limit="5000")
+    monkeypatch.setattr(membership, "TERMINAL", audit.TERMINAL)
     clock.set_clock(Clock())
     return made
 
 
 def sell_the_day(staff, shop) -> dict[str, int]:
     """The day of the test: a float, cash, card, on account, a mixed payment with a discount, a
-    return refunded in cash, a payment on account in cash, a pay-out and a void."""
+    return refunded in cash, a payment on account in cash, a prepaid top-up in cash and one by
+    card, a pay-out and a void."""
     cashier = staff["cashier"]
     record_cash_event(cashier, "float", "200.00")
     cash = commit_sale(cashier, [LineRequest(shop["pads"], 2_000)], [Payment("cash", 30_000)])
@@ -64,6 +73,8 @@ def sell_the_day(staff, shop) -> dict[str, int]:
     assert (cash.change, mixed.total, mixed.change) == (7_400, 10_170, 4_830)
     take_return(cashier, cash.number, [ReturnLine(1, 1_000)], reason="not_needed")
     accounts.take_payment(cashier, shop["fleet"], 10_000, method="cash")
+    membership.top_up(cashier, shop["member"], "50.00", method="cash")
+    membership.top_up(cashier, shop["member"], 3_000, method="card", reference="T-7")
     record_cash_event(cashier, "pay_out", "15.00", reason="window cleaner")
     record_void(cashier, "line", [VoidLine(shop["pads"], "Part BP-1", 1_000, 11_300)])
     return {"account_total": account.total, "account_tax": Sale.get_by_id(account.sale_id).tax}
@@ -83,11 +94,14 @@ def test_the_z_reports_figures_equal_the_days_documents(staff, shop):
     assert [(m.method, m.count, m.amount) for m in x.refunds_by_method] == [("cash", 1, 11_300)]
     assert (x.account_payments_count, x.account_payments_total) == (1, 10_000)
     assert [(m.method, m.label, m.amount) for m in x.account_payments_by_method] == [("cash", "Cash", 10_000)]
+    assert (x.prepaid_top_ups_count, x.prepaid_top_ups_total, x.cash_prepaid_top_ups) == (2, 8_000, 5_000)
+    assert [(m.method, m.label, m.count, m.amount) for m in x.prepaid_top_ups_by_method] == [
+        ("cash", "Cash", 1, 5_000), ("card", "Bank card", 1, 3_000)]
     assert (x.paid_in, x.paid_out) == (0, 1_500)
     assert [(m.kind, m.amount, m.reason) for m in x.cash_moves] == [("float", 20_000, ""),
                                                                     ("pay_out", 1_500, "window cleaner")]
     assert (x.cash_sales, x.cash_refunds, x.cash_account_payments) == (27_770, 11_300, 10_000)
-    assert x.expected_cash == 20_000 + 27_770 - 11_300 + 10_000 - 1_500 == 44_970
+    assert x.expected_cash == 20_000 + 27_770 - 11_300 + 10_000 + 5_000 - 1_500 == 49_970
     assert (x.counted_cash, x.over_short) == (None, None)
     assert [(c.user, c.count, c.amount, c.approved) for c in x.discounts] == [("Cashier", 1, 1_130, 0)]
     assert [(c.user, c.count, c.amount) for c in x.voids] == [("Cashier", 1, 11_300)]
@@ -97,23 +111,26 @@ def test_the_z_reports_figures_equal_the_days_documents(staff, shop):
     assert sum(t.tax for t in x.tax_by_rate) == x.sales_tax - 1_300  # the returned pad's tax comes off
     assert {t.rate_bp for t in x.tax_by_rate} == {0, 1_300}  # the core deposit carries no tax
     assert x.anomalies == ()
-    assert x.claimed == {"sale": 4, "credit_note": 1, "account_payment": 1, "cash_event": 2, "void": 1}
+    assert x.claimed == {"sale": 4, "credit_note": 1, "account_payment": 1, "prepaid_top_up": 2, "cash_event": 2,
+                         "void": 1}
     assert ZReport.select().count() == 0  # an X closes nothing
 
-    z = close_day(cashier, counted_cash="449.70", note="all good")
+    z = close_day(cashier, counted_cash="499.70", note="all good")
     assert (z.kind, z.number, z.counted_cash, z.over_short, z.over_short_message) == (
-        "Z", "Z-000001", 44_970, 0, "Balanced.")
-    assert (z.expected_cash, z.sales_by_method, z.documents, z.discounts) == (
-        x.expected_cash, x.sales_by_method, x.documents, x.discounts)
+        "Z", "Z-000001", 49_970, 0, "Balanced.")
+    assert (z.expected_cash, z.sales_by_method, z.documents, z.discounts, z.prepaid_top_ups_by_method) == (
+        x.expected_cash, x.sales_by_method, x.documents, x.discounts, x.prepaid_top_ups_by_method)
     stored = ZReport.get(ZReport.number == "Z-000001")
     assert (stored.terminal, stored.opening_float, stored.expected_cash, stored.counted_cash, stored.over_short,
-            stored.note) == (audit.TERMINAL, 20_000, 44_970, 44_970, 0, "all good")
-    assert ZReportItem.select().where(ZReportItem.z_report == stored.id).count() == 9
+            stored.note) == (audit.TERMINAL, 20_000, 49_970, 49_970, 0, "all good")
+    assert ZReportItem.select().where(ZReportItem.z_report == stored.id).count() == 11
+    assert ZReportItem.select().where(ZReportItem.kind == "prepaid_top_up").count() == 2
     assert cashup.z_report("z-000001 ") == z  # read back exactly as it was closed
     assert AuditLog.get(AuditLog.action == "cash.close_day").object_id == "Z-000001"
 
     after = x_report(cashier)
     assert after.empty and after.sales_count == 0 and after.expected_cash == 0 and after.anomalies == ()
+    assert (after.prepaid_top_ups_count, after.prepaid_top_ups_by_method, after.cash_prepaid_top_ups) == (0, (), 0)
     assert after.period_from == stored.closed_at
 
     late = commit_sale(cashier, [LineRequest(shop["pads"], 1_000)], [Payment("cash", 11_300)])
@@ -258,6 +275,55 @@ def test_payments_on_account_remember_their_terminal(staff, shop):
         ("Bank card", 2_000)]
 
 
+def test_prepaid_top_ups_at_this_till_are_in_its_cash_up_and_others_stay_out(staff, shop):
+    cashier = staff["cashier"]
+    membership.top_up(cashier, shop["member"], "40.00", method="cash")
+    membership.top_up(cashier, shop["member"], 2_500, method="card", reference="T-3")
+    with database.obj.atomic():  # a top-up another till took, and one from before schema 7 (no terminal)
+        for terminal in ("other", ""):
+            PrepaidEntry.insert(customer=shop["member"], at=clock.now(), kind="top_up", amount=9_900,
+                                method="cash", user=cashier.user_id, terminal=terminal).execute()
+    commit_sale(cashier, [LineRequest(shop["pads"], 1_000)], [Payment("prepaid", 11_300)],
+                customer_id=shop["member"])  # paid from prepaid: a sale's payment, not money in
+    x = x_report(cashier)
+    assert (x.prepaid_top_ups_count, x.prepaid_top_ups_total, x.cash_prepaid_top_ups) == (2, 6_500, 4_000)
+    assert [(m.method, m.count, m.amount) for m in x.prepaid_top_ups_by_method] == [("cash", 1, 4_000),
+                                                                                     ("card", 1, 2_500)]
+    assert x.expected_cash == 4_000 and x.claimed["prepaid_top_up"] == 2
+    assert "No opening float was recorded for this day." in x.anomalies
+    back_office = x_report(cashier, terminal=BACK_OFFICE)  # the shop's setup top-up is the back office's
+    assert (back_office.prepaid_top_ups_count, back_office.cash_prepaid_top_ups, back_office.expected_cash) == (
+        1, 20_000, 20_000)
+
+    z = close_day(cashier, counted_cash="40.00")
+    assert (z.prepaid_top_ups_total, z.expected_cash, z.over_short) == (6_500, 4_000, 0)
+    claimed = {ref for (ref,) in ZReportItem.select(ZReportItem.ref_id).where(ZReportItem.kind == "prepaid_top_up")
+               .tuples()}
+    assert claimed == {e.id for e in PrepaidEntry.select().where((PrepaidEntry.terminal == audit.TERMINAL)
+                                                                 & (PrepaidEntry.kind == "top_up"))}
+    assert len(claimed) == 2
+    assert cashup.z_report(z.number) == z  # the new figures survive the stored JSON
+    after = x_report(cashier)
+    assert after.empty and after.prepaid_top_ups_count == 0 and after.expected_cash == 0
+    assert x_report(cashier, terminal="other").prepaid_top_ups_total == 9_900  # still that till's to close
+
+
+def test_a_z_stored_before_prepaid_top_ups_were_counted_reads_back(staff, shop):
+    import json
+
+    membership.top_up(staff["cashier"], shop["member"], "40.00", method="cash")
+    z = close_day(staff["cashier"], counted_cash="40.00")
+    old = json.loads(z.to_json())
+    for name in ("prepaid_top_ups_count", "prepaid_top_ups_total", "prepaid_top_ups_by_method",
+                 "cash_prepaid_top_ups"):
+        del old[name]
+    del old["claimed"]["prepaid_top_up"]
+    read = cashup.CashUpReport.from_json(json.dumps(old))
+    assert (read.prepaid_top_ups_count, read.prepaid_top_ups_total, read.prepaid_top_ups_by_method,
+            read.cash_prepaid_top_ups) == (0, 0, (), 0)
+    assert (read.number, read.expected_cash, read.sales_by_method) == (z.number, 4_000, z.sales_by_method)
+
+
 def test_who_may_cash_up(staff, shop):
     for role in ("cashier", "manager", "admin"):
         x_report(staff[role])
@@ -326,7 +392,8 @@ def test_the_x_report_prints_every_figure_on_the_roll_and_a_chinese_name_reads_b
         assert "X REPORT — not a closing" in text and "COPY" not in text and "王芳" in text
         for pattern in (r"Sales \(4\)", r"Cash \(2\)\s+277\.70", r"Card \(2\)\s+163\.00", r"Refunds \(1\)\s+113\.00",
                         r"Payments on account \(1\)\s+100\.00", r"Opening float\s+200\.00", r"Paid out\s+−15\.00",
-                        r"Expected cash\s+449\.70", r"王芳\s+1\s+0\s+11\.30", r"Receipts\s+RC-000001\s+RC-000003\s+3",
+                        r"Prepaid top-ups \(2\)\s+80\.00", r"Cash \(1\)\s+50\.00", r"Bank card \(1\)\s+30\.00",
+                        r"Cash prepaid top-ups\s+50\.00", r"Expected cash\s+499\.70", r"王芳\s+1\s+0\s+11\.30", r"Receipts\s+RC-000001\s+RC-000003\s+3",
                         r"13 %", r"Paid out, 王芳: window\s", "Anomalies: none."):
             assert re.search(pattern, text), (pattern, path.name)
         assert "Counted cash" not in text  # an X has no count

@@ -4,6 +4,7 @@ printed on the receipt printer (Qt's PDF printer here), bad input refused with n
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,8 @@ from PySide6.QtCore import Qt
 from partsdesk.domain.permissions import SYSTEM
 from partsdesk.domain.tender import Payment
 from partsdesk.models import CashEvent, CounterVoid, ZReport, transaction
-from partsdesk.services import catalog, clock, search, stock
+from partsdesk.services import catalog, clock, membership, search, stock
+from partsdesk.services.customers import save_customer
 from partsdesk.services.sales import LineRequest, commit_sale
 from partsdesk.ui.cashup_dialog import CashUpDialog
 from partsdesk.ui.counter_tab import CounterTab
@@ -63,6 +65,9 @@ def page_width_mm(path: Path) -> int:
 
 def test_float_pay_out_x_report_and_a_blind_close(qtbot, dialog, staff, shop, pdf_printers):
     commit_sale(staff["cashier"], [LineRequest(shop["pads"], 2_000)], [Payment("cash", 30_000)])
+    member = save_customer(staff["cashier"], None, {"kind": "person", "name": "Wu Fang"}, phones=[])
+    membership.enroll(staff["cashier"], member)
+    membership.top_up(staff["cashier"], member, "30.00", method="cash")  # into this till's drawer
 
     type_into(qtbot, dialog.amount, "200.00")
     with qtbot.waitSignal(dialog.recorded, timeout=10_000):
@@ -83,9 +88,10 @@ def test_float_pay_out_x_report_and_a_blind_close(qtbot, dialog, staff, shop, pd
     with qtbot.waitSignal(dialog.x_shown, timeout=10_000) as shown:
         qtbot.keyClick(dialog, Qt.Key.Key_F5)
     x = shown.args[0]
-    assert x.expected_cash == 20_000 + 22_600 - 1_500
+    assert x.expected_cash == 20_000 + 22_600 + 3_000 - 1_500
     text = dialog.view.toPlainText()
-    assert "X REPORT \u2014 not a closing" in text and "Expected cash" in text and "411.00" in text
+    assert "X REPORT \u2014 not a closing" in text and re.search(r"Expected cash\s+441\.00", text)
+    assert re.search(r"Prepaid top-ups \(1\)\s+30\.00", text) and re.search(r"Cash prepaid top-ups\s+30\.00", text)
     assert "window cleaner" in text and ZReport.select().count() == 0
 
     # a blind count: what is expected leaves the screen while the cashier types the drawer's cash
@@ -101,10 +107,10 @@ def test_float_pay_out_x_report_and_a_blind_close(qtbot, dialog, staff, shop, pd
             qtbot.waitSignal(dialog.printed, timeout=20_000) as printed:
         qtbot.keyClick(dialog, Qt.Key.Key_F10)
     z = closed.args[0]
-    assert (z.number, z.counted_cash, z.over_short) == ("Z-000001", 40_000, -1_100)
+    assert (z.number, z.counted_cash, z.over_short, z.prepaid_top_ups_count) == ("Z-000001", 40_000, -4_100, 1)
     text = dialog.view.toPlainText()
-    assert "Z REPORT Z-000001" in text and "Short by 11.00." in text
-    assert "Day closed: Z-000001. Expected 411.00, counted 400.00. Short by 11.00." in dialog.report_note.text()
+    assert "Z REPORT Z-000001" in text and "Short by 41.00." in text
+    assert "Day closed: Z-000001. Expected 441.00, counted 400.00. Short by 41.00." in dialog.report_note.text()
     assert printed.args[0].ok and printed.args[0].kind == "zreport"
     qtbot.waitUntil(lambda: "Printed Z-000001." in dialog.report_note.text())
     assert [kind for kind, _file in pdf_printers] == ["zreport"] and page_width_mm(pdf_printers[0][1]) == 80
