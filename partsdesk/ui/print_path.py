@@ -64,12 +64,15 @@ PRINTER_SETTING = {"receipt": "printer.receipt", "invoice": "printer.a4", "pickl
 KIND_WORDS = {"receipt": "receipt", "invoice": "invoice", "picklist": "pick list", "quote": "quote",
               "zreport": "Z report"}
 MAX_DPI = 300  # pages are rendered at the printer's resolution, at most this (a thermal head is 203 dpi)
-REPRINT_HINT = "The sale is saved; press Ctrl+P on the Counter tab to print it again."
-# kind -> how to print it again, where a sale's Ctrl+P is not the way
-REPRINT_HINTS = {"picklist": "The order is saved; print its pick list again from F7 Orders on the Counter tab.",
-                 "quote": "The quote is saved; print it again from F9 Quote on the Counter tab (empty cart).",
-                 "zreport": "The day is closed and its Z report saved; print it again from F11 Cash-up."}
+# Every committed document is reprinted by its number with Ctrl+P on the Counter tab.
+REPRINT_HINTS = {"receipt": "The sale is saved", "invoice": "The sale is saved",
+                 "picklist": "The order is saved", "quote": "The quote is saved",
+                 "zreport": "The day is closed and its Z report saved"}
+REPRINT_HOW = "; press Ctrl+P on the Counter tab to print it again."
 
+
+def reprint_hint(kind: str) -> str:
+    return _tr(REPRINT_HINTS.get(kind, "The document is saved")) + _tr(REPRINT_HOW)
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("PrintPath", text)
@@ -99,35 +102,35 @@ class PrintOutcome:
 
 # --- on the worker ------------------------------------------------------------------------------
 
+def _sale_pdf(number: str, kind: str, copy: bool, out: BytesIO) -> None:
+    (write_invoice if kind == "invoice" else write_receipt)(sale_document(number, copy=copy), out, copy=copy)
+
+
+# kind -> how its PDF is written (number, kind, copy, out)
+WRITERS = {
+    "receipt": _sale_pdf,
+    "invoice": _sale_pdf,
+    "picklist": lambda number, _kind, _copy, out: write_pick_list(pick_list_document(number), out),
+    "quote": lambda number, _kind, copy, out: write_quote(quote_document(number, copy=copy), out, copy=copy),
+    "zreport": lambda number, _kind, copy, out: write_cash_up(z_report(number), out, copy=copy),  # as stored
+}
+
+
 def document_pdf(number: str, kind: str, copy: bool = False) -> bytes:
-    """On the worker: the PDF of invoice or receipt ``number`` (an 80 mm roll for a receipt, A4
-    for an invoice), marked COPY when ``copy``; kind "picklist": an order's A4 pick list; kind
-    "quote": an A4 quote (COPY too); kind "zreport": a closed day's Z report as stored, on the
-    receipt roll (COPY too). Raises
-    ``UserError`` (no such sale, or the PDF could not be made), never anything else."""
+    """On the worker: the PDF of document ``number`` of ``kind`` (WRITERS): a receipt on the 80 mm
+    roll, an invoice, a quote or a pick list on A4, a closed day's Z report as stored on the roll;
+    marked COPY when ``copy`` (a pick list has no copies). Raises ``UserError`` (no such document,
+    or the PDF could not be made), never anything else."""
     try:
-        if kind == "picklist":
-            out = BytesIO()
-            write_pick_list(pick_list_document(number), out)
-            return out.getvalue()
-        if kind == "zreport":  # the closed day exactly as stored, on the receipt roll
-            out = BytesIO()
-            write_cash_up(z_report(number), out, copy=copy)
-            return out.getvalue()
-        if kind == "quote":
-            out = BytesIO()
-            write_quote(quote_document(number, copy=copy), out, copy=copy)
-            return out.getvalue()
-        doc = sale_document(number, copy=copy)
         out = BytesIO()
-        (write_invoice if kind == "invoice" else write_receipt)(doc, out, copy=copy)
+        WRITERS[kind](number, kind, copy, out)
         return out.getvalue()
     except UserError:
         raise
     except Exception as error:  # a bug in a layout must not look like a lost sale
         log.error("could not make the PDF of %s", number, exc_info=error)
         raise UserError(f"The {KIND_WORDS.get(kind, kind)} {number} could not be made ready to print "
-                        f"({type(error).__name__}: {error}). {REPRINT_HINTS.get(kind, REPRINT_HINT)}") from error
+                        f"({type(error).__name__}: {error}). {reprint_hint(kind)}") from error
 
 
 # --- this PC's printers -----------------------------------------------------------------------
@@ -243,10 +246,11 @@ def _fallback_printer() -> QPrinter:
     return QPrinter(QPrinter.PrinterMode.HighResolution)
 
 
-def preview_pdf(parent: QWidget | None, pdf: bytes, printer: QPrinter | None, *, title: str) -> QPrintPreviewDialog:
+def preview_pdf(parent: QWidget | None, pdf: bytes, printer: QPrinter | None, *, title: str,
+                hint: str = "") -> QPrintPreviewDialog:
     """A window-modal print preview of ``pdf`` over ``parent``, shown and returned; its Print
-    button prints on ``printer`` (or the system's choice). Raises ``PrinterError`` when the PDF
-    cannot be read."""
+    button prints on ``printer`` (or the system's choice); a printer problem there is shown with
+    ``hint`` (how to print the document again). Raises ``PrinterError`` when the PDF cannot be read."""
     pages = _Pages(pdf)
     printer = printer or _fallback_printer()
     _fit_paper(printer, pages.size(0))
@@ -259,7 +263,7 @@ def preview_pdf(parent: QWidget | None, pdf: bytes, printer: QPrinter | None, *,
         try:
             _paint(pages, target)
         except PrinterError as error:
-            tasks.show_user_error(dialog, UserError(f"{error} {REPRINT_HINT}"))
+            tasks.show_user_error(dialog, UserError(f"{error} {hint}".strip()))
 
     dialog.paintRequested.connect(paint)
     dialog.finished.connect(lambda _result: dialog.deleteLater())
@@ -287,7 +291,7 @@ def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: st
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     word = KIND_WORDS.get(kind, kind)
-    hint = _tr(REPRINT_HINTS.get(kind, REPRINT_HINT))
+    hint = reprint_hint(kind)
 
     def finish(outcome: PrintOutcome) -> None:
         if on_done is not None:
@@ -316,7 +320,7 @@ def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: st
                     printer = None  # a preview needs no printer; its Print button asks the system
                 try:
                     dialog = preview_pdf(parent, pdf, printer, title=_tr("Preview of {kind} {number}").format(
-                        kind=word, number=number))
+                        kind=word, number=number), hint=hint)
                 except PrinterError as error:
                     failed(_tr("The {kind} {number} cannot be previewed: {error} {hint}").format(
                         kind=word, number=number, error=error, hint=hint))

@@ -139,7 +139,7 @@ def test_a_printer_problem_leaves_the_day_closed(qtbot, dialog, staff, shop):
     with qtbot.waitSignal(dialog.printed, timeout=20_000) as printed:
         dialog.close_button.click()
     assert not printed.args[0].ok and "No printer is installed" in dialog.report_note.text()
-    assert "F11 Cash-up" in dialog.report_note.text() and ZReport.select().count() == 1
+    assert "Z report saved; press Ctrl+P on the Counter tab" in dialog.report_note.text() and ZReport.select().count() == 1
 
 
 def test_a_technician_may_not_cash_up(qtbot, runner, staff, shop, shown_errors):

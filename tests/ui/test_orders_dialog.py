@@ -181,8 +181,7 @@ def test_a_pick_list_goes_to_the_a4_printer_and_a_printer_problem_keeps_the_orde
         qtbot.keyClick(dialog.reference, Qt.Key.Key_Return)
     assert not printed.args[0].ok
     assert tab.print_label.text() == ("The pick list SO-000001 was not printed: No printer is installed on this PC. "
-                                      "The order is saved; print its pick list again from F7 Orders on the Counter "
-                                      "tab.")
+                                      "The order is saved; press Ctrl+P on the Counter tab to print it again.")
     assert CustomerOrder.get(CustomerOrder.number == "SO-000001").status == "open" and tab.lines == []
 
 
