@@ -57,6 +57,8 @@ PERMISSIONS: dict[str, str] = {
     "counter.negative_stock": "sell more than the stock on hand",
     "counter.return_override": "take a return past the return window or above the set value",
     "counter.cash_up": "count the till, print X reports and close the day (Z report)",
+    "stock.count": "count stock (start a count, scan, finish it)",
+    "stock.count_approve": "approve and post a stock count",
     "users.manage": "manage users and permissions",
     "audit.view": "read the audit log",
     "backup.run": "make a backup",
@@ -72,7 +74,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     CASHIER: frozenset(_EVERYONE | _FRONT_DESK | {"counter.cash_up"}),  # the till's own drawer
     SERVICE_ADVISOR: frozenset(_EVERYONE | _FRONT_DESK),
     TECHNICIAN: frozenset(_EVERYONE),
-    STOREKEEPER: frozenset(_EVERYONE | {"catalog.view_cost", "catalog.edit", "catalog.import", "catalog.export"}),
+    STOREKEEPER: frozenset(_EVERYONE | {"catalog.view_cost", "catalog.edit", "catalog.import", "catalog.export",
+                                     "stock.count"}),
     MANAGER: frozenset(set(PERMISSIONS) - {"users.manage"}),
     ADMIN: frozenset(PERMISSIONS),
 }

@@ -11,6 +11,7 @@ from partsdesk.models.catalog import (
     Supplier,
     VehicleModel,
 )
+from partsdesk.models.counts import CountLine, CountScan, CountSession
 from partsdesk.models.customers import (
     AccountAllocation,
     AccountEntry,
@@ -56,11 +57,13 @@ ALL_TABLES = (
     AccountEntry, AccountAllocation, CustomerEvent, PointsEntry, PrepaidEntry, CareTask, Complaint, ContactCall,
     DocumentCounter, Sale, SaleLine, SalePayment, LostSale, HeldCart, CreditNote, CreditNoteLine, CreditNoteRefund,
     Quote, QuoteLine, CustomerOrder, CustomerOrderLine, CashEvent, CounterVoid, ZReport, ZReportItem,
+    CountSession, CountLine, CountScan,
 )
 
 __all__ = [
     "ALL_TABLES", "AccountAllocation", "AccountEntry", "AppUser", "AuditLog", "BaseModel", "Brand", "CareTask",
-    "CashEvent", "Category", "Complaint", "ContactCall", "CounterVoid", "CreditNote",
+    "CashEvent", "Category", "Complaint", "ContactCall", "CountLine", "CountScan", "CountSession", "CounterVoid",
+    "CreditNote",
     "CreditNoteLine", "CreditNoteRefund", "Customer", "CustomerEvent", "CustomerOrder", "CustomerOrderLine",
     "CustomerPhone", "DocumentCounter",
     "Fitment", "HeldCart", "Location", "LostSale", "OdometerReading", "Part", "PartBarcode", "PartNumber", "PointsEntry",

@@ -821,6 +821,75 @@ def m0007_quotes_orders_cash_up(backend: str) -> list[str]:
     ]
 
 
+def m0008_stock_counts(backend: str) -> list[str]:
+    """Stock counts: a session (gap-free CNT number, its scope, blind or not, open → finished →
+    posted, or cancelled, and who did each step), its lines keyed by counter (two counters never
+    overwrite each other) and by round (a recount is a new round; the questioned lines stay), each
+    with the book quantity and ledger seq at the moment it was first counted, and an append-only
+    scan log (every +1, quantity, typed total, link and undo: an undo is a logged reverse, never a
+    delete). What a line or session was (who, what, when, the book at count) never changes."""
+    t = TYPES[backend]
+    session_columns = ("number", "scope_kind", "scope", "location_id", "blind", "note", "started_at",
+                       "started_by_id")
+    line_columns = ("session_id", "part_id", "location_id", "counter_id", "round", "origin", "book_qty", "book_seq",
+                    "counted_at")
+    return [
+        f"""CREATE TABLE count_session (
+            id {t['pk']},
+            number TEXT NOT NULL UNIQUE,
+            scope_kind TEXT NOT NULL CHECK (scope_kind IN ('all', 'bins', 'categories', 'abc', 'parts')),
+            scope TEXT NOT NULL DEFAULT '{{}}',
+            location_id BIGINT NOT NULL REFERENCES location(id),
+            blind {t['bool']} NOT NULL DEFAULT {t['true']},
+            note TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'finished', 'posted', 'cancelled')),
+            started_at TIMESTAMP NOT NULL,
+            started_by_id BIGINT NULL REFERENCES app_user(id),
+            finished_at TIMESTAMP NULL,
+            finished_by_id BIGINT NULL REFERENCES app_user(id),
+            uncounted TEXT NOT NULL DEFAULT '' CHECK (uncounted IN ('', 'leave', 'zero')),
+            posted_at TIMESTAMP NULL,
+            posted_by_id BIGINT NULL REFERENCES app_user(id),
+            cancelled_at TIMESTAMP NULL,
+            cancelled_by_id BIGINT NULL REFERENCES app_user(id))""",
+        "CREATE INDEX count_session_status ON count_session(status, started_at)",
+        f"""CREATE TABLE count_line (
+            id {t['pk']},
+            session_id BIGINT NOT NULL REFERENCES count_session(id),
+            part_id BIGINT NOT NULL REFERENCES part(id),
+            location_id BIGINT NOT NULL REFERENCES location(id),
+            counter_id BIGINT NULL REFERENCES app_user(id),
+            round INTEGER NOT NULL DEFAULT 1 CHECK (round > 0),
+            origin TEXT NOT NULL DEFAULT 'scan' CHECK (origin IN ('scan', 'uncounted_zero')),
+            qty BIGINT NOT NULL CHECK (qty >= 0),
+            book_qty BIGINT NOT NULL,
+            book_seq BIGINT NOT NULL,
+            counted_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            state TEXT NOT NULL DEFAULT 'counted' CHECK (state IN ('counted', 'recount')),
+            UNIQUE (session_id, part_id, location_id, counter_id, round))""",
+        "CREATE INDEX count_line_part ON count_line(session_id, part_id, location_id, round)",
+        f"""CREATE TABLE count_scan (
+            id {t['pk']},
+            session_id BIGINT NOT NULL REFERENCES count_session(id),
+            counter_id BIGINT NULL REFERENCES app_user(id),
+            at TIMESTAMP NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('scan', 'qty', 'set', 'unknown', 'link', 'undo')),
+            code TEXT NOT NULL DEFAULT '',
+            part_id BIGINT NULL REFERENCES part(id),
+            line_id BIGINT NULL REFERENCES count_line(id),
+            delta BIGINT NOT NULL,
+            undoes_id BIGINT NULL UNIQUE REFERENCES count_scan(id))""",
+        "CREATE INDEX count_scan_counter ON count_scan(session_id, counter_id, id)",
+        "CREATE INDEX count_scan_code ON count_scan(session_id, kind, code)",
+        *_append_only_except("count_session", ("status", "finished_at", "finished_by_id", "uncounted", "posted_at",
+                                               "posted_by_id", "cancelled_at", "cancelled_by_id"),
+                             session_columns, backend),
+        *_append_only_except("count_line", ("qty", "updated_at", "state"), line_columns, backend),
+        *_append_only("count_scan", backend),
+    ]
+
+
 def _fts_over(table: str, fts: str, columns: tuple[str, ...], tokenizer: str, *, prefix: bool = False) -> list[str]:
     """SQLite: an external-content FTS5 table over ``columns`` of ``table``, kept in step by triggers."""
     cols = ", ".join(columns)
@@ -854,6 +923,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "customer accounts, membership, care and complaints", m0005_customer_accounts_membership_care),
     Migration(6, "counter sales", m0006_counter_sales),
     Migration(7, "quotes, orders and cash-up", m0007_quotes_orders_cash_up),
+    Migration(8, "stock counts", m0008_stock_counts),
 )
 
 SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (

@@ -574,3 +574,34 @@ def set_part_active(actor: Actor, part_id: int, active: bool, *, reason: str) ->
         Part.update(active=active, updated_at=now()).where(Part.id == part_id).execute()
         audit.record("part.activate" if active else "part.deactivate", actor=actor, object_type="part",
                      object_id=part_id, reason=reason, old={"active": bool(row[0])}, new={"active": active})
+
+
+def add_barcode(actor: Actor, part_id: int, text: str) -> str:
+    """Give part ``part_id`` one more barcode (as scanned or typed: normalised like the editor's),
+    e.g. a code a stock count met on a shelf; returns the stored code. A code the part already
+    has changes nothing; a code of another part is refused (ValidationError), and so is a part
+    with ``BARCODES_MAX`` codes. Runs in its own transaction, or in the caller's."""
+    require(actor, "catalog.edit")
+    problems: dict[str, str] = {}
+    clean = _clean_barcodes([text], problems)
+    if problems or not clean:
+        raise ValidationError(problems or {"barcodes": "The barcode is empty."})
+    code, symbology = clean[0]
+    with transaction():
+        if Part.get_or_none(Part.id == part_id) is None:
+            raise UserError(f"Part #{part_id} is not in the catalogue.")
+        owner = PartBarcode.select(PartBarcode.part).where(PartBarcode.code == code).tuples().first()
+        if owner and owner[0] == part_id:
+            return code
+        if owner:
+            raise ValidationError({"barcodes": f"Barcode {code} already belongs to {_describe_part(owner[0])}. "
+                                               "Remove it there first, or check the label."})
+        codes = [c for (c,) in PartBarcode.select(PartBarcode.code).where(PartBarcode.part == part_id).tuples()]
+        if len(codes) >= BARCODES_MAX:
+            raise ValidationError({"barcodes": f"A part has at most {BARCODES_MAX} barcodes."})
+        PartBarcode.create(part=part_id, code=code, symbology=symbology)
+        Part.update(updated_at=now()).where(Part.id == part_id).execute()
+        audit.record("part.update", actor=actor, object_type="part", object_id=part_id,
+                     old={"barcodes": codes}, new={"barcodes": [*codes, code]})
+        refresh_search_text([part_id])
+    return code

@@ -19,6 +19,7 @@ SERIES: dict[str, str] = {
     "order": "SO",
     "payment": "PAY",
     "z_report": "Z",
+    "count": "CNT",
 }
 DIGITS = 6
 
