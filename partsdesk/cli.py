@@ -290,6 +290,70 @@ def cmd_print(args: argparse.Namespace) -> int:
     raise AssertionError(args.print_command)
 
 
+# --- labels -----------------------------------------------------------------------------
+
+def _label_layout(args: argparse.Namespace):
+    """The layout the options describe; --grid, --margins, --gaps and --size only with a custom one."""
+    from partsdesk.domain import labels
+
+    name = args.layout.strip().lower()
+    custom = {"--grid": args.grid, "--margins": args.margins, "--gaps": args.gaps, "--size": args.size}
+    allowed = {labels.CUSTOM_SHEET: {"--grid", "--margins", "--gaps"}, labels.CUSTOM_ROLL: {"--size"}}.get(name, set())
+    stray = [option for option, value in custom.items() if value is not None and option not in allowed]
+    if stray:
+        raise UserError(f"{', '.join(stray)} only go with layout "
+                        f"{labels.CUSTOM_ROLL if stray == ['--size'] else labels.CUSTOM_SHEET}; {name} has its own "
+                        "measurements (see --list-layouts).")
+    if name == labels.CUSTOM_SHEET:
+        if args.grid is None or args.margins is None:
+            raise UserError(f"Layout {name} needs --grid COLSxROWS and --margins TOP,RIGHT,BOTTOM,LEFT (mm).")
+        columns, rows = labels.parse_numbers(args.grid, "grid", 2)
+        if columns != int(columns) or rows != int(rows):
+            raise UserError(f"--grid {args.grid!r}: whole numbers of columns and rows, e.g. 3x8.")
+        top, right, bottom, left = labels.parse_numbers(args.margins, "margins", 4)
+        gap_x, gap_y = labels.parse_numbers(args.gaps, "gaps", 2) if args.gaps else (0.0, 0.0)
+        return labels.custom_sheet(int(columns), int(rows), top=top, right=right, bottom=bottom, left=left,
+                                   gap_x=gap_x, gap_y=gap_y)
+    if name == labels.CUSTOM_ROLL:
+        if args.size is None:
+            raise UserError(f"Layout {name} needs --size WIDTHxHEIGHT (mm), e.g. 60x40.")
+        width, height = labels.parse_numbers(args.size, "size", 2)
+        return labels.custom_roll(width, height)
+    return labels.layout_named(name)
+
+
+def cmd_labels(args: argparse.Namespace) -> int:
+    from partsdesk.domain import labels
+
+    if args.list_layouts:
+        for layout in labels.LAYOUTS.values():
+            print(layout.describe())
+        for name, description in labels.CUSTOM_LAYOUTS.items():
+            print(f"{name:<12} {description}")
+        return 0
+    missing = [option for option, value in (("--parts", args.parts), ("--layout", args.layout), ("--out", args.out))
+               if not value]
+    if missing:
+        raise UserError(f"partsdesk labels needs {', '.join(missing)} (or --list-layouts); see partsdesk labels --help.")
+    entries = labels.parse_part_quantities(args.parts)
+    layout = _label_layout(args)
+    layout.check_start(args.start)
+    out = Path(args.out).expanduser()
+    if not out.parent.is_dir():
+        raise UserError(f"The folder {out.parent} does not exist; nothing was written.")
+    _open(args)
+    from partsdesk.printing.labels import write_labels
+    from partsdesk.services.labels import label_data
+
+    rows = label_data(entries)
+    pages: list[int] = []
+    _write_aside(out, lambda path: pages.append(write_labels(rows, layout, path, start=args.start,
+                                                             outline=args.outline)))
+    print(f"{len(rows)} label(s) of {len(entries)} part(s) on {layout.name}"
+          f"{f', starting at position {args.start}' if args.start != 1 else ''}: {pages[0]} page(s) written to {out}")
+    return 0
+
+
 # --- bench ------------------------------------------------------------------------------
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -428,6 +492,26 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--a4", action="store_true", help="on A4 (default: the 80 mm receipt roll)")
     d.add_argument("--copy", action="store_true", help="mark the report COPY (a reprint)")
     p.set_defaults(func=cmd_print)
+
+    p = sub.add_parser("labels", help="print barcode labels for parts to PDF (A4 label sheets or roll labels)",
+                       description="Print shelf labels: each part's name, number, brand, bin, retail price and "
+                                   "barcode (EAN-13 for a GTIN, else Code 128 of its shop code or part number).")
+    _db_option(p)
+    p.add_argument("--parts", metavar="NUMBER[:QTY][,NUMBER[:QTY]...]",
+                   help="part numbers with how many labels each (default 1); NUMBER@BRAND when two brands share a "
+                        "number, e.g. 0986494104:3,W712/75@MANN-FILTER:2")
+    p.add_argument("--layout", metavar="NAME", help="label layout (see --list-layouts), e.g. a4-3x8 or roll-50x30")
+    p.add_argument("--start", type=int, default=1, metavar="N",
+                   help="on a part-used sheet, the position of the first free label (1 = top left, counting "
+                        "along the rows; default 1)")
+    p.add_argument("--grid", metavar="COLSxROWS", help="layout a4-custom: columns and rows of labels, e.g. 3x7")
+    p.add_argument("--margins", metavar="TOP,RIGHT,BOTTOM,LEFT", help="layout a4-custom: the sheet's margins in mm")
+    p.add_argument("--gaps", metavar="ACROSS,DOWN", help="layout a4-custom: gaps between labels in mm (default 0,0)")
+    p.add_argument("--size", metavar="WIDTHxHEIGHT", help="layout roll-custom: the label's size in mm, e.g. 60x40")
+    p.add_argument("--outline", action="store_true", help="draw each label's edge (a test print on plain paper)")
+    p.add_argument("--out", metavar="FILE.pdf", help="PDF file to write")
+    p.add_argument("--list-layouts", action="store_true", help="list the label layouts and exit")
+    p.set_defaults(func=cmd_labels)
 
     p = sub.add_parser("bench", help="measure search, start-up, memory and import on generated data")
     p.add_argument("--parts", type=int, default=200_000, help="catalogue size (default 200000)")

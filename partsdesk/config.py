@@ -119,6 +119,17 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("counter.cash_tolerance", int, 500, "shop", "Cash-up: over or short flagged above (minor units)",
                 minimum=0, maximum=10**9, help="A Z report whose counted cash is further than this from the expected "
                                                 "cash is flagged (never refused). 500 = 5.00"),
+    # Stock counts (services.counts). A part with no ABC class yet counts as class C.
+    SettingSpec("counts.tolerance_a_bp", int, 0, "shop", "Count tolerance, class A parts (basis points of book)",
+                minimum=0, maximum=10_000, help="A count further than this from the book quantity asks for a "
+                                                "recount. 0: every difference; 200 = 2 %"),
+    SettingSpec("counts.tolerance_b_bp", int, 200, "shop", "Count tolerance, class B parts (basis points of book)",
+                minimum=0, maximum=10_000),
+    SettingSpec("counts.tolerance_c_bp", int, 500, "shop", "Count tolerance, class C parts (basis points of book)",
+                minimum=0, maximum=10_000),
+    SettingSpec("counts.double_scan_ms", int, 400, "shop", "Suspected double scan within (milliseconds)",
+                minimum=0, maximum=5_000, help="The same code scanned again by the same counter this soon is "
+                                               "counted but flagged, so the counter can undo it (Ctrl+Z)."),
     SettingSpec("backup.keep_daily", int, 7, "terminal", "Daily backups kept", minimum=1, maximum=60),
     SettingSpec("backup.keep_weekly", int, 4, "terminal", "Weekly backups kept", minimum=0, maximum=52),
     SettingSpec("printer.receipt", str, "", "terminal", "Receipt printer (80 mm)",

@@ -176,3 +176,44 @@ def test_the_scan_child_counts_each_line_and_fails_loudly(tmp_path: Path):
         bench.measure_scan_to_line(broken, tmp_path, 3)
     with pytest.raises(bench.BenchError, match="at least 1 scan"):
         bench.measure_scan_to_line(path, tmp_path, 0)
+
+
+def test_print_labels_1000_prints_a_thousand_labels_of_random_parts(tmp_path: Path, capsys):
+    from partsdesk.cli import main
+
+    result = bench.run(parts=150, workdir=tmp_path, rebuild=False, only=["print.labels_1000"], customers=30)
+    metric = result["metrics"]["print.labels_1000"]
+    assert list(result["metrics"]) == ["print.labels_1000"]
+    assert 0 < metric["p50_ms"] <= metric["p95_ms"] and metric["runs"] == bench.LABEL_RUNS
+    assert (metric["labels"], metric["pages"], metric["layout"]) == (1000, 42, "a4-3x8")  # 1000 / 24 a sheet
+    assert bench.TARGETS_P95_MS["print.labels_1000"] == 1500.0
+    shop = Path(result["shop"])
+    stamp = shop.stat().st_mtime_ns
+    assert main(["bench", "--parts", "150", "--customers", "30", "--workdir", str(tmp_path),
+                 "--only", "print.labels_1000"]) == 0
+    table = capsys.readouterr().out
+    assert "print.labels_1000" in table and "1,000 labels, 42 pages of a4-3x8" in table
+    assert "(target p95 ≤ 1500 at 1,000,000 parts)" in table
+    assert shop.stat().st_mtime_ns == stamp  # read-only: the cached shop is not written
+
+
+def test_post_count_20k_posts_a_count_on_a_throw_away_copy(tmp_path: Path, capsys):
+    from partsdesk.cli import main
+
+    result = bench.run(parts=400, workdir=tmp_path, rebuild=False, only=["stock.post_count_20k"], customers=30)
+    metric = result["metrics"]["stock.post_count_20k"]
+    assert list(result["metrics"]) == ["stock.post_count_20k"] and metric["unit"] == "s" and metric["value"] > 0
+    shop = Path(result["shop"])
+    with sqlite3.connect(shop) as cached:
+        in_stock = cached.execute("SELECT COUNT(*) FROM stock_balance WHERE location_id = 1 AND qty > 0").fetchone()[0]
+        assert cached.execute("SELECT COUNT(*) FROM count_line").fetchone()[0] == 0  # the cached shop is not written
+    assert metric["lines"] == min(in_stock, bench.COUNT_LINES) > 0
+    assert 0.7 * metric["lines"] <= metric["moves"] <= metric["lines"]  # about four lines in five differ
+    assert not (tmp_path / bench.SCRATCH).exists()
+    assert bench.TARGETS_S["stock.post_count_20k"] == 2.0
+    stamp = shop.stat().st_mtime_ns
+    assert main(["bench", "--parts", "400", "--customers", "30", "--workdir", str(tmp_path),
+                 "--only", "stock.post_count_20k"]) == 0
+    table = capsys.readouterr().out
+    assert "stock.post_count_20k" in table and "(target ≤ 2 s at 1,000,000 parts)" in table
+    assert shop.stat().st_mtime_ns == stamp

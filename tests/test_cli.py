@@ -512,3 +512,69 @@ def cli_terminal() -> str:
     from partsdesk.services.audit import TERMINAL
 
     return TERMINAL
+
+
+# --- labels ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def labels_shop(db, db_url, tmp_path, monkeypatch):
+    """The label tests' parts (tests/services/test_labels.py), on SQLite or PostgreSQL."""
+    from tests.services.test_labels import label_shop
+
+    monkeypatch.setenv("PARTSDESK_HOME", str(tmp_path / "home"))
+    label_shop.__wrapped__(db)
+    database.obj.close()
+    return db_url
+
+
+def test_labels_prints_every_part_asked_for_and_lists_the_layouts(labels_shop, capsys, tmp_path):
+    from partsdesk.domain.labels import LAYOUTS, custom_sheet
+    from tests.services.test_labels import EAN_PADS, decode_labels
+
+    out = tmp_path / "labels.pdf"
+    code, stdout, err = run(capsys, "labels", "--db", labels_shop, "--parts", "0986494104:2, ca-2,555@ate:2",
+                            "--layout", "A4-3x8", "--start", "5", "--out", str(out))
+    assert (code, err) == (0, ""), err
+    assert stdout == f"5 label(s) of 3 part(s) on a4-3x8, starting at position 5: 1 page(s) written to {out}\n"
+    assert decode_labels(out, LAYOUTS["a4-3x8"], range(4, 9)) == [[EAN_PADS]] * 2 + [["PD-0002"]] + [["PD-0555A"]] * 2
+
+    custom = tmp_path / "custom.pdf"
+    code, stdout, err = run(capsys, "labels", "--db", labels_shop, "--parts", "CA-2:3", "--layout", "a4-custom",
+                            "--grid", "2x6", "--margins", "12,10,12,10", "--gaps", "4,3", "--out", str(custom))
+    assert (code, err) == (0, ""), err
+    layout = custom_sheet(2, 6, top=12, right=10, bottom=12, left=10, gap_x=4, gap_y=3)
+    assert decode_labels(custom, layout, range(3)) == [["PD-0002"]] * 3
+
+    roll = tmp_path / "roll.pdf"
+    code, stdout, err = run(capsys, "labels", "--db", labels_shop, "--parts", "CA-2", "--layout", "roll-custom",
+                            "--size", "60x40", "--out", str(roll))
+    assert (code, err) == (0, "") and "1 label(s) of 1 part(s) on roll-custom: 1 page(s)" in stdout
+
+    code, stdout, err = run(capsys, "labels", "--list-layouts")
+    assert code == 0 and all(name in stdout for name in [*LAYOUTS, "a4-custom", "roll-custom"])
+    assert "a4-4x11      A4 sheet of 44 labels (4 x 11) of 48.5 x 25.4 mm" in stdout
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--parts", "0986494104,NOPE-9:2", "--layout", "a4-3x8"],
+     "No part has the number NOPE-9; check the number (search the catalogue for it) and try again. No labels were "
+     "made."),
+    (["--parts", "0986494104:0", "--layout", "a4-3x8"], "Cannot read the parts: 0986494104 asks for 0 labels"),
+    (["--parts", "0986494104:-1", "--layout", "a4-3x8"], "Cannot read the parts: 0986494104 asks for -1 labels"),
+    (["--parts", "0986494104", "--layout", "a4-5x5"], "There is no label layout called 'a4-5x5'"),
+    (["--parts", "0986494104", "--layout", "a4-3x8", "--start", "25"], "Start position 25 is not on a 3 x 8 sheet"),
+    (["--parts", "0986494104", "--layout", "roll-50x30", "--start", "3"], "A roll has no part-used sheet"),
+    (["--parts", "0986494104", "--layout", "a4-custom", "--grid", "3x8", "--margins", "150,0,150,0"],
+     "leave no room for 3 x 8 labels"),
+    (["--parts", "0986494104", "--layout", "a4-custom", "--grid", "3x8", "--margins", "8,8"],
+     "Margins '8,8' should be 4 numbers in mm"),
+    (["--parts", "0986494104", "--layout", "a4-custom"], "Layout a4-custom needs --grid COLSxROWS and --margins"),
+    (["--parts", "0986494104", "--layout", "a4-3x8", "--margins", "5,5,5,5"], "--margins only go with layout a4-custom"),
+    (["--parts", "555", "--layout", "a4-3x8"], "write it as 555@BRAND"),
+    (["--layout", "a4-3x8"], "partsdesk labels needs --parts"),
+])
+def test_labels_with_bad_input_says_why_and_writes_nothing(labels_shop, capsys, tmp_path, argv, message):
+    out = tmp_path / "labels.pdf"
+    code, stdout, err = run(capsys, "labels", "--db", labels_shop, *argv, "--out", str(out))
+    assert code == 1 and stdout == "" and err.startswith("partsdesk: ") and message in err, err
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*partial"))

@@ -1,0 +1,153 @@
+"""What a part's shelf label shows (DESIGN.md "Labels"): its name (English, and Chinese when it
+has one), number, brand, bin, retail price in the shop's currency, and the barcode a scanner
+at the counter finds it by.
+
+The barcode is the part's own GTIN when it has an EAN-13 (or EAN-8), else its shop code as Code
+128, and when the part has no barcode at all its normalised part number as Code 128 (the
+counter's search finds a part by its number typed or scanned). Read-only: any user may print
+labels; nothing is written. Reads are one query per table whatever the number of labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from partsdesk.domain.errors import UserError, ValidationError
+from partsdesk.domain.labels import LABELS_MAX, check_total
+from partsdesk.domain.part_numbers import normalize_number
+from partsdesk.models import Brand, Part, PartBarcode
+from partsdesk.services import settings
+
+EAN13, EAN8, CODE128 = "EAN13", "EAN8", "CODE128"
+# which of a part's barcodes its label carries: a GTIN the maker printed first (every scanner and
+# supplier knows it), then the shop's own code; a GTIN-14 (a case's code) prints as Code 128
+PREFERENCE = {EAN13: 0, EAN8: 1, CODE128: 2, "GTIN14": 3}
+CHUNK = 500  # ids or numbers per IN (...): well within every engine's limit on parameters
+
+
+@dataclass(frozen=True)
+class PartLabel:
+    """One label. ``price`` in minor units of ``currency`` (retail, as the shelf shows it);
+    ``symbology`` is how ``code`` prints: EAN13, EAN8 or CODE128."""
+
+    part_id: int
+    number: str
+    name_en: str
+    name_zh: str
+    brand: str
+    bin: str
+    price: int
+    currency: str
+    code: str
+    symbology: str
+
+
+def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _entries(part_quantities: Sequence[tuple]) -> list[tuple[str, str, int]]:
+    """(number, qty) or (number, brand, qty) entries as (number, brand, qty)."""
+    entries = []
+    for entry in part_quantities:
+        number, brand, qty = (entry[0], "", entry[1]) if len(entry) == 2 else entry
+        if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= LABELS_MAX:
+            raise ValidationError({"parts": f"{number} asks for {qty} labels: give a whole number from 1 to "
+                                            f"{LABELS_MAX:,}."})
+        entries.append((str(number), str(brand), qty))
+    if not entries:
+        raise ValidationError({"parts": "No parts given: choose at least one part to print labels for."})
+    check_total(sum(qty for _, _, qty in entries))
+    return entries
+
+
+def resolve_parts(part_quantities: Sequence[tuple]) -> list[tuple[int, int]]:
+    """(part id, labels) for (number, labels) or (number, brand, labels) entries, in their order.
+
+    A number is matched as the catalogue matches it (``normalize_number``: spaces, dashes and
+    case ignored) against the parts' own numbers. When two brands share it, the brand given
+    decides (else an active part before an inactive one). ValidationError naming every number
+    that finds no part, or more than one."""
+    entries = _entries(part_quantities)
+    norms = sorted({normalize_number(number) for number, _, _ in entries})
+    found: dict[str, list[tuple[int, str, bool]]] = {}
+    for chunk in _chunks(norms):
+        query = (Part.select(Part.number_norm, Part.id, Brand.name_key, Part.active).join(Brand)
+                 .where(Part.number_norm.in_(list(chunk))).tuples())
+        for norm, part_id, brand_key, active in query:
+            found.setdefault(norm, []).append((part_id, brand_key, bool(active)))
+    resolved, unknown, ambiguous = [], [], []
+    for number, brand, qty in entries:
+        candidates = found.get(normalize_number(number), [])
+        if brand:
+            key = " ".join(brand.split()).upper()
+            candidates = [c for c in candidates if c[1] == key]
+        if len(candidates) > 1 and any(active for _, _, active in candidates):
+            candidates = [c for c in candidates if c[2]]
+        if not candidates:
+            unknown.append(f"{number}@{brand}" if brand else number)
+        elif len(candidates) > 1:
+            brands = ", ".join(sorted(c[1] for c in candidates))
+            ambiguous.append(f"{number} is the number of parts of several brands ({brands}): write it as "
+                             f"{number}@BRAND")
+        else:
+            resolved.append((candidates[0][0], qty))
+    problems = []
+    if unknown:
+        problems.append(f"No part has the number {', '.join(unknown)}; check the number (search the catalogue for "
+                        "it) and try again")
+    problems += ambiguous
+    if problems:
+        raise ValidationError({"parts": "; ".join(problems) + ". No labels were made."})
+    return resolved
+
+
+def labels_for_parts(part_quantities: Sequence[tuple[int, int]]) -> list[PartLabel]:
+    """One ``PartLabel`` per label for (part id, labels) pairs, in their order; UserError when
+    an id names no part."""
+    ids = sorted({part_id for part_id, _ in part_quantities})
+    parts: dict[int, tuple] = {}
+    for chunk in _chunks(ids):
+        query = (Part.select(Part.id, Part.number, Part.number_norm, Part.name_en, Part.name_zh, Brand.name, Part.bin,
+                             Part.price_retail).join(Brand).where(Part.id.in_(list(chunk))).tuples())
+        for row in query:
+            parts[row[0]] = row
+    missing = [str(part_id) for part_id in ids if part_id not in parts]
+    if missing:
+        raise UserError(f"Part record(s) {', '.join(missing)} no longer exist; no labels were made.")
+    codes: dict[int, tuple[int, int, str, str]] = {}  # part id -> (preference, barcode id, code, symbology)
+    for chunk in _chunks(ids):
+        query = (PartBarcode.select(PartBarcode.part, PartBarcode.id, PartBarcode.code, PartBarcode.symbology)
+                 .where(PartBarcode.part.in_(list(chunk))).tuples())
+        for part_id, barcode_id, code, symbology in query:
+            candidate = (PREFERENCE.get(symbology, len(PREFERENCE)), barcode_id, code, symbology)
+            if part_id not in codes or candidate < codes[part_id]:
+                codes[part_id] = candidate
+    currency = settings.get("shop.currency")
+    made: dict[int, PartLabel] = {}
+    for part_id, (_, number, norm, name_en, name_zh, brand, bin_, price) in parts.items():
+        if part_id in codes:
+            _, _, code, symbology = codes[part_id]
+            if symbology not in (EAN13, EAN8):
+                symbology = CODE128
+        else:
+            code, symbology = norm, CODE128
+        if symbology == CODE128 and not (code.isascii() and code.isprintable() and code):
+            raise UserError(f"Part {number} has no barcode, and its number cannot print as one: give it a barcode "
+                            "(a shop code) in the catalogue first. No labels were made.")
+        made[part_id] = PartLabel(part_id=part_id, number=number, name_en=name_en, name_zh=name_zh or "",
+                                  brand=brand, bin=bin_ or "", price=int(price), currency=currency, code=code,
+                                  symbology=symbology)
+    labels: list[PartLabel] = []
+    for part_id, qty in part_quantities:
+        labels.extend([made[part_id]] * qty)
+    return labels
+
+
+def label_data(part_quantities: Sequence[tuple]) -> list[PartLabel]:
+    """One ``PartLabel`` per label for parts given by number: (number, labels) or (number,
+    brand, labels) entries, in their order. ValidationError for an unknown or ambiguous number
+    or a quantity that is not 1 to ``LABELS_MAX``; nothing is written either way."""
+    return labels_for_parts(resolve_parts(part_quantities))
