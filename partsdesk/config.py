@@ -136,6 +136,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 help="The printer's name as the system knows it; empty: the system's default printer."),
     SettingSpec("printer.a4", str, "", "terminal", "A4 printer (invoices)",
                 help="The printer's name as the system knows it; empty: the system's default printer."),
+    SettingSpec("printer.label", str, "", "terminal", "Label printer (roll labels)",
+                help="The printer's name as the system knows it; empty: the system's default printer. Label "
+                     "sheets (A4) print on the A4 printer."),
 )
 SETTINGS_BY_NAME = {spec.name: spec for spec in SETTINGS}
 

@@ -380,6 +380,18 @@ def search_parts(query: str, *, limit: int = 50, offset: int = 0, sort: str = "r
     return SearchResult(rows, len(ids), hits.capped)
 
 
+def matching_part_ids(query: str, *, include_inactive: bool = False) -> tuple[list[int], bool]:
+    """The ids of the parts the search box finds for ``query``, best first, at most
+    ``SEARCH_CAP`` (and whether more matched): for other lists that search the catalogue the
+    same way and then filter or sort the candidates themselves (the Stock tab). An empty text
+    finds nothing here: such lists browse in their own SQL."""
+    text = clean_query_text(query)
+    if not text:
+        return [], False
+    hits = _collect(text, include_inactive, SEARCH_CAP)
+    return list(hits.found), hits.capped
+
+
 def find_by_barcode(text: str) -> PartRow | None:
     """The part a scanned code belongs to (exact; UPC-A finds its EAN-13), or None.
 

@@ -22,6 +22,7 @@ from partsdesk.ui.counter_tab import CounterTab
 from partsdesk.ui.customers_tab import CustomersTab
 from partsdesk.ui.part_table import SearchFunction
 from partsdesk.ui.scanner import ScannerFilter
+from partsdesk.ui.stock_tab import StockTab
 from partsdesk.ui.tasks import TaskRunner
 from partsdesk.ui.window_state import window_settings
 
@@ -61,6 +62,9 @@ class MainWindow(QMainWindow):
         self.catalog = CatalogTab(runner, actor, search=search)
         self.catalog.removeAction(self.catalog.find_action)  # the window's own Find takes Ctrl+F and F2
         self.tabs.addTab(self.catalog, self.tr("&Catalog"))
+        self.stock = StockTab(runner, actor, scanner=self.scanner)
+        self.stock.badge_changed.connect(self._stock_badge)
+        self.tabs.addTab(self.stock, self.tr("Stoc&k"))
         self.customers = CustomersTab(runner, actor)
         self.customers.parts_search_requested.connect(self.find_parts_for_vehicle)
         self.tabs.addTab(self.customers, self.tr("Cu&stomers"))
@@ -94,6 +98,7 @@ class MainWindow(QMainWindow):
         self._daily_timer.start()
         self.catalog.start()
         self.counter.start()
+        self.stock.refresh_badge()
 
     # --- menus ------------------------------------------------------------------------------
 
@@ -138,6 +143,8 @@ class MainWindow(QMainWindow):
         self.catalog.set_actor(actor)
         self.customers.set_actor(actor)
         self.counter.set_actor(actor)
+        self.stock.set_actor(actor)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.stock), actor.can("catalog.view"))
         self.tabs.setTabVisible(self.tabs.indexOf(self.counter), actor.can("counter.sell"))
         self.user_label.setText(self.tr("{name} ({role})").format(name=actor.display_name, role=_role_label(actor)))
         self.restore_action.setVisible(actor.can("backup.restore") and not db_module.is_postgres_url(self.url))
@@ -156,6 +163,15 @@ class MainWindow(QMainWindow):
             if not self.customers.model.shown_generation:
                 self.customers.start()  # the first visit: browse the customers
             self.customers.focus_search()
+        if self.tabs.currentWidget() is self.stock and not self.stock.list_view.model.shown_generation:
+            self.stock.list_view.search_now()  # the first visit: the stock list's first page
+
+    def _stock_badge(self, low: int) -> None:
+        """The number of parts below their minimum on the Stock tab (none: no number)."""
+        index = self.tabs.indexOf(self.stock)
+        self.tabs.setTabText(index, self.tr("Stoc&k ({low})").format(low=f"{low:,}") if low else self.tr("Stoc&k"))
+        self.tabs.setTabToolTip(index, self.tr("{low} part(s) below their minimum stock").format(low=f"{low:,}")
+                                if low else "")
 
     def find_part(self) -> None:
         self.tabs.setCurrentWidget(self.catalog)

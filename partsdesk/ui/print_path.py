@@ -60,9 +60,10 @@ log = logging.getLogger(__name__)
 
 MODES = ("print", "preview", "pdf")
 PRINTER_SETTING = {"receipt": "printer.receipt", "invoice": "printer.a4", "picklist": "printer.a4",
-                   "quote": "printer.a4", "zreport": "printer.receipt"}  # kind -> setting
+                   "quote": "printer.a4", "zreport": "printer.receipt", "label": "printer.label",
+                   "labelsheet": "printer.a4"}  # kind -> setting
 KIND_WORDS = {"receipt": "receipt", "invoice": "invoice", "picklist": "pick list", "quote": "quote",
-              "zreport": "Z report"}
+              "zreport": "Z report", "label": "roll label", "labelsheet": "label sheet"}
 MAX_DPI = 300  # pages are rendered at the printer's resolution, at most this (a thermal head is 203 dpi)
 # Every committed document is reprinted by its number with Ctrl+P on the Counter tab.
 REPRINT_HINTS = {"receipt": "The sale is saved", "invoice": "The sale is saved",
