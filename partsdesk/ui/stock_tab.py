@@ -4,6 +4,7 @@
   negative flags, searched with the catalogue's own search box, filtered and sorted in SQL and
   paged as the table scrolls (``services.stock_list``). Read-only, so anyone who may look parts
   up may look at it; a scan finds the part.
+- **Counts** — stock counts by scanning (``ui.count_view``), for those who count (``stock.count``).
 - **Labels** — parts (searched, or scanned: +1 label a scan) with how many labels each, a layout
   from ``domain.labels`` (its custom sheet and roll sizes too), the start position on a part-used
   sheet, then a preview, the printer or a PDF file. The PDF is made on the worker
@@ -11,9 +12,9 @@
   (``ui.print_path``); roll labels go to this PC's label printer (``printer.label``), sheets to
   its A4 printer. Shown to those who may change the catalogue (``catalog.edit``).
 
-More views (the count view) are plugged in with ``add_view``. The tab owns the window's scans
-while it is shown and gives each to the current view's ``take_scan(code)``; a view without one
-gets scans typed into its focused widget. The tab's badge is the number of parts below their
+More views are plugged in with ``add_view``. The tab owns the window's scans while it is shown
+and gives each to the current view's ``take_scan(code)``; the count view owns them itself while
+it is shown (it queues them). The tab's badge is the number of parts below their
 minimum, counted in SQL on the worker (``badge_changed``).
 """
 
@@ -64,6 +65,7 @@ from partsdesk.domain.labels import LabelLayout
 from partsdesk.domain.money import format_quantity
 from partsdesk.domain.permissions import Actor
 from partsdesk.ui import print_path
+from partsdesk.ui.count_view import CountView
 from partsdesk.ui.forms import ERROR_COLOR, set_note
 from partsdesk.ui.paged_model import PagedSearchModel, SearchFunction, results_view
 from partsdesk.ui.part_table import Column, PartTableModel
@@ -823,7 +825,11 @@ class StockTab(QWidget):
         self.views.setDocumentMode(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.views)
+        # the count view owns the window's scans itself while it is shown (it queues them)
+        self.count_view = CountView(runner, actor, scanner=scanner)
+        self._count_started = False
         self.add_view(self.list_view, self.tr("Stock list"))
+        self.add_view(self.count_view, self.tr("Counts"))
         self.add_view(self.labels_view, self.tr("Labels"))
         self.views.currentChanged.connect(self._view_changed)
         self.set_actor(actor)
@@ -849,13 +855,16 @@ class StockTab(QWidget):
             self.views.setCurrentIndex(index)
 
     def set_actor(self, actor: Actor) -> None:
-        """Everyone who may look parts up sees the list; labels need ``catalog.edit``."""
+        """Everyone who may look parts up sees the list; counts need ``stock.count``, labels
+        ``catalog.edit``."""
         self.actor = actor
         self.list_view.set_actor(actor)
-        may_label = actor.can("catalog.edit")
-        self.views.setTabVisible(self.views.indexOf(self.labels_view), may_label)
-        if not may_label and self.views.currentWidget() is self.labels_view:
-            self.views.setCurrentWidget(self.list_view)
+        self.count_view.set_actor(actor)
+        for view, allowed in ((self.labels_view, actor.can("catalog.edit")),
+                              (self.count_view, actor.can("stock.count"))):
+            self.views.setTabVisible(self.views.indexOf(view), allowed)
+            if not allowed and self.views.currentWidget() is view:
+                self.views.setCurrentWidget(self.list_view)
         if self.low_count is not None:
             self.refresh_badge()
 
@@ -895,6 +904,9 @@ class StockTab(QWidget):
         if self.isVisible():
             self._claim_scans()
         widget = self.views.currentWidget()
+        if widget is self.count_view and not self._count_started:
+            self._count_started = True
+            self.count_view.start()
         if widget is self.labels_view:
             self.labels_view.start()
             self.labels_view.search_box.setFocus()

@@ -208,10 +208,14 @@ def test_a_cashier_and_a_technician_see_the_list_only(qtbot, open_stock, stock_s
         tab = open_stock(staff[role])
         assert tab.views.isTabVisible(tab.views.indexOf(tab.list_view))
         assert not tab.views.isTabVisible(tab.views.indexOf(tab.labels_view))
+        assert not tab.views.isTabVisible(tab.views.indexOf(tab.count_view))
         tab.show_view(tab.labels_view)
         assert tab.views.currentWidget() is tab.list_view
     tab.set_actor(staff["storekeeper"])
     assert tab.views.isTabVisible(tab.views.indexOf(tab.labels_view))
+    assert tab.views.isTabVisible(tab.views.indexOf(tab.count_view))
+    assert [tab.views.tabText(i) for i in range(tab.views.count())] == [
+        "Stock list (Ctrl+1)", "Counts (Ctrl+2)", "Labels (Ctrl+3)"]
 
 
 # --- labels --------------------------------------------------------------------------------------------
@@ -219,7 +223,7 @@ def test_a_cashier_and_a_technician_see_the_list_only(qtbot, open_stock, stock_s
 def open_labels(qtbot, tab: StockTab):
     view = tab.labels_view
     with qtbot.waitSignal(view.results.results_shown, timeout=5000):
-        qtbot.keyClick(tab, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(tab, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert tab.views.currentWidget() is view
     return view
 
