@@ -25,6 +25,10 @@ which schema and generator made it). Then:
   (``python -m partsdesk.ui.bench_scan``: this process stays without Qt) on the shop: ~100
   scans of random barcodes fed as a scanner's timed key events; from the terminator key to the
   part's line in the cart table; p50, p95 and max in milliseconds.
+- stock.scan_to_count: the same with a real count view (``python -m partsdesk.ui.bench_count_scan``)
+  on the throw-away copy, a blind count of everything started: ~100 scans of barcodes drawn from
+  a pool of parts (new lines and +1 on a line); from the terminator key to the count line showing
+  the part's new count; p50, p95 and max in milliseconds.
 - import.rows_per_s: ``services.catalog_io.import_parts`` of new parts on a copy of the shop
   (the same throw-away copy, after the counter metrics).
 - customer.search: ~200 queries drawn from the shop's customers (a fragment of a phone number,
@@ -78,13 +82,15 @@ COUNTER_METRICS = ("counter.commit_sale", "print.receipt", "print.invoice_3p")
 SCAN_METRIC = "counter.scan_to_line"
 LABELS_METRIC = "print.labels_1000"
 COUNT_METRIC = "stock.post_count_20k"
+REORDER_METRIC = "stock.reorder_all"
+COUNT_SCAN_METRIC = "stock.scan_to_count"
 ALL_METRICS = (*SEARCH_METRICS, "customer.search", SCAN_METRIC, *COUNTER_METRICS, LABELS_METRIC,
-               COUNT_METRIC, "startup.login_window_s", "memory.catalog_rss_mb", "import.rows_per_s", "build.shop_s")
+               COUNT_METRIC, REORDER_METRIC, COUNT_SCAN_METRIC, "startup.login_window_s", "memory.catalog_rss_mb", "import.rows_per_s", "build.shop_s")
 # p95 in ms each metric must stay within on the TARGET_PARTS-part shop (issue 4, Done means)
-TARGETS_P95_MS = {SCAN_METRIC: 50.0, "counter.commit_sale": 150.0, "print.receipt": 100.0, "print.invoice_3p": 150.0,
+TARGETS_P95_MS = {SCAN_METRIC: 50.0, COUNT_SCAN_METRIC: 50.0, "counter.commit_sale": 150.0, "print.receipt": 100.0, "print.invoice_3p": 150.0,
                   LABELS_METRIC: 1500.0}  # issue 5, Done means
 # seconds a one-off metric must stay within on the TARGET_PARTS-part shop (issue 5, Done means)
-TARGETS_S = {COUNT_METRIC: 2.0}
+TARGETS_S = {COUNT_METRIC: 2.0, REORDER_METRIC: 5.0}
 TARGET_PARTS = 1_000_000
 SCANS = 100  # counter.scan_to_line: timed scans
 SALES = 50  # counter.commit_sale: timed sales (and receipts printed)
@@ -363,6 +369,32 @@ def measure_scan_to_line(path: Path, workdir: Path, scans: int = SCANS) -> dict:
         raise BenchError(f"{SCAN_METRIC}: the child printed {line!r}") from None
     if result.get("scans") != scans:
         raise BenchError(f"{SCAN_METRIC}: {result.get('scans')} of {scans} scans were timed")
+    return result
+
+
+def measure_scan_to_count(copy: Path, workdir: Path, scans: int = SCANS) -> dict:
+    """stock.scan_to_count: ``partsdesk.ui.bench_count_scan`` in a child process (offscreen) on
+    ``copy`` (a throw-away copy of the shop: a count starts and the scans are counted)."""
+    if scans < 1:
+        raise BenchError(f"{COUNT_SCAN_METRIC}: the bench needs at least 1 scan")
+    command = [sys.executable, "-m", "partsdesk.ui.bench_count_scan", str(copy), str(scans), BENCH_USER]
+    try:
+        done = subprocess.run(command, env=_child_env(workdir, {}), capture_output=True, text=True,
+                              timeout=SUBPROCESS_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"{COUNT_SCAN_METRIC}: the count view did not finish {scans} scans within "
+                         f"{SUBPROCESS_TIMEOUT_S} s") from None
+    line = next((x for x in done.stdout.splitlines() if x.startswith("scan-to-count ")), None)
+    if done.returncode != 0 or line is None:
+        error = "\n".join(x for x in done.stderr.splitlines() if "propagateSizeHints" not in x).strip()[-800:]
+        raise BenchError(f"{COUNT_SCAN_METRIC}: the count view child failed (exit {done.returncode}): "
+                         f"{error or 'no message'}")
+    try:
+        result = json.loads(line.split(" ", 1)[1])
+    except ValueError:
+        raise BenchError(f"{COUNT_SCAN_METRIC}: the child printed {line!r}") from None
+    if result.get("scans") != scans:
+        raise BenchError(f"{COUNT_SCAN_METRIC}: {result.get('scans')} of {scans} scans were timed")
     return result
 
 
@@ -702,6 +734,24 @@ def measure_post_count(copy: Path, *, lines: int = COUNT_LINES) -> dict:
     return {"value": round(elapsed, 3), "unit": "s", "lines": written, "moves": result.moves}
 
 
+# --- stock: reorder suggestions over the whole catalogue ----------------------------------------
+
+def measure_reorder() -> dict:
+    """stock.reorder_all on the bound shop (read-only: suggestions are computed, no order is
+    written): every part with a minimum and maximum projected, the ones below their minimum sized
+    up to their maximum in packs and explained, plus the tab's low-stock count."""
+    from partsdesk.models import AppUser
+    from partsdesk.services import reorder, users
+
+    actor = users.actor_of(AppUser.get(AppUser.username == BENCH_USER))
+    started = time.perf_counter()
+    found = reorder.suggestions(actor)
+    low = reorder.low_stock_count()
+    elapsed = time.perf_counter() - started
+    return {"value": round(elapsed, 3), "unit": "s", "suggestions": len(found), "low_stock": low,
+            "suppliers": len({s.supplier_id for s in found if s.supplier_id})}
+
+
 # --- the run ------------------------------------------------------------------------------------
 
 def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | None = None,
@@ -749,18 +799,28 @@ def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | Non
             metrics[LABELS_METRIC] = measure_labels()
         finally:
             database.obj.close()
+    if REORDER_METRIC in wanted:
+        db = open_database(str(path))
+        try:
+            if current_version(db) != latest_version():
+                raise BenchError(f"the bench shop {path} has an old schema; run with --rebuild")
+            metrics[REORDER_METRIC] = measure_reorder()
+        finally:
+            database.obj.close()
     if SCAN_METRIC in wanted:
         metrics[SCAN_METRIC] = measure_scan_to_line(path, workdir, scans)
     if "startup.login_window_s" in wanted:
         metrics["startup.login_window_s"] = measure_startup(path, workdir)
     if "memory.catalog_rss_mb" in wanted:
         metrics["memory.catalog_rss_mb"] = measure_rss(path, workdir)
-    if wanted & {*COUNTER_METRICS, COUNT_METRIC, "import.rows_per_s"}:
+    if wanted & {*COUNTER_METRICS, COUNT_METRIC, COUNT_SCAN_METRIC, "import.rows_per_s"}:
         copy = workdir / SCRATCH  # one copy for all: the counter's sales, the count's posting, then the import
         copy_shop(path, copy)
         try:
             if wanted & set(COUNTER_METRICS):
                 metrics.update(measure_counter(copy, wanted, sales=sales))
+            if COUNT_SCAN_METRIC in wanted:  # the child counts on the copy (a count of its own)
+                metrics[COUNT_SCAN_METRIC] = measure_scan_to_count(copy, workdir, scans)
             if COUNT_METRIC in wanted:
                 metrics[COUNT_METRIC] = measure_post_count(copy)
             if "import.rows_per_s" in wanted:
@@ -796,6 +856,8 @@ def format_table(result: dict) -> str:
             note = " (cached shop)" if metric.get("cached") else ""
             if "moves" in metric:
                 note = f"   {metric['lines']:,} lines, {metric['moves']:,} moves"
+            elif "suggestions" in metric:
+                note = f"   {metric['suggestions']:,} suggestions for {metric['suppliers']:,} suppliers"
             if name in TARGETS_S:
                 note += f"   (target ≤ {TARGETS_S[name]:g} s at {TARGET_PARTS:,} parts)"
             lines.append(f"{name:<26} {'':>9} {'':>9}   {metric['value']:,} {metric['unit']}{note}")

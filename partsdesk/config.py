@@ -130,6 +130,21 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("counts.double_scan_ms", int, 400, "shop", "Suspected double scan within (milliseconds)",
                 minimum=0, maximum=5_000, help="The same code scanned again by the same counter this soon is "
                                                "counted but flagged, so the counter can undo it (Ctrl+Z)."),
+    # Stock adjustments (services.adjustments) and ABC classes (services.abc).
+    SettingSpec("stock.adjust_manager_above", int, 50_000, "shop", "Stock adjustments that need a manager (minor units)",
+                minimum=0, maximum=10**13, help="An adjustment worth more than this at cost needs a manager. "
+                                                "50000 = 500.00"),
+    SettingSpec("abc.class_a_share_bp", int, 8_000, "shop", "ABC: class A takes this share of consumption value "
+                "(basis points)", minimum=0, maximum=10_000, help="The parts that make the first 80 % of 12 months' "
+                                                                   "consumption value at cost are class A. 8000 = 80 %"),
+    SettingSpec("abc.class_b_share_bp", int, 1_500, "shop", "ABC: class B takes the next share (basis points)",
+                minimum=0, maximum=10_000, help="The rest, and parts that did not sell, are class C. 1500 = 15 %"),
+    SettingSpec("abc.counts_per_year_a", int, 12, "shop", "Cycle counts a year, class A parts", minimum=1,
+                maximum=365),
+    SettingSpec("abc.counts_per_year_b", int, 4, "shop", "Cycle counts a year, class B parts", minimum=1,
+                maximum=365),
+    SettingSpec("abc.counts_per_year_c", int, 1, "shop", "Cycle counts a year, class C parts", minimum=1,
+                maximum=365),
     SettingSpec("backup.keep_daily", int, 7, "terminal", "Daily backups kept", minimum=1, maximum=60),
     SettingSpec("backup.keep_weekly", int, 4, "terminal", "Weekly backups kept", minimum=0, maximum=52),
     SettingSpec("printer.receipt", str, "", "terminal", "Receipt printer (80 mm)",

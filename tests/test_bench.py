@@ -178,6 +178,38 @@ def test_the_scan_child_counts_each_line_and_fails_loudly(tmp_path: Path):
         bench.measure_scan_to_line(path, tmp_path, 0)
 
 
+def test_scan_to_count_times_real_scans_through_a_count_view_on_a_throw_away_copy(tmp_path: Path):
+    import sys
+
+    from partsdesk.ui import bench_count_scan
+
+    before = {name for name in sys.modules if name.startswith("PySide6")}
+    result = bench.run(parts=300, workdir=tmp_path, rebuild=False, only=[bench.COUNT_SCAN_METRIC], customers=30,
+                       scans=20)
+    assert list(result["metrics"]) == [bench.COUNT_SCAN_METRIC]
+    metric = result["metrics"][bench.COUNT_SCAN_METRIC]
+    assert metric["scans"] == 20 and 0 < metric["p50_ms"] <= metric["p95_ms"] <= metric["max_ms"] < 10_000
+    assert {name for name in sys.modules if name.startswith("PySide6")} == before  # Qt only in the child
+    table = bench.format_table(result)
+    assert "stock.scan_to_count" in table and "20 scans" in table and "target p95 ≤ 50 at 1,000,000 parts" in table
+    assert bench.TARGETS_P95_MS[bench.COUNT_SCAN_METRIC] == 50
+    shop = Path(result["shop"])
+    assert _count(shop, "SELECT COUNT(*) FROM count_scan") == 0  # the cached shop is not written
+    assert not (tmp_path / bench.SCRATCH).exists()
+    # on a copy, the child's count holds every scan (and its warm-ups), each part's line their sum
+    copy = tmp_path / "copy.sqlite"
+    bench.copy_shop(shop, copy)
+    done = bench_count_scan.measure(str(copy), 7)
+    assert done["scans"] == 7
+    assert _count(copy, "SELECT COUNT(*) FROM count_scan WHERE kind = 'scan'") == 7 + bench_count_scan.WARMUPS
+    assert _count(copy, "SELECT SUM(qty) FROM count_line") == (7 + bench_count_scan.WARMUPS) * 1000
+    with pytest.raises(SystemExit, match="no user 'nobody'"):
+        bench_count_scan.measure(str(copy), 2, "nobody")
+    assert bench_count_scan.main(["only-a-db"]) == 2
+    with pytest.raises(bench.BenchError, match="at least 1 scan"):
+        bench.measure_scan_to_count(copy, tmp_path, 0)
+
+
 def test_print_labels_1000_prints_a_thousand_labels_of_random_parts(tmp_path: Path, capsys):
     from partsdesk.cli import main
 
@@ -216,4 +248,24 @@ def test_post_count_20k_posts_a_count_on_a_throw_away_copy(tmp_path: Path, capsy
                  "--only", "stock.post_count_20k"]) == 0
     table = capsys.readouterr().out
     assert "stock.post_count_20k" in table and "(target ≤ 2 s at 1,000,000 parts)" in table
+    assert shop.stat().st_mtime_ns == stamp
+
+
+def test_reorder_all_suggests_over_the_whole_catalogue_without_writing(tmp_path: Path, capsys):
+    from partsdesk.cli import main
+
+    result = bench.run(parts=300, workdir=tmp_path, rebuild=False, only=["stock.reorder_all"], customers=30)
+    metric = result["metrics"]["stock.reorder_all"]
+    assert list(result["metrics"]) == ["stock.reorder_all"] and metric["unit"] == "s" and metric["value"] > 0
+    shop = Path(result["shop"])
+    below = _count(shop, "SELECT COUNT(*) FROM part p WHERE p.active AND p.max_qty > 0 AND p.min_qty > "
+                         "COALESCE((SELECT SUM(qty) FROM stock_balance b WHERE b.part_id = p.id AND b.location_id = 1), 0)")
+    assert metric["suggestions"] == metric["low_stock"] == below  # the generated shop has no open order yet
+    assert _count(shop, "SELECT COUNT(*) FROM purchase_order") == 0  # read-only
+    assert bench.TARGETS_S["stock.reorder_all"] == 5.0
+    stamp = shop.stat().st_mtime_ns
+    assert main(["bench", "--parts", "300", "--customers", "30", "--workdir", str(tmp_path),
+                 "--only", "stock.reorder_all"]) == 0
+    table = capsys.readouterr().out
+    assert "stock.reorder_all" in table and "(target ≤ 5 s at 1,000,000 parts)" in table and "suggestions" in table
     assert shop.stat().st_mtime_ns == stamp

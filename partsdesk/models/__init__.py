@@ -28,6 +28,13 @@ from partsdesk.models.customers import (
     VehicleOwner,
 )
 from partsdesk.models.db import BaseModel, database, open_database, transaction
+from partsdesk.models.purchasing import (
+    GoodsReceipt,
+    GoodsReceiptLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SupplierPart,
+)
 from partsdesk.models.sales import (
     CashEvent,
     CounterVoid,
@@ -48,7 +55,7 @@ from partsdesk.models.sales import (
     ZReportItem,
 )
 from partsdesk.models.settings import Setting
-from partsdesk.models.stock import Location, StockBalance, StockMove
+from partsdesk.models.stock import Location, StockAdjustment, StockBalance, StockMove
 from partsdesk.models.users import AppUser
 
 ALL_TABLES = (
@@ -57,7 +64,8 @@ ALL_TABLES = (
     AccountEntry, AccountAllocation, CustomerEvent, PointsEntry, PrepaidEntry, CareTask, Complaint, ContactCall,
     DocumentCounter, Sale, SaleLine, SalePayment, LostSale, HeldCart, CreditNote, CreditNoteLine, CreditNoteRefund,
     Quote, QuoteLine, CustomerOrder, CustomerOrderLine, CashEvent, CounterVoid, ZReport, ZReportItem,
-    CountSession, CountLine, CountScan,
+    CountSession, CountLine, CountScan, StockAdjustment,
+    SupplierPart, PurchaseOrder, PurchaseOrderLine, GoodsReceipt, GoodsReceiptLine,
 )
 
 __all__ = [
@@ -67,6 +75,7 @@ __all__ = [
     "CreditNoteLine", "CreditNoteRefund", "Customer", "CustomerEvent", "CustomerOrder", "CustomerOrderLine",
     "CustomerPhone", "DocumentCounter",
     "Fitment", "HeldCart", "Location", "LostSale", "OdometerReading", "Part", "PartBarcode", "PartNumber", "PointsEntry",
-    "PrepaidEntry", "Quote", "QuoteLine", "Sale", "SaleLine", "SalePayment", "Setting", "StockBalance", "StockMove", "Supplier", "Vehicle",
+    "PrepaidEntry", "Quote", "QuoteLine", "Sale", "SaleLine", "SalePayment", "Setting", "StockAdjustment", "StockBalance", "StockMove", "Supplier", "Vehicle",
     "VehicleModel", "VehicleOwner", "ZReport", "ZReportItem", "database", "open_database", "transaction",
+    "GoodsReceipt", "GoodsReceiptLine", "PurchaseOrder", "PurchaseOrderLine", "SupplierPart",
 ]

@@ -37,6 +37,10 @@ class Supplier(BaseModel):
     email = TextField(default="")
     note = TextField(default="")
     active = BooleanField(default=True)
+    contact_person = TextField(default="")
+    address = TextField(default="")
+    lead_time_days = IntegerField(default=0)
+    payment_terms = TextField(default="")
 
 
 class Part(BaseModel):
@@ -68,6 +72,8 @@ class Part(BaseModel):
     search_text = TextField(default="")
     created_at = DateTimeField()
     updated_at = DateTimeField()
+    abc_class = TextField(null=True)  # A, B, C from 12 months' consumption value (services.abc); None: not yet (C)
+    abc_updated_at = DateTimeField(null=True)  # when the class last changed
 
 
 class PartBarcode(BaseModel):

@@ -890,6 +890,138 @@ def m0008_stock_counts(backend: str) -> list[str]:
     ]
 
 
+def m0009_purchasing(backend: str) -> list[str]:
+    """Suppliers' terms (contact, lead time, payment terms, address), what each supplier sells of a
+    part (their part number, price and pack, at most one preferred supplier per part: a partial
+    unique index), purchase orders (gap-free PO number, draft → sent → partly_received → received,
+    or closed / cancelled) with their lines, and goods receipts (GR number) with what came in, what
+    was accepted and what went to quarantine and why. What an order was issued as (number,
+    supplier, lines' part, quantity and price) never changes; its status and received quantities
+    may. A line taken off a draft is marked removed, never deleted. Receipts never change."""
+    t = TYPES[backend]
+    order_columns = ("number", "supplier_id", "origin", "created_at", "created_by_id")
+    order_line_columns = ("order_id", "line_no", "part_id", "supplier_number", "qty", "unit_price")
+    return [
+        "ALTER TABLE supplier ADD COLUMN contact_person TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE supplier ADD COLUMN address TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE supplier ADD COLUMN lead_time_days INTEGER NOT NULL DEFAULT 0 CHECK (lead_time_days >= 0)",
+        "ALTER TABLE supplier ADD COLUMN payment_terms TEXT NOT NULL DEFAULT ''",
+        f"""CREATE TABLE supplier_part (
+            id {t['pk']},
+            supplier_id BIGINT NOT NULL REFERENCES supplier(id),
+            part_id BIGINT NOT NULL REFERENCES part(id),
+            supplier_number TEXT NOT NULL DEFAULT '',
+            price BIGINT NOT NULL CHECK (price >= 0),
+            pack_qty BIGINT NOT NULL DEFAULT 1000 CHECK (pack_qty > 0),
+            preferred {t['bool']} NOT NULL DEFAULT {t['false']},
+            updated_at TIMESTAMP NOT NULL,
+            UNIQUE (supplier_id, part_id))""",
+        "CREATE INDEX supplier_part_part ON supplier_part(part_id)",
+        "CREATE UNIQUE INDEX supplier_part_preferred ON supplier_part(part_id) WHERE preferred",
+        f"""CREATE TABLE purchase_order (
+            id {t['pk']},
+            number TEXT NOT NULL UNIQUE,
+            supplier_id BIGINT NOT NULL REFERENCES supplier(id),
+            origin TEXT NOT NULL DEFAULT 'manual' CHECK (origin IN ('manual', 'reorder')),
+            status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'sent', 'partly_received', 'received',
+                                                                  'closed', 'cancelled')),
+            expected_date DATE NULL,
+            note TEXT NOT NULL DEFAULT '',
+            created_at TIMESTAMP NOT NULL,
+            created_by_id BIGINT NULL REFERENCES app_user(id),
+            sent_at TIMESTAMP NULL,
+            sent_by_id BIGINT NULL REFERENCES app_user(id),
+            closed_at TIMESTAMP NULL,
+            closed_by_id BIGINT NULL REFERENCES app_user(id))""",
+        "CREATE INDEX purchase_order_status ON purchase_order(status, expected_date)",
+        "CREATE INDEX purchase_order_supplier ON purchase_order(supplier_id, created_at)",
+        f"""CREATE TABLE purchase_order_line (
+            id {t['pk']},
+            order_id BIGINT NOT NULL REFERENCES purchase_order(id),
+            line_no INTEGER NOT NULL,
+            part_id BIGINT NOT NULL REFERENCES part(id),
+            supplier_number TEXT NOT NULL DEFAULT '',
+            qty BIGINT NOT NULL CHECK (qty > 0),
+            unit_price BIGINT NOT NULL CHECK (unit_price >= 0),
+            qty_received BIGINT NOT NULL DEFAULT 0 CHECK (qty_received >= 0),
+            removed {t['bool']} NOT NULL DEFAULT {t['false']},
+            UNIQUE (order_id, line_no))""",
+        "CREATE INDEX purchase_order_line_part ON purchase_order_line(part_id, order_id)",
+        f"""CREATE TABLE goods_receipt (
+            id {t['pk']},
+            number TEXT NOT NULL UNIQUE,
+            supplier_id BIGINT NOT NULL REFERENCES supplier(id),
+            order_id BIGINT NULL REFERENCES purchase_order(id),
+            received_at TIMESTAMP NOT NULL,
+            received_by_id BIGINT NULL REFERENCES app_user(id),
+            note TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX goods_receipt_order ON goods_receipt(order_id)",
+        "CREATE INDEX goods_receipt_supplier ON goods_receipt(supplier_id, received_at)",
+        f"""CREATE TABLE goods_receipt_line (
+            id {t['pk']},
+            receipt_id BIGINT NOT NULL REFERENCES goods_receipt(id),
+            line_no INTEGER NOT NULL,
+            part_id BIGINT NOT NULL REFERENCES part(id),
+            order_line_id BIGINT NULL REFERENCES purchase_order_line(id),
+            qty_received BIGINT NOT NULL CHECK (qty_received > 0),
+            qty_accepted BIGINT NOT NULL CHECK (qty_accepted >= 0),
+            qty_rejected BIGINT NOT NULL DEFAULT 0 CHECK (qty_rejected >= 0),
+            reject_reason TEXT NOT NULL DEFAULT '',
+            unit_cost BIGINT NOT NULL CHECK (unit_cost >= 0),
+            is_over {t['bool']} NOT NULL DEFAULT {t['false']},
+            is_short {t['bool']} NOT NULL DEFAULT {t['false']},
+            is_substitute {t['bool']} NOT NULL DEFAULT {t['false']},
+            put_away_bin TEXT NOT NULL DEFAULT '',
+            UNIQUE (receipt_id, line_no),
+            CHECK (qty_accepted + qty_rejected = qty_received),
+            CHECK (qty_rejected = 0 OR reject_reason <> ''))""",
+        "CREATE INDEX goods_receipt_line_part ON goods_receipt_line(part_id)",
+        *_append_only_except("purchase_order", ("status", "expected_date", "note", "sent_at", "sent_by_id",
+                                                "closed_at", "closed_by_id"), order_columns, backend),
+        *_append_only_except("purchase_order_line", ("qty_received", "removed"), order_line_columns, backend),
+        *_append_only("goods_receipt", backend),
+        *_append_only("goods_receipt_line", backend),
+    ]
+
+
+def m0010_adjustments_abc(backend: str) -> list[str]:
+    """Stock adjustments (gap-free ADJ number, append-only): one row per adjustment of a part at a
+    location — signed quantity there, cost and value at that moment, a reason code and its loss
+    class (normal or abnormal), who did it and the manager who approved it. ``to_location_id``
+    names where the stock went when it stayed in the shop (damaged into quarantine, repaired back
+    to sellable stock); empty when it left the books or came onto them (the shrinkage report's
+    rows). And each part's ABC class from its 12 months' consumption value, with when it was last
+    set; no class yet counts as C."""
+    t = TYPES[backend]
+    return [
+        f"""CREATE TABLE stock_adjustment (
+            id {t['pk']},
+            number TEXT NOT NULL UNIQUE,
+            at TIMESTAMP NOT NULL,
+            part_id BIGINT NOT NULL REFERENCES part(id),
+            location_id BIGINT NOT NULL REFERENCES location(id),
+            to_location_id BIGINT NULL REFERENCES location(id),
+            qty BIGINT NOT NULL CHECK (qty <> 0),
+            unit_cost BIGINT NOT NULL,
+            value BIGINT NOT NULL,
+            reason TEXT NOT NULL CHECK (reason IN ('damage', 'theft_or_loss', 'process_error', 'found', 'scrap',
+                                                   'supplier_short_ship', 'warranty_return', 'repaired')),
+            loss_class TEXT NOT NULL CHECK (loss_class IN ('normal', 'abnormal', 'none')),
+            note TEXT NOT NULL DEFAULT '',
+            terminal TEXT NOT NULL DEFAULT '',
+            user_id BIGINT NULL REFERENCES app_user(id),
+            approved_by_id BIGINT NULL REFERENCES app_user(id))""",
+        "CREATE INDEX stock_adjustment_at ON stock_adjustment(at)",
+        "CREATE INDEX stock_adjustment_part ON stock_adjustment(part_id, at)",
+        *_append_only("stock_adjustment", backend),
+        "ALTER TABLE part ADD COLUMN abc_class TEXT NULL CHECK (abc_class IN ('A', 'B', 'C'))",
+        "ALTER TABLE part ADD COLUMN abc_updated_at TIMESTAMP NULL",
+        "CREATE INDEX part_abc_class ON part(abc_class)",
+        # The ABC analysis reads a year of sales out of the ledger by reason and time.
+        "CREATE INDEX stock_move_reason ON stock_move(reason, at)",
+    ]
+
+
 def _fts_over(table: str, fts: str, columns: tuple[str, ...], tokenizer: str, *, prefix: bool = False) -> list[str]:
     """SQLite: an external-content FTS5 table over ``columns`` of ``table``, kept in step by triggers."""
     cols = ", ".join(columns)
@@ -924,6 +1056,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "counter sales", m0006_counter_sales),
     Migration(7, "quotes, orders and cash-up", m0007_quotes_orders_cash_up),
     Migration(8, "stock counts", m0008_stock_counts),
+    Migration(9, "purchasing and receiving", m0009_purchasing),
+    Migration(10, "adjustments and ABC classes", m0010_adjustments_abc),
 )
 
 SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (

@@ -15,7 +15,9 @@ at count) replace them in the review.
 
 Every scan, typed quantity, link and undo is a row of the append-only scan log: Ctrl+Z is a
 logged reverse, never a delete. Quantities are thousandths of the part's unit, values minor units
-at the part's cost. Parts have no ABC class yet: every part counts as class C (``domain.counts``).
+at the part's cost. A part's tolerance is its ABC class's (``services.abc``); a part not yet classed
+counts as class C (``domain.counts``). A count of today's cycle list (``services.abc``) is a count
+of the parts due that day, fixed when it starts.
 """
 
 from __future__ import annotations
@@ -51,8 +53,8 @@ from partsdesk.models import (
 )
 from partsdesk.models.db import is_postgres
 from partsdesk.models.stock import MAIN_LOCATION_ID
-from partsdesk.services import audit, catalog, numbering, settings, stock
-from partsdesk.services.clock import now
+from partsdesk.services import abc, audit, catalog, numbering, settings, stock
+from partsdesk.services.clock import now, shop_today
 
 SCOPE_KINDS: dict[str, str] = {
     "all": "Everything",
@@ -60,6 +62,7 @@ SCOPE_KINDS: dict[str, str] = {
     "categories": "Categories",
     "abc": "ABC class",
     "parts": "Chosen parts",
+    "cycle": "Today's cycle list",  # started as the chosen parts due today (services.abc)
 }
 SCOPE_VALUES_MAX = 5_000  # bins, categories or parts named by one scope
 NOTE_MAX = 200
@@ -339,8 +342,9 @@ def _scope_sql(scope: CountScope) -> tuple[str, list]:
         ids = _category_ids(list(scope.values)) or [0]
         return f"p.category_id IN ({', '.join(str(int(i)) for i in ids)})", []
     if scope.kind == "abc":
-        # No part has an ABC class yet: every part is class C (domain.counts.UNCLASSED).
-        return ("1 = 1", []) if UNCLASSED in scope.values else ("1 = 0", [])
+        # A part not yet classed counts as class C (domain.counts.UNCLASSED).
+        return (f"COALESCE(p.abc_class, '{UNCLASSED}') IN ({', '.join([p] * len(scope.values))})",
+                list(scope.values))
     return f"p.id IN ({', '.join(str(int(i)) for i in scope.values)})", []
 
 
@@ -349,6 +353,11 @@ def _clean_scope(scope: CountScope) -> CountScope:
         raise ValidationError({"scope": f"A count covers one of: {', '.join(SCOPE_KINDS.values())}."})
     if scope.kind == "all":
         return CountScope("all", ())
+    if scope.kind == "cycle":
+        due = abc.cycle_part_ids(shop_today(), limit=SCOPE_VALUES_MAX)
+        if not due:
+            raise ValidationError({"scope": "No part is due for its cycle count today."})
+        return CountScope("parts", tuple(due))
     values = list(dict.fromkeys(scope.values))
     if not values:
         raise ValidationError({"scope": f"Choose at least one of the {SCOPE_KINDS[scope.kind].lower()} to count."})
@@ -383,9 +392,13 @@ def tolerances() -> dict[str, int]:
 
 
 def _classes(part_ids: Iterable[int]) -> dict[int, str]:
-    """ABC class per part. No part has one yet (the ABC analysis comes with the stock issue's
-    item 8): every part is ``UNCLASSED`` (C) until then."""
-    return {}
+    """ABC class of the parts that have one (``services.abc``); the others count as ``UNCLASSED`` (C)."""
+    wanted = sorted(set(part_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 900):
+        found.update(Part.select(Part.id, Part.abc_class).where(
+            Part.id.in_(wanted[start:start + 900]), Part.abc_class.is_null(False)).tuples())
+    return found
 
 
 # --- starting, scanning, undoing ------------------------------------------------------------------
@@ -398,6 +411,8 @@ def start_session(actor: Actor, scope: CountScope = CountScope(), blind: bool = 
     note = " ".join(str(note or "").split())
     if len(note) > NOTE_MAX:
         raise ValidationError({"note": f"The note is at most {NOTE_MAX} characters."})
+    if scope.kind == "cycle" and not note:
+        note = f"Cycle count of {shop_today().isoformat()}"
     with transaction():
         scope = _clean_scope(scope)
         if Location.get_or_none(Location.id == location_id) is None:

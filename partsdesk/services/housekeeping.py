@@ -1,5 +1,5 @@
-"""The shop's daily upkeep of the customer file: points past their expiry date expire and the
-A/B/C classes are computed afresh from the last 12 months.
+"""The shop's daily upkeep: points past their expiry date expire, the customers' A/B/C classes
+and the parts' ABC classes (``services.abc``) are computed afresh from the last 12 months.
 
 It runs once per shop day, started by whichever terminal's window is open first that day (and
 checked again every hour, so a window left open over midnight runs it too). The day is claimed
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from partsdesk.models import Setting, transaction
-from partsdesk.services import accounts, membership
+from partsdesk.services import abc, accounts, membership
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ class DailyRun:
     points_expired: int
     customers_expired: int
     classes_refreshed: int
+    parts_reclassed: int = 0  # parts whose ABC class changed
 
 
 def _claim(day: date) -> bool:
@@ -49,6 +50,7 @@ def daily(*, today: date) -> DailyRun | None:
         return None
     expired = membership.expire_points(as_of=today)
     refreshed = accounts.refresh_classes(as_of=today)
-    log.info("daily upkeep %s: %s points of %s customers expired, %s classes refreshed", today, expired.points,
-             expired.customers, refreshed)
-    return DailyRun(today, expired.points, expired.customers, refreshed)
+    parts = abc.refresh_classes(as_of=today)
+    log.info("daily upkeep %s: %s points of %s customers expired, %s classes refreshed, %s parts changed ABC class",
+             today, expired.points, expired.customers, refreshed, parts.changed)
+    return DailyRun(today, expired.points, expired.customers, refreshed, parts.changed)

@@ -20,6 +20,9 @@ SERIES: dict[str, str] = {
     "payment": "PAY",
     "z_report": "Z",
     "count": "CNT",
+    "purchase_order": "PO",
+    "goods_receipt": "GR",
+    "adjustment": "ADJ",
 }
 DIGITS = 6
 
