@@ -1,11 +1,16 @@
 """The timing rules that tell a barcode scanner from a person typing, on plain values: a
 character or a terminator with the key event's own timestamp in milliseconds. No Qt, no clock:
-``ui.scanner`` feeds it real key events; the scanner set-up (a later issue) calibrates it.
+``ui.scanner`` feeds it real key events; the scanner set-up (a later issue) calibrates it. Also
+what a scanning screen's entry holds: ``N*`` before a scan (``read_entry``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from partsdesk.domain.errors import ValidationError
+from partsdesk.domain.money import parse_quantity
 
 DEFAULT_MIN_LENGTH = 4
 DEFAULT_MAX_GAP_MS = 30
@@ -101,3 +106,31 @@ class ScanDetector:
         typed = len(self._run)
         self._run.clear()
         return Verdict(typed=typed)
+
+
+# --- the scan entry: ``N*`` before a scan --------------------------------------------------------
+
+_QTY_PREFIX = re.compile(r"^\s*(\d+(?:[.,]\d{1,3})?)\s*\*\s*(\S*)\s*$")
+
+
+@dataclass(frozen=True)
+class EntryText:
+    """What is typed in a scanning screen's entry: ``N*`` (the next scan counts N), ``N*code``
+    (N of that code now), or a code typed by hand."""
+
+    qty: int | None  # thousandths typed before ``*`` (None: no prefix, or 0)
+    code: str  # the code after ``N*``, or the whole text
+    prefixed: bool  # ``N*`` was typed
+    waiting: bool  # only ``N*``: the quantity waits for its scan
+
+
+def read_entry(text: str) -> EntryText:
+    match = _QTY_PREFIX.match(text)
+    if not match:
+        return EntryText(None, text.strip(), False, False)
+    try:
+        qty = parse_quantity(match.group(1).replace(",", "."))
+    except ValidationError:
+        qty = 0
+    return EntryText(qty or None, match.group(2), True, not match.group(2))
+

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import struct
 import wave
 from collections import deque
@@ -71,6 +70,7 @@ from PySide6.QtWidgets import (
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.money import CURRENCIES, format_money, format_quantity, parse_quantity
 from partsdesk.domain.permissions import Actor
+from partsdesk.domain.scanning import read_entry
 from partsdesk.printing.count_sheet import write_count_sheet, write_variance_report
 from partsdesk.services import counts, search, settings
 from partsdesk.services.counts import ADDED, DOUBLE, NEW_LINE, UNKNOWN, CountScope, CountSummary
@@ -84,7 +84,6 @@ from partsdesk.ui.tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 ONE = 1_000  # one unit, in thousandths
-_QTY_PREFIX = re.compile(r"^\s*(\d+(?:[.,]\d{1,3})?)\s*\*\s*(\S*)\s*$")
 SOUNDS_DIR = Path(__file__).resolve().parent.parent / "resources" / "sounds"
 SOUND_RATE = 16_000
 # Each outcome's tone: (frequency Hz, ms) notes, 0 Hz a pause. Told apart by ear without looking:
@@ -1108,14 +1107,8 @@ class CountView(QWidget):
     # --- the N* entry -------------------------------------------------------------------------------
 
     def pending_qty(self) -> int | None:
-        match = _QTY_PREFIX.match(self.entry.text())
-        if not match or match.group(2):
-            return None
-        try:
-            qty = parse_quantity(match.group(1).replace(",", "."))
-        except ValidationError:
-            return None
-        return qty or None
+        entry = read_entry(self.entry.text())
+        return entry.qty if entry.waiting else None
 
     def _take_pending_qty(self) -> int | None:
         qty = self.pending_qty()
@@ -1132,13 +1125,12 @@ class CountView(QWidget):
         text = self.entry.text().strip()
         if not text or not self.number:
             return
-        match = _QTY_PREFIX.match(text)
-        if match and not match.group(2):
-            return
+        entry = read_entry(text)
+        if entry.waiting:
+            return  # the quantity waits for its scan
         self.entry.clear()
-        if match:
-            qty = parse_quantity(match.group(1).replace(",", "."))
-            self._actions.append(("scan", self.number, match.group(2), qty or None))
+        if entry.prefixed:
+            self._actions.append(("scan", self.number, entry.code, entry.qty))
             self._next_action()
             return
         self.add_scan(text)

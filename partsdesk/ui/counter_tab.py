@@ -30,7 +30,6 @@ request is shown. While the tender dialog is open, scans wait and are added afte
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from dataclasses import dataclass, replace
 from typing import Any
@@ -68,6 +67,7 @@ from partsdesk.domain.money import (
     parse_quantity,
 )
 from partsdesk.domain.permissions import Actor
+from partsdesk.domain.scanning import read_entry
 from partsdesk.domain.tender import METHOD_LABELS
 from partsdesk.services import cashup, customers, membership, returns, sales, search, settings
 from partsdesk.services.sales import CartLineView, CartView, LineRequest, SaleResult
@@ -85,7 +85,6 @@ from partsdesk.ui.tasks import TaskRunner
 from partsdesk.ui.tender_dialog import TenderCustomer, TenderDialog
 
 ONE = 1_000  # one unit, in thousandths
-_QTY_PREFIX = re.compile(r"^\s*(\d+(?:[.,]\d{1,3})?)\s*\*\s*(\S*)\s*$")
 _PROBLEMS_SHOWN = 3
 
 
@@ -657,14 +656,8 @@ class CounterTab(QWidget):
 
     def pending_qty(self) -> int | None:
         """The quantity typed as ``N*`` for the next scan (thousandths), or None."""
-        match = _QTY_PREFIX.match(self.entry.text())
-        if not match or match.group(2):
-            return None
-        try:
-            qty = parse_quantity(match.group(1).replace(",", "."))
-        except ValidationError:
-            return None
-        return qty or None
+        entry = read_entry(self.entry.text())
+        return entry.qty if entry.waiting else None
 
     def _take_pending_qty(self) -> int | None:
         qty = self.pending_qty()
@@ -681,16 +674,14 @@ class CounterTab(QWidget):
         text = self.entry.text().strip()
         if not text:
             return
-        match = _QTY_PREFIX.match(text)
-        if match and not match.group(2):
+        entry = read_entry(text)
+        if entry.waiting:
             return  # the quantity waits for its scan
-        if match:
-            qty = parse_quantity(match.group(1).replace(",", "."))
-            self.entry.clear()
-            self._scans.append((match.group(2), qty or None))
+        self.entry.clear()
+        if entry.prefixed:
+            self._scans.append((entry.code, entry.qty))
             self._next_scan()
             return
-        self.entry.clear()
         self.add_scan(text)
 
     # --- lines ----------------------------------------------------------------------------------
