@@ -5,7 +5,7 @@ DB is a throw-away copy of the bench shop: a count session really starts and the
 really counted. A real ``CountView`` with its own ``ScannerFilter`` installed (as the main
 window owns it), offscreen, as USER (default ``bench``, who may count), on the scanning page of a
 new blind count of everything. ``N`` scans arrive as a keyboard-wedge scanner sends them
-(``bench_scan``'s key events, 8 ms apart on their own timestamps, then Enter), of barcodes drawn
+(``bench_keys``' key events, 8 ms apart on their own timestamps, then Enter), of barcodes drawn
 from a pool of random active parts so that parts come back (new lines and +1 on a line both
 happen, as on a shelf). The time runs from posting the Enter to the count table's top row
 showing the part's number with its new count — the filter's decision, the routing, the
@@ -20,21 +20,17 @@ from __future__ import annotations
 import json
 import os
 import random
-import statistics
 import sys
-import time
 
-from partsdesk.ui.bench_scan import _draw_codes, _percentile, _scanner_keys
+from partsdesk.ui.bench_keys import draw_codes, time_scans, waiter
 
 WARMUPS = 3
-TIMEOUT_S = 10.0  # for one scan to update its line
 SEED = 12
 
 
 def measure(db_url: str, scans: int, username: str = "bench") -> dict:
     """Open the shop, start a count, show a CountView offscreen and time ``scans`` scans (after ``WARMUPS``)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from partsdesk.domain.money import format_quantity
@@ -50,7 +46,7 @@ def measure(db_url: str, scans: int, username: str = "bench") -> dict:
         raise SystemExit(f"bench_count_scan: the shop has no user {username!r}")
     actor = users.actor_of(user)
     total = WARMUPS + scans
-    pool = _draw_codes(max(1, min(total, max(10, total // 2))), SEED)
+    pool = draw_codes(max(1, min(total, max(10, total // 2))), SEED)
     rng = random.Random(SEED)
     drawn = [pool[i % len(pool)] for i in range(total)]
     rng.shuffle(drawn)
@@ -66,45 +62,31 @@ def measure(db_url: str, scans: int, username: str = "bench") -> dict:
         view.show()
         view.activateWindow()
         view.start()
-        tick = QTimer()  # wakes the waiting loop now and then, to see the deadline
-        tick.start(100)
-
-        def wait(condition, what: str) -> None:
-            deadline = time.monotonic() + TIMEOUT_S
-            while not condition():
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"bench_count_scan: {what} within {TIMEOUT_S:.0f} s")
-                app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-
+        wait = waiter(app, "bench_count_scan")
         view.open_count(number)
         wait(lambda: view.number == number and not runner.busy, "the count did not open")
-        timings: list[float] = []
+        expected: list[str] = []
         counted: dict[str, int] = {}
-        clock_ms = 1_000_000
-        for index, (code, part_number) in enumerate(drawn):
-            wait(lambda: view.idle() and not runner.busy, "the count view did not settle")
+        for _code, part_number in drawn:  # a part's count shown after each of its scans ("4 set")
             counted[part_number] = counted.get(part_number, 0) + 1
-            expected = format_quantity(counted[part_number] * 1000)  # the unit follows ("4 set")
-            keys, terminator = _scanner_keys(code, clock_ms)
-            clock_ms += 10_000
-            target = QApplication.focusWidget() or view.entry
-            for event in keys:
-                QApplication.postEvent(target, event)
-            app.processEvents()  # the code's keys are in (held by the filter): now the terminator
-            started = time.perf_counter()
-            for event in terminator:
-                QApplication.postEvent(QApplication.focusWidget() or view.entry, event)
+            expected.append(format_quantity(counted[part_number] * 1000))
 
-            def shown(part_number: str = part_number, expected: str = expected) -> bool:
+        def shown(index: int):
+            part_number = drawn[index][1]
+
+            def done() -> bool:
                 if view.table.rowCount() == 0:
                     return False
                 first, qty = view.table.item(0, 0), view.table.item(0, 3)
-                return first is not None and first.text() == part_number and qty.text().split(" ")[0] == expected
+                return first is not None and first.text() == part_number and \
+                    qty.text().split(" ")[0] == expected[index]
+            return done
 
-            wait(shown, f"scan {index + 1} ({code}) did not count {part_number} {expected}")
-            elapsed = (time.perf_counter() - started) * 1000
-            if index >= WARMUPS:
-                timings.append(elapsed)
+        result = time_scans(app, [code for code, _part in drawn],
+                            target=lambda: QApplication.focusWidget() or view.entry,
+                            before=lambda _index: wait(lambda: view.idle() and not runner.busy,
+                                                       "the count view did not settle"),
+                            shown=shown, wait=wait, warmups=WARMUPS)
         if view.entry.text():
             raise SystemExit(f"bench_count_scan: scan keys reached the entry box: {view.entry.text()!r}")
     finally:
@@ -113,8 +95,7 @@ def measure(db_url: str, scans: int, username: str = "bench") -> dict:
         runner.shutdown()
         if database.obj is not None:
             database.obj.close()
-    return {"p50_ms": round(statistics.median(timings), 2), "p95_ms": round(_percentile(timings, 0.95), 2),
-            "max_ms": round(max(timings), 2), "scans": len(timings)}
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,7 @@ stays without Qt): ``python -m partsdesk.ui.bench_scan DB N [USER]``.
 A real ``CounterTab`` with its own ``ScannerFilter`` installed (as the main window owns it),
 offscreen, on the shop at DB, as USER (default ``bench``). ``N`` scans of barcodes drawn at random
 from the shop's active parts arrive as a keyboard-wedge scanner sends them: press and release per
-character ``GAP_MS`` apart on the key events' own timestamps, Shift around capitals, then Enter.
+character 8 ms apart (``bench_keys``) on the key events' own timestamps, Shift around capitals, then Enter.
 The time runs from posting the Enter to the cart table holding one more row showing the part's
 number — the filter's decision, the routing, the barcode lookup on the worker and the redraw, as
 the cashier sees it. Before each scan the tab has finished pricing the scan before it (a cashier
@@ -17,80 +17,18 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import statistics
 import sys
-import time
+
+from partsdesk.ui.bench_keys import draw_codes, time_scans, waiter
 
 WARMUPS = 3
-GAP_MS = 8  # between a scanner's key presses
 CART_LINES = 10  # scans to a cart: then it is cleared, as after a sale
-TIMEOUT_S = 10.0  # for one scan to make its line
 SEED = 11
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
-
-
-def _draw_codes(count: int, seed: int) -> list[tuple[str, str]]:
-    """(barcode, part number) of ``count`` different active parts, drawn at random."""
-    from partsdesk.models import database
-
-    db = database.obj
-    top = db.execute_sql("SELECT MAX(id) FROM part_barcode").fetchone()[0] or 0
-    rng = random.Random(seed)
-    found: dict[int, tuple[str, str]] = {}
-    tries = 0
-    while len(found) < count and tries < 50 and top:
-        tries += 1
-        ids = rng.sample(range(1, top + 1), min(top, (count - len(found)) * 2 + 10))
-        marks = ", ".join([db.param] * len(ids))
-        for part_id, code, number in db.execute_sql(
-                f"SELECT x.part_id, x.code, p.number FROM part_barcode x JOIN part p ON p.id = x.part_id "
-                f"WHERE x.id IN ({marks}) AND p.active", ids).fetchall():
-            if len(found) < count:
-                found.setdefault(part_id, (code, number))
-    if len(found) < count:
-        raise SystemExit(f"bench_scan: the shop has fewer than {count} active parts with a barcode")
-    codes = list(found.values())
-    rng.shuffle(codes)
-    return codes
-
-
-def _scanner_keys(code: str, start_ms: int):
-    """A keyboard-wedge scanner's key events for ``code`` (with their own timestamps), and the
-    terminator's press and release apart."""
-    from PySide6.QtCore import QEvent, Qt
-    from PySide6.QtGui import QKeyEvent
-
-    def key(kind: QEvent.Type, qt_key: Qt.Key, text: str, at: int,
-            modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> QKeyEvent:
-        event = QKeyEvent(kind, qt_key, modifiers, text)
-        event.setTimestamp(at)
-        return event
-
-    shift = Qt.KeyboardModifier.ShiftModifier
-    press, release = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
-    events = []
-    at = start_ms
-    for char in code:
-        qt_key = Qt.Key(ord(char.upper()))
-        if char.isupper():
-            events += [key(press, Qt.Key.Key_Shift, "", at, shift), key(press, qt_key, char, at + 1, shift),
-                       key(release, qt_key, char, at + 2, shift), key(release, Qt.Key.Key_Shift, "", at + 3)]
-        else:
-            events += [key(press, qt_key, char, at), key(release, qt_key, char, at + 3)]
-        at += GAP_MS
-    terminator = [key(press, Qt.Key.Key_Return, "\r", at), key(release, Qt.Key.Key_Return, "\r", at + 3)]
-    return events, terminator
 
 
 def measure(db_url: str, scans: int, username: str = "bench") -> dict:
     """Open the shop, show a Counter tab offscreen and time ``scans`` scans (after ``WARMUPS``)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from partsdesk.models import AppUser, database, open_database
@@ -104,7 +42,7 @@ def measure(db_url: str, scans: int, username: str = "bench") -> dict:
     if user is None:
         raise SystemExit(f"bench_scan: the shop has no user {username!r}")
     actor = users.actor_of(user)
-    codes = _draw_codes(WARMUPS + scans, SEED)
+    codes = draw_codes(WARMUPS + scans, SEED)
 
     app = QApplication.instance() or QApplication([])
     runner = TaskRunner()
@@ -116,48 +54,30 @@ def measure(db_url: str, scans: int, username: str = "bench") -> dict:
         tab.show()
         tab.activateWindow()
         tab.start()
-
-        tick = QTimer()  # wakes the waiting loop now and then, to see the deadline
-        tick.start(100)
-
-        def wait(condition, what: str) -> None:
-            """Run the event loop until ``condition()``; it sleeps between events (no busy loop to
-            take the interpreter from the worker thread)."""
-            deadline = time.monotonic() + TIMEOUT_S
-            while not condition():
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"bench_scan: {what} within {TIMEOUT_S:.0f} s")
-                app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        wait = waiter(app, "bench_scan")
 
         def idle() -> bool:
             return not (tab._looking_up or tab._scans or tab._pricing or runner.busy)
 
         wait(idle, "the Counter tab did not settle")
-        timings: list[float] = []
-        clock_ms = 1_000_000
-        for index, (code, number) in enumerate(codes):
+        rows: list[int] = []
+
+        def before(_index: int) -> None:
             wait(idle, "the cart was not priced")
             if len(tab.lines) >= CART_LINES:
                 tab.clear_cart()
-            rows = tab.table.rowCount()
-            keys, terminator = _scanner_keys(code, clock_ms)
-            clock_ms += 10_000  # each scan well after the one before
-            target = QApplication.focusWidget() or tab.entry
-            for event in keys:
-                QApplication.postEvent(target, event)
-            app.processEvents()  # the code's keys are in (held by the filter): now the terminator
-            started = time.perf_counter()
-            for event in terminator:
-                QApplication.postEvent(QApplication.focusWidget() or tab.entry, event)
+            rows.append(tab.table.rowCount())
 
-            def shown(rows: int = rows, number: str = number) -> bool:
-                item = tab.table.item(rows, 0) if tab.table.rowCount() > rows else None
+        def shown(index: int):
+            row, number = rows[-1], codes[index][1]
+
+            def done() -> bool:
+                item = tab.table.item(row, 0) if tab.table.rowCount() > row else None
                 return item is not None and item.text() == number
+            return done
 
-            wait(shown, f"scan {index + 1} ({code}) did not put {number} in the cart")
-            elapsed = (time.perf_counter() - started) * 1000
-            if index >= WARMUPS:
-                timings.append(elapsed)
+        result = time_scans(app, [code for code, _number in codes], target=lambda: QApplication.focusWidget() or tab.entry,
+                            before=before, shown=shown, wait=wait, warmups=WARMUPS)
         if tab.entry.text():
             raise SystemExit(f"bench_scan: scan keys reached the entry box: {tab.entry.text()!r}")
     finally:
@@ -166,8 +86,7 @@ def measure(db_url: str, scans: int, username: str = "bench") -> dict:
         runner.shutdown()
         if database.obj is not None:
             database.obj.close()
-    return {"p50_ms": round(statistics.median(timings), 2), "p95_ms": round(_percentile(timings, 0.95), 2),
-            "max_ms": round(max(timings), 2), "scans": len(timings)}
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
