@@ -81,27 +81,55 @@ class DraftResult:
     without_supplier: int  # suggested parts no active supplier sells: left for a person to decide
 
 
-def _suggestion_rows(limit: int | None = None) -> list[tuple]:
+@dataclass(frozen=True)
+class SupplierGroup:
+    """The suggestions for one supplier, counted (``supplier_id`` None: parts nobody sells)."""
+
+    supplier_id: int | None
+    supplier: str
+    active: bool
+    parts: int
+
+
+_FROM = ("FROM part p JOIN brand b ON b.id = p.brand_id "
+         f"LEFT JOIN ({BALANCES_SQL}) sb ON sb.part_id = p.id "
+         "LEFT JOIN supplier_part sp ON sp.part_id = p.id AND sp.preferred "
+         f"WHERE p.active AND p.max_qty > 0 AND COALESCE(sb.qty, 0) - {RESERVED_SQL} < p.min_qty "
+         f"AND NOT {HAS_OPEN_LINE_SQL}")
+# a minimum above what the maximum tops up to gets no suggestion (domain.stock.reorder_quantity)
+_TOPS_UP = f"p.max_qty - (COALESCE(sb.qty, 0) - {RESERVED_SQL}) > 0"
+
+
+def _suggestion_rows(limit: int | None = None, *, supplier: int | None | bool = False,
+                     offset: int = 0) -> list[tuple]:
     """Parts below their minimum with no open order line, with their preferred supplier's terms:
-    one statement over the whole catalogue."""
+    one statement over the whole catalogue. ``supplier``: only that supplier's parts (None: the
+    parts without a supplier; False: every part)."""
     sql = ("SELECT p.id, p.number, b.name, p.name_en, p.unit, p.min_qty, p.max_qty, COALESCE(sb.qty, 0), "
            "COALESCE(sp.supplier_id, p.supplier_id), COALESCE(sp.pack_qty, 1000), COALESCE(sp.price, p.cost), "
-           "COALESCE(sp.supplier_number, '') "
-           "FROM part p JOIN brand b ON b.id = p.brand_id "
-           f"LEFT JOIN ({BALANCES_SQL}) sb ON sb.part_id = p.id "
-           "LEFT JOIN supplier_part sp ON sp.part_id = p.id AND sp.preferred "
-           f"WHERE p.active AND p.max_qty > 0 AND COALESCE(sb.qty, 0) - {RESERVED_SQL} < p.min_qty "
-           f"AND NOT {HAS_OPEN_LINE_SQL} ORDER BY p.id")
+           f"COALESCE(sp.supplier_number, '') {_FROM}")
+    params: list[object] = []
+    if supplier is None:
+        sql += " AND COALESCE(sp.supplier_id, p.supplier_id) IS NULL"
+    elif supplier is not False:
+        sql += f" AND COALESCE(sp.supplier_id, p.supplier_id) = {database.obj.param}"
+        params.append(int(supplier))
+    if supplier is not False:
+        sql += f" AND {_TOPS_UP}"  # so that a page is full: nothing of it is dropped below
+    sql += " ORDER BY p.id"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return database.obj.execute_sql(sql).fetchall()
+        if offset:
+            sql += f" OFFSET {int(offset)}"
+    return database.obj.execute_sql(sql, tuple(params)).fetchall()
 
 
-def _suggestions(limit: int | None = None) -> list[Suggestion]:
+def _suggestions(limit: int | None = None, *, supplier: int | None | bool = False,
+                 offset: int = 0) -> list[Suggestion]:
     suppliers = dict(Supplier.select(Supplier.id, Supplier.name).tuples())
     made = []
     for (part_id, number, brand, name, unit, min_qty, max_qty, on_hand, supplier_id, pack, price,
-         supplier_number) in _suggestion_rows(limit):
+         supplier_number) in _suggestion_rows(limit, supplier=supplier, offset=offset):
         qty = reorder_quantity(min_qty=int(min_qty), max_qty=int(max_qty), projected=int(on_hand), pack=int(pack),
                                unit=unit)
         if qty is None:  # a minimum above the maximum: nothing to top up to
@@ -119,6 +147,29 @@ def suggestions(actor: Actor, *, limit: int | None = None) -> list[Suggestion]:
     """What to order, part by part (catalogue order), each quantity explained."""
     require(actor, "stock.purchase")
     return _suggestions(limit)
+
+
+def suggestion_groups(actor: Actor) -> list[SupplierGroup]:
+    """How many parts each supplier would be asked for, counted in SQL (a million-part shop may
+    have a quarter of a million suggestions: a screen lists these groups and pages each one with
+    ``suggestion_page``). By supplier name; the parts nobody sells last."""
+    require(actor, "stock.purchase")
+    sql = f"SELECT COALESCE(sp.supplier_id, p.supplier_id), COUNT(*) {_FROM} AND {_TOPS_UP} GROUP BY 1"
+    counted = database.obj.execute_sql(sql).fetchall()
+    suppliers = {sid: (name, bool(active)) for sid, name, active in Supplier.select(
+        Supplier.id, Supplier.name, Supplier.active).tuples()}
+    groups = [SupplierGroup(supplier_id=sid, supplier=suppliers.get(sid, ("", False))[0] if sid else "",
+                            active=suppliers.get(sid, ("", False))[1] if sid else False, parts=int(parts))
+              for sid, parts in counted]
+    return sorted(groups, key=lambda g: (g.supplier_id is None, g.supplier.upper()))
+
+
+def suggestion_page(actor: Actor, supplier_id: int | None, *, offset: int = 0,
+                    limit: int = 100) -> list[Suggestion]:
+    """One page of the suggestions for ``supplier_id`` (None: the parts without a supplier), in
+    catalogue order, each quantity explained."""
+    require(actor, "stock.purchase")
+    return _suggestions(max(1, min(int(limit), 1_000)), supplier=supplier_id, offset=max(0, int(offset)))
 
 
 def low_stock_count() -> int:
