@@ -331,11 +331,15 @@ def cmd_labels(args: argparse.Namespace) -> int:
         for name, description in labels.CUSTOM_LAYOUTS.items():
             print(f"{name:<12} {description}")
         return 0
-    missing = [option for option, value in (("--parts", args.parts), ("--layout", args.layout), ("--out", args.out))
-               if not value]
+    sources = [option for option, value in (("--parts", args.parts), ("--receipt", args.receipt),
+                                             ("--count", args.count)) if value]
+    if len(sources) > 1:
+        raise UserError(f"partsdesk labels takes one of --parts, --receipt and --count, not {' and '.join(sources)}.")
+    missing = [option for option, value in (("--parts, --receipt or --count", sources), ("--layout", args.layout),
+                                            ("--out", args.out)) if not value]
     if missing:
         raise UserError(f"partsdesk labels needs {', '.join(missing)} (or --list-layouts); see partsdesk labels --help.")
-    entries = labels.parse_part_quantities(args.parts)
+    entries = labels.parse_part_quantities(args.parts) if args.parts else []
     layout = _label_layout(args)
     layout.check_start(args.start)
     out = Path(args.out).expanduser()
@@ -343,13 +347,20 @@ def cmd_labels(args: argparse.Namespace) -> int:
         raise UserError(f"The folder {out.parent} does not exist; nothing was written.")
     _open(args)
     from partsdesk.printing.labels import write_labels
-    from partsdesk.services.labels import label_data
+    from partsdesk.services.labels import count_quantities, label_data, labels_for_parts, receipt_quantities
 
-    rows = label_data(entries)
+    if args.receipt:
+        quantities = receipt_quantities(args.receipt)
+        rows, parts = labels_for_parts(quantities), len(quantities)
+    elif args.count:
+        quantities = count_quantities(args.count)
+        rows, parts = labels_for_parts(quantities), len(quantities)
+    else:
+        rows, parts = label_data(entries), len(entries)
     pages: list[int] = []
     _write_aside(out, lambda path: pages.append(write_labels(rows, layout, path, start=args.start,
                                                              outline=args.outline)))
-    print(f"{len(rows)} label(s) of {len(entries)} part(s) on {layout.name}"
+    print(f"{len(rows)} label(s) of {parts} part(s) on {layout.name}"
           f"{f', starting at position {args.start}' if args.start != 1 else ''}: {pages[0]} page(s) written to {out}")
     return 0
 
@@ -500,6 +511,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parts", metavar="NUMBER[:QTY][,NUMBER[:QTY]...]",
                    help="part numbers with how many labels each (default 1); NUMBER@BRAND when two brands share a "
                         "number, e.g. 0986494104:3,W712/75@MANN-FILTER:2")
+    p.add_argument("--receipt", metavar="GR-NUMBER",
+                   help="instead of --parts: labels for the goods accepted on a goods receipt, e.g. GR-000001 (one "
+                        "per piece, set or pair accepted, rounded up; one per line for parts sold by measure; none "
+                        "for goods rejected to quarantine)")
+    p.add_argument("--count", metavar="CNT-NUMBER",
+                   help="instead of --parts: one shelf label per part counted in a posted stock count, e.g. "
+                        "CNT-000001 (not its counted quantities; parts nobody counted get none)")
     p.add_argument("--layout", metavar="NAME", help="label layout (see --list-layouts), e.g. a4-3x8 or roll-50x30")
     p.add_argument("--start", type=int, default=1, metavar="N",
                    help="on a part-used sheet, the position of the first free label (1 = top left, counting "

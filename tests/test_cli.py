@@ -578,3 +578,64 @@ def test_labels_with_bad_input_says_why_and_writes_nothing(labels_shop, capsys, 
     code, stdout, err = run(capsys, "labels", "--db", labels_shop, *argv, "--out", str(out))
     assert code == 1 and stdout == "" and err.startswith("partsdesk: ") and message in err, err
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*partial"))
+
+
+@pytest.fixture
+def received_and_counted_shop(staff, db, db_url, tmp_path, monkeypatch):
+    """The label tests' parts with goods receipt GR-000001 (3 pads in, 1 rejected; 1.5 calipers, so 2
+    labels; 2 bolts all rejected) and the posted count CNT-000001 (pads scanned, bulbs typed)."""
+    from partsdesk.services import counts, purchasing
+    from partsdesk.services.purchasing import ReceiveLine
+    from tests.services.test_labels import EAN_PADS, label_shop
+
+    monkeypatch.setenv("PARTSDESK_HOME", str(tmp_path / "home"))
+    parts = label_shop.__wrapped__(db)
+    keeper = staff["storekeeper"]
+    supplier = purchasing.save_supplier(keeper, None, {"name": "Acme Parts"})
+    receipt = purchasing.receive(keeper, supplier, [
+        ReceiveLine(parts["pads"], 3_000, rejected=1_000, reject_reason="box crushed"),
+        ReceiveLine(parts["caliper"], 1_500), ReceiveLine(parts["bolt"], 2_000, rejected=2_000, reject_reason="rust")])
+    assert receipt.number == "GR-000001"
+    number = counts.start_session(keeper)
+    counts.scan(keeper, number, EAN_PADS)
+    counts.scan(keeper, number, EAN_PADS)
+    counts.set_qty(keeper, number, parts["bulb"], 3_000)
+    counts.finish(keeper, number, "leave")
+    counts.approve_and_post(staff["manager"], number)
+    assert number == "CNT-000001"
+    database.obj.close()
+    return db_url
+
+
+def test_labels_for_a_goods_receipt_and_a_posted_count(received_and_counted_shop, capsys, tmp_path):
+    from partsdesk.domain.labels import LAYOUTS
+    from tests.services.test_labels import EAN8_BULB, EAN_PADS, decode_labels
+
+    out = tmp_path / "receipt.pdf"
+    code, stdout, err = run(capsys, "labels", "--db", received_and_counted_shop, "--receipt", "gr-000001",
+                            "--layout", "a4-3x8", "--out", str(out))
+    assert (code, err) == (0, ""), err
+    assert stdout.startswith("4 label(s) of 2 part(s) on a4-3x8: 1 page(s)")  # 2 pads accepted, 1.5 calipers → 2
+    assert decode_labels(out, LAYOUTS["a4-3x8"], range(4)) == [[EAN_PADS]] * 2 + [["PD-0002"]] * 2
+
+    counted = tmp_path / "count.pdf"
+    code, stdout, err = run(capsys, "labels", "--db", received_and_counted_shop, "--count", "CNT-000001",
+                            "--layout", "a4-3x8", "--out", str(counted))
+    assert (code, err) == (0, ""), err
+    assert stdout.startswith("2 label(s) of 2 part(s)")  # one per counted part, whatever was counted
+    assert decode_labels(counted, LAYOUTS["a4-3x8"], range(2)) == [[EAN_PADS], [EAN8_BULB]]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--receipt", "GR-000009"], "There is no goods receipt GR-000009"),
+    (["--count", "CNT-000009"], "There is no stock count CNT-000009"),
+    (["--receipt", "GR-000001", "--count", "CNT-000001"], "takes one of --parts, --receipt and --count"),
+    (["--parts", "CA-2", "--receipt", "GR-000001"], "not --parts and --receipt"),
+])
+def test_labels_for_a_receipt_or_count_with_bad_input_write_nothing(received_and_counted_shop, capsys, tmp_path,
+                                                                     argv, message):
+    out = tmp_path / "labels.pdf"
+    code, stdout, err = run(capsys, "labels", "--db", received_and_counted_shop, *argv, "--layout", "a4-3x8",
+                            "--out", str(out))
+    assert code == 1 and stdout == "" and message in err, err
+    assert not list(tmp_path.glob("*.pdf"))

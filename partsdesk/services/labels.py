@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.labels import LABELS_MAX, check_total
 from partsdesk.domain.part_numbers import normalize_number
-from partsdesk.models import Brand, Part, PartBarcode
+from partsdesk.models import Brand, GoodsReceipt, GoodsReceiptLine, Part, PartBarcode
+from partsdesk.models.counts import CountLine, CountSession
 from partsdesk.services import settings
 
 EAN13, EAN8, CODE128 = "EAN13", "EAN8", "CODE128"
@@ -151,3 +152,59 @@ def label_data(part_quantities: Sequence[tuple]) -> list[PartLabel]:
     brand, labels) entries, in their order. ValidationError for an unknown or ambiguous number
     or a quantity that is not 1 to ``LABELS_MAX``; nothing is written either way."""
     return labels_for_parts(resolve_parts(part_quantities))
+
+
+# --- labels for what came in or was counted ---------------------------------------------------------
+
+WHOLE_UNITS = ("pcs", "set", "pair")  # counted in whole items: one label each; litres, metres, kilos: one a line
+
+
+def labels_for_qty(qty: int, unit: str) -> int:
+    """How many labels ``qty`` thousandths of a part take: one per item for whole-item units,
+    rounded up (2.5 pieces: 3 labels); one for a part sold by measure (a drum of oil, a reel of
+    hose carries one label); none for nothing."""
+    if qty <= 0:
+        return 0
+    return -(-qty // 1000) if unit in WHOLE_UNITS else 1
+
+
+def receipt_quantities(number: object) -> list[tuple[int, int]]:
+    """(part id, labels) for the goods accepted on goods receipt ``number`` (GR-…), in its line
+    order: the accepted quantity (rejected goods went to quarantine and get none), rounded up to
+    whole labels. UserError when there is no such receipt or nothing on it was accepted."""
+    norm = "".join(str(number or "").split()).upper()
+    receipt = GoodsReceipt.get_or_none(GoodsReceipt.number == norm)
+    if receipt is None:
+        raise UserError(f"There is no goods receipt {norm or '(no number)'}. Check the GR number on the receipt.")
+    rows = (GoodsReceiptLine.select(GoodsReceiptLine.part, GoodsReceiptLine.qty_accepted, Part.unit)
+            .join(Part, on=(GoodsReceiptLine.part == Part.id)).where(GoodsReceiptLine.receipt == receipt.id)
+            .order_by(GoodsReceiptLine.line_no).tuples())
+    quantities = [(part_id, labels_for_qty(int(qty), unit)) for part_id, qty, unit in rows]
+    quantities = [(part_id, n) for part_id, n in quantities if n]
+    if not quantities:
+        raise UserError(f"Nothing was accepted on {receipt.number} (all of it went to quarantine): no labels to "
+                        "print.")
+    check_total(sum(n for _, n in quantities))
+    return quantities
+
+
+def count_quantities(number: object) -> list[tuple[int, int]]:
+    """(part id, 1) for every part counted (scanned or typed, not a part nobody counted that
+    finishing set to zero) in the posted stock count ``number`` (CNT-…), in the order first
+    counted: one shelf label per counted part, to relabel the shelves the count went over.
+    UserError when there is no such count, it is not posted yet, or nothing was counted."""
+    norm = "".join(str(number or "").split()).upper()
+    session = CountSession.get_or_none(CountSession.number == norm)
+    if session is None:
+        raise UserError(f"There is no stock count {norm or '(no number)'}. Check the count's number.")
+    if session.status != "posted":
+        raise UserError(f"{session.number} is {session.status}, not posted: labels are printed from a posted count.")
+    seen: dict[int, None] = {}
+    for (part_id,) in (CountLine.select(CountLine.part).where((CountLine.session == session.id)
+                                                              & (CountLine.origin != "uncounted_zero"))
+                       .order_by(CountLine.counted_at, CountLine.id).tuples()):
+        seen.setdefault(part_id, None)
+    if not seen:
+        raise UserError(f"No part was counted in {session.number}: no labels to print.")
+    check_total(len(seen))
+    return [(part_id, 1) for part_id in seen]
