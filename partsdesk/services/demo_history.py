@@ -16,7 +16,8 @@ stock): the customers' sales of those days and a day's walk-ins (``COUNTER_SALES
 sales a day in all) are sold with ``sales.commit_sale`` — real carts of parts on the shelf, paid
 cash, card, on account, prepaid, points or a mix, each with its invoice or receipt number —, their
 returns taken with ``returns.take_return``, what the shelf did not hold recorded as lost sales,
-and deliveries on Mondays and Thursdays fill the shelves again. So the shop has sale rows, stock moves, Z-able
+and the purchase orders of ``demo_stock`` (reorder runs on Mondays and Thursdays, received
+through ``purchasing.receive``) fill the shelves again. So the shop has sale rows, stock moves, Z-able
 payments and documents to reprint, not only timeline lines. Older sales stay timeline lines
 (INV- numbers before the real invoices, which continue them gap-free); today nothing is sold yet.
 
@@ -79,6 +80,8 @@ from partsdesk.services import (
     stock,
 )
 from partsdesk.services.demo_data import DEMO_USERS, TEMPLATES
+from partsdesk.services.demo_stock import StockLife, StockStats
+from partsdesk.services.demo_stock import tally as tally_stock
 
 Progress = Callable[[int, int], None] | None
 
@@ -219,6 +222,7 @@ class HistoryStats:
     counter_returns: int = 0  # credit notes
     lost_sales: int = 0
     z_reports: int = 0  # days closed at the till (one Z each)
+    stock: StockStats | None = None  # the back room of the counter's days (demo_stock)
     seconds: float = 0.0
 
     def describe(self) -> list[str]:
@@ -242,6 +246,7 @@ class HistoryStats:
             f"  Counter: {self.counter_sales.get('receipt', 0):,} receipts and {self.counter_sales.get('invoice', 0):,} "
             f"invoices sold on {self.counter_days} days, {self.counter_returns:,} credit notes, "
             f"{self.lost_sales:,} lost sales, {self.z_reports} days closed (Z)",
+            *([self.stock.describe()] if self.stock else []),
         ]
 
 
@@ -1020,17 +1025,6 @@ class _Counter:
                          note="" if not off else "counted twice")
         self.closed += 1
 
-    def deliver(self) -> None:
-        """Monday's and Thursday's delivery: the parts that ran low filled up again."""
-        document = f"DEL-{self.replay.at:%Y%m%d}"
-        costs = dict(Part.select(Part.id, Part.cost).where(Part.id.in_(list(self.full))).tuples())
-        for part_id, full in self.full.items():
-            have = self.shelf.get(part_id, 0)
-            if have < full * 2 // 3:
-                stock.post_move(part_id=part_id, qty=full - have, unit_cost=int(costs[part_id]), reason="receipt",
-                                document=document, user_id=self.replay.actors["cashier"].user_id)
-                self.shelf[part_id] = full
-
 
 def _counter_parts(rng: random.Random) -> tuple[list[int], list[int]]:
     """The parts the counter sells, in stock on a sellable shelf (shuffled: their order is how
@@ -1046,8 +1040,8 @@ def _counter_parts(rng: random.Random) -> tuple[list[int], list[int]]:
 
 
 def _plan_counter(rng: random.Random, replay: _Replay, planner: _Planner) -> None:
-    """Walk-ins to make each day's counter sales ``COUNTER_SALES_A_DAY`` in all, and the
-    deliveries on Mondays and Thursdays, from ``planner.counter_from`` to yesterday."""
+    """Walk-ins to make each day's counter sales ``COUNTER_SALES_A_DAY`` in all, the till opened
+    and closed, from ``planner.counter_from`` to yesterday (the deliveries are ``demo_stock``'s)."""
     assert replay.counter is not None and planner.counter_from is not None
     planned = Counter(t.at.date() for t in planner.trades if t.real and t.kind == "sale")
     day = planner.counter_from
@@ -1057,8 +1051,6 @@ def _plan_counter(rng: random.Random, replay: _Replay, planner: _Planner) -> Non
         for _ in range(max(0, wanted - planned[day])):
             replay.push(_shop_time(rng, day), replay.counter.walk_in)
         midnight = datetime.combine(day, datetime.min.time())
-        if day.weekday() in (0, 3):
-            replay.push(midnight + timedelta(hours=7, minutes=30), replay.counter.deliver)
         replay.push(midnight + timedelta(hours=7, minutes=45), replay.counter.open_till)
         replay.push(midnight + timedelta(hours=18, minutes=30), replay.counter.close_till)  # after the last sale
         day += timedelta(days=1)
@@ -1124,6 +1116,7 @@ def generate_history(*, seed: int, as_of: datetime, progress: Progress = None) -
         customers = _load_customers()
         counter_parts, unstocked = _counter_parts(rng)
         counter_from = today - timedelta(days=COUNTER_DAYS) if counter_parts else None
+        stock_life: StockLife | None = None
         planner = _Planner(rng, customers, today=today, as_of=as_of, counter_from=counter_from)
         planner.segments()
         planner.visits()
@@ -1132,6 +1125,8 @@ def generate_history(*, seed: int, as_of: datetime, progress: Progress = None) -
         if counter_parts:
             replay.counter = _Counter(rng, replay, counter_parts, unstocked)
             _plan_counter(rng, replay, planner)
+            stock_life = StockLife(random.Random(seed * 6_151 + 3), replay, replay.counter)
+            stock_life.plan(planner.counter_from, today)
         categories = [str(c) for c in settings.get("complaints.categories")]
         part_ids = [pid for (pid,) in Part.select(Part.id).order_by(Part.id).limit(5_000).tuples()]
         for trade in planner.trades:
@@ -1144,10 +1139,13 @@ def generate_history(*, seed: int, as_of: datetime, progress: Progress = None) -
         replay.run(progress)
         _continue_numbering(planner.trades, (("quote", "quote"),))
         replay.at = as_of
+        if stock_life is not None:
+            stock_life.finish(today)
         membership.expire_points(as_of=today)
         accounts.refresh_classes(as_of=today)
         _override_classes(actors["manager"], customers)
         stats = _tally(today, as_of)
+        stats.stock = tally_stock() if stock_life is not None else None
     finally:
         clock.set_clock(previous)
     stats.seconds = time.perf_counter() - started

@@ -512,3 +512,49 @@ def test_the_demo_shop_has_months_of_real_counter_sales(built):
     assert sum(1 for z in closed if z.over_short) > 0  # a few days over or short
     assert cashup.x_report(SYSTEM).sales_count == 0
     assert all(r.ok for r in check.run_checks())
+
+
+def test_the_demo_shop_has_a_stock_life_through_the_stock_services(built):
+    """Suppliers with terms and prices, purchase orders in several statuses received through
+    purchasing (over, short, rejected to quarantine), adjustments, a posted and an open count and
+    the parts' ABC classes: the ledger still agrees with the balances."""
+    from partsdesk.models import (
+        CountSession,
+        GoodsReceipt,
+        GoodsReceiptLine,
+        PurchaseOrder,
+        StockAdjustment,
+        Supplier,
+        SupplierPart,
+    )
+
+    stock_stats = built.history.stock
+    assert stock_stats is not None
+    suppliers = list(Supplier.select().where(Supplier.active == True))  # noqa: E712
+    assert len(suppliers) == stock_stats.suppliers >= 5
+    assert all(s.contact_person and s.lead_time_days > 0 and s.payment_terms for s in suppliers)
+    assert SupplierPart.select().where(SupplierPart.preferred == True).count() > PARTS // 3  # noqa: E712
+    assert _rows("SELECT COUNT(*) FROM part p JOIN supplier_part sp ON sp.part_id = p.id AND sp.preferred "
+                 "WHERE p.supplier_id <> sp.supplier_id")[0][0] == 0  # the part's supplier follows the preferred
+    statuses = {status for (status,) in PurchaseOrder.select(PurchaseOrder.status).distinct().tuples()}
+    assert {"draft", "sent", "received", "cancelled"} <= statuses and len(statuses) >= 5, statuses
+    assert PurchaseOrder.select().where(PurchaseOrder.origin == "reorder").count() > 10
+    assert GoodsReceipt.select().count() == stock_stats.receipts > 10
+    assert _rows("SELECT COUNT(*) FROM stock_move WHERE reason = 'receipt' AND document NOT LIKE "
+                 + database.obj.param, ("GR-%",))[0][0] == 0  # every delivery is a goods receipt
+    flags = _rows("SELECT SUM(CASE WHEN is_over THEN 1 ELSE 0 END), SUM(CASE WHEN is_short THEN 1 ELSE 0 END), "
+                  "SUM(CASE WHEN qty_rejected > 0 THEN 1 ELSE 0 END) FROM goods_receipt_line")[0]
+    assert all(int(n or 0) > 0 for n in flags), flags
+    assert GoodsReceiptLine.select().count() > 100
+    reasons = {reason for (reason,) in StockAdjustment.select(StockAdjustment.reason).distinct().tuples()}
+    assert {"damage", "found", "theft_or_loss"} <= reasons and ({"repaired", "scrap"} & reasons), reasons
+    assert StockAdjustment.select().count() == stock_stats.adjustments
+    sessions = dict(CountSession.select(CountSession.status, CountSession.number).tuples())
+    assert set(sessions) == {"posted", "open"}
+    assert _rows("SELECT COUNT(*) FROM stock_move WHERE reason = 'count'")[0][0] >= 0
+    assert _rows("SELECT COUNT(*) FROM count_line l JOIN count_session s ON s.id = l.session_id "
+                 "WHERE s.status = 'open'")[0][0] > 0
+    assert {cls for (cls,) in _rows("SELECT DISTINCT abc_class FROM part")} >= {"A", "B", "C"}
+    assert "Stock: " in built.describe() and f"{stock_stats.receipts} receipts" in built.describe()
+    results = check.run_checks()
+    assert all(r.ok for r in results), [r.describe() for r in results if not r.ok]
