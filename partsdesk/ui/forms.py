@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from partsdesk.domain.errors import PermissionDenied
 from partsdesk.domain.permissions import Actor
@@ -28,6 +28,15 @@ FORM_STYLE = (
     f'*[invalid="true"] {{ border: 1px solid {ERROR_COLOR}; border-radius: 2px; }}'
     f' QLabel[role="error"] {{ color: {ERROR_COLOR}; }}'
 )
+
+
+def compact_combo(min_chars: int = 16) -> QComboBox:
+    """A drop-down as wide as ``min_chars`` characters whatever its items (a long item would
+    otherwise widen the whole window); the open list still shows each item whole."""
+    box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(min_chars)
+    return box
 
 
 def error_label(parent: QWidget | None = None) -> QLabel:

@@ -5,6 +5,9 @@
   paged as the table scrolls (``services.stock_list``). Read-only, so anyone who may look parts
   up may look at it; a scan finds the part.
 - **Counts** — stock counts by scanning (``ui.count_view``), for those who count (``stock.count``).
+- **Receiving**, **Purchase orders**, **Suppliers**, **Adjustments**, **Reports** — their own
+  modules (``ui.receiving_view``, ``ui.purchasing_view``, ``ui.suppliers_view``,
+  ``ui.adjustments_view``, ``ui.stock_reports_view``), each shown to those with its permission.
 - **Labels** — parts (searched, or scanned: +1 label a scan) with how many labels each, a layout
   from ``domain.labels`` (its custom sheet and roll sizes too), the start position on a part-used
   sheet, then a preview, the printer or a PDF file. The PDF is made on the worker
@@ -65,11 +68,16 @@ from partsdesk.domain.labels import LabelLayout
 from partsdesk.domain.money import format_quantity
 from partsdesk.domain.permissions import Actor
 from partsdesk.ui import print_path
+from partsdesk.ui.adjustments_view import AdjustmentsView
 from partsdesk.ui.count_view import CountView
 from partsdesk.ui.forms import ERROR_COLOR, set_note
 from partsdesk.ui.paged_model import PagedSearchModel, SearchFunction, results_view
 from partsdesk.ui.part_table import Column, PartTableModel
+from partsdesk.ui.purchasing_view import PurchaseOrdersView
+from partsdesk.ui.receiving_view import ReceivingView
 from partsdesk.ui.scanner import ScannerFilter
+from partsdesk.ui.stock_reports_view import StockReportsView
+from partsdesk.ui.suppliers_view import SuppliersView
 from partsdesk.ui.tasks import TaskRunner
 
 PAGE_SIZE = 100
@@ -827,10 +835,22 @@ class StockTab(QWidget):
         layout.addWidget(self.views)
         # the count view owns the window's scans itself while it is shown (it queues them)
         self.count_view = CountView(runner, actor, scanner=scanner)
-        self._count_started = False
-        self.add_view(self.list_view, self.tr("Stock list"))
-        self.add_view(self.count_view, self.tr("Counts"))
-        self.add_view(self.labels_view, self.tr("Labels"))
+        self.receiving_view = ReceivingView(runner, actor)
+        self.orders_view = PurchaseOrdersView(runner, actor)
+        self.suppliers_view = SuppliersView(runner, actor)
+        self.adjustments_view = AdjustmentsView(runner, actor)
+        self.reports_view = StockReportsView(runner, actor)
+        # view -> the permission that shows it (the list is for everyone who may look parts up)
+        self._permissions: dict[QWidget, str] = {
+            self.count_view: "stock.count", self.labels_view: "catalog.edit", self.receiving_view: "stock.receive",
+            self.orders_view: "stock.purchase", self.suppliers_view: "catalog.view_cost",
+            self.adjustments_view: "stock.adjust", self.reports_view: "catalog.view_cost"}
+        self._started: set[QWidget] = set()  # the views whose start() ran (on their first showing)
+        for view, title in ((self.list_view, self.tr("Stock list")), (self.count_view, self.tr("Counts")),
+                            (self.labels_view, self.tr("Labels")), (self.receiving_view, self.tr("Receiving")),
+                            (self.orders_view, self.tr("Purchase orders")), (self.suppliers_view, self.tr("Suppliers")),
+                            (self.adjustments_view, self.tr("Adjustments")), (self.reports_view, self.tr("Reports"))):
+            self.add_view(view, title)
         self.views.currentChanged.connect(self._view_changed)
         self.set_actor(actor)
 
@@ -855,14 +875,15 @@ class StockTab(QWidget):
             self.views.setCurrentIndex(index)
 
     def set_actor(self, actor: Actor) -> None:
-        """Everyone who may look parts up sees the list; counts need ``stock.count``, labels
-        ``catalog.edit``."""
+        """Everyone who may look parts up sees the list; each other view needs its permission."""
         self.actor = actor
-        self.list_view.set_actor(actor)
-        self.count_view.set_actor(actor)
-        for view, allowed in ((self.labels_view, actor.can("catalog.edit")),
-                              (self.count_view, actor.can("stock.count"))):
-            self.views.setTabVisible(self.views.indexOf(view), allowed)
+        for index in range(self.views.count()):
+            view = self.views.widget(index)
+            set_view_actor = getattr(view, "set_actor", None)
+            if set_view_actor is not None:
+                set_view_actor(actor)
+            allowed = actor.can(self._permissions.get(view, "catalog.view"))
+            self.views.setTabVisible(index, allowed)
             if not allowed and self.views.currentWidget() is view:
                 self.views.setCurrentWidget(self.list_view)
         if self.low_count is not None:
@@ -904,9 +925,11 @@ class StockTab(QWidget):
         if self.isVisible():
             self._claim_scans()
         widget = self.views.currentWidget()
-        if widget is self.count_view and not self._count_started:
-            self._count_started = True
-            self.count_view.start()
+        if widget is not self.list_view and widget is not self.labels_view and widget not in self._started:
+            self._started.add(widget)
+            start = getattr(widget, "start", None)
+            if start is not None:
+                start()
         if widget is self.labels_view:
             self.labels_view.start()
             self.labels_view.search_box.setFocus()
