@@ -1,5 +1,6 @@
-"""The Stock tab's list: each part's sellable stock, quarantine, bin and min/max, with the flags a
-storekeeper acts on (low: on hand below min; negative), paged and sorted in SQL.
+"""The Stock tab's list: each part's sellable stock, what is reserved and on order, what is
+available, quarantine, bin, min/max and ABC class, with the flags a storekeeper acts on (low,
+negative), paged and sorted in SQL.
 
 The search box is the catalogue's own (``services.search.matching_part_ids``: barcode, numbers,
 words, vehicle), so a part is found here exactly as at the counter; its candidates (at most
@@ -9,8 +10,17 @@ part: one query per page, walking the sort's index with the filters applied on t
 index). The low-stock filter and the tab's badge count parts in SQL, never in Python.
 
 "On hand" is the sellable location (MAIN); quarantine (damaged, returned, awaiting inspection)
-is shown apart and never sold. Reserved and on-order quantities come with the workshop and
-purchasing work. Read-only: nothing here writes.
+is shown apart and never sold. "On order" is what open purchase orders (draft, sent, partly
+received) still expect, line by line not removed — ``services.reorder``'s own expression, probed
+per row of the page through the ``purchase_order_line(part_id, order_id)`` index. "Reserved" is
+``services.reorder.RESERVED_SQL`` too: nothing is reserved until the workshop reserves parts for
+its jobs, so it is 0 today and the list shows no column of it; "available" is on hand − reserved
+and follows the reservations by itself once they come.
+
+"Low" is on hand below the minimum, as the storekeeper sees the shelf — not the reorder's
+projected stock (on hand − reserved + on order): a low part with an open order stays flagged, and
+its tooltip says what is on order. The reorder's badge and suggestions keep their own rule. Read-
+only: nothing here writes.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ from dataclasses import dataclass
 from partsdesk.domain.permissions import Actor, require
 from partsdesk.models import database
 from partsdesk.models.stock import MAIN_LOCATION_ID, QUARANTINE_LOCATION_ID
+from partsdesk.services.reorder import ON_ORDER_SQL, RESERVED_SQL
 from partsdesk.services.search import PAGE_MAX, matching_part_ids
 
 SORT_KEYS: tuple[str, ...] = ("relevance", "number", "name", "brand", "bin", "on_hand")
@@ -30,7 +41,9 @@ FILTERS: tuple[str, ...] = ("low", "negative", "quarantine")
 @dataclass(frozen=True)
 class StockRow:
     """One part in the stock list. Quantities in thousandths of ``unit``: ``on_hand`` at the
-    sellable location, ``quarantine`` held apart; ``min_qty``/``max_qty`` 0 when not set."""
+    sellable location, ``reserved`` for jobs (0 until the workshop reserves), ``on_order`` still
+    expected from open purchase orders, ``quarantine`` held apart; ``min_qty``/``max_qty`` 0 when
+    not set. ``abc_class`` "A", "B", "C", or "" when the part was never classed."""
 
     id: int
     number: str
@@ -44,10 +57,19 @@ class StockRow:
     min_qty: int
     max_qty: int
     active: bool
+    reserved: int = 0
+    on_order: int = 0
+    abc_class: str = ""
+
+    @property
+    def available(self) -> int:
+        """What may still be sold or fitted: on hand less what jobs hold."""
+        return self.on_hand - self.reserved
 
     @property
     def low(self) -> bool:
-        """Below its minimum (a part without a minimum is never low)."""
+        """On hand below its minimum (a part without a minimum is never low); what is on order
+        does not lift the flag — the shelf is still short until it comes."""
         return self.min_qty > 0 and self.on_hand < self.min_qty
 
     @property
@@ -69,7 +91,8 @@ _MAIN = f"LEFT JOIN stock_balance sb ON sb.part_id = p.id AND sb.location_id = {
 _QUARANTINE = f"LEFT JOIN stock_balance sq ON sq.part_id = p.id AND sq.location_id = {QUARANTINE_LOCATION_ID}"
 _BRAND = "JOIN brand b ON b.id = p.brand_id"
 _SELECT = ("SELECT p.id, p.number, b.name, p.name_en, p.name_zh, p.unit, p.bin, COALESCE(sb.qty, 0), "
-           f"COALESCE(sq.qty, 0), p.min_qty, p.max_qty, p.active FROM part p {_BRAND} {_MAIN} {_QUARANTINE}")
+           f"COALESCE(sq.qty, 0), p.min_qty, p.max_qty, p.active, {RESERVED_SQL}, {ON_ORDER_SQL}, p.abc_class "
+           f"FROM part p {_BRAND} {_MAIN} {_QUARANTINE}")
 # each order ends on a unique key so pages never overlap
 _ORDER = {
     "relevance": ("p.number_norm", "p.id"),
@@ -92,9 +115,11 @@ def _fetch(sql: str, params: Sequence[object] = ()) -> list[tuple]:
 
 
 def _row(values: Sequence[object]) -> StockRow:
-    (part_id, number, brand, name_en, name_zh, unit, bin_, on_hand, quarantine, min_qty, max_qty, active) = values
+    (part_id, number, brand, name_en, name_zh, unit, bin_, on_hand, quarantine, min_qty, max_qty, active, reserved,
+     on_order, abc_class) = values
     return StockRow(int(part_id), number, brand, name_en, name_zh or "", unit, bin_ or "", int(on_hand),
-                    int(quarantine), int(min_qty), int(max_qty), bool(active))
+                    int(quarantine), int(min_qty), int(max_qty), bool(active), int(reserved), int(on_order),
+                    abc_class or "")
 
 
 def _where(filters: Sequence[str]) -> str:

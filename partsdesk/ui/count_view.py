@@ -3,7 +3,8 @@
 A standalone widget the Stock tab hosts. Three pages:
 
 * **Counts** — the open, finished and posted counts, newest first. Ctrl+N starts one (scope:
-  everything, bins, categories, ABC class or chosen parts; blind by default); Enter counts the
+  everything, today's cycle list — the dialog says how many parts are due before it starts —,
+  bins, categories, ABC class or chosen parts; blind by default); Enter counts the
   selected one (a finished count too: only the parts sent for a recount take scans); F9 reviews
   it; Ctrl+P prints its count sheet (Ctrl+Shift+P previews). Scanning a count sheet's CNT number
   here opens that count.
@@ -37,6 +38,7 @@ import struct
 import wave
 from collections import deque
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -72,7 +74,8 @@ from partsdesk.domain.money import CURRENCIES, format_money, format_quantity, pa
 from partsdesk.domain.permissions import Actor
 from partsdesk.domain.scanning import read_entry
 from partsdesk.printing.count_sheet import write_count_sheet, write_variance_report
-from partsdesk.services import counts, search, settings
+from partsdesk.services import abc, counts, search, settings
+from partsdesk.services.clock import shop_today
 from partsdesk.services.counts import ADDED, DOUBLE, NEW_LINE, UNKNOWN, CountScope, CountSummary
 from partsdesk.services.search import PartRow
 from partsdesk.ui import print_path, stepup
@@ -198,6 +201,29 @@ def load_count(actor: Actor, number: str) -> CountLoad:
     return CountLoad(summary, lines, unknown, not_counted)
 
 
+@dataclass(frozen=True)
+class CycleDue:
+    """Today's cycle list as the start dialog announces it: the day, and its parts per class."""
+
+    day: date
+    by_class: dict[str, int]
+
+    @property
+    def parts(self) -> int:
+        return sum(self.by_class.values())
+
+
+def load_cycle_due(actor: Actor) -> CycleDue:
+    """On the worker: the parts due for their cycle count today, per class — the same list
+    (``services.abc``, at most ``counts.SCOPE_VALUES_MAX``) that ``counts.start_session`` fixes
+    as the count's parts when it starts."""
+    day = shop_today()
+    by_class: dict[str, int] = {}
+    for item in abc.cycle_count_list(actor, day, limit=counts.SCOPE_VALUES_MAX):
+        by_class[item.abc_class] = by_class.get(item.abc_class, 0) + 1
+    return CycleDue(day, by_class)
+
+
 def count_sheet_pdf(actor: Actor, number: str) -> bytes:
     out = BytesIO()
     write_count_sheet(counts.count_sheet(actor, number), out)
@@ -246,7 +272,8 @@ class StartCountDialog(QDialog):
     started = Signal(str)
     dialog_opened = Signal(object)
 
-    KINDS = ("all", "bins", "categories", "abc", "parts")
+    KINDS = ("all", "cycle", "bins", "categories", "abc", "parts")
+    cycle_shown = Signal(object)  # the CycleDue announced (tests wait on it)
 
     def __init__(self, runner: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -254,6 +281,7 @@ class StartCountDialog(QDialog):
         self.actor = actor
         self.dialog: Any = None
         self.parts: list[PartRow] = []
+        self.cycle: CycleDue | None = None  # today's cycle list, read when the kind is first chosen
         self.setStyleSheet(FORM_STYLE)
         self.setWindowTitle(self.tr("Start a stock count (Ctrl+N)"))
         self.kind = QComboBox()
@@ -261,6 +289,9 @@ class StartCountDialog(QDialog):
             self.kind.addItem(self.tr(counts.SCOPE_KINDS[kind]), kind)
         self.values = QLineEdit()
         self.values_label = QLabel()
+        self.cycle_label = QLabel()
+        self.cycle_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.cycle_label.setWordWrap(True)
         self.part_list = QListWidget()
         self.part_list.setMaximumHeight(140)
         self.add_part_button = QPushButton(self.tr("F2 Add part…"))
@@ -280,6 +311,7 @@ class StartCountDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("&Count"), self.kind)
         form.addRow(self.values_label, self.values)
+        form.addRow("", self.cycle_label)
         form.addRow("", self.part_list)
         form.addRow("", self.add_part_button)
         form.addRow("", self.errors.add("scope", self.values))
@@ -311,6 +343,38 @@ class StartCountDialog(QDialog):
                                         "abc": self.tr("A, B or C")}.get(kind, ""))
         self.part_list.setVisible(kind == "parts")
         self.add_part_button.setVisible(kind == "parts")
+        self.cycle_label.setVisible(kind == "cycle")
+        self.note.setPlaceholderText(self.tr("Cycle count of {day}").format(day=shop_today().isoformat())
+                                     if kind == "cycle" else "")
+        if kind == "cycle" and self.cycle is None:
+            self.cycle_label.setText(self.tr("Reading today's cycle list…"))
+            self.ok_button.setEnabled(False)
+            self.runner.submit(load_cycle_due, self.actor, owner=self, name="count_cycle_due",
+                               on_done=self._cycle_read, on_error=self._refused)
+        else:
+            self._enable_start()
+        self.adjustSize()
+
+    def _enable_start(self) -> None:
+        """Start waits for today's cycle list to be read, and is off when no part is due."""
+        if self.kind.currentData() == "cycle":
+            self.ok_button.setEnabled(self.cycle is not None and self.cycle.parts > 0)
+        else:
+            self.ok_button.setEnabled(True)
+
+    def _cycle_read(self, due: CycleDue) -> None:
+        self.cycle = due
+        if not due.parts:
+            set_note(self.cycle_label, self.tr("No part is due for its cycle count today."), error=True)
+        else:
+            classes = ", ".join(f"{cls} {due.by_class[cls]}" for cls in sorted(due.by_class))
+            text = (self.tr("1 part is due today ({classes}).") if due.parts == 1
+                    else self.tr("{count} parts are due today ({classes}).")).format(
+                count=f"{due.parts:,}", classes=classes)
+            set_note(self.cycle_label, text + " " + self.tr("Once started, the count keeps this list."))
+        self._enable_start()
+        self.adjustSize()  # the wrapped line may need a row more
+        self.cycle_shown.emit(due)
 
     def add_part(self) -> None:
         if self.kind.currentData() != "parts":
@@ -337,8 +401,8 @@ class StartCountDialog(QDialog):
 
     def scope(self) -> CountScope:
         kind = self.kind.currentData()
-        if kind == "all":
-            return CountScope("all")
+        if kind in ("all", "cycle"):  # today's list is fixed by the service as it starts
+            return CountScope(kind)
         if kind == "parts":
             return CountScope("parts", tuple(part.id for part in self.parts))
         return CountScope(kind, tuple(v.strip() for v in self.values.text().split(",") if v.strip()))
@@ -351,7 +415,7 @@ class StartCountDialog(QDialog):
                            on_error=self._refused)
 
     def _refused(self, error: UserError) -> None:
-        self.ok_button.setEnabled(True)
+        self._enable_start()
         self.errors.show_refused(error)
 
     def _started(self, number: str) -> None:

@@ -1,9 +1,10 @@
 """The Stock tab: the storekeeper's views of stock, one key each (Ctrl+1, Ctrl+2, …).
 
-- **Stock list** — every part's sellable stock, quarantine, bin and min/max with the low and
-  negative flags, searched with the catalogue's own search box, filtered and sorted in SQL and
-  paged as the table scrolls (``services.stock_list``). Read-only, so anyone who may look parts
-  up may look at it; a scan finds the part.
+- **Stock list** — every part's sellable stock, what is available (on hand − reserved) and on
+  order, quarantine, bin, min/max and ABC class with the low and negative flags, searched with
+  the catalogue's own search box, filtered and sorted in SQL and paged as the table scrolls
+  (``services.stock_list``). Read-only, so anyone who may look parts up may look at it; a scan
+  finds the part.
 - **Counts** — stock counts by scanning (``ui.count_view``), for those who count (``stock.count``).
 - **Receiving**, **Purchase orders**, **Suppliers**, **Adjustments**, **Reports** — their own
   modules (``ui.receiving_view``, ``ui.purchasing_view``, ``ui.suppliers_view``,
@@ -103,16 +104,21 @@ def _stock_columns() -> tuple[Column, ...]:
         Column("brand", tr("Brand"), "brand"),
         Column("bin", tr("Bin"), "bin"),
         Column("on_hand", tr("On hand"), "on_hand", numeric=True),
+        Column("available", tr("Available"), None, numeric=True),
+        Column("on_order", tr("On order"), None, numeric=True),
         Column("quarantine", tr("Quarantine"), None, numeric=True),
         Column("min", tr("Min"), None, numeric=True),
         Column("max", tr("Max"), None, numeric=True),
+        Column("abc", tr("ABC"), None),
         Column("flags", tr("Flags"), None),
     )
 
 
 class StockTableModel(PagedSearchModel):
     """Rows of ``services.stock_list.StockRow`` for one search and set of filters, sorted in SQL
-    when a sortable header is clicked (the others have no index to walk on a big catalogue)."""
+    when a sortable header is clicked (the others have no index to walk on a big catalogue).
+    There is no "Reserved" column: nothing is reserved until the workshop reserves parts for jobs,
+    and "Available" (on hand − reserved, its tooltip spells it out) already follows them."""
 
     def __init__(self, runner: TaskRunner, actor: Actor, *, page_size: int = PAGE_SIZE, parent: Any = None) -> None:
         super().__init__(runner, search=None, page_size=page_size, parent=parent)
@@ -165,7 +171,7 @@ class StockTableModel(PagedSearchModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, key)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if key in ("on_hand", "flags"):
+            if key in ("on_hand", "available", "flags"):
                 if row.negative:
                     return _NEGATIVE
                 if row.low:
@@ -174,10 +180,20 @@ class StockTableModel(PagedSearchModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if self.columns[index.column()].numeric:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if key == "abc":
+                return int(Qt.AlignmentFlag.AlignCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "name" and row.name_zh:
                 return f"{row.name_en}\n{row.name_zh}"
+            if key == "available":
+                return self.tr("On hand {on_hand} − reserved for jobs {reserved}").format(
+                    on_hand=format_quantity(row.on_hand, row.unit), reserved=format_quantity(row.reserved, row.unit))
+            if key == "on_order" and row.on_order:
+                return self.tr("Still expected from open purchase orders (draft, sent, partly received)")
+            if key == "abc":
+                return (self.tr("Class {abc} by 12 months' consumption value").format(abc=row.abc_class)
+                        if row.abc_class else self.tr("Not classed yet"))
             if key == "flags" and (row.low or row.negative):
                 tips = []
                 if row.negative:
@@ -186,6 +202,8 @@ class StockTableModel(PagedSearchModel):
                 if row.low:
                     tips.append(self.tr("Low: on hand is below the minimum ({min}).").format(
                         min=format_quantity(row.min_qty, row.unit)))
+                    if row.on_order:
+                        tips.append(self.tr("{qty} is on order.").format(qty=format_quantity(row.on_order, row.unit)))
                 return "\n".join(tips)
             return None
         if role == Qt.ItemDataRole.UserRole:
@@ -203,6 +221,12 @@ class StockTableModel(PagedSearchModel):
             return row.bin
         if key == "on_hand":
             return format_quantity(row.on_hand, row.unit)
+        if key == "available":
+            return format_quantity(row.available, row.unit)
+        if key == "on_order":
+            return format_quantity(row.on_order, row.unit) if row.on_order else ""
+        if key == "abc":
+            return row.abc_class or "–"
         if key == "quarantine":
             return format_quantity(row.quarantine, row.unit) if row.quarantine else ""
         if key == "min":
@@ -249,8 +273,8 @@ class StockListView(QWidget):
         header.setHighlightSections(False)
         header.setSortIndicatorClearable(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        widths = {"number": 140, "brand": 110, "bin": 80, "on_hand": 80, "quarantine": 85, "min": 60, "max": 60,
-                  "flags": 110}
+        widths = {"number": 130, "brand": 100, "bin": 70, "on_hand": 75, "available": 75, "on_order": 75,
+                  "quarantine": 85, "min": 55, "max": 55, "abc": 45, "flags": 110}
         for i, column in enumerate(self.model.columns):
             self.table.setColumnWidth(i, widths.get(column.key, 300))
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

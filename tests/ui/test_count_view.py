@@ -21,8 +21,8 @@ from test_scanner import ean13, post, scanner_keys
 
 from partsdesk.domain.permissions import SYSTEM
 from partsdesk.domain.tender import Payment
-from partsdesk.models import CountLine, CountScan, CountSession, PartBarcode, StockMove, transaction
-from partsdesk.services import catalog, clock, counts, stock
+from partsdesk.models import CountLine, CountScan, CountSession, Part, PartBarcode, StockMove, transaction
+from partsdesk.services import abc, catalog, clock, counts, stock
 from partsdesk.services.counts import DOUBLE, NEW_LINE, UNKNOWN, CountScope
 from partsdesk.services.sales import LineRequest, commit_sale
 from partsdesk.ui import count_view
@@ -260,6 +260,58 @@ def test_a_blind_count_of_chosen_parts_started_from_the_view_lists_them_not_coun
     scan(qtbot, view, parts[5]["code"])
     assert rows(view)["CP-05"][3:] == ["1", "counted 1"] and rows(view)["CP-02"][4] == "not counted"
     view.grab().save("/tmp/count_view.png")
+
+
+def test_a_count_of_todays_cycle_list_started_from_the_dialog_holds_the_parts_due(qtbot, staff, parts,
+                                                                                     show_view):
+    keeper = staff["storekeeper"]
+    with transaction():  # one part of each class: each class's daily share is one part
+        Part.update(abc_class="A").where(Part.id == parts[3]["id"]).execute()
+        Part.update(abc_class="B").where(Part.id == parts[7]["id"]).execute()
+    due = abc.cycle_part_ids(clock.shop_today())
+    assert sorted(due) == sorted([parts[3]["id"], parts[7]["id"], parts[0]["id"]])  # C: the first never counted
+    view = show_view(keeper)
+    with qtbot.waitSignal(view.dialog_opened, timeout=5000) as shown:
+        qtbot.keyClick(view.sessions_table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = shown.args[0]
+    assert [dialog.kind.itemText(i) for i in range(dialog.kind.count())] == [
+        "Everything", "Today's cycle list", "Bins", "Categories", "ABC class", "Chosen parts"]
+    with qtbot.waitSignal(dialog.cycle_shown, timeout=5000) as read:
+        dialog.kind.setCurrentIndex(StartCountDialog.KINDS.index("cycle"))
+    assert read.args[0].by_class == {"A": 1, "B": 1, "C": 1}
+    assert dialog.cycle_label.isVisible() and not dialog.values.isVisible() and not dialog.part_list.isVisible()
+    assert dialog.cycle_label.text().startswith("3 parts are due today (A 1, B 1, C 1).")
+    assert dialog.ok_button.isEnabled() and CountSession.select().count() == 0  # nothing starts before Enter
+    assert dialog.note.placeholderText() == f"Cycle count of {clock.shop_today().isoformat()}"
+    dialog.grab().save("/tmp/count_start_cycle.png")
+    with qtbot.waitSignal(view.count_opened, timeout=5000) as started:
+        dialog.ok_button.click()
+    session = CountSession.get(CountSession.number == started.args[0])
+    assert session.note == f"Cycle count of {clock.shop_today().isoformat()}" and session.blind
+    assert session.scope_kind == "parts" and sorted(counts.session_summary(keeper, session.number).scope.values) \
+        == sorted(due)
+    assert set(rows(view)) == {"CP-00", "CP-03", "CP-07"}  # the parts due, each not counted yet
+    assert all(row[4] == "not counted" for row in rows(view).values())
+    scan(qtbot, view, parts[3]["code"])
+    assert rows(view)["CP-03"][3:] == ["1", "counted 1"]
+
+
+def test_with_no_part_due_the_cycle_list_cannot_be_started(qtbot, staff, parts, show_view):
+    keeper = staff["storekeeper"]
+    view = show_view(keeper)
+    with transaction():  # the shop's parts all retired: none is due
+        Part.update(active=False).execute()
+    with qtbot.waitSignal(view.dialog_opened, timeout=5000) as shown:
+        qtbot.keyClick(view.sessions_table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = shown.args[0]
+    with qtbot.waitSignal(dialog.cycle_shown, timeout=5000) as read:
+        dialog.kind.setCurrentIndex(StartCountDialog.KINDS.index("cycle"))
+    assert read.args[0].parts == 0
+    assert dialog.cycle_label.text() == "No part is due for its cycle count today."
+    assert not dialog.ok_button.isEnabled()
+    dialog.kind.setCurrentIndex(StartCountDialog.KINDS.index("all"))  # another kind may start again
+    assert dialog.ok_button.isEnabled() and not dialog.cycle_label.isVisible()
+    assert CountSession.select().count() == 0
 
 
 def test_finish_review_recount_approve_and_post_moves_stock_by_counted_minus_book(

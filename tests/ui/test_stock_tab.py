@@ -16,9 +16,10 @@ from test_scanner import ean13, post, scanner_keys
 from partsdesk.domain import labels as layouts
 from partsdesk.domain.errors import PermissionDenied
 from partsdesk.domain.permissions import SYSTEM
-from partsdesk.models import StockBalance, StockMove, transaction
+from partsdesk.models import Part, StockBalance, StockMove, transaction
 from partsdesk.models.stock import QUARANTINE_LOCATION_ID
-from partsdesk.services import catalog, clock, stock, stock_list
+from partsdesk.services import catalog, clock, purchasing, stock, stock_list
+from partsdesk.services.purchasing import ReceiveLine
 from partsdesk.ui.stock_tab import StockTab
 from tests.services.test_labels import decode_labels
 
@@ -76,6 +77,10 @@ def open_stock(qtbot, runner, scanner):
     return show
 
 
+def column(model, key: str) -> int:
+    return next(c for c in range(len(model.columns)) if model.columns[c].key == key)
+
+
 def numbers(tab: StockTab) -> list[str]:
     return [row.number for row in tab.list_view.model.rows]
 
@@ -124,6 +129,44 @@ def test_the_service_checks_the_permission(stock_shop, staff):
         stock_list.list_stock(nobody)
 
 
+@pytest.fixture
+def orders(stock_shop, staff):
+    """Open purchase orders: pads 10 sent, 4 of them received (6 still on order, and on hand 3 + 4);
+    SP-01 6 sent; a draft of the filter 3 (and pads 2, taken off the draft again); a cancelled
+    order of 5 calipers. The pads are class A; the rest never classed."""
+    keeper = staff["storekeeper"]
+    acme = purchasing.save_supplier(keeper, None, {"name": "Acme"})
+    sent = purchasing.create_order(keeper, acme, lines=[(stock_shop["pads"], "10"),
+                                                        (stock_shop["springs"][0], "6")])
+    purchasing.send(keeper, sent)
+    purchasing.receive(keeper, acme, [ReceiveLine(part_id=stock_shop["pads"], qty=4_000)], sent)
+    draft = purchasing.create_order(keeper, acme, lines=[(stock_shop["pads"], "2"), (stock_shop["filter"], "3")])
+    purchasing.remove_line(keeper, draft, 1)
+    cancelled = purchasing.create_order(keeper, acme, lines=[(stock_shop["caliper"], "5")])
+    purchasing.cancel(keeper, cancelled, "ordered by mistake")
+    with transaction():
+        Part.update(abc_class="A").where(Part.id == stock_shop["pads"]).execute()
+    return {"sent": sent, "draft": draft}
+
+
+def test_the_service_shows_on_order_available_and_abc_class(orders, stock_shop, staff):
+    keeper = staff["storekeeper"]
+    rows = {r.number: r for r in stock_list.list_stock(keeper, limit=20).rows}
+    pads, spring, filt, caliper = rows["BP-1"], rows["SP-01"], rows["FL-3"], rows["CA-2"]
+    assert (pads.on_hand, pads.reserved, pads.available, pads.on_order, pads.abc_class) == (7_000, 0, 7_000, 6_000,
+                                                                                              "A")
+    assert (spring.on_order, spring.available, spring.abc_class) == (6_000, 4_000, "")
+    assert filt.on_order == 3_000  # a draft is an open order; the line taken off it is not
+    assert (caliper.on_order, caliper.available) == (0, -1_000)  # a cancelled order expects nothing
+    assert not pads.low and spring.low  # low is on hand below min: an order on the way does not lift it
+    # the same figures when the rows come from a search, and while the orders move on
+    [found] = stock_list.list_stock(keeper, "pad set").rows
+    assert found == pads
+    purchasing.close(keeper, orders["sent"], "rest no longer made")
+    rows = {r.number: r for r in stock_list.list_stock(keeper, limit=20).rows}
+    assert (rows["BP-1"].on_order, rows["SP-01"].on_order, rows["FL-3"].on_order) == (0, 0, 3_000)
+
+
 # --- the stock list ----------------------------------------------------------------------------------
 
 def test_the_list_pages_as_it_scrolls_and_filters_in_sql(qtbot, open_stock, stock_shop, staff, shown_errors):
@@ -140,9 +183,12 @@ def test_the_list_pages_as_it_scrolls_and_filters_in_sql(qtbot, open_stock, stoc
     # flags and columns as the storekeeper reads them
     cells = {model.columns[c].key: model.index(0, c).data() for c in range(len(model.columns))}
     assert cells == {"number": "BP-1", "name": "Brake pad set", "brand": "Bosch", "bin": "A-01", "on_hand": "3",
-                     "quarantine": "", "min": "5", "max": "20", "flags": "low"}
-    flag = next(c for c in range(len(model.columns)) if model.columns[c].key == "flags")
+                     "available": "3", "on_order": "", "quarantine": "", "min": "5", "max": "20", "abc": "–",
+                     "flags": "low"}
+    flag = column(model, "flags")
     assert model.index(1, flag).data() == "negative"
+    assert model.index(1, column(model, "available")).data() == "-1"
+    assert model.index(0, column(model, "abc")).data(Qt.ItemDataRole.ToolTipRole) == "Not classed yet"
 
     with qtbot.waitSignal(model.results_shown, timeout=5000):
         view.negative_box.setChecked(True)
@@ -152,7 +198,7 @@ def test_the_list_pages_as_it_scrolls_and_filters_in_sql(qtbot, open_stock, stoc
     with qtbot.waitSignal(model.results_shown, timeout=5000):
         view.quarantine_box.setChecked(True)
     assert numbers(tab) == ["FL-3"]
-    assert model.index(0, next(c for c in range(9) if model.columns[c].key == "quarantine")).data() == "2"
+    assert model.index(0, column(model, "quarantine")).data() == "2"
     with qtbot.waitSignal(model.results_shown, timeout=5000):
         view.quarantine_box.setChecked(False)
     with qtbot.waitSignal(model.results_shown, timeout=5000):
@@ -166,11 +212,34 @@ def test_the_list_pages_as_it_scrolls_and_filters_in_sql(qtbot, open_stock, stoc
         view.search_box.clear()
     with qtbot.waitSignal(model.results_shown, timeout=5000):
         view.low_box.setChecked(False)
-    on_hand = next(c for c in range(9) if model.columns[c].key == "on_hand")
+    on_hand = column(model, "on_hand")
     with qtbot.waitSignal(model.results_shown, timeout=5000):
         view.table.sortByColumn(on_hand, Qt.SortOrder.AscendingOrder)
     assert numbers(tab)[:3] == ["CA-2", "M8X25", "BP-1"]
     view.table.grab().save("/tmp/stock_list_sorted.png")
+    assert shown_errors == []
+
+
+def test_the_list_shows_on_order_available_and_the_class(qtbot, open_stock, orders, staff, shown_errors):
+    tab = open_stock(staff["storekeeper"])
+    model = tab.list_view.model
+    rows = {row.number: i for i, row in enumerate(model.rows)}
+
+    def cell(number: str, key: str, role=Qt.ItemDataRole.DisplayRole):
+        return model.index(rows[number], column(model, key)).data(role)
+
+    assert [cell("BP-1", key) for key in ("on_hand", "available", "on_order", "abc", "flags")] == ["7", "7", "6",
+                                                                                                  "A", ""]
+    assert cell("BP-1", "abc", Qt.ItemDataRole.ToolTipRole) == "Class A by 12 months' consumption value"
+    assert cell("BP-1", "available", Qt.ItemDataRole.ToolTipRole) == "On hand 7 − reserved for jobs 0"
+    assert [cell("SP-01", key) for key in ("on_hand", "available", "on_order", "abc", "flags")] == ["4", "4", "6",
+                                                                                                   "–", "low"]
+    assert cell("SP-01", "flags", Qt.ItemDataRole.ToolTipRole) == "Low: on hand is below the minimum (5).\n6 is on order."
+    assert (cell("FL-3", "on_order"), cell("CA-2", "on_order")) == ("3", "")
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(model.columns))] == [
+        "Part number", "Description", "Brand", "Bin", "On hand", "Available", "On order", "Quarantine", "Min", "Max",
+        "ABC", "Flags"]
+    tab.grab().save("/tmp/stock_list_on_order.png")
     assert shown_errors == []
 
 
