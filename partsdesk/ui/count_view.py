@@ -79,7 +79,15 @@ from partsdesk.services.clock import shop_today
 from partsdesk.services.counts import ADDED, DOUBLE, NEW_LINE, UNKNOWN, CountScope, CountSummary
 from partsdesk.services.search import PartRow
 from partsdesk.ui import print_path, stepup
-from partsdesk.ui.forms import ERROR_COLOR, FORM_STYLE, FieldErrors, error_label, set_note, show_window_modal
+from partsdesk.ui.forms import (
+    ERROR_COLOR,
+    FORM_STYLE,
+    FieldErrors,
+    error_label,
+    key_button,
+    set_note,
+    show_window_modal,
+)
 from partsdesk.ui.scanner import ScannerFilter
 from partsdesk.ui.search_dialog import SearchDialog
 from partsdesk.ui.tasks import TaskRunner
@@ -563,18 +571,6 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
-def _button(owner: QWidget, text: str, key: str, slot: Any, tip: str, context: QWidget | None = None) -> QPushButton:
-    """A button showing its key; the key works anywhere on ``context`` (default: the owner)."""
-    button = QPushButton(text)
-    button.setToolTip(tip)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    button.clicked.connect(slot)
-    shortcut = QShortcut(QKeySequence(key), context or owner)
-    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    shortcut.activated.connect(slot)
-    return button
-
-
 class CountView(QWidget):
     """Stock counts: ``start()`` once shown (the host calls it), ``set_actor`` when the user
     changes. ``scanner`` is the window's filter; the view owns its scans while shown."""
@@ -637,19 +633,19 @@ class CountView(QWidget):
         self.sessions_table.itemActivated.connect(lambda _item: self.open_selected())
         self.sessions_note = QLabel()
         self.sessions_note.setWordWrap(True)
-        self.new_button = _button(self, self.tr("Ctrl+N New count"), "Ctrl+N", self.new_count,
+        self.new_button = key_button(self, self.tr("Ctrl+N New count"), "Ctrl+N", self.new_count,
                                   self.tr("Start a count: everything, bins, categories or chosen parts"), page)
-        self.open_button = _button(self, self.tr("Enter Count"), "Return", self.open_selected,
+        self.open_button = key_button(self, self.tr("Enter Count"), "Return", self.open_selected,
                                    self.tr("Scan into the selected count (a finished one: its recounts)"), page)
-        self.review_button = _button(self, self.tr("F9 Review"), "F9", self.review_selected,
+        self.review_button = key_button(self, self.tr("F9 Review"), "F9", self.review_selected,
                                      self.tr("Variances, recounts, approve and post"), page)
-        self.sheet_button = _button(self, self.tr("Ctrl+P Count sheet"), "Ctrl+P",
+        self.sheet_button = key_button(self, self.tr("Ctrl+P Count sheet"), "Ctrl+P",
                                     lambda: self.print_sheet(self._selected_number()),
                                     self.tr("Print the count sheet of the selected count (by bin)"), page)
         sheet_preview = QShortcut(QKeySequence("Ctrl+Shift+P"), page)
         sheet_preview.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         sheet_preview.activated.connect(lambda: self.print_sheet(self._selected_number(), mode="preview"))
-        self.refresh_button = _button(self, self.tr("F5 Refresh"), "F5", self.load_sessions,
+        self.refresh_button = key_button(self, self.tr("F5 Refresh"), "F5", self.load_sessions,
                                       self.tr("Read the list of counts again"), page)
         buttons = QHBoxLayout()
         for button in (self.new_button, self.open_button, self.review_button, self.sheet_button,
@@ -696,23 +692,23 @@ class CountView(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.type_total())
         self.print_label = QLabel()
         self.print_label.setWordWrap(True)
-        self.search_button = _button(self, self.tr("F2 Search"), "F2", self.search_part,
+        self.search_button = key_button(self, self.tr("F2 Search"), "F2", self.search_part,
                                      self.tr("Count a part found by search (one, or N*)"), page)
-        self.total_button = _button(self, self.tr("F4 Counted total"), "F4", self.type_total,
+        self.total_button = key_button(self, self.tr("F4 Counted total"), "F4", self.type_total,
                                     self.tr("Type the counted total of the selected line (0: none there)"), page)
-        self.undo_button = _button(self, self.tr("Ctrl+Z Undo scan"), "Ctrl+Z", self.undo,
+        self.undo_button = key_button(self, self.tr("Ctrl+Z Undo scan"), "Ctrl+Z", self.undo,
                                    self.tr("Take back your last scan, typed total or link"), page)
-        self.link_button = _button(self, self.tr("F6 Link to part…"), "F6", self.link_selected,
+        self.link_button = key_button(self, self.tr("F6 Link to part…"), "F6", self.link_selected,
                                    self.tr("Give the selected unknown barcode to a part, counting its scans"), page)
-        self.finish_button = _button(self, self.tr("F10 Finish"), "F10", self.finish_count,
+        self.finish_button = key_button(self, self.tr("F10 Finish"), "F10", self.finish_count,
                                      self.tr("End the counting; say what becomes of the parts nobody counted"), page)
-        self.scan_sheet_button = _button(self, self.tr("Ctrl+P Count sheet"), "Ctrl+P",
+        self.scan_sheet_button = key_button(self, self.tr("Ctrl+P Count sheet"), "Ctrl+P",
                                          lambda: self.print_sheet(self.number),
                                          self.tr("Print this count's sheet (Ctrl+Shift+P: preview)"), page)
         preview = QShortcut(QKeySequence("Ctrl+Shift+P"), page)
         preview.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         preview.activated.connect(lambda: self.print_sheet(self.number, mode="preview"))
-        self.back_button = _button(self, self.tr("Esc Counts"), "Esc", self.back_to_sessions,
+        self.back_button = key_button(self, self.tr("Esc Counts"), "Esc", self.back_to_sessions,
                                    self.tr("Back to the list of counts (scans still waiting are counted first)"), page)
         entry_row = QHBoxLayout()
         entry_row.addWidget(self.entry, 1)
@@ -757,20 +753,20 @@ class CountView(QWidget):
         self.post_label = QLabel()
         self.post_label.setWordWrap(True)
         self.post_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.recount_button = _button(self, self.tr("F7 Request recount"), "F7", self.request_recount,
+        self.recount_button = key_button(self, self.tr("F7 Request recount"), "F7", self.request_recount,
                                       self.tr("Send the selected lines for a recount (none selected: every line "
                                               "out of tolerance)"), page)
-        self.approve_button = _button(self, self.tr("F10 Approve and post"), "F10", self.approve_and_post,
+        self.approve_button = key_button(self, self.tr("F10 Approve and post"), "F10", self.approve_and_post,
                                       self.tr("Post counted − book at count for every line, in one transaction"),
                                       page)
-        self.report_button = _button(self, self.tr("Ctrl+P Variance report"), "Ctrl+P",
+        self.report_button = key_button(self, self.tr("Ctrl+P Variance report"), "Ctrl+P",
                                      lambda: self.print_report(self.review.session.number if self.review else None),
                                      self.tr("Print the variance report (Ctrl+Shift+P: preview)"), page)
         preview = QShortcut(QKeySequence("Ctrl+Shift+P"), page)
         preview.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         preview.activated.connect(lambda: self.print_report(self.review.session.number if self.review else None,
                                                             mode="preview"))
-        self.review_back_button = _button(self, self.tr("Esc Counts"), "Esc", self.back_to_sessions,
+        self.review_back_button = key_button(self, self.tr("Esc Counts"), "Esc", self.back_to_sessions,
                                           self.tr("Back to the list of counts"), page)
         buttons = QHBoxLayout()
         for button in (self.recount_button, self.approve_button, self.report_button, self.review_back_button):

@@ -16,7 +16,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from partsdesk.domain.errors import PermissionDenied
 from partsdesk.domain.permissions import Actor
@@ -28,6 +38,20 @@ FORM_STYLE = (
     f'*[invalid="true"] {{ border: 1px solid {ERROR_COLOR}; border-radius: 2px; }}'
     f' QLabel[role="error"] {{ color: {ERROR_COLOR}; }}'
 )
+
+
+def key_button(owner: QWidget, text: str, key: str, slot: Any, tip: str,
+               context: QWidget | None = None) -> QPushButton:
+    """A button showing its key (in ``text``); the key works anywhere on ``context`` (default: the
+    owner) while the button is enabled. The button never takes the focus from the entry."""
+    button = QPushButton(text)
+    button.setToolTip(tip)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.clicked.connect(slot)
+    shortcut = QShortcut(QKeySequence(key), context or owner)
+    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(lambda: button.isEnabled() and slot())
+    return button
 
 
 def compact_combo(min_chars: int = 16) -> QComboBox:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableWidget,
@@ -54,7 +53,7 @@ from partsdesk.services.purchasing import OrderDetail, OrderRow, PurchaseOrderDo
 from partsdesk.services.reorder import Suggestion, SupplierGroup
 from partsdesk.services.search import PartRow
 from partsdesk.ui import print_path
-from partsdesk.ui.forms import FormDialog, compact_combo, set_note, show_window_modal
+from partsdesk.ui.forms import FormDialog, compact_combo, key_button, set_note, show_window_modal
 from partsdesk.ui.search_dialog import SearchDialog
 from partsdesk.ui.tasks import TaskRunner
 
@@ -121,19 +120,6 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
             if c in numeric:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
-
-
-def _button(owner: QWidget, text: str, key: str, slot: Any, tip: str) -> QPushButton:
-    """A button showing its key; the key works anywhere on ``owner``."""
-    button = QPushButton(text)
-    button.setToolTip(tip)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    button.clicked.connect(slot)
-    shortcut = QShortcut(QKeySequence(key), owner)
-    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    shortcut.activated.connect(lambda: button.isEnabled() and slot())
-    button.shortcut_key = shortcut  # type: ignore[attr-defined]
-    return button
 
 
 # --- dialogs ------------------------------------------------------------------------------------
@@ -271,11 +257,11 @@ class PurchaseOrdersView(QWidget):
         self.filter_box.currentIndexChanged.connect(lambda _i: self.load_orders())
         show_label = QLabel(self.tr("Sh&ow"))
         show_label.setBuddy(self.filter_box)
-        self.new_button = _button(page, self.tr("Ctrl+N New order"), "Ctrl+N", self.new_order,
+        self.new_button = key_button(page, self.tr("Ctrl+N New order"), "Ctrl+N", self.new_order,
                                   self.tr("Raise a draft order to a supplier"))
-        self.reorder_button = _button(page, self.tr("F9 Reorder"), "F9", self.show_reorder,
+        self.reorder_button = key_button(page, self.tr("F9 Reorder"), "F9", self.show_reorder,
                                       self.tr("What to order: the suggestions by supplier, made into draft orders"))
-        self.refresh_button = _button(page, self.tr("F5 Refresh"), "F5", self.load_orders,
+        self.refresh_button = key_button(page, self.tr("F5 Refresh"), "F5", self.load_orders,
                                       self.tr("Read the orders again"))
         top = QHBoxLayout()
         top.addWidget(show_label)
@@ -310,7 +296,7 @@ class PurchaseOrdersView(QWidget):
         self.expected_edit.setMaximumWidth(130)
         expected_label = QLabel(self.tr("E&xpected"))
         expected_label.setBuddy(self.expected_edit)
-        self.expected_button = _button(page, self.tr("Ctrl+E Set expected date"), "Ctrl+E", self.set_expected,
+        self.expected_button = key_button(page, self.tr("Ctrl+E Set expected date"), "Ctrl+E", self.set_expected,
                                        self.tr("When the goods are expected (what the late list chases)"))
         self.expected_edit.returnPressed.connect(self.set_expected)
         expected_row = QHBoxLayout()
@@ -318,21 +304,21 @@ class PurchaseOrdersView(QWidget):
         expected_row.addWidget(self.expected_edit)
         expected_row.addWidget(self.expected_button)
         expected_row.addStretch(1)
-        self.add_button = _button(page, self.tr("F2 Add part"), "F2", self.add_line,
+        self.add_button = key_button(page, self.tr("F2 Add part"), "F2", self.add_line,
                                   self.tr("Add a part to this draft"))
-        self.remove_button = _button(page, self.tr("Del Remove line"), "Del", self.remove_line,
+        self.remove_button = key_button(page, self.tr("Del Remove line"), "Del", self.remove_line,
                                      self.tr("Take the selected line off this draft"))
-        self.send_button = _button(page, self.tr("Ctrl+Enter Send"), "Ctrl+Return", self.send,
+        self.send_button = key_button(page, self.tr("Ctrl+Enter Send"), "Ctrl+Return", self.send,
                                    self.tr("Send the draft: it can no longer change; save its PDF for the supplier"))
-        self.cancel_button = _button(page, self.tr("F8 Cancel order"), "F8", self.cancel_order,
+        self.cancel_button = key_button(page, self.tr("F8 Cancel order"), "F8", self.cancel_order,
                                      self.tr("Nothing of this order is coming (nothing received yet)"))
-        self.close_button = _button(page, self.tr("F7 Close order"), "F7", self.close_order,
+        self.close_button = key_button(page, self.tr("F7 Close order"), "F7", self.close_order,
                                     self.tr("The rest of this order is no longer coming"))
-        self.print_button = _button(page, self.tr("Ctrl+P Print"), "Ctrl+P", lambda: self.make_pdf("print"),
+        self.print_button = key_button(page, self.tr("Ctrl+P Print"), "Ctrl+P", lambda: self.make_pdf("print"),
                                     self.tr("Print the PO on the A4 printer"))
-        self.preview_button = _button(page, self.tr("Ctrl+Shift+P Preview"), "Ctrl+Shift+P",
+        self.preview_button = key_button(page, self.tr("Ctrl+Shift+P Preview"), "Ctrl+Shift+P",
                                       lambda: self.make_pdf("preview"), self.tr("Preview the PO"))
-        self.pdf_button = _button(page, self.tr("Ctrl+S Save as PDF"), "Ctrl+S", lambda: self.make_pdf("pdf"),
+        self.pdf_button = key_button(page, self.tr("Ctrl+S Save as PDF"), "Ctrl+S", lambda: self.make_pdf("pdf"),
                                   self.tr("Save the PO as a PDF file"))
         self.order_note = QLabel()
         self.order_note.setWordWrap(True)
@@ -377,9 +363,9 @@ class PurchaseOrdersView(QWidget):
                                          self.tr("Unit price"), self.tr("Why")], numeric=(2, 3, 4, 6, 7))
         self.suggestions_table.horizontalHeader().setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)
         self.page_label = QLabel()
-        self.previous_button = _button(page, self.tr("PgUp Previous"), "PgUp", self.previous_page,
+        self.previous_button = key_button(page, self.tr("PgUp Previous"), "PgUp", self.previous_page,
                                        self.tr("The previous page of this supplier's suggestions"))
-        self.next_button = _button(page, self.tr("PgDown Next"), "PgDown", self.next_page,
+        self.next_button = key_button(page, self.tr("PgDown Next"), "PgDown", self.next_page,
                                    self.tr("The next page of this supplier's suggestions"))
         paging = QHBoxLayout()
         paging.addWidget(self.page_label, 1)
@@ -399,11 +385,11 @@ class PurchaseOrdersView(QWidget):
         self.reorder_note = QLabel()
         self.reorder_note.setWordWrap(True)
         self.reorder_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.drafts_button = _button(page, self.tr("Ctrl+D Create draft orders"), "Ctrl+D", self.create_drafts,
+        self.drafts_button = key_button(page, self.tr("Ctrl+D Create draft orders"), "Ctrl+D", self.create_drafts,
                                      self.tr("One draft order per preferred supplier, holding all its suggestions"))
-        self.reorder_refresh = _button(page, self.tr("F5 Refresh"), "F5", self.load_groups,
+        self.reorder_refresh = key_button(page, self.tr("F5 Refresh"), "F5", self.load_groups,
                                        self.tr("Work the suggestions out again"))
-        self.back_button = _button(page, self.tr("Esc Orders"), "Esc", self.show_orders,
+        self.back_button = key_button(page, self.tr("Esc Orders"), "Esc", self.show_orders,
                                    self.tr("Back to the purchase orders"))
         buttons = QHBoxLayout()
         for button in (self.drafts_button, self.reorder_refresh, self.back_button):

@@ -37,8 +37,8 @@ from partsdesk.domain.permissions import Actor
 from partsdesk.services import purchasing
 from partsdesk.services.purchasing import SupplierDetail, SupplierPrice
 from partsdesk.services.search import PartRow
-from partsdesk.ui.forms import FormDialog, compact_combo, set_note, show_window_modal
-from partsdesk.ui.purchasing_view import OrderPartDialog, _button, _fill, _table, currency_exponent
+from partsdesk.ui.forms import FormDialog, compact_combo, key_button, set_note, show_window_modal
+from partsdesk.ui.purchasing_view import OrderPartDialog, _fill, _table, currency_exponent
 from partsdesk.ui.tasks import TaskRunner
 
 _INACTIVE = QColor("#9e9e9e")
@@ -158,12 +158,12 @@ class SuppliersView(QWidget):
         self.suppliers_table.activated.connect(lambda _index: self.edit_supplier())
         self.suppliers_note = QLabel()
         self.suppliers_note.setWordWrap(True)
-        self.new_button = _button(self, self.tr("Ctrl+N New supplier"), "Ctrl+N", self.new_supplier,
+        self.new_button = key_button(self, self.tr("Ctrl+N New supplier"), "Ctrl+N", self.new_supplier,
                                   self.tr("Add a supplier with its contact, lead time and terms"))
-        self.edit_button = _button(self, self.tr("Enter Edit supplier"), "Ctrl+Return", self.edit_supplier,
+        self.edit_button = key_button(self, self.tr("Enter Edit supplier"), "Ctrl+Return", self.edit_supplier,
                                    self.tr("Change the selected supplier (Enter on the list, Ctrl+Enter anywhere, "
                                            "or a double-click)"))
-        self.refresh_button = _button(self, self.tr("F5 Refresh"), "F5", self.refresh,
+        self.refresh_button = key_button(self, self.tr("F5 Refresh"), "F5", self.refresh,
                                       self.tr("Read the suppliers and prices again"))
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -195,13 +195,13 @@ class SuppliersView(QWidget):
         self.prices_note = QLabel()
         self.prices_note.setWordWrap(True)
         self.prices_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.find_button = _button(self, self.tr("F2 Find part"), "F2", self.find_part,
+        self.find_button = key_button(self, self.tr("F2 Find part"), "F2", self.find_part,
                                    self.tr("Compare the suppliers' prices of a part"))
-        self.price_button = _button(self, self.tr("F4 Add or change price"), "F4", self.edit_price,
+        self.price_button = key_button(self, self.tr("F4 Add or change price"), "F4", self.edit_price,
                                     self.tr("Record what a supplier charges for this part"))
-        self.preferred_button = _button(self, self.tr("F8 Make preferred"), "F8", self.make_preferred,
+        self.preferred_button = key_button(self, self.tr("F8 Make preferred"), "F8", self.make_preferred,
                                         self.tr("Reorder drafts for this part go to the selected supplier"))
-        self.remove_button = _button(self, self.tr("Del Remove price"), "Del", self.remove_price,
+        self.remove_button = key_button(self, self.tr("Del Remove price"), "Del", self.remove_price,
                                      self.tr("Forget the selected supplier's price for this part"))
         right = QWidget()
         right_layout = QVBoxLayout(right)
