@@ -391,16 +391,6 @@ def tolerances() -> dict[str, int]:
     return {c: int(settings.get(f"counts.tolerance_{c.lower()}_bp")) for c in CLASSES}
 
 
-def _classes(part_ids: Iterable[int]) -> dict[int, str]:
-    """ABC class of the parts that have one (``services.abc``); the others count as ``UNCLASSED`` (C)."""
-    wanted = sorted(set(part_ids))
-    found: dict[int, str] = {}
-    for start in range(0, len(wanted), 900):
-        found.update(Part.select(Part.id, Part.abc_class).where(
-            Part.id.in_(wanted[start:start + 900]), Part.abc_class.is_null(False)).tuples())
-    return found
-
-
 # --- starting, scanning, undoing ------------------------------------------------------------------
 
 def start_session(actor: Actor, scope: CountScope = CountScope(), blind: bool = True, *,
@@ -780,7 +770,7 @@ def cancel(actor: Actor, number: str, *, reason: str) -> None:
 # --- review, recount, posting ----------------------------------------------------------------------
 
 _LINES_SQL = """SELECT l.part_id, l.location_id, l.counter_id, l.round, l.qty, l.book_qty, l.book_seq, l.state,
-l.origin, p.number, br.name, p.name_en, p.unit, p.bin, p.cost
+l.origin, p.number, br.name, p.name_en, p.unit, p.bin, p.cost, p.abc_class
 FROM count_line l JOIN part p ON p.id = l.part_id LEFT JOIN brand br ON br.id = p.brand_id
 WHERE l.session_id = {p} ORDER BY l.id"""
 
@@ -793,11 +783,12 @@ def _variances(session: CountSession) -> list[VarianceLine]:
     p = db.param
     groups: dict[tuple[int, int], dict] = {}
     for (part_id, location_id, counter_id, rnd, qty, book_qty, book_seq, state, origin, number, brand, name, unit,
-         bin_location, cost) in db.execute_sql(_LINES_SQL.format(p=p), (session.id,)).fetchall():
+         bin_location, cost, abc_class) in db.execute_sql(_LINES_SQL.format(p=p), (session.id,)).fetchall():
         group = groups.get((part_id, location_id))
         if group is None or rnd > group["round"]:
             group = {"round": rnd, "qty": 0, "book": book_qty, "seq": book_seq, "states": set(), "origins": set(),
-                     "counters": [], "facts": (number, brand or "", name, unit, bin_location or "", int(cost))}
+                     "counters": [],
+                     "facts": (number, brand or "", name, unit, bin_location or "", int(cost), abc_class)}
             groups[(part_id, location_id)] = group
         elif rnd < group["round"]:
             continue
@@ -823,13 +814,12 @@ def _variances(session: CountSession) -> list[VarianceLine]:
         if reason in SALE_REASONS:
             moved[1] -= qty
     names = _user_names(c for group in groups.values() for c in group["counters"])
-    classes = _classes(part_id for part_id, _ in groups)
     limits = tolerances()
     locations = {lid: code for lid, code in Location.select(Location.id, Location.code).tuples()}
     lines = []
     for (part_id, location_id), group in groups.items():
-        number, brand, name, unit, bin_location, cost = group["facts"]
-        abc_class = classes.get(part_id, UNCLASSED)
+        number, brand, name, unit, bin_location, cost, abc_class = group["facts"]
+        abc_class = abc_class or UNCLASSED
         counted, book = group["qty"], group["book"]
         if "recount" in group["states"]:
             state = "recount"
@@ -852,6 +842,15 @@ def _variances(session: CountSession) -> list[VarianceLine]:
     return lines
 
 
+def _any_classed(session: CountSession) -> bool:
+    """Whether any part of the count has an ABC class yet (before the first refresh none has, and
+    every part is held to class C's tolerance)."""
+    p = database.obj.param
+    return database.obj.execute_sql(
+        f"SELECT 1 FROM count_line l JOIN part p ON p.id = l.part_id WHERE l.session_id = {p} "
+        "AND p.abc_class IS NOT NULL LIMIT 1", (session.id,)).fetchone() is not None
+
+
 def _review(session: CountSession) -> Review:
     lines = _variances(session)
     limits = tolerances()
@@ -862,7 +861,7 @@ def _review(session: CountSession) -> Review:
         tolerances_bp=limits, accuracy=accuracy,
         plus_value=sum(line.value for line in lines if line.value > 0),
         minus_value=sum(line.value for line in lines if line.value < 0),
-        unclassed=not _classes(line.part_id for line in lines), currency=settings.get("shop.currency"),
+        unclassed=not _any_classed(session), currency=settings.get("shop.currency"),
         sold_lines=tuple(line for line in lines if line.moves_since))
 
 
