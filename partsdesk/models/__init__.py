@@ -57,6 +57,23 @@ from partsdesk.models.sales import (
 from partsdesk.models.settings import Setting
 from partsdesk.models.stock import Location, StockAdjustment, StockBalance, StockMove
 from partsdesk.models.users import AppUser
+from partsdesk.models.workshop import (
+    Appointment,
+    CannedJob,
+    CannedJobLine,
+    JobAuthorization,
+    JobLine,
+    JobLineVersion,
+    LabourClass,
+    LabourClock,
+    QualityCheck,
+    RepairOrder,
+    RepairOrderCheck,
+    RepairOrderDamage,
+    RepairOrderEvent,
+    ServiceReminder,
+    WorkshopBay,
+)
 
 ALL_TABLES = (
     Setting, AppUser, AuditLog, Category, Brand, Supplier, Part, PartBarcode, PartNumber, VehicleModel, Fitment,
@@ -66,6 +83,8 @@ ALL_TABLES = (
     Quote, QuoteLine, CustomerOrder, CustomerOrderLine, CashEvent, CounterVoid, ZReport, ZReportItem,
     CountSession, CountLine, CountScan, StockAdjustment,
     SupplierPart, PurchaseOrder, PurchaseOrderLine, GoodsReceipt, GoodsReceiptLine,
+    WorkshopBay, LabourClass, CannedJob, CannedJobLine, Appointment, RepairOrder, RepairOrderEvent, QualityCheck,
+    RepairOrderCheck, RepairOrderDamage, JobLine, JobLineVersion, JobAuthorization, LabourClock, ServiceReminder,
 )
 
 __all__ = [
@@ -78,4 +97,7 @@ __all__ = [
     "PrepaidEntry", "Quote", "QuoteLine", "Sale", "SaleLine", "SalePayment", "Setting", "StockAdjustment", "StockBalance", "StockMove", "Supplier", "Vehicle",
     "VehicleModel", "VehicleOwner", "ZReport", "ZReportItem", "database", "open_database", "transaction",
     "GoodsReceipt", "GoodsReceiptLine", "PurchaseOrder", "PurchaseOrderLine", "SupplierPart",
+    "Appointment", "CannedJob", "CannedJobLine", "JobAuthorization", "JobLine", "JobLineVersion", "LabourClass",
+    "LabourClock", "QualityCheck", "RepairOrder", "RepairOrderCheck", "RepairOrderDamage", "RepairOrderEvent",
+    "ServiceReminder", "WorkshopBay",
 ]

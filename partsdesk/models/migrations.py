@@ -1022,6 +1022,237 @@ def m0010_adjustments_abc(backend: str) -> list[str]:
     ]
 
 
+RO_STATUSES = ("'checked_in', 'waiting_authorization', 'in_progress', 'waiting_parts', 'quality_check', 'ready', "
+               "'delivered', 'follow_up_done', 'cancelled'")
+
+
+def m0011_workshop(backend: str) -> list[str]:
+    """The workshop: bays, labour classes (a rate per hour each) and canned jobs (service packages
+    of several lines); appointments (a customer and vehicle, or just a name and phone, a time and
+    duration, a bay or technician); repair orders (gap-free RO number) from check-in to follow-up
+    with their status history, reception and quality checklists, damage marks, and job lines
+    (labour, part, sublet, other). A job line's price and quantity may change, but every change is
+    a new version kept for ever (``job_line_version``), and the customer's yes or no is given to
+    one version (``job_authorization``, append-only): a line is authorized only while its approved
+    version is its current one. A part line reserves its quantity at once (``reserved_qty``) and
+    issues it to the job (``issued_qty``, a stock move) when used; what is reserved and not issued
+    cannot be sold at the counter. Technicians clock on and off labour lines. Service reminders
+    per vehicle and service type are due by date or by mileage, whichever comes first."""
+    t = TYPES[backend]
+    return [
+        f"""CREATE TABLE workshop_bay (
+            id {t['pk']},
+            code TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            active {t['bool']} NOT NULL DEFAULT {t['true']})""",
+        f"""CREATE TABLE labour_class (
+            id {t['pk']},
+            code TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            rate BIGINT NOT NULL CHECK (rate >= 0),
+            active {t['bool']} NOT NULL DEFAULT {t['true']})""",
+        f"""CREATE TABLE canned_job (
+            id {t['pk']},
+            code TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            active {t['bool']} NOT NULL DEFAULT {t['true']},
+            updated_at TIMESTAMP NOT NULL)""",
+        f"""CREATE TABLE canned_job_line (
+            id {t['pk']},
+            canned_job_id BIGINT NOT NULL REFERENCES canned_job(id) ON DELETE CASCADE,
+            line_no INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('labour', 'part', 'sublet', 'other')),
+            part_id BIGINT NULL REFERENCES part(id),
+            description TEXT NOT NULL DEFAULT '',
+            qty BIGINT NOT NULL CHECK (qty > 0),
+            labour_class_id BIGINT NULL REFERENCES labour_class(id),
+            unit_price BIGINT NULL CHECK (unit_price >= 0),
+            UNIQUE (canned_job_id, line_no),
+            CHECK ((kind = 'part') = (part_id IS NOT NULL)))""",
+        f"""CREATE TABLE appointment (
+            id {t['pk']},
+            customer_id BIGINT NULL REFERENCES customer(id),
+            vehicle_id BIGINT NULL REFERENCES vehicle(id),
+            contact_name TEXT NOT NULL DEFAULT '',
+            contact_phone TEXT NOT NULL DEFAULT '',
+            vehicle_text TEXT NOT NULL DEFAULT '',
+            requested_work TEXT NOT NULL,
+            starts_at TIMESTAMP NOT NULL,
+            duration_min INTEGER NOT NULL CHECK (duration_min > 0 AND duration_min <= 1440),
+            bay_id BIGINT NULL REFERENCES workshop_bay(id),
+            technician_id BIGINT NULL REFERENCES app_user(id),
+            status TEXT NOT NULL DEFAULT 'booked' CHECK (status IN ('booked', 'arrived', 'no_show', 'cancelled')),
+            note TEXT NOT NULL DEFAULT '',
+            status_reason TEXT NOT NULL DEFAULT '',
+            created_at TIMESTAMP NOT NULL,
+            created_by_id BIGINT NULL REFERENCES app_user(id),
+            updated_at TIMESTAMP NOT NULL,
+            CHECK (customer_id IS NOT NULL OR contact_name <> ''))""",
+        "CREATE INDEX appointment_starts ON appointment(starts_at)",
+        "CREATE INDEX appointment_vehicle ON appointment(vehicle_id, starts_at)",
+        f"""CREATE TABLE repair_order (
+            id {t['pk']},
+            number TEXT NOT NULL UNIQUE,
+            customer_id BIGINT NOT NULL REFERENCES customer(id),
+            vehicle_id BIGINT NOT NULL REFERENCES vehicle(id),
+            appointment_id BIGINT NULL UNIQUE REFERENCES appointment(id),
+            quote_number TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL CHECK (status IN ({RO_STATUSES})),
+            status_at TIMESTAMP NOT NULL,
+            advisor_id BIGINT NULL REFERENCES app_user(id),
+            odometer_in INTEGER NULL CHECK (odometer_in >= 0),
+            odometer_out INTEGER NULL CHECK (odometer_out >= 0),
+            fuel_eighths INTEGER NULL CHECK (fuel_eighths BETWEEN 0 AND 8),
+            concern TEXT NOT NULL DEFAULT '',
+            promised_at TIMESTAMP NULL,
+            checked_in_at TIMESTAMP NOT NULL,
+            parts_arrived {t['bool']} NOT NULL DEFAULT {t['false']},
+            work_done TEXT NOT NULL DEFAULT '',
+            satisfaction INTEGER NULL CHECK (satisfaction BETWEEN 1 AND 5),
+            satisfaction_note TEXT NOT NULL DEFAULT '',
+            sale_id BIGINT NULL REFERENCES sale(id),
+            invoice_override_by_id BIGINT NULL REFERENCES app_user(id),
+            invoice_override_reason TEXT NOT NULL DEFAULT '',
+            delivered_at TIMESTAMP NULL,
+            delivered_by_id BIGINT NULL REFERENCES app_user(id),
+            note TEXT NOT NULL DEFAULT '',
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL)""",
+        "CREATE INDEX repair_order_status ON repair_order(status, status_at)",
+        "CREATE INDEX repair_order_vehicle ON repair_order(vehicle_id, checked_in_at)",
+        "CREATE INDEX repair_order_customer ON repair_order(customer_id, checked_in_at)",
+        f"""CREATE TABLE repair_order_event (
+            id {t['pk']},
+            order_id BIGINT NOT NULL REFERENCES repair_order(id),
+            at TIMESTAMP NOT NULL,
+            status TEXT NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            note TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX repair_order_event_order ON repair_order_event(order_id, at)",
+        *_append_only("repair_order_event", backend),
+        f"""CREATE TABLE quality_check (
+            id {t['pk']},
+            order_id BIGINT NOT NULL REFERENCES repair_order(id),
+            at TIMESTAMP NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            passed {t['bool']} NOT NULL,
+            note TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX quality_check_order ON quality_check(order_id, at)",
+        *_append_only("quality_check", backend),
+        f"""CREATE TABLE repair_order_check (
+            id {t['pk']},
+            order_id BIGINT NOT NULL REFERENCES repair_order(id),
+            quality_check_id BIGINT NULL REFERENCES quality_check(id),
+            item TEXT NOT NULL,
+            result TEXT NOT NULL CHECK (result IN ('ok', 'attention', 'fail')),
+            note TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX repair_order_check_order ON repair_order_check(order_id)",
+        *_append_only("repair_order_check", backend),
+        f"""CREATE TABLE repair_order_damage (
+            id {t['pk']},
+            order_id BIGINT NOT NULL REFERENCES repair_order(id),
+            x INTEGER NOT NULL CHECK (x BETWEEN 0 AND 1000),
+            y INTEGER NOT NULL CHECK (y BETWEEN 0 AND 1000),
+            kind TEXT NOT NULL CHECK (kind IN ('scratch', 'dent', 'crack', 'chip', 'other')),
+            note TEXT NOT NULL DEFAULT '',
+            photo TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX repair_order_damage_order ON repair_order_damage(order_id)",
+        *_append_only("repair_order_damage", backend),
+        f"""CREATE TABLE job_line (
+            id {t['pk']},
+            order_id BIGINT NOT NULL REFERENCES repair_order(id),
+            line_no INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('labour', 'part', 'sublet', 'other')),
+            part_id BIGINT NULL REFERENCES part(id),
+            description TEXT NOT NULL,
+            qty BIGINT NOT NULL CHECK (qty > 0),
+            unit TEXT NOT NULL DEFAULT '',
+            unit_price BIGINT NOT NULL CHECK (unit_price >= 0),
+            amount BIGINT NOT NULL CHECK (amount >= 0),
+            tax_rate_bp INTEGER NOT NULL CHECK (tax_rate_bp >= 0),
+            labour_class_id BIGINT NULL REFERENCES labour_class(id),
+            technician_id BIGINT NULL REFERENCES app_user(id),
+            version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'declined', 'removed')),
+            warranty_months INTEGER NOT NULL DEFAULT 0 CHECK (warranty_months >= 0),
+            warranty_km INTEGER NOT NULL DEFAULT 0 CHECK (warranty_km >= 0),
+            warranty_work {t['bool']} NOT NULL DEFAULT {t['false']},
+            comeback_of_id BIGINT NULL REFERENCES job_line(id),
+            canned_job_id BIGINT NULL REFERENCES canned_job(id),
+            reserved_qty BIGINT NOT NULL DEFAULT 0 CHECK (reserved_qty >= 0),
+            issued_qty BIGINT NOT NULL DEFAULT 0 CHECK (issued_qty >= 0),
+            unit_cost BIGINT NOT NULL DEFAULT 0,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            UNIQUE (order_id, line_no),
+            CHECK ((kind = 'part') = (part_id IS NOT NULL)),
+            CHECK (kind = 'part' OR (reserved_qty = 0 AND issued_qty = 0)))""",
+        "CREATE INDEX job_line_order ON job_line(order_id, line_no)",
+        # What the counter may not sell: reserved and not yet issued (a partial index keeps it small).
+        "CREATE INDEX job_line_reserved ON job_line(part_id) WHERE reserved_qty > issued_qty",
+        "CREATE INDEX job_line_technician ON job_line(technician_id)",
+        f"""CREATE TABLE job_line_version (
+            id {t['pk']},
+            line_id BIGINT NOT NULL REFERENCES job_line(id),
+            version INTEGER NOT NULL,
+            description TEXT NOT NULL,
+            qty BIGINT NOT NULL,
+            unit_price BIGINT NOT NULL,
+            amount BIGINT NOT NULL,
+            at TIMESTAMP NOT NULL,
+            user_id BIGINT NULL REFERENCES app_user(id),
+            UNIQUE (line_id, version))""",
+        *_append_only("job_line_version", backend),
+        f"""CREATE TABLE job_authorization (
+            id {t['pk']},
+            line_id BIGINT NOT NULL REFERENCES job_line(id),
+            version INTEGER NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('approved', 'declined')),
+            method TEXT NOT NULL CHECK (method IN ('in_person', 'phone', 'message')),
+            amount BIGINT NOT NULL CHECK (amount >= 0),
+            customer_name TEXT NOT NULL DEFAULT '',
+            signed {t['bool']} NOT NULL DEFAULT {t['false']},
+            note TEXT NOT NULL DEFAULT '',
+            at TIMESTAMP NOT NULL,
+            taken_by_id BIGINT NULL REFERENCES app_user(id),
+            FOREIGN KEY (line_id, version) REFERENCES job_line_version(line_id, version),
+            CHECK (signed = {t['false']} OR method = 'in_person'))""",
+        "CREATE INDEX job_authorization_line ON job_authorization(line_id, at)",
+        *_append_only("job_authorization", backend),
+        f"""CREATE TABLE labour_clock (
+            id {t['pk']},
+            line_id BIGINT NOT NULL REFERENCES job_line(id),
+            technician_id BIGINT NOT NULL REFERENCES app_user(id),
+            on_at TIMESTAMP NOT NULL,
+            off_at TIMESTAMP NULL,
+            CHECK (off_at IS NULL OR off_at >= on_at))""",
+        "CREATE INDEX labour_clock_line ON labour_clock(line_id)",
+        # A technician is clocked on at most one line at a time.
+        "CREATE UNIQUE INDEX labour_clock_open ON labour_clock(technician_id) WHERE off_at IS NULL",
+        f"""CREATE TABLE service_reminder (
+            id {t['pk']},
+            vehicle_id BIGINT NOT NULL REFERENCES vehicle(id),
+            service_type TEXT NOT NULL,
+            interval_days INTEGER NULL CHECK (interval_days > 0),
+            interval_km INTEGER NULL CHECK (interval_km > 0),
+            last_done_on DATE NULL,
+            last_done_km INTEGER NULL CHECK (last_done_km >= 0),
+            due_on DATE NULL,
+            due_km INTEGER NULL,
+            source TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'service', 'declined')),
+            order_id BIGINT NULL REFERENCES repair_order(id),
+            line_id BIGINT NULL REFERENCES job_line(id),
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'cancelled')),
+            care_task_id BIGINT NULL REFERENCES care_task(id),
+            note TEXT NOT NULL DEFAULT '',
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            CHECK (due_on IS NOT NULL OR due_km IS NOT NULL))""",
+        "CREATE INDEX service_reminder_vehicle ON service_reminder(vehicle_id, service_type, status)",
+        "CREATE INDEX service_reminder_due ON service_reminder(status, due_on)",
+    ]
+
+
 def _fts_over(table: str, fts: str, columns: tuple[str, ...], tokenizer: str, *, prefix: bool = False) -> list[str]:
     """SQLite: an external-content FTS5 table over ``columns`` of ``table``, kept in step by triggers."""
     cols = ", ".join(columns)
@@ -1058,6 +1289,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "stock counts", m0008_stock_counts),
     Migration(9, "purchasing and receiving", m0009_purchasing),
     Migration(10, "adjustments and ABC classes", m0010_adjustments_abc),
+    Migration(11, "workshop", m0011_workshop),
 )
 
 SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (
