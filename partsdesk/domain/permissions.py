@@ -63,6 +63,11 @@ PERMISSIONS: dict[str, str] = {
     "stock.adjust_override": "make a stock adjustment above the value set for a manager",
     "stock.purchase": "keep suppliers and their prices, and raise, send and close purchase orders",
     "stock.receive": "receive goods into stock",
+    "workshop.view": "look at the workshop: appointments, repair orders, reminders",
+    "workshop.edit": "book appointments, check vehicles in, write repair orders and take authorizations",
+    "workshop.work": "clock on and off jobs, issue parts to a job and do quality checks",
+    "workshop.setup": "set up bays, labour classes and canned jobs",
+    "workshop.invoice_override": "invoice a repair order with lines the customer has not authorized",
     "users.manage": "manage users and permissions",
     "audit.view": "read the audit log",
     "backup.run": "make a backup",
@@ -76,11 +81,11 @@ _FRONT_DESK = {"customer.edit", "customer.view_account", "account.payment", "mem
                "complaint.edit", "counter.sell"}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     CASHIER: frozenset(_EVERYONE | _FRONT_DESK | {"counter.cash_up"}),  # the till's own drawer
-    SERVICE_ADVISOR: frozenset(_EVERYONE | _FRONT_DESK),
-    TECHNICIAN: frozenset(_EVERYONE),
+    SERVICE_ADVISOR: frozenset(_EVERYONE | _FRONT_DESK | {"workshop.view", "workshop.edit", "workshop.work"}),
+    TECHNICIAN: frozenset(_EVERYONE | {"workshop.view", "workshop.work"}),
     STOREKEEPER: frozenset(_EVERYONE | {"catalog.view_cost", "catalog.edit", "catalog.import", "catalog.export",
                                      "stock.count", "stock.purchase", "stock.receive",
-                                     "stock.adjust"}),
+                                     "stock.adjust", "workshop.view"}),
     MANAGER: frozenset(set(PERMISSIONS) - {"users.manage"}),
     ADMIN: frozenset(PERMISSIONS),
 }
