@@ -2,6 +2,7 @@
 rules, so none of them can carry a price the others would refuse. Each line is priced at the
 customer's tier (``domain.pricing``), checked against the role's gross-profit floor and the
 shelf, and becomes the document's rows in order: the part, its core deposit, then any labour.
+What repair orders reserved is not on the shelf for the counter (``services.reservations``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from partsdesk.domain import pricing
 from partsdesk.domain.customers import CUSTOMER_GONE
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.membership import parse_tiers
+from partsdesk.domain.money import format_quantity
 from partsdesk.domain.permissions import Actor, Approval, require
 from partsdesk.models import Customer, Part
-from partsdesk.services import settings, stock
+from partsdesk.services import reservations, settings, stock
 
 NOTE_MAX = 200
 LINES_MAX = 500
@@ -91,6 +93,9 @@ def price_lines(lines: Sequence[LineRequest], decision: pricing.TierDecision, *,
     commit share it). Raises ``ValidationError`` for a part that is not for sale."""
     parts = {p.id: p for p in Part.select().where(Part.id.in_(sorted({line.part_id for line in lines})))}
     available = stock.on_hand(list(parts), lock=lock)
+    for_jobs = reservations.reserved(parts)
+    for part_id, qty in for_jobs.items():  # a repair order's parts are not for the counter
+        available[part_id] -= qty
     priced = []
     for index, request in enumerate(lines):
         part = parts.get(request.part_id)
@@ -104,11 +109,21 @@ def price_lines(lines: Sequence[LineRequest], decision: pricing.TierDecision, *,
             member_discount_bp=decision.member_discount_bp, discount_bp=request.discount_bp,
             override_price=request.held_price if held else request.override_price)
         shelf = pricing.stock_decision(available[part.id], request.qty, policy, unit=part.unit)
+        if for_jobs[part.id] and request.qty > max(available[part.id], 0):
+            shelf = reserved_refusal(part, available[part.id], for_jobs[part.id], request.qty)
         # a quote's held price was approved when the quote was made: no floor for the cashier now
         floor = pricing.FloorDecision(True, False, "") if held else pricing.check_floor(line, floor_bp=floor_bp)
         priced.append(Priced(part, request, line, floor, shelf, available[part.id]))
         available[part.id] -= request.qty
     return priced
+
+
+def reserved_refusal(part: Part, free: int, held: int, asked: int) -> pricing.StockDecision:
+    """Asking for more than the stock repair orders leave free: refused whatever the negative-stock
+    policy (a manager neither), since the parts belong to jobs the customers approved."""
+    most = f"at most {format_quantity(max(free, 0), part.unit)} can be sold" if free > 0 else "none can be sold"
+    return pricing.StockDecision(False, False, asked - max(free, 0),
+                                 f"{format_quantity(held, part.unit)} reserved for repair orders: {most}.")
 
 
 def approve_floor(actor: Actor, item: Priced, approvals: Mapping[str, Approval],

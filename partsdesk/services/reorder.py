@@ -1,8 +1,8 @@
 """Reorder suggestions over the whole catalogue, and the draft purchase orders made from them.
 
 Projected stock = on hand (sellable locations) − reserved + on order (what open purchase order
-lines — draft, sent, partly received — still expect). Nothing is reserved yet: the workshop will
-reserve parts for jobs, and ``RESERVED_SQL`` becomes its sum then; until then it is 0.
+lines — draft, sent, partly received — still expect); reserved is what repair orders hold and have
+not yet used (``services.reservations``).
 
 A part with a maximum set (``max_qty`` > 0) whose projected stock is below its minimum is ordered
 up to its maximum, rounded UP to whole packs of its preferred supplier (``supplier_part`` marked
@@ -25,7 +25,7 @@ from typing import NamedTuple
 from partsdesk.domain.permissions import Actor, require
 from partsdesk.domain.stock import reorder_quantity
 from partsdesk.models import PurchaseOrder, PurchaseOrderLine, Supplier, database, transaction
-from partsdesk.services import audit, numbering
+from partsdesk.services import audit, numbering, reservations
 from partsdesk.services.clock import now
 from partsdesk.services.purchasing import OPEN_STATUSES
 
@@ -35,7 +35,7 @@ ON_HAND_SQL = ("COALESCE((SELECT SUM(sb.qty) FROM stock_balance sb WHERE sb.part
 # every part's sellable stock in one pass over stock_balance (joined, not probed part by part)
 BALANCES_SQL = ("SELECT part_id, SUM(qty) AS qty FROM stock_balance WHERE location_id IN "
                 "(SELECT id FROM location WHERE sellable) GROUP BY part_id")
-RESERVED_SQL = "0"  # the workshop's reservations, once it makes them
+RESERVED_SQL = reservations.RESERVED_SQL
 ON_ORDER_SQL = ("COALESCE((SELECT SUM(CASE WHEN l.qty > l.qty_received THEN l.qty - l.qty_received ELSE 0 END) "
                 "FROM purchase_order_line l JOIN purchase_order o ON o.id = l.order_id WHERE l.part_id = p.id "
                 f"AND NOT l.removed AND o.status IN ({_OPEN})), 0)")
@@ -93,11 +93,12 @@ class SupplierGroup:
 
 _FROM = ("FROM part p JOIN brand b ON b.id = p.brand_id "
          f"LEFT JOIN ({BALANCES_SQL}) sb ON sb.part_id = p.id "
+         f"LEFT JOIN ({reservations.RESERVED_BY_PART_SQL}) rs ON rs.part_id = p.id "
          "LEFT JOIN supplier_part sp ON sp.part_id = p.id AND sp.preferred "
-         f"WHERE p.active AND p.max_qty > 0 AND COALESCE(sb.qty, 0) - {RESERVED_SQL} < p.min_qty "
+         "WHERE p.active AND p.max_qty > 0 AND COALESCE(sb.qty, 0) - COALESCE(rs.qty, 0) < p.min_qty "
          f"AND NOT {HAS_OPEN_LINE_SQL}")
 # a minimum above what the maximum tops up to gets no suggestion (domain.stock.reorder_quantity)
-_TOPS_UP = f"p.max_qty - (COALESCE(sb.qty, 0) - {RESERVED_SQL}) > 0"
+_TOPS_UP = "p.max_qty - (COALESCE(sb.qty, 0) - COALESCE(rs.qty, 0)) > 0"
 
 
 def _suggestion_rows(limit: int | None = None, *, supplier: int | None | bool = False,
@@ -107,7 +108,7 @@ def _suggestion_rows(limit: int | None = None, *, supplier: int | None | bool = 
     parts without a supplier; False: every part)."""
     sql = ("SELECT p.id, p.number, b.name, p.name_en, p.unit, p.min_qty, p.max_qty, COALESCE(sb.qty, 0), "
            "COALESCE(sp.supplier_id, p.supplier_id), COALESCE(sp.pack_qty, 1000), COALESCE(sp.price, p.cost), "
-           f"COALESCE(sp.supplier_number, '') {_FROM}")
+           f"COALESCE(sp.supplier_number, ''), COALESCE(rs.qty, 0) {_FROM}")
     params: list[object] = []
     if supplier is None:
         sql += " AND COALESCE(sp.supplier_id, p.supplier_id) IS NULL"
@@ -129,14 +130,15 @@ def _suggestions(limit: int | None = None, *, supplier: int | None | bool = Fals
     suppliers = dict(Supplier.select(Supplier.id, Supplier.name).tuples())
     made = []
     for (part_id, number, brand, name, unit, min_qty, max_qty, on_hand, supplier_id, pack, price,
-         supplier_number) in _suggestion_rows(limit, supplier=supplier, offset=offset):
-        qty = reorder_quantity(min_qty=int(min_qty), max_qty=int(max_qty), projected=int(on_hand), pack=int(pack),
+         supplier_number, held) in _suggestion_rows(limit, supplier=supplier, offset=offset):
+        projected = int(on_hand) - int(held)
+        qty = reorder_quantity(min_qty=int(min_qty), max_qty=int(max_qty), projected=projected, pack=int(pack),
                                unit=unit)
         if qty is None:  # a minimum above the maximum: nothing to top up to
             continue
         made.append(Suggestion(part_id=part_id, part_number=number, brand=brand, description=name, unit=unit,
-                               min_qty=int(min_qty), max_qty=int(max_qty), on_hand=int(on_hand), reserved=0,
-                               on_order=0, projected=int(on_hand), supplier_id=supplier_id,
+                               min_qty=int(min_qty), max_qty=int(max_qty), on_hand=int(on_hand), reserved=int(held),
+                               on_order=0, projected=projected, supplier_id=supplier_id,
                                supplier=suppliers.get(supplier_id, ""), supplier_number=supplier_number,
                                pack_qty=int(pack), unit_price=int(price), qty=qty.qty, packs=qty.packs,
                                explanation=qty.explanation))

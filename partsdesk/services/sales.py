@@ -21,7 +21,7 @@ from peewee import JOIN
 
 from partsdesk.domain import pricing, tender
 from partsdesk.domain.errors import UserError, ValidationError
-from partsdesk.domain.money import DocumentLine, document_totals
+from partsdesk.domain.money import DocumentLine, DocumentTotals, document_totals
 from partsdesk.domain.permissions import Actor, Approval, require
 from partsdesk.models import (
     AppUser,
@@ -182,58 +182,15 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
             approved_lines.append(approved)
 
         rows = cart.document_rows(priced, approved_lines, claim.labour if claim else ())
-        totals = document_totals([DocumentLine(int(r["amount"]), int(r["tax_rate_bp"])) for r in rows],
-                                 prices_include_tax=include_tax)
-        settlement = tender.settle(
-            totals.gross, payments, point_value=settings.get("membership.point_value"),
-            prepaid_balance=customer.prepaid_balance if customer else None,
-            points_balance=customer.points_balance if customer else None)
-        settlement.require_settled()
-
         kind = "invoice" if want_invoice or (customer is not None and customer.kind == "company") else "receipt"
-        number = numbering.take_number(kind)
-        stamp = now()
-        sale_id = Sale.insert(number=number, kind=kind, customer=customer_id, vehicle=vehicle_id, at=stamp,
-                              terminal=TERMINAL, user=actor.user_id, price_tier=decision.tier,
-                              prices_include_tax=include_tax, net=totals.net, tax=totals.tax, total=totals.gross,
-                              customer_tax_id=customer.tax_id if customer else "", note=note).execute()
+        written = write_sale(actor, rows, payments, kind=kind, customer=customer, vehicle_id=vehicle_id,
+                             price_tier=decision.tier, include_tax=include_tax, note=note, approvals=approvals,
+                             warnings=warnings)
+        number, stamp, totals, by_method = written.number, written.at, written.totals, written.by_method
         if claim is not None:
             quotes.mark_converted(claim, number, stamp)
         if order_number:
             orders.mark_sold(actor, order_number, sale_number=number)
-        for line_no, (row, line_tax) in enumerate(zip(rows, totals.line_tax, strict=True), start=1):
-            amount = int(row["amount"])
-            net, gross = (amount - line_tax, amount) if include_tax else (amount, amount + line_tax)
-            SaleLine.insert(sale=sale_id, line_no=line_no, part=row["part"], description=row["description"],
-                            qty=row["qty"], unit=row["unit"], list_price=row["list_price"],
-                            unit_price=row["unit_price"], discount_bp=row["discount_bp"],
-                            tax_rate_bp=row["tax_rate_bp"], net=net, tax=line_tax, total=gross,
-                            unit_cost=row["unit_cost"], core_of_line=row["core_of_line"],
-                            approved_by=row["approved_by"], approval_reason=row["approval_reason"],
-                            price_source=row["price_source"]).execute()
-            if row["part"] is not None:
-                stock.post_move(part_id=int(row["part"]), qty=-int(row["qty"]), unit_cost=int(row["unit_cost"]),
-                                reason="sale", document=number, user_id=actor.user_id)
-        for paid in settlement.applied:
-            SalePayment.insert(sale=sale_id, method=paid.method, amount=paid.kept, tendered=paid.tendered,
-                               change_given=paid.tendered - paid.kept, reference=paid.reference).execute()
-        by_method = settlement.paid_by_method
-        if by_method.get(tender.ON_ACCOUNT):
-            charge = accounts.charge_on_account(actor, customer_id, document=number, amount=by_method[tender.ON_ACCOUNT],
-                                                issued_on=stamp.date(), approval=approvals.get("account.exceed_credit"))
-            if charge.warning:
-                warnings.append(charge.warning)
-        if by_method.get(tender.PREPAID):
-            membership.spend_prepaid(customer_id, by_method[tender.PREPAID], document=number, user_id=actor.user_id)
-        if settlement.points_redeemed:
-            membership.redeem_points(actor, customer_id, settlement.points_redeemed, document=number)
-        if customer is not None:
-            membership.earn_points(customer_id, amount_spent=totals.gross - by_method.get(tender.POINTS, 0),
-                                   document=number, user_id=actor.user_id)
-            parts_sold = sum(1 for row in rows if row["part"] is not None)
-            history.record_trade(customer_id, "sale", document_type="sale", document_id=sale_id, document_no=number,
-                                 amount=totals.gross, summary=f"{parts_sold} part line(s)", user_id=actor.user_id,
-                                 vehicle_id=vehicle_id)
         changed = [{"line": i, "part": row["part"], "list_price": row["list_price"], "unit_price": row["unit_price"],
                     "discount_bp": row["discount_bp"], "approved_by": row["approved_by"]}
                    for i, row in enumerate(rows, start=1) if row["changed"]]
@@ -243,7 +200,77 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
                           "price_changes": changed, "approved": {p: a.approver_id for p, a in used.items()},
                           "warnings": warnings,
                           **({"quote": quotes.price_choices(claim, priced)} if claim else {})})
-    return SaleResult(int(sale_id), number, kind, totals.gross, settlement.change, tuple(warnings))
+    return SaleResult(written.sale_id, number, kind, totals.gross, written.change, tuple(warnings))
+
+
+@dataclass(frozen=True)
+class WrittenSale:
+    sale_id: int
+    number: str
+    at: datetime
+    totals: DocumentTotals
+    by_method: dict[str, int]
+    change: int
+
+
+def write_sale(actor: Actor, rows: Sequence[Mapping[str, object]], payments: Sequence[tender.Payment], *, kind: str,
+               customer: Customer | None, vehicle_id: int | None, price_tier: str, include_tax: bool, note: str,
+               approvals: Mapping[str, Approval], warnings: list[str], post_stock: bool = True,
+               summary: str = "") -> WrittenSale:
+    """Write a priced document (``cart.document_rows``) as the invoice or receipt ``kind``, inside
+    the caller's transaction: its gap-free number, lines, payments settled against the total, the
+    stock moves (unless ``post_stock`` is False: a repair order issued its parts as they were
+    used), the account charge, prepaid and points, and the customer's timeline. The counter's sale
+    and the workshop's invoice share it, so both take and account for money the same way. Raises
+    ``ValidationError`` for a tender that does not settle the total; appends to ``warnings``."""
+    totals = document_totals([DocumentLine(int(r["amount"]), int(r["tax_rate_bp"])) for r in rows],
+                             prices_include_tax=include_tax)
+    settlement = tender.settle(
+        totals.gross, payments, point_value=settings.get("membership.point_value"),
+        prepaid_balance=customer.prepaid_balance if customer else None,
+        points_balance=customer.points_balance if customer else None)
+    settlement.require_settled()
+    customer_id = customer.id if customer is not None else None
+    number = numbering.take_number(kind)
+    stamp = now()
+    sale_id = Sale.insert(number=number, kind=kind, customer=customer_id, vehicle=vehicle_id, at=stamp,
+                          terminal=TERMINAL, user=actor.user_id, price_tier=price_tier,
+                          prices_include_tax=include_tax, net=totals.net, tax=totals.tax, total=totals.gross,
+                          customer_tax_id=customer.tax_id if customer else "", note=note).execute()
+    for line_no, (row, line_tax) in enumerate(zip(rows, totals.line_tax, strict=True), start=1):
+        amount = int(row["amount"])
+        net, gross = (amount - line_tax, amount) if include_tax else (amount, amount + line_tax)
+        SaleLine.insert(sale=sale_id, line_no=line_no, part=row["part"], description=row["description"],
+                        qty=row["qty"], unit=row["unit"], list_price=row["list_price"],
+                        unit_price=row["unit_price"], discount_bp=row["discount_bp"],
+                        tax_rate_bp=row["tax_rate_bp"], net=net, tax=line_tax, total=gross,
+                        unit_cost=row["unit_cost"], core_of_line=row["core_of_line"],
+                        approved_by=row["approved_by"], approval_reason=row["approval_reason"],
+                        price_source=row["price_source"]).execute()
+        if post_stock and row["part"] is not None:
+            stock.post_move(part_id=int(row["part"]), qty=-int(row["qty"]), unit_cost=int(row["unit_cost"]),
+                            reason="sale", document=number, user_id=actor.user_id)
+    for paid in settlement.applied:
+        SalePayment.insert(sale=sale_id, method=paid.method, amount=paid.kept, tendered=paid.tendered,
+                           change_given=paid.tendered - paid.kept, reference=paid.reference).execute()
+    by_method = settlement.paid_by_method
+    if by_method.get(tender.ON_ACCOUNT):
+        charge = accounts.charge_on_account(actor, customer_id, document=number, amount=by_method[tender.ON_ACCOUNT],
+                                            issued_on=stamp.date(), approval=approvals.get("account.exceed_credit"))
+        if charge.warning:
+            warnings.append(charge.warning)
+    if by_method.get(tender.PREPAID):
+        membership.spend_prepaid(customer_id, by_method[tender.PREPAID], document=number, user_id=actor.user_id)
+    if settlement.points_redeemed:
+        membership.redeem_points(actor, customer_id, settlement.points_redeemed, document=number)
+    if customer_id is not None:
+        membership.earn_points(customer_id, amount_spent=totals.gross - by_method.get(tender.POINTS, 0),
+                               document=number, user_id=actor.user_id)
+        parts_sold = sum(1 for row in rows if row["part"] is not None)
+        history.record_trade(customer_id, "sale", document_type="sale", document_id=sale_id, document_no=number,
+                             amount=totals.gross, summary=summary or f"{parts_sold} part line(s)",
+                             user_id=actor.user_id, vehicle_id=vehicle_id)
+    return WrittenSale(int(sale_id), number, stamp, totals, dict(by_method), settlement.change)
 
 
 def record_lost_sale(actor: Actor, part_id: int, qty: int, *, customer_id: int | None = None,

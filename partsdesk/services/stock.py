@@ -3,7 +3,8 @@ the balance per part and location is its cache, updated in the same transaction.
 
 ``post_move`` is called inside the use case's own transaction (a sale, a return, a receipt, a
 count posting), so the document, its moves and the balances commit or roll back together;
-``partsdesk check`` proves every balance equals the sum of its moves.
+``partsdesk check`` proves every balance equals the sum of its moves. Stock coming in wakes the
+repair orders that wait for it (``services.reservations.stock_arrived``), in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from partsdesk.models import Location, StockBalance, StockMove, database
 from partsdesk.models.db import is_postgres
 from partsdesk.models.stock import MAIN_LOCATION_ID
+from partsdesk.services import reservations
 from partsdesk.services.clock import now
 
 BATCH = 5_000  # rows per statement of a bulk insert (PostgreSQL's execute_values)
@@ -31,6 +33,8 @@ def post_move(*, part_id: int, qty: int, unit_cost: int, reason: str, document: 
     StockBalance.insert(part=part_id, location=location_id, qty=qty).on_conflict(
         conflict_target=[StockBalance.part, StockBalance.location],
         update={StockBalance.qty: StockBalance.qty + qty}).execute()
+    if qty > 0:
+        reservations.stock_arrived([part_id])
     return int(seq)
 
 
@@ -67,6 +71,7 @@ def post_moves(moves: Sequence[tuple[int, int, int, int]], *, reason: str, docum
     else:
         cursor.executemany(move_sql + "(?, ?, ?, ?, ?, ?, ?, ?)", move_rows)
         cursor.executemany(balance_sql.format("(?, ?, ?)"), balance_rows)
+    reservations.stock_arrived(part_id for part_id, _, qty, _ in rows if qty > 0)
     return len(rows)
 
 
