@@ -527,6 +527,11 @@ def record_call(actor: Actor, customer_id: int, *, outcome: str, scores: Iterabl
                                   complaint=complaint_id, user=actor.user_id)
         if task is not None and outcome in ("reached", "call_back"):
             CareTask.update(status="done", done_at=stamp).where(CareTask.id == task.id).execute()
+        if task is not None and task.kind == "follow_up" and outcome == "reached" and task.document:
+            # the workshop's follow-up call closes its repair order (imported here: workshop uses care)
+            from partsdesk.services import workshop
+
+            workshop.follow_up_done(task.document, actor.user_id)
         back_task = None
         if back_on is not None:
             back_task = CareTask.create(customer=customer_id, vehicle=task.vehicle_id if task else None,

@@ -23,6 +23,7 @@ SERIES: dict[str, str] = {
     "purchase_order": "PO",
     "goods_receipt": "GR",
     "adjustment": "ADJ",
+    "repair_order": "RO",
 }
 DIGITS = 6
 
