@@ -17,10 +17,23 @@ from typing import Any, Literal
 
 import platformdirs
 
+from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.fields import check_text_list
 from partsdesk.domain.membership import DEFAULT_TIERS, parse_tiers
+from partsdesk.domain.reminders import DEFAULT_SERVICE_TYPES, parse_service_types
 
 APP_NAME = "PartsDesk"
+
+
+def check_clock_time(value: object, *, field: str, label: str) -> tuple[int, int]:
+    """A time of day as text "HH:MM" (24-hour, "08:00", "17:30"); returns (hour, minute).
+    Raises ``ValidationError`` naming ``field``."""
+    text = value.strip() if isinstance(value, str) else ""
+    hour, sep, minute = text.partition(":")
+    if (sep and len(hour) == 2 and len(minute) == 2 and hour.isascii() and hour.isdigit() and minute.isascii()
+            and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        return int(hour), int(minute)
+    raise ValidationError({field: f"{label}: a time of day like 08:00 (hours 00-23, minutes 00-59)."})
 
 
 @dataclass(frozen=True)
@@ -145,6 +158,42 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 maximum=365),
     SettingSpec("abc.counts_per_year_c", int, 1, "shop", "Cycle counts a year, class C parts", minimum=1,
                 maximum=365),
+    # The workshop's calendar: the capacity of a bay or a technician is the working day.
+    SettingSpec("workshop.day_start", str, "08:00", "shop", "Workshop opens at (HH:MM)",
+                help="Start of the working day the appointment calendar counts capacity from.",
+                check=partial(check_clock_time, field="workshop.day_start", label="Workshop opens at")),
+    SettingSpec("workshop.day_end", str, "18:00", "shop", "Workshop closes at (HH:MM)",
+                help="End of the working day; a bay or technician has the hours between opening and closing.",
+                check=partial(check_clock_time, field="workshop.day_end", label="Workshop closes at")),
+    # The workshop's checklists, follow-up and warranty (bays, labour classes and canned jobs are rows:
+    # services.workshop_setup). Labour is taxed at tax.default_rate_bp, as on a counter quote.
+    SettingSpec("workshop.checkin_items", list,
+                ["Lights", "Tyres", "Wipers", "Windscreen", "Bodywork", "Warning lamps", "Spare wheel and tools",
+                 "Fluid levels"], "shop", "Reception checklist",
+                help="Inspected with the customer at check-in; each is marked ok, attention or fail.",
+                check=partial(check_text_list, field="workshop.checkin_items", label="Reception checklist", most=30,
+                              longest=60)),
+    SettingSpec("workshop.quality_items", list,
+                ["Work done as ordered", "No leaks", "Torques checked", "Road test", "Car clean",
+                 "Old parts returned or shown"], "shop", "Quality-check checklist",
+                help="Inspected before a car is ready; a failure sends the order back to work.",
+                check=partial(check_text_list, field="workshop.quality_items", label="Quality-check checklist",
+                              most=30, longest=60)),
+    SettingSpec("workshop.followup_days", int, 3, "shop", "Follow-up call after a delivery (days)", minimum=1,
+                maximum=90, help="A call is put in the customer file's care list this many days after delivery."),
+    SettingSpec("workshop.warranty_months", int, 12, "shop", "Warranty on labour (months)", minimum=0,
+                maximum=120, help="A labour line's warranty, printed on the invoice; a part line takes its part's. "
+                                  "0: none by time."),
+    SettingSpec("workshop.warranty_km", int, 20_000, "shop", "Warranty on labour (km)", minimum=0,
+                maximum=1_000_000, help="Whichever comes first, the months or the km. 0: none by distance."),
+    # Service reminders (services.reminders): a delivered job named after a type schedules the next one.
+    SettingSpec("workshop.service_types", list, [dict(t) for t in DEFAULT_SERVICE_TYPES], "shop",
+                "Service types for reminders", check=parse_service_types,
+                help="Each a name, every so many days and/or km (0: not by that measure); a delivered job line or "
+                     "canned job whose name contains the type's name makes the next reminder."),
+    SettingSpec("workshop.reminder_lead_days", int, 14, "shop", "Service reminders: call this many days ahead",
+                minimum=0, maximum=180, help="A reminder is due soon, and goes on the care list, this many days "
+                                             "before its date or projected mileage."),
     SettingSpec("backup.keep_daily", int, 7, "terminal", "Daily backups kept", minimum=1, maximum=60),
     SettingSpec("backup.keep_weekly", int, 4, "terminal", "Weekly backups kept", minimum=0, maximum=52),
     SettingSpec("printer.receipt", str, "", "terminal", "Receipt printer (80 mm)",

@@ -1,5 +1,6 @@
 """The shop's daily upkeep: points past their expiry date expire, the customers' A/B/C classes
-and the parts' ABC classes (``services.abc``) are computed afresh from the last 12 months.
+and the parts' ABC classes (``services.abc``) are computed afresh from the last 12 months, and
+service reminders coming due get their call on the care lists (``services.reminders``).
 
 It runs once per shop day, started by whichever terminal's window is open first that day (and
 checked again every hour, so a window left open over midnight runs it too). The day is claimed
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from partsdesk.models import Setting, transaction
-from partsdesk.services import abc, accounts, membership
+from partsdesk.services import abc, accounts, membership, reminders
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class DailyRun:
     customers_expired: int
     classes_refreshed: int
     parts_reclassed: int = 0  # parts whose ABC class changed
+    reminder_calls: int = 0  # service reminders put on the care lists
 
 
 def _claim(day: date) -> bool:
@@ -51,6 +53,8 @@ def daily(*, today: date) -> DailyRun | None:
     expired = membership.expire_points(as_of=today)
     refreshed = accounts.refresh_classes(as_of=today)
     parts = abc.refresh_classes(as_of=today)
-    log.info("daily upkeep %s: %s points of %s customers expired, %s classes refreshed, %s parts changed ABC class",
-             today, expired.points, expired.customers, refreshed, parts.changed)
-    return DailyRun(today, expired.points, expired.customers, refreshed, parts.changed)
+    calls = reminders.refresh_care_tasks(as_of=today)
+    log.info("daily upkeep %s: %s points of %s customers expired, %s classes refreshed, %s parts changed ABC class, "
+             "%s service reminder calls", today, expired.points, expired.customers, refreshed, parts.changed,
+             calls.scheduled)
+    return DailyRun(today, expired.points, expired.customers, refreshed, parts.changed, calls.scheduled)

@@ -61,7 +61,20 @@ from partsdesk.models import (
     transaction,
 )
 from partsdesk.models.db import is_postgres, sqlite_path
-from partsdesk.services import audit, care, cart, customers, numbering, reservations, sales, settings, stock
+from partsdesk.services import (
+    appointments,
+    audit,
+    care,
+    cart,
+    comebacks,
+    customers,
+    numbering,
+    reminders,
+    reservations,
+    sales,
+    settings,
+    stock,
+)
 from partsdesk.services.clock import now, shop_today
 
 STATUS_LABELS: dict[str, str] = {
@@ -521,8 +534,6 @@ def check_in(actor: Actor, request: CheckIn, *, approval: Approval | None = None
             RepairOrderDamage.insert(order=order_id, x=mark.x, y=mark.y, kind=mark.kind, note=mark.note,
                                      photo=kept).execute()
         if request.appointment_id is not None:
-            from partsdesk.services import appointments
-
             appointments.mark_arrived(request.appointment_id, int(order_id))
         audit.record("workshop.check_in", actor=actor, approval=approval if approval else None,
                      object_type="repair_order", object_id=number,
@@ -655,6 +666,46 @@ def _check_comeback(order: RepairOrder, line_id: int) -> None:
         raise ValidationError({"comeback": "A comeback links to a line of a delivered order of the same vehicle."})
 
 
+def comeback_suggestions(actor: Actor, number: str, line_id: int) -> list[comebacks.ComebackCandidate]:
+    """Earlier work on this vehicle, still under warranty and similar to line ``line_id`` — the
+    car may be back because of it (``services.comebacks``). Reads only."""
+    require(actor, "workshop.view")
+    order = _order(number)
+    line = _line(order, line_id)
+    part_ids = (line.part_id,) if line.part_id else ()
+    classes = (line.labour_class_id,) if line.labour_class_id else ()
+    found = comebacks.comeback_candidates(order.vehicle_id, on_date=order.checked_in_at.date(),
+                                          odometer_km=order.odometer_in, work_text=line.description,
+                                          part_ids=part_ids, labour_class_ids=classes)
+    return [candidate for candidate in found if candidate.order_id != order.id]
+
+
+def link_comeback(actor: Actor, number: str, line_id: int, original_line_id: int) -> int:
+    """The advisor confirms the line is a comeback of ``original_line_id`` (an earlier delivered
+    line of this vehicle still under warranty): it is linked to it (and so to its technician) and
+    becomes warranty work at no charge — a new version the customer sees. Returns the version."""
+    require(actor, "workshop.edit")
+    with transaction():
+        order = _open_order(number)
+        line = _line(order, line_id)
+        if line.status == "removed":
+            raise UserError(f"Line {line.line_no} was removed.")
+        candidates = {c.line_id for c in comeback_suggestions(actor, number, line_id)}
+        if original_line_id not in candidates:
+            raise ValidationError({"comeback": "That earlier line is not under warranty for similar work on this "
+                                               "vehicle."})
+        version = line.version + 1
+        stamp = now()
+        JobLine.update(comeback_of=original_line_id, warranty_work=True, unit_price=0, amount=0, version=version,
+                       updated_at=stamp).where(JobLine.id == line.id).execute()
+        _version(line.id, version, line.description, line.qty, 0, 0, actor)
+        _settle_status(order, actor)
+        audit.record("workshop.comeback", actor=actor, object_type="repair_order", object_id=order.number,
+                     old={"line": line.line_no, "unit_price": line.unit_price},
+                     new={"comeback_of": original_line_id, "warranty_work": True})
+    return version
+
+
 def change_line(actor: Actor, number: str, line_id: int, *, qty: int | None = None, unit_price: int | None = None,
                 description: str | None = None, technician_id: int | None | bool = False,
                 approvals: Mapping[str, Approval] | None = None) -> int:
@@ -773,6 +824,8 @@ def authorize(actor: Actor, number: str, line_ids: Sequence[int], *, decision: s
             elif decision == "approved" and line.status == "declined":
                 JobLine.update(status="active", reserved_qty=line.qty if line.kind == "part" else 0,
                                updated_at=stamp).where(JobLine.id == line.id).execute()
+        for line_id in declined_ids:  # kept as a recommendation: the advisor calls back about it
+            reminders.declined_recommendation(line_id)
         _settle_status(order, actor)
         audit.record("workshop.authorize", actor=actor, object_type="repair_order", object_id=order.number,
                      new={"decision": decision, "method": method, "customer_name": name, "signed": bool(signed),
@@ -1044,6 +1097,7 @@ def deliver(actor: Actor, number: str, delivery: Delivery, payments: Sequence[te
         care.schedule_task(order.customer_id, kind="follow_up", due_on=due, document=order.number,
                            vehicle_id=order.vehicle_id, user_id=actor.user_id,
                            note="How is the car after the work?")
+        reminders.reminders_after_service(order.id)
         audit.record("workshop.deliver", actor=actor, approval=override, object_type="repair_order",
                      object_id=order.number, reason=override.reason if override else "",
                      new={"invoice": written.number, "total": written.totals.gross, "odometer_out": odometer,
@@ -1329,6 +1383,6 @@ def customers_phone(customer_id: int) -> str:
 __all__ = ["AUTH_LABELS", "CHECK_RESULTS", "DAMAGE_KINDS", "KINDS", "METHODS", "OPEN_STATUSES", "STATUS_LABELS",
            "Board", "BoardCard", "CheckIn", "CheckMark", "DamageMark", "Delivery", "DeliveryResult", "LineInput",
            "LineView", "OrderDetail", "OrderRow", "QualityResult", "add_line", "add_lines", "add_quote", "authorize",
-           "board", "cancel", "change_line", "check_in", "clock_off", "clock_on", "clocked_on", "deliver",
+           "board", "cancel", "change_line", "check_in", "comeback_suggestions", "link_comeback", "clock_off", "clock_on", "clocked_on", "deliver",
            "find_orders", "finish_work", "follow_up_done", "issue_parts", "order_detail", "quality_check",
            "remove_line", "return_parts"]

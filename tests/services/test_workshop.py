@@ -26,6 +26,7 @@ from partsdesk.models import (
     RepairOrderEvent,
     Sale,
     SaleLine,
+    ServiceReminder,
     StockMove,
     database,
     transaction,
@@ -410,3 +411,59 @@ def test_board_and_find(staff, shop):
     assert workshop.find_orders(staff["technician"], "", status="delivered") == []
     with pytest.raises(PermissionDenied):
         workshop.board(staff["cashier"])
+
+
+def deliver_brake_job(staff, shop, km: int = 50_200) -> tuple[str, int, int]:
+    number, pads, labour = brake_job(staff, shop)
+    workshop.issue_parts(staff["technician"], number)
+    workshop.finish_work(staff["technician"], number)
+    workshop.quality_check(staff["manager"], number, [CheckMark("Road test", "ok")])
+    workshop.deliver(staff["service_advisor"], number, Delivery(km, "Pads"), [Payment("cash", 45_100)])
+    return number, pads, labour
+
+
+def test_a_comeback_within_warranty_is_suggested_linked_and_free(staff, shop):
+    first, _, first_labour = deliver_brake_job(staff, shop)
+    later(60 * 24 * 30)  # a month later, 800 km on
+    number = open_order(staff, shop, odometer_km=51_000, concern="Brakes squeal again")
+    labour = workshop.add_line(staff["service_advisor"], number,
+                               LineInput("labour", description="Brake noise check", qty=500,
+                                         labour_class_id=shop["electrical"]))
+    found = workshop.comeback_suggestions(staff["service_advisor"], number, labour)
+    assert [(c.order_number, c.line_id) for c in found] == [(first, first_labour)]
+    assert workshop.link_comeback(staff["service_advisor"], number, labour, first_labour) == 2
+    line = JobLine.get_by_id(labour)
+    assert (line.comeback_of_id, line.warranty_work, line.amount) == (first_labour, True, 0)
+    detail = workshop.order_detail(staff["service_advisor"], number)
+    assert detail.lines[0].comeback_of == f"{first} line 2" and detail.current_total == 0
+    with pytest.raises(ValidationError, match="warranty"):  # a line of this very order is no comeback
+        workshop.link_comeback(staff["service_advisor"], number, labour, labour)
+
+
+def test_no_comeback_outside_the_warranty(staff, shop):
+    deliver_brake_job(staff, shop)
+    later(60 * 24 * 400)  # 13 months later: the 12-month labour warranty ran out
+    number = open_order(staff, shop, odometer_km=60_000)
+    labour = workshop.add_line(staff["service_advisor"], number,
+                               LineInput("labour", description="Brake noise check", qty=500,
+                                         labour_class_id=shop["general"]))
+    assert workshop.comeback_suggestions(staff["service_advisor"], number, labour) == []
+
+
+def test_a_declined_line_becomes_a_reminder_and_a_service_restarts_its_type(staff, shop):
+    number = open_order(staff, shop)
+    oil, pads = workshop.add_lines(staff["service_advisor"], number, [
+        LineInput("labour", description="Oil service", qty=800, labour_class_id=shop["general"]),
+        LineInput("part", part_id=shop["pads"], qty=2_000, description="Front brake pads")])
+    workshop.authorize(staff["service_advisor"], number, [pads], decision="declined", method="phone",
+                       customer_name="Li Wei")
+    workshop.authorize(staff["service_advisor"], number, [oil], decision="approved", method="phone",
+                       customer_name="Li Wei")
+    declined = ServiceReminder.get(ServiceReminder.line == pads)
+    assert (declined.source, declined.status, declined.vehicle_id) == ("declined", "open", shop["golf"])
+    workshop.finish_work(staff["technician"], number)
+    workshop.quality_check(staff["manager"], number, [CheckMark("Road test", "ok")])
+    workshop.deliver(staff["service_advisor"], number, Delivery(50_150, "Oil changed"), [Payment("cash", 12_000)])
+    service = ServiceReminder.get((ServiceReminder.source == "service") & (ServiceReminder.order == RepairOrder.get(
+        RepairOrder.number == number).id))
+    assert (service.service_type, service.due_km) == ("Oil service", 50_150 + 15_000)
