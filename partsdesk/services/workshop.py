@@ -38,6 +38,7 @@ from partsdesk.domain.errors import PermissionDenied, UserError, ValidationError
 from partsdesk.domain.money import format_quantity, line_amount
 from partsdesk.domain.permissions import Actor, Approval, require
 from partsdesk.models import (
+    Appointment,
     AppUser,
     Customer,
     CustomerPhone,
@@ -483,6 +484,45 @@ def _clean_damages(marks: Sequence[DamageMark]) -> list[DamageMark]:
 
 # --- check-in ------------------------------------------------------------------------------------------
 
+def checklist_items(kind: str) -> list[str]:
+    """The items of the reception (``checkin``) or quality (``quality``) checklist, from settings."""
+    if kind not in ("checkin", "quality"):
+        raise ValueError(f"unknown checklist {kind!r}")
+    return [str(item) for item in settings.get(f"workshop.{kind}_items")]
+
+
+@dataclass(frozen=True)
+class CheckInStart:
+    """What the check-in screen starts from: the checklist, and from an appointment its customer,
+    vehicle, work and the vehicle's last odometer reading (a new caller's contact details when the
+    appointment had no customer yet: they are added to the customer file first)."""
+
+    items: tuple[str, ...]
+    appointment_id: int | None = None
+    customer_id: int | None = None
+    vehicle_id: int | None = None
+    vehicle_text: str = ""
+    concern: str = ""
+    last_km: int | None = None
+    contact: str = ""
+
+
+def checkin_start(actor: Actor, appointment_id: int | None = None) -> CheckInStart:
+    require(actor, "workshop.edit")
+    items = tuple(checklist_items("checkin"))
+    if appointment_id is None:
+        return CheckInStart(items)
+    row = appointments.get(actor, appointment_id)
+    if row.status != "booked":
+        raise UserError("That appointment is not waiting for its car any more (already checked in, cancelled or a "
+                        "no-show).")
+    last = customers.last_odometer(row.vehicle_id) if row.vehicle_id else None
+    text = " · ".join(p for p in (row.customer, row.vehicle_label) if p)
+    contact = "" if row.customer_id else " · ".join(p for p in (row.contact_name, row.contact_phone,
+                                                                  row.vehicle_text) if p)
+    return CheckInStart(items, appointment_id, row.customer_id, row.vehicle_id, text, row.work, last, contact)
+
+
 def check_in(actor: Actor, request: CheckIn, *, approval: Approval | None = None) -> str:
     """Open a repair order for a vehicle that arrived: odometer in (never lower than the last
     reading without a manager's ``approval`` and a reason), fuel level, the customer's concern in
@@ -509,6 +549,11 @@ def check_in(actor: Actor, request: CheckIn, *, approval: Approval | None = None
                     .where((RepairOrder.vehicle == vehicle.id) & RepairOrder.status.in_(OPEN_STATUSES)).first())
         if open_one is not None:
             raise UserError(f"This vehicle already has an open repair order, {open_one.number}: add the work to it.")
+        if request.appointment_id is not None:
+            booked = Appointment.get_or_none(Appointment.id == request.appointment_id)
+            if booked is None or booked.status != "booked":
+                raise UserError("That appointment is not waiting for its car any more (already checked in, "
+                                "cancelled or a no-show).")
         reading = customers.record_odometer(actor, vehicle.id, request.odometer_km, source="reception",
                                             reason=request.odometer_reason, approval=approval)
         odometer = OdometerReading.get_by_id(reading).km
@@ -1383,6 +1428,6 @@ def customers_phone(customer_id: int) -> str:
 __all__ = ["AUTH_LABELS", "CHECK_RESULTS", "DAMAGE_KINDS", "KINDS", "METHODS", "OPEN_STATUSES", "STATUS_LABELS",
            "Board", "BoardCard", "CheckIn", "CheckMark", "DamageMark", "Delivery", "DeliveryResult", "LineInput",
            "LineView", "OrderDetail", "OrderRow", "QualityResult", "add_line", "add_lines", "add_quote", "authorize",
-           "board", "cancel", "change_line", "check_in", "comeback_suggestions", "link_comeback", "clock_off", "clock_on", "clocked_on", "deliver",
+           "board", "cancel", "change_line", "check_in", "checkin_start", "checklist_items", "comeback_suggestions", "link_comeback", "clock_off", "clock_on", "clocked_on", "deliver",
            "find_orders", "finish_work", "follow_up_done", "issue_parts", "order_detail", "quality_check",
            "remove_line", "return_parts"]
