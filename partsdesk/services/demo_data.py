@@ -494,3 +494,32 @@ DEMO_USERS: tuple[tuple[str, str, str, str, str | None], ...] = (
 )
 
 SHOP_NAME = "PartsDesk 演示汽配 Demo Auto Parts"
+
+# The demo workshop (services.workshop_setup): bays, labour classes with their rate per hour (minor
+# units), and canned jobs whose part lines name a demo part by sub-category and the start of its
+# English name (the first active one the catalogue holds; a job whose part the catalogue lacks is
+# left out). A line: kind, (sub-category, name) for a part, qty in thousandths (hours for labour),
+# labour class code, description, fixed unit price (None: the usual price).
+DEMO_BAYS: tuple[tuple[str, str], ...] = (("B1", "Bay 1 (lift)"), ("B2", "Bay 2 (lift)"),
+                                          ("B3", "Bay 3 (alignment)"))
+DEMO_LABOUR_CLASSES: tuple[tuple[str, str, int], ...] = (
+    ("GEN", "General", 15_000), ("DIAG", "Diagnosis", 22_000), ("ELEC", "Electrical", 18_000))
+DemoLine = tuple[str, tuple[str, str] | None, int, str | None, str, int | None]
+DEMO_CANNED_JOBS: tuple[tuple[str, str, tuple[DemoLine, ...]], ...] = (
+    ("OIL", "Oil service", (
+        ("part", ("engine.oil", "Engine oil 5W-30"), 4_500, None, "", None),
+        ("part", ("engine.filters", "Oil filter"), 1_000, None, "", None),
+        ("labour", None, 800, "GEN", "Change engine oil and oil filter, reset the service indicator", None))),
+    ("BRAKE-F", "Front brake pads", (
+        ("part", ("brakes.pads", "Front brake pad set"), 1_000, None, "", None),
+        ("labour", None, 1_200, "GEN", "Replace front brake pads, check discs and fluid", None))),
+    ("BRFLUID", "Brake fluid change", (
+        ("part", ("brakes.hydraulics", "Brake fluid DOT 4"), 1_000, None, "", None),
+        ("labour", None, 600, "GEN", "Bleed and refill the brake system", None),
+        ("other", None, 1_000, None, "Disposal of old brake fluid", 1_000))),
+    ("INSPECT", "Annual inspection", (
+        ("part", ("engine.filters", "Air filter"), 1_000, None, "", None),
+        ("part", ("engine.filters", "Cabin air filter"), 1_000, None, "", None),
+        ("labour", None, 1_500, "GEN", "Inspection to the maker's schedule", None),
+        ("labour", None, 300, "DIAG", "Read and clear the fault memory", None))),
+)

@@ -28,13 +28,17 @@ def backup_dir_for(url: str) -> Path | None:
 
 
 def open_shop(url: str, *, upgrade: bool = True) -> tuple[Database, Path | None]:
-    """Open the database and bring its schema up to date (backing the file up first).
+    """Open the database and bring its schema up to date (backing the file up first), then
+    give a shop without any its first workshop bay and labour class.
 
     Returns the database and the pre-migration backup file, if one was made.
     """
     db = open_database(url)
     backup = None
     if upgrade:
+        from partsdesk.services.workshop_setup import ensure_defaults
+
         folder = backup_dir_for(url) or Path(".")
         _, _, backup = migrate(db, backup_dir=folder)
+        ensure_defaults()  # a new (or newly upgraded) shop's first bay and labour class
     return db, backup
