@@ -41,6 +41,13 @@ which schema and generator made it). Then:
   20,000 counted lines (fewer on a shop with fewer parts in stock; counted = book ± a few, so most
   lines post a difference) on the throw-away copy, after the counter metrics: seconds for the one
   transaction, then the ledger proof (``check_stock_ledger``) must still hold.
+- workshop.board_open: ``services.workshop.board`` with 5,000 open repair orders (three job lines
+  each, most authorized, spread over the open statuses) written in bulk onto the throw-away copy;
+  10 runs after a warm-up, p50 and p95 in milliseconds.
+- workshop.invoice_order: ``services.workshop.deliver`` (invoice through the counter's sale writer,
+  odometer out, follow-up call, reminders) of ~30 orders made ready through the services (check-in,
+  two parts and labour, authorized, parts issued, quality check passed) on the throw-away copy;
+  p50 and p95 in milliseconds.
 - build.shop_s: how long generating the shop took (when it was made, maybe an earlier run).
 
 A metric that cannot be measured fails the run (``BenchError``): no number is ever made up.
@@ -84,11 +91,15 @@ LABELS_METRIC = "print.labels_1000"
 COUNT_METRIC = "stock.post_count_20k"
 REORDER_METRIC = "stock.reorder_all"
 COUNT_SCAN_METRIC = "stock.scan_to_count"
+BOARD_METRIC, INVOICE_ORDER_METRIC = "workshop.board_open", "workshop.invoice_order"
+WORKSHOP_METRICS = (BOARD_METRIC, INVOICE_ORDER_METRIC)
 ALL_METRICS = (*SEARCH_METRICS, "customer.search", SCAN_METRIC, *COUNTER_METRICS, LABELS_METRIC,
-               COUNT_METRIC, REORDER_METRIC, COUNT_SCAN_METRIC, "startup.login_window_s", "memory.catalog_rss_mb", "import.rows_per_s", "build.shop_s")
+               COUNT_METRIC, REORDER_METRIC, COUNT_SCAN_METRIC, *WORKSHOP_METRICS, "startup.login_window_s",
+               "memory.catalog_rss_mb", "import.rows_per_s", "build.shop_s")
 # p95 in ms each metric must stay within on the TARGET_PARTS-part shop (issue 4, Done means)
 TARGETS_P95_MS = {SCAN_METRIC: 50.0, COUNT_SCAN_METRIC: 50.0, "counter.commit_sale": 150.0, "print.receipt": 100.0, "print.invoice_3p": 150.0,
-                  LABELS_METRIC: 1500.0}  # issue 5, Done means
+                  LABELS_METRIC: 1500.0,  # issue 5, Done means
+                  BOARD_METRIC: 1000.0, INVOICE_ORDER_METRIC: 150.0}  # issue 6, Done means
 # seconds a one-off metric must stay within on the TARGET_PARTS-part shop (issue 5, Done means)
 TARGETS_S = {COUNT_METRIC: 2.0, REORDER_METRIC: 5.0}
 TARGET_PARTS = 1_000_000
@@ -103,6 +114,9 @@ INVOICE_PRINTS = 20
 CASHIER_USER, CASHIER_PIN = "bench.cashier", "3691"
 LABELS, LABEL_RUNS, LABELS_LAYOUT = 1000, 5, "a4-3x8"  # print.labels_1000: labels a run, timed runs, layout
 COUNT_LINES = 20_000  # stock.post_count_20k: counted lines posted
+OPEN_ORDERS = 5_000  # workshop.board_open: open repair orders on the board
+BOARD_RUNS = 10
+ORDERS_INVOICED = 30  # workshop.invoice_order: timed deliveries
 SCRATCH = "bench-scratch.sqlite"  # the throw-away copy the counter and import metrics write to
 
 
@@ -752,6 +766,140 @@ def measure_reorder() -> dict:
             "suppliers": len({s.supplier_id for s in found if s.supplier_id})}
 
 
+# --- workshop: the board with 5,000 open orders, and invoicing an order ---------------------------
+
+def _labour_class() -> int:
+    from partsdesk.models import LabourClass
+
+    found = LabourClass.select().where(LabourClass.active).order_by(LabourClass.id).first()
+    return found.id if found else LabourClass.create(code="GEN", name="General", rate=15_000).id
+
+
+def _open_orders(rng: random.Random, count: int, user_id: int) -> int:
+    """``count`` open repair orders written in bulk (the board reads them; nothing is timed here):
+    each on a vehicle of its customer, with a labour line and two part lines, two thirds of them
+    authorized, spread over the open statuses."""
+    from partsdesk.models import database, transaction
+    from partsdesk.services import numbering
+    from partsdesk.services.clock import now
+    from partsdesk.services.workshop import OPEN_STATUSES
+
+    db = database.obj
+    vehicles = db.execute_sql("SELECT id, customer_id FROM vehicle WHERE customer_id IS NOT NULL AND id NOT IN "
+                              "(SELECT vehicle_id FROM repair_order) ORDER BY id LIMIT ?", (count * 3,)).fetchall()
+    parts = db.execute_sql("SELECT id, price_retail, tax_rate_bp, cost FROM part WHERE active ORDER BY id LIMIT 2000"
+                           ).fetchall()
+    if len(vehicles) < count or len(parts) < 10:
+        raise BenchError(f"{BOARD_METRIC}: the bench shop has too few vehicles or parts for {count:,} orders")
+    labour = _labour_class()
+    stamp = now()
+    with transaction():
+        first = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM repair_order").fetchone()[0] + 1
+        orders, lines, versions, auths, events = [], [], [], [], []
+        line_id = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM job_line").fetchone()[0]
+        for index, (vehicle_id, customer_id) in enumerate(rng.sample(vehicles, count)):
+            order_id = first + index
+            status = OPEN_STATUSES[index % len(OPEN_STATUSES)]
+            orders.append((order_id, numbering.take_number("repair_order"), customer_id, vehicle_id, status, stamp,
+                           user_id, 50_000 + index, "Bench: service and brakes", stamp, stamp, stamp))
+            events.append((order_id, stamp, status, user_id))
+            authorized = index % 3 != 0
+            picked = rng.sample(parts, 2)
+            for line_no, (kind, part, qty, price, tax) in enumerate(
+                    [("labour", None, 1_500, 15_000, 1_300)]
+                    + [("part", p[0], 1_000, int(p[1]), int(p[2])) for p in picked], start=1):
+                line_id += 1
+                amount = price * qty // 1000
+                lines.append((line_id, order_id, line_no, kind, part, f"Bench {kind} {line_no}", qty, price, amount,
+                              tax, labour if kind == "labour" else None, qty if kind == "part" else 0, stamp, stamp))
+                versions.append((line_id, 1, f"Bench {kind} {line_no}", qty, price, amount, stamp, user_id))
+                if authorized:
+                    auths.append((line_id, 1, "approved", "phone", amount, "Bench", stamp, user_id))
+        cursor = db.cursor()
+        cursor.executemany("INSERT INTO repair_order (id, number, customer_id, vehicle_id, status, status_at, "
+                           "advisor_id, odometer_in, concern, checked_in_at, created_at, updated_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orders)
+        cursor.executemany("INSERT INTO repair_order_event (order_id, at, status, user_id) VALUES (?, ?, ?, ?)",
+                           events)
+        cursor.executemany("INSERT INTO job_line (id, order_id, line_no, kind, part_id, description, qty, unit_price, "
+                           "amount, tax_rate_bp, labour_class_id, reserved_qty, created_at, updated_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lines)
+        cursor.executemany("INSERT INTO job_line_version (line_id, version, description, qty, unit_price, amount, at, "
+                           "user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", versions)
+        cursor.executemany("INSERT INTO job_authorization (line_id, version, decision, method, amount, customer_name, "
+                           "at, taken_by_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", auths)
+    return len(orders)
+
+
+def _ready_orders(actor: Actor, rng: random.Random, count: int) -> list[tuple[str, int, list]]:
+    """``count`` orders made ready through the services: (number, odometer, payments)."""
+    from partsdesk.domain import tender
+    from partsdesk.models import database
+    from partsdesk.services import workshop
+    from partsdesk.services.workshop import CheckIn, CheckMark, LineInput
+
+    vehicles = database.obj.execute_sql(
+        "SELECT v.id, v.customer_id, COALESCE((SELECT MAX(r.km) FROM odometer_reading r WHERE r.vehicle_id = v.id), 0) "
+        "FROM vehicle v JOIN customer c ON c.id = v.customer_id WHERE c.active AND v.id NOT IN "
+        "(SELECT vehicle_id FROM repair_order) ORDER BY v.id LIMIT ?", (count * 4,)).fetchall()
+    if len(vehicles) < count:
+        raise BenchError(f"{INVOICE_ORDER_METRIC}: the bench shop has too few vehicles")
+    part_ids = _stocked_parts(rng, count * 2)
+    labour = _labour_class()
+    made = []
+    for index, (vehicle_id, customer_id, km) in enumerate(rng.sample(vehicles, count)):
+        number = workshop.check_in(actor, CheckIn(customer_id, vehicle_id, int(km) + 50, 4, "Bench: brakes"))
+        ids = workshop.add_lines(actor, number, [
+            LineInput("labour", description="Replace brake pads", qty=1_200, labour_class_id=labour),
+            LineInput("part", part_id=part_ids[2 * index]), LineInput("part", part_id=part_ids[2 * index + 1])])
+        workshop.authorize(actor, number, ids, decision="approved", method="phone", customer_name="Bench")
+        workshop.issue_parts(actor, number)
+        workshop.finish_work(actor, number)
+        workshop.quality_check(actor, number, [CheckMark("Road test", "ok")])
+        total = workshop.order_detail(actor, number).authorized_total
+        made.append((number, int(km) + 60, [tender.Payment(tender.CASH, _cash_for(total))]))
+    return made
+
+
+def measure_workshop(copy: Path, wanted: Collection[str]) -> dict[str, dict]:
+    """The workshop metrics in ``wanted`` on ``copy`` (a throw-away copy: orders are written)."""
+    from partsdesk.models import AppUser, database, open_database
+    from partsdesk.models.migrations import current_version, latest_version
+    from partsdesk.services import users, workshop
+    from partsdesk.services.workshop import Delivery
+
+    db = open_database(str(copy))
+    metrics: dict[str, dict] = {}
+    try:
+        if current_version(db) != latest_version():
+            raise BenchError(f"the bench shop {copy} has an old schema; run with --rebuild")
+        actor = users.actor_of(AppUser.get(AppUser.username == BENCH_USER))
+        rng = random.Random(SEED)
+        if INVOICE_ORDER_METRIC in wanted:
+            ready = _ready_orders(actor, rng, WARMUPS + ORDERS_INVOICED)
+            timings = []
+            for index, (number, km, payments) in enumerate(ready):
+                started = time.perf_counter()
+                workshop.deliver(actor, number, Delivery(km, "Replaced the brake pads."), payments)
+                if index >= WARMUPS:
+                    timings.append((time.perf_counter() - started) * 1000)
+            metrics[INVOICE_ORDER_METRIC] = _timings_summary(timings, orders=ORDERS_INVOICED)
+        if BOARD_METRIC in wanted:
+            written = _open_orders(rng, OPEN_ORDERS, int(actor.user_id))
+            timings = []
+            for index in range(1 + BOARD_RUNS):
+                started = time.perf_counter()
+                board = workshop.board(actor)
+                if index:
+                    timings.append((time.perf_counter() - started) * 1000)
+            if board.total < written:
+                raise BenchError(f"{BOARD_METRIC}: the board showed {board.total:,} of {written:,} open orders")
+            metrics[BOARD_METRIC] = _timings_summary(timings, orders=board.total)
+    finally:
+        database.obj.close()
+    return metrics
+
+
 # --- the run ------------------------------------------------------------------------------------
 
 def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | None = None,
@@ -813,7 +961,7 @@ def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | Non
         metrics["startup.login_window_s"] = measure_startup(path, workdir)
     if "memory.catalog_rss_mb" in wanted:
         metrics["memory.catalog_rss_mb"] = measure_rss(path, workdir)
-    if wanted & {*COUNTER_METRICS, COUNT_METRIC, COUNT_SCAN_METRIC, "import.rows_per_s"}:
+    if wanted & {*COUNTER_METRICS, COUNT_METRIC, COUNT_SCAN_METRIC, *WORKSHOP_METRICS, "import.rows_per_s"}:
         copy = workdir / SCRATCH  # one copy for all: the counter's sales, the count's posting, then the import
         copy_shop(path, copy)
         try:
@@ -823,6 +971,8 @@ def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | Non
                 metrics[COUNT_SCAN_METRIC] = measure_scan_to_count(copy, workdir, scans)
             if COUNT_METRIC in wanted:
                 metrics[COUNT_METRIC] = measure_post_count(copy)
+            if wanted & set(WORKSHOP_METRICS):
+                metrics.update(measure_workshop(copy, wanted))
             if "import.rows_per_s" in wanted:
                 metrics["import.rows_per_s"] = measure_import(copy, workdir, import_rows)
         finally:
@@ -849,6 +999,8 @@ def format_table(result: dict) -> str:
                 extra = f"   {metric['lines']}-line sales, {metric['runs']} timed"
             elif "scans" in metric:
                 extra = f"   max {metric['max_ms']:.2f}, {metric['scans']} scans"
+            elif "orders" in metric:
+                extra = f"   {metric['orders']:,} orders"
             if name in TARGETS_P95_MS:
                 extra += f"   (target p95 ≤ {TARGETS_P95_MS[name]:g} at {TARGET_PARTS:,} parts)"
             lines.append(f"{name:<26} {metric['p50_ms']:>9.2f} {metric['p95_ms']:>9.2f}{extra}")

@@ -63,6 +63,7 @@ from partsdesk.services.demo_data import (
     Template,
 )
 from partsdesk.services.demo_history import HistoryStats, generate_history
+from partsdesk.services.demo_workshop import WorkshopStats, build_workshop
 from partsdesk.services.search import rebuild_search_index
 
 Progress = Callable[[int, int], None] | None
@@ -788,6 +789,7 @@ class DemoSummary:
     customers: CustomerStats
     users: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # username, role, PIN, password
     history: HistoryStats | None = None
+    workshop: WorkshopStats | None = None
 
     def describe(self) -> str:
         c = self.catalogue
@@ -799,12 +801,45 @@ class DemoSummary:
             f"  {self.customers.customers:,} customers with {self.customers.phones:,} phones and "
             f"{self.customers.vehicles:,} vehicles",
             *(self.history.describe() if self.history else []),
+            *([f"  Workshop: {self.workshop.delivered:,} repair orders delivered in the last three weeks, "
+               f"{self.workshop.open_orders:,} open today (one in each status), {self.workshop.appointments:,} "
+               "appointments"] if self.workshop else []),
             "  Users (log in with the PIN; the manager and admin log in with their password):",
         ]
         for username, role, pin, password in self.users:
             secret = f"password {password}, PIN {pin}" if password else f"PIN {pin}"
             lines.append(f"    {username:<6} {role:<16} {secret}")
         return "\n".join(lines)
+
+
+def _write_workshop_setup() -> None:
+    """The demo workshop's bays, labour classes and canned jobs (``demo_data.DEMO_*``), through
+    ``services.workshop_setup`` (checked and audited as a manager's would be), built from real
+    demo parts: a job whose part this catalogue lacks is left out."""
+    from partsdesk.models import Category, Part
+    from partsdesk.services import workshop_setup
+    from partsdesk.services.demo_data import DEMO_BAYS, DEMO_CANNED_JOBS, DEMO_LABOUR_CLASSES
+
+    for code, name in DEMO_BAYS:
+        workshop_setup.add_bay(SYSTEM, code=code, name=name)
+    classes = {code: workshop_setup.add_labour_class(SYSTEM, code=code, name=name, rate=rate)
+               for code, name, rate in DEMO_LABOUR_CLASSES}
+    for code, name, specs in DEMO_CANNED_JOBS:
+        lines = []
+        for kind, part, qty, klass, description, price in specs:
+            part_id = None
+            if part is not None:
+                part_id = (Part.select(Part.id).join(Category, on=(Part.category == Category.id))
+                           .where(Category.code == part[0], Part.name_en.startswith(part[1]),
+                                  Part.active == True)  # noqa: E712 (peewee expression)
+                           .order_by(Part.id).scalar())
+                if part_id is None:
+                    break
+            lines.append(workshop_setup.CannedLineRequest(kind=kind, qty=qty, description=description,
+                                                          part_id=part_id, labour_class_id=classes.get(klass),
+                                                          unit_price=price))
+        else:
+            workshop_setup.add_canned_job(SYSTEM, code=code, name=name, lines=lines)
 
 
 def build_demo_shop(url: str, *, parts: int = 5000, seed: int = 1, progress: Progress = None) -> DemoSummary:
@@ -832,18 +867,23 @@ def build_demo_shop(url: str, *, parts: int = 5000, seed: int = 1, progress: Pro
     # the opening stock count comes before the history (and the counter's stock moves in it)
     stats = generate_catalogue(url, parts=parts, seed=seed, progress=progress, user_id=admin_id,
                                opening_at=clock.now() - timedelta(days=OPENING_DAYS_AGO))
+    _write_workshop_setup()
     customers = generate_customers(DEMO_CUSTOMERS, seed=seed)
     history = generate_history(seed=seed, as_of=clock.now(), progress=progress)
+    garage = build_workshop(seed, today=clock.shop_today())
     with transaction():
         audit.record("demo.build", actor=SYSTEM, object_type="shop", object_id="demo",
                      new={"parts": stats.parts, "customers": customers.customers, "seed": seed,
                           "history": {"sales": history.sales, "repair_orders": history.repair_orders,
                                       "invoices": history.invoices, "payments": history.payments,
                                       "members": history.members, "calls": history.calls,
-                                      "complaints": history.complaints}})
+                                      "complaints": history.complaints},
+                          "workshop": {"delivered": garage.delivered, "open": garage.open_orders,
+                                       "appointments": garage.appointments}})
     stats.seconds = time.perf_counter() - started
     return DemoSummary(database=describe(db), catalogue=stats, brands=len(BRANDS), vehicle_models=len(MODELS),
-                       suppliers=len(SUPPLIERS), customers=customers, users=created, history=history)
+                       suppliers=len(SUPPLIERS), customers=customers, users=created, history=history,
+                       workshop=garage)
 
 
 def _in_store_ean13(index: int) -> str:

@@ -1121,7 +1121,7 @@ def generate_history(*, seed: int, as_of: datetime, progress: Progress = None) -
         planner.segments()
         planner.visits()
         planner.number()
-        _continue_numbering(planner.trades, (("invoice", "sale"),))
+        _continue_numbering(planner.trades, (("invoice", "sale"), ("repair_order", "repair_order")))
         if counter_parts:
             replay.counter = _Counter(rng, replay, counter_parts, unstocked)
             _plan_counter(rng, replay, planner)

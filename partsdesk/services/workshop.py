@@ -75,6 +75,7 @@ from partsdesk.services import (
     sales,
     settings,
     stock,
+    workshop_setup,
 )
 from partsdesk.services.clock import now, shop_today
 
@@ -614,7 +615,8 @@ def _priced_line(order: RepairOrder, request: LineInput, index: int = 0) -> dict
         if request.labour_class_id is not None:
             labour_class = LabourClass.get_or_none(LabourClass.id == request.labour_class_id)
         else:
-            labour_class = LabourClass.select().where(LabourClass.active).order_by(LabourClass.id).first()
+            default = workshop_setup.default_labour_class()
+            labour_class = LabourClass.get_or_none(LabourClass.id == default.id) if default else None
         if labour_class is None or not labour_class.active:
             raise ValidationError({where: "Choose a labour class (set them up in the workshop's setup)."})
         if not description:
@@ -701,6 +703,17 @@ def add_lines(actor: Actor, number: str, requests: Sequence[LineInput], *,
 def add_line(actor: Actor, number: str, request: LineInput, *,
              approvals: Mapping[str, Approval] | None = None) -> int:
     return add_lines(actor, number, [request], approvals=approvals)[0]
+
+
+def add_canned_job(actor: Actor, number: str, canned_job_id: int) -> list[int]:
+    """A service package's lines (``services.workshop_setup``) onto the order at once, each priced
+    for this customer (or at the package's fixed price) and waiting for the customer's yes."""
+    requests = [LineInput(t.kind, part_id=t.part_id, description=t.description, qty=t.qty,
+                          unit_price=t.unit_price, labour_class_id=t.labour_class_id, canned_job_id=canned_job_id)
+                for t in workshop_setup.expand_canned_job(canned_job_id)]
+    if not requests:
+        raise UserError("That canned job has no lines.")
+    return add_lines(actor, number, requests)
 
 
 def _check_comeback(order: RepairOrder, line_id: int) -> None:
@@ -1231,26 +1244,36 @@ _VEHICLE_SQL = ("COALESCE(vm.make, '') || CASE WHEN vm.model IS NULL THEN '' ELS
 
 
 def _order_sums(order_ids: Sequence[int] | None) -> dict[int, tuple[int, int, int]]:
-    """Per order: current total, authorized total and lines needing authorization — one query."""
+    """Per order (``None``: every open one): current total, authorized total and the lines that
+    need the customer's authorization — two plain reads added up here, so the cost follows the
+    number of lines, never lines × authorizations."""
     db = database.obj
-    where = ""
-    params: list[object] = []
     if order_ids is not None:
         if not order_ids:
             return {}
-        where = f"AND j.order_id IN ({', '.join([db.param] * len(order_ids))})"
-        params = list(order_ids)
+        wanted = [int(i) for i in order_ids]
+        where = f"j.order_id IN ({', '.join(str(i) for i in wanted)})"
     else:
-        where = f"AND o.status IN ({', '.join(repr(s) for s in OPEN_STATUSES)})"
-    sql = ("SELECT j.order_id, SUM(j.amount), SUM(COALESCE(ap.amount, 0)), "
-           "SUM(CASE WHEN ap.version = j.version THEN 0 ELSE 1 END) "
-           "FROM job_line j JOIN repair_order o ON o.id = j.order_id "
-           "LEFT JOIN (SELECT a.line_id, a.version, a.amount FROM job_authorization a JOIN "
-           "(SELECT line_id, MAX(id) AS id FROM job_authorization WHERE decision = 'approved' GROUP BY line_id) m "
-           "ON m.id = a.id) ap ON ap.line_id = j.id "
-           f"WHERE j.status = 'active' {where} GROUP BY j.order_id")
-    return {int(order_id): (int(total or 0), int(authorized or 0), int(needs or 0))
-            for order_id, total, authorized, needs in db.execute_sql(sql, params).fetchall()}
+        where = (f"j.order_id IN (SELECT id FROM repair_order WHERE status IN "
+                 f"({', '.join(repr(s) for s in OPEN_STATUSES)}))")
+    lines = db.execute_sql(f"SELECT j.id, j.order_id, j.version, j.amount FROM job_line j "
+                           f"WHERE j.status = 'active' AND {where}").fetchall()
+    approved: dict[int, tuple[int, int, int]] = {}  # line -> (authorization id, version, amount), the latest
+    for line_id, auth_id, version, amount in db.execute_sql(
+            "SELECT a.line_id, a.id, a.version, a.amount FROM job_authorization a JOIN job_line j ON j.id = a.line_id "
+            f"WHERE a.decision = 'approved' AND j.status = 'active' AND {where}").fetchall():
+        if line_id not in approved or auth_id > approved[line_id][0]:
+            approved[line_id] = (auth_id, version, amount)
+    sums: dict[int, list[int]] = {}
+    for line_id, order_id, version, amount in lines:
+        total = sums.setdefault(int(order_id), [0, 0, 0])
+        total[0] += int(amount)
+        latest = approved.get(line_id)
+        if latest is not None:
+            total[1] += int(latest[2])
+        if latest is None or latest[1] != version:
+            total[2] += 1
+    return {order_id: (t[0], t[1], t[2]) for order_id, t in sums.items()}
 
 
 def board(actor: Actor) -> Board:
@@ -1425,7 +1448,7 @@ def customers_phone(customer_id: int) -> str:
     return phone.number if phone else ""
 
 
-__all__ = ["AUTH_LABELS", "CHECK_RESULTS", "DAMAGE_KINDS", "KINDS", "METHODS", "OPEN_STATUSES", "STATUS_LABELS",
+__all__ = ["AUTH_LABELS", "CHECK_RESULTS", "DAMAGE_KINDS", "KINDS", "METHODS", "OPEN_STATUSES", "STATUS_LABELS", "add_canned_job",
            "Board", "BoardCard", "CheckIn", "CheckMark", "DamageMark", "Delivery", "DeliveryResult", "LineInput",
            "LineView", "OrderDetail", "OrderRow", "QualityResult", "add_line", "add_lines", "add_quote", "authorize",
            "board", "cancel", "change_line", "check_in", "checkin_start", "checklist_items", "comeback_suggestions", "link_comeback", "clock_off", "clock_on", "clocked_on", "deliver",
