@@ -287,6 +287,16 @@ def cmd_print(args: argparse.Namespace) -> int:
               f"{report.currency} ({report.over_short_message}){', marked COPY' if args.copy else ''} "
               f"({'A4' if args.a4 else '80 mm roll'}): written to {out}")
         return 0
+    if args.print_command in ("estimate", "checkin", "jobcard", "ro-picklist", "delivery"):
+        from partsdesk.printing.workshop import write_workshop_document
+        from partsdesk.services.workshop_documents import DOCUMENT_KINDS
+
+        made: list[object] = []
+        _write_aside(out, lambda path: made.append(write_workshop_document(args.print_command, args.number, path)))
+        doc = made[0]
+        number = getattr(doc, "head", doc).number
+        print(f"{DOCUMENT_KINDS[args.print_command]} of repair order {number} (A4): written to {out}")
+        return 0
     raise AssertionError(args.print_command)
 
 
@@ -452,7 +462,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_user)
 
     p = sub.add_parser("print", help="print a document to PDF (a statement, an invoice, a receipt, a credit note, "
-                                     "a quote, a pick list or a Z report)")
+                                     "a quote, a pick list, a Z report, or a repair order's estimate, check-in "
+                                     "sheet, job card, pick list or delivery note)")
     _db_option(p)
     print_sub = p.add_subparsers(dest="print_command", metavar="DOCUMENT", required=True)
     d = print_sub.add_parser("statement", help="a customer's statement of account: open items with ageing")
@@ -502,6 +513,18 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
     d.add_argument("--a4", action="store_true", help="on A4 (default: the 80 mm receipt roll)")
     d.add_argument("--copy", action="store_true", help="mark the report COPY (a reprint)")
+    for document, name, what in (
+            ("estimate", "estimate", "its lines by section with each line's authorization and the totals"),
+            ("checkin", "check-in sheet", "the checklist, the damage marks on the car outline, the fuel level"),
+            ("jobcard", "job card", "the jobs, the parts with their bins, the quality checklist, no prices"),
+            ("ro-picklist", "pick list", "its authorized parts still to issue, by bin"),
+            ("delivery", "delivery note", "the work done, the lines with their warranty terms, the odometer out")):
+        d = print_sub.add_parser(document, help=f"a repair order's {name} on A4",
+                                 description=f"Print a repair order's {name} on A4 ({what}), its number as a "
+                                             "barcode.")
+        _db_option(d)
+        d.add_argument("number", metavar="NUMBER", help="the repair order's number, e.g. RO-000042")
+        d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
     p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("labels", help="print barcode labels for parts to PDF (A4 label sheets or roll labels)",

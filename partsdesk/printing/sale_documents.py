@@ -295,6 +295,8 @@ def _invoice_lines(doc: SaleDocument, st: Styles, width: float) -> Table:
         note = _price_note(line, cur)
         if note:
             description += f'<br/><font size="7">{markup(note)}</font>'
+        if line.warranty:
+            description += f'<br/><font size="7">{markup(line.warranty)}</font>'
         rows.append([str(line.line_no), _text(line.part_number, st.normal), Paragraph(description, st.normal),
                      _text(format_quantity(line.qty, line.unit), st.right), money(line.unit_price, cur),
                      format_bp(line.discount_bp) if line.discount_bp else "", format_bp(line.tax_rate_bp),

@@ -60,6 +60,7 @@ class SaleDocumentLine:
     total: int
     core_of_line: int | None  # a core deposit: the line_no of the part it belongs to
     amount: int  # qty x unit price as priced: ``total`` when prices include tax, else ``net``
+    warranty: str = ""  # a repair order's invoice: the line's warranty terms ("Warranty: 12 months or ...")
 
     @property
     def is_core_deposit(self) -> bool:
@@ -179,17 +180,21 @@ def _sale_lines(sale_id: int) -> list:
                 .where(SaleLine.sale == sale_id).order_by(SaleLine.line_no).objects())
 
 
-def _line(row, *, prices_include_tax: bool, qty: int, net: int, tax: int, total: int) -> SaleDocumentLine:
+def _line(row, *, prices_include_tax: bool, qty: int, net: int, tax: int, total: int,
+          warranty: str = "") -> SaleDocumentLine:
     return SaleDocumentLine(
         line_no=row.line_no, part_number=row.number or "", description=row.description,
         description_zh=row.name_zh or "", qty=qty, unit=row.unit, list_price=row.list_price,
         unit_price=row.unit_price, discount_bp=row.discount_bp, tax_rate_bp=row.tax_rate_bp, net=net, tax=tax,
-        total=total, core_of_line=row.core_of_line, amount=total if prices_include_tax else net)
+        total=total, core_of_line=row.core_of_line, amount=total if prices_include_tax else net, warranty=warranty)
 
 
 def _sale_document(sale: Sale, copy: bool) -> SaleDocument:
+    from partsdesk.services.workshop_documents import invoice_warranties  # a repair order's invoice: issue 6
+
+    warranties = invoice_warranties(sale.id)
     lines = tuple(_line(row, prices_include_tax=sale.prices_include_tax, qty=row.qty, net=row.net, tax=row.tax,
-                        total=row.total) for row in _sale_lines(sale.id))
+                        total=row.total, warranty=warranties.get(row.line_no, "")) for row in _sale_lines(sale.id))
     payments = tuple(_payment(row.method, row.amount, row.reference, tendered=row.tendered, change=row.change_given)
                      for row in SalePayment.select().where(SalePayment.sale == sale.id).order_by(SalePayment.id))
     return _document(
