@@ -25,6 +25,7 @@ from partsdesk.ui.scanner import ScannerFilter
 from partsdesk.ui.stock_tab import StockTab
 from partsdesk.ui.tasks import TaskRunner
 from partsdesk.ui.window_state import window_settings
+from partsdesk.ui.workshop_tab import WorkshopTab
 
 __all__ = ["MainWindow", "window_settings"]
 
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
         self.stock = StockTab(runner, actor, scanner=self.scanner)
         self.stock.badge_changed.connect(self._stock_badge)
         self.tabs.addTab(self.stock, self.tr("Stoc&k"))
+        self.workshop = WorkshopTab(runner, actor, scanner=self.scanner)
+        self.tabs.addTab(self.workshop, self.tr("Works&hop"))
         self.customers = CustomersTab(runner, actor)
         self.customers.parts_search_requested.connect(self.find_parts_for_vehicle)
         self.tabs.addTab(self.customers, self.tr("Cu&stomers"))
@@ -144,7 +147,9 @@ class MainWindow(QMainWindow):
         self.customers.set_actor(actor)
         self.counter.set_actor(actor)
         self.stock.set_actor(actor)
+        self.workshop.set_actor(actor)
         self.tabs.setTabVisible(self.tabs.indexOf(self.stock), actor.can("catalog.view"))
+        self.tabs.setTabVisible(self.tabs.indexOf(self.workshop), actor.can("workshop.view"))
         self.tabs.setTabVisible(self.tabs.indexOf(self.counter), actor.can("counter.sell"))
         self.user_label.setText(self.tr("{name} ({role})").format(name=actor.display_name, role=_role_label(actor)))
         self.restore_action.setVisible(actor.can("backup.restore") and not db_module.is_postgres_url(self.url))
@@ -163,6 +168,8 @@ class MainWindow(QMainWindow):
             if not self.customers.model.shown_generation:
                 self.customers.start()  # the first visit: browse the customers
             self.customers.focus_search()
+        if self.tabs.currentWidget() is self.workshop and not self.workshop.started:
+            self.workshop.start()  # the first visit: the board
         if self.tabs.currentWidget() is self.stock and not self.stock.list_view.model.shown_generation:
             self.stock.list_view.search_now()  # the first visit: the stock list's first page
 

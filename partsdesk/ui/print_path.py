@@ -48,11 +48,13 @@ from partsdesk.printing.cash_up import write_roll as write_cash_up
 from partsdesk.printing.pick_list import write_pick_list
 from partsdesk.printing.quote import write_quote
 from partsdesk.printing.sale_documents import write_invoice, write_receipt
+from partsdesk.printing.workshop import write_workshop_document
 from partsdesk.services import settings
 from partsdesk.services.cashup import z_report
 from partsdesk.services.orders import pick_list_document
 from partsdesk.services.quotes import quote_document
 from partsdesk.services.sale_documents import sale_document
+from partsdesk.services.workshop_documents import DOCUMENT_KINDS as WORKSHOP_KINDS
 from partsdesk.ui import tasks
 from partsdesk.ui.tasks import TaskRunner
 
@@ -61,18 +63,22 @@ log = logging.getLogger(__name__)
 MODES = ("print", "preview", "pdf")
 PRINTER_SETTING = {"receipt": "printer.receipt", "invoice": "printer.a4", "picklist": "printer.a4",
                    "quote": "printer.a4", "zreport": "printer.receipt", "label": "printer.label",
-                   "labelsheet": "printer.a4"}  # kind -> setting
+                   "labelsheet": "printer.a4", **dict.fromkeys(WORKSHOP_KINDS, "printer.a4")}  # kind -> setting
 KIND_WORDS = {"receipt": "receipt", "invoice": "invoice", "picklist": "pick list", "quote": "quote",
-              "zreport": "Z report", "label": "roll label", "labelsheet": "label sheet"}
+              "zreport": "Z report", "label": "roll label", "labelsheet": "label sheet",
+              **{kind: title.lower() for kind, title in WORKSHOP_KINDS.items()}}
 MAX_DPI = 300  # pages are rendered at the printer's resolution, at most this (a thermal head is 203 dpi)
 # Every committed document is reprinted by its number with Ctrl+P on the Counter tab.
 REPRINT_HINTS = {"receipt": "The sale is saved", "invoice": "The sale is saved",
                  "picklist": "The order is saved", "quote": "The quote is saved",
                  "zreport": "The day is closed and its Z report saved"}
 REPRINT_HOW = "; press Ctrl+P on the Counter tab to print it again."
+WORKSHOP_REPRINT = "The repair order is saved; press Ctrl+P in the order's window to print it again."
 
 
 def reprint_hint(kind: str) -> str:
+    if kind in WORKSHOP_KINDS:
+        return _tr(WORKSHOP_REPRINT)
     return _tr(REPRINT_HINTS.get(kind, "The document is saved")) + _tr(REPRINT_HOW)
 
 def _tr(text: str) -> str:
@@ -114,6 +120,7 @@ WRITERS = {
     "picklist": lambda number, _kind, _copy, out: write_pick_list(pick_list_document(number), out),
     "quote": lambda number, _kind, copy, out: write_quote(quote_document(number, copy=copy), out, copy=copy),
     "zreport": lambda number, _kind, copy, out: write_cash_up(z_report(number), out, copy=copy),  # as stored
+    **{kind: (lambda number, kind, _copy, out: write_workshop_document(kind, number, out)) for kind in WORKSHOP_KINDS},
 }
 
 

@@ -41,6 +41,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -77,6 +79,7 @@ from partsdesk.services.workshop import (
     OrderDetail,
     QualityResult,
 )
+from partsdesk.services.workshop_documents import DOCUMENT_KINDS as WORKSHOP_DOCUMENTS
 from partsdesk.ui import print_path
 from partsdesk.ui.counter_tab import PartSearchDialog, load_customer
 from partsdesk.ui.forms import (
@@ -157,16 +160,6 @@ def load_choices(actor: Actor) -> OrderChoices:
         canned = tuple(Choice(row.id, f"{row.code} — {row.name}") for row in workshop_setup.list_canned_jobs(actor))
     return OrderChoices(classes, default.id if default else None, technicians, canned,
                         tuple(str(item) for item in settings.get("workshop.quality_items")))
-
-
-def add_canned_job(actor: Actor, number: str, canned_job_id: int) -> list[int]:
-    """On the worker: a canned job's lines put on the order at once, each remembering the job."""
-    templates = workshop_setup.expand_canned_job(canned_job_id)
-    if not templates:
-        raise UserError("That canned job has no lines: add them in the workshop set-up.")
-    return workshop.add_lines(actor, number, [
-        LineInput(t.kind, part_id=t.part_id, description=t.description, qty=t.qty, unit_price=t.unit_price,
-                  labour_class_id=t.labour_class_id, canned_job_id=canned_job_id) for t in templates])
 
 
 def load_payer(actor: Actor, customer_id: int) -> tuple[TenderCustomer, int]:
@@ -314,15 +307,17 @@ class RepairOrderDialog(QDialog):
         self.clock_off_button = b(self.tr("F8 Clock off"), "F8", self.clock_off, self.tr("Stop your clock"))
         self.issue_button = b(self.tr("F9 Issue parts"), "F9", self.issue_parts,
                               self.tr("Issue the reserved parts to the job as they are used"))
-        self.return_button = b(self.tr("Shift+F9 Return parts"), "Shift+F9", self.return_parts,
+        self.return_button = b(self.tr("Shift+F9 Return"), "Shift+F9", self.return_parts,
                                self.tr("Put unused parts back on the shelf"))
-        self.finish_button = b(self.tr("F10 Work done / QC"), "F10", self.work_done,
+        self.finish_button = b(self.tr("F10 Done / QC"), "F10", self.work_done,
                                self.tr("The work is done: the quality check"))
         self.deliver_button = b(self.tr("F12 Deliver"), "F12", self.deliver,
                                 self.tr("Odometer out, what was done, the invoice and payment"))
-        self.cancel_button = b(self.tr("Ctrl+D Cancel order"), "Ctrl+D", self.cancel_order,
+        self.cancel_button = b(self.tr("Ctrl+D Cancel RO"), "Ctrl+D", self.cancel_order,
                                self.tr("Cancel the order (the car leaves unrepaired), with a reason"))
         self.refresh_button = b(self.tr("F5 Refresh"), "F5", self.reload, self.tr("Load the order again"))
+        self.print_button = b(self.tr("Ctrl+P Print"), "Ctrl+P", self.print_documents,
+                              self.tr("Estimate, check-in sheet, job card, pick list or delivery note"))
         self.close_button = QPushButton(self.tr("Close (Esc)"))
         self.close_button.setAutoDefault(False)
         self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -337,6 +332,7 @@ class RepairOrderDialog(QDialog):
                        self.finish_button, self.deliver_button, self.cancel_button, self.refresh_button):
             work_row.addWidget(button)
         work_row.addStretch(1)
+        work_row.addWidget(self.print_button)
         work_row.addWidget(self.close_button)
 
         self.message = QLabel()
@@ -563,6 +559,7 @@ class RepairOrderDialog(QDialog):
         self.deliver_button.setEnabled(edit and self.actor.can("counter.sell") and status == "ready")
         self.cancel_button.setEnabled(edit)
         self.refresh_button.setEnabled(True)
+        self.print_button.setEnabled(detail is not None)
 
     # --- messages and writes -----------------------------------------------------------------------
 
@@ -828,6 +825,19 @@ class RepairOrderDialog(QDialog):
         if not outcome.ok and outcome.message:
             self.say(self.message.text() + "\n" + outcome.message, error=True)
 
+    def print_documents(self) -> None:
+        """Ctrl+P: one of the order's documents printed, previewed or saved as PDF."""
+        detail = self.screen_data.detail if self.screen_data else None
+        if detail is None:
+            return
+        dialog = PrintDocumentsDialog(self.runner, self.number, delivered=detail.delivered_at is not None,
+                                      parent=self)
+        dialog.printed.connect(lambda outcome: self.say(self.tr("{kind} of {number}: done.").format(
+            kind=print_path.KIND_WORDS.get(outcome.kind, outcome.kind).capitalize(), number=self.number))
+            if outcome.ok else (outcome.message and self.say(outcome.message, error=True)))
+        self._open(dialog)
+        self.dialog_opened.emit(dialog)
+
     def cancel_order(self) -> None:
         """Ctrl+D: cancel the order with a reason (reservations are released)."""
         self._opened_form(ReasonDialog(self.runner, self.actor, self.tr("Cancel repair order {number}").format(
@@ -939,7 +949,8 @@ class CannedJobDialog(FormDialog):
         if self.job.currentData() is None:
             self.errors.show({"canned_job": self.tr("Choose a canned job.")})
             return
-        self.submit(add_canned_job, self.actor, self.number, int(self.job.currentData()), name="repair_order_canned")
+        self.submit(workshop.add_canned_job, self.actor, self.number, int(self.job.currentData()),
+                    name="repair_order_canned")
 
 
 class QuoteToOrderDialog(FormDialog):
@@ -1319,6 +1330,57 @@ class DeliveryDialog(FormDialog):
         self.saved.emit(delivery)
 
 
+class PrintDocumentsDialog(QDialog):
+    """The order's documents (``services.workshop_documents``): choose one, then print it on this
+    PC's A4 printer (Enter), preview it (Ctrl+Shift+P) or save it as PDF (Ctrl+S)."""
+
+    printed = Signal(object)  # the PrintOutcome
+
+    def __init__(self, runner: TaskRunner, number: str, *, delivered: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.number = number
+        self.setWindowTitle(self.tr("Print from {number}").format(number=number))
+        self.kinds = QListWidget()
+        titles = {"estimate": self.tr("Estimate"), "checkin": self.tr("Check-in sheet"),
+                  "jobcard": self.tr("Job card"), "ro-picklist": self.tr("Pick list"),
+                  "delivery": self.tr("Delivery note")}
+        for kind in WORKSHOP_DOCUMENTS:
+            if kind == "delivery" and not delivered:
+                continue
+            item = QListWidgetItem(titles[kind])
+            item.setData(Qt.ItemDataRole.UserRole, kind)
+            self.kinds.addItem(item)
+        self.kinds.setCurrentRow(0)
+        self.kinds.itemActivated.connect(lambda _item: self.run("print"))
+        buttons = QHBoxLayout()
+        for text, key, mode in ((self.tr("Enter Print"), "Return", "print"),
+                                (self.tr("Ctrl+Shift+P Preview"), "Ctrl+Shift+P", "preview"),
+                                (self.tr("Ctrl+S Save as PDF"), "Ctrl+S", "pdf")):
+            buttons.addWidget(key_button(self, text, key, lambda m=mode: self.run(m),
+                                         self.tr("The chosen document")))
+        close = QPushButton(self.tr("Close (Esc)"))
+        close.setAutoDefault(False)
+        close.clicked.connect(self.reject)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.kinds)
+        layout.addLayout(buttons)
+        self.resize(460, 260)
+
+    def run(self, mode: str) -> None:
+        item = self.kinds.currentItem()
+        if item is None:
+            return
+        print_path.print_document(self, self.runner, number=self.number, kind=item.data(Qt.ItemDataRole.UserRole),
+                                  mode=mode, on_done=self._done)
+
+    def _done(self, outcome: print_path.PrintOutcome) -> None:
+        self.printed.emit(outcome)
+        if outcome.ok and outcome.mode != "preview":
+            self.accept()
+
+
 class DeliveryTenderDialog(TenderDialog):
     """F12, second step: the counter's tender, whose Pay delivers the order through
     ``workshop.deliver`` (invoice at the authorized prices, the payments, the follow-up call).
@@ -1376,4 +1438,4 @@ class DeliveryTenderDialog(TenderDialog):
 __all__ = ["AuthorizeDialog", "CannedJobDialog", "ChangeLineDialog", "DeliveryDialog", "DeliveryTenderDialog",
            "IssuePartsDialog", "LabourDialog", "OrderChoices", "OrderScreen", "OtherLineDialog",
            "QualityCheckDialog", "QuoteToOrderDialog", "ReasonDialog", "RepairOrderDialog", "ReturnPartsDialog",
-           "add_canned_job", "invoice_total", "load_choices", "load_order"]
+           "invoice_total", "load_choices", "load_order"]
