@@ -13,9 +13,8 @@ index). The low-stock filter and the tab's badge count parts in SQL, never in Py
 is shown apart and never sold. "On order" is what open purchase orders (draft, sent, partly
 received) still expect, line by line not removed — ``services.reorder``'s own expression, probed
 per row of the page through the ``purchase_order_line(part_id, order_id)`` index. "Reserved" is
-``services.reorder.RESERVED_SQL`` too: nothing is reserved until the workshop reserves parts for
-its jobs, so it is 0 today and the list shows no column of it; "available" is on hand − reserved
-and follows the reservations by itself once they come.
+``services.reorder.RESERVED_SQL`` too: what repair orders hold and have not yet used
+(``services.reservations``); "available" is on hand − reserved.
 
 "Low" is on hand below the minimum, as the storekeeper sees the shelf — not the reorder's
 projected stock (on hand − reserved + on order): a low part with an open order stays flagged, and
@@ -41,7 +40,7 @@ FILTERS: tuple[str, ...] = ("low", "negative", "quarantine")
 @dataclass(frozen=True)
 class StockRow:
     """One part in the stock list. Quantities in thousandths of ``unit``: ``on_hand`` at the
-    sellable location, ``reserved`` for jobs (0 until the workshop reserves), ``on_order`` still
+    sellable location, ``reserved`` for repair orders, ``on_order`` still
     expected from open purchase orders, ``quarantine`` held apart; ``min_qty``/``max_qty`` 0 when
     not set. ``abc_class`` "A", "B", "C", or "" when the part was never classed."""
 

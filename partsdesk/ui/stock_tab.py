@@ -104,6 +104,7 @@ def _stock_columns() -> tuple[Column, ...]:
         Column("brand", tr("Brand"), "brand"),
         Column("bin", tr("Bin"), "bin"),
         Column("on_hand", tr("On hand"), "on_hand", numeric=True),
+        Column("reserved", tr("Reserved"), None, numeric=True),
         Column("available", tr("Available"), None, numeric=True),
         Column("on_order", tr("On order"), None, numeric=True),
         Column("quarantine", tr("Quarantine"), None, numeric=True),
@@ -189,6 +190,8 @@ class StockTableModel(PagedSearchModel):
             if key == "available":
                 return self.tr("On hand {on_hand} − reserved for jobs {reserved}").format(
                     on_hand=format_quantity(row.on_hand, row.unit), reserved=format_quantity(row.reserved, row.unit))
+            if key == "reserved" and row.reserved:
+                return self.tr("Held for repair orders: not for sale at the counter")
             if key == "on_order" and row.on_order:
                 return self.tr("Still expected from open purchase orders (draft, sent, partly received)")
             if key == "abc":
@@ -223,6 +226,8 @@ class StockTableModel(PagedSearchModel):
             return format_quantity(row.on_hand, row.unit)
         if key == "available":
             return format_quantity(row.available, row.unit)
+        if key == "reserved":
+            return format_quantity(row.reserved, row.unit) if row.reserved else ""
         if key == "on_order":
             return format_quantity(row.on_order, row.unit) if row.on_order else ""
         if key == "abc":

@@ -467,3 +467,12 @@ def test_a_declined_line_becomes_a_reminder_and_a_service_restarts_its_type(staf
     service = ServiceReminder.get((ServiceReminder.source == "service") & (ServiceReminder.order == RepairOrder.get(
         RepairOrder.number == number).id))
     assert (service.service_type, service.due_km) == ("Oil service", 50_150 + 15_000)
+
+
+def test_the_stock_list_and_the_reorder_count_what_orders_hold(staff, shop):
+    from partsdesk.services import stock_list
+
+    number = open_order(staff, shop)
+    workshop.add_line(staff["service_advisor"], number, LineInput("part", part_id=shop["pads"], qty=3_000))
+    row = next(r for r in stock_list.list_stock(staff["storekeeper"]).rows if r.id == shop["pads"])
+    assert (row.on_hand, row.reserved, row.available) == (10_000, 3_000, 7_000)

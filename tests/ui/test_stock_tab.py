@@ -237,8 +237,9 @@ def test_the_list_shows_on_order_available_and_the_class(qtbot, open_stock, orde
     assert cell("SP-01", "flags", Qt.ItemDataRole.ToolTipRole) == "Low: on hand is below the minimum (5).\n6 is on order."
     assert (cell("FL-3", "on_order"), cell("CA-2", "on_order")) == ("3", "")
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(model.columns))] == [
-        "Part number", "Description", "Brand", "Bin", "On hand", "Available", "On order", "Quarantine", "Min", "Max",
-        "ABC", "Flags"]
+        "Part number", "Description", "Brand", "Bin", "On hand", "Reserved", "Available", "On order", "Quarantine",
+        "Min", "Max", "ABC", "Flags"]
+    assert cell("BP-1", "reserved") == ""  # nothing held for a repair order
     tab.grab().save("/tmp/stock_list_on_order.png")
     assert shown_errors == []
 
