@@ -183,7 +183,7 @@ def test_the_list_pages_as_it_scrolls_and_filters_in_sql(qtbot, open_stock, stoc
     # flags and columns as the storekeeper reads them
     cells = {model.columns[c].key: model.index(0, c).data() for c in range(len(model.columns))}
     assert cells == {"number": "BP-1", "name": "Brake pad set", "brand": "Bosch", "bin": "A-01", "on_hand": "3",
-                     "available": "3", "on_order": "", "quarantine": "", "min": "5", "max": "20", "abc": "–",
+                     "reserved": "", "available": "3", "on_order": "", "quarantine": "", "min": "5", "max": "20", "abc": "–",
                      "flags": "low"}
     flag = column(model, "flags")
     assert model.index(1, flag).data() == "negative"
