@@ -286,20 +286,23 @@ class RepairOrderDialog(QDialog):
                                  self.tr("Search the catalogue (or scan a part's barcode)"))
         self.add_labour_button = b(self.tr("F3 Add labour"), "F3", self.add_labour,
                                    self.tr("Labour: what is done, book hours, labour class, technician"))
-        self.add_other_button = b(self.tr("F4 Other / sublet"), "F4", self.add_other,
+        self.add_other_button = b(self.tr("F4 Other"), "F4", self.add_other,
                                   self.tr("A sublet job or another charge, at a price"))
         self.canned_button = b(self.tr("Ctrl+K Canned job"), "Ctrl+K", self.add_canned,
                                self.tr("A service package: several lines at once"))
-        self.quote_button = b(self.tr("Ctrl+U From quote"), "Ctrl+U", self.add_from_quote,
+        self.quote_button = b(self.tr("Ctrl+U Quote"), "Ctrl+U", self.add_from_quote,
                               self.tr("A counter quote's parts and labour become lines"))
-        self.change_button = b(self.tr("Enter Change line"), "Return", self.change_line,
+        self.change_button = b(self.tr("Enter Change"), "Return", self.change_line,
                                self.tr("Quantity, price, description or technician of the selected line"))
         keypad_enter = QShortcut(QKeySequence("Enter"), self)
         keypad_enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         keypad_enter.activated.connect(lambda: self.change_button.isEnabled() and self.dialog is None
                                        and self.change_line())
-        self.remove_button = b(self.tr("Del Remove line"), "Del", self.remove_line,
+        self.remove_button = b(self.tr("Del Remove"), "Del", self.remove_line,
                                self.tr("Take the selected line off the order, with a reason"))
+        self.comeback_button = b(self.tr("Ctrl+B Comeback"), "Ctrl+B", self.comeback,
+                                 self.tr("Is the selected line a comeback of earlier work still under warranty? "
+                                         "Link it: it is done at no charge"))
         self.authorize_button = b(self.tr("F6 Authorize"), "F6", self.authorize,
                                   self.tr("The customer's yes or no to the lines"))
         self.clock_on_button = b(self.tr("F7 Clock on"), "F7", self.clock_on,
@@ -324,7 +327,8 @@ class RepairOrderDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         advisor_row = QHBoxLayout()
         for button in (self.add_part_button, self.add_labour_button, self.add_other_button, self.canned_button,
-                       self.quote_button, self.change_button, self.remove_button, self.authorize_button):
+                       self.quote_button, self.change_button, self.remove_button, self.comeback_button,
+                       self.authorize_button):
             advisor_row.addWidget(button)
         advisor_row.addStretch(1)
         work_row = QHBoxLayout()
@@ -547,6 +551,8 @@ class RepairOrderDialog(QDialog):
         self.canned_button.setEnabled(edit and bool(self.choices and self.choices.canned_jobs))
         self.change_button.setEnabled(edit and line is not None and line.status != "removed")
         self.remove_button.setEnabled(edit and line is not None and line.status != "removed")
+        self.comeback_button.setEnabled(edit and line is not None and line.status != "removed"
+                                        and not line.warranty_work)
         self.authorize_button.setEnabled(edit and bool(live))
         self.clock_on_button.setEnabled(work and status in _CLOCKABLE and line is not None
                                         and line.kind == "labour" and line.status == "active"
@@ -668,6 +674,15 @@ class RepairOrderDialog(QDialog):
         self._opened_form(CannedJobDialog(self.runner, self.actor, self.number, self.choices, parent=self),
                           lambda ids: self.tr("{count} line(s) of the canned job added: they need the customer's "
                                               "authorization.").format(count=len(ids)))
+
+    def comeback(self) -> None:
+        """Ctrl+B: the earlier work on this car the selected line may be a comeback of."""
+        line = self._need_line(self.tr("Choose the line that may be a comeback first."))
+        if line is None:
+            return
+        self._opened_form(ComebackDialog(self.runner, self.actor, self.number, line, parent=self),
+                          lambda _version: self.tr("Line {n} is a comeback: warranty work at no charge, linked to "
+                                                   "the earlier job and its technician.").format(n=line.line_no))
 
     def add_from_quote(self) -> None:
         """Ctrl+U: a counter quote's lines (by its QT number)."""
@@ -951,6 +966,66 @@ class CannedJobDialog(FormDialog):
             return
         self.submit(workshop.add_canned_job, self.actor, self.number, int(self.job.currentData()),
                     name="repair_order_canned")
+
+
+class ComebackDialog(FormDialog):
+    """Ctrl+B: earlier lines on this vehicle, still under warranty and similar to the selected one
+    (``workshop.comeback_suggestions``); the one chosen is linked and the line becomes free
+    warranty work (a new version the customer sees)."""
+
+    shown = Signal()
+
+    def __init__(self, runner: TaskRunner, actor: Actor, number: str, line: LineView, *,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(runner, actor, parent)
+        self.number, self.line = number, line
+        self.candidates: list[Any] = []
+        self.setWindowTitle(self.tr("Comeback? — {number} line {n}").format(number=number, n=line.line_no))
+        self.setMinimumWidth(640)
+        self.save_button.setText(self.tr("Link as warranty work (Enter)"))
+        self.save_button.setEnabled(False)
+        self.found = QListWidget()
+        self.found.itemActivated.connect(lambda _item: self.save())
+        self.field("comeback", self.tr("Earlier &work"), self.found)
+        self.note = QLabel(self.tr("Looking for earlier work on this car under warranty…"))
+        self.note.setWordWrap(True)
+        self.form.addRow(self.note)
+        runner.submit(workshop.comeback_suggestions, actor, number, line.id, owner=self, name="comebacks",
+                      on_done=self._show, on_error=self._refused)
+
+    def _show(self, candidates: list[Any]) -> None:
+        self.candidates = candidates
+        for candidate in candidates:
+            until = []
+            if candidate.warranty_until:
+                until.append(self.tr("until {day}").format(day=candidate.warranty_until.isoformat()))
+            if candidate.warranty_until_km:
+                until.append(self.tr("until {km} km").format(km=f"{candidate.warranty_until_km:,}"))
+            text = self.tr("{order} line {n}: {what} — delivered {day}{tech}; warranty {until}; {why}").format(
+                order=candidate.order_number, n=candidate.line_no, what=candidate.description,
+                day=candidate.delivered_on.isoformat(),
+                tech=f", {candidate.technician}" if candidate.technician else "", until=", ".join(until) or "—",
+                why=candidate.reason)
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, candidate.line_id)
+            self.found.addItem(item)
+        if candidates:
+            self.found.setCurrentRow(0)
+            self.note.setText(self.tr("The car is back within the warranty of similar work: choose the job it comes "
+                                      "back for."))
+        else:
+            self.note.setText(self.tr("No earlier work on this car is under warranty and similar: charge it as "
+                                      "usual."))
+        self.save_button.setEnabled(bool(candidates))
+        self.shown.emit()
+
+    def save(self, approval: Approval | None = None) -> None:
+        item = self.found.currentItem()
+        if item is None:
+            self.errors.show({"comeback": self.tr("Choose the earlier job.")})
+            return
+        self.submit(workshop.link_comeback, self.actor, self.number, self.line.id,
+                    int(item.data(Qt.ItemDataRole.UserRole)), name="repair_order_comeback")
 
 
 class QuoteToOrderDialog(FormDialog):

@@ -122,3 +122,20 @@ def open_counter(qtbot, runner):
         return counter
 
     return show
+
+
+@pytest.fixture
+def open_ro(qtbot, runner, shown_errors):
+    """Show a repair order's window for ``actor`` and wait until it loaded the order and its choices."""
+    from partsdesk.ui.repair_order_dialog import RepairOrderDialog
+
+    def show(actor, number: str) -> RepairOrderDialog:
+        dialog = RepairOrderDialog(runner, actor, number)
+        qtbot.addWidget(dialog)
+        with qtbot.waitSignal(dialog.loaded, timeout=5000):
+            dialog.show()
+        qtbot.waitExposed(dialog)
+        qtbot.waitUntil(lambda: dialog.choices is not None, timeout=5000)
+        return dialog
+
+    return show

@@ -67,20 +67,6 @@ def order(staff, shop) -> str:
         promised_at=SOLD_AT + timedelta(hours=5)))
 
 
-@pytest.fixture
-def open_ro(qtbot, runner, shown_errors):
-    def show(actor, number: str) -> RepairOrderDialog:
-        dialog = RepairOrderDialog(runner, actor, number)
-        qtbot.addWidget(dialog)
-        with qtbot.waitSignal(dialog.loaded, timeout=5000):
-            dialog.show()
-        qtbot.waitExposed(dialog)
-        qtbot.waitUntil(lambda: dialog.choices is not None, timeout=5000)
-        return dialog
-
-    return show
-
-
 def press(qtbot, dialog: RepairOrderDialog, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     """``key`` pressed in the order window (brought to the front, the lines table focused)."""
     dialog.activateWindow()

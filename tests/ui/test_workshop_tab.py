@@ -22,6 +22,7 @@ from partsdesk.ui.counter_tab import PartSearchDialog
 from partsdesk.ui.repair_order_dialog import (
     AuthorizeDialog,
     ChangeLineDialog,
+    ComebackDialog,
     DeliveryDialog,
     DeliveryTenderDialog,
     IssuePartsDialog,
@@ -214,3 +215,33 @@ def test_the_orders_list_finds_by_plate_and_opens_the_order(qtbot, runner, staff
     assert dialog.number == number
     tab.grab().save("/tmp/workshop_tab_orders.png")
     assert not tab.views.isTabVisible(tab._pages.index(tab.reports_view))  # reports are a manager's
+
+
+def test_a_comeback_is_linked_from_the_order_window(qtbot, runner, staff, shop, open_ro):
+    from partsdesk.domain.tender import Payment
+    from partsdesk.services import workshop
+    from partsdesk.services.workshop import CheckIn, CheckMark, Delivery, LineInput
+
+    advisor = staff["service_advisor"]
+    first = workshop.check_in(advisor, CheckIn(shop["li"], shop["golf"], 50_100, 2, "Brakes squeal"))
+    labour = workshop.add_line(advisor, first, LineInput("labour", description="Replace front brake pads", qty=1_000,
+                                                         labour_class_id=shop["general"]))
+    workshop.authorize(advisor, first, [labour], decision="approved", method="phone", customer_name="Li Wei")
+    workshop.finish_work(staff["technician"], first)
+    workshop.quality_check(staff["manager"], first, [CheckMark("Road test", "ok")])
+    workshop.deliver(advisor, first, Delivery(50_110, "Pads"), [Payment("cash", 20_000)])
+    clock.set_clock(lambda: SOLD_AT + timedelta(days=20))
+    again = workshop.check_in(advisor, CheckIn(shop["li"], shop["golf"], 50_900, 2, "Squeals again"))
+    workshop.add_line(advisor, again, LineInput("labour", description="Brake noise check", qty=500,
+                                                labour_class_id=shop["general"]))
+    ro = open_ro(advisor, again)
+    ro.select_line(1)
+    with qtbot.waitSignal(ro.dialog_opened, timeout=5000) as opened:
+        press(qtbot, ro, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    dialog = front(qtbot, opened.args[0], ComebackDialog)
+    qtbot.waitUntil(lambda: dialog.found.count() == 1, timeout=5000)
+    assert dialog.found.item(0).text().startswith(f"{first} line 1: Replace front brake pads")
+    written(qtbot, ro, dialog.save)
+    line = ro.lines[0]
+    assert (line.warranty_work, line.amount, line.comeback_of) == (True, 0, f"{first} line 1")
+    assert not ro.comeback_button.isEnabled()
