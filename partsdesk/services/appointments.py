@@ -43,7 +43,7 @@ from partsdesk.models import (
     transaction,
 )
 from partsdesk.services import audit, settings
-from partsdesk.services.care import _best_phones
+from partsdesk.services.care import best_phones
 from partsdesk.services.clock import now, shop_today
 
 STATUSES: dict[str, str] = {"booked": "Booked", "arrived": "Arrived", "no_show": "No-show",
@@ -235,7 +235,7 @@ def _no_shows(customer_ids: Iterable[int]) -> dict[int, int]:
 
 def _rows(raw: Sequence[tuple]) -> list[AppointmentRow]:
     customer_ids = [r[2] for r in raw if r[2] is not None]
-    phones = _best_phones(customer_ids)
+    phones = best_phones(customer_ids)
     no_shows = _no_shows(customer_ids)
     rows = []
     for (aid, status, customer_id, vehicle_id, name, contact_name, contact_phone, vehicle_text, plate, make, model,

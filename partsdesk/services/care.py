@@ -240,7 +240,7 @@ class CareLists:
         return next(item for item in self.lists if item.kind == kind)
 
 
-def _best_phones(customer_ids: Iterable[int]) -> dict[int, str]:
+def best_phones(customer_ids: Iterable[int]) -> dict[int, str]:
     """Each customer's phone to call: a mobile first, else the first one given."""
     ids = sorted(set(customer_ids))
     best: dict[int, tuple[int, str]] = {}
@@ -282,7 +282,7 @@ def _birthdays(start: date, end: date) -> CareList:
     found = sorted(query.tuples(), key=lambda r: (days[r[6]], r[1], r[0]))
     more = max(0, len(found) - LIST_CAP)
     found = found[:LIST_CAP]
-    phones = _best_phones(r[0] for r in found)
+    phones = best_phones(r[0] for r in found)
     rows = [CareRow("birthday", cid, name, phones.get(cid, ""), channel, time_, bool(consent),
                     f"Birthday {short_day(days[md])}", grade, due_on=days[md])
             for cid, name, channel, time_, consent, grade, md in found]
@@ -321,7 +321,7 @@ def _tasks(list_kind: str, kinds: Sequence[str], as_of: date, end: date) -> Care
              .switch(CareTask).join(Vehicle, JOIN.LEFT_OUTER, on=(CareTask.vehicle == Vehicle.id))
              .where(where).order_by(CareTask.due_on, CareTask.id).limit(LIST_CAP).tuples())
     found = list(query)
-    phones = _best_phones(r[6] for r in found)
+    phones = best_phones(r[6] for r in found)
     rows = []
     for task_id, kind, due, document, note, plate, cid, name, channel, time_, consent, grade in found:
         late = max(0, (as_of - due).days)
@@ -345,7 +345,7 @@ def _lapsed(as_of: date) -> CareList:
     found += list(Customer.select(*columns).where(never).order_by(Customer.created_at, Customer.id)
                   .limit(LIST_CAP).tuples())
     found = sorted(found, key=lambda r: (r[6] or r[7], r[0]))[:LIST_CAP]
-    phones = _best_phones(r[0] for r in found)
+    phones = best_phones(r[0] for r in found)
     rows = []
     for cid, name, channel, time_, consent, grade, last_visit, created in found:
         if last_visit is not None:
@@ -629,7 +629,7 @@ def export_csv(actor: Actor, rows: Sequence[CareRow], target: str | Path, *, pur
         chunk = ids[start:start + 500]
         consent.update({cid: bool(ok) for cid, ok in Customer.select(Customer.id, Customer.marketing_consent)
                         .where((Customer.id.in_(chunk)) & (Customer.active == True)).tuples()})  # noqa: E712
-    phones = _best_phones(ids)
+    phones = best_phones(ids)
     without_consent = without_phone = 0
     lines: list[tuple[str, str, str, str]] = []
     seen: set[tuple[str, str]] = set()

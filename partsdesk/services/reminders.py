@@ -422,7 +422,7 @@ def due_reminders(actor: Actor, *, as_of: date | None = None, include_upcoming: 
     where = (ServiceReminder.vehicle == vehicle_id) if vehicle_id is not None else None
     found = [(row, a) for row, a in _open_with_assessment(today, lead, where)
              if include_upcoming or a.state not in (UPCOMING, UNKNOWN)]
-    phones = care._best_phones(row[9] for row, _a in found if row[9]) if actor.can("customer.view_account") else {}
+    phones = care.best_phones(row[9] for row, _a in found if row[9]) if actor.can("customer.view_account") else {}
     rows = []
     for (rid, vid, kind, due_on, due_km, source, note, task, number, customer_id, plate, year, make, model,
          name, _active), a in found:

@@ -41,7 +41,6 @@ from partsdesk.models import (
     Appointment,
     AppUser,
     Customer,
-    CustomerPhone,
     JobAuthorization,
     JobLine,
     JobLineVersion,
@@ -352,13 +351,6 @@ def _line(order: RepairOrder, line_id: int) -> JobLine:
     if line is None:
         raise UserError(f"That line is not on repair order {order.number} (it may have been removed).")
     return line
-
-
-def _user_name(user_id: int | None) -> str:
-    if user_id is None:
-        return ""
-    user = AppUser.get_or_none(AppUser.id == user_id)
-    return user.display_name if user else ""
 
 
 def _set_status(order: RepairOrder, status: str, actor: Actor | None, note: str = "") -> None:
@@ -1429,7 +1421,7 @@ def order_detail(actor: Actor, number: str) -> OrderDetail:
     model = vehicle.vehicle_model
     described = " ".join(str(x) for x in (model.make if model else "", model.model if model else "",
                                            vehicle.model_year or "") if x)
-    phone = customers_phone(customer.id)
+    phone = care.best_phones([customer.id]).get(customer.id, "")
     invoice = Sale.get_by_id(order.sale_id).number if order.sale_id else ""
     return OrderDetail(
         order.id, order.number, order.status, STATUS_LABELS[order.status], customer.id, customer.name, customer.kind,
@@ -1440,12 +1432,6 @@ def order_detail(actor: Actor, number: str) -> OrderDetail:
         sum(view.authorized_amount or 0 for view in active),
         sum(1 for view in active if view.auth != AUTHORIZED), invoice, order.delivered_at, order.work_done,
         order.satisfaction, settings.get("shop.currency"), bool(settings.get("tax.prices_include_tax")))
-
-
-def customers_phone(customer_id: int) -> str:
-    phone = (CustomerPhone.select(CustomerPhone.number).where(CustomerPhone.customer == customer_id)
-             .order_by(CustomerPhone.id).first())
-    return phone.number if phone else ""
 
 
 __all__ = ["AUTH_LABELS", "CHECK_RESULTS", "DAMAGE_KINDS", "KINDS", "METHODS", "OPEN_STATUSES", "STATUS_LABELS", "add_canned_job",
