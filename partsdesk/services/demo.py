@@ -63,7 +63,7 @@ from partsdesk.services.demo_data import (
     Template,
 )
 from partsdesk.services.demo_history import HistoryStats, generate_history
-from partsdesk.services.demo_workshop import WorkshopStats, build_workshop
+from partsdesk.services.demo_workshop import WorkshopStats, open_orders_and_bookings
 from partsdesk.services.search import rebuild_search_index
 
 Progress = Callable[[int, int], None] | None
@@ -870,7 +870,7 @@ def build_demo_shop(url: str, *, parts: int = 5000, seed: int = 1, progress: Pro
     _write_workshop_setup()
     customers = generate_customers(DEMO_CUSTOMERS, seed=seed)
     history = generate_history(seed=seed, as_of=clock.now(), progress=progress)
-    garage = build_workshop(seed, today=clock.shop_today())
+    garage = open_orders_and_bookings(seed, delivered=history.workshop_delivered)
     with transaction():
         audit.record("demo.build", actor=SYSTEM, object_type="shop", object_id="demo",
                      new={"parts": stats.parts, "customers": customers.customers, "seed": seed,

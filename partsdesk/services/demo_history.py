@@ -82,6 +82,7 @@ from partsdesk.services import (
 from partsdesk.services.demo_data import DEMO_USERS, TEMPLATES
 from partsdesk.services.demo_stock import StockLife, StockStats
 from partsdesk.services.demo_stock import tally as tally_stock
+from partsdesk.services.demo_workshop import WorkshopLife
 
 Progress = Callable[[int, int], None] | None
 
@@ -191,6 +192,7 @@ class HistoryStats:
     returns: int = 0
     quotes: int = 0
     repair_orders: int = 0
+    workshop_delivered: int = 0  # real repair orders of the last weeks (services.demo_workshop)
     timeline_events: int = 0
     customers_visited: int = 0
     customers_lapsed: int = 0  # last visit 12 months ago or more
@@ -1127,6 +1129,8 @@ def generate_history(*, seed: int, as_of: datetime, progress: Progress = None) -
             _plan_counter(rng, replay, planner)
             stock_life = StockLife(random.Random(seed * 6_151 + 3), replay, replay.counter)
             stock_life.plan(planner.counter_from, today)
+        garage = WorkshopLife(random.Random(seed * 4_099 + 7), replay)
+        garage.plan(today)
         categories = [str(c) for c in settings.get("complaints.categories")]
         part_ids = [pid for (pid,) in Part.select(Part.id).order_by(Part.id).limit(5_000).tuples()]
         for trade in planner.trades:
@@ -1146,6 +1150,7 @@ def generate_history(*, seed: int, as_of: datetime, progress: Progress = None) -
         _override_classes(actors["manager"], customers)
         stats = _tally(today, as_of)
         stats.stock = tally_stock() if stock_life is not None else None
+        stats.workshop_delivered = garage.delivered
     finally:
         clock.set_clock(previous)
     stats.seconds = time.perf_counter() - started

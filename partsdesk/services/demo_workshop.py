@@ -1,32 +1,39 @@
-"""The demo shop's workshop: the last three weeks of repair orders and the days ahead, made
-through the real services (check-in, canned jobs and single lines, the customer's yes or no,
-the technician's clock, parts issued, quality check, invoice and delivery, follow-up calls) with
-the clock moved to when each step happened — so every number, total, reminder and report of the
-demo is one the shop could have made by hand.
+"""The demo shop's workshop, made through the real services (check-in, canned jobs and single
+lines, the customer's yes or no, the technician's clock, parts issued, quality check, invoice and
+delivery, follow-up calls) — so every number, total, reminder and report of the demo is one the
+shop could have made by hand.
 
-Left open today: one order in each open status (checked in, waiting authorization — one of them
-with a line changed after the customer's yes —, in progress with a technician on the clock,
-waiting parts, quality check, ready). Booked ahead: appointments for today and the coming days,
-one of yesterday's a no-show.
+- **The last three weeks** (``WorkshopLife``): repair orders delivered, each step an event of the
+  history's replay (``demo_history``) at the moment it happened, so their invoices take their
+  numbers in time order among the counter's sales, and the older ones had their follow-up call.
+- **Now** (``open_orders_and_bookings``): one order in each open status (checked in, waiting
+  authorization — one with a line changed after the customer's yes —, in progress with a
+  technician on the clock, waiting parts with a declined recommendation, quality check, ready),
+  checked in during the last hours; appointments for the coming days and one of yesterday's a
+  no-show.
+
+A shop too small for it (no canned job whose parts are on the shelf) gets no workshop history.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from partsdesk.domain.errors import UserError
 from partsdesk.domain.permissions import Actor
 from partsdesk.domain.tender import CARD, CASH, Payment
 from partsdesk.models import AppUser, CannedJob, CareTask, LabourClass, WorkshopBay, database
-from partsdesk.services import appointments, care, clock, reservations, stock, workshop
+from partsdesk.services import appointments, care, clock, customers, reservations, stock, workshop
 from partsdesk.services.appointments import utc_from_local
 from partsdesk.services.workshop import CheckIn, CheckMark, Delivery, LineInput
+from partsdesk.services.workshop_setup import expand_canned_job
 
 DELIVERED_DAYS = 21  # delivered orders over the last three weeks
 DELIVERED_PER_DAY = (0, 1, 1, 2)
+CALLED_AFTER_DAYS = 4  # orders delivered longer ago than this had their follow-up call
 APPOINTMENT_DAYS = 5
 CONCERNS = (
     "Due for its service, customer waits 此次保养", "Squeal from the front brakes 刹车异响",
@@ -42,220 +49,280 @@ class WorkshopStats:
     appointments: int = 0
 
 
-def _actors() -> dict[str, Actor]:
+def _actors() -> dict[str, Actor] | None:
     found = {}
     for role in ("service_advisor", "technician", "manager"):
         user = AppUser.select().where((AppUser.role == role) & AppUser.active).order_by(AppUser.id).first()
         if user is None:
-            raise UserError(f"The demo workshop needs a user with the role {role}.")
+            return None
         found[role] = Actor(user.id, user.username, user.display_name, user.role)
     return found
 
 
-def _vehicles(rng: random.Random, count: int) -> list[tuple[int, int, int]]:
-    """(customer, vehicle, last km) of private customers' cars, none with an open order."""
+def _vehicles(rng: random.Random) -> list[tuple[int, int, int]]:
+    """(customer, vehicle, last km) of private customers' cars without an open order, shuffled."""
     rows = database.obj.execute_sql(
         "SELECT v.customer_id, v.id, COALESCE((SELECT MAX(r.km) FROM odometer_reading r WHERE r.vehicle_id = v.id), "
-        "30000) FROM vehicle v JOIN customer c ON c.id = v.customer_id WHERE c.active AND c.kind = 'person' "
-        "ORDER BY v.id").fetchall()
+        "30000) FROM vehicle v JOIN customer c ON c.id = v.customer_id WHERE c.active AND c.kind = 'person' AND "
+        "v.id NOT IN (SELECT vehicle_id FROM repair_order WHERE status NOT IN ('delivered', 'follow_up_done', "
+        "'cancelled')) ORDER BY v.id").fetchall()
     rng.shuffle(rows)
-    return [(int(c), int(v), int(km)) for c, v, km in rows[:count]]
+    return [(int(c), int(v), int(km)) for c, v, km in rows]
 
 
-def _at(day: date, hour: int, minute: int = 0) -> datetime:
+def _local(day: date, hour: int, minute: int = 0) -> datetime:
     return utc_from_local(datetime.combine(day, time(hour, minute)))
 
 
-def _stock_for(parts: list[tuple[int, int]], times: int = 1) -> bool:
-    """Whether the shelf has ``times`` the parts' quantities free of other jobs' reservations."""
-    ids = [p for p, _ in parts]
-    shelf, held = stock.on_hand(ids), reservations.reserved(ids)
-    return all(shelf[p] - held[p] >= qty * times for p, qty in parts)
-
-
-def _job_in_stock(rng: random.Random, jobs: list[int]) -> int | None:
-    """A canned job whose parts are on the shelf now (None: none is)."""
-    free = [job for job in jobs if _stock_for(_job_parts(job))]
-    return rng.choice(free) if free else None
-
-
 def _job_parts(canned_job_id: int) -> list[tuple[int, int]]:
-    from partsdesk.services.workshop_setup import expand_canned_job
-
     return [(t.part_id, t.qty) for t in expand_canned_job(canned_job_id) if t.part_id]
 
 
-def build_workshop(seed: int, *, today: date, progress: Callable[[int, int], None] | None = None) -> WorkshopStats:
-    """Write the demo's workshop (see the module doc); the clock is restored afterwards."""
-    rng = random.Random(seed * 4_099 + 11)
+def _job_in_stock(rng: random.Random, jobs: list[int]) -> int | None:
+    """A canned job whose parts are on the shelf now, free of other jobs (None: none is)."""
+    free = []
+    for job in jobs:
+        parts = _job_parts(job)
+        ids = [p for p, _ in parts]
+        shelf, held = stock.on_hand(ids), reservations.reserved(ids)
+        if all(shelf[p] - held[p] >= qty for p, qty in parts):
+            free.append(job)
+    return rng.choice(free) if free else None
+
+
+def _jobs() -> list[int]:
+    return [job.id for job in CannedJob.select().where(CannedJob.active).order_by(CannedJob.id)]
+
+
+def _quality(actor: Actor, number: str) -> None:
+    workshop.quality_check(actor, number, [CheckMark(item, "ok") for item in workshop.checklist_items("quality")])
+
+
+@dataclass
+class _Job:
+    """One delivered order's state between its steps."""
+
+    customer_id: int
+    vehicle_id: int
+    km: int
+    call: bool
+    number: str = ""
+    labour: list[Any] = field(default_factory=list)
+
+
+class WorkshopLife:
+    """The last three weeks' delivered orders, pushed into the history's replay (an object with
+    ``push(at, action, *args)`` and ``at``, the clock of the event running)."""
+
+    def __init__(self, rng: random.Random, replay: Any) -> None:
+        self.rng = rng
+        self.replay = replay
+        self.actors = _actors()
+        self.jobs = _jobs()
+        self.cars: list[tuple[int, int, int]] = []
+        self.delivered = 0
+
+    def plan(self, today: date) -> None:
+        if self.actors is None or not self.jobs or LabourClass.select().where(LabourClass.active).count() == 0:
+            return
+        self.cars = _vehicles(self.rng)
+        for offset in range(DELIVERED_DAYS, 0, -1):
+            day = today - timedelta(days=offset)
+            for slot in range(self.rng.choice(DELIVERED_PER_DAY)):
+                if not self.cars:
+                    return
+                customer_id, vehicle_id, km = self.cars.pop()
+                job = _Job(customer_id, vehicle_id, km, call=offset > CALLED_AFTER_DAYS)
+                self.replay.push(_local(day, 8 + 2 * slot, 10), self.check_in, job)
+
+    def _later(self, minutes: int, action: Callable[..., None], job: _Job) -> None:
+        self.replay.push(self.replay.at + timedelta(minutes=minutes), action, job)
+
+    def check_in(self, job: _Job) -> None:
+        canned = _job_in_stock(self.rng, self.jobs)
+        if canned is None:  # the shelf is bare of every package's parts today: no booking
+            return
+        advisor = self.actors["service_advisor"]
+        rng = self.rng
+        km = customers.last_odometer(job.vehicle_id) or job.km  # the history may have read it since the plan
+        job.number = workshop.check_in(advisor, CheckIn(
+            job.customer_id, job.vehicle_id, km + rng.randint(300, 4_000), rng.randint(1, 8),
+            rng.choice(CONCERNS), self.replay.at + timedelta(hours=5),
+            [CheckMark(item, "ok") for item in workshop.checklist_items("checkin")[:5]]))
+        ids = workshop.add_canned_job(advisor, job.number, canned)
+        workshop.authorize(advisor, job.number, ids, decision="approved", method=rng.choice(("in_person", "phone")),
+                           customer_name="Customer")
+        job.labour = [line for line in workshop.order_detail(advisor, job.number).lines if line.kind == "labour"]
+        self._later(25, self.start_work, job)
+
+    def start_work(self, job: _Job) -> None:
+        technician = self.actors["technician"]
+        workshop.issue_parts(technician, job.number)
+        self._next_labour(job)
+
+    def _next_labour(self, job: _Job) -> None:
+        if not job.labour:
+            workshop.finish_work(self.actors["technician"], job.number)
+            self._later(20, self.check_quality, job)
+            return
+        line = job.labour.pop(0)
+        workshop.clock_on(self.actors["technician"], job.number, line.id)
+        self._later(max(10, line.qty * 60 // 1000 + self.rng.randint(-15, 25)), self.clock_off, job)
+
+    def clock_off(self, job: _Job) -> None:
+        technician = self.actors["technician"]
+        where = workshop.clocked_on(technician)
+        if where is not None and where[0] == job.number:  # else another car took them off this one meanwhile
+            workshop.clock_off(technician)
+        self._next_labour(job)
+
+    def check_quality(self, job: _Job) -> None:
+        _quality(self.actors["manager"], job.number)
+        self._later(60, self.deliver, job)
+
+    def deliver(self, job: _Job) -> None:
+        advisor = self.actors["service_advisor"]
+        rng = self.rng
+        detail = workshop.order_detail(advisor, job.number)
+        total = detail.authorized_total
+        payment = (Payment(CASH, (total // 10_000 + 1) * 10_000) if rng.random() < 0.5
+                   else Payment(CARD, total, reference=f"{rng.randrange(10**6):06d}"))
+        done = "Done as agreed: " + "; ".join(line.description for line in detail.lines)
+        workshop.deliver(advisor, job.number, Delivery(detail.odometer_in + rng.randint(2, 15), done[:500],
+                                                       rng.choice((4, 5, 5, None))), [payment])
+        self.delivered += 1
+        if job.call:
+            task = CareTask.get((CareTask.document == job.number) & (CareTask.kind == "follow_up"))
+            self.replay.push(_local(task.due_on, 10, rng.randint(0, 50)), self.call, job.customer_id, task.id)
+
+    def call(self, customer_id: int, task_id: int) -> None:
+        care.record_call(self.actors["service_advisor"], customer_id, outcome="reached", task_id=task_id)
+
+
+def open_orders_and_bookings(seed: int, *, delivered: int = 0) -> WorkshopStats:
+    """Today's open orders (checked in during the last hours, one in each open status) and the
+    appointments ahead; run after the history, on the real clock (restored when it returns)."""
+    stats = WorkshopStats(delivered=delivered)
     actors = _actors()
-    advisor = actors["service_advisor"]
-    jobs = [job.id for job in CannedJob.select().where(CannedJob.active).order_by(CannedJob.id)]
+    jobs = _jobs()
     labour = LabourClass.select().where(LabourClass.active).order_by(LabourClass.id).first()
-    if not jobs or labour is None:
-        raise UserError("The demo workshop needs its canned jobs and labour classes set up first.")
-    stocked = [job for job in jobs if _stock_for(_job_parts(job), 2)]
-    if not stocked:
-        raise UserError("The demo workshop needs parts in stock for its canned jobs.")
-    days = [today - timedelta(days=n) for n in range(DELIVERED_DAYS, 0, -1)]
-    plan = [(day, rng.choice(DELIVERED_PER_DAY)) for day in days]
-    cars = _vehicles(rng, sum(n for _, n in plan) + 12 + APPOINTMENT_DAYS * 4)
-    stats = WorkshopStats()
+    if actors is None or not jobs or labour is None:
+        return stats
+    rng = random.Random(seed * 4_099 + 11)
+    cars = _vehicles(rng)
+    now = clock.now()
     previous = clock._now
     try:
-        for day, count in plan:
-            for slot in range(count):
-                job = _job_in_stock(rng, stocked)
-                if job is None:
-                    break
-                customer_id, vehicle_id, km = cars.pop()
-                _delivered(rng, actors, day, 8 + 2 * slot, customer_id, vehicle_id, km, job,
-                           call=day < today - timedelta(days=4))
-                stats.delivered += 1
-        stats.open_orders = _open_today(rng, actors, today, cars, stocked, labour.id)
-        stats.appointments = _appointments(rng, advisor, today, cars)
+        stats.open_orders = _open_orders(rng, actors, now, cars, jobs, labour.id)
+        stats.appointments = _appointments(rng, actors["service_advisor"], now, cars)
     finally:
         clock.set_clock(previous)
     return stats
 
 
-def _step(at: datetime) -> None:
-    clock.set_clock(lambda: at)
-
-
-def _delivered(rng: random.Random, actors: dict[str, Actor], day: date, hour: int, customer_id: int, vehicle_id: int,
-               km: int, job: int, *, call: bool) -> str:
-    advisor, technician, manager = actors["service_advisor"], actors["technician"], actors["manager"]
-    _step(_at(day, hour))
-    number = workshop.check_in(advisor, CheckIn(
-        customer_id, vehicle_id, km + rng.randint(300, 4_000), rng.randint(1, 8), rng.choice(CONCERNS),
-        _at(day, hour + 5), [CheckMark(item, "ok") for item in workshop.checklist_items("checkin")[:5]]))
-    ids = workshop.add_canned_job(advisor, number, job)
-    _step(_at(day, hour, 20))
-    workshop.authorize(advisor, number, ids, decision="approved", method=rng.choice(("in_person", "phone")),
-                       customer_name="Customer")
-    labour_lines = [line for line in workshop.order_detail(advisor, number).lines if line.kind == "labour"]
-    _step(_at(day, hour, 40))
-    workshop.issue_parts(technician, number)
-    moment = _at(day, hour, 45)
-    for line in labour_lines:
-        _step(moment)
-        workshop.clock_on(technician, number, line.id)
-        moment += timedelta(minutes=max(10, line.qty * 60 // 1000 + rng.randint(-15, 25)))
-        _step(moment)
-        workshop.clock_off(technician)
-    workshop.finish_work(technician, number)
-    _step(moment + timedelta(minutes=20))
-    workshop.quality_check(manager, number, [CheckMark(item, "ok") for item in workshop.checklist_items("quality")])
-    detail = workshop.order_detail(advisor, number)
-    _step(moment + timedelta(minutes=60))
-    method = rng.choice((CASH, CARD))
-    payment = Payment(CASH, (detail.authorized_total // 10_000 + 1) * 10_000) if method == CASH else Payment(
-        CARD, detail.authorized_total, reference=f"{rng.randrange(10**6):06d}")
-    workshop.deliver(advisor, number, Delivery(detail.odometer_in + rng.randint(2, 15),
-                                               "Done as agreed: " + "; ".join(line.description for line in
-                                                                              detail.lines)[:300],
-                                               rng.choice((4, 5, 5, None))), [payment])
-    if call:
-        task = CareTask.get((CareTask.document == number) & (CareTask.kind == "follow_up"))
-        _step(_at(task.due_on, 10))
-        care.record_call(advisor, customer_id, outcome="reached", task_id=task.id)
-    return number
-
-
-def _open_today(rng: random.Random, actors: dict[str, Actor], today: date, cars: list[tuple[int, int, int]],
-                stocked: list[int], labour_id: int) -> int:
+def _open_orders(rng: random.Random, actors: dict[str, Actor], now: datetime, cars: list[tuple[int, int, int]],
+                 jobs: list[int], labour_id: int) -> int:
     advisor, technician, manager = actors["service_advisor"], actors["technician"], actors["manager"]
     opened = 0
+    moment = now - timedelta(hours=3)
 
-    def check_in(hour: int, minute: int = 0) -> str:
+    def step(minutes: int) -> None:
+        nonlocal moment
+        moment += timedelta(minutes=minutes)
+        at = moment
+        clock.set_clock(lambda: at)
+
+    def check_in() -> str | None:
         nonlocal opened
+        if not cars:
+            return None
         customer_id, vehicle_id, km = cars.pop()
-        _step(_at(today, hour, minute))
+        step(15)
         opened += 1
         return workshop.check_in(advisor, CheckIn(customer_id, vehicle_id, km + rng.randint(300, 4_000),
-                                                  rng.randint(1, 8), rng.choice(CONCERNS), _at(today, 17)))
+                                                  rng.randint(1, 8), rng.choice(CONCERNS), now + timedelta(hours=4)))
 
-    # checked in, nothing estimated yet
-    check_in(8, 5)
-    # waiting for the customer's yes
-    number = check_in(8, 20)
-    workshop.add_canned_job(advisor, number, rng.choice(stocked))
-    # approved, then a price changed: needs the customer again
-    number = check_in(8, 35)
-    ids = workshop.add_canned_job(advisor, number, rng.choice(stocked))
-    workshop.authorize(advisor, number, ids, decision="approved", method="in_person", customer_name="Customer",
-                       signed=True)
-    labour = next(line for line in workshop.order_detail(advisor, number).lines if line.kind == "labour")
-    workshop.change_line(advisor, number, labour.id, qty=labour.qty + 500)
+    # checked in, nothing estimated yet; waiting for the customer's yes
+    check_in()
+    number = check_in()
+    if number:
+        workshop.add_canned_job(advisor, number, rng.choice(jobs))
+    # approved in person and signed, then the labour grew: the customer is asked again
+    number = check_in()
+    if number:
+        ids = workshop.add_canned_job(advisor, number, rng.choice(jobs))
+        workshop.authorize(advisor, number, ids, decision="approved", method="in_person", customer_name="Customer",
+                           signed=True)
+        line = next(x for x in workshop.order_detail(advisor, number).lines if x.kind == "labour")
+        workshop.change_line(advisor, number, line.id, qty=line.qty + 500)
     # in progress, the technician on the clock
-    job = _job_in_stock(rng, stocked)
-    if job is not None:
-        number = check_in(8, 50)
+    job = _job_in_stock(rng, jobs)
+    number = check_in() if job is not None else None
+    if number:
         ids = workshop.add_canned_job(advisor, number, job)
         workshop.authorize(advisor, number, ids, decision="approved", method="phone", customer_name="Customer")
         workshop.issue_parts(technician, number)
-        labour = next(line for line in workshop.order_detail(advisor, number).lines if line.kind == "labour")
-        _step(_at(today, 9, 30))
-        workshop.clock_on(technician, number, labour.id)
-    # waiting for a part that is not on the shelf, and a declined recommendation
+        step(10)
+        line = next(x for x in workshop.order_detail(advisor, number).lines if x.kind == "labour")
+        workshop.clock_on(technician, number, line.id)
+    # waiting for a part nobody has on the shelf, with a declined recommendation
     missing = database.obj.execute_sql(
         "SELECT p.id FROM part p WHERE p.active AND NOT EXISTS (SELECT 1 FROM stock_balance b WHERE b.part_id = p.id "
         "AND b.qty > 0) ORDER BY p.id LIMIT 1").fetchone()
-    if missing is not None:
-        number = check_in(9, 40)
-        part_line, extra = workshop.add_lines(advisor, number, [
+    number = check_in() if missing is not None else None
+    if number:
+        ids = workshop.add_lines(advisor, number, [
             LineInput("part", part_id=int(missing[0]), qty=1_000),
             LineInput("labour", description="Fit the ordered part", qty=1_000, labour_class_id=labour_id)])
-        workshop.authorize(advisor, number, [part_line, extra], decision="approved", method="phone",
-                           customer_name="Customer")
+        workshop.authorize(advisor, number, ids, decision="approved", method="phone", customer_name="Customer")
         wipers = workshop.add_line(advisor, number, LineInput("other", description="Wiper blades, both front",
                                                               unit_price=12_000))
         workshop.authorize(advisor, number, [wipers], decision="declined", method="phone", customer_name="Customer",
                            note="Next time")
     # in the quality check, and ready for pick-up
-    for hour, ready in ((10, False), (10, True)):
-        job = _job_in_stock(rng, stocked)
-        if job is None:
-            break
-        number = check_in(hour, 30 if ready else 10)
-        ids = workshop.add_canned_job(advisor, number, job)
-        workshop.authorize(advisor, number, ids, decision="approved", method="in_person", customer_name="Customer")
-        workshop.issue_parts(technician, number)
-        workshop.finish_work(technician, number)
-        if ready:
-            _step(_at(today, 11, 15))
-            workshop.quality_check(manager, number, [CheckMark(i, "ok") for i in workshop.checklist_items("quality")])
+    for ready in (False, True):
+        job = _job_in_stock(rng, jobs)
+        number = check_in() if job is not None else None
+        if number:
+            ids = workshop.add_canned_job(advisor, number, job)
+            workshop.authorize(advisor, number, ids, decision="approved", method="in_person", customer_name="Customer")
+            workshop.issue_parts(technician, number)
+            step(30)
+            workshop.finish_work(technician, number)
+            if ready:
+                step(10)
+                _quality(manager, number)
     return opened
 
 
-def _appointments(rng: random.Random, advisor: Actor, today: date, cars: list[tuple[int, int, int]]) -> int:
+def _appointments(rng: random.Random, advisor: Actor, now: datetime, cars: list[tuple[int, int, int]]) -> int:
     bays = [bay.id for bay in WorkshopBay.select().where(WorkshopBay.active).order_by(WorkshopBay.id)]
     technicians = [user.id for user in AppUser.select().where((AppUser.role == "technician") & AppUser.active)]
+    today = appointments.local_time(now).date()
     booked = 0
-    # yesterday's, which nobody came to
-    _step(_at(today - timedelta(days=2), 12))
-    customer_id, vehicle_id, _km = cars.pop()
-    missed = appointments.book(advisor, customer_id=customer_id, vehicle_id=vehicle_id,
-                               requested_work="Oil service", starts_at=_at(today - timedelta(days=1), 9),
-                               duration_min=60, bay_id=bays[0] if bays else None).appointment_id
-    _step(_at(today - timedelta(days=1), 12))
-    appointments.mark_no_show(advisor, missed)
-    booked += 1
-    _step(_at(today, 7, 30))
+    if cars:  # yesterday's, which nobody came to
+        clock.set_clock(lambda: now - timedelta(days=2))
+        customer_id, vehicle_id, _km = cars.pop()
+        missed = appointments.book(advisor, customer_id=customer_id, vehicle_id=vehicle_id, requested_work="Oil service",
+                                   starts_at=_local(today - timedelta(days=1), 9), duration_min=60,
+                                   bay_id=bays[0] if bays else None).appointment_id
+        clock.set_clock(lambda: now - timedelta(hours=12))
+        appointments.mark_no_show(advisor, missed)
+        booked += 1
+    clock.set_clock(lambda: now)
     for offset in range(APPOINTMENT_DAYS):
         day = today + timedelta(days=offset)
         for slot in range(rng.randint(2, 4)):
-            if not cars:
-                return booked
+            starts = _local(day, 9 + 2 * slot)
+            if not cars or starts <= now + timedelta(minutes=30):
+                continue
             customer_id, vehicle_id, _km = cars.pop()
             appointments.book(advisor, customer_id=customer_id, vehicle_id=vehicle_id,
-                              requested_work=rng.choice(CONCERNS), starts_at=_at(day, 9 + 2 * slot),
-                              duration_min=rng.choice((60, 90, 120)),
-                              bay_id=bays[slot % len(bays)] if bays else None,
+                              requested_work=rng.choice(CONCERNS), starts_at=starts,
+                              duration_min=rng.choice((60, 90, 120)), bay_id=bays[slot % len(bays)] if bays else None,
                               technician_id=technicians[0] if technicians and rng.random() < 0.5 else None)
             booked += 1
-    appointments.book(advisor, contact_name="Sun Li", contact_phone="139 1111 2222",
-                      vehicle_text="white VW Polo", requested_work="Noise from the rear axle",
-                      starts_at=_at(today + timedelta(days=1), 16), duration_min=60)
+    appointments.book(advisor, contact_name="Sun Li", contact_phone="139 1111 2222", vehicle_text="white VW Polo",
+                      requested_work="Noise from the rear axle", starts_at=_local(today + timedelta(days=1), 16),
+                      duration_min=60)
     return booked + 1

@@ -491,9 +491,16 @@ def test_the_demo_shop_has_months_of_real_counter_sales(built):
     assert LostSale.select().count() == stats.lost_sales > 0
     assert all(1 <= SaleLine.select().where(SaleLine.sale == s.id).count() <= 30 for s in Sale.select().limit(200))
     # the stock moves are the sales' and returns' (and the deliveries), after the opening count
+    # (a repair order's invoice moves no stock: its parts were issued to the job as they were used)
     sold = _rows("SELECT COALESCE(SUM(-qty), 0) FROM stock_move WHERE reason = 'sale'")[0][0]
-    lines = _rows("SELECT COALESCE(SUM(qty), 0) FROM sale_line WHERE part_id IS NOT NULL")[0][0]
+    lines = _rows("SELECT COALESCE(SUM(qty), 0) FROM sale_line WHERE part_id IS NOT NULL AND sale_id NOT IN "
+                  "(SELECT sale_id FROM repair_order WHERE sale_id IS NOT NULL)")[0][0]
     assert sold == lines > 0
+    issued = _rows("SELECT COALESCE(SUM(-qty), 0) FROM stock_move WHERE reason IN ('workshop', 'workshop_return') "
+                   "AND document IN (SELECT number FROM repair_order WHERE sale_id IS NOT NULL)")[0][0]
+    invoiced = _rows("SELECT COALESCE(SUM(qty), 0) FROM sale_line WHERE part_id IS NOT NULL AND sale_id IN "
+                     "(SELECT sale_id FROM repair_order WHERE sale_id IS NOT NULL)")[0][0]
+    assert issued == invoiced > 0
     opened = _rows("SELECT MAX(at) FROM stock_move WHERE reason = 'opening'")[0][0]
     first_sale = _rows("SELECT MIN(at) FROM stock_move WHERE reason = 'sale'")[0][0]
     assert str(opened) < str(first_sale)
@@ -558,3 +565,31 @@ def test_the_demo_shop_has_a_stock_life_through_the_stock_services(built):
     assert "Stock: " in built.describe() and f"{stock_stats.receipts} receipts" in built.describe()
     results = check.run_checks()
     assert all(r.ok for r in results), [r.describe() for r in results if not r.ok]
+
+
+def test_the_demo_shop_has_a_workshop_through_the_workshop_services(built):
+    """Repair orders of the last weeks delivered and invoiced in time order, one open order in each
+    open status, appointments ahead and a no-show, reminders and follow-up calls."""
+    from partsdesk.models import Appointment, RepairOrder, ServiceReminder
+    from partsdesk.services.workshop import OPEN_STATUSES
+
+    assert built.workshop is not None and built.workshop.delivered > 5 and built.workshop.delivered == (
+        RepairOrder.select().where(RepairOrder.status.in_(("delivered", "follow_up_done"))).count())
+    statuses = {status for (status,) in RepairOrder.select(RepairOrder.status).tuples()}
+    assert set(OPEN_STATUSES) | {"delivered", "follow_up_done"} <= statuses
+    # the workshop's numbers continue after the timeline's old repair orders
+    timeline = max(int(n.split("-")[1]) for (n,) in _rows("SELECT document_no FROM customer_event WHERE kind = "
+                                                         "'repair_order' AND document_id IS NULL"))
+    assert RepairOrder.select().order_by(RepairOrder.id).first().number == f"RO-{timeline + 1:06d}"
+    # every delivered order has its invoice, at the prices the customer authorized
+    for order in RepairOrder.select().where(RepairOrder.sale.is_null(False)):
+        total = _rows("SELECT total FROM sale WHERE id = ?", (order.sale_id,))[0][0]
+        authorized = _rows("SELECT COALESCE(SUM(a.amount), 0) FROM job_authorization a JOIN job_line j ON j.id = "
+                           "a.line_id WHERE j.order_id = ? AND j.status = 'active' AND a.id = (SELECT MAX(b.id) FROM "
+                           "job_authorization b WHERE b.line_id = a.line_id AND b.decision = 'approved')",
+                           (order.id,))[0][0]
+        prices_with_tax = _rows("SELECT prices_include_tax FROM sale WHERE id = ?", (order.sale_id,))[0][0]
+        assert total >= authorized if not prices_with_tax else total == authorized
+    assert Appointment.select().where(Appointment.status == "booked").count() >= 5
+    assert Appointment.select().where(Appointment.status == "no_show").count() == 1
+    assert ServiceReminder.select().where(ServiceReminder.source == "declined").count() >= 1
