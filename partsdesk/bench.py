@@ -861,7 +861,8 @@ def _ready_orders(actor: Actor, rng: random.Random, count: int) -> list[tuple[st
     return made
 
 
-def measure_workshop(copy: Path, wanted: Collection[str]) -> dict[str, dict]:
+def measure_workshop(copy: Path, wanted: Collection[str], *, open_orders: int = OPEN_ORDERS,
+                     invoiced: int = ORDERS_INVOICED) -> dict[str, dict]:
     """The workshop metrics in ``wanted`` on ``copy`` (a throw-away copy: orders are written)."""
     from partsdesk.models import AppUser, database, open_database
     from partsdesk.models.migrations import current_version, latest_version
@@ -876,16 +877,16 @@ def measure_workshop(copy: Path, wanted: Collection[str]) -> dict[str, dict]:
         actor = users.actor_of(AppUser.get(AppUser.username == BENCH_USER))
         rng = random.Random(SEED)
         if INVOICE_ORDER_METRIC in wanted:
-            ready = _ready_orders(actor, rng, WARMUPS + ORDERS_INVOICED)
+            ready = _ready_orders(actor, rng, WARMUPS + invoiced)
             timings = []
             for index, (number, km, payments) in enumerate(ready):
                 started = time.perf_counter()
                 workshop.deliver(actor, number, Delivery(km, "Replaced the brake pads."), payments)
                 if index >= WARMUPS:
                     timings.append((time.perf_counter() - started) * 1000)
-            metrics[INVOICE_ORDER_METRIC] = _timings_summary(timings, orders=ORDERS_INVOICED)
+            metrics[INVOICE_ORDER_METRIC] = _timings_summary(timings, orders=invoiced)
         if BOARD_METRIC in wanted:
-            written = _open_orders(rng, OPEN_ORDERS, int(actor.user_id))
+            written = _open_orders(rng, open_orders, int(actor.user_id))
             timings = []
             for index in range(1 + BOARD_RUNS):
                 started = time.perf_counter()
@@ -904,13 +905,15 @@ def measure_workshop(copy: Path, wanted: Collection[str]) -> dict[str, dict]:
 
 def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | None = None,
         queries: int = QUERIES, import_rows: int = IMPORT_ROWS, customers: int = CUSTOMERS,
-        sales: int = SALES, scans: int = SCANS, progress: Callable[[int, int], None] | None = None) -> dict:
+        sales: int = SALES, scans: int = SCANS, open_orders: int = OPEN_ORDERS, orders_invoiced: int = ORDERS_INVOICED,
+        progress: Callable[[int, int], None] | None = None) -> dict:
     """Generate (or reuse) the bench shop and measure; the result is the ``--json`` object:
     ``{"parts": N, "metrics": {name: {"p50_ms", "p95_ms"} or {"value", "unit"}}, ...}``.
 
     ``only`` limits the metrics (default: all of ``ALL_METRICS``); ``sales`` is how many sales
     counter.commit_sale times (and print.receipt prints), ``scans`` how many counter.scan_to_line
-    times. Raises ``BenchError`` when a
+    times, ``open_orders`` how many open repair orders the board shows and ``orders_invoiced`` how
+    many deliveries workshop.invoice_order times. Raises ``BenchError`` when a
     metric cannot be measured."""
     from partsdesk.models import database, open_database
     from partsdesk.models.migrations import current_version, latest_version
@@ -972,7 +975,7 @@ def run(*, parts: int, workdir: Path, rebuild: bool, only: Collection[str] | Non
             if COUNT_METRIC in wanted:
                 metrics[COUNT_METRIC] = measure_post_count(copy)
             if wanted & set(WORKSHOP_METRICS):
-                metrics.update(measure_workshop(copy, wanted))
+                metrics.update(measure_workshop(copy, wanted, open_orders=open_orders, invoiced=orders_invoiced))
             if "import.rows_per_s" in wanted:
                 metrics["import.rows_per_s"] = measure_import(copy, workdir, import_rows)
         finally:

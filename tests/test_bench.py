@@ -22,7 +22,7 @@ def _close_database():
 
 def test_bench_measures_every_metric_on_a_small_shop(tmp_path: Path):
     result = bench.run(parts=300, workdir=tmp_path, rebuild=False, queries=40, import_rows=150, customers=300,
-                       sales=12, scans=20)
+                       sales=12, scans=20, open_orders=120, orders_invoiced=6)
     again = json.loads(json.dumps(result))  # the --json output is plain JSON
     assert again["parts"] == 300 and again["customers"] == 300 and again["cached"] is False
     assert list(again["metrics"]) == list(bench.ALL_METRICS)
@@ -49,6 +49,9 @@ def test_bench_measures_every_metric_on_a_small_shop(tmp_path: Path):
     assert again["metrics"]["import.rows_per_s"]["rows"] == 150
     assert again["metrics"]["import.rows_per_s"]["value"] > 0
     assert again["metrics"]["build.shop_s"]["value"] > 0
+    board, invoiced = again["metrics"]["workshop.board_open"], again["metrics"]["workshop.invoice_order"]
+    assert board["orders"] == 120 and board["runs"] == bench.BOARD_RUNS and 0 < board["p50_ms"] <= board["p95_ms"]
+    assert invoiced["orders"] == 6 and invoiced["runs"] == 6 and 0 < invoiced["p50_ms"] <= invoiced["p95_ms"]
     table = bench.format_table(result)
     assert all(name in table for name in bench.ALL_METRICS)
 
