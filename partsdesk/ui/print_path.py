@@ -288,6 +288,44 @@ def _documents_folder() -> Path:
 
 # --- the path ------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class ReportOutput:
+    """What became of a report's PDF (``output_report``): the line to show (``error`` when it
+    failed), the open preview dialog, the pages printed, the file written."""
+
+    message: str
+    error: bool = False
+    preview: Any = None
+    pages: int = 0
+    path: str = ""
+
+
+def output_report(parent: QWidget, pdf: bytes, mode: str, path: str, *, title: str, what: str,
+                  hint: str) -> ReportOutput:
+    """A report's PDF (made on the worker) previewed (``mode`` "preview"), printed on this PC's A4
+    printer ("print") or written to ``path`` (else) — the stock and workshop reports share it.
+    ``what`` names the report in the message ("stock report"); ``hint`` says how to print it again."""
+    try:
+        if mode == "preview":
+            try:
+                printer = printer_for("invoice")
+            except PrinterError:
+                printer = None  # a preview needs no printer; its Print button asks the system
+            return ReportOutput("", preview=preview_pdf(parent, pdf, printer, title=title, hint=hint))
+        if mode == "print":
+            pages = print_pdf(pdf, printer_for("invoice"))
+            return ReportOutput(_tr("The {what} was printed ({pages} pages).").format(what=what, pages=pages),
+                                pages=pages)
+        try:
+            Path(path).write_bytes(pdf)
+        except OSError as error:
+            return ReportOutput(_tr("The {what} was not saved to {path}: {error}.").format(
+                what=what, path=path, error=error.strerror or error), error=True)
+        return ReportOutput(_tr("The {what} was saved to {path}.").format(what=what, path=path), path=path)
+    except PrinterError as error:
+        return ReportOutput(_tr("The {what} was not printed: {error}").format(what=what, error=error), error=True)
+
+
 def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: str, copy: bool = False, mode: str,
                    on_done: Callable[[PrintOutcome], None] | None = None) -> None:
     """Print, preview or save as PDF (``mode``) the committed invoice or receipt ``number``

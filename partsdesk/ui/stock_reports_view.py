@@ -267,31 +267,14 @@ class StockReportsView(QWidget):
 
     def _pdf_made(self, mode: str, pdf: bytes, path: str) -> None:
         title = self.tr("Stock report {day}").format(day=self.report.as_of.isoformat() if self.report else "")
-        try:
-            if mode == "preview":
-                try:
-                    printer = print_path.printer_for("invoice")
-                except print_path.PrinterError:
-                    printer = None  # a preview needs no printer; its Print button asks the system
-                dialog = print_path.preview_pdf(self, pdf, printer, title=title,
-                                                hint=self.tr("Print it again from the stock report (Ctrl+P)."))
-                self._note("")
-                self.preview_opened.emit(dialog)
-            elif mode == "print":
-                pages = print_path.print_pdf(pdf, print_path.printer_for("invoice"))
-                self._note(self.tr("The stock report was printed ({pages} pages).").format(pages=pages))
-                self.printed.emit(pages)
-            else:
-                try:
-                    Path(path).write_bytes(pdf)
-                except OSError as error:
-                    self._note(self.tr("The stock report was not saved to {path}: {error}.").format(
-                        path=path, error=error.strerror or error), error=True)
-                    return
-                self._note(self.tr("The stock report was saved to {path}.").format(path=path))
-                self.pdf_saved.emit(path)
-        except print_path.PrinterError as error:
-            self._note(self.tr("The stock report was not printed: {error}").format(error=error), error=True)
-
+        done = print_path.output_report(self, pdf, mode, path, title=title, what=self.tr("stock report"),
+                                        hint=self.tr("Print it again from the stock report (Ctrl+P)."))
+        self._note(done.message, error=done.error)
+        if done.preview is not None:
+            self.preview_opened.emit(done.preview)
+        elif done.pages:
+            self.printed.emit(done.pages)
+        elif done.path:
+            self.pdf_saved.emit(done.path)
 
 __all__ = ["StockReportsView", "report_pdf"]

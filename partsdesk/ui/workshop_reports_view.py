@@ -336,33 +336,16 @@ class WorkshopReportsView(QWidget):
     def _pdf_made(self, mode: str, pdf: bytes, path: str, report: WorkshopReport) -> None:
         title = self.tr("Workshop report {start} to {end}").format(start=report.start.isoformat(),
                                                                    end=report.end.isoformat())
-        try:
-            if mode == "preview":
-                try:
-                    printer = print_path.printer_for("invoice")
-                except print_path.PrinterError:
-                    printer = None  # a preview needs no printer; its Print button asks the system
-                self.dialog = print_path.preview_pdf(self, pdf, printer, title=title,
-                                                     hint=self.tr("Print it again from the workshop reports "
-                                                                  "(Ctrl+P)."))
-                self.dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
-                self._note("")
-                self.dialog_opened.emit(self.dialog)
-            elif mode == "print":
-                pages = print_path.print_pdf(pdf, print_path.printer_for("invoice"))
-                self._note(self.tr("The workshop report was printed ({pages} pages).").format(pages=pages))
-                self.printed.emit(pages)
-            else:
-                try:
-                    Path(path).write_bytes(pdf)
-                except OSError as error:
-                    self._note(self.tr("The workshop report was not saved to {path}: {error}.").format(
-                        path=path, error=error.strerror or error), error=True)
-                    return
-                self._note(self.tr("The workshop report was saved to {path}.").format(path=path))
-                self.pdf_saved.emit(path)
-        except print_path.PrinterError as error:
-            self._note(self.tr("The workshop report was not printed: {error}").format(error=error), error=True)
-
+        done = print_path.output_report(self, pdf, mode, path, title=title, what=self.tr("workshop report"),
+                                        hint=self.tr("Print it again from the workshop reports (Ctrl+P)."))
+        self._note(done.message, error=done.error)
+        if done.preview is not None:
+            self.dialog = done.preview
+            self.dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
+            self.dialog_opened.emit(self.dialog)
+        elif done.pages:
+            self.printed.emit(done.pages)
+        elif done.path:
+            self.pdf_saved.emit(done.path)
 
 __all__ = ["WorkshopReportsView", "report_pdf", "this_month"]
