@@ -52,7 +52,14 @@ from partsdesk.services.appointments import (
     DayPlan,
 )
 from partsdesk.services.clock import now, shop_today
-from partsdesk.ui.forms import ERROR_COLOR, FormDialog, compact_combo, key_button, set_note, show_window_modal
+from partsdesk.ui.forms import (
+    ERROR_COLOR,
+    FormDialog,
+    compact_combo,
+    key_button,
+    open_over,
+    set_note,
+)
 from partsdesk.ui.tasks import TaskRunner
 
 _STATUS_BACKGROUND = {"booked": QColor("#e3f2fd"), "arrived": QColor("#e8f5e9"), "no_show": QColor("#fff3e0"),
@@ -712,16 +719,7 @@ class AppointmentsView(QWidget):
     # --- actions ----------------------------------------------------------------------------------
 
     def _open(self, dialog: QDialog) -> None:
-        if self.dialog is not None:
-            self.dialog.reject()
-        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
-        show_window_modal(self, dialog)
-
-    def _dialog_closed(self, dialog: QDialog) -> None:
-        dialog.deleteLater()
-        if self.isVisible():
-            self.window().activateWindow()
-            self.stack.currentWidget().setFocus()
+        open_over(self, dialog, lambda: self.stack.currentWidget())
 
     def _refused(self, error: Exception) -> None:
         problems = getattr(error, "problems", None)

@@ -85,8 +85,8 @@ from partsdesk.ui.forms import (
     FieldErrors,
     error_label,
     key_button,
+    open_over,
     set_note,
-    show_window_modal,
 )
 from partsdesk.ui.scanner import ScannerFilter
 from partsdesk.ui.search_dialog import SearchDialog
@@ -824,18 +824,7 @@ class CountView(QWidget):
         return super().eventFilter(watched, event)
 
     def _open(self, dialog: QDialog) -> None:
-        if self.dialog is not None:
-            self.dialog.reject()
-        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
-        show_window_modal(self, dialog)
-
-    def _dialog_closed(self, dialog: QDialog) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
-        dialog.deleteLater()
-        if self.isVisible():
-            self.window().activateWindow()
-            self.pages.currentWidget().setFocus()
+        open_over(self, dialog, lambda: self.pages.currentWidget())
 
     # --- the counts list -------------------------------------------------------------------------
 

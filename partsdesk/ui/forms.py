@@ -12,7 +12,7 @@ dialog over its window.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -87,6 +87,25 @@ def show_window_modal(owner: Any, dialog: QDialog) -> None:
     dialog.show()
     owner.dialog_opened.emit(dialog)
 
+
+
+def open_over(owner: Any, dialog: QDialog, focus: Callable[[], QWidget | None]) -> None:
+    """Show ``dialog`` over the view ``owner`` (``show_window_modal``; one at a time: a dialog it
+    had open is closed first). When it closes it is deleted, and while the view is shown its window
+    is active again with ``focus()`` focused, so the view's own keys work at once."""
+    if owner.dialog is not None:
+        owner.dialog.reject()
+
+    def closed(_result: int) -> None:
+        dialog.deleteLater()
+        if owner.isVisible():
+            owner.window().activateWindow()
+            target = focus()
+            if target is not None:
+                target.setFocus()
+
+    dialog.finished.connect(closed)
+    show_window_modal(owner, dialog)
 
 def _mark(widget: QWidget, invalid: bool) -> None:
     widget.setProperty("invalid", invalid)

@@ -53,7 +53,7 @@ from partsdesk.services.purchasing import OrderDetail, OrderRow, PurchaseOrderDo
 from partsdesk.services.reorder import Suggestion, SupplierGroup
 from partsdesk.services.search import PartRow
 from partsdesk.ui import print_path
-from partsdesk.ui.forms import FormDialog, compact_combo, key_button, set_note, show_window_modal
+from partsdesk.ui.forms import FormDialog, compact_combo, key_button, open_over, set_note
 from partsdesk.ui.search_dialog import SearchDialog
 from partsdesk.ui.tasks import TaskRunner
 
@@ -431,17 +431,7 @@ class PurchaseOrdersView(QWidget):
         return format_money(minor, exponent=self.exponent)
 
     def _open(self, dialog: QDialog) -> None:
-        if self.dialog is not None:
-            self.dialog.reject()
-        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
-        show_window_modal(self, dialog)
-
-    def _dialog_closed(self, dialog: QDialog) -> None:
-        """The keys work on the view again once a dialog closed."""
-        dialog.deleteLater()
-        if self.isVisible():
-            self.window().activateWindow()
-            self.pages.currentWidget().setFocus()
+        open_over(self, dialog, lambda: self.pages.currentWidget())
 
     # --- orders ---------------------------------------------------------------------------------
 

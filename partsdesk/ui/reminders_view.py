@@ -36,7 +36,7 @@ from partsdesk.domain.permissions import Actor
 from partsdesk.services import reminders
 from partsdesk.services.clock import shop_today
 from partsdesk.services.reminders import ReminderRow
-from partsdesk.ui.forms import FormDialog, key_button, set_note, show_window_modal
+from partsdesk.ui.forms import FormDialog, key_button, open_over, set_note
 from partsdesk.ui.purchasing_view import _fill, _table
 from partsdesk.ui.search_dialog import SearchDialog
 from partsdesk.ui.tasks import TaskRunner
@@ -351,16 +351,7 @@ class RemindersView(QWidget):
     # --- actions ---------------------------------------------------------------------------------
 
     def _open(self, dialog: QDialog) -> None:
-        if self.dialog is not None:
-            self.dialog.reject()
-        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
-        show_window_modal(self, dialog)
-
-    def _dialog_closed(self, dialog: QDialog) -> None:
-        dialog.deleteLater()
-        if self.isVisible():
-            self.window().activateWindow()
-            self.table.setFocus()
+        open_over(self, dialog, lambda: self.table)
 
     def _changed(self, message: str) -> None:
         self._done_note = message  # shown once the list is read again

@@ -37,7 +37,7 @@ from partsdesk.domain.permissions import Actor
 from partsdesk.services import purchasing
 from partsdesk.services.purchasing import SupplierDetail, SupplierPrice
 from partsdesk.services.search import PartRow
-from partsdesk.ui.forms import FormDialog, compact_combo, key_button, set_note, show_window_modal
+from partsdesk.ui.forms import FormDialog, compact_combo, key_button, open_over, set_note
 from partsdesk.ui.purchasing_view import OrderPartDialog, _fill, _table, currency_exponent
 from partsdesk.ui.tasks import TaskRunner
 
@@ -259,17 +259,7 @@ class SuppliersView(QWidget):
         self.remove_button.setEnabled(edit and has_part and selected)
 
     def _open(self, dialog: QDialog) -> None:
-        if self.dialog is not None:
-            self.dialog.reject()
-        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
-        show_window_modal(self, dialog)
-
-    def _dialog_closed(self, dialog: QDialog) -> None:
-        """The keys work on the view again once a dialog closed."""
-        dialog.deleteLater()
-        if self.isVisible():
-            self.window().activateWindow()
-            self.suppliers_table.setFocus()
+        open_over(self, dialog, lambda: self.suppliers_table)
 
     # --- suppliers ------------------------------------------------------------------------------
 

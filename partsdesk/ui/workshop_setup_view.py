@@ -54,7 +54,7 @@ from partsdesk.services.workshop_setup import (
     CannedLineRequest,
     LabourClassRow,
 )
-from partsdesk.ui.forms import FormDialog, key_button, set_note, show_window_modal
+from partsdesk.ui.forms import FormDialog, key_button, open_over, set_note
 from partsdesk.ui.purchasing_view import _fill, _table, currency_exponent
 from partsdesk.ui.tasks import TaskRunner
 
@@ -578,18 +578,9 @@ class WorkshopSetupView(QWidget):
     # --- actions --------------------------------------------------------------------------------
 
     def _open(self, dialog: QDialog, reload: Any) -> None:
-        if self.dialog is not None:
-            self.dialog.reject()
         if hasattr(dialog, "saved"):
             dialog.saved.connect(reload)
-        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
-        show_window_modal(self, dialog)
-
-    def _dialog_closed(self, dialog: QDialog) -> None:
-        dialog.deleteLater()
-        if self.isVisible():
-            self.window().activateWindow()
-            self.jobs_table.setFocus()
+        open_over(self, dialog, lambda: self.jobs_table)
 
     def _reload(self, table_fn: Any, done: Any, name: str) -> Any:
         def run(result: Any) -> None:
