@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -104,7 +105,7 @@ def test_check_in_opens_an_order_with_checklist_damage_photo_and_odometer(staff,
     assert detail.checklist == (CheckMark("Tyres", "attention", "front left worn"), CheckMark("Lights", "ok", ""))
     damage = RepairOrderDamage.get(RepairOrderDamage.order == order.id)
     assert (damage.x, damage.y, damage.kind) == (120, 340, "scratch")
-    assert damage.photo.endswith("damage-1.jpg") and open(damage.photo, "rb").read() == photo.read_bytes()
+    assert damage.photo.endswith("damage-1.jpg") and Path(damage.photo).read_bytes() == photo.read_bytes()
     assert OdometerReading.select().where((OdometerReading.vehicle == shop["golf"])
                                           & (OdometerReading.source == "reception")).get().km == 50_120
     assert [e.status for e in RepairOrderEvent.select().where(RepairOrderEvent.order == order.id)] == ["checked_in"]
