@@ -223,6 +223,13 @@ def cmd_print(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     if not out.parent.is_dir():
         raise UserError(f"The folder {out.parent} does not exist; nothing was written.")
+    if args.print_command == "scanner-test":  # the same for every shop: no database
+        from partsdesk.printing.scanner_test_sheet import write_scanner_test_sheet
+
+        _write_aside(out, write_scanner_test_sheet)
+        print(f"Scanner test sheet (A4): written to {out}. Scan it in File > Scanner set-up… of the PC the "
+              "scanner is connected to.")
+        return 0
     as_of = _as_of(getattr(args, "as_of", None))
     _open(args)
     if args.print_command == "statement":
@@ -502,6 +509,10 @@ def build_parser() -> argparse.ArgumentParser:
                                          "order's number as a barcode.")
     _db_option(d)
     d.add_argument("number", metavar="NUMBER", help="the order's number, e.g. SO-000042")
+    d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
+    d = print_sub.add_parser("scanner-test", help="the scanner test sheet (A4) for File > Scanner set-up…",
+                             description="Print the barcodes the scanner set-up asks for (digits, letters, dashes "
+                                         "and dots, an EAN-13) on one A4 page. Needs no shop database.")
     d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
     d = print_sub.add_parser("zreport", help="a closed day's Z report (80 mm roll, or A4)",
                              description="Print a terminal's closed day (its Z report) exactly as it was closed: "

@@ -20,7 +20,9 @@ import platformdirs
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.fields import check_text_list
 from partsdesk.domain.membership import DEFAULT_TIERS, parse_tiers
+from partsdesk.domain.pricing import PRICE_TIERS, TierRules
 from partsdesk.domain.reminders import DEFAULT_SERVICE_TYPES, parse_service_types
+from partsdesk.domain.scanning import DEFAULT_MAX_GAP_MS, DEFAULT_MIN_LENGTH, SCANNER_TERMINATORS
 
 APP_NAME = "PartsDesk"
 
@@ -34,6 +36,66 @@ def check_clock_time(value: object, *, field: str, label: str) -> tuple[int, int
             and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
         return int(hour), int(minute)
     raise ValidationError({field: f"{label}: a time of day like 08:00 (hours 00-23, minutes 00-59)."})
+
+
+def check_one_line(value: object, *, field: str, label: str, longest: int, required: bool = False) -> str:
+    """A setting that is one line of text (a name, a phone number): no line breaks or control
+    characters, at most ``longest`` characters, not blank when ``required``."""
+    text = value if isinstance(value, str) else ""
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise ValidationError({field: f"{label}: one line, without line breaks or control characters."})
+    if required and not text.strip():
+        raise ValidationError({field: f"{label} is required."})
+    if len(text.strip()) > longest:
+        raise ValidationError({field: f"{label}: at most {longest} characters."})
+    return text.strip()
+
+
+def check_digits(value: object, *, field: str, label: str, longest: int) -> str:
+    """Digits only, 1 to ``longest`` of them (a country calling code: "86", "852")."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= longest):
+        raise ValidationError({field: f"{label}: 1 to {longest} digits, like 86."})
+    return text
+
+
+def check_database_url(value: object) -> str:
+    """This PC's shop database: empty (the shop file in the data folder), a SQLite file path
+    ending in .sqlite or .db, or a postgresql://user:password@host:port/dbname URL."""
+    field, label = "database.url", "Shop database"
+    text = check_one_line(value, field=field, label=label, longest=500)
+    if not text:
+        return text
+    if text.startswith(("postgresql://", "postgres://")):
+        rest = text.split("://", 1)[1]
+        host = rest.rsplit("@", 1)[-1].split("/", 1)[0]
+        if not host or "/" not in rest or not rest.split("/", 1)[1].rsplit("/", 1)[-1].split("?")[0]:
+            raise ValidationError({field: f"{label}: a PostgreSQL URL names the server and the database, "
+                                          "like postgresql://partsdesk@192.168.1.10:5432/shop."})
+        return text
+    if "://" in text:
+        raise ValidationError({field: f"{label}: a SQLite file (…/shop.sqlite) or a postgresql:// URL."})
+    path = Path(text).expanduser()
+    if not path.is_absolute() or path.suffix.lower() not in (".sqlite", ".db"):
+        raise ValidationError({field: f"{label}: the full path of a SQLite file ending in .sqlite or .db, like "
+                                      "C:\\PartsDesk\\shop.sqlite."})
+    return text
+
+
+def check_folder(value: object, *, field: str, label: str) -> str:
+    """A folder setting: empty (the default place) or a full path that is not an existing file."""
+    text = check_one_line(value, field=field, label=label, longest=500)
+    if text:
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            raise ValidationError({field: f"{label}: a full path, like D:\\Backups\\PartsDesk."})
+        if path.exists() and not path.is_dir():
+            raise ValidationError({field: f"{label}: {text} is a file, not a folder."})
+    return text
+
+
+def _line(field: str, label: str, longest: int, required: bool = False) -> Callable[[Any], object]:
+    return partial(check_one_line, field=field, label=label, longest=longest, required=required)
 
 
 @dataclass(frozen=True)
@@ -51,14 +113,20 @@ class SettingSpec:
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("shop.name", str, "PartsDesk shop", "shop", "Shop name"),
-    SettingSpec("shop.address", str, "", "shop", "Shop address", help="Printed under the name on every document."),
-    SettingSpec("shop.phone", str, "", "shop", "Shop phone"),
-    SettingSpec("shop.tax_id", str, "", "shop", "Shop tax ID", help="Printed on invoices and statements."),
+    SettingSpec("shop.name", str, "PartsDesk shop", "shop", "Shop name", check=_line("shop.name", "Shop name", 80, True)),
+    SettingSpec("shop.address", str, "", "shop", "Shop address", help="Printed under the name on every document.",
+                check=_line("shop.address", "Shop address", 200)),
+    SettingSpec("shop.phone", str, "", "shop", "Shop phone", check=_line("shop.phone", "Shop phone", 40)),
+    SettingSpec("shop.tax_id", str, "", "shop", "Shop tax ID", help="Printed on invoices and statements.",
+                check=_line("shop.tax_id", "Shop tax ID", 40)),
+    SettingSpec("shop.logo", str, "", "shop", "Shop logo (image file)",
+                help="A PNG or JPEG printed at the top of A4 documents; the first-run wizard copies it into the "
+                     "data folder. Empty: no logo.", check=_line("shop.logo", "Shop logo", 500)),
     SettingSpec("shop.demo", bool, False, "shop", "Demo shop", help="Built by partsdesk demo; may be rebuilt."),
     SettingSpec("shop.currency", str, "CNY", "shop", "Currency", choices=("CNY", "USD", "EUR", "GBP", "HKD")),
     SettingSpec("shop.phone_country_code", str, "86", "shop", "Country calling code",
-                help="Dropped from customers' phone numbers so +86 138… and 138… are the same number."),
+                help="Dropped from customers' phone numbers so +86 138… and 138… are the same number.",
+                check=partial(check_digits, field="shop.phone_country_code", label="Country calling code", longest=4)),
     SettingSpec("tax.prices_include_tax", bool, True, "shop", "Prices include tax",
                 help="Selling prices in the catalogue are tax-inclusive (usual at a counter)."),
     SettingSpec("tax.default_rate_bp", int, 1300, "shop", "Default tax rate (basis points)", minimum=0,
@@ -120,6 +188,18 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 minimum=0, maximum=10_000, help="A discount or price below it needs a manager. 1500 = 15 %"),
     SettingSpec("counter.floor_service_advisor_bp", int, 1_000, "shop",
                 "Gross-profit floor of a service advisor (basis points)", minimum=0, maximum=10_000),
+    # Which list price each kind of customer pays (domain.pricing.TierRules; services.cart.tier_of).
+    SettingSpec("pricing.walk_in", str, TierRules.walk_in, "shop", "Price tier of a walk-in customer",
+                choices=PRICE_TIERS, help="No customer chosen, or a customer without a class."),
+    SettingSpec("pricing.class_a", str, TierRules.class_a, "shop", "Price tier of class A customers",
+                choices=PRICE_TIERS),
+    SettingSpec("pricing.class_b", str, TierRules.class_b, "shop", "Price tier of class B customers",
+                choices=PRICE_TIERS),
+    SettingSpec("pricing.class_c", str, TierRules.class_c, "shop", "Price tier of class C customers",
+                choices=PRICE_TIERS),
+    SettingSpec("pricing.account", str, TierRules.account, "shop", "Price tier of account customers",
+                choices=PRICE_TIERS, help="A customer who may buy on account; the better of this and the class's "
+                                          "tier wins."),
     SettingSpec("counter.return_window_days", int, 30, "shop", "Return window (days)", minimum=0, maximum=3650,
                 help="A return later than this many days after the sale needs a manager."),
     SettingSpec("counter.return_manager_above", int, 100_000, "shop", "Returns that need a manager (minor units)",
@@ -194,15 +274,36 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("workshop.reminder_lead_days", int, 14, "shop", "Service reminders: call this many days ahead",
                 minimum=0, maximum=180, help="A reminder is due soon, and goes on the care list, this many days "
                                              "before its date or projected mileage."),
+    SettingSpec("database.url", str, "", "terminal", "Shop database (this PC)", check=check_database_url,
+                help="Empty: the shop file in this PC's data folder. Or the full path of a SQLite file, or "
+                     "postgresql://user:password@host:port/dbname for a PostgreSQL server that every terminal "
+                     "shares. Used from the next start; partsdesk --db overrides it."),
+    SettingSpec("backup.folder", str, "", "terminal", "Backup folder",
+                help="Where this PC writes and looks for backups of a SQLite shop file. Empty: the folder "
+                     "beside the shop file (<file>-backups). Another disk is safer.",
+                check=partial(check_folder, field="backup.folder", label="Backup folder")),
     SettingSpec("backup.keep_daily", int, 7, "terminal", "Daily backups kept", minimum=1, maximum=60),
     SettingSpec("backup.keep_weekly", int, 4, "terminal", "Weekly backups kept", minimum=0, maximum=52),
     SettingSpec("printer.receipt", str, "", "terminal", "Receipt printer (80 mm)",
-                help="The printer's name as the system knows it; empty: the system's default printer."),
+                help="The printer's name as the system knows it; empty: the system's default printer.",
+                check=_line("printer.receipt", "Receipt printer", 200)),
     SettingSpec("printer.a4", str, "", "terminal", "A4 printer (invoices)",
-                help="The printer's name as the system knows it; empty: the system's default printer."),
+                help="The printer's name as the system knows it; empty: the system's default printer.",
+                check=_line("printer.a4", "A4 printer", 200)),
     SettingSpec("printer.label", str, "", "terminal", "Label printer (roll labels)",
                 help="The printer's name as the system knows it; empty: the system's default printer. Label "
-                     "sheets (A4) print on the A4 printer."),
+                     "sheets (A4) print on the A4 printer.",
+                check=_line("printer.label", "Label printer", 200)),
+    # This PC's barcode scanner (ui.scanner.ScannerFilter); measured by Scanner set-up (domain.scanner_calibration).
+    SettingSpec("scanner.max_gap_ms", int, DEFAULT_MAX_GAP_MS, "terminal",
+                "Scanner: longest gap between the keys of a scan (ms)", minimum=5, maximum=100,
+                help="Keys that come closer together than this, ended by the scanner's terminator, are a scan; "
+                     "slower keys are typing. Scanner set-up measures it."),
+    SettingSpec("scanner.min_length", int, DEFAULT_MIN_LENGTH, "terminal", "Scanner: shortest code (characters)",
+                minimum=1, maximum=20, help="A faster run of fewer keys than this is typing, not a scan."),
+    SettingSpec("scanner.terminator", str, "enter", "terminal", "Scanner: key it sends after a code",
+                choices=SCANNER_TERMINATORS, help="enter: Enter (the usual); tab: Tab or Enter. Scanner set-up "
+                                                  "finds it."),
 )
 SETTINGS_BY_NAME = {spec.name: spec for spec in SETTINGS}
 

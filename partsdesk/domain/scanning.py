@@ -1,7 +1,7 @@
 """The timing rules that tell a barcode scanner from a person typing, on plain values: a
 character or a terminator with the key event's own timestamp in milliseconds. No Qt, no clock:
-``ui.scanner`` feeds it real key events; the scanner set-up (a later issue) calibrates it. Also
-what a scanning screen's entry holds: ``N*`` before a scan (``read_entry``).
+``ui.scanner`` feeds it real key events; the scanner set-up (``domain.scanner_calibration``)
+calibrates it. Also what a scanning screen's entry holds: ``N*`` before a scan (``read_entry``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.money import parse_quantity
 
+# The defaults of this PC's scanner settings (config: scanner.min_length, scanner.max_gap_ms,
+# scanner.terminator), which the scanner set-up measures; ``ui.scanner`` reads the settings.
 DEFAULT_MIN_LENGTH = 4
 DEFAULT_MAX_GAP_MS = 30
+SCANNER_TERMINATORS = ("enter", "tab")  # "tab": a scan ends with Tab or Enter
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,13 +68,21 @@ def sale_customer(customer_id: int | None) -> Customer | None:
     return customer
 
 
+def tier_rules() -> pricing.TierRules:
+    """Which list price each kind of customer pays, as the shop set it (pricing.* settings)."""
+    return pricing.TierRules(walk_in=settings.get("pricing.walk_in"), class_a=settings.get("pricing.class_a"),
+                             class_b=settings.get("pricing.class_b"), class_c=settings.get("pricing.class_c"),
+                             account=settings.get("pricing.account"))
+
+
 def tier_of(customer: Customer | None) -> pricing.TierDecision:
+    rules = tier_rules()
     if customer is None:
-        return pricing.price_tier(customer_class=None, has_account=False)
+        return pricing.price_tier(customer_class=None, has_account=False, rules=rules)
     discount = next((t.discount_bp for t in parse_tiers(settings.get("membership.tiers"))
                      if t.name == customer.member_tier), 0)
     return pricing.price_tier(customer_class=customer.grade, has_account=customer.credit_limit > 0,
-                              member_tier_discount_bp=discount)
+                              member_tier_discount_bp=discount, rules=rules)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-from partsdesk.config import SETTINGS_BY_NAME, Paths, SettingSpec
+from partsdesk.config import SETTINGS, SETTINGS_BY_NAME, Paths, SettingSpec
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.permissions import Actor, Approval, require
 from partsdesk.models import Setting, transaction
@@ -84,3 +85,76 @@ def set_value(actor: Actor, name: str, value: Any, *, approval: Approval | None 
         ).execute()
         audit.record("setting.change", actor=actor, approval=used, object_type="setting", object_id=name,
                      old=old, new=value)
+
+
+# --- the settings screen -------------------------------------------------------------------------
+
+def sections() -> list[tuple[str, list[SettingSpec]]]:
+    """The declared settings grouped by their name's prefix ("shop", "counter", "printer"...),
+    in declaration order: the pages of the settings screen."""
+    groups: dict[str, list[SettingSpec]] = {}
+    for spec in SETTINGS:
+        groups.setdefault(spec.name.split(".", 1)[0], []).append(spec)
+    return list(groups.items())
+
+
+def current_values(actor: Actor, settings_file: Path | None = None) -> dict[str, Any]:
+    """Every declared setting's value now: the shop's from the database, this PC's from its file."""
+    require(actor, "settings.edit")
+    return {spec.name: get(spec.name) if spec.scope == "shop" else terminal(spec.name, settings_file)
+            for spec in SETTINGS}
+
+
+def _checked(spec: SettingSpec, value: Any) -> str | None:
+    """The message that refuses ``value`` for ``spec``, or None. A list's own check may name
+    another field; the message is kept whatever it names."""
+    try:
+        validate(spec, value)
+    except ValidationError as error:
+        return "; ".join(error.problems.values()) or str(error)
+    return None
+
+
+def _write_terminal_file(file: Path, values: dict[str, Any]) -> None:
+    """Merge ``values`` into this PC's settings file (other entries kept), written whole to a
+    temporary file first and then renamed over it, so a crash never leaves half a file."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    data.update(values)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    temporary = file.with_name(file.name + ".tmp")
+    temporary.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, file)
+
+
+def save_all(actor: Actor, values: dict[str, Any], settings_file: Path | None = None) -> list[str]:
+    """Save what the settings screen changed: shop settings in one transaction (each audited
+    as by ``set_value``), then this PC's settings in its file (audited as "setting.terminal").
+    Every value is checked first; if any is refused, ``ValidationError`` names each refused
+    setting and nothing at all is saved. Returns the names that changed."""
+    require(actor, "settings.edit")
+    problems: dict[str, str] = {}
+    for name, value in values.items():
+        spec = SETTINGS_BY_NAME.get(name)
+        message = f"{name}: no such setting." if spec is None else _checked(spec, value)
+        if message:
+            problems[name] = message
+    if problems:
+        raise ValidationError(problems)
+    file = settings_file if settings_file is not None else Paths.for_user().settings_file
+    shop = {n: v for n, v in values.items() if SETTINGS_BY_NAME[n].scope == "shop"}
+    here = {n: v for n, v in values.items() if SETTINGS_BY_NAME[n].scope == "terminal" and terminal(n, file) != v}
+    changed = [name for name, value in shop.items() if get(name) != value]
+    with transaction():
+        for name in changed:
+            set_value(actor, name, shop[name])
+        for name, value in here.items():
+            audit.record("setting.terminal", actor=actor, object_type="setting", object_id=f"{audit.TERMINAL}:{name}",
+                         old=terminal(name, file), new=value)
+        if here:  # inside the transaction: a file that cannot be written rolls the audit rows back
+            _write_terminal_file(file, here)
+    return changed + list(here)

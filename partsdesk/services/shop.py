@@ -2,29 +2,100 @@
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from peewee import Database
 
 from partsdesk.config import Paths
 from partsdesk.models import open_database
-from partsdesk.models.db import is_postgres_url
-from partsdesk.models.migrations import migrate
+from partsdesk.models.db import is_postgres_url, network_filesystem
+from partsdesk.models.migrations import latest_version, migrate
+from partsdesk.services import settings
 
 
 def resolve_url(url: str | None, paths: Paths) -> str:
-    """The database the user meant: ``--db`` as given, or the shop file in the data folder."""
+    """The database the user meant: ``--db`` as given, else this PC's ``database.url`` setting,
+    else the shop file in the data folder."""
+    url = url or settings.terminal("database.url", paths.settings_file)
     if url:
         return url if is_postgres_url(url) else str(Path(url).expanduser().resolve())
     return str(paths.default_database)
 
 
-def backup_dir_for(url: str) -> Path | None:
-    """Where backups of a SQLite shop file go (beside it); None for PostgreSQL."""
+def backup_dir_for(url: str, settings_file: Path | None = None) -> Path | None:
+    """Where backups of a SQLite shop file go: this PC's ``backup.folder`` setting, else the
+    folder beside the file; None for PostgreSQL."""
     if is_postgres_url(url):
         return None
+    chosen = settings.terminal("backup.folder", settings_file)
+    if chosen:
+        return Path(chosen).expanduser()
     path = Path(url)
     return path.parent / f"{path.stem}-backups"
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    ok: bool
+    message: str
+
+
+def check_connection(url: str, *, timeout_s: int = 5) -> ConnectionCheck:
+    """Can this PC open the shop database at ``url``? Connects on its own (the shop's open
+    database is left alone), reads the schema version, writes nothing and creates no file.
+    Never raises: the answer says what went wrong in words for the settings screen."""
+    url = url.strip()
+    try:
+        if is_postgres_url(url):
+            import psycopg2
+
+            parts = urlparse(url)
+            conn = psycopg2.connect(dbname=unquote((parts.path or "/").lstrip("/")) or "partsdesk",
+                                    user=unquote(parts.username) if parts.username else None,
+                                    password=unquote(parts.password) if parts.password else None,
+                                    host=parts.hostname or None, port=parts.port or None, connect_timeout=timeout_s)
+            try:
+                conn.set_session(readonly=True)
+                with conn.cursor() as cur:
+                    cur.execute("SELECT to_regclass('schema_version') IS NOT NULL")
+                    has_schema = bool(cur.fetchone()[0])
+                    version = None
+                    if has_schema:
+                        cur.execute("SELECT MAX(version) FROM schema_version")
+                        version = cur.fetchone()[0]
+            finally:
+                conn.close()
+            where = f"the PostgreSQL database {parts.path.lstrip('/')} on {parts.hostname or 'localhost'}"
+        else:
+            path = Path(url).expanduser()
+            if not url or not path.is_file():
+                return ConnectionCheck(False, f"There is no database file at {url or '(empty)'}. PartsDesk creates "
+                                              "one there at the next start if the folder can be written.")
+            share = network_filesystem(path)
+            if share:
+                return ConnectionCheck(False, f"{path} is on a network share ({share}); SQLite corrupts files "
+                                              "shared over a network. Use PostgreSQL for several terminals.")
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout_s)
+            try:
+                has_schema = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                          "name = 'schema_version'").fetchone() is not None
+                version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] if has_schema else None
+            finally:
+                conn.close()
+            where = f"the SQLite file {path}"
+    except Exception as error:  # every driver error becomes the answer, in words
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return ConnectionCheck(False, f"Could not open the database: {first}")
+    if version is None:
+        return ConnectionCheck(True, f"Connected to {where}. It holds no shop yet: PartsDesk sets it up at the "
+                                     "next start.")
+    if int(version) > latest_version():
+        return ConnectionCheck(False, f"Connected to {where}, but its shop was made by a newer PartsDesk "
+                                      f"(schema {version}). Update PartsDesk on this PC first.")
+    return ConnectionCheck(True, f"Connected to {where}: a PartsDesk shop (schema {version}).")
 
 
 def open_shop(url: str, *, upgrade: bool = True) -> tuple[Database, Path | None]:

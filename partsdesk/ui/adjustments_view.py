@@ -190,11 +190,11 @@ class AdjustmentsView(QWidget):
         self.release_qty = QLineEdit()
         self.release_qty.setPlaceholderText(self.tr("how much"))
         self.release_qty.setMaximumWidth(90)
-        self.repaired_button = QPushButton(self.tr("Back to stock (repaired) (Ctrl+B)"))
+        self.repaired_button = QPushButton(self.tr("Back to stock (repaired) (Ctrl+R)"))
         self.repaired_button.clicked.connect(lambda: self.release("stock"))
         self.scrap_button = QPushButton(self.tr("Scrap (Ctrl+D)"))
         self.scrap_button.clicked.connect(lambda: self.release("scrap"))
-        for key, target in (("Ctrl+B", "stock"), ("Ctrl+D", "scrap")):
+        for key, target in (("Ctrl+R", "stock"), ("Ctrl+D", "scrap")):  # Ctrl+B is the window's backup
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda t=target: self.release(t))

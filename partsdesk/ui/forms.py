@@ -51,6 +51,7 @@ def key_button(owner: QWidget, text: str, key: str, slot: Any, tip: str,
     shortcut = QShortcut(QKeySequence(key), context or owner)
     shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     shortcut.activated.connect(lambda: button.isEnabled() and slot())
+    button.setProperty("key", key)  # F1's key list (ui.help_dialog) finds the shortcut's button by it
     return button
 
 

@@ -48,6 +48,8 @@ class MainWindow(QMainWindow):
         self.auto_backups = auto_backups and not db_module.is_postgres_url(url)
         self.terminal_settings_file = terminal_settings_file
         self.login_dialog = None  # the switch-user or lock dialog while it is open
+        self.keys_dialog = None  # F1's list of keys while it is open
+        self.settings_dialog = None  # Settings… (Ctrl+,) or Users and roles while one is open
         self._locking = False
         self.restart_requested = False  # after a restore: run_gui shows the log-in again
         self._closing_backup_done = not self.auto_backups
@@ -56,7 +58,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         # One scanner layer for the window: the tab that owns scans (the counter) gets every scan.
-        self.scanner = ScannerFilter(self)
+        self.scanner = ScannerFilter(self, settings_file=terminal_settings_file)  # this PC's scanner.* settings
         self.scanner.install()
         self.counter = CounterTab(runner, actor, scanner=self.scanner)
         self.tabs.addTab(self.counter, self.tr("Coun&ter"))
@@ -123,6 +125,13 @@ class MainWindow(QMainWindow):
         for action in (self.backup_action, self.restore_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        self.settings_action = self._action(self.tr("Se&ttings…"), self.open_settings, "Ctrl+,")
+        self.users_action = self._action(self.tr("&Users and roles…"), self.open_users, "Ctrl+Shift+U")
+        file_menu.addAction(self.settings_action)
+        file_menu.addAction(self.users_action)
+        self.scanner_setup_action = self._action(self.tr("S&canner set-up…"), self.open_scanner_setup)
+        file_menu.addAction(self.scanner_setup_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
         user_menu = bar.addMenu(self.tr("&User"))
@@ -139,6 +148,10 @@ class MainWindow(QMainWindow):
         self.find_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Find), QKeySequence("F2")])
         for action in (self.find_action, self.new_part_action, self.import_action, self.export_action):
             catalog_menu.addAction(action)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self.keys_action = self._action(self.tr("&Keys of this tab"), self.show_keys, "F1")
+        help_menu.addAction(self.keys_action)
 
     def set_actor(self, actor: Actor) -> None:
         """Who is at the keyboard now: the status bar and what the menus offer follow."""
@@ -157,6 +170,12 @@ class MainWindow(QMainWindow):
         self.new_part_action.setVisible(actor.can("catalog.edit"))
         self.import_action.setVisible(actor.can("catalog.import"))
         self.export_action.setVisible(actor.can("catalog.export"))
+        self.settings_action.setVisible(actor.can("settings.edit"))
+        self.settings_action.setEnabled(actor.can("settings.edit"))  # a hidden action's key still fires
+        self.users_action.setVisible(actor.can("users.manage"))
+        self.users_action.setEnabled(actor.can("users.manage"))
+        self.scanner_setup_action.setVisible(actor.can("settings.edit"))
+        self.scanner_setup_action.setEnabled(actor.can("settings.edit"))
 
     def _tab_changed(self, _index: int) -> None:
         # F2 finds a part in the catalogue, except at the counter, where F2 adds the part to the cart.
@@ -164,6 +183,13 @@ class MainWindow(QMainWindow):
         if self.tabs.currentWidget() is not self.counter:
             keys.append(QKeySequence("F2"))
         self.find_action.setShortcuts(keys)
+        # The catalogue's own keys work on its tab only: elsewhere Ctrl+N, Ctrl+I and Ctrl+E are the views'
+        # (a new count, a check-in, a booking, a reminder; sending an order), and a key two shortcuts claim
+        # would do nothing at all.
+        on_catalog = self.tabs.currentWidget() is self.catalog
+        for action, key in ((self.new_part_action, QKeySequence(QKeySequence.StandardKey.New)),
+                            (self.import_action, QKeySequence("Ctrl+I")), (self.export_action, QKeySequence("Ctrl+E"))):
+            action.setShortcut(key if on_catalog else QKeySequence())
         if self.tabs.currentWidget() is self.customers:
             if not self.customers.model.shown_generation:
                 self.customers.start()  # the first visit: browse the customers
@@ -179,6 +205,26 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(index, self.tr("Stoc&k ({low})").format(low=f"{low:,}") if low else self.tr("Stoc&k"))
         self.tabs.setTabToolTip(index, self.tr("{low} part(s) below their minimum stock").format(low=f"{low:,}")
                                 if low else "")
+
+    def show_keys(self) -> None:
+        """F1: the keys of the current tab, read from its live widgets (ui.help_dialog)."""
+        from partsdesk.ui.help_dialog import KeysDialog, collect_keys, tab_name
+
+        if self.keys_dialog is not None:
+            self.keys_dialog.close()
+        index = self.tabs.currentIndex()
+        title = tab_name(self.tabs.tabText(index))
+        dialog = KeysDialog(title, collect_keys(self, self.tabs.widget(index), tab_title=title), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._keys_closed)
+        self.keys_dialog = dialog
+        dialog.show()
+        dialog.activateWindow()  # Esc closes it at once (the tab's own Esc must not take it)
+
+    def _keys_closed(self, _result: int) -> None:
+        """Back to the tab, its keys working at once."""
+        self.keys_dialog = None
+        self.activateWindow()
 
     def find_part(self) -> None:
         self.tabs.setCurrentWidget(self.catalog)
@@ -197,6 +243,51 @@ class MainWindow(QMainWindow):
         self.catalog.new_part()
 
     # --- users ------------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        """Ctrl+,: the shop's and this PC's settings (ui.settings_dialog; managers and admins)."""
+        from partsdesk.ui.settings_dialog import SettingsDialog
+
+        if self.actor.can("settings.edit"):
+            dialog = SettingsDialog(self.runner, self.actor, settings_file=self.terminal_settings_file, parent=self)
+            dialog.saved.connect(self._settings_saved)
+            self._open_admin_dialog(dialog)
+
+    def _settings_saved(self, names: list) -> None:
+        if any(name.startswith("scanner.") for name in names):
+            self.scanner.apply_settings(self.terminal_settings_file)  # the scanner layer follows at once
+
+    def open_scanner_setup(self) -> None:
+        """File ▸ Scanner set-up…: measure this PC's scanner on the test sheet (ui.scanner_setup);
+        what it saves applies to the window's scanner layer at once."""
+        from partsdesk.ui.scanner_setup import ScannerSetupDialog
+
+        if self.actor.can("settings.edit"):
+            dialog = ScannerSetupDialog(self.runner, self.actor, settings_file=self.terminal_settings_file, parent=self)
+            # a method, not a lambda: a lambda on a signal of a dialog deleted on close crashed PySide
+            dialog.saved.connect(self._scanner_settings_saved)
+            self._open_admin_dialog(dialog)
+
+    def _scanner_settings_saved(self, _values: dict) -> None:
+        self.scanner.apply_settings(self.terminal_settings_file)
+
+    def open_users(self) -> None:
+        """Ctrl+Shift+U: users and roles (ui.users_dialog; administrators)."""
+        from partsdesk.ui.users_dialog import UsersDialog
+
+        if self.actor.can("users.manage"):
+            self._open_admin_dialog(UsersDialog(self.runner, self.actor, parent=self))
+
+    def _open_admin_dialog(self, dialog) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.close()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._admin_dialog_closed)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _admin_dialog_closed(self, _result: int) -> None:
+        self.settings_dialog = None
 
     def switch_user(self) -> None:
         self._ask_user(lock=False)

@@ -236,9 +236,9 @@ class ReceivingView(QWidget):
         self.layout_box = compact_combo()
         for layout in label_layouts.LAYOUTS.values():
             self.layout_box.addItem(layout.describe(), layout.name)
-        self.preview_button = QPushButton(self.tr("Preview labels (Ctrl+L)"))
+        self.preview_button = QPushButton(self.tr("Preview labels (F8)"))
         self.preview_button.clicked.connect(lambda: self.make_labels("preview"))
-        labels_key = QShortcut(QKeySequence("Ctrl+L"), self)
+        labels_key = QShortcut(QKeySequence("F8"), self)  # Ctrl+L is the window's switch user
         labels_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         labels_key.activated.connect(lambda: self.make_labels("preview"))
         self.print_button = QPushButton(self.tr("Print labels"))

@@ -22,6 +22,10 @@ late burst is still read as the scans it was. Events with timestamp 0 carry no t
 ones, such as ``QTest.keyClicks`` on a widget) and are always typing. Keys with Ctrl, Alt or Meta,
 auto-repeat, and modifier keys alone are left alone.
 
+Its thresholds (``max_gap_ms``, ``min_length``, the terminator) are this PC's terminal settings
+``scanner.*``, measured by the scanner set-up (``ui.scanner_setup``); arguments given to the
+constructor override them (tests, benchmarks).
+
 Thread: GUI thread only. One filter per application; the caller keeps it alive (the main window
 owns it) and calls ``install()``.
 """
@@ -34,17 +38,25 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum, auto
+from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from partsdesk.domain.scanning import DEFAULT_MAX_GAP_MS, DEFAULT_MIN_LENGTH, ScanDetector
+from partsdesk.domain.scanning import ScanDetector
+from partsdesk.services import settings
 
 log = logging.getLogger(__name__)
 
 ENTER_KEYS: tuple[Qt.Key, ...] = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+TERMINATOR_KEYS: dict[str, tuple[Qt.Key, ...]] = {"enter": ENTER_KEYS, "tab": (*ENTER_KEYS, Qt.Key.Key_Tab)}
+
+
+def terminator_keys(name: str) -> tuple[Qt.Key, ...]:
+    """The keys that end a scan for the ``scanner.terminator`` setting ("enter" or "tab")."""
+    return TERMINATOR_KEYS.get(name, ENTER_KEYS)
 
 
 class _Kind(Enum):
@@ -97,10 +109,17 @@ class ScannerFilter(QObject):
 
     scanned = Signal(str)
 
-    def __init__(self, parent: QObject | None = None, *, min_length: int = DEFAULT_MIN_LENGTH,
-                 max_gap_ms: int = DEFAULT_MAX_GAP_MS, terminators: Iterable[Qt.Key] = ENTER_KEYS,
-                 timeout_ms: int | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, min_length: int | None = None,
+                 max_gap_ms: int | None = None, terminators: Iterable[Qt.Key] | None = None,
+                 timeout_ms: int | None = None, settings_file: Path | None = None) -> None:
         super().__init__(parent)
+        # What is not given comes from this PC's settings (``settings_file``, default the user's).
+        if min_length is None:
+            min_length = settings.terminal("scanner.min_length", settings_file)
+        if max_gap_ms is None:
+            max_gap_ms = settings.terminal("scanner.max_gap_ms", settings_file)
+        if terminators is None:
+            terminators = terminator_keys(settings.terminal("scanner.terminator", settings_file))
         self._detector = ScanDetector(min_length=min_length, max_gap_ms=max_gap_ms)
         self._terminators = frozenset(terminators)
         self._timeout_ms = timeout_ms
@@ -131,6 +150,12 @@ class ScannerFilter(QObject):
         QApplication.instance().removeEventFilter(self)
         self._timer.stop()
         self._release(self._detector.flush().typed)
+
+    def apply_settings(self, settings_file: Path | None = None) -> None:
+        """Take this PC's scanner settings again (after the scanner set-up saved new ones)."""
+        self.min_length = settings.terminal("scanner.min_length", settings_file)
+        self.max_gap_ms = settings.terminal("scanner.max_gap_ms", settings_file)
+        self.terminators = terminator_keys(settings.terminal("scanner.terminator", settings_file))
 
     @property
     def min_length(self) -> int:
