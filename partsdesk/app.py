@@ -8,8 +8,9 @@ message box (exit 1), anything unexpected later is logged and shown as a dialog.
 
 Benchmark hooks (used by ``partsdesk bench``, which spawns ``python -m partsdesk --db FILE``):
 
-- ``PARTSDESK_BENCH_STARTUP=1``: as soon as the log-in dialog (or, on a shop without users,
-  the first-administrator dialog) has painted, print ``login-window-shown`` on stdout and exit 0.
+- ``PARTSDESK_BENCH_STARTUP=1``: as soon as the log-in dialog (or, on a shop never set up, the
+  first-run wizard; on a named shop without users, the first-administrator dialog) has painted,
+  print ``login-window-shown`` on stdout and exit 0.
 - ``PARTSDESK_BENCH_RSS=1`` with ``PARTSDESK_BENCH_USER``, ``PARTSDESK_BENCH_SECRET`` and
   ``PARTSDESK_BENCH_QUERY``: log in without a dialog, open the main window, search the catalogue
   for the query, and once its results are in the table print ``rss-mb <float>`` and exit 0
@@ -166,11 +167,12 @@ def run_gui(db_url: str | None) -> int:
 
 
 def _session(app: Any, runner: Any, url: str, paths: Paths, *, bench_startup: bool) -> int | None:
-    """First administrator if needed, log-in, main window. The exit code, or None to log in again."""
+    """The first-run wizard or the first administrator if needed, log-in, main window. The exit
+    code, or None to log in again."""
     from PySide6.QtWidgets import QDialog
 
+    from partsdesk.services import first_run, users
     from partsdesk.services import settings as shop_settings
-    from partsdesk.services import users
     from partsdesk.ui.login import FirstAdminDialog, LoginDialog
     from partsdesk.ui.window_state import window_settings
 
@@ -187,7 +189,16 @@ def _session(app: Any, runner: Any, url: str, paths: Paths, *, bench_startup: bo
         dialog.first_shown.connect(shown)
 
     preselect = str(window_state.value("login/last_user", ""))
-    if users.count_users() == 0:
+    if first_run.needs_setup():  # no user and no shop name: a new shop, set up by the wizard (or the demo)
+        from partsdesk.ui.first_run import FirstRunWizard
+
+        wizard = FirstRunWizard(runner, url=url, data_dir=paths.data_dir)
+        if bench_startup:
+            bench_hook(wizard)
+        if wizard.exec() != QDialog.DialogCode.Accepted or not wizard.login_user or bench_done:
+            return 0
+        preselect = wizard.login_user
+    elif users.count_users() == 0:  # a named shop whose users are gone: only its administrator is missing
         first = FirstAdminDialog(runner)
         if bench_startup:
             bench_hook(first)

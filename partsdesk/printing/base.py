@@ -24,10 +24,11 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from partsdesk.domain.money import CURRENCIES, format_money
 
@@ -131,6 +132,7 @@ class ShopHeader:
     phone: str = ""
     tax_id: str = ""
     currency: str = "CNY"
+    logo: str = ""  # an image file (setting ``shop.logo``); drawn above the name when it can be read
 
     def lines(self) -> list[str]:
         extra = [self.address, f"Tel. {self.phone}" if self.phone else "",
@@ -141,13 +143,31 @@ class ShopHeader:
 def header_block(shop: ShopHeader, title: str, facts: Sequence[tuple[str, str]], st: Styles,
                  width: float) -> Table:
     """The top of a document: the shop on the left, the document's title and facts on the right."""
-    left = [p(shop.name, st.title), *(p(line, st.small) for line in shop.lines())]
+    left = [*_logo(shop.logo, width * 0.5), p(shop.name, st.title), *(p(line, st.small) for line in shop.lines())]
     right = [p(title, ParagraphStyle("doctitle", parent=st.title, alignment=TA_RIGHT))]
     right += [p(f"{label}: {value}", st.right) for label, value in facts]
     block = Table([[left, right]], colWidths=[width * 0.55, width * 0.45])
     block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return block
+
+
+LOGO_MAX_HEIGHT = 18 * mm
+
+
+def _logo(path: str, max_width: float) -> list[Flowable]:
+    """The shop's logo at most ``LOGO_MAX_HEIGHT`` high, or nothing when there is none or the
+    file cannot be read (a moved or broken picture never stops a receipt or an invoice)."""
+    if not path:
+        return []
+    try:
+        image_width, image_height = ImageReader(path).getSize()
+    except Exception:
+        return []
+    scale = min(LOGO_MAX_HEIGHT / image_height, max_width / image_width)
+    picture = Image(path, width=image_width * scale, height=image_height * scale)
+    picture.hAlign = "LEFT"
+    return [picture, Spacer(1, 1.5 * mm)]
 
 
 def grid(rows: Sequence[Sequence[object]], widths: Sequence[float], st: Styles, *, numeric: Sequence[int] = (),
@@ -221,4 +241,4 @@ def shop_header() -> ShopHeader:
 
     return ShopHeader(name=settings.get("shop.name"), address=settings.get("shop.address"),
                       phone=settings.get("shop.phone"), tax_id=settings.get("shop.tax_id"),
-                      currency=settings.get("shop.currency"))
+                      currency=settings.get("shop.currency"), logo=settings.get("shop.logo"))

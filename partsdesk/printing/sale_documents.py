@@ -66,7 +66,7 @@ REFUND_DETAILS = {"on_account": "credited to the customer's account", "prepaid":
 
 def _shop(doc: SaleDocument) -> ShopHeader:
     return ShopHeader(name=doc.shop_name, address=doc.shop_address, phone=doc.shop_phone, tax_id=doc.shop_tax_id,
-                      currency=doc.currency)
+                      currency=doc.currency, logo=doc.shop_logo)
 
 
 def _text(value: str, style: ParagraphStyle) -> object:

@@ -121,6 +121,7 @@ class SaleDocument:
     reference_at: datetime | None = None  # ... and that sale's local time
     reason: str = ""  # a credit note: why the goods came back, in words ("Wrong part")
     approved_by: str = ""  # a credit note: the manager who approved it, "" when none was needed
+    shop_logo: str = ""  # the setting shop.logo: an image file printed at the top of an invoice
 
     @property
     def title(self) -> str:
@@ -160,7 +161,7 @@ def _document(*, customer_id: int | None, lines: tuple[SaleDocumentLine, ...], p
     return SaleDocument(
         shop_name=settings.get("shop.name"), shop_address=settings.get("shop.address"),
         shop_phone=settings.get("shop.phone"), shop_tax_id=settings.get("shop.tax_id"),
-        currency=settings.get("shop.currency"),
+        currency=settings.get("shop.currency"), shop_logo=settings.get("shop.logo"),
         customer_id=customer.id if customer else None, customer_name=customer.name if customer else "",
         customer_address=customer.address if customer else "",
         member_card=(customer.member_card or "") if customer else "",
