@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := demo/demo-shop.sqlite
 
-.PHONY: demo test lint setup clean
+.PHONY: demo test lint setup clean bundle
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ lint: $(BIN)/.installed
 ## Lint, then the whole suite on SQLite and on a throw-away PostgreSQL server.
 test: $(BIN)/.installed
 	scripts/test-all.sh
+
+## The installer: build dist/PartsDesk (build_installer.spec, no Python needed to run it), then
+## check it on its own: demo shop, `partsdesk check`, main window, cold start to the log-in.
+bundle: $(BIN)/.installed
+	scripts/build-bundle.sh
+	scripts/check-bundle.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
