@@ -111,8 +111,9 @@ class CatalogTab(QWidget):
         self.set_actor(actor)
 
     def _default_widths(self) -> None:
-        widths = {"number": 130, "brand": 110, "name": 360, "category": 150, "grade": 95, "bin": 70, "price": 90,
-                  "on_hand": 80, "match": 230}
+        # narrow enough that the description keeps about 200 px on a 1024 px screen
+        widths = {"number": 130, "brand": 110, "name": 360, "category": 120, "grade": 85, "bin": 70, "price": 90,
+                  "on_hand": 80, "match": 110}
         for i, column in enumerate(self.model.columns):
             self.table.setColumnWidth(i, widths.get(column.key, 100))
         header = self.table.horizontalHeader()

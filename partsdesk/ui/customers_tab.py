@@ -82,7 +82,7 @@ class CustomersTab(QWidget):
         self.search_box.installEventFilter(self)
         self.model = CustomerTableModel(runner, search=search, parent=self)
         self.table = results_view(self.model)
-        for column, width in enumerate((200, 90, 70, 110, 130, 90, 120)):
+        for column, width in enumerate((150, 70, 55, 105, 110, 90, 120)):  # name to plates on half a 1024 px screen
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)  # the name keeps its width; "found by" gives way
         self.table.installEventFilter(self)

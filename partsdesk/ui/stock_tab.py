@@ -278,8 +278,9 @@ class StockListView(QWidget):
         header.setHighlightSections(False)
         header.setSortIndicatorClearable(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        widths = {"number": 130, "brand": 100, "bin": 70, "on_hand": 75, "available": 75, "on_order": 75,
-                  "quarantine": 85, "min": 55, "max": 55, "abc": 45, "flags": 110}
+        # the description (stretched) keeps about 190 px on a 1024 px screen
+        widths = {"number": 115, "brand": 90, "bin": 65, "on_hand": 65, "reserved": 65, "available": 65,
+                  "on_order": 65, "quarantine": 70, "min": 45, "max": 45, "abc": 40, "flags": 80}
         for i, column in enumerate(self.model.columns):
             self.table.setColumnWidth(i, widths.get(column.key, 300))
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
