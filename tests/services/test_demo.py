@@ -582,13 +582,14 @@ def test_the_demo_shop_has_a_workshop_through_the_workshop_services(built):
                                                          "'repair_order' AND document_id IS NULL"))
     assert RepairOrder.select().order_by(RepairOrder.id).first().number == f"RO-{timeline + 1:06d}"
     # every delivered order has its invoice, at the prices the customer authorized
+    p = database.obj.param
     for order in RepairOrder.select().where(RepairOrder.sale.is_null(False)):
-        total = _rows("SELECT total FROM sale WHERE id = ?", (order.sale_id,))[0][0]
+        total, prices_with_tax = _rows(f"SELECT total, prices_include_tax FROM sale WHERE id = {p}",
+                                       (order.sale_id,))[0]
         authorized = _rows("SELECT COALESCE(SUM(a.amount), 0) FROM job_authorization a JOIN job_line j ON j.id = "
-                           "a.line_id WHERE j.order_id = ? AND j.status = 'active' AND a.id = (SELECT MAX(b.id) FROM "
-                           "job_authorization b WHERE b.line_id = a.line_id AND b.decision = 'approved')",
+                           f"a.line_id WHERE j.order_id = {p} AND j.status = 'active' AND a.id = (SELECT MAX(b.id) "
+                           "FROM job_authorization b WHERE b.line_id = a.line_id AND b.decision = 'approved')",
                            (order.id,))[0][0]
-        prices_with_tax = _rows("SELECT prices_include_tax FROM sale WHERE id = ?", (order.sale_id,))[0][0]
         assert total >= authorized if not prices_with_tax else total == authorized
     assert Appointment.select().where(Appointment.status == "booked").count() >= 5
     assert Appointment.select().where(Appointment.status == "no_show").count() == 1
