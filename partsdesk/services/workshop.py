@@ -1064,21 +1064,17 @@ def quality_check(actor: Actor, number: str, items: Sequence[CheckMark], *, note
 
 # --- invoice and delivery ---------------------------------------------------------------------------------
 
-def _billing_rows(order: RepairOrder, lines: Sequence[JobLine], approved: Mapping[int, JobAuthorization],
-                  override: bool) -> list[dict[str, object]]:
-    """The invoice's rows at the prices the customer authorized (the approved version's), or,
-    for a line without a valid authorization the manager let through, at its current price."""
+def _billing_rows(lines: Sequence[JobLine], approved: Mapping[int, JobAuthorization]) -> list[dict[str, object]]:
+    """The invoice's rows at the prices the customer authorized: each line as its approved version
+    stands (frozen there, whatever changed since — only a manager's override lets such a line through);
+    a line the customer never approved (the override again) at its current price."""
     versions = {(v.line_id, v.version): v for v in JobLineVersion.select().where(
         JobLineVersion.line.in_([line.id for line in lines]))}
     rows = []
     for line in lines:
         auth = approved.get(line.id)
-        valid = auth is not None and auth.version == line.version
-        if valid or not override:
-            version = versions[(line.id, auth.version)] if auth else versions[(line.id, line.version)]
-            qty, unit_price, amount, description = version.qty, version.unit_price, version.amount, version.description
-        else:
-            qty, unit_price, amount, description = line.qty, line.unit_price, line.amount, line.description
+        version = versions[(line.id, auth.version if auth is not None else line.version)]
+        qty, unit_price, amount, description = version.qty, version.unit_price, version.amount, version.description
         if line.kind == "part" and qty != line.issued_qty:
             raise UserError(f"Line {line.line_no}: the authorized quantity is {format_quantity(qty, line.unit)} but "
                             f"{format_quantity(line.issued_qty, line.unit)} was issued.")
@@ -1129,7 +1125,7 @@ def deliver(actor: Actor, number: str, delivery: Delivery, payments: Sequence[te
             raise ValidationError({"odometer": f"The odometer was {order.odometer_in:,} km at check-in: it cannot be "
                                                "lower now."})
         customers.record_odometer(actor, order.vehicle_id, odometer, source="delivery")
-        rows = _billing_rows(order, lines, _latest_approvals([line.id for line in lines]), override is not None)
+        rows = _billing_rows(lines, _latest_approvals([line.id for line in lines]))
         customer = cart.sale_customer(order.customer_id)
         include_tax = bool(settings.get("tax.prices_include_tax"))
         written = sales.write_sale(actor, rows, payments, kind="invoice", customer=customer,

@@ -342,7 +342,7 @@ def test_the_manager_override_is_audited_with_its_reason(staff, shop, monkeypatc
     # the line changes once the car is ready (a manager puts the status back by hand is not possible;
     # the only way to an unauthorized line at delivery is a change the status check lets through):
     with transaction():
-        JobLine.update(version=2).where(JobLine.id == labour).execute()
+        JobLine.update(version=2, unit_price=16_000, amount=24_000).where(JobLine.id == labour).execute()
         JobLineVersion.insert(line=labour, version=2, description="Replace front brake pads", qty=1_500,
                               unit_price=16_000, amount=24_000, at=SOLD_AT, user=None).execute()
     with pytest.raises(PermissionDenied, match="lack the customer's authorization"):
@@ -351,6 +351,8 @@ def test_the_manager_override_is_audited_with_its_reason(staff, shop, monkeypatc
     override = approval(staff, "workshop.invoice_override", "Customer approved by message, on file")
     result = workshop.deliver(staff["service_advisor"], number, Delivery(50_200, "Pads"), [Payment("cash", 46_600)],
                               approvals={"workshop.invoice_override": override})
+    labour_sold = SaleLine.get((SaleLine.sale == result.sale_id) & (SaleLine.line_no == 2))
+    assert (labour_sold.unit_price, labour_sold.total) == (15_000, 22_500)
     assert result.total == 22_600 + 22_500  # the version the customer approved, not the changed one
     row = AuditLog.get((AuditLog.action == "workshop.deliver") & (AuditLog.object_id == number))
     assert row.reason == "Customer approved by message, on file" and json.loads(row.new_value)[
