@@ -43,7 +43,9 @@ from partsdesk.models import (
     StockBalance,
     Supplier,
     SupplierPart,
+    database,
 )
+from partsdesk.models.stock import MAIN_LOCATION_ID
 from partsdesk.services import abc, adjustments, counts, purchasing, reorder, settings, stock
 
 if TYPE_CHECKING:  # the replay and the counter of demo_history (imported there, not here)
@@ -144,9 +146,23 @@ class StockLife:
     def finish(self, today: date) -> None:
         """The clock at ``as_of``: today's reorder drafts (not sent yet), a count half done, the
         parts' ABC classes from the last 12 months."""
-        reorder.create_drafts(self.keeper)
+        if not reorder.create_drafts(self.keeper).orders:
+            self._manual_draft()  # every shortage is on order already: next week's order, started by hand
         self._open_count()
         abc.refresh_classes(as_of=today)
+
+    def _manual_draft(self) -> None:
+        """A draft the storekeeper starts by hand: a pack of the part furthest below its maximum, from its
+        preferred supplier (nothing when no part has one)."""
+        row = database.obj.execute_sql(
+            "SELECT sp.supplier_id, sp.part_id, sp.pack_qty FROM supplier_part sp JOIN part p ON p.id = sp.part_id "
+            "JOIN supplier s ON s.id = sp.supplier_id LEFT JOIN stock_balance b ON b.part_id = p.id AND b.location_id "
+            f"= {MAIN_LOCATION_ID} WHERE sp.preferred AND p.active AND s.active AND p.max_qty > 0 "
+            "ORDER BY COALESCE(b.qty, 0) - p.max_qty, p.id LIMIT 1").fetchone()
+        if row is not None:
+            supplier_id, part_id, pack = row
+            purchasing.create_order(self.keeper, int(supplier_id), note="Next week's order",
+                                    lines=[(int(part_id), int(pack))])
 
     # the events
 
