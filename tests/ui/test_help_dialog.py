@@ -115,16 +115,16 @@ def test_f1_on_the_stock_tab_lists_the_current_views_keys(qtbot, runner, staff, 
     _close_with_esc(qtbot, window, dialog)
 
     # a window key a view uses too is pointed out (such a key may do neither)
-    clash = QShortcut(QKeySequence("Ctrl+B"), window.stock.count_view)
+    clash = QShortcut(QKeySequence("Ctrl+L"), window.stock.count_view)
     clash.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    clash.setWhatsThis("Bin report")
+    clash.setWhatsThis("Bin list")
     dialog = _press_f1(qtbot, window)
     window_group = dialog.table.topLevelItem(dialog.table.topLevelItemCount() - 1)
-    backup = next(window_group.child(i) for i in range(window_group.childCount())
-                  if window_group.child(i).text(0) == "Ctrl+B")
-    assert backup.text(1) == "Back up now"
-    assert "this tab uses Ctrl+B too" in backup.toolTip(2)
+    switch = [(window_group.child(i).text(1), window_group.child(i).toolTip(2))
+              for i in range(window_group.childCount()) if window_group.child(i).text(0) == "Ctrl+L"]
     _close_with_esc(qtbot, window, dialog)
+    clash.setEnabled(False)  # the window's Switch user is its own again
+    assert len(switch) == 1 and switch[0][0] == "Switch user" and "this tab uses Ctrl+L too" in switch[0][1]
 
     # another view, another list: F1 follows what is on the screen
     window.stock.show_view(window.stock.adjustments_view)
