@@ -364,24 +364,15 @@ def _set_status(order: RepairOrder, status: str, actor: Actor | None, note: str 
     order.status, order.status_at = status, stamp
 
 
-def _latest_authorizations(line_ids: Sequence[int]) -> dict[int, JobAuthorization]:
-    """Per line, its latest authorization (approved or declined)."""
+def _latest_authorizations(line_ids: Sequence[int], *, approved_only: bool = False) -> dict[int, JobAuthorization]:
+    """Per line, its latest authorization (``approved_only``: its latest yes, whatever came after)."""
     found: dict[int, JobAuthorization] = {}
     if not line_ids:
         return found
-    for auth in (JobAuthorization.select().where(JobAuthorization.line.in_(list(line_ids)))
-                 .order_by(JobAuthorization.id)):
-        found[auth.line_id] = auth
-    return found
-
-
-def _latest_approvals(line_ids: Sequence[int]) -> dict[int, JobAuthorization]:
-    found: dict[int, JobAuthorization] = {}
-    if not line_ids:
-        return found
-    for auth in (JobAuthorization.select().where(JobAuthorization.line.in_(list(line_ids))
-                                                 & (JobAuthorization.decision == "approved"))
-                 .order_by(JobAuthorization.id)):
+    query = JobAuthorization.select().where(JobAuthorization.line.in_(list(line_ids)))
+    if approved_only:
+        query = query.where(JobAuthorization.decision == "approved")
+    for auth in query.order_by(JobAuthorization.id):
         found[auth.line_id] = auth
     return found
 
@@ -1125,7 +1116,7 @@ def deliver(actor: Actor, number: str, delivery: Delivery, payments: Sequence[te
             raise ValidationError({"odometer": f"The odometer was {order.odometer_in:,} km at check-in: it cannot be "
                                                "lower now."})
         customers.record_odometer(actor, order.vehicle_id, odometer, source="delivery")
-        rows = _billing_rows(lines, _latest_approvals([line.id for line in lines]))
+        rows = _billing_rows(lines, _latest_authorizations([line.id for line in lines], approved_only=True))
         customer = cart.sale_customer(order.customer_id)
         include_tax = bool(settings.get("tax.prices_include_tax"))
         written = sales.write_sale(actor, rows, payments, kind="invoice", customer=customer,
@@ -1368,7 +1359,7 @@ def order_detail(actor: Actor, number: str) -> OrderDetail:
     lines = list(JobLine.select().where(JobLine.order == order.id).order_by(JobLine.line_no))
     ids = [line.id for line in lines]
     latest = _latest_authorizations(ids)
-    approved = _latest_approvals(ids)
+    approved = _latest_authorizations(ids, approved_only=True)
     names = {u.id: u.display_name for u in AppUser.select(AppUser.id, AppUser.display_name)}
     classes = {c.id: c.name for c in LabourClass.select(LabourClass.id, LabourClass.name)}
     parts = {p.id: p for p in Part.select(Part.id, Part.number, Part.bin).where(
