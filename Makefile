@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := demo/demo-shop.sqlite
 
-.PHONY: demo test lint setup clean bundle
+.PHONY: demo test lint setup clean bundle translations
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: $(BIN)/.installed
 bundle: $(BIN)/.installed
 	scripts/build-bundle.sh
 	scripts/check-bundle.sh
+
+## After changing a user-visible text: collect the marked texts into partsdesk/resources/i18n/*.ts
+## (new ones unfinished), compile the .qm; `scripts/i18n.py check` lists what still needs translating.
+translations: $(BIN)/.installed
+	$(BIN)/python scripts/i18n.py update
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

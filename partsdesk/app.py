@@ -152,11 +152,13 @@ def run_gui(db_url: str | None) -> int:
     try:
         if bench["RSS"]:
             return _bench_rss(app, runner, url, paths, bench)
+        actor = None
         while True:
-            code = _session(app, runner, url, paths, bench_startup=bool(bench["STARTUP"]))
-            if code is not None:
+            code = _session(app, runner, url, paths, bench_startup=bool(bench["STARTUP"]), actor=actor)
+            if isinstance(code, int):
                 return code
-            if not open_database():  # a restore replaced the file: open it again, then log in again
+            actor = code  # the same user again in a new language, or None: log in again
+            if actor is None and not open_database():  # a restore replaced the file: open it again
                 return 1
     finally:
         runner.shutdown()
@@ -166,10 +168,18 @@ def run_gui(db_url: str | None) -> int:
             database.obj.close()
 
 
-def _session(app: Any, runner: Any, url: str, paths: Paths, *, bench_startup: bool) -> int | None:
-    """The first-run wizard or the first administrator if needed, log-in, main window. The exit
-    code, or None to log in again."""
+def _session(app: Any, runner: Any, url: str, paths: Paths, *, bench_startup: bool,
+             actor: Any = None) -> int | Any:
+    """The first-run wizard or the first administrator if needed, log-in (unless ``actor`` is
+    already logged in), main window, in this PC's language. The exit code; or the actor to open the
+    window again for (its language changed), or None to log in again."""
     from PySide6.QtWidgets import QDialog
+
+    from partsdesk.ui.i18n import apply_language, shop_language
+
+    apply_language(shop_language(paths.settings_file))
+    if actor is not None:
+        return _main_window(app, runner, actor, url, paths)
 
     from partsdesk.services import first_run, users
     from partsdesk.services import settings as shop_settings
@@ -192,10 +202,15 @@ def _session(app: Any, runner: Any, url: str, paths: Paths, *, bench_startup: bo
     if first_run.needs_setup():  # no user and no shop name: a new shop, set up by the wizard (or the demo)
         from partsdesk.ui.first_run import FirstRunWizard
 
-        wizard = FirstRunWizard(runner, url=url, data_dir=paths.data_dir)
-        if bench_startup:
-            bench_hook(wizard)
-        if wizard.exec() != QDialog.DialogCode.Accepted or not wizard.login_user or bench_done:
+        while True:
+            wizard = FirstRunWizard(runner, url=url, data_dir=paths.data_dir)
+            if bench_startup:
+                bench_hook(wizard)
+            accepted = wizard.exec() == QDialog.DialogCode.Accepted
+            if not wizard.switch_to or bench_done:
+                break
+            apply_language(wizard.switch_to)  # the wizard again, in the language chosen on its first page
+        if not accepted or not wizard.login_user or bench_done:
             return 0
         preselect = wizard.login_user
     elif users.count_users() == 0:  # a named shop whose users are gone: only its administrator is missing
@@ -214,16 +229,21 @@ def _session(app: Any, runner: Any, url: str, paths: Paths, *, bench_startup: bo
         return 0
     if not accepted or login.actor is None:
         return 0
-    actor = login.actor
-    window_state.setValue("login/last_user", actor.username)
+    window_state.setValue("login/last_user", login.actor.username)
+    return _main_window(app, runner, login.actor, url, paths)
 
+
+def _main_window(app: Any, runner: Any, actor: Any, url: str, paths: Paths) -> int | Any:
     from partsdesk.ui.main_window import MainWindow
+    from partsdesk.ui.window_state import window_settings
 
-    window = MainWindow(runner, actor, url=url, settings=window_state,
+    window = MainWindow(runner, actor, url=url, settings=window_settings(paths.config_dir),
                         terminal_settings_file=paths.settings_file)
     window.show()
     code = app.exec()
     window.deleteLater()
+    if window.reopen_for is not None:
+        return window.reopen_for
     if window.restart_requested:
         return None
     return code

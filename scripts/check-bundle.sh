@@ -3,7 +3,8 @@
 # command runs with an empty environment (no PYTHONPATH, no venv, a fresh HOME), so the bundle
 # cannot lean on the source tree's Python.
 #   1. `partsdesk demo` builds a small demo shop, `partsdesk check` passes on it;
-#   2. its CSV export imports back (dry run), a label sheet prints to PDF, the main window opens
+#   2. its CSV export imports back (dry run), a label sheet prints to PDF, a receipt prints in
+#      Chinese (read back with pdftotext when installed), the main window opens
 #      and searches after a log-in (the PARTSDESK_BENCH_RSS hook);
 #   3. the window starts offscreen to the log-in window (the PARTSDESK_BENCH_STARTUP hook of
 #      partsdesk/app.py), three times: the median is the cold start.
@@ -60,6 +61,16 @@ run "$exe" labels --db "$db" --parts "$part:3" --layout a4-3x8 --out "$tmp/label
     || { cat "$tmp/out" >&2; fail "'partsdesk labels' could not print a label sheet"; }
 head -c 5 "$tmp/labels.pdf" | grep -q '%PDF' || fail "the label sheet written is not a PDF"
 cat "$tmp/out"
+
+echo "== a receipt in Chinese (the bundle's translations and its Chinese font)"
+run "$exe" --lang zh_CN print receipt --db "$db" RC-000001 --out "$tmp/receipt-zh.pdf" >"$tmp/out" 2>&1 \
+    || { cat "$tmp/out" >&2; fail "'partsdesk --lang zh_CN print receipt' failed"; }
+if command -v pdftotext >/dev/null; then
+    pdftotext "$tmp/receipt-zh.pdf" - | grep -q '找零\|合计' \
+        || { pdftotext "$tmp/receipt-zh.pdf" - >&2; fail "the Chinese receipt reads back without its Chinese words"; }
+    pdffonts "$tmp/receipt-zh.pdf" | grep -q 'yes *yes' || fail "the Chinese receipt embeds no font subset"
+    echo "   RC-000001 read back in Chinese"
+fi
 
 echo "== main window from the bundle: a manager logs in, the catalogue search shows its results"
 # The demo prints its users; the manager's line reads "mei  manager  password SECRET, PIN 1234".

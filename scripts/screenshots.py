@@ -1,12 +1,14 @@
 """Screenshots of the real window for the user guide (README.md), made offscreen, not by hand.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--parts 800] [--only counter ...]
+                                            [--lang zh_CN]
 
 Builds a small demo shop (``services.demo.build_demo_shop``) in a temporary folder, opens the
 real main window offscreen logged in as the user who works at each tab (the cashier at the
 Counter, the storekeeper in Stock, the service advisor in the Workshop, the manager in
 Customers), brings each tab up with something in it, waits until it has loaded and saves a
-1024×700 PNG per shot under a fixed name. Re-run it when the UI changes; it overwrites the PNGs.
+1024×700 PNG per shot under a fixed name (``counter.png``; ``counter-zh_CN.png`` with ``--lang zh_CN``).
+Re-run it when the UI changes; it overwrites the PNGs.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class Shooter:
         self.out = out
         self.config = config
         self.saved: list[Path] = []
+        self.suffix = ""  # "-zh_CN": the shots of the window in that language
 
     def window(self, role: str):
         from partsdesk.ui.main_window import MainWindow
@@ -87,7 +90,7 @@ class Shooter:
     def save(self, widget, name: str) -> None:
         widget.resize(*SIZE)
         settle()
-        path = self.out / f"{name}.png"
+        path = self.out / f"{name}{self.suffix}.png"
         if not widget.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         self.saved.append(path)
@@ -230,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parts", type=int, default=800, help="parts in the demo shop")
     parser.add_argument("--only", nargs="+", choices=sorted(SHOTS), help="only these tabs")
     parser.add_argument("--shop", type=Path, help="a demo shop file to reuse (built there when missing)")
+    parser.add_argument("--lang", default="en", help="the window's language (en, zh_CN)")
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import QCoreApplication
@@ -261,6 +265,10 @@ def main(argv: list[str] | None = None) -> int:
         config.mkdir()
         runner = TaskRunner()
         shooter = Shooter(runner, url, args.out, config)
+        from partsdesk.ui.i18n import apply_language
+
+        if apply_language(args.lang) != "en":
+            shooter.suffix = f"-{args.lang}"
         try:
             for name in args.only or list(SHOTS):
                 print(f"{name}:", flush=True)

@@ -56,6 +56,7 @@ from partsdesk.ui.forms import (
     ERROR_COLOR,
     FormDialog,
     compact_combo,
+    date_text,
     key_button,
     open_over,
     set_note,
@@ -299,7 +300,7 @@ class CancelDialog(FormDialog):
         super().__init__(runner, actor, parent)
         self.appointment_id = row.id
         self.setWindowTitle(self.tr("Cancel appointment #{id}").format(id=row.id))
-        self.form.addRow(self.tr("Appointment"), QLabel(f"{row.local_start:%a %d %b %H:%M} · {row.customer} · "
+        self.form.addRow(self.tr("Appointment"), QLabel(f"{date_text(row.local_start, '%a %d %b %H:%M')} · {row.customer} · "
                                                         f"{row.vehicle_label}"))
         self.reason = self.field("reason", self.tr("&Reason"), QLineEdit())
         self.reason.setPlaceholderText(self.tr("Customer called: car sold"))
@@ -318,7 +319,7 @@ class CallListDialog(QDialog):
 
     def __init__(self, calls: CallList, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Call list for {day}").format(day=f"{calls.day:%A %d %B %Y}"))
+        self.setWindowTitle(self.tr("Call list for {day}").format(day=date_text(calls.day, "%A %d %B %Y")))
         self.table = _table([self.tr("Time"), self.tr("Customer"), self.tr("Phone"), self.tr("Vehicle"),
                              self.tr("Work"), self.tr("Bay / technician")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -556,7 +557,7 @@ class AppointmentsView(QWidget):
 
     def _draw_day(self, plan: DayPlan) -> None:
         today = plan.day == shop_today()
-        self.title.setText(f"{plan.day:%a %d %b %Y}" + (self.tr(" (today)") if today else ""))
+        self.title.setText(date_text(plan.day, "%a %d %b %Y") + (self.tr(" (today)") if today else ""))
         other = self.tr("Technician") if self.group == "bay" else self.tr("Bay")
         self.day_table.setHorizontalHeaderItem(4, QTableWidgetItem(other))
         chosen = self.selected()
@@ -641,13 +642,13 @@ class AppointmentsView(QWidget):
 
     def _draw_week(self, plan: appointments.WeekPlan) -> None:
         last = plan.monday + timedelta(days=6)
-        self.title.setText(self.tr("Week of {first} – {last}").format(first=f"{plan.monday:%d %b}",
-                                                                      last=f"{last:%d %b %Y}"))
+        self.title.setText(self.tr("Week of {first} – {last}").format(first=date_text(plan.monday, "%d %b"),
+                                                                      last=date_text(last, "%d %b %Y")))
         today = shop_today()
         self.week_table.clear()
         self.week_table.setColumnCount(7)
         self.week_table.setHorizontalHeaderLabels(
-            [f"{d.day:%a %d %b}" + (" •" if d.day == today else "") for d in plan.days])
+            [date_text(d.day, "%a %d %b") + (" •" if d.day == today else "") for d in plan.days])
         keys: list[tuple[int | None, str]] = []
         for day_plan in plan.days:
             for cap in self._groups(day_plan):

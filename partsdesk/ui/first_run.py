@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from partsdesk import i18n
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.services import first_run
 from partsdesk.services.first_run import PREFIX_MAX, SERIES_LABELS, ShopSetup
@@ -124,6 +125,7 @@ class FirstRunWizard(QWizard):
         self.data_dir = Path(data_dir)
         self.demo_parts = demo_parts  # the tests build a small demo
         self.created: UserRow | None = None
+        self.switch_to = ""  # a language chosen on the start page: run_gui shows the wizard again in it
         self.demo_built = False
         self.login_user = ""
         self._finished_work = False
@@ -166,13 +168,33 @@ class FirstRunWizard(QWizard):
             note.setWordWrap(True)
             note.setIndent(24)
         self.choose_demo.toggled.connect(lambda _on: self._update_final())
+        # The language, first: named in both languages, for an owner who reads only one of them.
+        self.language = QComboBox()
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(i18n.language()), 0))
+        self.language.setMaximumWidth(160)
+        self.language.currentIndexChanged.connect(self._language_chosen)
+        language_label = QLabel("&Language / 语言")  # the same in every language
+        language_label.setBuddy(self.language)
+        language_row = QHBoxLayout()
+        language_row.addWidget(language_label)
+        language_row.addWidget(self.language)
+        language_row.addStretch(1)
         layout = QVBoxLayout(page)
+        layout.addLayout(language_row)
         for widget in (self.choose_setup, setup_note, self.choose_demo, demo_note):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.demo_message = error_label()
         layout.addWidget(self.demo_message)
         return page
+
+    def _language_chosen(self) -> None:
+        """Another language: the wizard closes and run_gui opens it again in that language (which
+        the new shop then keeps as ``shop.language``)."""
+        self.switch_to = self.language.currentData()
+        self.reject()
 
     def _shop_page(self) -> QWizardPage:
         page = _Page(self.tr("Your shop"), self.tr("Printed at the top of every receipt, invoice and statement. "
@@ -331,7 +353,8 @@ class FirstRunWizard(QWizard):
             vat_percent=self.vat.text(), prices_include_tax=self.prices_include_tax.isChecked(),
             prefixes={series: edit.text() for series, edit in self.prefix_edits.items()},
             username=self.username.text(), display_name=self.display_name.text(), pin=self.pin.text(),
-            password=self.password.text(), password_again=self.password_again.text())
+            password=self.password.text(), password_again=self.password_again.text(),
+            language=self.language.currentData())
 
     def _problems(self) -> dict[str, str]:
         try:
@@ -406,6 +429,10 @@ class FirstRunWizard(QWizard):
             cancellable=False, parts=self.demo_parts, on_done=self._demo_done, on_error=self._demo_refused)
 
     def _demo_done(self, _summary: object) -> None:
+        self.runner.submit(first_run.keep_language, self.language.currentData(), name="keep_language", owner=self,
+                           on_done=self._demo_language_kept, on_error=self._demo_refused)
+
+    def _demo_language_kept(self, _none: object) -> None:
         self._set_busy(False)
         self.demo_built = True
         self.login_user = DEMO_USER

@@ -13,9 +13,10 @@ dialog over its window.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partsdesk import i18n
 from partsdesk.domain.errors import PermissionDenied
 from partsdesk.domain.permissions import Actor
 from partsdesk.ui.tasks import TaskRunner
@@ -38,6 +40,26 @@ FORM_STYLE = (
     f'*[invalid="true"] {{ border: 1px solid {ERROR_COLOR}; border-radius: 2px; }}'
     f' QLabel[role="error"] {{ color: {ERROR_COLOR}; }}'
 )
+
+
+# A day as the screens write it, per language: English strftime formats, and the same in Chinese
+# order with the locale's day and month names (Qt's, so "周二", not "Tue").
+_CHINESE_DATES = {
+    "%a %d %b %H:%M": "M月d日 ddd HH:mm", "%A %d %B %Y": "yyyy年M月d日 dddd", "%a %d %b %Y": "yyyy年M月d日 ddd",
+    "%a %d %b": "M月d日 ddd", "%d %b": "M月d日", "%d %b %Y": "yyyy年M月d日", "%d %b %H:%M": "M月d日 HH:mm",
+}
+
+
+def date_text(value: date | datetime, english: str) -> str:
+    """``value`` written by ``english`` (a strftime format) in English, or as the language writes
+    that format (day and month names of the language)."""
+    chinese = _CHINESE_DATES.get(english)
+    if i18n.language() == i18n.SOURCE_LANGUAGE or chinese is None:
+        return value.strftime(english)
+    if isinstance(value, datetime):
+        moment = QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute))
+        return QLocale().toString(moment, chinese)
+    return QLocale().toString(QDate(value.year, value.month, value.day), chinese)
 
 
 def key_button(owner: QWidget, text: str, key: str, slot: Any, tip: str,

@@ -15,11 +15,13 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from partsdesk import i18n
 from partsdesk.domain.permissions import Actor
 from partsdesk.models import db as db_module
 from partsdesk.ui.catalog_tab import CatalogTab
 from partsdesk.ui.counter_tab import CounterTab
 from partsdesk.ui.customers_tab import CustomersTab
+from partsdesk.ui.i18n import shop_language
 from partsdesk.ui.part_table import SearchFunction
 from partsdesk.ui.scanner import ScannerFilter
 from partsdesk.ui.stock_tab import StockTab
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog = None  # Settings… (Ctrl+,) or Users and roles while one is open
         self._locking = False
         self.restart_requested = False  # after a restore: run_gui shows the log-in again
+        self.reopen_for: Actor | None = None  # the language changed: run_gui opens the window again for them
         self._closing_backup_done = not self.auto_backups
         self.setWindowTitle(self.tr("PartsDesk"))
 
@@ -256,6 +259,29 @@ class MainWindow(QMainWindow):
     def _settings_saved(self, names: list) -> None:
         if any(name.startswith("scanner.") for name in names):
             self.scanner.apply_settings(self.terminal_settings_file)  # the scanner layer follows at once
+        language = shop_language(self.terminal_settings_file)
+        if language != i18n.language():
+            self.reopen_in(language)
+
+    def reopen_in(self, language: str) -> None:
+        """The window made again in ``language`` for the same user (run_gui opens it once this one
+        has closed): every text of every tab is made anew by the new catalogue. Not over a sale
+        being rung up: that waits until the sale is finished or parked."""
+        name = i18n.LANGUAGES.get(language, language)
+        if self.counter.lines:
+            QMessageBox.information(self, self.tr("Language"), self.tr(
+                "The language is saved: PartsDesk opens in {language} when it is started again. The window "
+                "stays as it is while a sale is on the counter.").format(
+                language=name))
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Language"),
+            self.tr("Open the window again in {language} now? Counts, orders and everything saved stay as "
+                    "they are.").format(language=name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.reopen_for = self.actor
+            self.close()
 
     def open_scanner_setup(self) -> None:
         """File ▸ Scanner set-up…: measure this PC's scanner on the test sheet (ui.scanner_setup);

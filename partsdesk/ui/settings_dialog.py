@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TR_NOOP, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partsdesk import i18n
 from partsdesk.config import SettingSpec
 from partsdesk.domain.permissions import Actor
 from partsdesk.services import settings as settings_service
@@ -75,6 +76,12 @@ class _Editor:
         self.value = value
         self.set_value = set_value
         self.focus = focus or widget
+
+
+# The settings' choices as the lists show them (config.SETTINGS keeps the codes).
+CHOICE_TEXTS = (QT_TR_NOOP("warn"), QT_TR_NOOP("block"), QT_TR_NOOP("allow"), QT_TR_NOOP("manager"),
+                QT_TR_NOOP("refuse"), QT_TR_NOOP("enter"), QT_TR_NOOP("tab"), QT_TR_NOOP("retail"),
+                QT_TR_NOOP("trade"), QT_TR_NOOP("wholesale"))
 
 
 def _words(key: str) -> str:
@@ -147,9 +154,15 @@ class SettingsDialog(QDialog):
             "complaints": self.tr("Complaints"), "counter": self.tr("Counter"), "pricing": self.tr("Price tiers"),
             "counts": self.tr("Stock counts"), "stock": self.tr("Stock"), "abc": self.tr("ABC classes"),
             "workshop": self.tr("Workshop"), "database": self.tr("Database (this PC)"),
-            "backup": self.tr("Backups (this PC)"), "printer": self.tr("Printers (this PC)"),
+            "backup": self.tr("Backups (this PC)"), "printer": self.tr("Printers (this PC)"), "ui": self.tr("Language (this PC)"),
         }
         return titles.get(section, section.capitalize())
+
+    def choice_text(self, spec: SettingSpec, choice: Any) -> str:
+        """A choice as the list shows it: a language by its own name, an empty one as "the shop's"."""
+        if spec.name.endswith(".language"):
+            return i18n.LANGUAGES.get(choice) or self.tr("As the shop (its language)")
+        return self.tr(str(choice))
 
     def _add_page(self, section: str, specs: list[SettingSpec]) -> None:
         index = self.stack.count()
@@ -217,7 +230,7 @@ class SettingsDialog(QDialog):
         if spec.type is str and spec.choices:
             combo = QComboBox()
             for choice in spec.choices:
-                combo.addItem(self.tr(str(choice)), choice)
+                combo.addItem(self.choice_text(spec, choice), choice)
             return _Editor(combo, combo.currentData,
                            lambda v: combo.setCurrentIndex(max(combo.findData(v), 0)))
         if spec.type is str:

@@ -47,7 +47,7 @@ from partsdesk.services.appointments import local_time
 from partsdesk.services.workshop import OPEN_STATUSES, STATUS_LABELS, Board, BoardCard, CheckInStart, OrderRow
 from partsdesk.ui.appointments_view import AppointmentsView
 from partsdesk.ui.checkin_dialog import CheckInDialog
-from partsdesk.ui.forms import key_button, set_note, show_window_modal
+from partsdesk.ui.forms import date_text, key_button, set_note, show_window_modal
 from partsdesk.ui.reminders_view import RemindersView
 from partsdesk.ui.repair_order_dialog import RepairOrderDialog
 from partsdesk.ui.scanner import ScannerFilter
@@ -66,7 +66,7 @@ def _money(amount: int, currency: str) -> str:
 
 
 def _when(at: datetime | None) -> str:
-    return local_time(at).strftime("%d %b %H:%M") if at is not None else ""
+    return date_text(local_time(at), "%d %b %H:%M") if at is not None else ""
 
 
 class BoardView(QWidget):
