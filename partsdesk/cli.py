@@ -15,9 +15,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from partsdesk import __version__
+from partsdesk import __version__, i18n
 from partsdesk.config import Paths
 from partsdesk.domain.errors import UserError
+from partsdesk.i18n import N_, _
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -33,8 +34,12 @@ def _open(args: argparse.Namespace, *, upgrade: bool = True):
 
     url = resolve_url(args.db, Paths.for_user())
     db, backup = open_shop(url, upgrade=upgrade)
+    if not getattr(args, "lang", None):  # the shop's language (or this PC's), as the window speaks
+        from partsdesk.services import settings as shop_settings
+
+        i18n.set_language(shop_settings.terminal("ui.language") or shop_settings.get("shop.language"))
     if backup:
-        print(f"Backed up the database before upgrading it: {backup}", file=sys.stderr)
+        print(_("Backed up the database before upgrading it: {backup}").format(backup=backup), file=sys.stderr)
     return url, db
 
 
@@ -45,7 +50,9 @@ def _progress_printer(label: str) -> Callable[[int, int], None]:
 
     def show(done: int, total: int) -> None:
         percent = 100 * done // total if total else 100
-        print(f"\r{label}: {done:,}/{total:,} ({percent} %)", end="" if done < total else "\n", file=sys.stderr)
+        print("\r" + _("{label}: {done:,}/{total:,} ({percent} %)").format(label=label, done=done, total=total,
+                                                                           percent=percent),
+              end="" if done < total else "\n", file=sys.stderr)
 
     return show
 
@@ -57,7 +64,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from partsdesk.services.shop import resolve_url
 
     url = resolve_url(args.db, Paths.for_user())
-    summary = demo.build_demo_shop(url, parts=args.parts, seed=args.seed, progress=_progress_printer("Building"))
+    summary = demo.build_demo_shop(url, parts=args.parts, seed=args.seed, progress=_progress_printer(_("Building")))
     print(summary.describe())
     return 0
 
@@ -73,9 +80,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(result.describe())
     failed = [r for r in results if not r.ok]
     if failed:
-        print(f"{len(failed)} check(s) failed.", file=sys.stderr)
+        print(_("{count} check(s) failed.").format(count=len(failed)), file=sys.stderr)
         return 1
-    print("All checks passed.")
+    print(_("All checks passed."))
     return 0
 
 
@@ -84,10 +91,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from partsdesk.services import backup
 
-    url, _ = _open(args)
+    url, _db = _open(args)
     made = backup.make_backup(url, folder=Path(args.to) if args.to else None, kind="manual",
-                              progress=_progress_printer("Backing up"))
-    print(f"Backup written and verified: {made}")
+                              progress=_progress_printer(_("Backing up")))
+    print(_("Backup written and verified: {file}").format(file=made))
     return 0
 
 
@@ -98,14 +105,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
     url = resolve_url(args.db, Paths.for_user())
     if not args.yes:
         if not sys.stdin.isatty():
-            print("Restoring replaces the shop database; add --yes to confirm.", file=sys.stderr)
+            print(_("Restoring replaces the shop database; add --yes to confirm."), file=sys.stderr)
             return 2
-        answer = input(f"Replace {url} with {args.file}? The current file is kept as a copy. [y/N] ")
+        answer = input(_("Replace {url} with {file}? The current file is kept as a copy. [y/N] ").format(
+            url=url, file=args.file))
         if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing was changed.", file=sys.stderr)
+            print(_("Nothing was changed."), file=sys.stderr)
             return 1
-    kept = backup.restore_backup(url, Path(args.file), progress=_progress_printer("Checking the backup"))
-    print(f"Restored {args.file}." + (f" The replaced database was kept as {kept}." if kept else ""))
+    kept = backup.restore_backup(url, Path(args.file), progress=_progress_printer(_("Checking the backup")))
+    if kept:
+        print(_("Restored {file}. The replaced database was kept as {kept}.").format(file=args.file, kept=kept))
+    else:
+        print(_("Restored {file}.").format(file=args.file))
     return 0
 
 
@@ -118,7 +129,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     _open(args)
     report = catalog_io.import_parts(
         SYSTEM, Path(args.file), mapping_file=Path(args.mapping) if args.mapping else None,
-        dry_run=args.dry_run, skip_invalid=args.skip_invalid, progress=_progress_printer("Importing"),
+        dry_run=args.dry_run, skip_invalid=args.skip_invalid, progress=_progress_printer(_("Importing")),
     )
     for problem in report.problems:
         print(problem.describe(), file=sys.stderr)
@@ -132,8 +143,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     _open(args)
     count = catalog_io.export_parts(SYSTEM, Path(args.file), include_inactive=args.include_inactive,
-                                    progress=_progress_printer("Exporting"))
-    print(f"Exported {count:,} parts to {args.file}")
+                                    progress=_progress_printer(_("Exporting")))
+    print(_("Exported {count:,} parts to {file}").format(count=count, file=args.file))
     return 0
 
 
@@ -147,10 +158,12 @@ def _secret(value: str | None, prompt: str, *, required: bool) -> str | None:
     if not required:
         return None
     if not sys.stdin.isatty():
-        raise UserError(f"{prompt} is required (give it as an option, or '-' to read it from standard input).")
-    first = getpass.getpass(f"{prompt}: ")
-    if getpass.getpass(f"{prompt} again: ") != first:
-        raise UserError(f"The two entries of the {prompt.lower()} differ; nothing was changed.")
+        raise UserError(_("{what} is required (give it as an option, or '-' to read it from standard "
+                          "input).").format(what=_(prompt)))
+    first = getpass.getpass(_("{what}: ").format(what=_(prompt)))
+    if getpass.getpass(_("{what} again: ").format(what=_(prompt))) != first:
+        raise UserError(_("The two entries of the {what} differ; nothing was changed.").format(
+            what=_(prompt).lower()))
     return first
 
 
@@ -161,31 +174,35 @@ def cmd_user(args: argparse.Namespace) -> int:
     _open(args)
     if args.user_command == "list":
         rows = users.list_users(include_inactive=True)
-        print(f"{'user':<16} {'name':<24} {'role':<16} {'password':<8} state")
+        print(f"{_('user'):<16} {_('name'):<24} {_('role'):<16} {_('password'):<8} {_('state')}")
         for u in rows:
-            state = "active" if u.active else "disabled"
+            state = _("active") if u.active else _("disabled")
             if u.locked_until:
-                state += f", locked until {u.locked_until:%Y-%m-%d %H:%M} UTC"
-            print(f"{u.username:<16} {u.display_name:<24} {u.role_label:<16} {'yes' if u.has_password else 'no':<8} "
-                  f"{state}")
+                state = _("{state}, locked until {until} UTC").format(state=state,
+                                                                      until=f"{u.locked_until:%Y-%m-%d %H:%M}")
+            print(f"{u.username:<16} {u.display_name:<24} {u.role_label:<16} "
+                  f"{_('yes') if u.has_password else _('no'):<8} {state}")
         return 0
     if args.user_command == "add":
-        pin = _secret(args.pin, "PIN", required=True)
-        password = _secret(args.password, "Password", required=args.role in PASSWORD_ROLES)
+        pin = _secret(args.pin, N_("PIN"), required=True)
+        password = _secret(args.password, N_("Password"), required=args.role in PASSWORD_ROLES)
         row = users.add_user(SYSTEM, username=args.username, display_name=args.name or args.username,
                              role=args.role, pin=pin, password=password)
-        print(f"Added {row.username} ({row.role_label}).")
+        print(_("Added {user} ({role}).").format(user=row.username, role=row.role_label))
         return 0
     if args.user_command == "passwd":
         if args.pin is None and args.password is None:
-            raise UserError("Give --pin and/or --password (a value, or '-' to read it from standard input).")
-        users.set_secret(SYSTEM, args.username, pin=_secret(args.pin, "PIN", required=False),
-                         password=_secret(args.password, "Password", required=False))
-        print(f"Changed the secret of {args.username}; any lock-out is cleared.")
+            raise UserError(_("Give --pin and/or --password (a value, or '-' to read it from standard input)."))
+        users.set_secret(SYSTEM, args.username, pin=_secret(args.pin, N_("PIN"), required=False),
+                         password=_secret(args.password, N_("Password"), required=False))
+        print(_("Changed the secret of {user}; any lock-out is cleared.").format(user=args.username))
         return 0
     if args.user_command in ("disable", "enable"):
         users.set_active(SYSTEM, args.username, args.user_command == "enable", reason=args.reason)
-        print(f"{args.username} is now {args.user_command}d.")
+        if args.user_command == "enable":
+            print(_("{user} is now enabled.").format(user=args.username))
+        else:
+            print(_("{user} is now disabled.").format(user=args.username))
         return 0
     raise AssertionError(args.user_command)
 
@@ -202,7 +219,7 @@ def _as_of(text: str | None):
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"--as-of {text!r} is not a date; write it as 2026-11-30.") from None
+        raise UserError(_("--as-of {text!r} is not a date; write it as 2026-11-30.").format(text=text)) from None
 
 
 def _write_aside(out: Path, write: Callable[[Path], None]) -> None:
@@ -222,13 +239,13 @@ def cmd_print(args: argparse.Namespace) -> int:
 
     out = Path(args.out).expanduser()
     if not out.parent.is_dir():
-        raise UserError(f"The folder {out.parent} does not exist; nothing was written.")
+        raise UserError(_("The folder {folder} does not exist; nothing was written.").format(folder=out.parent))
     if args.print_command == "scanner-test":  # the same for every shop: no database
         from partsdesk.printing.scanner_test_sheet import write_scanner_test_sheet
 
         _write_aside(out, write_scanner_test_sheet)
-        print(f"Scanner test sheet (A4): written to {out}. Scan it in File > Scanner set-up… of the PC the "
-              "scanner is connected to.")
+        print(_("Scanner test sheet (A4): written to {out}. Scan it in File > Scanner set-up… of the PC the "
+                "scanner is connected to.").format(out=out))
         return 0
     as_of = _as_of(getattr(args, "as_of", None))
     _open(args)
@@ -236,9 +253,11 @@ def cmd_print(args: argparse.Namespace) -> int:
         customer_id = accounts.find_customer(args.customer)
         data = accounts.statement_data(SYSTEM, customer_id, as_of=as_of)
         _write_aside(out, lambda path: write_statement(data, path))
-        print(f"Statement of {data.customer_name} (#{customer_id}) on {as_of.isoformat()}: "
-              f"{len(data.lines)} open item(s), total due {accounts.format_amount(data.total_due)} {data.currency}; "
-              f"written to {out}")
+        print(_("Statement of {customer} (#{id}) on {day}: "
+                "{count} open item(s), total due {amount} {currency}; "
+                "written to {out}").format(customer=data.customer_name, id=customer_id, day=as_of.isoformat(),
+                                           count=len(data.lines), amount=accounts.format_amount(data.total_due),
+                                           currency=data.currency, out=out))
         return 0
     if args.print_command in ("invoice", "receipt"):
         from partsdesk.printing.sale_documents import write_invoice, write_receipt
@@ -249,9 +268,11 @@ def cmd_print(args: argparse.Namespace) -> int:
         doc = sale_document(args.number, copy=args.copy)
         write = write_invoice if args.print_command == "invoice" else write_receipt
         _write_aside(out, lambda path: write(doc, path))
-        paper = "A4" if args.print_command == "invoice" else "80 mm roll"
-        print(f"{doc.title} {doc.number} of {doc.at:%Y-%m-%d %H:%M}, total {accounts.format_amount(doc.total)} "
-              f"{doc.currency}{', marked COPY' if doc.copy else ''} ({paper}): written to {out}")
+        paper = "A4" if args.print_command == "invoice" else _("80 mm roll")
+        print(_("{title} {number} of {at}, total {amount} "
+                "{currency}{copy} ({paper}): written to {out}").format(
+            title=doc.title, number=doc.number, at=f"{doc.at:%Y-%m-%d %H:%M}", amount=accounts.format_amount(doc.total),
+            currency=doc.currency, copy=_(", marked COPY") if doc.copy else "", paper=paper, out=out))
         return 0
     if args.print_command == "creditnote":
         from partsdesk.printing.sale_documents import write_invoice
@@ -259,9 +280,11 @@ def cmd_print(args: argparse.Namespace) -> int:
 
         doc = sale_document(args.number, copy=args.copy, credit_note=True)
         _write_aside(out, lambda path: write_invoice(doc, path))
-        print(f"{doc.title} {doc.number} of {doc.at:%Y-%m-%d %H:%M} against {doc.reference}, total refunded "
-              f"{accounts.format_amount(doc.total)} {doc.currency}{', marked COPY' if doc.copy else ''} (A4): "
-              f"written to {out}")
+        print(_("{title} {number} of {at} against {reference}, total refunded "
+                "{amount} {currency}{copy} (A4): written to {out}").format(
+            title=doc.title, number=doc.number, at=f"{doc.at:%Y-%m-%d %H:%M}", reference=doc.reference,
+            amount=accounts.format_amount(doc.total), currency=doc.currency,
+            copy=_(", marked COPY") if doc.copy else "", out=out))
         return 0
     if args.print_command == "quote":
         from partsdesk.printing.quote import write_quote
@@ -269,9 +292,11 @@ def cmd_print(args: argparse.Namespace) -> int:
 
         doc = quote_document(args.number, copy=args.copy)
         _write_aside(out, lambda path: write_quote(doc, path))
-        print(f"Quote {doc.number} of {doc.at:%Y-%m-%d %H:%M}, valid until {doc.valid_until.isoformat()}, total "
-              f"{accounts.format_amount(doc.total)} {doc.currency}{', marked COPY' if doc.copy else ''} (A4): "
-              f"written to {out}")
+        print(_("Quote {number} of {at}, valid until {until}, total "
+                "{amount} {currency}{copy} (A4): written to {out}").format(
+            number=doc.number, at=f"{doc.at:%Y-%m-%d %H:%M}", until=doc.valid_until.isoformat(),
+            amount=accounts.format_amount(doc.total), currency=doc.currency,
+            copy=_(", marked COPY") if doc.copy else "", out=out))
         return 0
     if args.print_command == "picklist":
         from partsdesk.printing.pick_list import write_pick_list
@@ -279,9 +304,11 @@ def cmd_print(args: argparse.Namespace) -> int:
 
         doc = pick_list(SYSTEM, args.number)
         _write_aside(out, lambda path: write_pick_list(doc, path))
-        short = f", {doc.short_lines} short" if doc.short_lines else ""
-        print(f"Pick list of order {doc.number} for {doc.customer_name or 'no customer on file'}: "
-              f"{len(doc.lines)} line(s){short} (A4): written to {out}")
+        short = _(", {count} short").format(count=doc.short_lines) if doc.short_lines else ""
+        print(_("Pick list of order {number} for {customer}: "
+                "{count} line(s){short} (A4): written to {out}").format(
+            number=doc.number, customer=doc.customer_name or _("no customer on file"), count=len(doc.lines),
+            short=short, out=out))
         return 0
     if args.print_command == "zreport":
         from partsdesk.printing.cash_up import write_report
@@ -289,10 +316,14 @@ def cmd_print(args: argparse.Namespace) -> int:
 
         report = z_report(args.number)  # exactly as it was closed: a reprint never recomputes a day
         _write_aside(out, lambda path: write_report(report, path, a4=args.a4, copy=args.copy))
-        print(f"Z report {report.number} of terminal {report.terminal}: expected "
-              f"{report.money(report.expected_cash)}, counted {report.money(report.counted_cash or 0)} "
-              f"{report.currency} ({report.over_short_message}){', marked COPY' if args.copy else ''} "
-              f"({'A4' if args.a4 else '80 mm roll'}): written to {out}")
+        print(_("Z report {number} of terminal {terminal}: expected "
+                "{expected}, counted {counted} "
+                "{currency} ({over_short}){copy} "
+                "({paper}): written to {out}").format(
+            number=report.number, terminal=report.terminal, expected=report.money(report.expected_cash),
+            counted=report.money(report.counted_cash or 0), currency=report.currency,
+            over_short=report.over_short_message, copy=_(", marked COPY") if args.copy else "",
+            paper="A4" if args.a4 else _("80 mm roll"), out=out))
         return 0
     if args.print_command in ("estimate", "checkin", "jobcard", "ro-picklist", "delivery"):
         from partsdesk.printing.workshop import write_workshop_document
@@ -302,7 +333,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         _write_aside(out, lambda path: made.append(write_workshop_document(args.print_command, args.number, path)))
         doc = made[0]
         number = getattr(doc, "head", doc).number
-        print(f"{DOCUMENT_KINDS[args.print_command]} of repair order {number} (A4): written to {out}")
+        print(_("{document} of repair order {number} (A4): written to {out}").format(
+            document=_(DOCUMENT_KINDS[args.print_command]), number=number, out=out))
         return 0
     raise AssertionError(args.print_command)
 
@@ -318,22 +350,24 @@ def _label_layout(args: argparse.Namespace):
     allowed = {labels.CUSTOM_SHEET: {"--grid", "--margins", "--gaps"}, labels.CUSTOM_ROLL: {"--size"}}.get(name, set())
     stray = [option for option, value in custom.items() if value is not None and option not in allowed]
     if stray:
-        raise UserError(f"{', '.join(stray)} only go with layout "
-                        f"{labels.CUSTOM_ROLL if stray == ['--size'] else labels.CUSTOM_SHEET}; {name} has its own "
-                        "measurements (see --list-layouts).")
+        raise UserError(_("{options} only go with layout {layout}; {name} has its own "
+                          "measurements (see --list-layouts).").format(
+            options=", ".join(stray), layout=labels.CUSTOM_ROLL if stray == ["--size"] else labels.CUSTOM_SHEET,
+            name=name))
     if name == labels.CUSTOM_SHEET:
         if args.grid is None or args.margins is None:
-            raise UserError(f"Layout {name} needs --grid COLSxROWS and --margins TOP,RIGHT,BOTTOM,LEFT (mm).")
+            raise UserError(_("Layout {name} needs --grid COLSxROWS and --margins TOP,RIGHT,BOTTOM,LEFT (mm).").format(
+                name=name))
         columns, rows = labels.parse_numbers(args.grid, "grid", 2)
         if columns != int(columns) or rows != int(rows):
-            raise UserError(f"--grid {args.grid!r}: whole numbers of columns and rows, e.g. 3x8.")
+            raise UserError(_("--grid {grid!r}: whole numbers of columns and rows, e.g. 3x8.").format(grid=args.grid))
         top, right, bottom, left = labels.parse_numbers(args.margins, "margins", 4)
         gap_x, gap_y = labels.parse_numbers(args.gaps, "gaps", 2) if args.gaps else (0.0, 0.0)
         return labels.custom_sheet(int(columns), int(rows), top=top, right=right, bottom=bottom, left=left,
                                    gap_x=gap_x, gap_y=gap_y)
     if name == labels.CUSTOM_ROLL:
         if args.size is None:
-            raise UserError(f"Layout {name} needs --size WIDTHxHEIGHT (mm), e.g. 60x40.")
+            raise UserError(_("Layout {name} needs --size WIDTHxHEIGHT (mm), e.g. 60x40.").format(name=name))
         width, height = labels.parse_numbers(args.size, "size", 2)
         return labels.custom_roll(width, height)
     return labels.layout_named(name)
@@ -346,22 +380,24 @@ def cmd_labels(args: argparse.Namespace) -> int:
         for layout in labels.LAYOUTS.values():
             print(layout.describe())
         for name, description in labels.CUSTOM_LAYOUTS.items():
-            print(f"{name:<12} {description}")
+            print(f"{name:<12} {_(description)}")
         return 0
     sources = [option for option, value in (("--parts", args.parts), ("--receipt", args.receipt),
                                              ("--count", args.count)) if value]
     if len(sources) > 1:
-        raise UserError(f"partsdesk labels takes one of --parts, --receipt and --count, not {' and '.join(sources)}.")
+        raise UserError(_("partsdesk labels takes one of --parts, --receipt and --count, not {options}.").format(
+            options=_(" and ").join(sources)))
     missing = [option for option, value in (("--parts, --receipt or --count", sources), ("--layout", args.layout),
                                             ("--out", args.out)) if not value]
     if missing:
-        raise UserError(f"partsdesk labels needs {', '.join(missing)} (or --list-layouts); see partsdesk labels --help.")
+        raise UserError(_("partsdesk labels needs {options} (or --list-layouts); see partsdesk labels --help.").format(
+            options=", ".join(missing)))
     entries = labels.parse_part_quantities(args.parts) if args.parts else []
     layout = _label_layout(args)
     layout.check_start(args.start)
     out = Path(args.out).expanduser()
     if not out.parent.is_dir():
-        raise UserError(f"The folder {out.parent} does not exist; nothing was written.")
+        raise UserError(_("The folder {folder} does not exist; nothing was written.").format(folder=out.parent))
     _open(args)
     from partsdesk.printing.labels import write_labels
     from partsdesk.services.labels import count_quantities, label_data, labels_for_parts, receipt_quantities
@@ -377,8 +413,13 @@ def cmd_labels(args: argparse.Namespace) -> int:
     pages: list[int] = []
     _write_aside(out, lambda path: pages.append(write_labels(rows, layout, path, start=args.start,
                                                              outline=args.outline)))
-    print(f"{len(rows)} label(s) of {parts} part(s) on {layout.name}"
-          f"{f', starting at position {args.start}' if args.start != 1 else ''}: {pages[0]} page(s) written to {out}")
+    if args.start != 1:
+        print(_("{labels} label(s) of {parts} part(s) on {layout}, starting at position {start}: {pages} page(s) "
+                "written to {out}").format(labels=len(rows), parts=parts, layout=layout.name, start=args.start,
+                                           pages=pages[0], out=out))
+    else:
+        print(_("{labels} label(s) of {parts} part(s) on {layout}: {pages} page(s) written to {out}").format(
+            labels=len(rows), parts=parts, layout=layout.name, pages=pages[0], out=out))
     return 0
 
 
@@ -404,6 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "Without a subcommand, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"PartsDesk {__version__}")
+    parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES),
+                        help="messages and printed documents in this language (default: the shop's)")
     _db_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -593,6 +636,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _merge_db(args, argv)
+    if args.lang:
+        i18n.set_language(args.lang)
     try:
         if args.command is None:
             from partsdesk.app import run_gui
@@ -603,11 +648,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"partsdesk: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("partsdesk: interrupted; nothing half-done was kept.", file=sys.stderr)
+        print("partsdesk: " + _("interrupted; nothing half-done was kept."), file=sys.stderr)
         return 130
     except Exception as error:  # the last line of defence: never a traceback for the user
         if os.environ.get("PARTSDESK_DEBUG"):
             raise
-        print(f"partsdesk: unexpected error: {type(error).__name__}: {error}. "
-              "Run again with PARTSDESK_DEBUG=1 for details, and tell support.", file=sys.stderr)
+        print("partsdesk: " + _("unexpected error: {kind}: {error}. "
+                                "Run again with PARTSDESK_DEBUG=1 for details, and tell support.").format(
+            kind=type(error).__name__, error=error), file=sys.stderr)
         return 2

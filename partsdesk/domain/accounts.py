@@ -23,14 +23,15 @@ from datetime import date
 
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.money import BP_SCALE, format_bp, format_money
+from partsdesk.i18n import N_, _
 
 CLASSES = ("A", "B", "C")
 
 # --- classes -------------------------------------------------------------------------------------
 
 _THRESHOLD_LABELS = {
-    "a_revenue": "Class A revenue", "a_visits": "Class A visits", "b_revenue": "Class B revenue",
-    "b_visits": "Class B visits", "late_days": "Days late", "overdue_share_bp": "Overdue share",
+    "a_revenue": N_("Class A revenue"), "a_visits": N_("Class A visits"), "b_revenue": N_("Class B revenue"),
+    "b_visits": N_("Class B visits"), "late_days": N_("Days late"), "overdue_share_bp": N_("Overdue share"),
 }
 
 
@@ -47,15 +48,16 @@ class ClassThresholds:
     overdue_share_bp: int = 2_000  # an overdue amount above this share of the revenue costs one class
 
     def __post_init__(self) -> None:
-        problems = {name: f"{label} cannot be negative."
+        problems = {name: _("{label} cannot be negative.").format(label=_(label))
                     for name, label in _THRESHOLD_LABELS.items() if getattr(self, name) < 0}
         if self.a_revenue < self.b_revenue:
-            problems.setdefault("a_revenue", f"Class A needs at least class B's revenue "
-                                             f"({format_money(self.b_revenue)}).")
+            problems.setdefault("a_revenue", _("Class A needs at least class B's revenue "
+                                               "({revenue}).").format(revenue=format_money(self.b_revenue)))
         if self.a_visits < self.b_visits:
-            problems.setdefault("a_visits", f"Class A needs at least class B's visits ({self.b_visits}).")
+            problems.setdefault("a_visits", _("Class A needs at least class B's visits ({visits}).").format(
+                visits=self.b_visits))
         if self.overdue_share_bp > BP_SCALE:
-            problems["overdue_share_bp"] = "The overdue share is at most 100 %."
+            problems["overdue_share_bp"] = _("The overdue share is at most 100 %.")
         if problems:
             raise ValidationError(problems)
 
@@ -162,7 +164,7 @@ class Allocation:
 
     @property
     def allocated(self) -> int:
-        return sum(amount for _, amount in self.paid)
+        return sum(amount for _document, amount in self.paid)
 
 
 def allocate_payment(amount: int, items: Sequence[OpenItem], *,
@@ -172,15 +174,16 @@ def allocate_payment(amount: int, items: Sequence[OpenItem], *,
     leaves it all on account). Raises ``ValidationError`` for an amount not above 0 or a chosen
     document that is not an open invoice."""
     if amount <= 0:
-        raise ValidationError({"amount": "A payment must be more than 0."})
+        raise ValidationError({"amount": _("A payment must be more than 0.")})
     invoices = {item.document: item for item in items if item.open_amount > 0}
     if chosen is None:
         order = sorted(invoices.values(), key=lambda item: (item.due, item.issued, item.document))
     else:
         unknown = [document for document in chosen if document not in invoices]
         if unknown:
-            raise ValidationError({"chosen": f"Not an open invoice of this customer: {', '.join(unknown)}. "
-                                             "Choose among the invoices still open."})
+            raise ValidationError({"chosen": _("Not an open invoice of this customer: {documents}. "
+                                               "Choose among the invoices still open.").format(
+                documents=", ".join(unknown))})
         # a document named twice is paid once, at its first place
         order = [invoices[document] for document in dict.fromkeys(chosen)]
     paid = []

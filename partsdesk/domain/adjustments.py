@@ -16,6 +16,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from partsdesk.i18n import N_, _
+
 OUT = "out"  # takes stock off (negative quantity)
 IN = "in"  # puts stock on (positive)
 EITHER = "either"
@@ -38,16 +40,17 @@ class Reason:
 
 
 REASONS: dict[str, Reason] = {r.code: r for r in (
-    Reason(DAMAGE, "Damage (to quarantine)", OUT, NORMAL),
-    Reason("theft_or_loss", "Theft or loss", OUT, ABNORMAL),
-    Reason("process_error", "Process error", EITHER, NORMAL),
-    Reason("found", "Found", IN, NORMAL),
-    Reason(SCRAP, "Scrap", OUT, NORMAL),
-    Reason("supplier_short_ship", "Supplier short-ship", OUT, ABNORMAL),
-    Reason("warranty_return", "Warranty return", EITHER, NORMAL),
+    Reason(DAMAGE, N_("Damage (to quarantine)"), OUT, NORMAL),
+    Reason("theft_or_loss", N_("Theft or loss"), OUT, ABNORMAL),
+    Reason("process_error", N_("Process error"), EITHER, NORMAL),
+    Reason("found", N_("Found"), IN, NORMAL),
+    Reason(SCRAP, N_("Scrap"), OUT, NORMAL),
+    Reason("supplier_short_ship", N_("Supplier short-ship"), OUT, ABNORMAL),
+    Reason("warranty_return", N_("Warranty return"), EITHER, NORMAL),
 )}
-REASON_LABELS: dict[str, str] = {**{code: r.label for code, r in REASONS.items()}, REPAIRED: "Repaired (from quarantine)"}
-LOSS_CLASS_LABELS = {NORMAL: "Normal", ABNORMAL: "Abnormal", NO_LOSS: "No loss"}
+REASON_LABELS: dict[str, str] = {**{code: r.label for code, r in REASONS.items()},
+                                 REPAIRED: N_("Repaired (from quarantine)")}
+LOSS_CLASS_LABELS = {NORMAL: N_("Normal"), ABNORMAL: N_("Abnormal"), NO_LOSS: N_("No loss")}
 
 
 def check_reason_and_qty(reason: object, qty: object) -> dict[str, str]:
@@ -55,20 +58,22 @@ def check_reason_and_qty(reason: object, qty: object) -> dict[str, str]:
     problems: dict[str, str] = {}
     code = str(reason or "").strip()
     found = REASONS.get(code)
+    reasons = ", ".join(_(r.label).lower() for r in REASONS.values())
     if not code:
-        problems["reason"] = "Choose a reason for the adjustment: " + ", ".join(
-            r.label.lower() for r in REASONS.values()) + "."
+        problems["reason"] = _("Choose a reason for the adjustment: {reasons}.").format(reasons=reasons)
     elif found is None:
-        problems["reason"] = f"{code!r} is not a reason for an adjustment; choose one of: " + ", ".join(
-            r.label.lower() for r in REASONS.values()) + "."
+        problems["reason"] = _("{code!r} is not a reason for an adjustment; choose one of: {reasons}.").format(
+            code=code, reasons=reasons)
     if isinstance(qty, bool) or not isinstance(qty, int):
-        problems["qty"] = "The quantity is a whole number of thousandths of the part's unit."
+        problems["qty"] = _("The quantity is a whole number of thousandths of the part's unit.")
     elif qty == 0:
-        problems["qty"] = "An adjustment changes the stock: enter a quantity other than zero."
+        problems["qty"] = _("An adjustment changes the stock: enter a quantity other than zero.")
     elif found is not None and found.direction == OUT and qty > 0:
-        problems["qty"] = f"{found.label} takes stock off: enter the quantity as a negative number."
+        problems["qty"] = _("{reason} takes stock off: enter the quantity as a negative number.").format(
+            reason=_(found.label))
     elif found is not None and found.direction == IN and qty < 0:
-        problems["qty"] = f"{found.label} puts stock on: enter the quantity as a positive number."
+        problems["qty"] = _("{reason} puts stock on: enter the quantity as a positive number.").format(
+            reason=_(found.label))
     return problems
 
 
@@ -100,7 +105,7 @@ def classify(values: Mapping[int, int], a_share_bp: int, b_share_bp: int) -> dic
     by value, highest first, ties by part id — the same rule the service applies in SQL."""
     bounds = class_bounds(a_share_bp, b_share_bp)
     ranked = sorted(((v, pid) for pid, v in values.items() if v > 0), key=lambda x: (-x[0], x[1]))
-    total = sum(v for v, _ in ranked)
+    total = sum(v for v, _pid in ranked)
     classes = {pid: "C" for pid in values}
     before = 0
     for value, pid in ranked:

@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.fields import CLEANERS, FieldSpec, is_blank
 from partsdesk.domain.part_numbers import NUMBER_MAX, normalize_number
+from partsdesk.i18n import N_, _
 
 GRADES: tuple[str, ...] = ("OE", "OEM", "AFTERMARKET")
-GRADE_LABELS = {"OE": "OE (original equipment)", "OEM": "OEM (original maker)", "AFTERMARKET": "Aftermarket"}
+GRADE_LABELS = {"OE": N_("OE (original equipment)"), "OEM": N_("OEM (original maker)"),
+                "AFTERMARKET": N_("Aftermarket")}
 
 # unit code -> (English label, Chinese label)
 UNITS: dict[str, tuple[str, str]] = {
@@ -80,27 +82,27 @@ BIN_MAX = 20
 
 
 PART_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("number", "Part number", "text", required=True, max_length=NUMBER_MAX),
-    FieldSpec("brand", "Brand", "text", required=True, max_length=60),
-    FieldSpec("name_en", "Description", "text", required=True),
-    FieldSpec("name_zh", "Chinese name", "text"),
-    FieldSpec("category", "Category", "choice", required=True),
-    FieldSpec("grade", "Quality grade", "choice", default="AFTERMARKET"),
-    FieldSpec("unit", "Unit", "choice", default="pcs"),
-    FieldSpec("bin", "Bin location", "text", max_length=BIN_MAX),
-    FieldSpec("cost", "Cost price", "money", default=0),
-    FieldSpec("price_retail", "Retail price", "money", required=True),
-    FieldSpec("price_trade", "Trade price", "money"),
-    FieldSpec("price_wholesale", "Wholesale price", "money"),
-    FieldSpec("tax_rate", "Tax rate", "bp"),
-    FieldSpec("min_qty", "Minimum stock", "qty", default=0),
-    FieldSpec("max_qty", "Maximum stock", "qty", default=0),
-    FieldSpec("supplier", "Preferred supplier", "text", max_length=80),
-    FieldSpec("core_charge", "Core charge", "money", default=0),
-    FieldSpec("warranty_months", "Warranty (months)", "int", default=0),
-    FieldSpec("warranty_km", "Warranty (km)", "int", default=0),
-    FieldSpec("notes", "Notes", "text", max_length=NOTES_MAX, multiline=True),
-    FieldSpec("active", "Active", "bool", default=True),
+    FieldSpec("number", N_("Part number"), "text", required=True, max_length=NUMBER_MAX),
+    FieldSpec("brand", N_("Brand"), "text", required=True, max_length=60),
+    FieldSpec("name_en", N_("Description"), "text", required=True),
+    FieldSpec("name_zh", N_("Chinese name"), "text"),
+    FieldSpec("category", N_("Category"), "choice", required=True),
+    FieldSpec("grade", N_("Quality grade"), "choice", default="AFTERMARKET"),
+    FieldSpec("unit", N_("Unit"), "choice", default="pcs"),
+    FieldSpec("bin", N_("Bin location"), "text", max_length=BIN_MAX),
+    FieldSpec("cost", N_("Cost price"), "money", default=0),
+    FieldSpec("price_retail", N_("Retail price"), "money", required=True),
+    FieldSpec("price_trade", N_("Trade price"), "money"),
+    FieldSpec("price_wholesale", N_("Wholesale price"), "money"),
+    FieldSpec("tax_rate", N_("Tax rate"), "bp"),
+    FieldSpec("min_qty", N_("Minimum stock"), "qty", default=0),
+    FieldSpec("max_qty", N_("Maximum stock"), "qty", default=0),
+    FieldSpec("supplier", N_("Preferred supplier"), "text", max_length=80),
+    FieldSpec("core_charge", N_("Core charge"), "money", default=0),
+    FieldSpec("warranty_months", N_("Warranty (months)"), "int", default=0),
+    FieldSpec("warranty_km", N_("Warranty (km)"), "int", default=0),
+    FieldSpec("notes", N_("Notes"), "text", max_length=NOTES_MAX, multiline=True),
+    FieldSpec("active", N_("Active"), "bool", default=True),
 )
 PART_FIELDS_BY_NAME = {spec.name: spec for spec in PART_FIELDS}
 PRICE_FIELDS = ("price_retail", "price_trade", "price_wholesale")
@@ -131,18 +133,19 @@ def _clean_choice(spec: FieldSpec, value: object) -> str:
     if spec.name == "category":
         code = _CATEGORIES.get(text.casefold())
         if code is None:
-            raise ValidationError({spec.name: f"Category {text[:40]!r} is unknown; pick one of the shop's categories."})
+            raise ValidationError({spec.name: _("Category {category!r} is unknown; pick one of the shop's categories.").format(
+                category=text[:40])})
         return code
     if spec.name == "grade":
         grade = text.upper().replace(" ", "").replace("-", "")
         if grade not in GRADES:
-            raise ValidationError({spec.name: f"Quality grade is one of {', '.join(GRADES)}."})
+            raise ValidationError({spec.name: _("Quality grade is one of {grades}.").format(grades=", ".join(GRADES))})
         return grade
     if spec.name == "unit":
         for code, (english, chinese) in UNITS.items():
             if text.casefold() in (code.casefold(), english, english + "s", chinese):
                 return code
-        raise ValidationError({spec.name: f"Unit is one of {', '.join(UNITS)}."})
+        raise ValidationError({spec.name: _("Unit is one of {units}.").format(units=", ".join(UNITS))})
     raise AssertionError(spec.name)
 
 
@@ -167,7 +170,7 @@ def clean_part(raw: Mapping[str, object], *, exponent: int = 2,
         value = get(spec.name)
         if is_blank(value):
             if spec.required:
-                problems[spec.name] = f"{spec.label} is required."
+                problems[spec.name] = _("{label} is required.").format(label=_(spec.label))
                 continue
             if spec.name in _FILLED_LATER:
                 continue
@@ -181,21 +184,22 @@ def clean_part(raw: Mapping[str, object], *, exponent: int = 2,
             problems.update(error.problems)
     unknown = raw.keys() - PART_FIELDS_BY_NAME.keys()
     if unknown:
-        problems["_unknown"] = f"Unknown field(s): {', '.join(sorted(unknown))}."
+        problems["_unknown"] = _("Unknown field(s): {fields}.").format(fields=", ".join(sorted(unknown)))
     if "number" in clean:
         clean["number_norm"] = normalize_number(str(clean["number"]))
         if not clean["number_norm"]:
-            problems["number"] = "The part number needs at least one letter or digit."
+            problems["number"] = _("The part number needs at least one letter or digit.")
     retail = clean.get("price_retail")
     if isinstance(retail, int):
         if retail == 0:
-            problems["price_retail"] = "Retail price cannot be 0: a part sold for nothing is a typing mistake."
+            problems["price_retail"] = _("Retail price cannot be 0: a part sold for nothing is a typing mistake.")
         clean.setdefault("price_trade", retail)
         clean.setdefault("price_wholesale", clean["price_trade"])
         for name in ("price_trade", "price_wholesale"):
             if isinstance(clean.get(name), int) and clean[name] > retail and name not in problems:
-                problems[name] = f"{PART_FIELDS_BY_NAME[name].label} is above the retail price."
+                problems[name] = _("{label} is above the retail price.").format(
+                    label=_(PART_FIELDS_BY_NAME[name].label))
     if (isinstance(clean.get("max_qty"), int) and clean["max_qty"] and isinstance(clean.get("min_qty"), int)
             and clean["min_qty"] > clean["max_qty"]):
-        problems["max_qty"] = "Maximum stock is below minimum stock."
+        problems["max_qty"] = _("Maximum stock is below minimum stock.")
     return clean, problems

@@ -18,21 +18,23 @@ from datetime import datetime
 from typing import Protocol
 
 from partsdesk.domain.errors import UserError
+from partsdesk.i18n import N_, _
 
 OPEN, ANSWERED, RESOLVED, CLOSED = "open", "answered", "resolved", "closed"
 STATUSES: tuple[str, ...] = (OPEN, ANSWERED, RESOLVED, CLOSED)
-STATUS_LABELS = {OPEN: "Open", ANSWERED: "Answered", RESOLVED: "Resolved", CLOSED: "Closed"}
+STATUS_LABELS = {OPEN: N_("Open"), ANSWERED: N_("Answered"), RESOLVED: N_("Resolved"), CLOSED: N_("Closed")}
 
 CHANNELS: tuple[str, ...] = ("counter", "phone", "message", "email", "follow_up_call", "other")
-CHANNEL_LABELS = {"counter": "At the counter", "phone": "Phone", "message": "Text message", "email": "E-mail",
-                  "follow_up_call": "Follow-up call", "other": "Other"}
+CHANNEL_LABELS = {"counter": N_("At the counter"), "phone": N_("Phone"), "message": N_("Text message"),
+                  "email": N_("E-mail"), "follow_up_call": N_("Follow-up call"), "other": N_("Other")}
 
 # What a complaint can be about besides a part (part_id): a document of the counter or workshop.
 DOCUMENT_TYPES: tuple[str, ...] = ("", "sale", "return", "quote", "repair_order")
-DOCUMENT_LABELS = {"": "(none)", "sale": "Sale", "return": "Return", "quote": "Quote", "repair_order": "Repair order"}
+DOCUMENT_LABELS = {"": N_("(none)"), "sale": N_("Sale"), "return": N_("Return"), "quote": N_("Quote"),
+                   "repair_order": N_("Repair order")}
 
 ANSWER, RESOLVE, CLOSE, REOPEN = "answer", "resolve", "close", "reopen"
-STEP_LABELS = {ANSWER: "answer", RESOLVE: "resolve", CLOSE: "close", REOPEN: "reopen"}
+STEP_LABELS = {ANSWER: N_("answer"), RESOLVE: N_("resolve"), CLOSE: N_("close"), REOPEN: N_("reopen")}
 # status -> the steps that may follow it
 NEXT_STEPS: dict[str, tuple[str, ...]] = {
     OPEN: (ANSWER,),
@@ -88,7 +90,8 @@ def check_step(status: str, step: str) -> None:
     allowed = NEXT_STEPS.get(status, ())
     if step in allowed:
         return
-    label = STATUS_LABELS.get(status, status).lower()
-    possible = " or ".join(STEP_LABELS[s] for s in allowed) or "nothing"
-    raise UserError(f"This complaint is {label}: you cannot {STEP_LABELS.get(step, step)} it now. "
-                    f"Possible now: {possible}.", field="status")
+    label = _(STATUS_LABELS.get(status, status)).lower()
+    possible = _(" or ").join(_(STEP_LABELS[s]) for s in allowed) or _("nothing")
+    raise UserError(_("This complaint is {status}: you cannot {step} it now. "
+                      "Possible now: {possible}.").format(status=label, step=_(STEP_LABELS.get(step, step)),
+                                                          possible=possible), field="status")

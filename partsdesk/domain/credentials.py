@@ -7,6 +7,7 @@ import hmac
 import secrets
 
 from partsdesk.domain.errors import ValidationError
+from partsdesk.i18n import _
 
 # scrypt cost: ~50 ms per check on a shop PC, far too slow to brute-force a stolen file cheaply.
 _N, _R, _P = 2**14, 8, 1
@@ -39,13 +40,15 @@ def verify_secret(secret: str, stored: str | None) -> bool:
 
 def check_pin(pin: str) -> None:
     if not pin.isascii() or not pin.isdigit() or len(pin) not in PIN_LENGTHS:
-        raise ValidationError({"pin": f"A PIN is {PIN_LENGTHS.start} to {PIN_LENGTHS.stop - 1} digits."})
+        raise ValidationError({"pin": _("A PIN is {shortest} to {longest} digits.").format(
+            shortest=PIN_LENGTHS.start, longest=PIN_LENGTHS.stop - 1)})
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
-        raise ValidationError({"pin": "This PIN is too easy to guess (repeated or consecutive digits)."})
+        raise ValidationError({"pin": _("This PIN is too easy to guess (repeated or consecutive digits).")})
 
 
 def check_password(password: str) -> None:
     if len(password) < PASSWORD_MIN:
-        raise ValidationError({"password": f"A password has at least {PASSWORD_MIN} characters."})
+        raise ValidationError({"password": _("A password has at least {shortest} characters.").format(
+            shortest=PASSWORD_MIN)})
     if password.isdigit() or password.isalpha():
-        raise ValidationError({"password": "A password mixes letters with digits or signs."})
+        raise ValidationError({"password": _("A password mixes letters with digits or signs.")})

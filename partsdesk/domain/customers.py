@@ -11,36 +11,37 @@ from datetime import date
 
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.fields import CLEANERS, FieldSpec, clean_int, clean_text, is_blank
+from partsdesk.i18n import N_, _
 
 PERSON, COMPANY = "person", "company"
-KINDS = {PERSON: ("Person", "个人"), COMPANY: ("Company", "公司")}
-CHANNELS = {"phone": ("Phone call", "电话"), "sms": ("Text message", "短信"), "wechat": ("WeChat", "微信"),
-            "email": ("E-mail", "邮件")}
+KINDS = {PERSON: (N_("Person"), "个人"), COMPANY: (N_("Company"), "公司")}
+CHANNELS = {"phone": (N_("Phone call"), "电话"), "sms": (N_("Text message"), "短信"), "wechat": (N_("WeChat"), "微信"),
+            "email": (N_("E-mail"), "邮件")}
 PHONE_DIGITS_MIN, PHONE_DIGITS_MAX = 5, 15
 PAYMENT_TERMS_MAX = 365
 # The one answer for a customer merged into another or erased, whichever service is asked.
-CUSTOMER_GONE = "Customer #{} is not in the customer file any more (merged or erased)."
+CUSTOMER_GONE = N_("Customer #{} is not in the customer file any more (merged or erased).")  # _(CUSTOMER_GONE).format(id)
 TAGS_MAX = 200
 BIRTH_YEAR_MIN = 1900
 
 CUSTOMER_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("kind", "Customer type", "kind", default=PERSON),
-    FieldSpec("name", "Name", "text", required=True, max_length=120),
-    FieldSpec("contact_person", "Contact person", "text", max_length=80),
-    FieldSpec("tax_id", "Tax ID", "text", max_length=30),
-    FieldSpec("address", "Address", "text", max_length=300, multiline=True),
-    FieldSpec("email", "E-mail", "email", max_length=120),
-    FieldSpec("preferred_channel", "Preferred contact", "channel"),
-    FieldSpec("preferred_time", "Best time to call", "text", max_length=40),
-    FieldSpec("marketing_consent", "Agrees to offers", "bool", default=False),
-    FieldSpec("birthday", "Birthday", "date", default=None),
-    FieldSpec("tags", "Tags", "tags", max_length=TAGS_MAX),
-    FieldSpec("notes", "Notes", "text", max_length=2000, multiline=True),
-    FieldSpec("key_account", "Key account", "bool", default=False),
-    FieldSpec("account_manager_id", "Looked after by", "staff", default=None),
-    FieldSpec("member_card", "Member card", "card", max_length=30),
-    FieldSpec("credit_limit", "Credit limit", "money", default=0),
-    FieldSpec("payment_terms_days", "Payment terms (days)", "int", default=0),
+    FieldSpec("kind", N_("Customer type"), "kind", default=PERSON),
+    FieldSpec("name", N_("Name"), "text", required=True, max_length=120),
+    FieldSpec("contact_person", N_("Contact person"), "text", max_length=80),
+    FieldSpec("tax_id", N_("Tax ID"), "text", max_length=30),
+    FieldSpec("address", N_("Address"), "text", max_length=300, multiline=True),
+    FieldSpec("email", N_("E-mail"), "email", max_length=120),
+    FieldSpec("preferred_channel", N_("Preferred contact"), "channel"),
+    FieldSpec("preferred_time", N_("Best time to call"), "text", max_length=40),
+    FieldSpec("marketing_consent", N_("Agrees to offers"), "bool", default=False),
+    FieldSpec("birthday", N_("Birthday"), "date", default=None),
+    FieldSpec("tags", N_("Tags"), "tags", max_length=TAGS_MAX),
+    FieldSpec("notes", N_("Notes"), "text", max_length=2000, multiline=True),
+    FieldSpec("key_account", N_("Key account"), "bool", default=False),
+    FieldSpec("account_manager_id", N_("Looked after by"), "staff", default=None),
+    FieldSpec("member_card", N_("Member card"), "card", max_length=30),
+    FieldSpec("credit_limit", N_("Credit limit"), "money", default=0),
+    FieldSpec("payment_terms_days", N_("Payment terms (days)"), "int", default=0),
 )
 CUSTOMER_FIELDS_BY_NAME = {spec.name: spec for spec in CUSTOMER_FIELDS}
 
@@ -67,11 +68,12 @@ def normalize_phone(text: str, *, country_code: str = "86") -> str:
 def check_phone(text: str, *, country_code: str = "86") -> str:
     """The phone's matching form, or ``ValidationError`` on ``phones`` when it cannot be a number."""
     if any(ch.isalpha() for ch in unicodedata.normalize("NFKC", text)):
-        raise ValidationError({"phones": f"Phone {text[:30]!r} has letters in it; write digits only."})
+        raise ValidationError({"phones": _("Phone {phone!r} has letters in it; write digits only.").format(
+            phone=text[:30])})
     norm = normalize_phone(text, country_code=country_code)
     if not PHONE_DIGITS_MIN <= len(norm) <= PHONE_DIGITS_MAX:
-        raise ValidationError({"phones": f"Phone {text[:30]!r} needs {PHONE_DIGITS_MIN} to {PHONE_DIGITS_MAX} "
-                                         "digits."})
+        raise ValidationError({"phones": _("Phone {phone!r} needs {fewest} to {most} digits.").format(
+            phone=text[:30], fewest=PHONE_DIGITS_MIN, most=PHONE_DIGITS_MAX)})
     return norm
 
 
@@ -85,13 +87,14 @@ def _clean_kind(spec: FieldSpec, value: object) -> str:
     for code, (english, chinese) in KINDS.items():
         if text in (code, english.casefold(), chinese):
             return code
-    raise ValidationError({spec.name: "Customer type is a person or a company."})
+    raise ValidationError({spec.name: _("Customer type is a person or a company.")})
 
 
 def _clean_email(spec: FieldSpec, value: object) -> str:
     text = clean_text(spec, value)
     if text and not _EMAIL.match(text):
-        raise ValidationError({spec.name: f"{text[:40]!r} is not an e-mail address (name@example.com)."})
+        raise ValidationError({spec.name: _("{text!r} is not an e-mail address (name@example.com).").format(
+            text=text[:40])})
     return text
 
 
@@ -102,7 +105,8 @@ def _clean_channel(spec: FieldSpec, value: object) -> str:
     for code, (english, chinese) in CHANNELS.items():
         if text in (code, english.casefold(), chinese):
             return code
-    raise ValidationError({spec.name: f"Preferred contact is one of: {', '.join(e for e, _ in CHANNELS.values())}."})
+    raise ValidationError({spec.name: _("Preferred contact is one of: {channels}.").format(
+        channels=", ".join(_(english) for english, _chinese in CHANNELS.values()))})
 
 
 def _clean_date(spec: FieldSpec, value: object, today: date) -> date | None:
@@ -116,9 +120,11 @@ def _clean_date(spec: FieldSpec, value: object, today: date) -> date | None:
         except ValueError:
             day = None
         if day is None and text:
-            raise ValidationError({spec.name: f"{spec.label}: a date as year-month-day (1980-05-17)."})
+            raise ValidationError({spec.name: _("{label}: a date as year-month-day (1980-05-17).").format(
+                label=_(spec.label))})
     if day is not None and not (day.year >= BIRTH_YEAR_MIN and day <= today):
-        raise ValidationError({spec.name: f"{spec.label} cannot be in the future or before {BIRTH_YEAR_MIN}."})
+        raise ValidationError({spec.name: _("{label} cannot be in the future or before {year}.").format(
+            label=_(spec.label), year=BIRTH_YEAR_MIN)})
     return day
 
 
@@ -130,7 +136,7 @@ def _clean_tags(spec: FieldSpec, value: object) -> str:
 def _clean_card(spec: FieldSpec, value: object) -> str:
     text = clean_text(spec, value).upper()
     if text and not (text.isascii() and text.isalnum()):
-        raise ValidationError({spec.name: "A member card number has letters and digits only."})
+        raise ValidationError({spec.name: _("A member card number has letters and digits only.")})
     return text
 
 
@@ -151,7 +157,7 @@ def clean_customer(raw: Mapping[str, object], *, today: date,
         value = raw.get(spec.name)
         if is_blank(value):
             if spec.required:
-                problems[spec.name] = f"{spec.label} is required."
+                problems[spec.name] = _("{label} is required.").format(label=_(spec.label))
                 continue
             value = spec.default
         try:
@@ -160,11 +166,11 @@ def clean_customer(raw: Mapping[str, object], *, today: date,
             problems.update(error.problems)
     unknown = raw.keys() - CUSTOMER_FIELDS_BY_NAME.keys()
     if unknown:
-        problems["_unknown"] = f"Unknown field(s): {', '.join(sorted(unknown))}."
+        problems["_unknown"] = _("Unknown field(s): {fields}.").format(fields=", ".join(sorted(unknown)))
     if "tax_id" in clean:
         clean["tax_id_norm"] = normalize_tax_id(str(clean["tax_id"]))
     if "payment_terms_days" in clean and int(clean["payment_terms_days"]) > PAYMENT_TERMS_MAX:  # type: ignore[arg-type]
-        problems["payment_terms_days"] = f"Payment terms are at most {PAYMENT_TERMS_MAX} days."
+        problems["payment_terms_days"] = _("Payment terms are at most {days} days.").format(days=PAYMENT_TERMS_MAX)
     if clean.get("member_card") == "":
         clean["member_card"] = None
     if not clean.get("key_account"):

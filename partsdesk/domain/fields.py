@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from partsdesk.domain import money
 from partsdesk.domain.errors import ValidationError
+from partsdesk.i18n import _
 
 TEXT_MAX = 200
 INT_MAX = 1_000_000_000
@@ -39,22 +40,24 @@ def is_blank(value: object) -> bool:
 def clean_text(spec: FieldSpec, value: object) -> str:
     text = value.strip() if type(value) is str else "" if value is None else str(value).strip()
     if _CONTROL.search(text) or (not spec.multiline and "\n" in text):
-        raise ValidationError({spec.name: f"{spec.label} contains control characters or line breaks."})
+        raise ValidationError({spec.name: _("{label} contains control characters or line breaks.").format(
+            label=_(spec.label))})
     if len(text) > spec.max_length:
-        raise ValidationError({spec.name: f"{spec.label} is at most {spec.max_length} characters."})
+        raise ValidationError({spec.name: _("{label} is at most {most} characters.").format(
+            label=_(spec.label), most=spec.max_length)})
     return text
 
 
 def clean_int(spec: FieldSpec, value: object) -> int:
     if isinstance(value, bool):
-        raise ValidationError({spec.name: f"{spec.label}: a whole number."})
+        raise ValidationError({spec.name: _("{label}: a whole number.").format(label=_(spec.label))})
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
     if not (text.isascii() and text.isdigit()):
-        raise ValidationError({spec.name: f"{spec.label}: a whole number of 0 or more."})
+        raise ValidationError({spec.name: _("{label}: a whole number of 0 or more.").format(label=_(spec.label))})
     if len(text) > 10 or int(text) > INT_MAX:
-        raise ValidationError({spec.name: f"{spec.label} is too large."})
+        raise ValidationError({spec.name: _("{label} is too large.").format(label=_(spec.label))})
     return int(text)
 
 
@@ -66,7 +69,7 @@ def clean_bool(spec: FieldSpec, value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValidationError({spec.name: f"{spec.label}: yes or no."})
+    raise ValidationError({spec.name: _("{label}: yes or no.").format(label=_(spec.label))})
 
 
 Cleaner = Callable[[FieldSpec, object, int], object]
@@ -87,15 +90,17 @@ def check_text_list(value: object, *, field: str, label: str, most: int = 20, lo
     """A settings list of short texts (survey questions, complaint categories): 1 to ``most``
     distinct, non-blank texts of at most ``longest`` characters. Raises ``ValidationError``."""
     if not isinstance(value, list | tuple) or not value:
-        raise ValidationError({field: f"{label}: a list of at least one entry."})
+        raise ValidationError({field: _("{label}: a list of at least one entry.").format(label=_(label))})
     if len(value) > most:
-        raise ValidationError({field: f"{label}: at most {most} entries."})
+        raise ValidationError({field: _("{label}: at most {most} entries.").format(label=_(label), most=most)})
     seen: list[str] = []
     for entry in value:
         if not isinstance(entry, str) or not entry.strip() or len(entry) > longest:
-            raise ValidationError({field: f"{label}: each entry is 1 to {longest} characters."})
+            raise ValidationError({field: _("{label}: each entry is 1 to {longest} characters.").format(
+                label=_(label), longest=longest)})
         if entry.strip().casefold() in (s.casefold() for s in seen):
-            raise ValidationError({field: f"{label}: {entry.strip()} is listed twice."})
+            raise ValidationError({field: _("{label}: {entry} is listed twice.").format(label=_(label),
+                                                                                  entry=entry.strip())})
         seen.append(entry.strip())
     return tuple(seen)
 
@@ -112,7 +117,7 @@ def clean_day(value: object, field: str, label: str) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValidationError({field: f"{label}: a date like 2026-11-30."})
+    raise ValidationError({field: _("{label}: a date like 2026-11-30.").format(label=_(label))})
 
 
 def clean_line(value: object, *, field: str, label: str, max_length: int, required: bool = False) -> str:
@@ -120,7 +125,7 @@ def clean_line(value: object, *, field: str, label: str, max_length: int, requir
     breaks become one space. Raises ``ValidationError`` when required and empty, or too long."""
     text = " ".join(str(value or "").split())
     if required and not text:
-        raise ValidationError({field: f"{label} is required."})
+        raise ValidationError({field: _("{label} is required.").format(label=_(label))})
     if len(text) > max_length:
-        raise ValidationError({field: f"{label} is at most {max_length} characters."})
+        raise ValidationError({field: _("{label} is at most {most} characters.").format(label=_(label), most=max_length)})
     return text

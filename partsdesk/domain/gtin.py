@@ -12,6 +12,7 @@ import unicodedata
 from typing import NamedTuple
 
 from partsdesk.domain.errors import ValidationError
+from partsdesk.i18n import _
 
 SHOP_CODE_MAX = 48
 GTIN_LENGTHS = (8, 12, 13, 14)
@@ -39,24 +40,24 @@ def normalize_barcode(text: str) -> Barcode:
     """The stored form of a scanned or typed barcode; ValidationError if it cannot be one."""
     code = unicodedata.normalize("NFKC", text).strip()  # full-width digits from a Chinese IME
     if not code:
-        raise ValidationError({"barcode": "The barcode is empty."})
+        raise ValidationError({"barcode": _("The barcode is empty.")})
     if code.isascii() and code.isdigit() and len(code) in GTIN_LENGTHS:
         if not is_valid_gtin(code):
             expected = gtin_check_digit(code[:-1])
-            raise ValidationError({"barcode": (
-                f"{code} is not a valid barcode: its last digit (check digit) should be {expected}. "
+            raise ValidationError({"barcode": _(
+                "{code} is not a valid barcode: its last digit (check digit) should be {expected}. "
                 "Scan it again or check the number on the label."
-            )})
+            ).format(code=code, expected=expected)})
         if len(code) == 12:
             return Barcode("0" + code, "EAN13")
         if len(code) == 14 and code.startswith("0"):
             return Barcode(code[1:], "EAN13")
         return Barcode(code, {8: "EAN8", 13: "EAN13", 14: "GTIN14"}[len(code)])
     if not code.isascii() or not code.isprintable() or " " in code or len(code) > SHOP_CODE_MAX:
-        raise ValidationError({"barcode": (
-            f"{code[:60]!r} cannot be a barcode: a shop code is 1 to {SHOP_CODE_MAX} letters, digits or signs "
+        raise ValidationError({"barcode": _(
+            "{code!r} cannot be a barcode: a shop code is 1 to {most} letters, digits or signs "
             "without spaces (Code 128)."
-        )})
+        ).format(code=code[:60], most=SHOP_CODE_MAX)})
     return Barcode(code.upper(), "CODE128")
 
 

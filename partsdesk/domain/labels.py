@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from partsdesk.domain.errors import ValidationError
+from partsdesk.i18n import N_, _
 
 A4_MM = (210.0, 297.0)
 # the smallest label that holds the text lines and a barcode scanners read (an EAN-13 with its
@@ -73,19 +74,23 @@ class LabelLayout:
         problems: dict[str, str] = {}
         min_w, min_h = MIN_LABEL_MM
         if self.columns < 1 or self.rows < 1:
-            problems["grid"] = "A sheet has at least one column and one row of labels."
+            problems["grid"] = _("A sheet has at least one column and one row of labels.")
         elif self.label_width < min_w or self.label_height < min_h:
-            problems["size"] = (
-                f"A label of {_mm(self.label_width)} x {_mm(self.label_height)} mm is too small for a barcode a "
-                f"scanner reads and the part's details: labels need at least {_mm(min_w)} x {_mm(min_h)} mm. "
-                "Choose fewer columns or rows, or smaller margins.")
+            problems["size"] = _(
+                "A label of {width} x {height} mm is too small for a barcode a "
+                "scanner reads and the part's details: labels need at least {min_width} x {min_height} mm. "
+                "Choose fewer columns or rows, or smaller margins.").format(
+                width=_mm(self.label_width), height=_mm(self.label_height), min_width=_mm(min_w),
+                min_height=_mm(min_h))
         if min(self.margin_left, self.margin_top, self.gap_x, self.gap_y) < 0:
-            problems["margins"] = "Margins and gaps cannot be negative."
+            problems["margins"] = _("Margins and gaps cannot be negative.")
         elif self.margin_right < -0.01 or self.margin_bottom < -0.01:
-            problems["margins"] = (
-                f"The labels do not fit the {_mm(self.page_width)} x {_mm(self.page_height)} mm page: "
-                f"{self.columns} x {self.rows} labels of {_mm(self.label_width)} x {_mm(self.label_height)} mm "
-                "with these margins and gaps run over its edge. Make the margins or gaps smaller.")
+            problems["margins"] = _(
+                "The labels do not fit the {page_width} x {page_height} mm page: "
+                "{columns} x {rows} labels of {width} x {height} mm "
+                "with these margins and gaps run over its edge. Make the margins or gaps smaller.").format(
+                page_width=_mm(self.page_width), page_height=_mm(self.page_height), columns=self.columns,
+                rows=self.rows, width=_mm(self.label_width), height=_mm(self.label_height))
         if problems:
             raise ValidationError(problems)
 
@@ -93,18 +98,23 @@ class LabelLayout:
         """ValidationError unless ``start`` (1 = the top-left label) is a position on the sheet."""
         if self.roll:
             if start != 1:
-                raise ValidationError({"start": "A roll has no part-used sheet: labels always start at 1."})
+                raise ValidationError({"start": _("A roll has no part-used sheet: labels always start at 1.")})
         elif not 1 <= start <= self.per_page:
-            raise ValidationError({"start": (
-                f"Start position {start} is not on a {self.columns} x {self.rows} sheet: give 1 (the top-left "
-                f"label) to {self.per_page} (the bottom-right one), counting along the rows.")})
+            raise ValidationError({"start": _(
+                "Start position {start} is not on a {columns} x {rows} sheet: give 1 (the top-left "
+                "label) to {last} (the bottom-right one), counting along the rows.").format(
+                start=start, columns=self.columns, rows=self.rows, last=self.per_page)})
 
     def describe(self) -> str:
         if self.roll:
-            return f"{self.name:<12} roll of {_mm(self.label_width)} x {_mm(self.label_height)} mm labels, one a page"
-        return (f"{self.name:<12} A4 sheet of {self.per_page} labels ({self.columns} x {self.rows}) of "
-                f"{_mm(self.label_width)} x {_mm(self.label_height)} mm; margins top {_mm(self.margin_top)}, "
-                f"left {_mm(self.margin_left)} mm; gaps {_mm(self.gap_x)} / {_mm(self.gap_y)} mm")
+            return _("{name:<12} roll of {width} x {height} mm labels, one a page").format(
+                name=self.name, width=_mm(self.label_width), height=_mm(self.label_height))
+        return _("{name:<12} A4 sheet of {count} labels ({columns} x {rows}) of "
+                 "{width} x {height} mm; margins top {top}, "
+                 "left {left} mm; gaps {gap_x} / {gap_y} mm").format(
+            name=self.name, count=self.per_page, columns=self.columns, rows=self.rows, width=_mm(self.label_width),
+            height=_mm(self.label_height), top=_mm(self.margin_top), left=_mm(self.margin_left),
+            gap_x=_mm(self.gap_x), gap_y=_mm(self.gap_y))
 
 
 def _mm(value: float) -> str:
@@ -136,9 +146,9 @@ LAYOUTS: dict[str, LabelLayout] = {layout.name: layout for layout in (
     roll_layout(40.0, 25.0, name="roll-40x25", description="roll labels 40 x 25 mm"),
 )}
 CUSTOM_SHEET, CUSTOM_ROLL = "a4-custom", "roll-custom"
-CUSTOM_LAYOUTS = {CUSTOM_SHEET: "A4 sheet: your grid (--grid COLSxROWS) and margins (--margins TOP,RIGHT,BOTTOM,LEFT "
-                                "[--gaps ACROSS,DOWN]); the label size follows",
-                  CUSTOM_ROLL: "roll labels of your size (--size WIDTHxHEIGHT in mm)"}
+CUSTOM_LAYOUTS = {CUSTOM_SHEET: N_("A4 sheet: your grid (--grid COLSxROWS) and margins (--margins TOP,RIGHT,BOTTOM,"
+                                   "LEFT [--gaps ACROSS,DOWN]); the label size follows"),
+                  CUSTOM_ROLL: N_("roll labels of your size (--size WIDTHxHEIGHT in mm)")}
 
 
 def custom_sheet(columns: int, rows: int, *, top: float, right: float, bottom: float, left: float,
@@ -146,15 +156,15 @@ def custom_sheet(columns: int, rows: int, *, top: float, right: float, bottom: f
     """An A4 sheet of ``columns`` x ``rows`` labels within the given margins (mm); the labels
     share what is left after the margins and gaps. ValidationError when nothing sensible is left."""
     if columns < 1 or rows < 1:
-        raise ValidationError({"grid": "A sheet has at least one column and one row of labels."})
+        raise ValidationError({"grid": _("A sheet has at least one column and one row of labels.")})
     if min(top, right, bottom, left, gap_x, gap_y) < 0:
-        raise ValidationError({"margins": "Margins and gaps cannot be negative."})
+        raise ValidationError({"margins": _("Margins and gaps cannot be negative.")})
     width = (A4_MM[0] - left - right - (columns - 1) * gap_x) / columns
     height = (A4_MM[1] - top - bottom - (rows - 1) * gap_y) / rows
     if width <= 0 or height <= 0:
-        raise ValidationError({"margins": (
-            f"The margins and gaps leave no room for {columns} x {rows} labels on a 210 x 297 mm page: make them "
-            "smaller.")})
+        raise ValidationError({"margins": _(
+            "The margins and gaps leave no room for {columns} x {rows} labels on a 210 x 297 mm page: make them "
+            "smaller.").format(columns=columns, rows=rows)})
     layout = _sheet(CUSTOM_SHEET, f"custom sheet {columns} x {rows}", columns, rows, width,
                     height, left=left, top=top, gap_x=gap_x, gap_y=gap_y)
     layout.check()
@@ -163,7 +173,8 @@ def custom_sheet(columns: int, rows: int, *, top: float, right: float, bottom: f
 
 def custom_roll(width: float, height: float) -> LabelLayout:
     if not (0 < width <= MAX_ROLL_MM and 0 < height <= MAX_ROLL_MM):
-        raise ValidationError({"size": f"A roll label is at most {_mm(MAX_ROLL_MM)} mm on a side (and more than 0)."})
+        raise ValidationError({"size": _("A roll label is at most {most} mm on a side (and more than 0).").format(
+            most=_mm(MAX_ROLL_MM))})
     layout = roll_layout(width, height)
     layout.check()
     return layout
@@ -175,9 +186,15 @@ def layout_named(name: str) -> LabelLayout:
     if key in LAYOUTS:
         return LAYOUTS[key]
     if key in CUSTOM_LAYOUTS:
-        raise ValidationError({"layout": f"The layout {key} needs its measurements: {CUSTOM_LAYOUTS[key]}."})
-    raise ValidationError({"layout": (
-        f"There is no label layout called {name.strip()!r}. Choose one of {', '.join([*LAYOUTS, *CUSTOM_LAYOUTS])}.")})
+        raise ValidationError({"layout": _("The layout {layout} needs its measurements: {measurements}.").format(
+            layout=key, measurements=_(CUSTOM_LAYOUTS[key]))})
+    raise ValidationError({"layout": _(
+        "There is no label layout called {name!r}. Choose one of {layouts}.").format(
+        name=name.strip(), layouts=", ".join([*LAYOUTS, *CUSTOM_LAYOUTS]))})
+
+
+# what parse_numbers reads, as its messages name it
+_MEASUREMENTS = {"grid": N_("Grid"), "margins": N_("Margins"), "gaps": N_("Gaps"), "size": N_("Size")}
 
 
 def parse_numbers(text: str, what: str, count: int) -> list[float]:
@@ -188,7 +205,9 @@ def parse_numbers(text: str, what: str, count: int) -> list[float]:
     except ValueError:
         values = []
     if len(values) != count:
-        raise ValidationError({what: f"{what.capitalize()} {text.strip()!r} should be {count} numbers in mm."})
+        raise ValidationError({what: _("{what} {text!r} should be {count} numbers in mm.").format(
+            what=_(_MEASUREMENTS[what]) if what in _MEASUREMENTS else what.capitalize(), text=text.strip(),
+            count=count)})
     return values
 
 
@@ -204,26 +223,29 @@ def parse_part_quantities(text: str) -> list[tuple[str, str, int]]:
         if not raw.strip():
             continue
         if match is None:
-            bad.append(f"{raw.strip()!r} is not NUMBER[:QTY]")
+            bad.append(_("{entry!r} is not NUMBER[:QTY]").format(entry=raw.strip()))
             continue
         qty_text = match.group("qty")
         try:
             qty = 1 if qty_text is None else int(qty_text)
         except ValueError:
-            bad.append(f"the quantity {qty_text!r} of {match.group('number')} is not a whole number")
+            bad.append(_("the quantity {qty!r} of {number} is not a whole number").format(
+                qty=qty_text, number=match.group("number")))
             continue
         if not 1 <= qty <= LABELS_MAX:
-            bad.append(f"{match.group('number')} asks for {qty} labels (give 1 to {LABELS_MAX:,})")
+            bad.append(_("{number} asks for {qty} labels (give 1 to {most:,})").format(
+                number=match.group("number"), qty=qty, most=LABELS_MAX))
             continue
         entries.append((match.group("number"), match.group("brand") or "", qty))
     if bad:
-        raise ValidationError({"parts": "Cannot read the parts: " + "; ".join(bad) + "."})
+        raise ValidationError({"parts": _("Cannot read the parts: {problems}.").format(problems="; ".join(bad))})
     if not entries:
-        raise ValidationError({"parts": "No parts given: write them as NUMBER[:QTY], separated by commas."})
-    check_total(sum(qty for _, _, qty in entries))
+        raise ValidationError({"parts": _("No parts given: write them as NUMBER[:QTY], separated by commas.")})
+    check_total(sum(qty for _number, _brand, qty in entries))
     return entries
 
 
 def check_total(labels: int) -> None:
     if labels > LABELS_MAX:
-        raise ValidationError({"parts": f"{labels:,} labels is more than one job prints (at most {LABELS_MAX:,})."})
+        raise ValidationError({"parts": _("{labels:,} labels is more than one job prints (at most {most:,}).").format(
+            labels=labels, most=LABELS_MAX)})

@@ -15,6 +15,7 @@ from datetime import date
 
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.money import BP_SCALE, MONEY_MAX
+from partsdesk.i18n import _
 
 
 @dataclass(frozen=True)
@@ -40,32 +41,39 @@ def parse_tiers(value: object) -> tuple[Tier, ...]:
     """The tiers of a settings value (a list of {name, min_points, min_prepaid, discount_bp}),
     lowest first. Raises ``ValidationError`` saying which tier is wrong and why."""
     if not isinstance(value, list | tuple):
-        raise ValidationError({"membership.tiers": "Membership tiers: a list of tiers."})
+        raise ValidationError({"membership.tiers": _("Membership tiers: a list of tiers.")})
     tiers: list[Tier] = []
     for number, raw in enumerate(value, start=1):
-        where = f"Membership tier {number}"
         if not isinstance(raw, dict) or set(raw) - _KEYS or "name" not in raw:
-            raise ValidationError({"membership.tiers": f"{where}: needs a name, min_points, min_prepaid "
-                                                       "and discount_bp, and nothing else."})
+            raise ValidationError({"membership.tiers": _("Membership tier {number}: needs a name, min_points, "
+                                                         "min_prepaid and discount_bp, and nothing else.").format(
+                number=number)})
         name = raw["name"]
         if not isinstance(name, str) or not name.strip() or len(name) > 40:
-            raise ValidationError({"membership.tiers": f"{where}: a name of 1 to 40 characters."})
+            raise ValidationError({"membership.tiers": _("Membership tier {number}: a name of 1 to 40 "
+                                                         "characters.").format(number=number)})
         numbers = {key: raw.get(key, 0) for key in ("min_points", "min_prepaid", "discount_bp")}
         for key, amount in numbers.items():
             if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MONEY_MAX:
-                raise ValidationError({"membership.tiers": f"{where} ({name}): {key} must be a whole number, 0 or more."})
+                raise ValidationError({"membership.tiers": _("Membership tier {number} ({name}): {key} must be a "
+                                                             "whole number, 0 or more.").format(
+                    number=number, name=name, key=key)})
         if numbers["discount_bp"] > BP_SCALE:
-            raise ValidationError({"membership.tiers": f"{where} ({name}): the discount is at most 100 %."})
+            raise ValidationError({"membership.tiers": _("Membership tier {number} ({name}): the discount is at "
+                                                         "most 100 %.").format(number=number, name=name)})
         if not numbers["min_points"] and not numbers["min_prepaid"]:
-            raise ValidationError({"membership.tiers": f"{where} ({name}): set the points or the prepaid amount "
-                                                       "that reaches it."})
+            raise ValidationError({"membership.tiers": _("Membership tier {number} ({name}): set the points or the "
+                                                         "prepaid amount that reaches it.").format(
+                number=number, name=name)})
         tier = Tier(name.strip(), numbers["min_points"], numbers["min_prepaid"], numbers["discount_bp"])
         if any(t.name.casefold() == tier.name.casefold() for t in tiers):
-            raise ValidationError({"membership.tiers": f"{where}: the name {tier.name} is used twice."})
+            raise ValidationError({"membership.tiers": _("Membership tier {number}: the name {name} is used "
+                                                         "twice.").format(number=number, name=tier.name)})
         if tiers and (tier.min_points and tier.min_points <= tiers[-1].min_points
                       or tier.min_prepaid and tier.min_prepaid <= tiers[-1].min_prepaid):
-            raise ValidationError({"membership.tiers": f"{where} ({tier.name}): list tiers lowest first; each needs "
-                                                       f"more than {tiers[-1].name}."})
+            raise ValidationError({"membership.tiers": _("Membership tier {number} ({name}): list tiers lowest "
+                                                         "first; each needs more than {previous}.").format(
+                number=number, name=tier.name, previous=tiers[-1].name)})
         tiers.append(tier)
     return tuple(tiers)
 
@@ -149,11 +157,11 @@ def clean_card_number(value: object) -> str:
     at most 30 characters (the rule of the customer profile's card field)."""
     text = str(value or "").strip().upper()
     if not text:
-        raise ValidationError({"card_number": "Type or scan the member card number, or leave it empty to have "
-                                              "one made."})
+        raise ValidationError({"card_number": _("Type or scan the member card number, or leave it empty to have "
+                                                "one made.")})
     if len(text) > CARD_MAX_LENGTH or not (text.isascii() and text.isalnum()):
-        raise ValidationError({"card_number": f"A member card number has letters and digits only, at most "
-                                              f"{CARD_MAX_LENGTH}."})
+        raise ValidationError({"card_number": _("A member card number has letters and digits only, at most "
+                                                "{most}.").format(most=CARD_MAX_LENGTH)})
     return text
 
 

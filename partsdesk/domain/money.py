@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from partsdesk.domain.errors import ValidationError
+from partsdesk.i18n import N_, _
 
 QTY_SCALE = 1000  # quantities are thousandths of a unit
 BP_SCALE = 10_000  # basis points in one whole
@@ -46,15 +47,16 @@ def round_minor(value: Decimal) -> int:
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?$")
 _PLAIN = re.compile(r"^[0-9]{1,20}(\.[0-9]{1,10})?$")
-_SYMBOLS = tuple(sorted({symbol for _, symbol in CURRENCIES.values()}, key=len, reverse=True))
+_SYMBOLS = tuple(sorted({symbol for _exponent, symbol in CURRENCIES.values()}, key=len, reverse=True))
 
 
 def _decimal(text: object, *, field: str, label: str) -> Decimal:
     if isinstance(text, bool):
-        raise ValidationError({field: f"{label}: a number is needed."})
+        raise ValidationError({field: _("{label}: a number is needed.").format(label=_(label))})
     if isinstance(text, Decimal):
         if not text.is_finite() or len(text.as_tuple().digits) > INPUT_MAX:
-            raise ValidationError({field: f"{label}: {str(text)[:20]!r} is not a usable number."})
+            raise ValidationError({field: _("{label}: {text!r} is not a usable number.").format(
+                label=_(label), text=str(text)[:20])})
         return text
     if isinstance(text, int | float):  # a spreadsheet cell: the same as its text
         text = repr(text)
@@ -65,13 +67,16 @@ def _decimal(text: object, *, field: str, label: str) -> Decimal:
             cleaned = cleaned.replace(symbol, "")
         cleaned = cleaned.replace("，", ",").replace("。", ".").replace("．", ".")
     if len(cleaned) > INPUT_MAX:
-        raise ValidationError({field: f"{label}: {str(text)[:20]!r}… is too long to be a number."})
+        raise ValidationError({field: _("{label}: {text!r}… is too long to be a number.").format(
+            label=_(label), text=str(text)[:20])})
     if not cleaned or not _NUMBER.match(cleaned) or cleaned in {".", "+", "-", "+.", "-."}:
-        raise ValidationError({field: f"{label}: {str(text)[:40]!r} is not a number."})
+        raise ValidationError({field: _("{label}: {text!r} is not a number.").format(label=_(label),
+                                                                                    text=str(text)[:40])})
     try:
         return Decimal(cleaned.replace(",", ""))
     except InvalidOperation:
-        raise ValidationError({field: f"{label}: {str(text)[:40]!r} is not a number."}) from None
+        raise ValidationError({field: _("{label}: {text!r} is not a number.").format(
+            label=_(label), text=str(text)[:40])}) from None
 
 
 def _plain_scaled(text: object, exponent: int) -> int | None:
@@ -79,13 +84,13 @@ def _plain_scaled(text: object, exponent: int) -> int | None:
     ``exponent`` decimals ("268.00"), else None. The bulk importer's common case, in integers."""
     if type(text) is not str or not _PLAIN.match(text):
         return None
-    whole, _, fraction = text.partition(".")
+    whole, _dot, fraction = text.partition(".")
     if len(fraction) > exponent:
         return None
     return int(whole) * 10**exponent + (int(fraction.ljust(exponent, "0")) if fraction else 0)
 
 
-def parse_money(text: object, *, exponent: int = 2, field: str = "amount", label: str = "Amount",
+def parse_money(text: object, *, exponent: int = 2, field: str = "amount", label: str = N_("Amount"),
                 allow_negative: bool = False) -> int:
     """Minor units from what a person typed or a spreadsheet holds ("1,234.50", "¥12.5", 12, 12.5).
 
@@ -96,12 +101,13 @@ def parse_money(text: object, *, exponent: int = 2, field: str = "amount", label
         return fast
     value = _decimal(text, field=field, label=label)
     if value.is_signed() and value != 0 and not allow_negative:
-        raise ValidationError({field: f"{label} cannot be negative."})
+        raise ValidationError({field: _("{label} cannot be negative.").format(label=_(label))})
     minor = value.scaleb(exponent, context=_EXACT)
     if minor != minor.to_integral_value():
-        raise ValidationError({field: f"{label}: at most {exponent} decimal places."})
+        raise ValidationError({field: _("{label}: at most {places} decimal places.").format(label=_(label),
+                                                                                           places=exponent)})
     if abs(minor) > MONEY_MAX:
-        raise ValidationError({field: f"{label} is too large."})
+        raise ValidationError({field: _("{label} is too large.").format(label=_(label))})
     return int(minor)
 
 
@@ -112,19 +118,20 @@ def format_money(minor: int, *, exponent: int = 2, symbol: str = "") -> str:
     return f"{sign}{symbol}{text}"
 
 
-def parse_quantity(text: object, *, field: str = "qty", label: str = "Quantity", allow_negative: bool = False) -> int:
+def parse_quantity(text: object, *, field: str = "qty", label: str = N_("Quantity"),
+                   allow_negative: bool = False) -> int:
     """Thousandths of the unit from "4.5", "12", "0.25"."""
     fast = _plain_scaled(text, 3)
     if fast is not None and fast <= QTY_MAX:
         return fast
     value = _decimal(text, field=field, label=label)
     if value.is_signed() and value != 0 and not allow_negative:
-        raise ValidationError({field: f"{label} cannot be negative."})
+        raise ValidationError({field: _("{label} cannot be negative.").format(label=_(label))})
     milli = _EXACT.multiply(value, QTY_SCALE)
     if milli != milli.to_integral_value():
-        raise ValidationError({field: f"{label}: at most 3 decimal places."})
+        raise ValidationError({field: _("{label}: at most 3 decimal places.").format(label=_(label))})
     if abs(milli) > QTY_MAX:
-        raise ValidationError({field: f"{label} is too large."})
+        raise ValidationError({field: _("{label} is too large.").format(label=_(label))})
     return int(milli)
 
 
@@ -136,7 +143,7 @@ def format_quantity(milli: int, unit: str = "") -> str:
     return text
 
 
-def parse_percent_bp(text: object, *, field: str = "tax_rate", label: str = "Tax rate") -> int:
+def parse_percent_bp(text: object, *, field: str = "tax_rate", label: str = N_("Tax rate")) -> int:
     """Basis points from "13", "13%", "6.5 %"."""
     fast = _plain_scaled(text[:-1].rstrip() if type(text) is str and text[-1:] == "%" else text, 2)
     if fast is not None and fast <= BP_SCALE:
@@ -145,9 +152,9 @@ def parse_percent_bp(text: object, *, field: str = "tax_rate", label: str = "Tax
     value = _decimal(raw, field=field, label=label)
     bp = _EXACT.multiply(value, 100)
     if bp != bp.to_integral_value():
-        raise ValidationError({field: f"{label}: at most two decimal places."})
+        raise ValidationError({field: _("{label}: at most two decimal places.").format(label=_(label))})
     if not 0 <= bp <= BP_SCALE:
-        raise ValidationError({field: f"{label} is between 0 and 100 %."})
+        raise ValidationError({field: _("{label} is between 0 and 100 %.").format(label=_(label))})
     return int(bp)
 
 
@@ -177,7 +184,7 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     shares = [magnitude * w // weight_sum for w in weights]
     remainders = [(magnitude * w % weight_sum, -i) for i, w in enumerate(weights)]
     short = magnitude - sum(shares)
-    for _, neg_index in sorted(remainders, reverse=True)[:short]:
+    for _remainder, neg_index in sorted(remainders, reverse=True)[:short]:
         shares[-neg_index] += 1
     return [sign * s for s in shares]
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 
+from partsdesk.i18n import N_
+
 NUMBER_KINDS: tuple[str, ...] = ("own", "oe", "interchange", "superseded")
 NUMBER_KIND_LABELS = {
-    "own": "Part number",
-    "oe": "OE number",
-    "interchange": "Interchange",
-    "superseded": "Superseded number",
+    "own": N_("Part number"),
+    "oe": N_("OE number"),
+    "interchange": N_("Interchange"),
+    "superseded": N_("Superseded number"),
 }
 NUMBER_MAX = 40
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from partsdesk.domain.errors import PermissionDenied
+from partsdesk.i18n import N_, _
 
 CASHIER = "cashier"
 STOREKEEPER = "storekeeper"
@@ -20,59 +21,59 @@ ADMIN = "admin"
 
 ROLES: tuple[str, ...] = (CASHIER, STOREKEEPER, SERVICE_ADVISOR, TECHNICIAN, MANAGER, ADMIN)
 ROLE_LABELS = {
-    CASHIER: "Cashier",
-    STOREKEEPER: "Storekeeper",
-    SERVICE_ADVISOR: "Service advisor",
-    TECHNICIAN: "Technician",
-    MANAGER: "Manager",
-    ADMIN: "Administrator",
+    CASHIER: N_("Cashier"),
+    STOREKEEPER: N_("Storekeeper"),
+    SERVICE_ADVISOR: N_("Service advisor"),
+    TECHNICIAN: N_("Technician"),
+    MANAGER: N_("Manager"),
+    ADMIN: N_("Administrator"),
 }
 # Roles that must also have a password (a PIN alone is too weak for what they may do).
 PASSWORD_ROLES = frozenset({MANAGER, ADMIN})
 
 # permission -> what it allows, phrased to complete "You may not ..."
 PERMISSIONS: dict[str, str] = {
-    "catalog.view": "look up parts",
-    "catalog.view_cost": "see cost prices",
-    "catalog.edit": "change parts in the catalogue",
-    "catalog.edit_price": "change selling prices",
-    "catalog.import": "import parts",
-    "catalog.export": "export the catalogue",
-    "customer.view": "look up customers and their vehicles",
-    "customer.view_account": "see a customer's contact details and account",
-    "customer.edit": "add or change customers and their vehicles",
-    "customer.merge": "merge two customer records",
-    "customer.privacy": "export or erase a customer's personal data",
-    "vehicle.odometer_correct": "enter an odometer reading below the last one",
-    "customer.class_override": "set a customer's class by hand",
-    "account.payment": "take a payment on account",
-    "account.credit_terms": "change a customer's credit limit or payment terms",
-    "account.exceed_credit": "sell on account over the credit limit or with overdue invoices",
-    "membership.prepaid": "take a prepaid top-up",
-    "membership.adjust": "adjust points or a prepaid balance by hand",
-    "care.call": "record a call to a customer",
-    "complaint.edit": "record and handle complaints",
-    "counter.sell": "sell at the counter",
-    "counter.below_floor": "sell below the gross-profit floor of your role",
-    "counter.negative_stock": "sell more than the stock on hand",
-    "counter.return_override": "take a return past the return window or above the set value",
-    "counter.cash_up": "count the till, print X reports and close the day (Z report)",
-    "stock.count": "count stock (start a count, scan, finish it)",
-    "stock.count_approve": "approve and post a stock count",
-    "stock.adjust": "adjust stock (damage, loss, found, scrap) and release it from quarantine",
-    "stock.adjust_override": "make a stock adjustment above the value set for a manager",
-    "stock.purchase": "keep suppliers and their prices, and raise, send and close purchase orders",
-    "stock.receive": "receive goods into stock",
-    "workshop.view": "look at the workshop: appointments, repair orders, reminders",
-    "workshop.edit": "book appointments, check vehicles in, write repair orders and take authorizations",
-    "workshop.work": "clock on and off jobs, issue parts to a job and do quality checks",
-    "workshop.setup": "set up bays, labour classes and canned jobs",
-    "workshop.invoice_override": "invoice a repair order with lines the customer has not authorized",
-    "users.manage": "manage users and permissions",
-    "audit.view": "read the audit log",
-    "backup.run": "make a backup",
-    "backup.restore": "restore a backup",
-    "settings.edit": "change shop settings",
+    "catalog.view": N_("look up parts"),
+    "catalog.view_cost": N_("see cost prices"),
+    "catalog.edit": N_("change parts in the catalogue"),
+    "catalog.edit_price": N_("change selling prices"),
+    "catalog.import": N_("import parts"),
+    "catalog.export": N_("export the catalogue"),
+    "customer.view": N_("look up customers and their vehicles"),
+    "customer.view_account": N_("see a customer's contact details and account"),
+    "customer.edit": N_("add or change customers and their vehicles"),
+    "customer.merge": N_("merge two customer records"),
+    "customer.privacy": N_("export or erase a customer's personal data"),
+    "vehicle.odometer_correct": N_("enter an odometer reading below the last one"),
+    "customer.class_override": N_("set a customer's class by hand"),
+    "account.payment": N_("take a payment on account"),
+    "account.credit_terms": N_("change a customer's credit limit or payment terms"),
+    "account.exceed_credit": N_("sell on account over the credit limit or with overdue invoices"),
+    "membership.prepaid": N_("take a prepaid top-up"),
+    "membership.adjust": N_("adjust points or a prepaid balance by hand"),
+    "care.call": N_("record a call to a customer"),
+    "complaint.edit": N_("record and handle complaints"),
+    "counter.sell": N_("sell at the counter"),
+    "counter.below_floor": N_("sell below the gross-profit floor of your role"),
+    "counter.negative_stock": N_("sell more than the stock on hand"),
+    "counter.return_override": N_("take a return past the return window or above the set value"),
+    "counter.cash_up": N_("count the till, print X reports and close the day (Z report)"),
+    "stock.count": N_("count stock (start a count, scan, finish it)"),
+    "stock.count_approve": N_("approve and post a stock count"),
+    "stock.adjust": N_("adjust stock (damage, loss, found, scrap) and release it from quarantine"),
+    "stock.adjust_override": N_("make a stock adjustment above the value set for a manager"),
+    "stock.purchase": N_("keep suppliers and their prices, and raise, send and close purchase orders"),
+    "stock.receive": N_("receive goods into stock"),
+    "workshop.view": N_("look at the workshop: appointments, repair orders, reminders"),
+    "workshop.edit": N_("book appointments, check vehicles in, write repair orders and take authorizations"),
+    "workshop.work": N_("clock on and off jobs, issue parts to a job and do quality checks"),
+    "workshop.setup": N_("set up bays, labour classes and canned jobs"),
+    "workshop.invoice_override": N_("invoice a repair order with lines the customer has not authorized"),
+    "users.manage": N_("manage users and permissions"),
+    "audit.view": N_("read the audit log"),
+    "backup.run": N_("make a backup"),
+    "backup.restore": N_("restore a backup"),
+    "settings.edit": N_("change shop settings"),
 }
 
 _EVERYONE = {"catalog.view", "backup.run", "customer.view"}
@@ -140,7 +141,8 @@ def require(actor: Actor, permission: str, approval: Approval | None = None) -> 
     if approval is not None and approval.permission == permission:
         return approval
     raise PermissionDenied(
-        f"{ROLE_LABELS.get(actor.role, actor.role)} {actor.display_name} may not "
-        f"{PERMISSIONS[permission]}. Ask a manager to approve it.",
+        _("{role} {name} may not {action}. Ask a manager to approve it.").format(
+            role=_(ROLE_LABELS.get(actor.role, actor.role)), name=actor.display_name,
+            action=_(PERMISSIONS[permission])),
         permission=permission,
     )

@@ -41,6 +41,7 @@ from partsdesk.domain.money import (
     round_minor,
 )
 from partsdesk.domain.permissions import ADMIN, CASHIER, MANAGER, SERVICE_ADVISOR
+from partsdesk.i18n import N_, _
 
 CUSTOMER_CLASSES = ("A", "B", "C")  # as domain.accounts.CLASSES
 
@@ -48,18 +49,20 @@ CUSTOMER_CLASSES = ("A", "B", "C")  # as domain.accounts.CLASSES
 def _whole(value: object, *, field: str, label: str, minimum: int = 0, maximum: int = MONEY_MAX) -> int:
     """``value`` when it is a whole number within bounds, else a ``ValidationError`` naming ``field``."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError({field: f"{label}: a whole number is needed."})
+        raise ValidationError({field: _("{label}: a whole number is needed.").format(label=_(label))})
     if value < minimum:
-        raise ValidationError({field: f"{label} cannot be less than {minimum}."})
+        raise ValidationError({field: _("{label} cannot be less than {minimum}.").format(label=_(label),
+                                                                                         minimum=minimum)})
     if value > maximum:
-        raise ValidationError({field: f"{label} is too large."})
+        raise ValidationError({field: _("{label} is too large.").format(label=_(label))})
     return value
 
 
 def _rate(value: object, *, field: str, label: str) -> int:
     """Basis points from 0 to 100 %."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= BP_SCALE:
-        raise ValidationError({field: f"{label} is between 0 and 100 % (0 to {BP_SCALE} basis points)."})
+        raise ValidationError({field: _("{label} is between 0 and 100 % (0 to {most} basis points).").format(
+            label=_(label), most=BP_SCALE)})
     return value
 
 
@@ -68,6 +71,15 @@ def _rate(value: object, *, field: str, label: str) -> int:
 RETAIL, TRADE, WHOLESALE = "retail", "trade", "wholesale"
 PRICE_TIERS = (RETAIL, TRADE, WHOLESALE)  # worst to best for the customer: the better one wins
 PRICE_FIELDS = {RETAIL: "price_retail", TRADE: "price_trade", WHOLESALE: "price_wholesale"}  # Part columns
+# a tier as the reasons below name it ("trade prices")
+_TIER_WORDS = {RETAIL: N_("retail"), TRADE: N_("trade"), WHOLESALE: N_("wholesale")}
+# the rules' fields as their messages name them
+_RULE_LABELS = {"walk_in": N_("Walk in"), "class_a": N_("Class a"), "class_b": N_("Class b"), "class_c": N_("Class c"),
+                "account": N_("Account")}
+
+
+def _tier_word(tier: str) -> str:
+    return _(_TIER_WORDS[tier]) if tier in _TIER_WORDS else tier
 
 
 @dataclass(frozen=True)
@@ -86,11 +98,12 @@ class TierRules:
     member_discount_on: tuple[str, ...] = (RETAIL,)
 
     def __post_init__(self) -> None:
-        problems = {name: f"{name.replace('_', ' ').capitalize()}: one of {', '.join(PRICE_TIERS)}."
+        problems = {name: _("{rule}: one of {tiers}.").format(rule=_(_RULE_LABELS[name]), tiers=", ".join(PRICE_TIERS))
                     for name in ("walk_in", "class_a", "class_b", "class_c", "account")
                     if getattr(self, name) not in PRICE_TIERS}
         if any(tier not in PRICE_TIERS for tier in self.member_discount_on):
-            problems["member_discount_on"] = f"Member discount on: tiers among {', '.join(PRICE_TIERS)}."
+            problems["member_discount_on"] = _("Member discount on: tiers among {tiers}.").format(
+                tiers=", ".join(PRICE_TIERS))
         if problems:
             raise ValidationError(problems)
 
@@ -122,33 +135,41 @@ def price_tier(*, customer_class: str | None, has_account: bool, member_tier_dis
     is one of ``rules.member_discount_on`` (retail by default); the reason says so either way.
     Raises ``ValidationError`` for a class other than A, B or C or a discount outside 0-100 %.
     """
-    discount = _rate(member_tier_discount_bp, field="member_tier_discount_bp", label="Member discount")
+    discount = _rate(member_tier_discount_bp, field="member_tier_discount_bp", label=N_("Member discount"))
     grade = customer_class.strip().upper() if isinstance(customer_class, str) else customer_class
     if grade == "":
         grade = None
     if grade is not None and grade not in CUSTOMER_CLASSES:
-        raise ValidationError({"customer_class": f"Customer class: A, B or C, not {str(customer_class)[:10]!r}."})
+        raise ValidationError({"customer_class": _("Customer class: A, B or C, not {given!r}.").format(
+            given=str(customer_class)[:10])})
     candidates: list[tuple[str, str]] = []  # (tier, what gives it)
     if grade is not None:
-        candidates.append((rules.for_class(grade), f"class {grade}"))
+        candidates.append((rules.for_class(grade), _("class {grade}").format(grade=grade)))
     if has_account:
-        candidates.append((rules.account, "account"))
+        candidates.append((rules.account, _("account")))
     if grade is None and not has_account:
-        tier, reason = rules.walk_in, f"Walk-in customer: {rules.walk_in} prices"
+        tier, reason = rules.walk_in, _("Walk-in customer: {tier} prices").format(tier=_tier_word(rules.walk_in))
     else:
-        tier = max((t for t, _ in candidates), key=PRICE_TIERS.index)
-        subject = (f"Class {grade} customer" if grade else "Account customer") + (
-            " with an account" if grade and has_account else "")
-        reason = f"{subject}: {tier} prices"
-        if len({t for t, _ in candidates}) > 1:
-            reason += " (" + "; ".join(f"{source}: {t}" for t, source in candidates) + "; the better applies)"
+        tier = max((t for t, _source in candidates), key=PRICE_TIERS.index)
+        if grade and has_account:
+            subject = _("Class {grade} customer with an account").format(grade=grade)
+        elif grade:
+            subject = _("Class {grade} customer").format(grade=grade)
+        else:
+            subject = _("Account customer")
+        reason = _("{subject}: {tier} prices").format(subject=subject, tier=_tier_word(tier))
+        if len({t for t, _source in candidates}) > 1:
+            sources = "; ".join(_("{source}: {tier}").format(source=source, tier=_tier_word(t))
+                                for t, source in candidates)
+            reason = _("{reason} ({sources}; the better applies)").format(reason=reason, sources=sources)
     applies = discount > 0 and tier in rules.member_discount_on
     if applies:
-        reason += f"; member discount {format_bp(discount)} on top"
+        reason = _("{reason}; member discount {discount} on top").format(reason=reason, discount=format_bp(discount))
     elif discount > 0:
-        only = " and ".join(rules.member_discount_on) or "no"
-        reason += f"; the member discount ({format_bp(discount)}) is for {only} prices only"
-    return TierDecision(tier, discount if applies else 0, reason + ".")
+        only = _(" and ").join(_tier_word(t) for t in rules.member_discount_on) or _("no")
+        reason = _("{reason}; the member discount ({discount}) is for {tiers} prices only").format(
+            reason=reason, discount=format_bp(discount), tiers=only)
+    return TierDecision(tier, discount if applies else 0, _("{reason}.").format(reason=reason))
 
 
 # --- a cart line ---------------------------------------------------------------------------------
@@ -185,16 +206,16 @@ class CartLine:
     override_price: int | None = None
 
     def __post_init__(self) -> None:
-        _whole(self.list_price, field="list_price", label="List price")
-        _whole(self.qty, field="qty", label="Quantity", minimum=1, maximum=QTY_MAX)
-        _whole(self.unit_cost, field="unit_cost", label="Cost")
-        _rate(self.tax_rate_bp, field="tax_rate_bp", label="Tax rate")
-        _rate(self.member_discount_bp, field="member_discount_bp", label="Member discount")
-        _rate(self.discount_bp, field="discount_bp", label="Line discount")
+        _whole(self.list_price, field="list_price", label=N_("List price"))
+        _whole(self.qty, field="qty", label=N_("Quantity"), minimum=1, maximum=QTY_MAX)
+        _whole(self.unit_cost, field="unit_cost", label=N_("Cost"))
+        _rate(self.tax_rate_bp, field="tax_rate_bp", label=N_("Tax rate"))
+        _rate(self.member_discount_bp, field="member_discount_bp", label=N_("Member discount"))
+        _rate(self.discount_bp, field="discount_bp", label=N_("Line discount"))
         if self.override_price is not None:
-            _whole(self.override_price, field="override_price", label="Price")
+            _whole(self.override_price, field="override_price", label=N_("Price"))
             if self.discount_bp:
-                raise ValidationError({"override_price": "Give a line discount or a price, not both."})
+                raise ValidationError({"override_price": _("Give a line discount or a price, not both.")})
 
     @property
     def tier_price(self) -> int:
@@ -282,7 +303,7 @@ class FloorRules:
 
     def __post_init__(self) -> None:
         for name in ("cashier_bp", "service_advisor_bp", "manager_bp", "admin_bp", "other_bp"):
-            _rate(getattr(self, name), field=name, label="Gross-profit floor")
+            _rate(getattr(self, name), field=name, label=N_("Gross-profit floor"))
 
     def for_role(self, role: str) -> int:
         return {CASHIER: self.cashier_bp, SERVICE_ADVISOR: self.service_advisor_bp, MANAGER: self.manager_bp,
@@ -311,22 +332,27 @@ def check_floor(line: CartLine, *, floor_bp: int, exponent: int = 2) -> FloorDec
     A part whose cost is 0 (not known yet) always passes. Raises ``ValidationError`` for a floor
     outside 0-100 %.
     """
-    _rate(floor_bp, field="floor_bp", label="Gross-profit floor")
+    _rate(floor_bp, field="floor_bp", label=N_("Gross-profit floor"))
     lowest = line.lowest_price_at(floor_bp)
     if line.below_cost:
         net = format_money(line.unit_price_net, exponent=exponent)
         shown = format_money(line.unit_price, exponent=exponent)
         if line.prices_include_tax and line.tax_rate_bp:
-            shown += f" ({net} before tax)"
-        return FloorDecision(False, True, f"The price {shown} is below the cost "
-                                          f"{format_money(line.unit_cost, exponent=exponent)}: "
-                                          "a manager must approve it.", lowest)
+            shown = _("{price} ({net} before tax)").format(price=shown, net=net)
+        return FloorDecision(False, True, _("The price {price} is below the cost {cost}: "
+                                            "a manager must approve it.").format(
+            price=shown, cost=format_money(line.unit_cost, exponent=exponent)), lowest)
     if line.cashier_changed_price and not line.meets_floor(floor_bp):
         gp = line.gross_profit_bp
-        margin = format_bp(gp) if gp is not None else "none"
-        hint = f" The lowest price you may give is {format_money(lowest, exponent=exponent)}." if lowest else ""
-        return FloorDecision(False, True, f"Gross profit {margin} is below your floor of {format_bp(floor_bp)}: "
-                                          f"a manager must approve this price.{hint}", lowest)
+        margin = format_bp(gp) if gp is not None else _("none")
+        if lowest:
+            message = _("Gross profit {margin} is below your floor of {floor}: a manager must approve this "
+                        "price. The lowest price you may give is {lowest}.").format(
+                margin=margin, floor=format_bp(floor_bp), lowest=format_money(lowest, exponent=exponent))
+        else:
+            message = _("Gross profit {margin} is below your floor of {floor}: a manager must approve this "
+                        "price.").format(margin=margin, floor=format_bp(floor_bp))
+        return FloorDecision(False, True, message, lowest)
     return FloorDecision(True, False, "", lowest)
 
 
@@ -351,21 +377,24 @@ def quote_price(quoted_unit_price: int, today_unit_price: int, *, valid_until: d
     From the day after, today's price applies and the notice says the quote expired, even when
     the price is the same.
     """
-    quoted = _whole(quoted_unit_price, field="quoted_unit_price", label="Quoted price")
-    current = _whole(today_unit_price, field="today_unit_price", label="Today's price")
+    quoted = _whole(quoted_unit_price, field="quoted_unit_price", label=N_("Quoted price"))
+    current = _whole(today_unit_price, field="today_unit_price", label=N_("Today's price"))
     changed = quoted != current
     shown = {value: format_money(value, exponent=exponent) for value in (quoted, current)}
     if today > valid_until:
         if changed:
-            notice = (f"The quote expired on {valid_until.isoformat()}: re-priced at today's {shown[current]} "
-                      f"(quoted {shown[quoted]}).")
+            notice = _("The quote expired on {day}: re-priced at today's {today} "
+                       "(quoted {quoted}).").format(day=valid_until.isoformat(), today=shown[current],
+                                                    quoted=shown[quoted])
         else:
-            notice = f"The quote expired on {valid_until.isoformat()}: today's price is the same, {shown[current]}."
+            notice = _("The quote expired on {day}: today's price is the same, {today}.").format(
+                day=valid_until.isoformat(), today=shown[current])
         return QuotePrice(current, quoted, current, changed, True, notice)
     notice = ""
     if changed:
-        notice = (f"Today's price is {shown[current]}; the quote holds {shown[quoted]} until "
-                  f"{valid_until.isoformat()}. Choose the price to charge.")
+        notice = _("Today's price is {today}; the quote holds {quoted} until "
+                   "{day}. Choose the price to charge.").format(today=shown[current], quoted=shown[quoted],
+                                                                day=valid_until.isoformat())
     return QuotePrice(quoted, quoted, current, changed, False, notice)
 
 
@@ -388,9 +417,9 @@ def core_line(core_charge: int, qty: int, *, taxable: bool = False, tax_rate_bp:
     """The linked core line for ``qty`` thousandths of a part whose core charge is ``core_charge``
     per unit, or None when the part has no core charge. A core deposit carries no tax unless
     ``taxable`` (then at ``tax_rate_bp``, the part's rate)."""
-    charge = _whole(core_charge, field="core_charge", label="Core charge")
-    _whole(qty, field="qty", label="Quantity", minimum=1, maximum=QTY_MAX)
-    rate = _rate(tax_rate_bp, field="tax_rate_bp", label="Tax rate")
+    charge = _whole(core_charge, field="core_charge", label=N_("Core charge"))
+    _whole(qty, field="qty", label=N_("Quantity"), minimum=1, maximum=QTY_MAX)
+    rate = _rate(tax_rate_bp, field="tax_rate_bp", label=N_("Tax rate"))
     if charge == 0:
         return None
     return CoreLine(charge, qty, line_amount(charge, qty), rate if taxable else 0)
@@ -400,8 +429,8 @@ def core_line(core_charge: int, qty: int, *, taxable: bool = False, tax_rate_bp:
 
 def returnable_qty(sold_qty: int, already_returned_qty: int) -> int:
     """What may still be returned of a sold line: sold less already returned, never below 0."""
-    sold = _whole(sold_qty, field="sold_qty", label="Quantity sold", maximum=QTY_MAX)
-    returned = _whole(already_returned_qty, field="already_returned_qty", label="Quantity returned", maximum=QTY_MAX)
+    sold = _whole(sold_qty, field="sold_qty", label=N_("Quantity sold"), maximum=QTY_MAX)
+    returned = _whole(already_returned_qty, field="already_returned_qty", label=N_("Quantity returned"), maximum=QTY_MAX)
     return max(0, sold - returned)
 
 
@@ -410,18 +439,23 @@ def check_return(requested: int, sold: int, returned: int, *, unit: str = "") ->
     of a line that sold ``sold`` and had ``returned`` taken back already, e.g.
     "At most 2 can be returned: 3 sold, 1 returned already."."""
     left = returnable_qty(sold, returned)
-    asked = _whole(requested, field="qty", label="Quantity to return", maximum=QTY_MAX)
+    asked = _whole(requested, field="qty", label=N_("Quantity to return"), maximum=QTY_MAX)
     if asked == 0:
-        raise ValidationError({"qty": "Quantity to return: more than 0."})
+        raise ValidationError({"qty": _("Quantity to return: more than 0.")})
     if asked <= left:
         return
     shown = {name: format_quantity(value, unit) for name, value in (("left", left), ("sold", sold),
                                                                      ("returned", returned))}
     if left == 0:
-        raise ValidationError({"qty": f"Nothing is left to return: {shown['sold']} sold, "
-                                      f"{shown['returned']} returned already."})
-    already = f", {shown['returned']} returned already" if returned else ""
-    raise ValidationError({"qty": f"At most {shown['left']} can be returned: {shown['sold']} sold{already}."})
+        raise ValidationError({"qty": _("Nothing is left to return: {sold} sold, "
+                                        "{returned} returned already.").format(sold=shown["sold"],
+                                                                               returned=shown["returned"])})
+    if returned:
+        raise ValidationError({"qty": _("At most {left} can be returned: {sold} sold, {returned} returned "
+                                        "already.").format(left=shown["left"], sold=shown["sold"],
+                                                           returned=shown["returned"])})
+    raise ValidationError({"qty": _("At most {left} can be returned: {sold} sold.").format(left=shown["left"],
+                                                                                         sold=shown["sold"])})
 
 
 # --- short stock ---------------------------------------------------------------------------------
@@ -447,22 +481,28 @@ def stock_decision(available_qty: int, asked_qty: int, policy: str, *, unit: str
     returned as ``lost_sale_qty``, the demand the shelf could not meet.
     """
     if policy not in STOCK_POLICIES:
-        raise ValidationError({"policy": f"Negative stock policy: one of {', '.join(STOCK_POLICIES)}."})
+        raise ValidationError({"policy": _("Negative stock policy: one of {policies}.").format(
+            policies=", ".join(STOCK_POLICIES))})
     if isinstance(available_qty, bool) or not isinstance(available_qty, int):
-        raise ValidationError({"available_qty": "Available quantity: a whole number of thousandths is needed."})
-    asked = _whole(asked_qty, field="qty", label="Quantity", minimum=1, maximum=QTY_MAX)
+        raise ValidationError({"available_qty": _("Available quantity: a whole number of thousandths is needed.")})
+    asked = _whole(asked_qty, field="qty", label=N_("Quantity"), minimum=1, maximum=QTY_MAX)
     on_hand = max(available_qty, 0)
     shortfall = max(0, asked - on_hand)
     if shortfall == 0:
         return StockDecision(True, False, 0, "")
-    stock = f"Only {format_quantity(on_hand, unit)} in stock" if on_hand else "None in stock"
-    short = f"short by {format_quantity(shortfall, unit)}"
+    stock = (_("Only {qty} in stock").format(qty=format_quantity(on_hand, unit)) if on_hand
+             else _("None in stock"))
+    short = _("short by {qty}").format(qty=format_quantity(shortfall, unit))
     asked_text = format_quantity(asked, unit)
     if policy == "allow":
         return StockDecision(True, False, shortfall,
-                             f"{stock}: selling {asked_text} takes the stock below zero ({short}).")
+                             _("{stock}: selling {asked} takes the stock below zero ({short}).").format(
+                                 stock=stock, asked=asked_text, short=short))
     if policy == "manager":
         return StockDecision(False, True, shortfall,
-                             f"{stock}: selling {asked_text} needs a manager's approval ({short}).")
-    most = f"at most {format_quantity(on_hand, unit)} can be sold" if on_hand else "it cannot be sold"
-    return StockDecision(False, False, shortfall, f"{stock}: {most} ({short}).")
+                             _("{stock}: selling {asked} needs a manager's approval ({short}).").format(
+                                 stock=stock, asked=asked_text, short=short))
+    most = (_("at most {qty} can be sold").format(qty=format_quantity(on_hand, unit)) if on_hand
+            else _("it cannot be sold"))
+    return StockDecision(False, False, shortfall, _("{stock}: {most} ({short}).").format(stock=stock, most=most,
+                                                                                         short=short))

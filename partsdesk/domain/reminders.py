@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from partsdesk.domain.errors import ValidationError
+from partsdesk.i18n import N_, _
 
 # Readings older than this before the vehicle's last reading say little about how it is driven now.
 HISTORY_DAYS = 730
@@ -31,8 +32,8 @@ DAYS_MAX = 3650  # ten years
 KM_MAX = 500_000
 
 UPCOMING, DUE_SOON, DUE, OVERDUE, UNKNOWN = "upcoming", "due_soon", "due", "overdue", "unknown"
-STATE_LABELS: dict[str, str] = {OVERDUE: "Overdue", DUE: "Due", DUE_SOON: "Due soon", UPCOMING: "Upcoming",
-                                UNKNOWN: "By mileage, pace unknown"}
+STATE_LABELS: dict[str, str] = {OVERDUE: N_("Overdue"), DUE: N_("Due"), DUE_SOON: N_("Due soon"),
+                                UPCOMING: N_("Upcoming"), UNKNOWN: N_("By mileage, pace unknown")}
 # The order the reminder list sorts states in (most urgent first).
 STATE_ORDER: dict[str, int] = {OVERDUE: 0, DUE: 1, DUE_SOON: 2, UPCOMING: 3, UNKNOWN: 4}
 
@@ -62,7 +63,8 @@ def _interval(raw: dict, key: str, where: str, largest: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= largest:
-        raise ValidationError({SETTING: f"{where}: {key} is a whole number from 0 (not by {key}) to {largest:,}."})
+        raise ValidationError({SETTING: _("{where}: {key} is a whole number from 0 (not by {key}) to "
+                                          "{largest:,}.").format(where=where, key=key, largest=largest)})
     return value or None
 
 
@@ -71,25 +73,28 @@ def parse_service_types(value: object) -> tuple[ServiceType, ...]:
     by that measure, but one of them must be set), names distinct ignoring case, 1 to 30 types.
     Raises ``ValidationError`` saying which entry is wrong and why."""
     if not isinstance(value, list | tuple) or not value:
-        raise ValidationError({SETTING: "Service types: a list of at least one type."})
+        raise ValidationError({SETTING: _("Service types: a list of at least one type.")})
     if len(value) > 30:
-        raise ValidationError({SETTING: "Service types: at most 30."})
+        raise ValidationError({SETTING: _("Service types: at most 30.")})
     types: list[ServiceType] = []
     for number, raw in enumerate(value, start=1):
-        where = f"Service type {number}"
         if not isinstance(raw, dict) or set(raw) - {"name", "days", "km"} or "name" not in raw:
-            raise ValidationError({SETTING: f"{where}: needs a name, days and km, and nothing else."})
+            raise ValidationError({SETTING: _("Service type {number}: needs a name, days and km, and nothing "
+                                              "else.").format(number=number)})
         name = raw["name"]
         if not isinstance(name, str) or not name.strip() or len(name.strip()) > NAME_MAX:
-            raise ValidationError({SETTING: f"{where}: a name of 1 to {NAME_MAX} characters."})
+            raise ValidationError({SETTING: _("Service type {number}: a name of 1 to {most} characters.").format(
+                number=number, most=NAME_MAX)})
         name = " ".join(name.split())
-        where = f"{where} ({name})"
+        where = _("Service type {number} ({name})").format(number=number, name=name)
         days = _interval(raw, "days", where, DAYS_MAX)
         km = _interval(raw, "km", where, KM_MAX)
         if days is None and km is None:
-            raise ValidationError({SETTING: f"{where}: set the days, the km or both."})
+            raise ValidationError({SETTING: _("Service type {number} ({name}): set the days, the km or "
+                                              "both.").format(number=number, name=name)})
         if any(t.name.casefold() == name.casefold() for t in types):
-            raise ValidationError({SETTING: f"{where}: the name is used twice."})
+            raise ValidationError({SETTING: _("Service type {number} ({name}): the name is used twice.").format(
+                number=number, name=name)})
         types.append(ServiceType(name, days, km))
     return tuple(types)
 
@@ -213,8 +218,10 @@ class Assessment:
     @property
     def state_label(self) -> str:
         if self.state == OVERDUE:
-            return f"Overdue {self.days_overdue} day{'s' if self.days_overdue != 1 else ''}"
-        return STATE_LABELS[self.state]
+            if self.days_overdue == 1:
+                return _("Overdue {days} day").format(days=self.days_overdue)
+            return _("Overdue {days} days").format(days=self.days_overdue)
+        return _(STATE_LABELS[self.state])
 
 
 def due_date(due_on: date | None, projected_on: date | None) -> date | None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.scanning import SCANNER_TERMINATORS
+from partsdesk.i18n import N_, _
 
 CODE128 = "code128"
 EAN13 = "ean13"
@@ -52,29 +53,31 @@ class SheetCode:
 
 
 TEST_CODES: tuple[SheetCode, ...] = (
-    SheetCode(1, "0123456789", CODE128, "Digits"),
-    SheetCode(2, "ABCxyz", CODE128, "Capital and small letters"),
-    SheetCode(3, "A-10.5", CODE128, "Dash and dot"),
-    SheetCode(4, "4006381333931", EAN13, "EAN-13, as on a part's box"),
-    SheetCode(5, "BP-1234-X", CODE128, "A part number"),
-    SheetCode(6, "QWERTZ-azerty.9", CODE128, "Keyboard layout"),
+    SheetCode(1, "0123456789", CODE128, N_("Digits")),
+    SheetCode(2, "ABCxyz", CODE128, N_("Capital and small letters")),
+    SheetCode(3, "A-10.5", CODE128, N_("Dash and dot")),
+    SheetCode(4, "4006381333931", EAN13, N_("EAN-13, as on a part's box")),
+    SheetCode(5, "BP-1234-X", CODE128, N_("A part number")),
+    SheetCode(6, "QWERTZ-azerty.9", CODE128, N_("Keyboard layout")),
 )
 
 # What a scanner that types for a US keyboard produces on a PC with another layout: the character
 # meant -> the character that arrives (the others arrive as meant).
 _SWAP_YZ = {"y": "z", "z": "y", "Y": "Z", "Z": "Y"}
 LAYOUTS: dict[str, dict[str, str]] = {
-    "German (QWERTZ)": {**_SWAP_YZ, "-": "ß", "_": "?", "/": "-", "?": "_", ";": "ö", ":": "Ö"},
-    "French (AZERTY)": {
+    N_("German (QWERTZ)"): {**_SWAP_YZ, "-": "ß", "_": "?", "/": "-", "?": "_", ";": "ö", ":": "Ö"},
+    N_("French (AZERTY)"): {
         "1": "&", "2": "é", "3": '"', "4": "'", "5": "(", "6": "-", "7": "è", "8": "_", "9": "ç", "0": "à",
         "a": "q", "q": "a", "A": "Q", "Q": "A", "z": "w", "w": "z", "Z": "W", "W": "Z", "m": ",", "M": "?",
         "-": ")", "_": "°", ".": ":", ",": ";", ";": "m", ":": "M", "/": "!",
     },
 }
 _LAYOUT_HINTS = {
-    "German (QWERTZ)": "“y” and “z” are swapped",
-    "French (AZERTY)": "digits arrive as symbols and “a”/“q”, “z”/“w” are swapped",
+    "German (QWERTZ)": N_("“y” and “z” are swapped"),
+    "French (AZERTY)": N_("digits arrive as symbols and “a”/“q”, “z”/“w” are swapped"),
 }
+# the keyboard country a scanner is set to for each layout
+_LAYOUT_COUNTRIES = {"German (QWERTZ)": N_("German"), "French (AZERTY)": N_("French")}
 
 
 @dataclass(frozen=True)
@@ -138,8 +141,8 @@ def read_scan(scan: RecordedScan) -> ScanReading:
     terminator = None
     while presses and presses[-1][0] in TERMINATOR_TEXT:
         terminator = TERMINATOR_TEXT[presses.pop()[0]]  # the first of the trailing terminators wins
-    text = "".join(key for key, _ in presses)
-    times = [at for _, at in scan.presses[:len(presses) + (1 if terminator else 0)]]
+    text = "".join(key for key, _at in presses)
+    times = [at for _key, at in scan.presses[:len(presses) + (1 if terminator else 0)]]
     gaps = [max(0, later - earlier) for earlier, later in zip(times, times[1:], strict=False)]
     return ScanReading(scan.expected, text, terminator, max(gaps) if gaps else None)
 
@@ -154,16 +157,17 @@ def calibrate(scans: Sequence[RecordedScan]) -> Calibration:
     nothing was scanned (no key arrived)."""
     readings = tuple(read_scan(scan) for scan in scans if scan.presses)
     if not readings:
-        raise ValidationError({"scans": "Nothing was scanned yet: scan the codes of the test sheet, one after "
-                                        "the other, when asked."})
+        raise ValidationError({"scans": _("Nothing was scanned yet: scan the codes of the test sheet, one after "
+                                          "the other, when asked.")})
     gaps = [reading.longest_gap_ms for reading in readings if reading.longest_gap_ms is not None]
     slowest = max(gaps, default=0)
     problems: list[Problem] = []
     if math.ceil(slowest * TIMING_FACTOR) + TIMING_FLOOR_MS > MAX_THRESHOLD_MS:
-        problems.append(Problem("too_slow", (
-            f"The scanner types slowly (up to {slowest} ms between keys): PartsDesk could not tell its codes from "
+        problems.append(Problem("too_slow", _(
+            "The scanner types slowly (up to {slowest} ms between keys): PartsDesk could not tell its codes from "
             "quick typing. Set the scanner's keyboard speed faster (its “inter-character delay” to none) with the "
-            "code in its manual, or connect it by USB cable rather than Bluetooth, then run this set-up again.")))
+            "code in its manual, or connect it by USB cable rather than Bluetooth, then run this set-up again."
+        ).format(slowest=slowest)))
     terminator = _terminator(readings, problems)
     seen: set[str] = set()
     for reading in readings:
@@ -179,12 +183,12 @@ def calibrate(scans: Sequence[RecordedScan]) -> Calibration:
 def _terminator(readings: Sequence[ScanReading], problems: list[Problem]) -> str | None:
     sent = Counter(reading.terminator for reading in readings)
     if set(sent) == {None}:
-        problems.append(Problem("no_terminator", (
+        problems.append(Problem("no_terminator", _(
             "The scanner sends no key after a code, so PartsDesk cannot tell a scan from typing. Set it to send "
             "Enter after each code (the “Enter” or “CR suffix” code in its manual), then run this set-up again.")))
         return None
     if len(sent) > 1:
-        problems.append(Problem("mixed_terminators", (
+        problems.append(Problem("mixed_terminators", _(
             "The scanner ended some codes with Enter, others with Tab or nothing. Set it to send Enter after "
             "every code (the “Enter” or “CR suffix” code in its manual), then run this set-up again.")))
         sent.pop(None, None)
@@ -202,50 +206,59 @@ def _translate(text: str, layout: dict[str, str]) -> str:
 def diagnose(reading: ScanReading) -> Problem:
     """Why ``reading.text`` is not ``reading.expected``, and what to change."""
     expected, got = reading.expected, reading.text
-    arrived = f"{_quoted(expected)} arrived as {_quoted(got)}"
+    arrived = _("{expected} arrived as {got}").format(expected=_quoted(expected), got=_quoted(got))
     if got and got == expected.swapcase():
         return _caps_lock(arrived)
     for name, layout in LAYOUTS.items():
         typed = _translate(expected, layout)
         if got in (typed, typed.swapcase()) and typed != expected:
-            also = (" Caps Lock is on as well: turn it off." if got != typed else "")
-            return Problem("layout", (
-                f"The scanner types for a US keyboard but this PC's keyboard layout is {name}: "
-                f"{_LAYOUT_HINTS[name]} ({arrived}). Set the scanner's keyboard country to {name.split()[0]} with "
-                f"the code in its manual, or switch this PC's keyboard layout to English (US).{also}"))
+            message = _(
+                "The scanner types for a US keyboard but this PC's keyboard layout is {layout}: "
+                "{hint} ({arrived}). Set the scanner's keyboard country to {country} with "
+                "the code in its manual, or switch this PC's keyboard layout to English (US)."
+            ).format(layout=_(name), hint=_(_LAYOUT_HINTS[name]), arrived=arrived,
+                     country=_(_LAYOUT_COUNTRIES[name]) if name in _LAYOUT_COUNTRIES else name.split()[0])
+            if got != typed:
+                message = _("{message} Caps Lock is on as well: turn it off.").format(message=message)
+            return Problem("layout", message)
     others = [code for code in TEST_CODES if code.content == got and code.content != expected]
     if others:
         number = next((code.number for code in TEST_CODES if code.content == expected), None)
-        which = f"code {number}" if number else _quoted(expected)
-        return Problem("wrong_code", (
-            f"Code {others[0].number} of the sheet was scanned instead of {which}: cover the other codes with a hand "
-            "or a sheet of paper and scan that one again."))
+        which = _("code {number}").format(number=number) if number else _quoted(expected)
+        return Problem("wrong_code", _(
+            "Code {number} of the sheet was scanned instead of {expected}: cover the other codes with a hand "
+            "or a sheet of paper and scan that one again.").format(number=others[0].number, expected=which))
     if expected.isdigit() and got == expected[:-1]:
-        return Problem("check_digit", (
-            f"The code {_quoted(expected)} arrived without its check digit (as {_quoted(got)}): turn on “transmit "
-            "check digit” for EAN/UPC codes with the code in the scanner's manual."))
+        return Problem("check_digit", _(
+            "The code {expected} arrived without its check digit (as {got}): turn on “transmit "
+            "check digit” for EAN/UPC codes with the code in the scanner's manual.").format(
+            expected=_quoted(expected), got=_quoted(got)))
     if got and expected in got:
-        before, _, after = got.partition(expected)
-        added = " and ".join(part for part in (
-            f"{_quoted(before)} before" if before else "", f"{_quoted(after)} after" if after else "") if part)
-        return Problem("prefix_suffix", (
-            f"The scanner adds {added} each code ({arrived}): turn off its prefix, suffix or “AIM code ID” with the "
-            "code in its manual (keep only Enter after the code)."))
+        before, _middle, after = got.partition(expected)
+        added = _(" and ").join(part for part in (
+            _("{text} before").format(text=_quoted(before)) if before else "",
+            _("{text} after").format(text=_quoted(after)) if after else "") if part)
+        return Problem("prefix_suffix", _(
+            "The scanner adds {added} each code ({arrived}): turn off its prefix, suffix or “AIM code ID” with the "
+            "code in its manual (keep only Enter after the code).").format(added=added, arrived=arrived))
     if len(got) == len(expected):
         if got.swapcase() == expected.swapcase():  # only some letters' case is wrong
             return _caps_lock(arrived)
         wrong = sorted({(want, came) for want, came in zip(expected, got, strict=True) if want != came})
-        pairs = ", ".join(f"{_quoted(want)} as {_quoted(came)}" for want, came in wrong[:4])
-        return Problem("layout", (
-            f"Some characters arrive as others ({pairs}; {arrived}): the scanner's keyboard country does not match "
+        pairs = ", ".join(_("{wanted} as {came}").format(wanted=_quoted(want), came=_quoted(came))
+                          for want, came in wrong[:4])
+        return Problem("layout", _(
+            "Some characters arrive as others ({pairs}; {arrived}): the scanner's keyboard country does not match "
             "this PC's keyboard layout. Set the scanner's keyboard country to this PC's layout with the code in its "
-            "manual, or switch this PC's keyboard layout to English (US)."))
-    return Problem("lost_keys", (
-        f"{arrived}: keys were lost or added on the way. Scan it again; if it happens again, set the scanner's "
-        "keyboard speed slower (an “inter-character delay” of a few ms) with the code in its manual."))
+            "manual, or switch this PC's keyboard layout to English (US).").format(pairs=pairs, arrived=arrived))
+    return Problem("lost_keys", _(
+        "{arrived}: keys were lost or added on the way. Scan it again; if it happens again, set the scanner's "
+        "keyboard speed slower (an “inter-character delay” of a few ms) with the code in its manual.").format(
+        arrived=arrived))
 
 
 def _caps_lock(arrived: str) -> Problem:
-    return Problem("caps_lock", (
-        f"Letters arrive with their case turned round ({arrived}): Caps Lock is on on this PC. Turn Caps Lock off; "
-        "or, if it must stay on, set the scanner to ignore Caps Lock (“Caps Lock auto” in its manual)."))
+    return Problem("caps_lock", _(
+        "Letters arrive with their case turned round ({arrived}): Caps Lock is on on this PC. Turn Caps Lock off; "
+        "or, if it must stay on, set the scanner to ignore Caps Lock (“Caps Lock auto” in its manual).").format(
+        arrived=arrived))

@@ -11,6 +11,7 @@ from decimal import Context, Decimal
 from typing import NamedTuple
 
 from partsdesk.domain.money import format_quantity, round_minor
+from partsdesk.i18n import _
 
 _EXACT = Context(prec=60)  # wide enough for any on hand × cost the shop can hold: no digit lost before rounding
 
@@ -72,8 +73,12 @@ def reorder_quantity(*, min_qty: int, max_qty: int, projected: int, pack: int = 
         return None
     packs = packs_needed(need, pack)
     qty = packs * pack
-    head = f"max {_units(max_qty, unit)} − projected {_units(projected, unit)} = {_units(need, unit)}"
+    shown = {"maximum": _units(max_qty, unit), "projected": _units(projected, unit), "need": _units(need, unit)}
     if pack == 1000:
-        return ReorderQuantity(need, packs, pack, qty, f"{head} → order {_units(qty, unit)}")
-    noun = "pack" if packs == 1 else "packs"
-    return ReorderQuantity(need, packs, pack, qty, f"{head} → {packs} {noun} of {_units(pack, unit)}")
+        return ReorderQuantity(need, packs, pack, qty, _("max {maximum} − projected {projected} = {need} → order "
+                                                         "{qty}").format(**shown, qty=_units(qty, unit)))
+    if packs == 1:
+        explanation = _("max {maximum} − projected {projected} = {need} → {packs} pack of {pack}")
+    else:
+        explanation = _("max {maximum} − projected {projected} = {need} → {packs} packs of {pack}")
+    return ReorderQuantity(need, packs, pack, qty, explanation.format(**shown, packs=packs, pack=_units(pack, unit)))

@@ -23,21 +23,27 @@ from decimal import Decimal
 
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.money import MONEY_MAX, format_money, round_minor
+from partsdesk.i18n import N_, _
 
 CASH, CARD, ON_ACCOUNT, PREPAID, POINTS = "cash", "card", "on_account", "prepaid", "points"
 METHODS = (CASH, CARD, ON_ACCOUNT, PREPAID, POINTS)
-METHOD_LABELS = {CASH: "Cash", CARD: "Card", ON_ACCOUNT: "On account", PREPAID: "Prepaid", POINTS: "Points"}
+METHOD_LABELS = {CASH: N_("Cash"), CARD: N_("Card"), ON_ACCOUNT: N_("On account"), PREPAID: N_("Prepaid"),
+                 POINTS: N_("Points")}
+# "Cash amount" and so on: the amount of a payment as its message names it
+_AMOUNT_LABELS = {CASH: N_("Cash amount"), CARD: N_("Card amount"), ON_ACCOUNT: N_("On account amount"),
+                  PREPAID: N_("Prepaid amount"), POINTS: N_("Points amount")}
 REFERENCE_MAX = 60
 
 
 def _amount(value: object, *, field: str, label: str, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError({field: f"{label}: a whole number of minor units is needed."})
+        raise ValidationError({field: _("{label}: a whole number of minor units is needed.").format(label=_(label))})
     if value < minimum:
-        raise ValidationError({field: f"{label} cannot be less than {minimum}." if minimum else
-                                      f"{label} cannot be negative."})
+        raise ValidationError({field: _("{label} cannot be less than {minimum}.").format(label=_(label),
+                                                                                         minimum=minimum)
+                               if minimum else _("{label} cannot be negative.").format(label=_(label))})
     if value > MONEY_MAX:
-        raise ValidationError({field: f"{label} is too large."})
+        raise ValidationError({field: _("{label} is too large.").format(label=_(label))})
     return value
 
 
@@ -56,22 +62,24 @@ class Payment:
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
-            raise ValidationError({"method": f"Payment method: one of {', '.join(METHODS)}, "
-                                             f"not {str(self.method)[:20]!r}."})
+            raise ValidationError({"method": _("Payment method: one of {methods}, not {given!r}.").format(
+                methods=", ".join(METHODS), given=str(self.method)[:20])})
         reference = self.reference.strip() if isinstance(self.reference, str) else self.reference
         if not isinstance(reference, str) or len(reference) > REFERENCE_MAX or not reference.isprintable():
-            raise ValidationError({"reference": f"Card reference: up to {REFERENCE_MAX} printable characters."})
+            raise ValidationError({"reference": _("Card reference: up to {most} printable characters.").format(
+                most=REFERENCE_MAX)})
         object.__setattr__(self, "reference", reference)
         if self.method == POINTS:
-            _amount(self.points, field="points", label="Points", minimum=1)
+            _amount(self.points, field="points", label=N_("Points"), minimum=1)
             if self.amount:
-                raise ValidationError({"amount": "A points payment gives the number of points, not an amount."})
+                raise ValidationError({"amount": _("A points payment gives the number of points, not an amount.")})
             return
-        _amount(self.amount, field="amount", label=f"{METHOD_LABELS[self.method]} amount", minimum=1)
+        _amount(self.amount, field="amount", label=_AMOUNT_LABELS[self.method], minimum=1)
         if self.points:
-            raise ValidationError({"points": "Only a points payment redeems points."})
+            raise ValidationError({"points": _("Only a points payment redeems points.")})
         if self.method == CARD and not reference:
-            raise ValidationError({"reference": "A card payment needs the reference from the card terminal's slip."})
+            raise ValidationError({"reference": _("A card payment needs the reference from the card terminal's "
+                                                  "slip.")})
 
     def value(self, point_value: int) -> int:
         """What the payment is worth, in minor units."""
@@ -139,9 +147,9 @@ def settle(total: int, payments: Sequence[Payment], *, point_value: int = 1, cas
     so the till can show them while the cashier adds payments; ``require_settled`` raises them.
     Raises ``ValidationError`` only for a negative total or a bad setting.
     """
-    _amount(total, field="total", label="Total")
-    _amount(point_value, field="point_value", label="Point value")
-    _amount(cash_rounding, field="cash_rounding", label="Cash rounding")
+    _amount(total, field="total", label=N_("Total"))
+    _amount(point_value, field="point_value", label=N_("Point value"))
+    _amount(cash_rounding, field="cash_rounding", label=N_("Cash rounding"))
 
     def money(value: int) -> str:
         return format_money(value, exponent=exponent)
@@ -156,28 +164,33 @@ def settle(total: int, payments: Sequence[Payment], *, point_value: int = 1, cas
         value = payment.value(point_value)
         where = f"payments.{index}"
         if value > left or (payment.method == POINTS and point_value == 0):
-            label = METHOD_LABELS[payment.method]
+            label = _(METHOD_LABELS[payment.method])
             if payment.method == POINTS and point_value == 0:
-                problems[where] = "Points cannot pay: the shop's point value is 0."
+                problems[where] = _("Points cannot pay: the shop's point value is 0.")
             elif left <= 0:
-                problems[where] = f"Nothing is left to pay: remove the {label.lower()} payment of {money(value)}."
+                problems[where] = _("Nothing is left to pay: remove the {method} payment of {amount}.").format(
+                    method=label.lower(), amount=money(value))
             elif payment.method == POINTS:
                 most = left // point_value if point_value else 0
-                problems[where] = (f"{payment.points:,} points ({money(value)}) are more than the {money(left)} "
-                                   f"left to pay: redeem at most {most:,} points.")
+                problems[where] = _("{points:,} points ({amount}) are more than the {left} "
+                                    "left to pay: redeem at most {most:,} points.").format(
+                    points=payment.points, amount=money(value), left=money(left), most=most)
             else:
-                problems[where] = (f"{label} {money(value)} is more than the {money(left)} left to pay: "
-                                   "only cash can be more (it gives change).")
+                problems[where] = _("{method} {amount} is more than the {left} left to pay: "
+                                    "only cash can be more (it gives change).").format(
+                    method=label, amount=money(value), left=money(left))
         left -= value
         paid[payment.method] += value
         applied.append(AppliedPayment(index, payment.method, value, value, payment.reference, payment.points))
     if prepaid_balance is not None and paid.get(PREPAID, 0) > prepaid_balance:
-        problems.setdefault("prepaid", f"Prepaid {money(paid[PREPAID])} is more than the customer's prepaid "
-                                       f"balance of {money(prepaid_balance)}.")
+        problems.setdefault("prepaid", _("Prepaid {amount} is more than the customer's prepaid "
+                                         "balance of {balance}.").format(amount=money(paid[PREPAID]),
+                                                                         balance=money(prepaid_balance)))
     points_redeemed = sum(p.points for p in payments if p.method == POINTS)
     if points_balance is not None and points_redeemed > points_balance:
-        problems.setdefault("points", f"{points_redeemed:,} points are more than the customer's "
-                                      f"{points_balance:,} points.")
+        problems.setdefault("points", _("{points:,} points are more than the customer's "
+                                        "{balance:,} points.").format(points=points_redeemed,
+                                                                      balance=points_balance))
 
     left = max(left, 0)
     cash_due = round_to_coin(left, cash_rounding)
@@ -195,7 +208,7 @@ def settle(total: int, payments: Sequence[Payment], *, point_value: int = 1, cas
             applied.append(AppliedPayment(index, CASH, payment.amount, kept))
         remaining = due
     if remaining > 0:
-        problems["remaining"] = f"Still to pay: {money(remaining)}."
+        problems["remaining"] = _("Still to pay: {amount}.").format(amount=money(remaining))
     applied.sort(key=lambda a: a.index)
     return Settlement(total=total, paid_by_method=paid, change=change, remaining=remaining, rounding=rounding,
                       cash_due=cash_due, points_redeemed=points_redeemed, applied=tuple(applied), problems=problems)
@@ -220,23 +233,24 @@ def cash_up(*, opening_float: int, cash_sales: int, cash_refunds: int, cash_paid
     (tendered less change), ``cash_refunds`` the cash handed back on returns. Raises
     ``ValidationError`` naming the figure that is not a whole amount of 0 or more.
     """
-    figures = {"opening_float": ("Opening float", opening_float), "cash_sales": ("Cash sales", cash_sales),
-               "cash_refunds": ("Cash refunds", cash_refunds), "cash_paid_in": ("Cash paid in", cash_paid_in),
-               "cash_paid_out": ("Cash paid out", cash_paid_out), "counted": ("Counted cash", counted)}
+    figures = {"opening_float": (N_("Opening float"), opening_float), "cash_sales": (N_("Cash sales"), cash_sales),
+               "cash_refunds": (N_("Cash refunds"), cash_refunds), "cash_paid_in": (N_("Cash paid in"), cash_paid_in),
+               "cash_paid_out": (N_("Cash paid out"), cash_paid_out), "counted": (N_("Counted cash"), counted)}
     for name, (label, value) in figures.items():
         _amount(value, field=name, label=label)
     expected = opening_float + cash_sales - cash_refunds + cash_paid_in - cash_paid_out
     over_short = counted - expected
     if over_short == 0:
-        message = "Balanced."
+        message = _("Balanced.")
     elif over_short > 0:
-        message = f"Over by {format_money(over_short, exponent=exponent)}."
+        message = _("Over by {amount}.").format(amount=format_money(over_short, exponent=exponent))
     else:
-        message = f"Short by {format_money(-over_short, exponent=exponent)}."
+        message = _("Short by {amount}.").format(amount=format_money(-over_short, exponent=exponent))
     anomalies = []
     if expected < 0:
-        anomalies.append(f"Expected cash is below zero ({format_money(expected, exponent=exponent)}): more cash "
-                         "went out than the float and the sales brought in. Check the refunds and paid-outs.")
+        anomalies.append(_("Expected cash is below zero ({amount}): more cash "
+                           "went out than the float and the sales brought in. Check the refunds and "
+                           "paid-outs.").format(amount=format_money(expected, exponent=exponent)))
     return CashUp(expected, counted, over_short, message, tuple(anomalies))
 
 
@@ -256,8 +270,9 @@ def payment_totals(entries: Iterable[tuple[str, int]]) -> PaymentTotals:
     for position, entry in enumerate(entries):
         method, amount = entry if isinstance(entry, tuple | list) and len(entry) == 2 else (None, None)
         if isinstance(amount, bool) or not isinstance(amount, int) or not isinstance(method, str):
-            raise ValidationError({f"entries.{position}": f"Payment {position + 1}: a method name and a whole "
-                                                          "amount of minor units are needed."})
+            raise ValidationError({f"entries.{position}": _("Payment {number}: a method name and a whole "
+                                                            "amount of minor units are needed.").format(
+                number=position + 1)})
         by_method[method] = by_method.get(method, 0) + amount
         counts[method] = counts.get(method, 0) + 1
     order = sorted(by_method, key=lambda m: (METHODS.index(m), "") if m in METHODS else (len(METHODS), m))

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from partsdesk.domain.errors import ValidationError
+from partsdesk.i18n import N_, _
 
 VIN_LENGTH = 17
 _FORBIDDEN = "IOQ"
@@ -29,8 +30,8 @@ _YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
 _CHECK_DIGIT_REGIONS = frozenset("12345L")
 
 # First character of the VIN -> region (ISO 3780).
-_REGIONS = (("ABCDEFGH", "Africa"), ("JKLMNPR", "Asia"), ("STUVWXYZ", "Europe"), ("12345", "North America"),
-            ("67", "Oceania"), ("89", "South America"))
+_REGIONS = (("ABCDEFGH", N_("Africa")), ("JKLMNPR", N_("Asia")), ("STUVWXYZ", N_("Europe")),
+            ("12345", N_("North America")), ("67", N_("Oceania")), ("89", N_("South America")))
 
 # World manufacturer identifiers of the makes a shop sees most: 3 characters, else 2.
 # WMI -> (make, Chinese make), the make written as the fitment vehicle list writes it.
@@ -88,7 +89,7 @@ def vin_check_digit(vin: str) -> str:
 
 def region(vin: str) -> str:
     first = vin[:1]
-    return next((name for letters, name in _REGIONS if first in letters), "unknown region")
+    return next((_(name) for letters, name in _REGIONS if first in letters), _("unknown region"))
 
 
 def maker(vin: str) -> tuple[str, str]:
@@ -116,25 +117,28 @@ def check_vin(text: str, *, current_year: int) -> VinInfo:
     """Check and decode a VIN as typed or scanned; raises ``ValidationError`` on the ``vin`` field."""
     vin = normalize_vin(text)
     if len(vin) != VIN_LENGTH:
-        raise ValidationError({"vin": f"A VIN has {VIN_LENGTH} characters; {vin[:20]!r} has {len(vin)}."})
+        raise ValidationError({"vin": _("A VIN has {length} characters; {vin!r} has {count}.").format(
+            length=VIN_LENGTH, vin=vin[:20], count=len(vin))})
     forbidden = sorted({ch for ch in vin if ch in _FORBIDDEN})
     if forbidden:
-        raise ValidationError({"vin": f"A VIN never contains {', '.join(forbidden)} (I, O and Q are not used: "
-                                      "read them as 1 and 0)."})
+        raise ValidationError({"vin": _("A VIN never contains {letters} (I, O and Q are not used: "
+                                        "read them as 1 and 0).").format(letters=", ".join(forbidden))})
     if not all(ch in _VALUES for ch in vin):
-        raise ValidationError({"vin": "A VIN has only letters A–Z and digits."})
+        raise ValidationError({"vin": _("A VIN has only letters A–Z and digits.")})
     expected = vin_check_digit(vin)
     check_ok = vin[8] == expected
     warnings: list[str] = []
     if not check_ok:
-        message = (f"The VIN's check digit (9th character) should be {expected}, not {vin[8]}: "
-                   "a character may be mistyped.")
         if vin[0] in _CHECK_DIGIT_REGIONS:
-            raise ValidationError({"vin": message})
-        warnings.append(message + " Vehicles made for Europe may not use a check digit; check it against the car.")
+            raise ValidationError({"vin": _("The VIN's check digit (9th character) should be {expected}, not "
+                                            "{given}: a character may be mistyped.").format(expected=expected,
+                                                                                             given=vin[8])})
+        warnings.append(_("The VIN's check digit (9th character) should be {expected}, not {given}: a character "
+                          "may be mistyped. Vehicles made for Europe may not use a check digit; check it against "
+                          "the car.").format(expected=expected, given=vin[8]))
     year = model_year(vin, current_year=current_year)
     if year is None:
-        warnings.append(f"The 10th character {vin[9]!r} is not a model year code.")
+        warnings.append(_("The 10th character {character!r} is not a model year code.").format(character=vin[9]))
     make, make_zh = maker(vin)
     return VinInfo(vin, region(vin), make, make_zh, year, check_ok, tuple(warnings))
 

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlparse
 from peewee import Database, DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
 
 from partsdesk.domain.errors import UserError
+from partsdesk.i18n import N_, _
 
 database = DatabaseProxy()
 
@@ -78,13 +79,13 @@ def network_filesystem(path: Path, *, mounts_text: str | None = None, platform: 
     text_path = str(path)
     if platform.startswith("win"):
         if text_path.startswith(("\\\\", "//")):
-            return "UNC share"
+            return N_("UNC share")
         if platform == sys.platform:  # only ask Windows itself when really on Windows
             import ctypes
 
             drive = os.path.splitdrive(os.path.abspath(text_path))[0] + "\\"
             if ctypes.windll.kernel32.GetDriveTypeW(drive) == 4:  # DRIVE_REMOTE
-                return "network drive"
+                return N_("network drive")
         return None
     if mounts_text is None:
         try:
@@ -124,11 +125,11 @@ def open_database(url: str | os.PathLike[str], *, check_network: bool = True) ->
         if check_network:
             fs = network_filesystem(path.parent if not path.exists() else path)
             if fs:
-                raise NetworkShareRefused(
-                    f"The database {path} is on a network share ({fs}). SQLite corrupts files shared "
+                raise NetworkShareRefused(_(
+                    "The database {path} is on a network share ({share}). SQLite corrupts files shared "
                     "over a network. Keep the file on this PC's own disk, or let every terminal use one "
                     "PostgreSQL server on the shop network (--db postgresql://…)."
-                )
+                ).format(path=path, share=_(fs)))
         path.parent.mkdir(parents=True, exist_ok=True)
         db = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     if database.obj is not None and not database.obj.is_closed():

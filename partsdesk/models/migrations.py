@@ -18,6 +18,7 @@ from pathlib import Path
 
 from peewee import Database
 
+from partsdesk.i18n import _
 from partsdesk.models.db import copy_sqlite_file, is_postgres, sqlite_path
 
 TYPES = {
@@ -1324,7 +1325,8 @@ def backup_before_migration(db: Database, version: int, backup_dir: Path) -> Pat
     ok = sqlite3.connect(str(target)).execute("PRAGMA integrity_check").fetchone()[0]
     if ok != "ok":
         target.unlink(missing_ok=True)
-        raise RuntimeError(f"the backup made before migrating failed its integrity check: {ok}")
+        raise RuntimeError(_("the backup made before migrating failed its integrity check: {result}").format(
+            result=ok))
     return target
 
 
@@ -1338,10 +1340,10 @@ def migrate(db: Database, *, backup_dir: Path, target: int | None = None) -> tup
     backend = "postgresql" if is_postgres(db) else "sqlite"
     version = current_version(db)
     if version > latest_version():
-        raise SchemaTooNew(
-            f"This database has schema version {version}, newer than this PartsDesk knows "
-            f"({latest_version()}). Install the newer PartsDesk before opening it."
-        )
+        raise SchemaTooNew(_(
+            "This database has schema version {version}, newer than this PartsDesk knows "
+            "({latest}). Install the newer PartsDesk before opening it."
+        ).format(version=version, latest=latest_version()))
     pending = [m for m in MIGRATIONS if version < m.number <= target]
     if not pending:
         return version, version, None

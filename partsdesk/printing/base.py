@@ -31,6 +31,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from partsdesk.domain.money import CURRENCIES, format_money
+from partsdesk.i18n import _, format_date, format_datetime
 
 CID_FONT = "STSong-Light"  # Adobe's built-in Chinese font: needs no file, but is not embedded
 CJK_FONT = "PartsDeskCJK"
@@ -40,6 +41,8 @@ CJK_FONT_FILES = (
     "C:/Windows/Fonts/msyh.ttc", "C:/Windows/Fonts/simhei.ttf", "C:/Windows/Fonts/simsun.ttc",
     "/System/Library/Fonts/PingFang.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    # bundled with PartsDesk, last: a PC without a Chinese font still embeds one
+    Path(__file__).resolve().parent.parent / "resources" / "fonts" / "DroidSansFallbackFull.ttf",
 )
 BASE_FONT = "Helvetica"
 BOLD_FONT = "Helvetica-Bold"
@@ -77,6 +80,19 @@ def markup(text: object) -> str:
     return _CJK.sub(rf'<font name="{CJK_FONT}">\1</font>', escaped).replace("\n", "<br/>")
 
 
+def draw_string(canvas, x: float, y: float, text: str, font: str, size: float, *, align: str = "left") -> None:
+    """Draw ``text`` straight onto a canvas at (x, y), ``align`` "left", "right" or "centre" of x:
+    in ``font``, its runs of Chinese (a translated label) in the Chinese font."""
+    _register_fonts()
+    runs = [(piece, CJK_FONT if index % 2 else font) for index, piece in enumerate(_CJK.split(text)) if piece]
+    width = sum(pdfmetrics.stringWidth(piece, run_font, size) for piece, run_font in runs)
+    x -= width if align == "right" else width / 2 if align == "centre" else 0
+    for piece, run_font in runs:
+        canvas.setFont(run_font, size)
+        canvas.drawString(x, y, piece)
+        x += pdfmetrics.stringWidth(piece, run_font, size)
+
+
 @dataclass(frozen=True)
 class Styles:
     normal: ParagraphStyle
@@ -110,17 +126,18 @@ def p(text: object, style: ParagraphStyle) -> Paragraph:
 
 def money(minor: int, currency: str) -> str:
     """An amount as printed: 1,234.50 (the currency is named once, in the table's heading)."""
-    exponent, _ = CURRENCIES.get(currency, (2, ""))
+    exponent, _symbol = CURRENCIES.get(currency, (2, ""))
     return format_money(minor, exponent=exponent)
 
 
 def day(value: date | datetime | None) -> str:
-    """Dates print ISO-style (2026-11-30): unambiguous in every language the shop works in."""
+    """Dates as the language writes them: ISO-style in English (2026-11-30, 2026-11-30 14:05),
+    2026年11月30日 in Chinese (``i18n.format_date``); a time of day after a date and time."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value.isoformat()
+        return format_datetime(value)
+    return format_date(value)
 
 
 @dataclass(frozen=True)
@@ -135,8 +152,8 @@ class ShopHeader:
     logo: str = ""  # an image file (setting ``shop.logo``); drawn above the name when it can be read
 
     def lines(self) -> list[str]:
-        extra = [self.address, f"Tel. {self.phone}" if self.phone else "",
-                 f"Tax ID {self.tax_id}" if self.tax_id else ""]
+        extra = [self.address, _("Tel. {phone}").format(phone=self.phone) if self.phone else "",
+                 _("Tax ID {tax_id}").format(tax_id=self.tax_id) if self.tax_id else ""]
         return [line for line in extra if line]
 
 
@@ -145,7 +162,7 @@ def header_block(shop: ShopHeader, title: str, facts: Sequence[tuple[str, str]],
     """The top of a document: the shop on the left, the document's title and facts on the right."""
     left = [*_logo(shop.logo, width * 0.5), p(shop.name, st.title), *(p(line, st.small) for line in shop.lines())]
     right = [p(title, ParagraphStyle("doctitle", parent=st.title, alignment=TA_RIGHT))]
-    right += [p(f"{label}: {value}", st.right) for label, value in facts]
+    right += [p(_("{label}: {value}").format(label=label, value=value), st.right) for label, value in facts]
     block = Table([[left, right]], colWidths=[width * 0.55, width * 0.45])
     block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -219,7 +236,11 @@ def write_pdf(target: str | Path | BinaryIO, story: list[Flowable], *, title: st
                                                             textColor=colors.HexColor("#555555")))
             line.wrapOn(canvas, pagesize[0] - doc.leftMargin - doc.rightMargin - 60, margins)
             line.drawOn(canvas, doc.leftMargin, margins / 2 - 2)
-        canvas.drawRightString(pagesize[0] - doc.rightMargin, margins / 2, f"Page {doc.page}")
+        page = _("Page {page}").format(page=doc.page)
+        if _CJK.search(page):  # a translated "Page n": its Chinese in the Chinese font
+            draw_string(canvas, pagesize[0] - doc.rightMargin, margins / 2, page, BASE_FONT, 7.5, align="right")
+        else:
+            canvas.drawRightString(pagesize[0] - doc.rightMargin, margins / 2, page)
         canvas.restoreState()
 
     doc = SimpleDocTemplate(target, pagesize=pagesize, leftMargin=margins, rightMargin=margins, topMargin=margins,

@@ -33,6 +33,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from partsdesk.domain.money import format_bp
+from partsdesk.i18n import N_, _
 from partsdesk.printing.base import (
     GRID,
     HEADER_FILL,
@@ -40,6 +41,7 @@ from partsdesk.printing.base import (
     ShopHeader,
     Styles,
     content_width,
+    day,
     gap,
     header_block,
     markup,
@@ -57,17 +59,17 @@ from partsdesk.printing.sale_documents import (
 )
 from partsdesk.services.cashup import CASH_EVENT_KINDS, CashUpReport, local_time
 
-X_TITLE = "X REPORT \u2014 not a closing"
+X_TITLE = N_("X REPORT \u2014 not a closing")  # translated where printed: _(X_TITLE)
 COPY_RED = colors.HexColor("#B00020")
 
 
 def title(report: CashUpReport) -> str:
-    return f"Z REPORT {report.number}" if report.is_z else X_TITLE
+    return _("Z REPORT {number}").format(number=report.number) if report.is_z else _(X_TITLE)
 
 
 def _when(value) -> str:
     shown = local_time(value)
-    return f"{shown:%Y-%m-%d %H:%M}" if shown is not None else "\u2014"
+    return day(shown) if shown is not None else "\u2014"
 
 
 @dataclass(frozen=True)
@@ -100,61 +102,76 @@ def sections(report: CashUpReport) -> list[Section]:
     right = frozenset({1})
 
     indent = "\u00a0" * 3  # kept by the Paragraph, unlike plain spaces
-    rows = [(f"Sales ({report.sales_count})", m(report.sales_total)), (f"{indent}of which net", m(report.sales_net)),
-            (f"{indent}of which tax", m(report.sales_tax))]
+    rows = [(_("Sales ({count})").format(count=report.sales_count), m(report.sales_total)),
+            (indent + _("of which net"), m(report.sales_net)), (indent + _("of which tax"), m(report.sales_tax))]
     rows += [(f"{line.label} ({line.count})", m(line.amount)) for line in report.sales_by_method]
-    out.append(Section(f"Sales by payment method ({cur})", (), tuple(rows), two, right, frozenset({0})))
+    out.append(Section(_("Sales by payment method ({currency})").format(currency=cur), (), tuple(rows), two, right,
+                       frozenset({0})))
 
-    rows = [(f"Refunds ({report.refunds_count})", m(report.refunds_total))]
+    rows = [(_("Refunds ({count})").format(count=report.refunds_count), m(report.refunds_total))]
     rows += [(f"{line.label} ({line.count})", m(line.amount)) for line in report.refunds_by_method]
-    out.append(Section(f"Refunds on credit notes ({cur})", (), tuple(rows), two, right, frozenset({0})))
+    out.append(Section(_("Refunds on credit notes ({currency})").format(currency=cur), (), tuple(rows), two, right,
+                       frozenset({0})))
 
-    rows = [(f"Payments on account ({report.account_payments_count})", m(report.account_payments_total))]
+    rows = [(_("Payments on account ({count})").format(count=report.account_payments_count),
+             m(report.account_payments_total))]
     rows += [(f"{line.label} ({line.count})", m(line.amount)) for line in report.account_payments_by_method]
-    out.append(Section(f"Payments on account ({cur})", (), tuple(rows), two, right, frozenset({0})))
+    out.append(Section(_("Payments on account ({currency})").format(currency=cur), (), tuple(rows), two, right,
+                       frozenset({0})))
 
-    rows = [(f"Prepaid top-ups ({report.prepaid_top_ups_count})", m(report.prepaid_top_ups_total))]
+    rows = [(_("Prepaid top-ups ({count})").format(count=report.prepaid_top_ups_count),
+             m(report.prepaid_top_ups_total))]
     rows += [(f"{line.label} ({line.count})", m(line.amount)) for line in report.prepaid_top_ups_by_method]
-    out.append(Section(f"Prepaid top-ups ({cur})", (), tuple(rows), two, right, frozenset({0})))
+    out.append(Section(_("Prepaid top-ups ({currency})").format(currency=cur), (), tuple(rows), two, right,
+                       frozenset({0})))
 
-    rows = [("Opening float", m(report.opening_float)), ("Cash sales (tendered less change)", m(report.cash_sales)),
-            ("Cash refunds", _minus(report, report.cash_refunds)),
-            ("Cash payments on account", m(report.cash_account_payments)),
-            ("Cash prepaid top-ups", m(report.cash_prepaid_top_ups)), ("Paid in", m(report.paid_in)),
-            ("Paid out", _minus(report, report.paid_out)), ("Expected cash", m(report.expected_cash))]
+    rows = [(_("Opening float"), m(report.opening_float)),
+            (_("Cash sales (tendered less change)"), m(report.cash_sales)),
+            (_("Cash refunds"), _minus(report, report.cash_refunds)),
+            (_("Cash payments on account"), m(report.cash_account_payments)),
+            (_("Cash prepaid top-ups"), m(report.cash_prepaid_top_ups)), (_("Paid in"), m(report.paid_in)),
+            (_("Paid out"), _minus(report, report.paid_out)), (_("Expected cash"), m(report.expected_cash))]
     bold = {len(rows) - 1}
     if report.counted_cash is not None:
-        rows.append(("Counted cash", m(report.counted_cash)))
-        rows.append((f"Over / short: {report.over_short_message}", _signed(report, report.over_short or 0)))
+        rows.append((_("Counted cash"), m(report.counted_cash)))
+        rows.append((_("Over / short: {message}").format(message=report.over_short_message),
+                     _signed(report, report.over_short or 0)))
         bold |= {len(rows) - 2, len(rows) - 1}
-    out.append(Section(f"Cash drawer ({cur})", (), tuple(rows), two, right, frozenset(bold)))
+    out.append(Section(_("Cash drawer ({currency})").format(currency=cur), (), tuple(rows), two, right,
+                       frozenset(bold)))
 
     if report.cash_moves:
-        rows = [(f"{_when(move.at)} {CASH_EVENT_KINDS.get(move.kind, move.kind)}, {move.user}"
+        rows = [(f"{_when(move.at)} {_cash_event(move.kind)}, {move.user}"
                  + (f": {move.reason}" if move.reason else ""),
                  _minus(report, move.amount) if move.kind == "pay_out" else m(move.amount))
                 for move in report.cash_moves]
-        out.append(Section("Floats, pay-ins and pay-outs", (), tuple(rows), two, right))
+        out.append(Section(_("Floats, pay-ins and pay-outs"), (), tuple(rows), two, right))
 
+    none = _("none")
     rows = [(line.user, str(line.count), str(line.approved), m(line.amount)) for line in report.discounts]
-    out.append(Section("Discounts and price changes", ("Cashier", "Lines", "Approved", "Given away"),
-                       tuple(rows) or (("none", "", "", ""),), (0.40, 0.15, 0.18, 0.27), frozenset({1, 2, 3})))
+    out.append(Section(_("Discounts and price changes"), (_("Cashier"), _("Lines"), _("Approved"), _("Given away")),
+                       tuple(rows) or ((none, "", "", ""),), (0.40, 0.15, 0.18, 0.27), frozenset({1, 2, 3})))
     rows = [(line.user, str(line.count), m(line.amount)) for line in report.voids]
-    out.append(Section("Voids (lines taken out, sales cancelled)", ("Cashier", "Voids", "Amount"),
-                       tuple(rows) or (("none", "", ""),), (0.50, 0.18, 0.32), frozenset({1, 2})))
+    out.append(Section(_("Voids (lines taken out, sales cancelled)"), (_("Cashier"), _("Voids"), _("Amount")),
+                       tuple(rows) or ((none, "", ""),), (0.50, 0.18, 0.32), frozenset({1, 2})))
     rows = [(doc.label, doc.first, doc.last, str(doc.count)) for doc in report.documents]
-    out.append(Section("Documents", ("Series", "First", "Last", "Count"), tuple(rows) or (("none", "", "", ""),),
-                       (0.30, 0.29, 0.29, 0.12), frozenset({3})))
+    out.append(Section(_("Documents"), (_("Series"), _("First"), _("Last"), _("Count")),
+                       tuple(rows) or ((none, "", "", ""),), (0.30, 0.29, 0.29, 0.12), frozenset({3})))
     rows = [(format_bp(line.rate_bp), m(line.net), m(line.tax), m(line.total)) for line in report.tax_by_rate]
-    out.append(Section("Tax by rate (sales less returns)", ("Rate", "Net", "Tax", "Gross"),
-                       tuple(rows) or (("none", "", "", ""),), (0.16, 0.28, 0.26, 0.30), frozenset({1, 2, 3})))
+    out.append(Section(_("Tax by rate (sales less returns)"), (_("Rate"), _("Net"), _("Tax"), _("Gross")),
+                       tuple(rows) or ((none, "", "", ""),), (0.16, 0.28, 0.26, 0.30), frozenset({1, 2, 3})))
     return out
 
 
+def _cash_event(kind: str) -> str:
+    """A float, pay-in or pay-out as the report names it."""
+    return _(CASH_EVENT_KINDS[kind]) if kind in CASH_EVENT_KINDS else kind
+
+
 def _facts(report: CashUpReport) -> list[tuple[str, str]]:
-    facts = [("Terminal", report.terminal), ("From", _when(report.period_from)),
-             ("To", _when(report.period_to))]
-    facts.append(("Closed by" if report.is_z else "Printed by", report.made_by))
+    facts = [(_("Terminal"), report.terminal), (_("From"), _when(report.period_from)),
+             (_("To"), _when(report.period_to))]
+    facts.append((_("Closed by") if report.is_z else _("Printed by"), report.made_by))
     return facts
 
 
@@ -185,9 +202,10 @@ def _table(section: Section, st: Styles, width: float, *, roll: bool) -> Table:
 
 def _anomalies(report: CashUpReport, st: Styles) -> list[Flowable]:
     if not report.anomalies:
-        return [p("Anomalies: none.", st.normal)]
-    return [p(f"Anomalies ({len(report.anomalies)}): flagged, the day {'was' if report.is_z else 'can be'} "
-              "closed all the same", st.bold),
+        return [p(_("Anomalies: none."), st.normal)]
+    flagged = (_("Anomalies ({count}): flagged, the day was closed all the same") if report.is_z
+               else _("Anomalies ({count}): flagged, the day can be closed all the same"))
+    return [p(flagged.format(count=len(report.anomalies)), st.bold),
             *(p(f"\u2022 {text}", st.normal) for text in report.anomalies)]
 
 
@@ -195,7 +213,8 @@ def _copy_banner(report: CashUpReport, st: Styles, *, size: float, color: colors
     style = ParagraphStyle("copy", parent=st.bold, fontSize=size, leading=size * 1.15, alignment=TA_CENTER,
                            textColor=color)
     small = ParagraphStyle("copy_note", parent=st.small, alignment=TA_CENTER, textColor=color)
-    banner = Table([[[Paragraph("COPY", style), Paragraph(markup(f"Reprint of Z report {report.number}"), small)]]])
+    banner = Table([[[Paragraph(markup(_("COPY")), style),
+                      Paragraph(markup(_("Reprint of Z report {number}").format(number=report.number)), small)]]])
     banner.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, color), ("TOPPADDING", (0, 0), (-1, -1), 3),
                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     return banner
@@ -204,12 +223,12 @@ def _copy_banner(report: CashUpReport, st: Styles, *, size: float, color: colors
 def _closing_lines(report: CashUpReport, st: Styles) -> list[Flowable]:
     story: list[Flowable] = []
     if report.note:
-        story.append(p(f"Note: {report.note}", st.normal))
+        story.append(p(_("Note: {note}").format(note=report.note), st.normal))
     if report.is_z:
-        story += [gap(6), p("Counted and closed by: ______________________", st.normal), gap(4),
-                  p("Checked by: ______________________", st.normal)]
+        story += [gap(6), p(_("Counted and closed by: ______________________"), st.normal), gap(4),
+                  p(_("Checked by: ______________________"), st.normal)]
     else:
-        story.append(p("This X report closes nothing: the day goes on until its Z report.", st.small))
+        story.append(p(_("This X report closes nothing: the day goes on until its Z report."), st.small))
     return story
 
 
@@ -234,12 +253,12 @@ def roll_story(report: CashUpReport, *, copy: bool = False, shop: ShopHeader | N
     if copy and report.is_z:
         story += [gap(2), _copy_banner(report, st, size=18, color=colors.black)]  # a thermal roll prints black
     story += [gap(2), p(title(report), heading)]
-    story += [p(f"{label}: {value}", centre) for label, value in _facts(report)]
+    story += [p(_("{label}: {value}").format(label=label, value=value), centre) for label, value in _facts(report)]
     for section in sections(report):
         story += [_rule(), p(section.heading, section_style), _table(section, st, width, roll=True)]
     story += [_rule(), *_anomalies(report, st), _rule(), *_closing_lines(report, st)]
     if copy and report.is_z:
-        story += [gap(2), p("COPY", heading)]
+        story += [gap(2), p(_("COPY"), heading)]
     return story
 
 
@@ -249,7 +268,7 @@ def write_roll(report: CashUpReport, target: str | Path | BinaryIO, *, copy: boo
     story = roll_story(report, copy=copy, width=width)
     needed = 0.0
     for flowable in story:  # the same wrap the frame does, so the page fits the content
-        _, height = flowable.wrap(width, ROLL_MAX_HEIGHT)
+        _width, height = flowable.wrap(width, ROLL_MAX_HEIGHT)
         needed += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
     page_height = min(needed + 2 * ROLL_END + 2 * mm, ROLL_MAX_HEIGHT)  # 2 mm: rounding, never a second page
     target = str(target) if isinstance(target, Path) else target
@@ -286,7 +305,8 @@ def write_a4(report: CashUpReport, target: str | Path | BinaryIO, *, copy: bool 
     """Write the report on A4, page numbers and the report's title in every page's footer."""
     shop = shop_header()
     marked = copy and report.is_z
-    footer = f"{shop.name} \u00b7 {title(report)} \u00b7 terminal {report.terminal}" + (" \u00b7 COPY" if marked else "")
+    footer = f"{shop.name} \u00b7 {title(report)} \u00b7 " + _("terminal {terminal}").format(terminal=report.terminal) + (
+        " \u00b7 " + _("COPY") if marked else "")
     write_pdf(target, a4_story(report, copy=copy, shop=shop), title=title(report), footer=footer)
 
 

@@ -26,6 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from partsdesk.domain.errors import UserError
 from partsdesk.domain.labels import LabelLayout
+from partsdesk.i18n import _
 from partsdesk.printing import base
 from partsdesk.printing.base import BASE_FONT, BOLD_FONT, money
 from partsdesk.services.labels import EAN8, EAN13, PartLabel
@@ -117,9 +118,9 @@ def _module(label: PartLabel, modules: int, width: float, layout: LabelLayout) -
     module = min(MAX_MODULE, width / modules)
     if module < MIN_MODULE:
         raise UserError(
-            f"The barcode {label.code} of part {label.number} is too long to print readably on a "
-            f"{layout.label_width:g} mm wide label ({layout.name}): choose a layout with wider labels, or give the "
-            "part a shorter shop code. No labels were printed.")
+            _("The barcode {code} of part {number} is too long to print readably on a {width:g} mm wide label "
+              "({layout}): choose a layout with wider labels, or give the part a shorter shop code. No labels were "
+              "printed.").format(code=label.code, number=label.number, width=layout.label_width, layout=layout.name))
     return module
 
 
@@ -177,7 +178,7 @@ def _draw_code128(canvas: Canvas, label: PartLabel, *, centre_x: float, y: float
     module = _module(label, round(probe.width), width, layout)
     code = code128.Code128(label.code, barWidth=module, barHeight=bars, quiet=True, lquiet=CODE128_QUIET * module,
                            rquiet=CODE128_QUIET * module, humanReadable=False)
-    code_width, _ = code.wrap(width, bars)
+    code_width, _height = code.wrap(width, bars)
     text_size = digits * 1.1
     code.drawOn(canvas, centre_x - code_width / 2, y + text_size * 1.15)
     runs, size = fit_text(label.code, BASE_FONT, text_size, width)
@@ -206,8 +207,8 @@ def _draw_label(canvas: Canvas, label: PartLabel, layout: LabelLayout, left: flo
     lines.append((f"{label.number} · {label.brand}" if label.brand else label.number, BASE_FONT, 7.5))
     price_size = 10.0
     room = height - 2 * pad - code_block - 0.6 * mm
-    scale = min(1.0, room / (LEADING * (sum(size for _, _, size in lines) + price_size)))
-    spare = room - scale * LEADING * (sum(size for _, _, size in lines) + price_size)
+    scale = min(1.0, room / (LEADING * (sum(size for _text, _font, size in lines) + price_size)))
+    spare = room - scale * LEADING * (sum(size for _text, _font, size in lines) + price_size)
     y = bottom + height - pad
     for number, (text, font, size) in enumerate(lines):
         size *= scale
@@ -229,7 +230,7 @@ def _draw_label(canvas: Canvas, label: PartLabel, layout: LabelLayout, left: flo
     if label.bin:
         room_left = inner - _width(price_runs, price_fitted) - 2 * mm
         if room_left > 4 * mm:
-            runs, fitted = fit_text(f"Bin {label.bin}", BASE_FONT, size * 0.8, room_left)
+            runs, fitted = fit_text(_("Bin {bin}").format(bin=label.bin), BASE_FONT, size * 0.8, room_left)
             _draw_runs(canvas, left + pad, y + size * 0.22, runs, fitted)
 
 
@@ -243,7 +244,7 @@ def write_labels(labels: Sequence[PartLabel], layout: LabelLayout, target: str |
     layout.check()
     layout.check_start(start)
     if not labels:
-        raise UserError("There are no labels to print.")
+        raise UserError(_("There are no labels to print."))
     base._register_fonts()
     page_w, page_h = layout.page_width * mm, layout.page_height * mm
     target = str(target) if isinstance(target, Path) else target
@@ -252,7 +253,7 @@ def write_labels(labels: Sequence[PartLabel], layout: LabelLayout, target: str |
 
     buffer = BytesIO()
     canvas = Canvas(buffer, pagesize=(page_w, page_h), pageCompression=1)
-    canvas.setTitle(f"Labels ({layout.name})")
+    canvas.setTitle(_("Labels ({layout})").format(layout=layout.name))
     canvas.setAuthor("PartsDesk")
     page = 0
     for index, label in enumerate(labels):

@@ -16,7 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from partsdesk.printing.base import BASE_FONT, BOLD_FONT, barcode, day, markup, styles
+from partsdesk.i18n import _
+from partsdesk.printing.base import BASE_FONT, BOLD_FONT, barcode, day, draw_string, markup, styles
 from partsdesk.services.membership import MemberCard
 
 CARD_SIZE = (85.6 * mm, 54 * mm)
@@ -33,7 +34,7 @@ def _fitted(text: str, style, *, width: float, max_height: float) -> Paragraph:
     while True:
         fitted = type(style)(f"{style.name}_{size}", parent=style, fontSize=size, leading=size * 1.15)
         para = Paragraph(markup(text), fitted)
-        _, height = para.wrap(width, CARD_SIZE[1])
+        _width, height = para.wrap(width, CARD_SIZE[1])
         if height <= max_height or size <= 5:
             return para
         size -= 0.5
@@ -42,7 +43,7 @@ def _fitted(text: str, style, *, width: float, max_height: float) -> Paragraph:
 def _paragraph(canvas: Canvas, text: str, style, *, x: float, top: float, width: float) -> float:
     """Draw ``text`` (wrapped to ``width``) with its top at ``top``; returns its bottom."""
     para = Paragraph(markup(text), style)
-    _, height = para.wrap(width, CARD_SIZE[1])
+    _width, height = para.wrap(width, CARD_SIZE[1])
     para.drawOn(canvas, x, top - height)
     return top - height
 
@@ -52,7 +53,7 @@ def write_member_card(data: MemberCard, target: str | Path | BinaryIO) -> None:
     width, height = CARD_SIZE
     inner = width - 2 * EDGE
     canvas = Canvas(str(target) if isinstance(target, Path) else target, pagesize=CARD_SIZE)
-    canvas.setTitle(f"Member card {data.card_number}")
+    canvas.setTitle(_("Member card {card}").format(card=data.card_number))
     canvas.setAuthor("PartsDesk")
 
     canvas.setFillColor(BAND_FILL)
@@ -63,7 +64,7 @@ def write_member_card(data: MemberCard, target: str | Path | BinaryIO) -> None:
     tier = type(st.right_bold)("card_tier", parent=st.right_bold, fontSize=9, leading=11, textColor=colors.white)
     tier_width = inner * 0.34 if data.tier else 0
     name_para = _fitted(data.shop_name, shop, width=inner - tier_width - 2 * mm, max_height=BAND - 2 * mm)
-    _, name_height = name_para.wrap(inner - tier_width - 2 * mm, BAND)
+    _name_width, name_height = name_para.wrap(inner - tier_width - 2 * mm, BAND)
     name_para.drawOn(canvas, EDGE, height - BAND + (BAND - name_height) / 2)
     if data.tier:
         _paragraph(canvas, data.tier, tier, x=width - EDGE - tier_width, top=height - (BAND - 11) / 2,
@@ -72,17 +73,16 @@ def write_member_card(data: MemberCard, target: str | Path | BinaryIO) -> None:
     canvas.setFillColor(colors.black)
     name = type(st.bold)("card_name", parent=st.bold, fontSize=11, leading=13)
     bottom = _paragraph(canvas, data.member_name, name, x=EDGE, top=height - BAND - 2.5 * mm, width=inner)
-    facts = f"Member since {day(data.member_since)}" if data.member_since else "Member"
-    canvas.setFont(BASE_FONT, 7)
-    canvas.drawString(EDGE, bottom - 3 * mm, facts)
-    canvas.setFont(BOLD_FONT, 8)
-    canvas.drawRightString(width - EDGE, bottom - 3 * mm, f"No. {data.card_number}")
+    facts = _("Member since {date}").format(date=day(data.member_since)) if data.member_since else _("Member")
+    draw_string(canvas, EDGE, bottom - 3 * mm, facts, BASE_FONT, 7)
+    draw_string(canvas, width - EDGE, bottom - 3 * mm, _("No. {card}").format(card=data.card_number), BOLD_FONT, 8,
+                align="right")
 
     code = barcode(data.card_number, height=BAR_HEIGHT, bar_width=BAR_WIDTH)
-    code_width, _ = code.wrap(inner, height)
+    code_width, _height = code.wrap(inner, height)
     if code_width > inner:  # a long card number from another system: narrow the bars to fit
         code = barcode(data.card_number, height=BAR_HEIGHT, bar_width=BAR_WIDTH * inner / code_width)
-        code_width, _ = code.wrap(inner, height)
+        code_width, _height = code.wrap(inner, height)
     code.drawOn(canvas, (width - code_width) / 2, EDGE + 3 * mm)  # room below for the digits
     canvas.showPage()
     canvas.save()

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from partsdesk.i18n import N_, _
 from partsdesk.printing.base import (
     content_width,
     gap,
@@ -22,20 +23,36 @@ from partsdesk.printing.base import (
 
 # section -> its heading; the order they print in
 SECTIONS = {
-    "history": "History",
-    "account": "Account",
-    "points": "Points",
-    "prepaid": "Prepaid balance",
-    "calls": "Calls",
-    "complaints": "Complaints",
+    "history": N_("History"),
+    "account": N_("Account"),
+    "points": N_("Points"),
+    "prepaid": N_("Prepaid balance"),
+    "calls": N_("Calls"),
+    "complaints": N_("Complaints"),
 }
 _PROFILE_LABELS = {
-    "kind": "Kind", "name": "Name", "contact_person": "Contact person", "tax_id": "Tax ID", "address": "Address",
-    "email": "E-mail", "preferred_channel": "Preferred channel", "preferred_time": "Preferred time",
-    "marketing_consent": "Marketing consent", "consent_at": "Consent given", "birthday": "Birthday", "tags": "Tags",
-    "notes": "Notes", "key_account": "Key account", "member_card": "Member card", "credit_limit": "Credit limit",
-    "payment_terms_days": "Payment terms (days)",
+    "kind": N_("Kind"), "name": N_("Name"), "contact_person": N_("Contact person"), "tax_id": N_("Tax ID"),
+    "address": N_("Address"), "email": N_("E-mail"), "preferred_channel": N_("Preferred channel"),
+    "preferred_time": N_("Preferred time"), "marketing_consent": N_("Marketing consent"),
+    "consent_at": N_("Consent given"), "birthday": N_("Birthday"), "tags": N_("Tags"), "notes": N_("Notes"),
+    "key_account": N_("Key account"), "member_card": N_("Member card"), "credit_limit": N_("Credit limit"),
+    "payment_terms_days": N_("Payment terms (days)"),
 }
+# a section's column -> its heading (the field's name, as words); a column not here prints its field's name so
+_COLUMN_LABELS = {
+    "at": N_("At"), "kind": N_("Kind"), "document_no": N_("Document no"), "amount": N_("Amount"),
+    "summary": N_("Summary"), "posted_at": N_("Posted at"), "document": N_("Document"), "due_on": N_("Due on"),
+    "points": N_("Points"), "expires_on": N_("Expires on"), "reason": N_("Reason"), "called_at": N_("Called at"),
+    "outcome": N_("Outcome"), "comment": N_("Comment"), "scores": N_("Scores"), "received_at": N_("Received at"),
+    "category": N_("Category"), "description": N_("Description"), "status": N_("Status"),
+    "resolution": N_("Resolution"),
+}
+
+
+def _column(name: str) -> str:
+    if name in _COLUMN_LABELS:
+        return _(_COLUMN_LABELS[name])
+    return name.replace("_", " ").capitalize()
 
 
 _ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})[\d:.]*$")
@@ -46,7 +63,7 @@ def _cell(value: Any, key: str = "", currency: str = "CNY") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if key in MONEY_KEYS and isinstance(value, int):
         return money(value, currency)
     if isinstance(value, list | dict):
@@ -61,20 +78,21 @@ def write_personal_data(data: dict[str, Any], target: str | Path | BinaryIO) -> 
     width = content_width()
     profile = data["profile"]
     shop = shop_header()
-    story = [header_block(shop, "Personal data", [("Customer", f"#{data['customer']}"),
-                                                            ("Exported", _cell(data["exported_at"]))], st, width),
-             gap(), p("Profile", st.heading)]
-    rows = [["Field", "Value"]]
-    rows += [[label, _cell(profile.get(key), key, shop.currency)] for key, label in _PROFILE_LABELS.items()
+    story = [header_block(shop, _("Personal data"), [(_("Customer"), f"#{data['customer']}"),
+                                                     (_("Exported"), _cell(data["exported_at"]))], st, width),
+             gap(), p(_("Profile"), st.heading)]
+    rows = [[_("Field"), _("Value")]]
+    rows += [[_(label), _cell(profile.get(key), key, shop.currency)] for key, label in _PROFILE_LABELS.items()
              if profile.get(key) not in (None, "")]
-    rows += [[f"Phone ({phone['label']})" if phone["label"] else "Phone", phone["number"]] for phone in data["phones"]]
+    rows += [[_("Phone ({label})").format(label=phone["label"]) if phone["label"] else _("Phone"), phone["number"]]
+             for phone in data["phones"]]
     story.append(grid(rows, [width * 0.3, width * 0.7], st))
     if data["vehicles"]:
-        story += [p("Vehicles", st.heading)]
-        rows = [["Plate", "VIN", "Year", "Owned", "Odometer readings"]]
+        story += [p(_("Vehicles"), st.heading)]
+        rows = [[_("Plate"), _("VIN"), _("Year"), _("Owned"), _("Odometer readings")]]
         for vehicle in data["vehicles"]:
-            owned = "; ".join(f"{_cell(s)[:10]} – {_cell(u)[:10] or 'now'}" for s, u in vehicle["owned"])
-            readings = "; ".join(f"{_cell(at)[:10]}: {km:,} km" for at, km in vehicle["odometer"])
+            owned = "; ".join(f"{_cell(s)[:10]} – {_cell(u)[:10] or _('now')}" for s, u in vehicle["owned"])
+            readings = "; ".join(f"{_cell(at)[:10]}: " + _("{km:,} km").format(km=km) for at, km in vehicle["odometer"])
             rows.append([vehicle["plate"], vehicle["vin"], _cell(vehicle["model_year"]), owned, readings])
         story.append(grid(rows, [width * w for w in (0.14, 0.24, 0.07, 0.25, 0.30)], st))
     for key, heading in SECTIONS.items():
@@ -82,10 +100,10 @@ def write_personal_data(data: dict[str, Any], target: str | Path | BinaryIO) -> 
         if not entries:
             continue
         columns = list(entries[0])
-        story += [p(f"{heading} ({len(entries)})", st.heading)]
-        rows = [[column.replace("_", " ").capitalize() for column in columns]]
+        story += [p(f"{_(heading)} ({len(entries)})", st.heading)]
+        rows = [[_column(column) for column in columns]]
         rows += [[_cell(entry[column], column, shop.currency) for column in columns] for entry in entries]
         numeric = [i for i, column in enumerate(columns) if column in MONEY_KEYS or column == "points"]
         story.append(grid(rows, [width / len(columns)] * len(columns), st, numeric=numeric))
-    write_pdf(target, story, title=f"Personal data of customer #{data['customer']}",
-              footer="Personal data held by the shop, exported at the customer's request.")
+    write_pdf(target, story, title=_("Personal data of customer #{number}").format(number=data["customer"]),
+              footer=_("Personal data held by the shop, exported at the customer's request."))

@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from partsdesk.domain.money import format_quantity
+from partsdesk.i18n import N_, _
 from partsdesk.printing.base import (
     BASE_FONT,
     BOLD_FONT,
@@ -43,8 +44,8 @@ SHORT_RED = colors.HexColor("#B00020")
 SHORT_FILL = colors.HexColor("#FDECEE")
 FRAME_PADDING = 6  # the frame's own padding on each side (reportlab's default, kept by base.write_pdf)
 # (heading, share of the width)
-COLUMNS = (("", 0.06), ("Bin", 0.12), ("Part no.", 0.16), ("Description", 0.38), ("Qty", 0.10),
-           ("On shelf", 0.18))
+COLUMNS = (("", 0.06), (N_("Bin"), 0.12), (N_("Part no."), 0.16), (N_("Description"), 0.38), (N_("Qty"), 0.10),
+           (N_("On shelf"), 0.18))
 
 
 class TickBox(Flowable):
@@ -63,7 +64,7 @@ class TickBox(Flowable):
 
 
 def _lines_table(doc: PickList, st: Styles, width: float) -> Table:
-    rows: list[list[object]] = [[label for label, _ in COLUMNS]]
+    rows: list[list[object]] = [[_cell(_(label), st.bold) if label else "" for label, _share in COLUMNS]]
     commands: list[tuple] = []
     for row_no, line in enumerate(doc.lines, start=1):
         description = markup(line.description)
@@ -73,15 +74,15 @@ def _lines_table(doc: PickList, st: Styles, width: float) -> Table:
             description += f'<br/><font size="7">{markup(line.brand)}</font>'
         on_shelf = format_quantity(line.available, line.unit)
         if line.short:
-            shelf = Paragraph(f'<font color="#B00020"><b>SHORT</b></font><br/>{markup(on_shelf)} on shelf',
-                              st.right)
+            shelf = Paragraph(f'<font color="#B00020"><b>{markup(_("SHORT"))}</b></font><br/>'
+                              f'{markup(_("{qty} on shelf").format(qty=on_shelf))}', st.right)
             commands.append(("BACKGROUND", (1, row_no), (-1, row_no), SHORT_FILL))
         else:
             shelf = Paragraph(markup(on_shelf), st.right)
-        rows.append([TickBox(), Paragraph(f"<b>{markup(line.bin or '(no bin)')}</b>", st.normal),
+        rows.append([TickBox(), Paragraph(f"<b>{markup(line.bin or _('(no bin)'))}</b>", st.normal),
                      p(line.part_number, st.normal), Paragraph(description, st.normal),
                      Paragraph(f"<b>{markup(format_quantity(line.qty, line.unit))}</b>", st.right), shelf])
-    table = Table(rows, colWidths=[width * share for _, share in COLUMNS], repeatRows=1)
+    table = Table(rows, colWidths=[width * share for _label, share in COLUMNS], repeatRows=1)
     size = st.normal.fontSize
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, 0), BOLD_FONT, size, size * 1.25),
@@ -97,15 +98,24 @@ def _lines_table(doc: PickList, st: Styles, width: float) -> Table:
     return table
 
 
+def _cell(text: str, style: ParagraphStyle) -> object:
+    """A table cell in the table's own font: plain ASCII stays a string; anything else a Paragraph in
+    ``style``, so a heading or label in Chinese prints in the Chinese font."""
+    return text if text.isascii() else p(text, style)
+
+
 def _party_block(doc: PickList, st: Styles, width: float) -> Table:
     """Who the parts are for on the left, the order number's barcode on the right."""
-    left: list[Flowable] = [p("For", st.small)]
+    left: list[Flowable] = [p(_("For"), st.small)]
     if doc.customer_name:
         left.append(p(doc.customer_name, ParagraphStyle("for_name", parent=st.bold, fontSize=12, leading=15)))
     else:
-        left.append(p("No customer on file", st.bold))
-    left.append(p(f"{doc.channel_label} order" + (f", reference {doc.reference}" if doc.reference else ""),
-                  st.normal))
+        left.append(p(_("No customer on file"), st.bold))
+    if doc.reference:
+        order = _("{channel} order, reference {reference}").format(channel=doc.channel_label, reference=doc.reference)
+    else:
+        order = _("{channel} order").format(channel=doc.channel_label)
+    left.append(p(order, st.normal))
     code = barcode(doc.number, height=14 * mm, bar_width=0.4 * mm)
     code.hAlign = "RIGHT"
     block = Table([[left, code]], colWidths=[width * 0.58, width * 0.42])
@@ -116,7 +126,8 @@ def _party_block(doc: PickList, st: Styles, width: float) -> Table:
 
 def _signatures(st: Styles, width: float) -> Table:
     """Blank lines for the picker and whoever checks the basket, each with a date."""
-    rows = [["Picked by", "", "Date", ""], ["Checked by", "", "Date", ""]]
+    date = _cell(_("Date"), st.normal)
+    rows = [[_cell(_("Picked by"), st.normal), "", date, ""], [_cell(_("Checked by"), st.normal), "", date, ""]]
     table = Table(rows, colWidths=[width * 0.14, width * 0.46, width * 0.08, width * 0.32], rowHeights=11 * mm)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), BASE_FONT, st.normal.fontSize + 0.5),
@@ -134,26 +145,29 @@ def pick_list_story(doc: PickList, *, width: float | None = None) -> list[Flowab
     width = width if width is not None else content_width(A4, MARGIN) - 2 * FRAME_PADDING
     shop = ShopHeader(name=doc.shop_name, address=doc.shop_address, phone=doc.shop_phone, tax_id=doc.shop_tax_id,
                       currency=doc.currency)
-    facts = [("Order", doc.number), ("Taken", day(doc.at))]
+    facts = [(_("Order"), doc.number), (_("Taken"), day(doc.at))]
     if doc.taken_by:
-        facts.append(("Taken by", doc.taken_by))
-    facts.append(("Printed", day(doc.printed_at)))
+        facts.append((_("Taken by"), doc.taken_by))
+    facts.append((_("Printed"), day(doc.printed_at)))
     if doc.status == "picked":
-        facts.append(("Picked", f"{day(doc.picked_at)}" + (f" by {doc.picked_by}" if doc.picked_by else "")))
+        picked = (_("{when} by {name}").format(when=day(doc.picked_at), name=doc.picked_by) if doc.picked_by
+                  else day(doc.picked_at))
+        facts.append((_("Picked"), picked))
     elif doc.status == "sold":
-        facts.append(("Sold as", doc.sold_as))
+        facts.append((_("Sold as"), doc.sold_as))
     elif doc.status == "cancelled":
-        facts.append(("Status", "CANCELLED"))
-    story: list[Flowable] = [header_block(shop, "Pick list", facts, st, width), gap(5),
+        facts.append((_("Status"), _("CANCELLED")))
+    story: list[Flowable] = [header_block(shop, _("Pick list"), facts, st, width), gap(5),
                              _party_block(doc, st, width)]
     if doc.note:
-        story += [gap(2), p(f"Note: {doc.note}", st.normal)]
+        story += [gap(2), p(_("Note: {note}").format(note=doc.note), st.normal)]
     count = len(doc.lines)
-    summary = f"{count} line(s), in the order of the bins."
+    summary = markup(_("{count} line(s), in the order of the bins.").format(count=count))
     if doc.short_lines:
-        summary += f" {doc.short_lines} line(s) SHORT: pick what the shelf holds and tell the counter."
-    story += [gap(5), Paragraph(markup(summary).replace("SHORT", '<font color="#B00020"><b>SHORT</b></font>'),
-                                st.normal), gap(2), _lines_table(doc, st, width)]
+        short = f'<font color="#B00020"><b>{markup(_("SHORT"))}</b></font>'
+        summary += " " + markup(_("{count} line(s) {short}: pick what the shelf holds and tell the counter.")
+                                .format(count=doc.short_lines, short="\0")).replace("\0", short)
+    story += [gap(5), Paragraph(summary, st.normal), gap(2), _lines_table(doc, st, width)]
     story += [gap(10), KeepTogether([_signatures(st, width)])]
     return story
 
@@ -161,8 +175,8 @@ def pick_list_story(doc: PickList, *, width: float | None = None) -> list[Flowab
 def write_pick_list(doc: PickList, target: str | Path | BinaryIO) -> None:
     """Write the A4 pick list of ``doc`` to ``target`` (a path or a binary file), the order's
     number and the page in every page's footer."""
-    footer = f"{doc.shop_name} · Pick list {doc.number}"
-    write_pdf(target, pick_list_story(doc), title=f"Pick list {doc.number}", footer=footer)
+    title = _("Pick list {number}").format(number=doc.number)
+    write_pdf(target, pick_list_story(doc), title=title, footer=f"{doc.shop_name} · {title}")
 
 
 __all__ = ["pick_list_story", "write_pick_list"]

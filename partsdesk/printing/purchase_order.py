@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from partsdesk.domain.money import format_quantity
+from partsdesk.i18n import N_, _
 from partsdesk.printing.base import (
     BASE_FONT,
     BOLD_FONT,
@@ -37,13 +38,13 @@ from partsdesk.printing.base import (
     styles,
     write_pdf,
 )
-from partsdesk.printing.sale_documents import COPY_RED, FRAME_PADDING, _barcode, _money_table
+from partsdesk.printing.sale_documents import COPY_RED, FRAME_PADDING, _barcode, _money_table, _text
 from partsdesk.services.purchasing import PurchaseOrderDocument
 
-COLUMNS = (("#", 0.05), ("Your part no.", 0.17), ("Our part no.", 0.15), ("Description", 0.29), ("Qty", 0.09),
-           ("Unit price", 0.11), ("Amount", 0.14))
-STATUS_NOTES = {"draft": "DRAFT: not yet an order.", "cancelled": "CANCELLED: do not deliver.",
-                "closed": "CLOSED: nothing more is expected on this order."}
+COLUMNS = (("#", 0.05), (N_("Your part no."), 0.17), (N_("Our part no."), 0.15), (N_("Description"), 0.29),
+           (N_("Qty"), 0.09), (N_("Unit price"), 0.11), ("Amount", 0.14))
+STATUS_NOTES = {"draft": N_("DRAFT: not yet an order."), "cancelled": N_("CANCELLED: do not deliver."),
+                "closed": N_("CLOSED: nothing more is expected on this order.")}
 
 
 def _shop(doc: PurchaseOrderDocument) -> ShopHeader:
@@ -54,15 +55,15 @@ def _shop(doc: PurchaseOrderDocument) -> ShopHeader:
 def _party_block(doc: PurchaseOrderDocument, st: Styles, width: float) -> Table:
     """The supplier (and whom to talk to) on the left, the PO number's barcode on the right."""
     supplier = doc.supplier
-    left: list[Flowable] = [p("Supplier", st.small),
+    left: list[Flowable] = [p(_("Supplier"), st.small),
                             p(supplier.name, ParagraphStyle("po_supplier", parent=st.bold, fontSize=11, leading=14))]
     if supplier.address:
         left.append(p(supplier.address, st.normal))
     contact = ", ".join(part for part in (supplier.contact_person, supplier.phone, supplier.email) if part)
     if contact:
-        left.append(p(f"Attn. {contact}", st.normal))
+        left.append(p(_("Attn. {contact}").format(contact=contact), st.normal))
     if supplier.payment_terms:
-        left.append(p(f"Payment terms: {supplier.payment_terms}", st.normal))
+        left.append(p(_("Payment terms: {terms}").format(terms=supplier.payment_terms), st.normal))
     code = _barcode(doc.order.number, width=width * 0.4, height=13 * mm, bar_width=0.36 * mm)
     block = Table([[left, code]], colWidths=[width * 0.58, width * 0.42])
     block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
@@ -72,7 +73,9 @@ def _party_block(doc: PurchaseOrderDocument, st: Styles, width: float) -> Table:
 
 def _lines(doc: PurchaseOrderDocument, st: Styles, width: float) -> Table:
     cur = doc.currency
-    rows: list[list[object]] = [[label if label != "Amount" else f"Amount ({cur})" for label, _ in COLUMNS]]
+    rows: list[list[object]] = [[label if label == "#" else _text(
+        _(label) if label != "Amount" else _("Amount ({currency})").format(currency=cur), st.bold)
+        for label, _share in COLUMNS]]
     for index, line in enumerate(doc.order.lines, start=1):
         description = markup(line.description)
         if line.brand:
@@ -81,7 +84,7 @@ def _lines(doc: PurchaseOrderDocument, st: Styles, width: float) -> Table:
                      p(line.part_number, st.normal), Paragraph(description, st.normal),
                      p(format_quantity(line.qty, line.unit), st.right), money(line.unit_price, cur),
                      money(line.amount, cur)])
-    table = Table(rows, colWidths=[width * share for _, share in COLUMNS], repeatRows=1)
+    table = Table(rows, colWidths=[width * share for _label, share in COLUMNS], repeatRows=1)
     size = st.normal.fontSize
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), BASE_FONT, size, size * 1.25),
@@ -101,7 +104,7 @@ def _totals(doc: PurchaseOrderDocument, width: float) -> Table:
     cur = doc.currency
     lines = doc.order.lines
     right = width * 0.40
-    rows = [["Lines", str(len(lines))], [f"Total ({cur})", money(doc.order.total, cur)]]
+    rows = [[_("Lines"), str(len(lines))], [_("Total ({currency})").format(currency=cur), money(doc.order.total, cur)]]
     totals = _money_table(rows, [right * 0.5, right * 0.5], header=False, bold_last=True)
     outer = Table([["", totals]], colWidths=[width - right, right])
     outer.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -113,30 +116,31 @@ def purchase_order_story(doc: PurchaseOrderDocument, *, width: float | None = No
     st = styles(8.5)
     width = width if width is not None else content_width(A4, MARGIN) - 2 * FRAME_PADDING
     order = doc.order
-    facts = [("Number", order.number), ("Date", day((order.sent_at or order.created_at).date())),
-             ("Expected", day(order.expected_date) if order.expected_date else "as soon as possible")]
+    facts = [(_("Number"), order.number), (_("Date"), day((order.sent_at or order.created_at).date())),
+             (_("Expected"), day(order.expected_date) if order.expected_date else _("as soon as possible"))]
     if order.created_by:
-        facts.append(("Ordered by", order.created_by))
-    story: list[Flowable] = [header_block(_shop(doc), "Purchase order", facts, st, width)]
+        facts.append((_("Ordered by"), order.created_by))
+    story: list[Flowable] = [header_block(_shop(doc), _("Purchase order"), facts, st, width)]
     if order.status in STATUS_NOTES:
         story += [gap(3), Paragraph(f'<font color="#{COPY_RED.hexval()[2:]}"><b>'
-                                    f"{markup(STATUS_NOTES[order.status])}</b></font>",
+                                    f"{markup(_(STATUS_NOTES[order.status]))}</b></font>",
                                     ParagraphStyle("po_status", parent=st.bold, fontSize=13, leading=16))]
     story += [gap(5), _party_block(doc, st, width), gap(6), _lines(doc, st, width), gap(4),
               KeepTogether([_totals(doc, width)])]
-    basis = (f"Prices in {doc.currency} per unit as agreed; please quote our PO number {order.number} on the "
-             "delivery note and the invoice.")
+    basis = _("Prices in {currency} per unit as agreed; please quote our PO number {number} on the delivery note "
+              "and the invoice.").format(currency=doc.currency, number=order.number)
     story += [gap(3), p(basis, st.small)]
     if order.note:
-        story += [gap(3), p(f"Note: {order.note}", st.normal)]
+        story += [gap(3), p(_("Note: {note}").format(note=order.note), st.normal)]
     return story
 
 
 def write_purchase_order(doc: PurchaseOrderDocument, target: str | Path | BinaryIO) -> None:
     """Write the A4 purchase order of ``doc`` to ``target`` (a path or a binary file), the PO
     number and the page in every page's footer."""
-    footer = f"{doc.shop_name} · Purchase order {doc.order.number} · {doc.supplier.name}"
-    write_pdf(target, purchase_order_story(doc), title=f"Purchase order {doc.order.number}", footer=footer)
+    title = _("Purchase order {number}").format(number=doc.order.number)
+    footer = f"{doc.shop_name} · {title} · {doc.supplier.name}"
+    write_pdf(target, purchase_order_story(doc), title=title, footer=footer)
 
 
 __all__ = ["purchase_order_story", "write_purchase_order"]

@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from partsdesk.domain.money import format_bp, format_quantity
+from partsdesk.i18n import N_, _
 from partsdesk.printing.base import (
     BASE_FONT,
     BOLD_FONT,
@@ -39,15 +40,15 @@ from partsdesk.printing.base import (
     styles,
     write_pdf,
 )
-from partsdesk.printing.sale_documents import COPY_RED, FRAME_PADDING, _barcode, _money_table
+from partsdesk.printing.sale_documents import COPY_RED, FRAME_PADDING, _barcode, _money_table, _text
 from partsdesk.services.quotes import QuoteDocument, QuoteDocumentLine
 
-PART_COLUMNS = (("#", 0.045), ("Part no.", 0.14), ("Description", 0.335), ("Qty", 0.08), ("Unit price", 0.11),
-                ("Disc.", 0.07), ("Tax", 0.06), ("Amount", 0.16))
-LABOUR_COLUMNS = (("#", 0.045), ("Work", 0.475), ("Hours", 0.08), ("Rate / h", 0.11), ("", 0.07), ("Tax", 0.06),
-                  ("Amount", 0.16))
-STATUS_NOTES = {"converted": "Sold as {to}: this quote is closed.", "cancelled": "CANCELLED: this quote is no longer "
-                                                                               "offered."}
+PART_COLUMNS = (("#", 0.045), (N_("Part no."), 0.14), (N_("Description"), 0.335), (N_("Qty"), 0.08),
+                (N_("Unit price"), 0.11), (N_("Disc."), 0.07), (N_("Tax"), 0.06), ("Amount", 0.16))
+LABOUR_COLUMNS = (("#", 0.045), (N_("Work"), 0.475), (N_("Hours"), 0.08), (N_("Rate / h"), 0.11), ("", 0.07),
+                  (N_("Tax"), 0.06), ("Amount", 0.16))
+STATUS_NOTES = {"converted": N_("Sold as {to}: this quote is closed."),
+                "cancelled": N_("CANCELLED: this quote is no longer offered.")}
 
 
 def _shop(doc: QuoteDocument) -> ShopHeader:
@@ -57,17 +58,17 @@ def _shop(doc: QuoteDocument) -> ShopHeader:
 
 def _party_block(doc: QuoteDocument, st: Styles, width: float) -> Table:
     """Who the quote is for (and their vehicle) on the left, the number's barcode on the right."""
-    left: list[Flowable] = [p("Quote for", st.small)]
+    left: list[Flowable] = [p(_("Quote for"), st.small)]
     if doc.customer_name:
         left.append(p(doc.customer_name, ParagraphStyle("quote_name", parent=st.bold, fontSize=11, leading=14)))
         if doc.customer_address:
             left.append(p(doc.customer_address, st.normal))
         if doc.customer_tax_id:
-            left.append(p(f"Tax ID {doc.customer_tax_id}", st.normal))
+            left.append(p(_("Tax ID {tax_id}").format(tax_id=doc.customer_tax_id), st.normal))
     else:
-        left.append(p("Walk-in customer", st.bold))
+        left.append(p(_("Walk-in customer"), st.bold))
     if doc.vehicle:
-        left.append(p(f"Vehicle: {doc.vehicle}", st.normal))
+        left.append(p(_("Vehicle: {vehicle}").format(vehicle=doc.vehicle), st.normal))
     code = _barcode(doc.number, width=width * 0.4, height=13 * mm, bar_width=0.36 * mm)
     block = Table([[left, code]], colWidths=[width * 0.58, width * 0.42])
     block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
@@ -80,14 +81,15 @@ def _description(line: QuoteDocumentLine) -> str:
     if line.description_zh:
         text += f"<br/>{markup(line.description_zh)}"
     if line.kind == "core":
-        text += f'<br/><font size="7">refundable when the old part of line {line.core_of_line} is returned</font>'
+        deposit = _("refundable when the old part of line {line} is returned").format(line=line.core_of_line)
+        text += f'<br/><font size="7">{markup(deposit)}</font>'
     return text
 
 
 def _items(rows: list[list[object]], columns: tuple[tuple[str, float], ...], width: float, st: Styles) -> Table:
     """An itemised section: a shaded heading repeated on every page, numbers right, and the
     subtotal in the last row."""
-    table = Table(rows, colWidths=[width * share for _, share in columns], repeatRows=1)
+    table = Table(rows, colWidths=[width * share for _label, share in columns], repeatRows=1)
     size = st.normal.fontSize
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), BASE_FONT, size, size * 1.25),
@@ -105,25 +107,32 @@ def _items(rows: list[list[object]], columns: tuple[tuple[str, float], ...], wid
     return table
 
 
+def _header(columns: tuple[tuple[str, float], ...], currency: str, st: Styles) -> list[object]:
+    """A section's heading row, in this PC's language."""
+    return [label if label in ("", "#") else _text(
+        _(label) if label != "Amount" else _("Amount ({currency})").format(currency=currency), st.bold)
+        for label, _share in columns]
+
+
 def _parts(doc: QuoteDocument, st: Styles, width: float) -> Table:
     cur = doc.currency
-    rows: list[list[object]] = [[label if label != "Amount" else f"Amount ({cur})" for label, _ in PART_COLUMNS]]
+    rows: list[list[object]] = [_header(PART_COLUMNS, cur, st)]
     for line in doc.parts:
         rows.append([str(line.line_no), p(line.part_number, st.normal) if line.part_number else "",
                      Paragraph(_description(line), st.normal), p(format_quantity(line.qty, line.unit), st.right),
                      money(line.unit_price, cur), format_bp(line.discount_bp) if line.discount_bp else "",
                      format_bp(line.tax_rate_bp), money(line.amount, cur)])
-    rows.append(["", "", "Parts total", "", "", "", "", money(doc.parts_total, cur)])
+    rows.append(["", "", _text(_("Parts total"), st.bold), "", "", "", "", money(doc.parts_total, cur)])
     return _items(rows, PART_COLUMNS, width, st)
 
 
 def _labour(doc: QuoteDocument, st: Styles, width: float) -> Table:
     cur = doc.currency
-    rows: list[list[object]] = [[label if label != "Amount" else f"Amount ({cur})" for label, _ in LABOUR_COLUMNS]]
+    rows: list[list[object]] = [_header(LABOUR_COLUMNS, cur, st)]
     for line in doc.labour:
         rows.append([str(line.line_no), Paragraph(_description(line), st.normal), format_quantity(line.qty),
                      money(line.unit_price, cur), "", format_bp(line.tax_rate_bp), money(line.amount, cur)])
-    rows.append(["", "Labour total", "", "", "", "", money(doc.labour_total, cur)])
+    rows.append(["", _text(_("Labour total"), st.bold), "", "", "", "", money(doc.labour_total, cur)])
     return _items(rows, LABOUR_COLUMNS, width, st)
 
 
@@ -131,11 +140,12 @@ def _totals(doc: QuoteDocument, width: float) -> Table:
     """Tax by rate on the left, the totals on the right."""
     cur = doc.currency
     left_width, right_width = width * 0.52, width * 0.40
-    bands = [["Tax rate", "Net", "Tax", "Gross"]]
+    bands = [[_("Tax rate"), _("Net"), _("Tax"), _("Gross")]]
     bands += [[format_bp(b.rate_bp), money(b.net, cur), money(b.tax, cur), money(b.total, cur)]
               for b in doc.tax_by_rate]
     band_table = _money_table(bands, [left_width * 0.22] + [left_width * 0.26] * 3, header=True)
-    totals = [["Net", money(doc.net, cur)], ["Tax", money(doc.tax, cur)], [f"Total ({cur})", money(doc.total, cur)]]
+    totals = [[_("Net"), money(doc.net, cur)], [_("Tax"), money(doc.tax, cur)],
+              [_("Total ({currency})").format(currency=cur), money(doc.total, cur)]]
     totals_table = _money_table(totals, [right_width * 0.5, right_width * 0.5], header=False, bold_last=True)
     outer = Table([[band_table, "", totals_table]], colWidths=[left_width, width - left_width - right_width,
                                                                 right_width])
@@ -158,27 +168,27 @@ def quote_story(doc: QuoteDocument, *, copy: bool = False, width: float | None =
     """The quote's flowables for an A4 page's frame."""
     st = styles(8.5)
     width = width if width is not None else content_width(A4, MARGIN) - 2 * FRAME_PADDING
-    facts = [("Number", doc.number), ("Date", day(doc.at)), ("Valid until", day(doc.valid_until))]
+    facts = [(_("Number"), doc.number), (_("Date"), day(doc.at)), (_("Valid until"), day(doc.valid_until))]
     if doc.prepared_by:
-        facts.append(("Prepared by", doc.prepared_by))
-    story: list[Flowable] = [header_block(_shop(doc), "Quote", facts, st, width)]
+        facts.append((_("Prepared by"), doc.prepared_by))
+    story: list[Flowable] = [header_block(_shop(doc), _("Quote"), facts, st, width)]
     if copy or doc.copy:
-        story += [gap(3), _banner("COPY", f"Reprint of quote {doc.number}", st)]
+        story += [gap(3), _banner(_("COPY"), _("Reprint of quote {number}").format(number=doc.number), st)]
     if doc.status in STATUS_NOTES:
-        story += [gap(3), p(STATUS_NOTES[doc.status].format(to=doc.converted_to), st.bold)]
+        story += [gap(3), p(_(STATUS_NOTES[doc.status]).format(to=doc.converted_to), st.bold)]
     story += [gap(5), _party_block(doc, st, width), gap(4),
-              p(f"The prices below hold until {day(doc.valid_until)} (the last valid day); after that they are "
-                "re-priced at the prices of the day.", st.normal)]
-    story += [gap(4), p("Parts", st.heading), _parts(doc, st, width)]
+              p(_("The prices below hold until {date} (the last valid day); after that they are re-priced at the "
+                  "prices of the day.").format(date=day(doc.valid_until)), st.normal)]
+    story += [gap(4), p(_("Parts"), st.heading), _parts(doc, st, width)]
     if doc.labour:
-        story += [gap(3), KeepTogether([p("Labour", st.heading), _labour(doc, st, width)])]
-    basis = "Unit prices and amounts include tax." if doc.prices_include_tax else \
-        "Unit prices and amounts exclude tax; tax is added below."
+        story += [gap(3), KeepTogether([p(_("Labour"), st.heading), _labour(doc, st, width)])]
+    basis = _("Unit prices and amounts include tax.") if doc.prices_include_tax else \
+        _("Unit prices and amounts exclude tax; tax is added below.")
     story += [gap(1), p(basis, st.small), gap(4), KeepTogether([_totals(doc, width)])]
     if doc.note:
-        story += [gap(4), p(f"Note: {doc.note}", st.normal)]
-    story += [gap(6), p(f"To accept, bring or quote the number {doc.number} before {day(doc.valid_until)} "
-                        "is over. This is an offer, not an invoice.", st.small)]
+        story += [gap(4), p(_("Note: {note}").format(note=doc.note), st.normal)]
+    story += [gap(6), p(_("To accept, bring or quote the number {number} before {date} is over. This is an offer, "
+                          "not an invoice.").format(number=doc.number, date=day(doc.valid_until)), st.small)]
     return story
 
 
@@ -186,9 +196,10 @@ def write_quote(doc: QuoteDocument, target: str | Path | BinaryIO, *, copy: bool
     """Write the A4 quote ``doc`` to ``target`` (a path or a binary file), page numbers and the
     number in every page's footer. ``copy`` (or ``doc.copy``) marks a reprint."""
     marked = copy or doc.copy
-    footer = f"{doc.shop_name} · Quote {doc.number} · valid until {day(doc.valid_until)}" + (
-        " · COPY" if marked else "")
-    write_pdf(target, quote_story(doc, copy=copy), title=f"Quote {doc.number}", footer=footer)
+    title = _("Quote {number}").format(number=doc.number)
+    footer = f"{doc.shop_name} · {title} · " + _("valid until {date}").format(date=day(doc.valid_until)) + (
+        " · " + _("COPY") if marked else "")
+    write_pdf(target, quote_story(doc, copy=copy), title=title, footer=footer)
 
 
 __all__ = ["quote_story", "write_quote"]

@@ -23,13 +23,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from partsdesk.domain.scanner_calibration import EAN13, TEST_CODES, SheetCode
+from partsdesk.i18n import N_, _
 from partsdesk.printing.base import BOLD_FONT, GRID, MARGIN, content_width, gap, markup, p, styles, write_pdf
 
 MODULE = 0.33 * mm  # EAN-13 at 100 %
 CODE128_MODULE = 0.4 * mm  # wider than on a label: easy for any scanner, the longest code is 90 mm
 BAR_HEIGHT = 15 * mm
 QUIET_MODULES = 12
-TITLE = "PartsDesk scanner test sheet"
+TITLE = N_("PartsDesk scanner test sheet")  # translated where printed: _(TITLE)
 
 
 def _bars(code: SheetCode) -> Flowable:
@@ -50,19 +51,22 @@ def sheet_story() -> list[Flowable]:
     st = styles(10)
     width = content_width()
     story: list[Flowable] = [
-        Paragraph(markup(TITLE), st.title),
+        Paragraph(markup(_(TITLE)), st.title),
         gap(2),
-        Paragraph(f"In PartsDesk choose <b>{markup('File > Scanner set-up…')}</b> and scan the codes below one "
-                  "after the other, as the window asks. Aim at one code at a time (cover the others with a hand if "
-                  "the scanner catches the wrong one). The set-up measures how fast the scanner types, which key it "
-                  "sends after a code, and whether the keyboard layout or Caps Lock change what arrives.", st.normal),
+        Paragraph(markup(_("In PartsDesk choose {menu} and scan the codes below one after the other, as the window "
+                           "asks. Aim at one code at a time (cover the others with a hand if the scanner catches the "
+                           "wrong one). The set-up measures how fast the scanner types, which key it sends after a "
+                           "code, and whether the keyboard layout or Caps Lock change what arrives."
+                           ).format(menu="\0")).replace("\0", f"<b>{markup(_('File > Scanner set-up…'))}</b>"),
+                  st.normal),
         gap(4),
     ]
     big = st.normal.clone("code", fontName="Courier-Bold", fontSize=13, leading=16, alignment=1)
     label = st.normal.clone("label", fontName=BOLD_FONT, fontSize=12, leading=15)
     rows = []
     for code in TEST_CODES:
-        left = [Paragraph(markup(f"Scan {code.number} of {len(TEST_CODES)}"), label),
+        left = [Paragraph(markup(_("Scan {number} of {count}").format(number=code.number, count=len(TEST_CODES))),
+                          label),
                 p(code.what, st.small)]
         right: list[Flowable] = [_bars(code)]
         if code.symbology != EAN13:  # the EAN widget prints its digits itself
@@ -83,5 +87,5 @@ def sheet_story() -> list[Flowable]:
 
 def write_scanner_test_sheet(target: str | Path | BinaryIO) -> None:
     """The test sheet as a one-page A4 PDF into ``target`` (a path or a binary file)."""
-    write_pdf(target, sheet_story(), title=TITLE, pagesize=A4, margins=MARGIN,
-              footer="Scan with the scanner set-up of the PC it is connected to.")
+    write_pdf(target, sheet_story(), title=_(TITLE), pagesize=A4, margins=MARGIN,
+              footer=_("Scan with the scanner set-up of the PC it is connected to."))

@@ -25,6 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from partsdesk.domain.money import format_quantity
+from partsdesk.i18n import N_, _
 from partsdesk.printing.base import (
     BASE_FONT,
     BOLD_FONT,
@@ -35,6 +36,7 @@ from partsdesk.printing.base import (
     Styles,
     content_width,
     day,
+    draw_string,
     gap,
     header_block,
     markup,
@@ -74,7 +76,7 @@ def _shop(head: OrderHead) -> ShopHeader:
 
 
 def _km(value: int | None) -> str:
-    return f"{value:,} km" if value is not None else "not noted"
+    return _("{km:,} km").format(km=value) if value is not None else _("not noted")
 
 
 def _layout(rows: list[list[object]], widths: list[float], commands: list[tuple] | None = None) -> Table:
@@ -88,15 +90,15 @@ def _layout(rows: list[list[object]], widths: list[float], commands: list[tuple]
 def _top(head: OrderHead, title: str, st: Styles, width: float, extra: list[tuple[str, str]] = ()) -> list[Flowable]:
     """The shop's header with the document's facts, then the customer and vehicle on the left and
     the RO number's barcode on the right."""
-    facts = [("Repair order", head.number), ("Checked in", day(head.checked_in_at)), *extra]
+    facts = [(_("Repair order"), head.number), (_("Checked in"), day(head.checked_in_at)), *extra]
     if head.advisor:
-        facts.append(("Service advisor", head.advisor))
-    left: list[Flowable] = [p("Customer", st.small),
+        facts.append((_("Service advisor"), head.advisor))
+    left: list[Flowable] = [p(_("Customer"), st.small),
                             p(head.customer_name, ParagraphStyle("ro_name", parent=st.bold, fontSize=11, leading=14))]
     if head.customer_phone:
-        left.append(p(f"Tel. {head.customer_phone}", st.normal))
+        left.append(p(_("Tel. {phone}").format(phone=head.customer_phone), st.normal))
     vehicle = " · ".join(x for x in (head.plate, head.vehicle) if x)
-    left.append(p(f"Vehicle: {vehicle}", st.bold))
+    left.append(p(_("Vehicle: {vehicle}").format(vehicle=vehicle), st.bold))
     code = _barcode(head.number, width=width * 0.4, height=13 * mm, bar_width=0.36 * mm)
     party = _layout([[left, code]], [width * 0.58, width * 0.42], [("ALIGN", (1, 0), (1, 0), "RIGHT")])
     return [header_block(_shop(head), title, facts, st, width), gap(4), party, gap(3)]  # the code's digits hang
@@ -149,7 +151,7 @@ def _items(rows: list[list[object]], widths: list[float], st: Styles, *, right_f
 
 def _signature_lines(labels: list[str], st: Styles, width: float) -> Table:
     """Blank lines to sign on, each with its date."""
-    rows = [[label, "", "Date", ""] for label in labels]
+    rows = [[_cell(label, st.normal), "", _cell(_("Date"), st.normal), ""] for label in labels]
     table = Table(rows, colWidths=[width * 0.24, width * 0.42, width * 0.08, width * 0.26], rowHeights=12 * mm)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), BASE_FONT, st.normal.fontSize + 0.5),
@@ -161,6 +163,12 @@ def _signature_lines(labels: list[str], st: Styles, width: float) -> Table:
     return table
 
 
+def _cell(text: str, style: ParagraphStyle) -> object:
+    """A table cell in the table's own font: plain ASCII stays a string; anything else a Paragraph in
+    ``style``, so a heading or label in Chinese prints in the Chinese font."""
+    return text if text.isascii() else p(text, style)
+
+
 def _coloured(text: str, colour: str, style: ParagraphStyle, *, bold: bool = True) -> Paragraph:
     body = f"<b>{markup(text)}</b>" if bold else markup(text)
     return Paragraph(f'<font color="{colour}">{body}</font>', style)
@@ -168,8 +176,8 @@ def _coloured(text: str, colour: str, style: ParagraphStyle, *, bold: bool = Tru
 
 # --- the estimate -----------------------------------------------------------------------------------------
 
-ESTIMATE_COLUMNS = (("#", 0.045), ("Part no.", 0.12), ("Description", 0.255), ("Qty", 0.075), ("Unit price", 0.115),
-                    ("Amount", 0.14), ("Authorization", 0.25))
+ESTIMATE_COLUMNS = (("#", 0.045), (N_("Part no."), 0.12), (N_("Description"), 0.255), (N_("Qty"), 0.075),
+                    (N_("Unit price"), 0.115), (N_("Amount"), 0.14), (N_("Authorization"), 0.25))
 
 
 def _authorization_cell(line: EstimateLine, currency: str, st: Styles) -> list[Flowable]:
@@ -179,15 +187,15 @@ def _authorization_cell(line: EstimateLine, currency: str, st: Styles) -> list[F
     elif line.authorized_how:
         cell.append(p(line.authorized_how, st.small))
     if line.auth == "reauthorize" and line.authorized_amount is not None:
-        cell.append(p(f"version {line.authorized_version} approved at {money(line.authorized_amount, currency)}; "
-                      "changed since", st.small))
+        cell.append(p(_("version {version} approved at {amount}; changed since").format(
+            version=line.authorized_version, amount=money(line.authorized_amount, currency)), st.small))
     return cell
 
 
 def _estimate_row(line: EstimateLine, currency: str, st: Styles, *, authorization: bool = True) -> list[object]:
     description = markup(line.description)
     if line.warranty_work:
-        description += '<br/><font size="7">warranty work: no charge</font>'
+        description += f'<br/><font size="7">{markup(_("warranty work: no charge"))}</font>'
     row: list[object] = [str(line.line_no), p(line.part_number, st.normal) if line.part_number else "",
                          Paragraph(description, st.normal), p(format_quantity(line.qty, line.unit), st.right),
                          money(line.unit_price, currency), money(line.amount, currency)]
@@ -198,21 +206,22 @@ def _estimate_row(line: EstimateLine, currency: str, st: Styles, *, authorizatio
 
 def _estimate_section(title: str, lines: tuple[EstimateLine, ...], total: int, currency: str, st: Styles,
                       width: float) -> Table:
-    header = [label for label, _ in ESTIMATE_COLUMNS]
-    header[1] = "Part no." if title == "Parts" else ""
-    header[5] = f"Amount ({currency})"
-    rows: list[list[object]] = [header]
+    header = [_(label) if label != "#" else label for label, _share in ESTIMATE_COLUMNS]
+    header[1] = _("Part no.") if title in ("Parts", _("Parts")) else ""
+    header[5] = _("Amount ({currency})").format(currency=currency)
+    rows: list[list[object]] = [[_cell(label, st.bold) for label in header]]
     rows += [_estimate_row(line, currency, st) for line in lines]
-    rows.append(["", "", f"{title} total", "", "", money(total, currency), ""])
-    return _items(rows, [width * share for _, share in ESTIMATE_COLUMNS], st, right_from=3, right_to=5,
+    rows.append(["", "", _cell(_("{section} total").format(section=title), st.bold), "", "", money(total, currency), ""])
+    return _items(rows, [width * share for _label, share in ESTIMATE_COLUMNS], st, right_from=3, right_to=5,
                   total_row=True)
 
 
 def _estimate_totals(doc: EstimateDocument, st: Styles, width: float) -> Table:
     cur = doc.head.currency
-    rows = [[f"Current total ({cur})", money(doc.current_total, cur)]]
+    rows = [[_cell(_("Current total ({currency})").format(currency=cur), st.bold), money(doc.current_total, cur)]]
     if doc.totals_differ:
-        rows.append([f"Authorized total ({cur})", money(doc.authorized_total, cur)])
+        rows.append([_cell(_("Authorized total ({currency})").format(currency=cur), st.bold),
+                     money(doc.authorized_total, cur)])
     table = Table(rows, colWidths=[width * 0.26, width * 0.16])
     commands: list[tuple] = [("FONT", (0, 0), (-1, -1), BOLD_FONT, 10.5, 13.5), ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                              ("LINEABOVE", (0, 0), (-1, 0), 0.8, colors.black), ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -220,59 +229,63 @@ def _estimate_totals(doc: EstimateDocument, st: Styles, width: float) -> Table:
     if doc.totals_differ:
         commands.append(("TEXTCOLOR", (0, 1), (-1, 1), RED))
     table.setStyle(TableStyle(commands))
-    note = "Every line is authorized." if not doc.needs_authorization else \
-        f"{doc.needs_authorization} line(s) need the customer's authorization before the work is done."
+    note = _("Every line is authorized.") if not doc.needs_authorization else \
+        _("{count} line(s) need the customer's authorization before the work is done.").format(
+            count=doc.needs_authorization)
     return _layout([[p(note, st.normal), table]], [width * 0.58, width * 0.42], [("ALIGN", (1, 0), (1, 0), "RIGHT")])
 
 
 def _declined(doc: EstimateDocument, st: Styles, width: float) -> Table:
     cur = doc.head.currency
-    columns = (*ESTIMATE_COLUMNS[:-1], ("Declined", 0.25))
-    rows: list[list[object]] = [[label if label != "Amount" else f"Amount ({cur})" for label, _ in columns]]
+    columns = (*ESTIMATE_COLUMNS[:-1], (N_("Declined"), 0.25))
+    rows: list[list[object]] = [[_cell(label if label == "#" else _(label) if label != "Amount"
+                                       else _("Amount ({currency})").format(currency=cur), st.bold)
+                                 for label, _share in columns]]
     for line in doc.declined:
         row = _estimate_row(line, cur, st, authorization=False)
-        row.append(p(line.authorized_how or "Declined", st.small))
+        row.append(p(line.authorized_how or _("Declined"), st.small))
         rows.append(row)
-    return _items(rows, [width * share for _, share in columns], st, right_from=3, right_to=5)
+    return _items(rows, [width * share for _label, share in columns], st, right_from=3, right_to=5)
 
 
 def estimate_story(doc: EstimateDocument) -> list[Flowable]:
     st = styles(8.5)
     width = _width()
     head = doc.head
-    facts = [("Status", head.status_label), ("Printed", day(head.printed_at))]
+    facts = [(_("Status"), head.status_label), (_("Printed"), day(head.printed_at))]
     if doc.quote_number:
-        facts.append(("From quote", doc.quote_number))
-    story = _top(head, "Estimate", st, width, facts)
-    story += [gap(3), _facts_row([("Odometer in", _km(head.odometer_in)),
-                                  ("Promised", day(head.promised_at) or "not set")], st, width),
-              gap(3), _boxed("The customer's concern", head.concern, st, width)]
+        facts.append((_("From quote"), doc.quote_number))
+    story = _top(head, _("Estimate"), st, width, facts)
+    story += [gap(3), _facts_row([(_("Odometer in"), _km(head.odometer_in)),
+                                  (_("Promised"), day(head.promised_at) or _("not set"))], st, width),
+              gap(3), _boxed(_("The customer's concern"), head.concern, st, width)]
     if not doc.sections:
-        story += [gap(4), p("No work is on this order yet.", st.bold)]
+        story += [gap(4), p(_("No work is on this order yet."), st.bold)]
     for section in doc.sections:
         story += [gap(3), p(section.title, st.heading),
                   _estimate_section(section.title, section.lines, section.total, head.currency, st, width)]
-    basis = "Unit prices and amounts include tax." if doc.prices_include_tax else \
-        "Unit prices and amounts exclude tax; tax is added on the invoice."
+    basis = _("Unit prices and amounts include tax.") if doc.prices_include_tax else \
+        _("Unit prices and amounts exclude tax; tax is added on the invoice.")
     story += [gap(1), p(basis, st.small), gap(3), KeepTogether([_estimate_totals(doc, st, width)])]
     if doc.declined:
-        story += [gap(4), KeepTogether([p("Recommended, not approved", st.heading),
-                                        p("Work we recommend that the customer declined for now; it is kept as a "
-                                          "reminder.", st.small), gap(1), _declined(doc, st, width)])]
-    story += [gap(4), p(f"This estimate holds until {day(doc.valid_until)}. No work is done and no part is fitted "
-                        "on a line before the customer authorizes it; a change to an authorized line needs a new "
-                        "authorization.", st.normal)]
+        story += [gap(4), KeepTogether([p(_("Recommended, not approved"), st.heading),
+                                        p(_("Work we recommend that the customer declined for now; it is kept as a "
+                                            "reminder."), st.small), gap(1), _declined(doc, st, width)])]
+    story += [gap(4), p(_("This estimate holds until {date}. No work is done and no part is fitted on a line before "
+                          "the customer authorizes it; a change to an authorized line needs a new authorization."
+                          ).format(date=day(doc.valid_until)), st.normal)]
     if head.note:
-        story += [gap(2), p(f"Note: {head.note}", st.normal)]
-    story += [gap(8), KeepTogether([p("I authorize the work marked authorized above at the prices shown.", st.normal),
-                                    _signature_lines(["Customer's signature", "Service advisor"], st, width)])]
+        story += [gap(2), p(_("Note: {note}").format(note=head.note), st.normal)]
+    story += [gap(8), KeepTogether([p(_("I authorize the work marked authorized above at the prices shown."),
+                                      st.normal),
+                                    _signature_lines([_("Customer's signature"), _("Service advisor")], st, width)])]
     return story
 
 
 def write_estimate(doc: EstimateDocument, target: str | Path | BinaryIO) -> None:
     """Write the A4 estimate of ``doc`` to ``target`` (a path or a binary file)."""
-    write_pdf(target, estimate_story(doc), title=f"Estimate {doc.head.number}",
-              footer=f"{doc.head.shop_name} · Estimate {doc.head.number}")
+    title = _("Estimate {number}").format(number=doc.head.number)
+    write_pdf(target, estimate_story(doc), title=title, footer=f"{doc.head.shop_name} · {title}")
 
 
 # --- the check-in sheet ----------------------------------------------------------------------------------
@@ -291,9 +304,8 @@ class FuelGauge(Flowable):
         canvas = self.canv
         label = 3 * mm
         cell = (self.width - 2 * label) / 8
-        canvas.setFont(BOLD_FONT, 7)
-        canvas.drawString(0, 1.2, "E")
-        canvas.drawRightString(self.width, 1.2, "F")
+        draw_string(canvas, 0, 1.2, _("E"), BOLD_FONT, 7)  # a gauge's Empty and Full
+        draw_string(canvas, self.width, 1.2, _("F"), BOLD_FONT, 7, align="right")
         canvas.setLineWidth(0.6)
         for index in range(8):
             filled = self.eighths is not None and index < self.eighths
@@ -368,10 +380,9 @@ class CarOutline(Flowable):
         # mirrors
         self._shape([(0.08, 0.31), (0.0, 0.30), (0.0, 0.34), (0.08, 0.35)])
         self._shape([(0.92, 0.31), (1.0, 0.30), (1.0, 0.34), (0.92, 0.35)])
-        canvas.setFont(BASE_FONT, 6.5)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawCentredString(*self._point(0.5, 0.18), "FRONT")
-        canvas.drawCentredString(*self._point(0.5, 0.93), "REAR")
+        for text, where in ((_("FRONT"), 0.18), (_("REAR"), 0.93)):
+            draw_string(canvas, *self._point(0.5, where), text, BASE_FONT, 6.5, align="centre")
         # the marks
         for mark in self.marks:
             x, y = self._point(mark.x / 1000, mark.y / 1000)
@@ -386,7 +397,7 @@ class CarOutline(Flowable):
 
 
 def _checklist(doc: CheckInDocument, st: Styles, width: float) -> Table:
-    rows: list[list[object]] = [["Item", "Result", "Note"]]
+    rows: list[list[object]] = [[_cell(_("Item"), st.bold), _cell(_("Result"), st.bold), _cell(_("Note"), st.bold)]]
     for row in doc.checklist:
         rows.append([p(row.item, st.normal), _coloured(row.result_label, RESULT_COLOURS.get(row.result, "#000000"),
                                                        st.normal, bold=bool(row.result)), p(row.note, st.normal)])
@@ -395,11 +406,11 @@ def _checklist(doc: CheckInDocument, st: Styles, width: float) -> Table:
 
 def _damage_list(doc: CheckInDocument, st: Styles, width: float) -> list[Flowable]:
     if not doc.damages:
-        return [p("No damage was noted at reception.", st.normal)]
-    rows: list[list[object]] = [["#", "Damage", "Note"]]
+        return [p(_("No damage was noted at reception."), st.normal)]
+    rows: list[list[object]] = [["#", _cell(_("Damage"), st.bold), _cell(_("Note"), st.bold)]]
     for mark in doc.damages:
-        note = mark.note + (" (photo kept)" if mark.photo else "")
-        rows.append([str(mark.no), mark.kind_label, p(note.strip(), st.normal)])
+        note = mark.note + (" " + _("(photo kept)") if mark.photo else "")
+        rows.append([str(mark.no), _cell(mark.kind_label, st.normal), p(note.strip(), st.normal)])
     return [_items(rows, [width * 0.1, width * 0.25, width * 0.65], st)]
 
 
@@ -407,40 +418,41 @@ def checkin_story(doc: CheckInDocument) -> list[Flowable]:
     st = styles(8.5)
     width = _width()
     head = doc.head
-    story = _top(head, "Check-in sheet", st, width, [("Printed", day(head.printed_at))])
+    story = _top(head, _("Check-in sheet"), st, width, [(_("Printed"), day(head.printed_at))])
     fuel = _layout([[FuelGauge(doc.fuel_eighths)], [p(doc.fuel_label, st.small)]], [width / 3 - 12])
-    story += [gap(3), _facts_row([("Odometer in", _km(head.odometer_in)), ("Fuel", fuel),
-                                  ("Promised", day(head.promised_at) or "not set")], st, width),
-              gap(3), _boxed("The customer's concern, in their words", head.concern, st, width)]
+    story += [gap(3), _facts_row([(_("Odometer in"), _km(head.odometer_in)), (_("Fuel"), fuel),
+                                  (_("Promised"), day(head.promised_at) or _("not set"))], st, width),
+              gap(3), _boxed(_("The customer's concern, in their words"), head.concern, st, width)]
     outline_width = 66 * mm
     right_width = width - outline_width - 6 * mm
-    right = [p("Reception checklist", st.heading), _checklist(doc, st, right_width), gap(2),
-             p("Damage noted", st.heading), *_damage_list(doc, st, right_width)]
-    left = [p("Damage marks", st.heading), CarOutline(doc.damages, width=outline_width - 4 * mm)]
+    right = [p(_("Reception checklist"), st.heading), _checklist(doc, st, right_width), gap(2),
+             p(_("Damage noted"), st.heading), *_damage_list(doc, st, right_width)]
+    left = [p(_("Damage marks"), st.heading), CarOutline(doc.damages, width=outline_width - 4 * mm)]
     story += [gap(2), _layout([[left, "", right]], [outline_width, 6 * mm, right_width])]
     if head.note:
-        story += [gap(2), p(f"Note: {head.note}", st.normal)]
+        story += [gap(2), p(_("Note: {note}").format(note=head.note), st.normal)]
     story += [gap(6), KeepTogether([
-        p("I leave the vehicle for the work described and agree the condition noted above. Valuables left in the "
-          "car are at the owner's risk.", st.normal),
-        _signature_lines(["Customer's signature", "Service advisor"], st, width)])]
+        p(_("I leave the vehicle for the work described and agree the condition noted above. Valuables left in the "
+            "car are at the owner's risk."), st.normal),
+        _signature_lines([_("Customer's signature"), _("Service advisor")], st, width)])]
     return story
 
 
 def write_checkin(doc: CheckInDocument, target: str | Path | BinaryIO) -> None:
     """Write the A4 check-in sheet of ``doc`` to ``target`` (a path or a binary file)."""
-    write_pdf(target, checkin_story(doc), title=f"Check-in sheet {doc.head.number}",
-              footer=f"{doc.head.shop_name} · Check-in sheet {doc.head.number}")
+    title = _("Check-in sheet {number}").format(number=doc.head.number)
+    write_pdf(target, checkin_story(doc), title=title, footer=f"{doc.head.shop_name} · {title}")
 
 
 # --- the job card ---------------------------------------------------------------------------------------
 
 def _not_authorized(st: Styles) -> Paragraph:
-    return _coloured("NOT AUTHORIZED: do not start", "#B00020", st.small)
+    return _coloured(_("NOT AUTHORIZED: do not start"), "#B00020", st.small)
 
 
 def _jobs(doc: JobCardDocument, st: Styles, width: float) -> Table:
-    rows: list[list[object]] = [["#", "Job", "Class", "Book h", "Technician", "Actual h", "Done"]]
+    rows: list[list[object]] = [["#", *(_cell(text, st.bold) for text in (_("Job"), _("Class"), _("Book h"),
+                                                                       _("Technician"), _("Actual h"), _("Done")))]]
     for job in doc.jobs:
         what: list[Flowable] = [p(job.description, st.normal)]
         if job.kind != "labour":
@@ -450,18 +462,19 @@ def _jobs(doc: JobCardDocument, st: Styles, width: float) -> Table:
         rows.append([str(job.line_no), what, p(job.labour_class, st.normal),
                      format_quantity(job.book_hours) if job.book_hours else "", p(job.technician, st.normal), "",
                      TickBox()])
-    rows.append(["", "Book hours in all", "", format_quantity(doc.total_book_hours), "", "", ""])
+    rows.append(["", _cell(_("Book hours in all"), st.bold), "", format_quantity(doc.total_book_hours), "", "", ""])
     return _items(rows, [width * s for s in (0.05, 0.38, 0.13, 0.09, 0.17, 0.11, 0.07)], st, right_from=3,
                   right_to=3, total_row=True, commands=[("LINEBELOW", (5, 1), (5, -2), 0.7, colors.black)])
 
 
 def _parts(doc: JobCardDocument, st: Styles, width: float) -> Table:
-    rows: list[list[object]] = [["", "Bin", "Part no.", "Description", "Qty", "Issued", "To issue"]]
+    rows: list[list[object]] = [["", *(_cell(text, st.bold) for text in (_("Bin"), _("Part no."), _("Description"),
+                                                                      _("Qty"), _("Issued"), _("To issue")))]]
     for part in doc.parts:
         what: list[Flowable] = [p(part.description, st.normal)]
         if not part.authorized:
             what.append(_not_authorized(st))
-        rows.append([TickBox(), Paragraph(f"<b>{markup(part.bin or '(no bin)')}</b>", st.normal),
+        rows.append([TickBox(), Paragraph(f"<b>{markup(part.bin or _('(no bin)'))}</b>", st.normal),
                      p(part.part_number, st.normal), what, p(format_quantity(part.qty, part.unit), st.right),
                      p(format_quantity(part.issued, part.unit), st.right),
                      Paragraph(f"<b>{markup(format_quantity(part.to_issue, part.unit))}</b>", st.right)])
@@ -469,7 +482,8 @@ def _parts(doc: JobCardDocument, st: Styles, width: float) -> Table:
 
 
 def _quality(doc: JobCardDocument, st: Styles, width: float) -> Table:
-    rows: list[list[object]] = [["Quality check", "OK", "Attention", "Fail", "Note"]]
+    rows: list[list[object]] = [[_cell(text, st.bold) for text in (_("Quality check"), _("OK"), _("Attention"), _("Fail"),
+                                                               _("Note"))]]
     rows += [[p(item, st.normal), TickBox(), TickBox(), TickBox(), ""] for item in doc.quality_items]
     return _items(rows, [width * s for s in (0.38, 0.08, 0.1, 0.08, 0.36)], st,
                   commands=[("ALIGN", (1, 0), (3, -1), "CENTER"), ("TOPPADDING", (0, 1), (-1, -1), 3.5),
@@ -477,7 +491,7 @@ def _quality(doc: JobCardDocument, st: Styles, width: float) -> Table:
 
 
 def _notes(st: Styles, width: float, lines: int = 6) -> Table:
-    table = Table([[""] for _ in range(lines)], colWidths=[width], rowHeights=8 * mm)
+    table = Table([[""] for _line in range(lines)], colWidths=[width], rowHeights=8 * mm)
     table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, GRID)]))
     return table
 
@@ -486,34 +500,35 @@ def jobcard_story(doc: JobCardDocument) -> list[Flowable]:
     st = styles(8.5)
     width = _width()
     head = doc.head
-    story = _top(head, "Job card", st, width, [("Promised", day(head.promised_at) or "not set")])
-    story += [gap(3), _facts_row([("Odometer in", _km(head.odometer_in)), ("Status", head.status_label),
-                                  ("Printed", day(head.printed_at))], st, width),
-              gap(3), _boxed("The customer's concern", head.concern, st, width)]
-    story += [gap(2), p("Jobs", st.heading)]
-    story += [_jobs(doc, st, width)] if doc.jobs else [p("No jobs on this order.", st.normal)]
-    story += [gap(2), p("Parts", st.heading)]
-    story += [_parts(doc, st, width)] if doc.parts else [p("No parts on this order.", st.normal)]
-    story += [gap(2), KeepTogether([p("Quality check", st.heading),
-                                    p("Preferably by someone other than the technician. A failure sends the car back "
-                                      "to work.", st.small), gap(1), _quality(doc, st, width)])]
-    story += [gap(2), KeepTogether([p("Technician's notes", st.heading), _notes(st, width)])]
-    story += [gap(6), KeepTogether([_signature_lines(["Technician", "Quality checked by"], st, width)])]
+    story = _top(head, _("Job card"), st, width, [(_("Promised"), day(head.promised_at) or _("not set"))])
+    story += [gap(3), _facts_row([(_("Odometer in"), _km(head.odometer_in)), (_("Status"), head.status_label),
+                                  (_("Printed"), day(head.printed_at))], st, width),
+              gap(3), _boxed(_("The customer's concern"), head.concern, st, width)]
+    story += [gap(2), p(_("Jobs"), st.heading)]
+    story += [_jobs(doc, st, width)] if doc.jobs else [p(_("No jobs on this order."), st.normal)]
+    story += [gap(2), p(_("Parts"), st.heading)]
+    story += [_parts(doc, st, width)] if doc.parts else [p(_("No parts on this order."), st.normal)]
+    story += [gap(2), KeepTogether([p(_("Quality check"), st.heading),
+                                    p(_("Preferably by someone other than the technician. A failure sends the car back "
+                                        "to work."), st.small), gap(1), _quality(doc, st, width)])]
+    story += [gap(2), KeepTogether([p(_("Technician's notes"), st.heading), _notes(st, width)])]
+    story += [gap(6), KeepTogether([_signature_lines([_("Technician"), _("Quality checked by")], st, width)])]
     return story
 
 
 def write_jobcard(doc: JobCardDocument, target: str | Path | BinaryIO) -> None:
     """Write the A4 job card of ``doc`` to ``target`` (a path or a binary file): no prices."""
-    write_pdf(target, jobcard_story(doc), title=f"Job card {doc.head.number}",
-              footer=f"{doc.head.shop_name} · Job card {doc.head.number}")
+    title = _("Job card {number}").format(number=doc.head.number)
+    write_pdf(target, jobcard_story(doc), title=title, footer=f"{doc.head.shop_name} · {title}")
 
 
 # --- the delivery note ---------------------------------------------------------------------------------
 
 def _delivered_lines(doc: DeliveryDocument, st: Styles, width: float) -> Table:
-    rows: list[list[object]] = [["#", "Kind", "Part no.", "Description", "Qty", "Warranty"]]
+    rows: list[list[object]] = [["#", *(_cell(text, st.bold) for text in (_("Kind"), _("Part no."), _("Description"),
+                                                                       _("Qty"), _("Warranty")))]]
     for line in doc.lines:
-        rows.append([str(line.line_no), line.kind_label, p(line.part_number, st.normal),
+        rows.append([str(line.line_no), _cell(line.kind_label, st.normal), p(line.part_number, st.normal),
                      p(line.description, st.normal), p(format_quantity(line.qty, line.unit), st.right),
                      p(line.warranty, st.normal)])
     return _items(rows, [width * s for s in (0.05, 0.09, 0.14, 0.34, 0.09, 0.29)], st, right_from=4, right_to=4)
@@ -523,26 +538,28 @@ def delivery_story(doc: DeliveryDocument) -> list[Flowable]:
     st = styles(8.5)
     width = _width()
     head = doc.head
-    extra = [("Delivered", day(doc.delivered_at))]
+    extra = [(_("Delivered"), day(doc.delivered_at))]
     if doc.invoice_number:
-        extra.append(("Invoice", doc.invoice_number))
-    story = _top(head, "Delivery note", st, width, extra)
-    story += [gap(3), _facts_row([("Odometer in", _km(head.odometer_in)), ("Odometer out", _km(doc.odometer_out)),
-                                  ("Invoice", doc.invoice_number or "none")], st, width),
-              gap(3), _boxed("The customer's concern", head.concern, st, width), gap(2),
-              _boxed("What was done", doc.work_done, st, width), gap(2), p("Delivered", st.heading),
+        extra.append((_("Invoice"), doc.invoice_number))
+    story = _top(head, _("Delivery note"), st, width, extra)
+    story += [gap(3), _facts_row([(_("Odometer in"), _km(head.odometer_in)),
+                                  (_("Odometer out"), _km(doc.odometer_out)),
+                                  (_("Invoice"), doc.invoice_number or _("none"))], st, width),
+              gap(3), _boxed(_("The customer's concern"), head.concern, st, width), gap(2),
+              _boxed(_("What was done"), doc.work_done, st, width), gap(2), p(_("Delivered"), st.heading),
               _delivered_lines(doc, st, width),
-              gap(2), p("Warranty: whichever comes first of the months and the km, from the delivery date and the "
-                        "odometer out above. Keep this note and the invoice: a warranty claim needs them.", st.small)]
-    story += [gap(8), KeepTogether([p("I received the vehicle and the explanation of the work done.", st.normal),
-                                    _signature_lines(["Customer's signature", "Handed over by"], st, width)])]
+              gap(2), p(_("Warranty: whichever comes first of the months and the km, from the delivery date and the "
+                          "odometer out above. Keep this note and the invoice: a warranty claim needs them."),
+                        st.small)]
+    story += [gap(8), KeepTogether([p(_("I received the vehicle and the explanation of the work done."), st.normal),
+                                    _signature_lines([_("Customer's signature"), _("Handed over by")], st, width)])]
     return story
 
 
 def write_delivery(doc: DeliveryDocument, target: str | Path | BinaryIO) -> None:
     """Write the A4 delivery note of ``doc`` to ``target`` (a path or a binary file)."""
-    write_pdf(target, delivery_story(doc), title=f"Delivery note {doc.head.number}",
-              footer=f"{doc.head.shop_name} · Delivery note {doc.head.number}")
+    title = _("Delivery note {number}").format(number=doc.head.number)
+    write_pdf(target, delivery_story(doc), title=title, footer=f"{doc.head.shop_name} · {title}")
 
 
 # --- by kind --------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Flowable
 
+from partsdesk.i18n import _
 from partsdesk.printing.base import (
     MARGIN,
     content_width,
@@ -48,72 +49,77 @@ def workshop_report_story(report: WorkshopReport, *, width: float | None = None)
     st = styles(8.5)
     width = width if width is not None else content_width(A4, MARGIN)
     cur = report.currency
-    facts = [("Period", period_text(report)), ("Made", day(report.made_at))]
+    facts = [(_("Period"), period_text(report)), (_("Made"), day(report.made_at))]
     revenue = report.revenue_total
     story: list[Flowable] = [
-        header_block(shop_header(), "Workshop report", facts, st, width), gap(3),
-        p(f"{report.orders_delivered} orders delivered and {report.orders_checked_in} checked in in the period; "
-          f"workshop revenue {money(revenue.gross, cur)} {cur} ({money(revenue.net, cur)} net).", st.bold)]
+        header_block(shop_header(), _("Workshop report"), facts, st, width), gap(3),
+        p(_("{delivered} orders delivered and {checked_in} checked in in the period; workshop revenue {gross} "
+            "{currency} ({net} net).").format(delivered=report.orders_delivered, checked_in=report.orders_checked_in,
+                                              gross=money(revenue.gross, cur), currency=cur,
+                                              net=money(revenue.net, cur)), st.bold)]
 
-    story.append(p("Technician productivity (orders delivered in the period)", st.heading))
+    story.append(p(_("Technician productivity (orders delivered in the period)"), st.heading))
     if report.technicians:
-        rows: list[list[object]] = [["Technician", "Lines", "Book h", "Clocked h", "Efficiency", "Comebacks",
-                                     "Comeback rate"]]
+        rows: list[list[object]] = [[_("Technician"), _("Lines"), _("Book h"), _("Clocked h"), _("Efficiency"),
+                                     _("Comebacks"), _("Comeback rate")]]
         for t in (*report.technicians, report.technician_total):
             rows.append([t.name, f"{t.lines:,}", hours_text(t.book_hours), hours_text(t.actual_hours),
                          rate_text(t.efficiency), f"{t.comebacks:,}", rate_text(t.comeback_rate)])
         shares = (0.28, 0.09, 0.12, 0.12, 0.13, 0.12, 0.14)
         story.append(grid(rows, [width * s for s in shares], st, numeric=(1, 2, 3, 4, 5, 6), total_row=True))
-        story.append(p("Efficiency is book hours ÷ clocked hours; the comeback rate is the share of the lines a "
-                       "later order linked back to as a comeback.", st.small))
+        story.append(p(_("Efficiency is book hours ÷ clocked hours; the comeback rate is the share of the lines a "
+                         "later order linked back to as a comeback."), st.small))
     else:
-        story.append(p("No labour was delivered in the period.", st.normal))
+        story.append(p(_("No labour was delivered in the period."), st.normal))
 
-    story.append(p("Time in each status (orders checked in in the period)", st.heading))
+    story.append(p(_("Time in each status (orders checked in in the period)"), st.heading))
     if report.status_times:
-        rows = [["Status", "Orders", "Average h", "Median h"]]
+        rows = [[_("Status"), _("Orders"), _("Average h"), _("Median h")]]
         rows += [[s.label, f"{s.orders:,}", hours_text(s.average_hours), hours_text(s.median_hours)]
                  for s in report.status_times]
         story.append(grid(rows, [width * s for s in (0.46, 0.18, 0.18, 0.18)], st, numeric=(1, 2, 3)))
-        story.append(p("A status lasts until the order's next one; the current one until the report was made.",
+        story.append(p(_("A status lasts until the order's next one; the current one until the report was made."),
                        st.small))
     else:
-        story.append(p("No order was checked in in the period.", st.normal))
-    story.append(p("Orders in each status now", st.heading))
-    rows = [["Status", "Orders"]] + [[c.label, f"{c.orders:,}"] for c in report.status_counts]
+        story.append(p(_("No order was checked in in the period."), st.normal))
+    story.append(p(_("Orders in each status now"), st.heading))
+    rows = [[_("Status"), _("Orders")]] + [[c.label, f"{c.orders:,}"] for c in report.status_counts]
     now_table = grid(rows, [width * 0.46, width * 0.18], st, numeric=(1,))
     now_table.hAlign = "LEFT"
     story.append(now_table)
 
-    story.append(p("Authorization rate (lines of the orders checked in in the period)", st.heading))
-    rows = [["How", "Lines", f"Value {cur}", "Approved", f"Value {cur}", "Declined", f"Value {cur}",
-             "Rate (lines)", "Rate (value)"]]
+    story.append(p(_("Authorization rate (lines of the orders checked in in the period)"), st.heading))
+    value = _("Value {currency}").format(currency=cur)
+    rows = [[_("How"), _("Lines"), value, _("Approved"), value, _("Declined"), value, _("Rate (lines)"),
+             _("Rate (value)")]]
     for a in (*report.authorizations, report.authorization_total):
         rows.append([a.label, f"{a.offered:,}", money(a.offered_value, cur), f"{a.approved:,}",
                      money(a.approved_value, cur), f"{a.declined:,}", money(a.declined_value, cur),
                      rate_text(a.approval_rate), rate_text(a.value_rate)])
     shares = (0.13, 0.07, 0.12, 0.11, 0.12, 0.1, 0.11, 0.12, 0.12)
     story.append(grid(rows, [width * s for s in shares], st, numeric=(1, 2, 3, 4, 5, 6, 7, 8), total_row=True))
-    story.append(p(f"Each line counts once, by the customer's latest answer. Lines that needed re-authorization "
-                   f"(approved again after a change): {report.reauthorized:,} line(s).", st.small))
+    story.append(p(_("Each line counts once, by the customer's latest answer. Lines that needed re-authorization "
+                     "(approved again after a change): {count:,} line(s).").format(count=report.reauthorized),
+                   st.small))
 
-    story.append(p("Workshop revenue (invoices of the orders delivered in the period)", st.heading))
-    rows = [["Kind", "Lines", f"Net {cur}", f"Tax {cur}", f"Total {cur}"]]
+    story.append(p(_("Workshop revenue (invoices of the orders delivered in the period)"), st.heading))
+    rows = [[_("Kind"), _("Lines"), _("Net {currency}").format(currency=cur), _("Tax {currency}").format(currency=cur),
+             _("Total {currency}").format(currency=cur)]]
     for r in (*report.revenue, revenue):
         rows.append([r.label, f"{r.lines:,}", money(r.net, cur), money(r.tax, cur), money(r.gross, cur)])
     story.append(grid(rows, [width * s for s in (0.36, 0.12, 0.18, 0.16, 0.18)], st, numeric=(1, 2, 3, 4),
                       total_row=True))
     w = report.warranty
     story.append(gap(2))
-    story.append(p(f"Warranty work at no charge (not in the revenue): {w.lines:,} line(s), "
-                   f"{hours_text(w.labour_hours)} h of labour, parts at cost {money(w.parts_cost, cur)} {cur}.",
-                   st.normal))
+    story.append(p(_("Warranty work at no charge (not in the revenue): {lines:,} line(s), {hours} h of labour, parts "
+                     "at cost {cost} {currency}.").format(lines=w.lines, hours=hours_text(w.labour_hours),
+                                                          cost=money(w.parts_cost, cur), currency=cur), st.normal))
     return story
 
 
 def write_workshop_report(report: WorkshopReport, target: str | Path | BinaryIO) -> None:
     """Write the A4 workshop report to ``target`` (a path or a binary file)."""
-    title = f"Workshop report {period_text(report)}"
+    title = _("Workshop report {period}").format(period=period_text(report))
     write_pdf(target, workshop_report_story(report), title=title, footer=title)
 
 

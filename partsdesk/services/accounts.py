@@ -42,6 +42,7 @@ from partsdesk.domain.fields import clean_day, clean_line
 from partsdesk.domain.money import CURRENCIES, MONEY_MAX, format_money, parse_money
 from partsdesk.domain.part_numbers import normalize_number
 from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import AccountAllocation, AccountEntry, Customer, database, transaction
 from partsdesk.models.db import is_postgres
 from partsdesk.services import audit, history, numbering, settings
@@ -54,17 +55,17 @@ REASON_MAX = 500
 CLASS_BATCH = 5_000
 # how a payment was made -> how a person calls it
 PAYMENT_METHODS: dict[str, str] = {
-    "cash": "Cash",
-    "card": "Bank card",
-    "transfer": "Bank transfer",
-    "wechat": "WeChat Pay",
-    "alipay": "Alipay",
-    "cheque": "Cheque",
+    "cash": N_("Cash"),
+    "card": N_("Bank card"),
+    "transfer": N_("Bank transfer"),
+    "wechat": N_("WeChat Pay"),
+    "alipay": N_("Alipay"),
+    "cheque": N_("Cheque"),
 }
 DEBIT_KINDS = ("invoice", "refund")
 CREDIT_KINDS = ("credit_note", "payment")
-KIND_LABELS = {"invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "refund": "Refund",
-               "adjustment": "Adjustment"}
+KIND_LABELS = {"invoice": N_("Invoice"), "credit_note": N_("Credit note"), "payment": N_("Payment"),
+               "refund": N_("Refund"), "adjustment": N_("Adjustment")}
 
 
 def _exponent() -> int:
@@ -82,19 +83,21 @@ _money = format_amount
 def _customer(customer_id: int) -> Customer:
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None or not customer.active:
-        raise UserError(f"Customer #{customer_id} is not in the customer file (merged or erased).")
+        raise UserError(_("Customer #{customer_id} is not in the customer file (merged or erased).").format(
+            customer_id=customer_id))
     return customer
 
 
-def _clean_amount(value: object, *, name: str = "amount", label: str = "Amount") -> int:
+def _clean_amount(value: object, *, name: str = "amount", label: str = N_("Amount")) -> int:
     """Minor units from an int or from what a person typed; more than 0."""
+    label = _(label)
     if isinstance(value, bool):
-        raise ValidationError({name: f"{label}: a number is needed."})
+        raise ValidationError({name: _("{label}: a number is needed.").format(label=label)})
     amount = value if isinstance(value, int) else parse_money(value, exponent=_exponent(), field=name, label=label)
     if amount <= 0:
-        raise ValidationError({name: f"{label} must be more than 0."})
+        raise ValidationError({name: _("{label} must be more than 0.").format(label=label)})
     if amount > MONEY_MAX:
-        raise ValidationError({name: f"{label} is too large."})
+        raise ValidationError({name: _("{label} is too large.").format(label=label)})
     return amount
 
 
@@ -187,18 +190,18 @@ def post_invoice(customer_id: int, *, document: str, amount: int, issued_on: dat
     No permission check: the caller (the counter's sale on account, via ``charge_on_account``)
     has done it. Runs in the caller's transaction when there is one.
     """
-    document = clean_line(document, field="document", label="Invoice number", max_length=DOCUMENT_MAX,
+    document = clean_line(document, field="document", label=_("Invoice number"), max_length=DOCUMENT_MAX,
                            required=True)
     amount = _clean_amount(amount)
-    issued_on = clean_day(issued_on, "issued_on", "Invoice date")
+    issued_on = clean_day(issued_on, "issued_on", _("Invoice date"))
     with transaction():
         customer = _customer(customer_id)
-        due = (clean_day(due_on, "due_on", "Due date") if due_on is not None
+        due = (clean_day(due_on, "due_on", _("Due date")) if due_on is not None
                else issued_on + timedelta(days=customer.payment_terms_days))
         if due < issued_on:
-            raise ValidationError({"due_on": "An invoice cannot fall due before it is issued."})
+            raise ValidationError({"due_on": _("An invoice cannot fall due before it is issued.")})
         if _document_taken("invoice", document):
-            raise ValidationError({"document": f"Invoice {document} is already on an account."})
+            raise ValidationError({"document": _("Invoice {document} is already on an account.").format(document=document)})
         stamp = now()
         entry = AccountEntry.create(customer=customer_id, posted_at=stamp, kind="invoice", document=document,
                                     amount=amount, issued_on=issued_on, due_on=due, user=user_id)
@@ -222,20 +225,20 @@ def post_credit_note(customer_id: int, *, document: str, amount: int, issued_on:
 
     No permission check (the counter's return has done it). Runs in the caller's transaction.
     """
-    document = clean_line(document, field="document", label="Credit note number", max_length=DOCUMENT_MAX,
+    document = clean_line(document, field="document", label=_("Credit note number"), max_length=DOCUMENT_MAX,
                            required=True)
     amount = _clean_amount(amount)
-    issued_on = clean_day(issued_on, "issued_on", "Credit note date")
-    against = clean_line(against, field="against", label="Invoice corrected", max_length=DOCUMENT_MAX,
+    issued_on = clean_day(issued_on, "issued_on", _("Credit note date"))
+    against = clean_line(against, field="against", label=_("Invoice corrected"), max_length=DOCUMENT_MAX,
                           required=False) or None
     with transaction():
         _customer(customer_id)
         if _document_taken("credit_note", document):
-            raise ValidationError({"document": f"Credit note {document} is already on an account."})
+            raise ValidationError({"document": _("Credit note {document} is already on an account.").format(document=document)})
         if against is not None and not AccountEntry.select().where(
                 (AccountEntry.customer == customer_id) & (AccountEntry.kind == "invoice")
                 & (AccountEntry.document == against)).exists():
-            raise ValidationError({"against": f"Invoice {against} is not on this customer's account."})
+            raise ValidationError({"against": _("Invoice {against} is not on this customer's account.").format(against=against)})
         stamp = now()
         items = _open_items(customer_id)
         entry = AccountEntry.create(customer=customer_id, posted_at=stamp, kind="credit_note", document=document,
@@ -296,20 +299,23 @@ def _credit_check(customer: Customer, items: Sequence[AccountItem], amount: int,
     overdue = overdue_count > 0
     parts = []
     if not has_account:
-        parts.append("No account: the credit limit is 0. Sell for payment now, or ask a manager to set a credit "
-                     "limit.")
+        parts.append(_("No account: the credit limit is 0. Sell for payment now, or ask a manager to set a credit "
+                       "limit."))
     if over_limit:
-        parts.append(f"Over the credit limit by {_money(would_be - limit)} (limit {_money(limit)}, "
-                     f"balance {'would be ' if amount else ''}{_money(would_be)}).")
+        over = (_("Over the credit limit by {excess} (limit {limit}, balance would be {balance}).") if amount
+                else _("Over the credit limit by {excess} (limit {limit}, balance {balance})."))
+        parts.append(over.format(excess=_money(would_be - limit), limit=_money(limit), balance=_money(would_be)))
     if overdue:
-        invoices = "1 invoice" if overdue_count == 1 else f"{overdue_count} invoices"
-        parts.append(f"{invoices} overdue, {_money(overdue_amount)} (oldest {oldest} days).")
+        late = (_("1 invoice overdue, {amount} (oldest {days} days).") if overdue_count == 1
+                else _("{count} invoices overdue, {amount} (oldest {days} days)."))
+        parts.append(late.format(count=overdue_count, amount=_money(overdue_amount), days=oldest))
     if has_account and not parts:
-        parts.append(f"Within the credit limit: {_money(max(0, limit - would_be))} left of {_money(limit)}.")
+        parts.append(_("Within the credit limit: {left} left of {limit}.").format(
+            left=_money(max(0, limit - would_be)), limit=_money(limit)))
     message = " ".join(parts)
     needs_approval = has_account and policy == "block" and (over_limit or overdue)
     if needs_approval:
-        message += " A manager must approve a sale on account."
+        message += " " + _("A manager must approve a sale on account.")
     return CreditCheck(customer.id, amount, limit, balance, overdue_amount, overdue_count, oldest, would_be,
                        has_account, over_limit, overdue, policy, needs_approval, message)
 
@@ -318,7 +324,7 @@ def credit_check(customer_id: int, amount: int, *, as_of: date) -> CreditCheck:
     """Whether ``amount`` more on account keeps the customer within their limit and whether
     invoices are overdue on ``as_of``, with the policy in force and a message in plain words."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-        raise ValidationError({"amount": "The amount to check is a whole number of minor units, 0 or more."})
+        raise ValidationError({"amount": _("The amount to check is a whole number of minor units, 0 or more.")})
     customer = _customer(customer_id)
     return _credit_check(customer, _open_items(customer_id), amount, as_of)
 
@@ -339,13 +345,13 @@ def charge_on_account(actor: Actor, customer_id: int, *, document: str, amount: 
     Needs customer.view_account (the people at the counter)."""
     require(actor, "customer.view_account")
     amount = _clean_amount(amount)
-    issued_on = clean_day(issued_on, "issued_on", "Invoice date")
+    issued_on = clean_day(issued_on, "issued_on", _("Invoice date"))
     with transaction():
         customer = _customer(customer_id)
         check = _credit_check(customer, _open_items(customer_id), amount, issued_on)
         if not check.has_account:
-            raise UserError(f"{customer.name} has no account (credit limit 0): sell for payment now, or ask a "
-                            "manager to set a credit limit.")
+            raise UserError(_("{name} has no account (credit limit 0): sell for payment now, or ask a "
+                              "manager to set a credit limit.").format(name=customer.name))
         used = require(actor, "account.exceed_credit", approval) if check.needs_approval else None
         entry_id = post_invoice(customer_id, document=document, amount=amount, issued_on=issued_on,
                                 user_id=actor.user_id)
@@ -378,10 +384,11 @@ def take_payment(actor: Actor, customer_id: int, amount: int | str, *, method: s
     require(actor, "account.payment")
     amount = _clean_amount(amount)
     if method not in PAYMENT_METHODS:
-        raise ValidationError({"method": f"Choose how it was paid: {', '.join(PAYMENT_METHODS.values())}."})
-    reference = clean_line(reference, field="reference", label="Reference", max_length=REFERENCE_MAX,
+        raise ValidationError({"method": _("Choose how it was paid: {methods}.").format(
+            methods=", ".join(_(label) for label in PAYMENT_METHODS.values()))})
+    reference = clean_line(reference, field="reference", label=_("Reference"), max_length=REFERENCE_MAX,
                             required=False)
-    paid_on = clean_day(as_of, "as_of", "Payment date") if as_of is not None else now().date()
+    paid_on = clean_day(as_of, "as_of", _("Payment date")) if as_of is not None else now().date()
     with transaction():
         customer = _customer(customer_id)
         items = _open_items(customer_id)
@@ -422,25 +429,25 @@ def set_credit_terms(actor: Actor, customer_id: int, *, credit_limit: int | str,
     limit = 0
     try:
         if isinstance(credit_limit, bool):
-            raise ValidationError({"credit_limit": "Credit limit: a number is needed."})
+            raise ValidationError({"credit_limit": _("Credit limit: a number is needed.")})
         limit = credit_limit if isinstance(credit_limit, int) else parse_money(
             credit_limit if str(credit_limit).strip() else "0", exponent=_exponent(), field="credit_limit",
-            label="Credit limit")
+            label=_("Credit limit"))
         if limit < 0:
-            problems["credit_limit"] = "Credit limit cannot be negative."
+            problems["credit_limit"] = _("Credit limit cannot be negative.")
         elif limit > MONEY_MAX:
-            problems["credit_limit"] = "Credit limit is too large."
+            problems["credit_limit"] = _("Credit limit is too large.")
     except ValidationError as error:
         problems.update(error.problems)
     terms_text = str(payment_terms_days).strip()
     if isinstance(payment_terms_days, bool) or not (isinstance(payment_terms_days, int)
                                                     or terms_text.lstrip("-").isdigit()):
-        problems["payment_terms_days"] = "Payment terms: a whole number of days."
+        problems["payment_terms_days"] = _("Payment terms: a whole number of days.")
         terms = 0
     else:
         terms = int(terms_text)
         if not 0 <= terms <= PAYMENT_TERMS_MAX:
-            problems["payment_terms_days"] = f"Payment terms are 0 to {PAYMENT_TERMS_MAX} days."
+            problems["payment_terms_days"] = _("Payment terms are 0 to {most} days.").format(most=PAYMENT_TERMS_MAX)
     if problems:
         raise ValidationError(problems)
     used = require(actor, "account.credit_terms", approval)
@@ -633,13 +640,13 @@ def override_class(actor: Actor, customer_id: int, grade: str | None, *, reason:
     """Set the customer's class by hand (``grade`` A, B or C) or clear the override (None: the
     computed class is in force again). The reason is required. Needs customer.class_override
     (a manager, or a manager's ``approval``); audited with the old and new values."""
-    reason = clean_line(reason, field="reason", label="The reason", max_length=REASON_MAX, required=False)
+    reason = clean_line(reason, field="reason", label=_("The reason"), max_length=REASON_MAX, required=False)
     if not reason:
-        raise ValidationError({"reason": "Say why this customer's class is set by hand; it goes into the audit log."})
+        raise ValidationError({"reason": _("Say why this customer's class is set by hand; it goes into the audit log.")})
     if grade is not None:
         grade = str(grade).strip().upper()
         if grade not in CLASSES:
-            raise ValidationError({"grade": f"A class is one of {', '.join(CLASSES)}."})
+            raise ValidationError({"grade": _("A class is one of {classes}.").format(classes=", ".join(CLASSES))})
     used = require(actor, "customer.class_override", approval)
     with transaction():
         customer = _customer(customer_id)
@@ -754,19 +761,23 @@ def find_customer(text: str) -> int:
     Raises UserError when none (or a merged or erased one) matches."""
     text = " ".join(str(text or "").split())
     if not text:
-        raise UserError("Name the customer: a record number (12 or #12) or a member card number.")
+        raise UserError(_("Name the customer: a record number (12 or #12) or a member card number."))
     number = text[1:] if text.startswith("#") else text
     if number.isdigit() and len(number) <= 18:
         row = Customer.get_or_none(Customer.id == int(number))
         if row is not None:
             if not row.active:
-                also = f" into #{row.merged_into_id}" if row.merged_into_id else ""
-                raise UserError(f"Customer #{row.id} is not in the customer file any more (merged{also} or erased).")
+                if row.merged_into_id:
+                    raise UserError(_("Customer #{customer_id} is not in the customer file any more (merged into "
+                                      "#{merged_into} or erased).").format(customer_id=row.id,
+                                                                            merged_into=row.merged_into_id))
+                raise UserError(_("Customer #{customer_id} is not in the customer file any more (merged or "
+                                  "erased).").format(customer_id=row.id))
             return int(row.id)
     card = normalize_number(text)
     row = Customer.get_or_none((Customer.member_card == card) & Customer.active) if card else None
     if row is None:
-        raise UserError(f"No customer with record number or member card {text!r}.")
+        raise UserError(_("No customer with record number or member card {text!r}.").format(text=text))
     return int(row.id)
 
 

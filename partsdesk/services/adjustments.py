@@ -33,6 +33,7 @@ from partsdesk.domain.adjustments import (
 from partsdesk.domain.errors import PermissionDenied, ValidationError
 from partsdesk.domain.money import format_quantity, line_amount, round_minor
 from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.i18n import _
 from partsdesk.models import Location, Part, StockAdjustment, StockBalance, database, transaction
 from partsdesk.models.db import is_postgres
 from partsdesk.models.stock import MAIN_LOCATION_ID, QUARANTINE_LOCATION_ID
@@ -120,7 +121,7 @@ class ShrinkageReport:
 def _clean_note(note: object) -> str:
     text = " ".join(str(note or "").split())
     if len(text) > NOTE_MAX:
-        raise ValidationError({"note": f"The note is at most {NOTE_MAX} characters."})
+        raise ValidationError({"note": _("The note is at most {most} characters.").format(most=NOTE_MAX)})
     return text
 
 
@@ -128,7 +129,7 @@ def _part(part_id: object) -> Part:
     part = (Part.get_or_none(Part.id == part_id)
             if isinstance(part_id, int) and not isinstance(part_id, bool) else None)
     if part is None:
-        raise ValidationError({"part": "No such part: choose the part to adjust from the catalogue."})
+        raise ValidationError({"part": _("No such part: choose the part to adjust from the catalogue.")})
     return part
 
 
@@ -155,8 +156,9 @@ def _approve(actor: Actor, value: int, approval: Approval | None) -> Approval | 
     try:
         return require(actor, "stock.adjust_override", approval)
     except PermissionDenied as denied:
-        raise PermissionDenied(f"The adjustment is worth {accounts.format_amount(abs(value))} at cost (above "
-                               f"{accounts.format_amount(limit)}). {denied}", permission=denied.permission) from None
+        raise PermissionDenied(_("The adjustment is worth {value} at cost (above {limit}). {denied}").format(
+            value=accounts.format_amount(abs(value)), limit=accounts.format_amount(limit), denied=denied),
+            permission=denied.permission) from None
 
 
 def _write(actor: Actor, part: Part, *, qty: int, reason: str, loss_class: str, location_id: int,
@@ -194,17 +196,17 @@ def adjust(actor: Actor, part_id: int, qty: int, reason: str, note: str = "", *,
     require(actor, "stock.adjust")
     problems = check_reason_and_qty(reason, qty)
     if not problems.get("qty") and abs(qty) > QTY_MAX:
-        problems["qty"] = "That quantity is too large to be an adjustment; check what was typed."
+        problems["qty"] = _("That quantity is too large to be an adjustment; check what was typed.")
     try:
         note = _clean_note(note)
     except ValidationError as error:
         problems.update(error.problems)
     location = Location.get_or_none(Location.id == location_id) if isinstance(location_id, int) else None
     if location is None:
-        problems["location"] = "No such stock location."
+        problems["location"] = _("No such stock location.")
     elif reason == DAMAGE and location.id == QUARANTINE_LOCATION_ID:
-        problems["location"] = ("This stock is in quarantine already: release it as repaired or scrap it "
-                                "instead.")
+        problems["location"] = _("This stock is in quarantine already: release it as repaired or scrap it "
+                                  "instead.")
     if problems:
         raise ValidationError(problems)
     code = str(reason).strip()
@@ -213,9 +215,9 @@ def adjust(actor: Actor, part_id: int, qty: int, reason: str, note: str = "", *,
         if qty < 0:
             have = _balance(part.id, location.id)
             if have < -qty:
-                raise ValidationError({"qty": f"Only {format_quantity(max(have, 0), part.unit)} of {part.number} "
-                                              f"is in {location.name.lower()}; an adjustment cannot take off more "
-                                              "than is there."})
+                raise ValidationError({"qty": _("Only {qty} of {number} is in {location}; an adjustment cannot "
+                                                "take off more than is there.").format(
+                    qty=format_quantity(max(have, 0), part.unit), number=part.number, location=location.name.lower())})
         return _write(actor, part, qty=qty, reason=code, loss_class=REASONS[code].loss_class,
                       location_id=location.id, to_location_id=QUARANTINE_LOCATION_ID if code == DAMAGE else None,
                       note=note, approval=approval, action="stock.adjust")
@@ -230,11 +232,11 @@ def release_from_quarantine(actor: Actor, part_id: int, qty: int, to: str = "sto
     require(actor, "stock.adjust")
     problems: dict[str, str] = {}
     if to not in RELEASE_TARGETS:
-        problems["to"] = "Release quarantined stock back to stock (repaired) or to scrap."
+        problems["to"] = _("Release quarantined stock back to stock (repaired) or to scrap.")
     if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
-        problems["qty"] = "Enter how much to release, above zero (thousandths of the part's unit)."
+        problems["qty"] = _("Enter how much to release, above zero (thousandths of the part's unit).")
     elif qty > QTY_MAX:
-        problems["qty"] = "That quantity is too large to release; check what was typed."
+        problems["qty"] = _("That quantity is too large to release; check what was typed.")
     try:
         note = _clean_note(note)
     except ValidationError as error:
@@ -245,8 +247,8 @@ def release_from_quarantine(actor: Actor, part_id: int, qty: int, to: str = "sto
         part = _part(part_id)
         have = _balance(part.id, QUARANTINE_LOCATION_ID)
         if have < qty:
-            raise ValidationError({"qty": f"Only {format_quantity(max(have, 0), part.unit)} of {part.number} is in "
-                                          "quarantine."})
+            raise ValidationError({"qty": _("Only {qty} of {number} is in quarantine.").format(
+                qty=format_quantity(max(have, 0), part.unit), number=part.number)})
         if to == "stock":
             return _write(actor, part, qty=-qty, reason=REPAIRED, loss_class=NO_LOSS,
                           location_id=QUARANTINE_LOCATION_ID, to_location_id=MAIN_LOCATION_ID, note=note,
@@ -271,15 +273,15 @@ def quarantined(actor: Actor, *, limit: int = 500) -> list[QuarantinedPart]:
 
 def _bounds(date_from: object, date_to: object) -> tuple[datetime, datetime]:
     if not isinstance(date_from, date) or not isinstance(date_to, date):
-        raise ValidationError({"date_from": "Give the report's first and last day as dates."})
+        raise ValidationError({"date_from": _("Give the report's first and last day as dates.")})
     if isinstance(date_from, datetime):
         date_from = date_from.date()
     if isinstance(date_to, datetime):
         date_to = date_to.date()
     if date_to < date_from:
-        raise ValidationError({"date_to": "The last day comes on or after the first day."})
+        raise ValidationError({"date_to": _("The last day comes on or after the first day.")})
     if (date_to - date_from).days > REPORT_DAYS_MAX:
-        raise ValidationError({"date_to": "A shrinkage report covers at most ten years."})
+        raise ValidationError({"date_to": _("A shrinkage report covers at most ten years.")})
     return datetime.combine(date_from, time()), datetime.combine(date_to + timedelta(days=1), time())
 
 
@@ -294,7 +296,7 @@ def shrinkage_report(actor: Actor, date_from: date, date_to: date) -> ShrinkageR
         f"SELECT {month} AS month, reason, loss_class, COUNT(*), SUM(qty), SUM(value) FROM stock_adjustment "
         f"WHERE at >= {p} AND at < {p} AND to_location_id IS NULL GROUP BY 1, reason, loss_class ORDER BY 1, reason",
         (start, end)).fetchall()
-    rows = [ShrinkageRow(month=date(int(m[:4]), int(m[5:7]), 1), reason=reason, label=REASON_LABELS.get(reason, reason),
+    rows = [ShrinkageRow(month=date(int(m[:4]), int(m[5:7]), 1), reason=reason, label=_(REASON_LABELS.get(reason, reason)),
                          loss_class=loss_class, adjustments=int(n), qty=int(qty), value=int(value))
             for m, reason, loss_class, n, qty, value in grouped]
     totals: dict[tuple[str, str], list[int]] = {}
@@ -304,7 +306,7 @@ def shrinkage_report(actor: Actor, date_from: date, date_to: date) -> ShrinkageR
         total[1] += row.qty
         total[2] += row.value
     order = list(REASONS)
-    by_reason = tuple(ReasonTotal(reason, REASON_LABELS.get(reason, reason), loss_class, *figures)
+    by_reason = tuple(ReasonTotal(reason, _(REASON_LABELS.get(reason, reason)), loss_class, *figures)
                       for (reason, loss_class), figures in sorted(
                           totals.items(), key=lambda item: order.index(item[0][0]) if item[0][0] in order else 99))
 

@@ -32,6 +32,7 @@ from partsdesk.domain.customers import check_phone
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.fields import FieldSpec, clean_int, clean_line, clean_text
 from partsdesk.domain.permissions import TECHNICIAN, Actor, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import (
     Appointment,
     AppUser,
@@ -46,16 +47,16 @@ from partsdesk.services import audit, settings
 from partsdesk.services.care import best_phones
 from partsdesk.services.clock import now, shop_today
 
-STATUSES: dict[str, str] = {"booked": "Booked", "arrived": "Arrived", "no_show": "No-show",
-                            "cancelled": "Cancelled"}
+STATUSES: dict[str, str] = {"booked": N_("Booked"), "arrived": N_("Arrived"), "no_show": N_("No-show"),
+                            "cancelled": N_("Cancelled")}
 ACTIVE = ("booked", "arrived")  # what takes a bay's or a technician's time
 DURATION_MIN, DURATION_MAX = 5, 1440
 PAST_GRACE = timedelta(minutes=5)  # "book it for now" while the clock has moved on a little
-_NAME = FieldSpec("contact_name", "Contact name", "text", max_length=120)
-_VEHICLE_TEXT = FieldSpec("vehicle_text", "Vehicle", "text", max_length=120)
-_WORK = FieldSpec("requested_work", "Work asked for", "text", max_length=500, multiline=True)
-_NOTE = FieldSpec("note", "Note", "text", max_length=500, multiline=True)
-_DURATION = FieldSpec("duration_min", "Duration (minutes)", "int")
+_NAME = FieldSpec("contact_name", N_("Contact name"), "text", max_length=120)
+_VEHICLE_TEXT = FieldSpec("vehicle_text", N_("Vehicle"), "text", max_length=120)
+_WORK = FieldSpec("requested_work", N_("Work asked for"), "text", max_length=500, multiline=True)
+_NOTE = FieldSpec("note", N_("Note"), "text", max_length=500, multiline=True)
+_DURATION = FieldSpec("duration_min", N_("Duration (minutes)"), "int")
 
 
 # --- time ---------------------------------------------------------------------------------------
@@ -78,8 +79,8 @@ def _day_window(day: date) -> tuple[datetime, datetime]:
 
 def working_day() -> tuple[time, time]:
     """The workshop's opening and closing time (settings ``workshop.day_start`` / ``day_end``)."""
-    start = check_clock_time(settings.get("workshop.day_start"), field="workshop.day_start", label="Opens at")
-    end = check_clock_time(settings.get("workshop.day_end"), field="workshop.day_end", label="Closes at")
+    start = check_clock_time(settings.get("workshop.day_start"), field="workshop.day_start", label=_("Opens at"))
+    end = check_clock_time(settings.get("workshop.day_end"), field="workshop.day_end", label=_("Closes at"))
     return time(*start), time(*end)
 
 
@@ -257,8 +258,9 @@ def _overlap(a_start: datetime, a_minutes: int, b_start: datetime, b_minutes: in
 
 
 def _clash_text(row: AppointmentRow, what: str) -> str:
-    return (f"{what} is also booked {row.local_start:%a %d %b} {_hhmm(row.starts_at)}–{_hhmm(row.ends_at)} "
-            f"for {row.customer} (appointment #{row.id}).")
+    return _("{what} is also booked {day:%a %d %b} {start}–{end} for {customer} (appointment #{appointment_id}).").format(
+        what=what, day=row.local_start, start=_hhmm(row.starts_at), end=_hhmm(row.ends_at), customer=row.customer,
+        appointment_id=row.id)
 
 
 def _clashes(row: AppointmentRow, others: Iterable[AppointmentRow]) -> tuple[str, ...]:
@@ -270,7 +272,7 @@ def _clashes(row: AppointmentRow, others: Iterable[AppointmentRow]) -> tuple[str
         if not _overlap(row.starts_at, row.duration_min, other.starts_at, other.duration_min):
             continue
         if row.bay_id is not None and other.bay_id == row.bay_id:
-            found.append(_clash_text(other, f"Bay {row.bay}"))
+            found.append(_clash_text(other, _("Bay {bay}").format(bay=row.bay)))
         if row.technician_id is not None and other.technician_id == row.technician_id:
             found.append(_clash_text(other, row.technician))
     return tuple(found)
@@ -283,8 +285,8 @@ def _minutes_within(row: AppointmentRow, start: datetime, end: datetime) -> int:
 
 def _plans(first_day: date, days: int) -> list[DayPlan]:
     """The plans of ``days`` consecutive days: one read of the appointments for all of them."""
-    window_start, _ = _day_window(first_day)
-    _, window_end = _day_window(first_day + timedelta(days=days - 1))
+    window_start, _unused = _day_window(first_day)
+    _unused, window_end = _day_window(first_day + timedelta(days=days - 1))
     earliest = window_start - timedelta(minutes=DURATION_MAX)  # one that started earlier and runs into it
     raw = _query((Appointment.starts_at >= earliest) & (Appointment.starts_at < window_end))
     every = [r for r in _rows(list(raw)) if r.ends_at > window_start]
@@ -310,11 +312,11 @@ def _plans(first_day: date, days: int) -> list[DayPlan]:
         bay_cap = [Capacity("bay", bid, f"{code} {name}".strip(), by_bay.get(bid, 0), available)
                    for bid, code, name, active in bays if active or bid in by_bay]
         if None in by_bay:  # booked without a bay yet: shown, so the hours are not lost from sight
-            bay_cap.append(Capacity("bay", None, "No bay", by_bay[None], 0))
+            bay_cap.append(Capacity("bay", None, _("No bay"), by_bay[None], 0))
         tech_cap = [Capacity("technician", tid, tname, by_tech.get(tid, 0), available)
                     for tid, tname, active in techs if active or tid in by_tech]
         if None in by_tech:
-            tech_cap.append(Capacity("technician", None, "No technician", by_tech[None], 0))
+            tech_cap.append(Capacity("technician", None, _("No technician"), by_tech[None], 0))
         plans.append(DayPlan(day, shown, bay_cap, tech_cap, opens, closes))
     return plans
 
@@ -348,7 +350,8 @@ def get(actor: Actor, appointment_id: int) -> AppointmentRow:
     require(actor, "workshop.view")
     found = _rows(list(_query(Appointment.id == appointment_id)))
     if not found:
-        raise UserError(f"Appointment #{appointment_id} is not in the calendar.")
+        raise UserError(_("Appointment #{appointment_id} is not in the calendar.").format(
+            appointment_id=appointment_id))
     row = found[0]
     return _with_clashes(row, _clashes(row, _neighbours(row.starts_at, row.duration_min, row.bay_id,
                                                           row.technician_id, row.id)))
@@ -383,7 +386,7 @@ def customer_vehicles(actor: Actor, customer_id: int) -> list[Choice]:
     choices = []
     for vid, plate, colour, year, make, model in query:
         text = " ".join(str(p) for p in (colour, make, model, year) if p)
-        choices.append(Choice(vid, " · ".join(p for p in (plate, text) if p) or f"Vehicle #{vid}"))
+        choices.append(Choice(vid, " · ".join(p for p in (plate, text) if p) or _("Vehicle #{vehicle_id}").format(vehicle_id=vid)))
     return choices
 
 
@@ -462,59 +465,61 @@ def _clean(*, customer_id: object, vehicle_id: object, contact_name: object, con
     work = text(_WORK, requested_work)
     note_text = text(_NOTE, note)
     if not work:
-        problems["requested_work"] = "Say what work the customer asks for (\"oil service\", \"brakes squeal\")."
+        problems["requested_work"] = _("Say what work the customer asks for (\"oil service\", \"brakes squeal\").")
 
     customer: Customer | None = None
     if customer_id is not None:
         customer = Customer.get_or_none(Customer.id == customer_id) if isinstance(customer_id, int) else None
         if customer is None or not customer.active:
-            problems["customer"] = f"Customer #{customer_id} is not in the customer file (or was merged)."
+            problems["customer"] = _("Customer #{customer_id} is not in the customer file (or was merged).").format(
+                customer_id=customer_id)
     elif not name:
-        problems["contact_name"] = "Choose a customer, or give the name of a new one."
+        problems["contact_name"] = _("Choose a customer, or give the name of a new one.")
     if phone:
         try:
             check_phone(phone, country_code=settings.get("shop.phone_country_code"))
         except ValidationError as error:
             problems["contact_phone"] = next(iter(error.problems.values()))
     elif customer_id is None:
-        problems["contact_phone"] = "Give a phone number, so the shop can confirm the booking."
+        problems["contact_phone"] = _("Give a phone number, so the shop can confirm the booking.")
     if len(phone) > 40:
-        problems["contact_phone"] = "Phone is at most 40 characters."
+        problems["contact_phone"] = _("Phone is at most 40 characters.")
 
     if vehicle_id is not None:
         vehicle = Vehicle.get_or_none(Vehicle.id == vehicle_id) if isinstance(vehicle_id, int) else None
         if vehicle is None:
-            problems["vehicle"] = f"Vehicle #{vehicle_id} is not in the customer file."
+            problems["vehicle"] = _("Vehicle #{vehicle_id} is not in the customer file.").format(vehicle_id=vehicle_id)
         elif customer_id is None:
-            problems["vehicle"] = "A vehicle from the file needs its customer: choose the customer first."
+            problems["vehicle"] = _("A vehicle from the file needs its customer: choose the customer first.")
         elif vehicle.customer_id != customer_id:
-            problems["vehicle"] = "That vehicle is not this customer's: choose one of theirs, or describe the car."
+            problems["vehicle"] = _("That vehicle is not this customer's: choose one of theirs, or describe the car.")
     elif not vehicle_words:
-        problems["vehicle"] = "Choose the customer's vehicle, or describe the car (\"white Golf B-XY 123\")."
+        problems["vehicle"] = _("Choose the customer's vehicle, or describe the car (\"white Golf B-XY 123\").")
 
     start: datetime | None = None
     if not isinstance(starts_at, datetime):
-        problems["starts_at"] = "Give the date and time of the appointment."
+        problems["starts_at"] = _("Give the date and time of the appointment.")
     else:
         start = starts_at.replace(second=0, microsecond=0, tzinfo=None)
         if earliest is not None and start < earliest:
-            problems["starts_at"] = "That time has passed: an appointment is booked for now or later."
+            problems["starts_at"] = _("That time has passed: an appointment is booked for now or later.")
     minutes = 0
     try:
         minutes = clean_int(_DURATION, duration_min)
         if not DURATION_MIN <= minutes <= DURATION_MAX:
-            problems["duration_min"] = f"Duration is {DURATION_MIN} to {DURATION_MAX} minutes (24 hours)."
+            problems["duration_min"] = _("Duration is {least} to {most} minutes (24 hours).").format(
+                least=DURATION_MIN, most=DURATION_MAX)
     except ValidationError as error:
         problems.update(error.problems)
 
     if bay_id is not None:
         bay = WorkshopBay.get_or_none(WorkshopBay.id == bay_id) if isinstance(bay_id, int) else None
         if bay is None or not bay.active:
-            problems["bay"] = f"Bay #{bay_id} is not an active bay of the workshop."
+            problems["bay"] = _("Bay #{bay_id} is not an active bay of the workshop.").format(bay_id=bay_id)
     if technician_id is not None:
         tech = AppUser.get_or_none(AppUser.id == technician_id) if isinstance(technician_id, int) else None
         if tech is None or not tech.active or tech.role != TECHNICIAN:
-            problems["technician"] = f"User #{technician_id} is not an active technician."
+            problems["technician"] = _("User #{user_id} is not an active technician.").format(user_id=technician_id)
     if problems:
         raise ValidationError(problems)
     assert start is not None
@@ -574,10 +579,12 @@ def book(actor: Actor, *, requested_work: str, starts_at: datetime, duration_min
 def _booked(appointment_id: int, doing: str) -> Appointment:
     appointment = Appointment.get_or_none(Appointment.id == appointment_id)
     if appointment is None:
-        raise UserError(f"Appointment #{appointment_id} is not in the calendar.")
+        raise UserError(_("Appointment #{appointment_id} is not in the calendar.").format(
+            appointment_id=appointment_id))
     if appointment.status != "booked":
-        raise UserError(f"Appointment #{appointment_id} is {STATUSES[appointment.status].lower()}: "
-                        f"only a booked appointment can be {doing}.")
+        raise UserError(_("Appointment #{appointment_id} is {status}: only a booked appointment can be "
+                          "{doing}.").format(appointment_id=appointment_id,
+                                             status=_(STATUSES[appointment.status]).lower(), doing=doing))
     return appointment
 
 
@@ -590,7 +597,7 @@ def reschedule(actor: Actor, appointment_id: int, *, requested_work: str, starts
     morning's booking). Returns the clashes. Needs workshop.edit; audited with old and new."""
     require(actor, "workshop.edit")
     with transaction():
-        appointment = _booked(appointment_id, "changed")
+        appointment = _booked(appointment_id, _("changed"))
         changed_start = (isinstance(starts_at, datetime)
                          and starts_at.replace(second=0, microsecond=0, tzinfo=None) != appointment.starts_at)
         clean = _clean(customer_id=customer_id, vehicle_id=vehicle_id, contact_name=contact_name,
@@ -620,11 +627,11 @@ def cancel(actor: Actor, appointment_id: int, reason: str) -> None:
     """Cancel a booked appointment, saying why ("customer called, car sold"). Needs
     workshop.edit; audited."""
     require(actor, "workshop.edit")
-    why = clean_line(reason, field="reason", label="Reason", max_length=200)
+    why = clean_line(reason, field="reason", label=_("Reason"), max_length=200)
     if not why:
-        raise ValidationError({"reason": "Say why the appointment is cancelled."})
+        raise ValidationError({"reason": _("Say why the appointment is cancelled.")})
     with transaction():
-        _booked(appointment_id, "cancelled")
+        _booked(appointment_id, _("cancelled"))
         (Appointment.update(status="cancelled", status_reason=why, updated_at=now())
          .where(Appointment.id == appointment_id).execute())
         audit.record("appointment.cancel", actor=actor, object_type="appointment", object_id=appointment_id,
@@ -636,11 +643,12 @@ def mark_no_show(actor: Actor, appointment_id: int) -> int:
     customer's no-shows so far (0 for a contact not in the file). Needs workshop.edit; audited."""
     require(actor, "workshop.edit")
     with transaction():
-        appointment = _booked(appointment_id, "marked a no-show")
+        appointment = _booked(appointment_id, _("marked a no-show"))
         if appointment.starts_at > now():
-            raise UserError(f"Appointment #{appointment_id} starts at {_hhmm(appointment.starts_at)} on "
-                            f"{local_time(appointment.starts_at):%d %b}: it can be a no-show only once that "
-                            "time has passed.")
+            raise UserError(_("Appointment #{appointment_id} starts at {start} on {day:%d %b}: it can be a no-show "
+                              "only once that time has passed.").format(
+                appointment_id=appointment_id, start=_hhmm(appointment.starts_at),
+                day=local_time(appointment.starts_at)))
         (Appointment.update(status="no_show", updated_at=now()).where(Appointment.id == appointment_id).execute())
         audit.record("appointment.no_show", actor=actor, object_type="appointment", object_id=appointment_id,
                      old={"status": "booked"}, new={"status": "no_show"})
@@ -656,12 +664,14 @@ def mark_arrived(appointment_id: int, order_id: int) -> None:
     not booked (already arrived, cancelled, a no-show)."""
     order = RepairOrder.get_or_none(RepairOrder.id == order_id)
     if order is None or order.appointment_id != appointment_id:
-        raise UserError(f"Repair order #{order_id} is not the order of appointment #{appointment_id}.")
-    _booked(appointment_id, "checked in")
+        raise UserError(_("Repair order #{order_id} is not the order of appointment #{appointment_id}.").format(
+            order_id=order_id, appointment_id=appointment_id))
+    _booked(appointment_id, _("checked in"))
     changed = (Appointment.update(status="arrived", updated_at=now())
                .where((Appointment.id == appointment_id) & (Appointment.status == "booked")).execute())
     if changed != 1:  # another terminal checked it in at the same moment
-        raise UserError(f"Appointment #{appointment_id} was checked in on another terminal just now.")
+        raise UserError(_("Appointment #{appointment_id} was checked in on another terminal just now.").format(
+            appointment_id=appointment_id))
 
 
 __all__ = ["ACTIVE", "STATUSES", "AppointmentRow", "BookingChoices", "BookingResult", "CallList", "CallRow",

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from partsdesk.domain.permissions import Actor, Approval
+from partsdesk.i18n import _
 from partsdesk.models import AuditLog, database
 from partsdesk.models.db import is_postgres
 from partsdesk.services.clock import now
@@ -84,11 +85,11 @@ def verify_chain() -> list[ChainFault]:
         if isinstance(at, str):  # SQLite hands back text when a row was written by hand
             at = datetime.fromisoformat(at)
         if prev_hash != prev:
-            faults.append(ChainFault(row_id, "does not link to the row before it (a row was removed or inserted)"))
+            faults.append(ChainFault(row_id, _("does not link to the row before it (a row was removed or inserted)")))
         expected = _row_hash(prev_hash, at=at, user_id=user_id, approved_by_id=approved_by_id, action=action,
                              object_type=object_type, object_id=object_id, reason=reason, old_value=old_value,
                              new_value=new_value, terminal=terminal)
         if expected != row_hash:
-            faults.append(ChainFault(row_id, "its content does not match its hash (the row was changed)"))
+            faults.append(ChainFault(row_id, _("its content does not match its hash (the row was changed)")))
         prev = row_hash
     return faults

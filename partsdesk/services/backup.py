@@ -40,6 +40,7 @@ from peewee import SqliteDatabase
 
 from partsdesk.domain.errors import UserError
 from partsdesk.domain.permissions import Actor, require
+from partsdesk.i18n import _
 from partsdesk.models import database, transaction
 from partsdesk.models.db import BUSY_TIMEOUT_S, SQLITE_PRAGMAS, is_postgres_url, sqlite_path
 from partsdesk.models.migrations import latest_version, migrate
@@ -122,14 +123,14 @@ def _pg_refusal(url: str, *, restoring: bool) -> UserError:
     dump = f"pg_dump -Fc {opts}-f {name}-YYYYMMDD.dump {name}"
     restore = f"pg_restore --clean --if-exists {opts}-d {name} {name}-YYYYMMDD.dump"
     if restoring:
-        return UserError(
+        return UserError(_(
             "This shop's data lives on a PostgreSQL server, which PartsDesk does not overwrite itself. "
-            f"Close PartsDesk on every terminal, then on the server run: {restore}"
-        )
-    return UserError(
+            "Close PartsDesk on every terminal, then on the server run: {restore}"
+        ).format(restore=restore))
+    return UserError(_(
         "This shop's data lives on a PostgreSQL server; back it up on the server with pg_dump, "
-        f"for example every night: {dump} (restore with: {restore})"
-    )
+        "for example every night: {dump} (restore with: {restore})"
+    ).format(dump=dump, restore=restore))
 
 
 # --- making a backup --------------------------------------------------------------------
@@ -247,7 +248,7 @@ def make_backup(url: str, *, folder: Path | None = None, kind: str = "manual", a
     if actor is not None:
         require(actor, "backup.run")
     if not path.is_file():
-        raise UserError(f"There is no shop database at {path} to back up.")
+        raise UserError(_("There is no shop database at {path} to back up.").format(path=path))
     folder = folder or _default_folder(url)
     folder.mkdir(parents=True, exist_ok=True)
     target = _unique(folder / f"{path.stem}-{kind}-{clock.now().strftime(STAMP_FORMAT)}.sqlite")
@@ -255,12 +256,13 @@ def make_backup(url: str, *, folder: Path | None = None, kind: str = "manual", a
         _copy_checked(path, target, progress=progress)
     except _CopyFailed as error:
         if error.damaged:
-            raise UserError(
-                f"The backup copy of {path} failed its integrity check ({error.detail}), so it was not kept. "
+            raise UserError(_(
+                "The backup copy of {path} failed its integrity check ({detail}), so it was not kept. "
                 "The database itself is probably damaged: run 'partsdesk check', and restore the newest good "
                 "backup if it reports damage."
-            ) from error
-        raise UserError(f"Could not back up {path}: {error.detail}. No backup was written.") from error
+            ).format(path=path, detail=error.detail)) from error
+        raise UserError(_("Could not back up {path}: {detail}. No backup was written.").format(
+            path=path, detail=error.detail)) from error
     bound = _bound_to(path)
     if bound is not None:
         with transaction():
@@ -348,13 +350,15 @@ def _stage_candidate(file: Path, staged: Path, *, progress: Progress | None) -> 
     with open(file, "rb") as handle:
         header = handle.read(16)
     if header != b"SQLite format 3\x00":
-        raise UserError(f"{file} is not a PartsDesk backup (not a SQLite database). Nothing was changed.")
+        raise UserError(_("{file} is not a PartsDesk backup (not a SQLite database). Nothing was changed.").format(
+            file=file))
     try:
         _copy_checked(file, staged, progress=progress, source_read_only=True)
     except _CopyFailed as error:
-        what = "is damaged" if error.damaged else "cannot be read"
-        raise UserError(f"The backup {file} {what} ({error.detail}). Nothing was changed; "
-                        "try an older backup.") from error
+        failed = (_("The backup {file} is damaged ({detail}). Nothing was changed; try an older backup.")
+                  if error.damaged else
+                  _("The backup {file} cannot be read ({detail}). Nothing was changed; try an older backup."))
+        raise UserError(failed.format(file=file, detail=error.detail)) from error
     conn = sqlite3.connect(str(staged))
     try:
         version = _schema_version_of(conn)
@@ -364,13 +368,15 @@ def _stage_candidate(file: Path, staged: Path, *, progress: Progress | None) -> 
         conn.close()
     problem = None
     if version is None:
-        problem = f"{file} is not a PartsDesk backup (it holds no PartsDesk tables)."
+        problem = _("{file} is not a PartsDesk backup (it holds no PartsDesk tables). Nothing was changed.").format(
+            file=file)
     elif version > latest_version():
-        problem = (f"{file} was made by a newer PartsDesk (schema version {version}; this program knows up to "
-                   f"{latest_version()}). Install the newer PartsDesk to restore it.")
+        problem = _("{file} was made by a newer PartsDesk (schema version {version}; this program knows up to "
+                    "{latest}). Install the newer PartsDesk to restore it. Nothing was changed.").format(
+            file=file, version=version, latest=latest_version())
     if problem:
         staged.unlink(missing_ok=True)
-        raise UserError(f"{problem} Nothing was changed.")
+        raise UserError(problem)
 
 
 def _refuse_if_in_use(path: Path) -> None:
@@ -388,10 +394,10 @@ def _refuse_if_in_use(path: Path) -> None:
         probe.execute("COMMIT")
     except sqlite3.OperationalError as error:
         if "locked" in str(error) or "busy" in str(error):
-            raise UserError(
-                f"The shop database {path} is still open in another PartsDesk window or program. Close it "
+            raise UserError(_(
+                "The shop database {path} is still open in another PartsDesk window or program. Close it "
                 "there (on this PC) and restore again. Nothing was changed."
-            ) from error
+            ).format(path=path)) from error
     except sqlite3.DatabaseError:
         pass  # a damaged file is the usual reason to restore: replace it all the same
     finally:
@@ -455,9 +461,9 @@ def restore_backup(url: str, file: Path, *, folder: Path | None = None, actor: A
         require(actor, "backup.restore")
     file = Path(file).expanduser().resolve()
     if not file.is_file():
-        raise UserError(f"There is no backup file {file}. Nothing was changed.")
+        raise UserError(_("There is no backup file {file}. Nothing was changed.").format(file=file))
     if file == path:
-        raise UserError(f"{file} is the shop database itself, not a backup. Nothing was changed.")
+        raise UserError(_("{file} is the shop database itself, not a backup. Nothing was changed.").format(file=file))
     folder = folder or _default_folder(url)
     folder.mkdir(parents=True, exist_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -479,8 +485,9 @@ def restore_backup(url: str, file: Path, *, folder: Path | None = None, actor: A
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
             os.replace(staged, path)
         except OSError as error:  # Windows: a file another program holds open cannot be replaced
-            raise UserError(f"Could not replace {path} ({error.strerror}). Close every program that uses it "
-                            f"and restore again; the file as it was is kept as {kept}.") from error
+            raise UserError(_("Could not replace {path} ({reason}). Close every program that uses it "
+                              "and restore again; the file as it was is kept as {kept}.").format(
+                path=path, reason=error.strerror, kept=kept)) from error
         _fsync_folder(path.parent)
     finally:
         staged.unlink(missing_ok=True)

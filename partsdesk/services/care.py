@@ -30,6 +30,7 @@ from partsdesk.domain.customers import CHANNELS, CUSTOMER_GONE
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.fields import FieldSpec, clean_day, clean_text
 from partsdesk.domain.permissions import Actor, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import (
     AppUser,
     CareTask,
@@ -46,11 +47,11 @@ from partsdesk.services.catalog_io import spreadsheet_safe
 from partsdesk.services.clock import now, shop_today
 
 # kind -> how a person calls it
-TASK_KINDS: dict[str, str] = {"follow_up": "Follow-up call", "service_reminder": "Service reminder",
-                              "call_back": "Call back"}
+TASK_KINDS: dict[str, str] = {"follow_up": N_("Follow-up call"), "service_reminder": N_("Service reminder"),
+                              "call_back": N_("Call back")}
 TASK_STATUSES = ("open", "done", "cancelled")
-OUTCOMES: dict[str, str] = {"reached": "Reached", "no_answer": "No answer", "wrong_number": "Wrong number",
-                            "call_back": "Call back later"}
+OUTCOMES: dict[str, str] = {"reached": N_("Reached"), "no_answer": N_("No answer"),
+                            "wrong_number": N_("Wrong number"), "call_back": N_("Call back later")}
 SPANS = ("today", "week")
 WEEK_DAYS = 7
 LIST_CAP = 500  # a call list longer than this is worked through over days; the rest is counted
@@ -58,21 +59,22 @@ SCORE_MIN, SCORE_MAX = 1, 5
 COMMENT_MAX = 1000
 COMPLAINT_CHANNEL = "follow_up_call"
 # list kind -> its title; birthday and lapsed lists are marketing (consent needed to message them)
-LIST_TITLES: dict[str, str] = {"birthday": "Birthdays", "follow_up": "Follow-up calls due",
-                               "service_reminder": "Service reminders due", "lapsed": "Lapsed customers"}
+LIST_TITLES: dict[str, str] = {"birthday": N_("Birthdays"), "follow_up": N_("Follow-up calls due"),
+                               "service_reminder": N_("Service reminders due"), "lapsed": N_("Lapsed customers")}
 MARKETING_KINDS = frozenset({"birthday", "lapsed"})
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"), N_("Aug"), N_("Sep"),
+           N_("Oct"), N_("Nov"), N_("Dec"))
 _MOBILE_LABELS = ("mobile", "cell", "手机", "移动")
-_DOCUMENT = FieldSpec("document", "Document", "text", max_length=60)
-_NOTE = FieldSpec("note", "Note", "text", max_length=500, multiline=True)
-_COMMENT = FieldSpec("comment", "Comment", "text", max_length=COMMENT_MAX, multiline=True)
-_REASON = FieldSpec("reason", "Reason", "text", max_length=500)
-_PURPOSE = FieldSpec("purpose", "Purpose", "text", max_length=200)
+_DOCUMENT = FieldSpec("document", N_("Document"), "text", max_length=60)
+_NOTE = FieldSpec("note", N_("Note"), "text", max_length=500, multiline=True)
+_COMMENT = FieldSpec("comment", N_("Comment"), "text", max_length=COMMENT_MAX, multiline=True)
+_REASON = FieldSpec("reason", N_("Reason"), "text", max_length=500)
+_PURPOSE = FieldSpec("purpose", N_("Purpose"), "text", max_length=200)
 
 
 def short_day(value: date) -> str:
     """3 Dec: how the call lists name a day (the year is the list's own)."""
-    return f"{value.day} {_MONTHS[value.month - 1]}"
+    return _("{day} {month}").format(day=value.day, month=_(_MONTHS[value.month - 1]))
 
 
 def months_before(day: date, months: int) -> date:
@@ -86,7 +88,7 @@ def months_before(day: date, months: int) -> date:
 def _live_customer(customer_id: int) -> Customer:
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None or not customer.active:
-        raise UserError(CUSTOMER_GONE.format(customer_id))
+        raise UserError(_(CUSTOMER_GONE).format(customer_id))
     return customer
 
 
@@ -103,9 +105,9 @@ def schedule_task(customer_id: int, *, kind: str, due_on: date, document: str = 
     """
     problems: dict[str, str] = {}
     if kind not in TASK_KINDS:
-        problems["kind"] = f"A care task is one of: {', '.join(TASK_KINDS)}."
+        problems["kind"] = _("A care task is one of: {kinds}.").format(kinds=", ".join(TASK_KINDS))
     try:
-        due = clean_day(due_on, "due_on", "Due on")
+        due = clean_day(due_on, "due_on", _("Due on"))
     except ValidationError as error:
         problems.update(error.problems)
     clean: dict[str, str] = {}
@@ -119,7 +121,7 @@ def schedule_task(customer_id: int, *, kind: str, due_on: date, document: str = 
     with transaction():
         _live_customer(customer_id)
         if vehicle_id is not None and not Vehicle.select().where(Vehicle.id == vehicle_id).exists():
-            raise UserError(f"Vehicle #{vehicle_id} is not in the customer file any more.")
+            raise UserError(_("Vehicle #{vehicle_id} is not in the customer file any more.").format(vehicle_id=vehicle_id))
         if clean["document"]:
             existing = (CareTask.select(CareTask.id)
                         .where((CareTask.customer == customer_id) & (CareTask.kind == kind)
@@ -136,7 +138,7 @@ def schedule_task(customer_id: int, *, kind: str, due_on: date, document: str = 
 def schedule_follow_up(customer_id: int, *, visit_on: date, document: str, user_id: int | None,
                        vehicle_id: int | None = None) -> int:
     """The follow-up call after a visit: due ``care.followup_days`` days after ``visit_on``."""
-    visit = clean_day(visit_on, "visit_on", "Visit on")
+    visit = clean_day(visit_on, "visit_on", _("Visit on"))
     due = visit + timedelta(days=int(settings.get("care.followup_days")))
     return schedule_task(customer_id, kind="follow_up", due_on=due, document=document, vehicle_id=vehicle_id,
                          user_id=user_id)
@@ -148,13 +150,13 @@ def cancel_task(actor: Actor, task_id: int, *, reason: str) -> None:
     require(actor, "care.call")
     reason = clean_text(_REASON, reason)
     if not reason:
-        raise ValidationError({"reason": "Say why this call is not needed any more."})
+        raise ValidationError({"reason": _("Say why this call is not needed any more.")})
     with transaction():
         task = CareTask.get_or_none(CareTask.id == task_id)
         if task is None:
-            raise UserError(f"Care task #{task_id} does not exist.")
+            raise UserError(_("Care task #{task_id} does not exist.").format(task_id=task_id))
         if task.status != "open":
-            raise UserError(f"This call is already {task.status}; nothing was changed.")
+            raise UserError(_("This call is already {status}; nothing was changed.").format(status=task.status))
         CareTask.update(status="cancelled", done_at=now()).where(CareTask.id == task_id).execute()
         audit.record("care.cancel_task", actor=actor, object_type="care_task", object_id=task_id, reason=reason,
                      old={"status": "open", "kind": task.kind, "due_on": task.due_on.isoformat()},
@@ -186,7 +188,7 @@ def tasks_of(actor: Actor, customer_id: int, *, as_of: date | None = None,
              .where(CareTask.customer == customer_id))
     if not include_closed:
         query = query.where(CareTask.status == "open")
-    rows = [TaskRow(i, kind, TASK_KINDS.get(kind, kind), due, document, note, plate or "", status,
+    rows = [TaskRow(i, kind, _(TASK_KINDS.get(kind, kind)), due, document, note, plate or "", status,
                     max(0, (today - due).days) if status == "open" else 0)
             for i, kind, due, document, note, plate, status in query.tuples()]
     return sorted(rows, key=lambda r: (r.status != "open", r.due_on if r.status == "open" else date.min, -r.id))
@@ -212,7 +214,7 @@ class CareRow:
 
     @property
     def channel_label(self) -> str:
-        return CHANNELS[self.preferred_channel][0] if self.preferred_channel in CHANNELS else ""
+        return _(CHANNELS[self.preferred_channel][0]) if self.preferred_channel in CHANNELS else ""
 
 
 @dataclass(frozen=True)
@@ -284,29 +286,30 @@ def _birthdays(start: date, end: date) -> CareList:
     found = found[:LIST_CAP]
     phones = best_phones(r[0] for r in found)
     rows = [CareRow("birthday", cid, name, phones.get(cid, ""), channel, time_, bool(consent),
-                    f"Birthday {short_day(days[md])}", grade, due_on=days[md])
+                    _("Birthday {day}").format(day=short_day(days[md])), grade, due_on=days[md])
             for cid, name, channel, time_, consent, grade, md in found]
-    return CareList("birthday", LIST_TITLES["birthday"], rows, more)
+    return CareList("birthday", _(LIST_TITLES["birthday"]), rows, more)
 
 
 def _task_reason(kind: str, document: str, note: str, plate: str, due: date, days_late: int, as_of: date) -> str:
     """"Follow-up after INV-12 (due 28 Nov, 2 days late)", "Service reminder: oil change (沪A·12345) (due today)"."""
     if kind == "follow_up":
-        text = f"Follow-up after {document}" if document else "Follow-up call"
+        text = _("Follow-up after {document}").format(document=document) if document else _("Follow-up call")
     elif kind == "service_reminder":
-        text = "Service reminder"
+        text = _("Service reminder")
     else:
-        text = f"Call back about {document}" if document else "Call back"
+        text = _("Call back about {document}").format(document=document) if document else _("Call back")
     if note:
         text += ": " + " ".join(note.split())
     if plate:
         text += f" ({plate})"
     if days_late:
-        when = f"due {short_day(due)}, {days_late} day{'s' if days_late != 1 else ''} late"
+        late = _("due {day}, {days} day late") if days_late == 1 else _("due {day}, {days} days late")
+        when = late.format(day=short_day(due), days=days_late)
     elif due == as_of:
-        when = "due today"
+        when = _("due today")
     else:
-        when = f"due {short_day(due)}"
+        when = _("due {day}").format(day=short_day(due))
     return f"{text} ({when})"
 
 
@@ -328,7 +331,7 @@ def _tasks(list_kind: str, kinds: Sequence[str], as_of: date, end: date) -> Care
         rows.append(CareRow(list_kind, cid, name, phones.get(cid, ""), channel, time_, bool(consent),
                             _task_reason(kind, document, note, plate or "", due, late, as_of), grade,
                             task_id=task_id, due_on=due, days_late=late, document=document))
-    return CareList(list_kind, LIST_TITLES[list_kind], rows, max(0, total - len(rows)))
+    return CareList(list_kind, _(LIST_TITLES[list_kind]), rows, max(0, total - len(rows)))
 
 
 def _lapsed(as_of: date) -> CareList:
@@ -349,11 +352,13 @@ def _lapsed(as_of: date) -> CareList:
     rows = []
     for cid, name, channel, time_, consent, grade, last_visit, created in found:
         if last_visit is not None:
-            reason = f"No visit since {last_visit.day} {_MONTHS[last_visit.month - 1]} {last_visit.year}"
+            reason = _("No visit since {day} {month} {year}").format(
+                day=last_visit.day, month=_(_MONTHS[last_visit.month - 1]), year=last_visit.year)
         else:
-            reason = f"No visit since joining on {created.day} {_MONTHS[created.month - 1]} {created.year}"
+            reason = _("No visit since joining on {day} {month} {year}").format(
+                day=created.day, month=_(_MONTHS[created.month - 1]), year=created.year)
         rows.append(CareRow("lapsed", cid, name, phones.get(cid, ""), channel, time_, bool(consent), reason, grade))
-    return CareList("lapsed", LIST_TITLES["lapsed"], rows, max(0, total - len(rows)))
+    return CareList("lapsed", _(LIST_TITLES["lapsed"]), rows, max(0, total - len(rows)))
 
 
 def care_lists(actor: Actor, *, as_of: date, span: str) -> CareLists:
@@ -367,8 +372,8 @@ def care_lists(actor: Actor, *, as_of: date, span: str) -> CareLists:
     """
     require(actor, "customer.view_account")
     if span not in SPANS:
-        raise ValidationError({"span": "Show the lists for today or for this week."})
-    as_of = clean_day(as_of, "as_of", "Day")
+        raise ValidationError({"span": _("Show the lists for today or for this week.")})
+    as_of = clean_day(as_of, "as_of", _("Day"))
     end = as_of + timedelta(days=WEEK_DAYS - 1 if span == "week" else 0)
     with transaction():  # one consistent read of the four lists
         lists = [_birthdays(as_of, end), _tasks("follow_up", ("follow_up", "call_back"), as_of, end),
@@ -411,26 +416,27 @@ def _clean_scores(scores: Iterable[object], questions: Sequence[str], problems: 
     try:
         pairs = list(scores or ())
     except TypeError:
-        problems["scores"] = "Survey answers are pairs of (question, score)."
+        problems["scores"] = _("Survey answers are pairs of (question, score).")
         return []
     for pair in pairs:
         try:
             question, score = pair  # type: ignore[misc]
         except (TypeError, ValueError):
-            problems["scores"] = "Survey answers are pairs of (question, score)."
+            problems["scores"] = _("Survey answers are pairs of (question, score).")
             return []
         if question not in questions:
-            problems["scores"] = f"“{question}” is not a question of the survey."
+            problems["scores"] = _("“{question}” is not a question of the survey.").format(question=question)
             return []
         if question in seen:
-            problems["scores"] = f"“{question}” is answered twice."
+            problems["scores"] = _("“{question}” is answered twice.").format(question=question)
             return []
         if score is None or score == "":
             continue  # the customer did not answer this one
         if isinstance(score, str) and score.strip().isdigit():
             score = int(score.strip())
         if isinstance(score, bool) or not isinstance(score, int) or not SCORE_MIN <= score <= SCORE_MAX:
-            problems["scores"] = f"A score is a whole number from {SCORE_MIN} to {SCORE_MAX} (“{question}”)."
+            problems["scores"] = _("A score is a whole number from {least} to {most} (“{question}”).").format(
+                least=SCORE_MIN, most=SCORE_MAX, question=question)
             return []
         seen.add(question)
         clean.append((question, score))
@@ -477,11 +483,12 @@ def record_call(actor: Actor, customer_id: int, *, outcome: str, scores: Iterabl
     stamp = now()
     problems: dict[str, str] = {}
     if outcome not in OUTCOMES:
-        problems["outcome"] = f"The outcome is one of: {', '.join(OUTCOMES.values())}."
+        problems["outcome"] = _("The outcome is one of: {outcomes}.").format(
+            outcomes=", ".join(_(label) for label in OUTCOMES.values()))
     questions = survey_questions()
     clean_scores = _clean_scores(scores, questions, problems)
     if clean_scores and outcome != "reached":
-        problems["scores"] = "Survey answers are recorded only when the customer was reached."
+        problems["scores"] = _("Survey answers are recorded only when the customer was reached.")
     try:
         comment = clean_text(_COMMENT, comment)
     except ValidationError as error:
@@ -489,12 +496,12 @@ def record_call(actor: Actor, customer_id: int, *, outcome: str, scores: Iterabl
     back_on: date | None = None
     if outcome == "call_back":
         if call_back_on in (None, ""):
-            problems["call_back_on"] = "Say which day to call back."
+            problems["call_back_on"] = _("Say which day to call back.")
         else:
             try:
-                back_on = clean_day(call_back_on, "call_back_on", "Call back on")
+                back_on = clean_day(call_back_on, "call_back_on", _("Call back on"))
                 if back_on < shop_today():
-                    problems["call_back_on"] = "The call-back day is today or later."
+                    problems["call_back_on"] = _("The call-back day is today or later.")
             except ValidationError as error:
                 problems.update(error.problems)
     if problems:
@@ -507,9 +514,9 @@ def record_call(actor: Actor, customer_id: int, *, outcome: str, scores: Iterabl
         if task_id is not None:
             task = CareTask.get_or_none(CareTask.id == task_id)
             if task is None or task.customer_id != customer_id:
-                raise ValidationError({"task": "That call task is not this customer's."})
+                raise ValidationError({"task": _("That call task is not this customer's.")})
             if task.status != "open":
-                raise ValidationError({"task": f"That call task is already {task.status}."})
+                raise ValidationError({"task": _("That call task is already {status}.").format(status=task.status)})
         document = task.document if task is not None else ""
         complaint_id = None
         if low:
@@ -519,7 +526,7 @@ def record_call(actor: Actor, customer_id: int, *, outcome: str, scores: Iterabl
             description = (f"Low score on the follow-up call{about}: " + "; ".join(lines)
                            + (f". Comment: {comment}" if comment else "."))
             complaint_id = complaints.open_complaint(
-                actor, customer_id, category=_complaint_category([q for q, _ in low]), description=description[:2000],
+                actor, customer_id, category=_complaint_category([q for q, _score in low]), description=description[:2000],
                 channel=COMPLAINT_CHANNEL, document_type=document_type, document_no=document if document_type else "",
                 received_at=stamp)
         call = ContactCall.create(customer=customer_id, task=task_id, called_at=stamp, outcome=outcome,
@@ -539,19 +546,19 @@ def record_call(actor: Actor, customer_id: int, *, outcome: str, scores: Iterabl
                                         note=comment[:500], status="open", created_at=stamp, user=actor.user_id)
         summary = OUTCOMES[outcome] + (f" · {document}" if document else "")
         if clean_scores:
-            summary += " · scores " + ", ".join(str(s) for _, s in clean_scores)
+            summary += " · scores " + ", ".join(str(s) for _question, s in clean_scores)
         if comment:
             summary += f" · {comment[:120]}"
         history.record_event(customer_id, "call", summary=summary, user_id=actor.user_id, document_type="call",
                              document_id=call.id, document_no=document, vehicle_id=task.vehicle_id if task else None,
                              at=stamp)
-    message = "The call was recorded."
+    message = _("The call was recorded.")
     if task is not None and outcome == "reached":
-        message += f" The {TASK_KINDS[task.kind].lower()} is done."
+        message += " " + _("The {task} is done.").format(task=_(TASK_KINDS[task.kind]).lower())
     if back_on is not None:
-        message += f" Call back on {back_on.isoformat()}."
+        message += " " + _("Call back on {day}.").format(day=back_on.isoformat())
     if complaint_id is not None:
-        message += f" Complaint {complaint_number(complaint_id)} opened for the low score."
+        message += " " + _("Complaint {number} opened for the low score.").format(number=complaint_number(complaint_id))
     return CallResult(int(call.id), complaint_id, message, int(back_task.id) if back_task else None)
 
 
@@ -564,7 +571,7 @@ def calls_of(actor: Actor, customer_id: int, *, limit: int = 100) -> list[CallRo
              .switch(ContactCall).join(AppUser, JOIN.LEFT_OUTER, on=(ContactCall.user == AppUser.id))
              .where(ContactCall.customer == customer_id)
              .order_by(ContactCall.called_at.desc(), ContactCall.id.desc()).limit(max(1, min(limit, 500))))
-    return [CallRow(i, at, outcome, OUTCOMES.get(outcome, outcome), [(q, int(s)) for q, s in json.loads(scores or "[]")],
+    return [CallRow(i, at, outcome, _(OUTCOMES.get(outcome, outcome)), [(q, int(s)) for q, s in json.loads(scores or "[]")],
                     comment, complaint, document or "", user or "")
             for i, at, outcome, scores, comment, complaint, document, user in query.tuples()]
 
@@ -600,11 +607,12 @@ class CsvExport:
 
     @property
     def message(self) -> str:
-        text = f"{self.written} customer{'s' if self.written != 1 else ''} written."
+        text = (_("{count} customer written.") if self.written == 1
+                else _("{count} customers written.")).format(count=self.written)
         if self.without_consent:
-            text += f" {self.without_consent} left out: no consent to offers."
+            text += " " + _("{count} left out: no consent to offers.").format(count=self.without_consent)
         if self.without_phone:
-            text += f" {self.without_phone} left out: no phone number."
+            text += " " + _("{count} left out: no phone number.").format(count=self.without_phone)
         return text
 
 
@@ -621,7 +629,7 @@ def export_csv(actor: Actor, rows: Sequence[CareRow], target: str | Path, *, pur
     require(actor, "customer.view_account")
     purpose = clean_text(_PURPOSE, purpose)
     if not purpose:
-        raise ValidationError({"purpose": "Say what the list is for (for example: birthday greetings)."})
+        raise ValidationError({"purpose": _("Say what the list is for (for example: birthday greetings).")})
     path = Path(target)
     ids = sorted({row.customer_id for row in rows})
     consent: dict[int, bool] = {}
@@ -657,8 +665,8 @@ def export_csv(actor: Actor, rows: Sequence[CareRow], target: str | Path, *, pur
         temp.replace(path)
     except OSError as error:
         temp.unlink(missing_ok=True)
-        raise UserError(f"Cannot write {path}: {error.strerror or error}. Check the folder exists and the file "
-                        "is not open in a spreadsheet.") from None
+        raise UserError(_("Cannot write {path}: {reason}. Check the folder exists and the file "
+                          "is not open in a spreadsheet.").format(path=path, reason=error.strerror or error)) from None
     result = CsvExport(len(lines), without_consent, without_phone)
     with transaction():
         audit.record("care.export", actor=actor, object_type="file", object_id=path.name[:200], reason=purpose,

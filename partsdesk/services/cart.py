@@ -16,6 +16,7 @@ from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.membership import parse_tiers
 from partsdesk.domain.money import format_quantity
 from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.i18n import _
 from partsdesk.models import Customer, Part
 from partsdesk.services import reservations, settings, stock
 
@@ -64,7 +65,7 @@ def sale_customer(customer_id: int | None) -> Customer | None:
         return None
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None or not customer.active:
-        raise UserError(CUSTOMER_GONE.format(customer_id))
+        raise UserError(_(CUSTOMER_GONE).format(customer_id))
     return customer
 
 
@@ -108,7 +109,7 @@ def price_lines(lines: Sequence[LineRequest], decision: pricing.TierDecision, *,
     for index, request in enumerate(lines):
         part = parts.get(request.part_id)
         if part is None or not part.active:
-            raise ValidationError({f"lines.{index}": f"Line {index + 1}: the part is not for sale any more."})
+            raise ValidationError({f"lines.{index}": _("Line {line}: the part is not for sale any more.").format(line=index + 1)})
         held = request.held_price is not None
         line = pricing.CartLine(
             list_price=decision.list_price(retail=part.price_retail, trade=part.price_trade,
@@ -129,9 +130,11 @@ def price_lines(lines: Sequence[LineRequest], decision: pricing.TierDecision, *,
 def reserved_refusal(part: Part, free: int, held: int, asked: int) -> pricing.StockDecision:
     """Asking for more than the stock repair orders leave free: refused whatever the negative-stock
     policy (a manager neither), since the parts belong to jobs the customers approved."""
-    most = f"at most {format_quantity(max(free, 0), part.unit)} can be sold" if free > 0 else "none can be sold"
+    refusal = (_("{held} reserved for repair orders: at most {free} can be sold.") if free > 0
+               else _("{held} reserved for repair orders: none can be sold."))
     return pricing.StockDecision(False, False, asked - max(free, 0),
-                                 f"{format_quantity(held, part.unit)} reserved for repair orders: {most}.")
+                                 refusal.format(held=format_quantity(held, part.unit),
+                                                free=format_quantity(max(free, 0), part.unit)))
 
 
 def approve_floor(actor: Actor, item: Priced, approvals: Mapping[str, Approval],

@@ -38,6 +38,7 @@ from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.fields import clean_line
 from partsdesk.domain.money import CURRENCIES, MONEY_MAX, format_money, line_amount, parse_money
 from partsdesk.domain.permissions import Actor, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import (
     AccountEntry,
     AppUser,
@@ -58,14 +59,16 @@ from partsdesk.services import accounts, audit, cart, membership, numbering, set
 from partsdesk.services.clock import now
 
 CLAIM_MARGIN = timedelta(days=7)
-CASH_EVENT_KINDS = {"float": "Opening float", "pay_in": "Paid in", "pay_out": "Paid out"}
-VOID_KINDS = {"line": "Line removed", "cart": "Sale cancelled"}
+CASH_EVENT_KINDS = {"float": N_("Opening float"), "pay_in": N_("Paid in"), "pay_out": N_("Paid out")}
+VOID_KINDS = {"line": N_("Line removed"), "cart": N_("Sale cancelled")}
 REASON_MAX = 200
 NOTE_MAX = 500
 DESCRIPTION_MAX = 200
 VOID_LINES_MAX = 500
 GAPS_SHOWN = 5
-SERIES_LABELS = {"INV": "Invoices", "RC": "Receipts", "CN": "Credit notes", "PAY": "Payments on account"}
+# stored in the Z report as English (its figures are kept as closed): translated where shown
+SERIES_LABELS = {"INV": N_("Invoices"), "RC": N_("Receipts"), "CN": N_("Credit notes"),
+                 "PAY": N_("Payments on account")}
 CLAIM_KINDS = ("sale", "credit_note", "account_payment", "prepaid_top_up", "cash_event", "void")
 
 
@@ -234,19 +237,19 @@ def _dates(item: dict) -> dict:
 def _clean_amount(value: object, *, name: str, label: str, allow_zero: bool = False) -> int:
     """Minor units from an int or from what a person typed."""
     if isinstance(value, bool) or value is None:
-        raise ValidationError({name: f"{label}: type an amount, e.g. 200.00."})
+        raise ValidationError({name: _("{label}: type an amount, e.g. 200.00.").format(label=label)})
     if isinstance(value, int):
         amount = value
     else:
         if not str(value).strip():
-            raise ValidationError({name: f"{label}: type an amount, e.g. 200.00."})
+            raise ValidationError({name: _("{label}: type an amount, e.g. 200.00.").format(label=label)})
         amount = parse_money(value, exponent=_exponent(), field=name, label=label)
     if amount < 0:
-        raise ValidationError({name: f"{label} cannot be negative."})
+        raise ValidationError({name: _("{label} cannot be negative.").format(label=label)})
     if amount == 0 and not allow_zero:
-        raise ValidationError({name: f"{label} must be more than 0."})
+        raise ValidationError({name: _("{label} must be more than 0.").format(label=label)})
     if amount > MONEY_MAX:
-        raise ValidationError({name: f"{label} is too large."})
+        raise ValidationError({name: _("{label} is too large.").format(label=label)})
     return amount
 
 
@@ -258,19 +261,20 @@ def record_cash_event(actor: Actor, kind: str, amount: int | str, reason: str = 
     require(actor, "counter.cash_up")
     problems: dict[str, str] = {}
     if kind not in CASH_EVENT_KINDS:
-        problems["kind"] = f"Choose what the cash is: {', '.join(CASH_EVENT_KINDS.values()).lower()}."
+        problems["kind"] = _("Choose what the cash is: {kinds}.").format(
+            kinds=", ".join(_(label) for label in CASH_EVENT_KINDS.values()).lower())
     try:
-        amount = _clean_amount(amount, name="amount", label=CASH_EVENT_KINDS.get(kind, "Amount"))
+        amount = _clean_amount(amount, name="amount", label=_(CASH_EVENT_KINDS.get(kind, N_("Amount"))))
     except ValidationError as error:
         problems.update(error.problems)
     try:
-        reason = clean_line(reason, field="reason", label="Reason", max_length=REASON_MAX, required=False)
+        reason = clean_line(reason, field="reason", label=_("Reason"), max_length=REASON_MAX, required=False)
     except ValidationError as error:
         problems.update(error.problems)
         reason = ""
     if kind in ("pay_in", "pay_out") and not reason and "reason" not in problems:
-        problems["reason"] = ("Say why the cash was paid in (e.g. change from the bank)." if kind == "pay_in" else
-                              "Say why the cash was paid out (e.g. the window cleaner).")
+        problems["reason"] = (_("Say why the cash was paid in (e.g. change from the bank).") if kind == "pay_in"
+                              else _("Say why the cash was paid out (e.g. the window cleaner)."))
     if problems:
         raise ValidationError(problems)
     with transaction():
@@ -299,20 +303,21 @@ def record_void(actor: Actor, kind: str, lines: Sequence[VoidLine]) -> int:
     require(actor, "counter.sell")
     problems: dict[str, str] = {}
     if kind not in VOID_KINDS:
-        problems["kind"] = "A void is a line taken out or a whole cart cancelled."
+        problems["kind"] = _("A void is a line taken out or a whole cart cancelled.")
     lines = list(lines or ())
     if not lines:
-        problems["lines"] = "There is nothing to void: the cart is empty."
+        problems["lines"] = _("There is nothing to void: the cart is empty.")
     elif len(lines) > VOID_LINES_MAX or (kind == "line" and len(lines) != 1):
-        problems["lines"] = "A line void is one line; a cart void at most 500 lines."
+        problems["lines"] = _("A line void is one line; a cart void at most 500 lines.")
     rows = []
     for index, line in enumerate(lines if "lines" not in problems else ()):
         qty, amount = getattr(line, "qty", None), getattr(line, "amount", None)
         description = " ".join(str(getattr(line, "description", "") or "").split())[:DESCRIPTION_MAX]
         if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
-            problems[f"lines.{index}.qty"] = f"Line {index + 1}: the quantity must be more than 0."
+            problems[f"lines.{index}.qty"] = _("Line {line}: the quantity must be more than 0.").format(line=index + 1)
         if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MONEY_MAX:
-            problems[f"lines.{index}.amount"] = f"Line {index + 1}: the amount is a whole number of minor units, 0 or more."
+            problems[f"lines.{index}.amount"] = _("Line {line}: the amount is a whole number of minor units, "
+                                                   "0 or more.").format(line=index + 1)
         rows.append(dict(part=line.part_id, description=description or "?", qty=qty, amount=amount))
     if problems:
         raise ValidationError(problems)
@@ -457,14 +462,14 @@ def _read_day(actor: Actor, terminal: str, *, kind: str, at: datetime, counted: 
     # money by method
     sales_by_method = _method_lines(payments, tender.METHOD_LABELS)
     refunds_by_method = _method_lines(refunds, tender.METHOD_LABELS)
-    account_by_method = _method_lines(((method or "other", -amount) for _, _, _, method, amount in entries),
+    account_by_method = _method_lines(((method or "other", -amount) for __, __, __, method, amount in entries),
                                       accounts.PAYMENT_METHODS)
     cash_sales = sum(amount for method, amount in payments if method == tender.CASH)
     cash_refunds = sum(amount for method, amount in refunds if method == tender.CASH)
-    cash_account = sum(-amount for _, _, _, method, amount in entries if method == "cash")
-    top_up_by_method = _method_lines(((method or "other", amount) for _, _, method, amount in top_ups),
+    cash_account = sum(-amount for __, __, __, method, amount in entries if method == "cash")
+    top_up_by_method = _method_lines(((method or "other", amount) for __, __, method, amount in top_ups),
                                      membership.TOP_UP_METHODS)
-    cash_top_ups = sum(amount for _, _, method, amount in top_ups if method == "cash")
+    cash_top_ups = sum(amount for __, __, method, amount in top_ups if method == "cash")
     opening_float = sum(row[4] for row in events if row[1] == "float")
     paid_in = sum(row[4] for row in events if row[1] == "pay_in")
     paid_out = sum(row[4] for row in events if row[1] == "pay_out")
@@ -485,7 +490,7 @@ def _read_day(actor: Actor, terminal: str, *, kind: str, at: datetime, counted: 
         sums[2] += 1 if approved_by is not None else 0
     discounts = tuple(CashierLine(user, *sums) for user, sums in sorted(given.items()))
     voided: dict[str, list[int]] = {}
-    for _, _, user, amount in voids:
+    for __, __, user, amount in voids:
         sums = voided.setdefault(names.get(user, "?"), [0, 0])
         sums[0] += 1
         sums[1] += amount
@@ -513,35 +518,39 @@ def _read_day(actor: Actor, terminal: str, *, kind: str, at: datetime, counted: 
         by_series.setdefault(_series(number_of), []).append(number_of)
     for series, numbers in sorted(by_series.items()):
         numbers.sort()
-        label = SERIES_LABELS.get(series, series)
+        label = _(SERIES_LABELS[series]) if series in SERIES_LABELS else series
         documents.append(SeriesRange(series, label, numbers[0], numbers[-1], len(numbers)))
         table, column = ((CreditNote, CreditNote.number) if series == "CN" else
                          (AccountEntry, AccountEntry.document) if series == "PAY" else (Sale, Sale.number))
         missing = _gaps(series, numbers[0], numbers[-1], table, column)
         if missing:
-            shown = ", ".join(missing[:GAPS_SHOWN]) + (f" and {len(missing) - GAPS_SHOWN} more"
-                                                       if len(missing) > GAPS_SHOWN else "")
-            anomalies.append(f"{label}: {len(missing)} number(s) missing between {numbers[0]} and {numbers[-1]} "
-                             f"({shown}). Look for a document that was never saved.")
+            shown = ", ".join(missing[:GAPS_SHOWN])
+            if len(missing) > GAPS_SHOWN:
+                shown = _("{numbers} and {count} more").format(numbers=shown, count=len(missing) - GAPS_SHOWN)
+            anomalies.append(_("{series}: {count} number(s) missing between {first} and {last} ({shown}). Look for "
+                               "a document that was never saved.").format(
+                series=label, count=len(missing), first=numbers[0], last=numbers[-1], shown=shown))
 
     any_activity = bool(claims)
     if any_activity and not opening_float:
-        anomalies.append("No opening float was recorded for this day.")
+        anomalies.append(_("No opening float was recorded for this day."))
     anomalies += drawer.anomalies
     if counted is not None:
         tolerance = int(settings.get("counter.cash_tolerance"))
         if abs(drawer.over_short) > tolerance:
-            anomalies.append(f"{drawer.message[:-1]}: more than the {format_money(tolerance, exponent=exponent)} "
-                             "tolerance. Count again and look for a missed pay-out or a wrong change.")
+            anomalies.append(_("{difference}: more than the {tolerance} tolerance. Count again and look for a "
+                               "missed pay-out or a wrong change.").format(
+                difference=drawer.message.rstrip(".。"), tolerance=format_money(tolerance, exponent=exponent)))
     if previous is not None:
         early = sum(1 for stamp in stamps if stamp < previous.closed_at)
         if early:
-            anomalies.append(f"{early} document(s) are dated before the previous Z report {previous.number} "
-                             f"closed ({local_time(previous.closed_at):%Y-%m-%d %H:%M}): check this PC's clock.")
+            anomalies.append(_("{count} document(s) are dated before the previous Z report {number} closed "
+                               "({closed}): check this PC's clock.").format(
+                count=early, number=previous.number, closed=f"{local_time(previous.closed_at):%Y-%m-%d %H:%M}"))
 
     period_from = previous.closed_at if previous is not None else (min(stamps) if stamps else None)
     moves = tuple(CashMove(kind_, at_, names.get(user, "?"), amount, reason)
-                  for _, kind_, at_, user, amount, reason in events)
+                  for __, kind_, at_, user, amount, reason in events)
     claimed = {k: sum(1 for c in claims if c[0] == k) for k in CLAIM_KINDS}
     report = CashUpReport(
         kind=kind, number=number, terminal=terminal, currency=settings.get("shop.currency"), exponent=exponent,
@@ -564,7 +573,7 @@ def _read_day(actor: Actor, terminal: str, *, kind: str, at: datetime, counted: 
 def _terminal(terminal: str | None) -> str:
     name = audit.TERMINAL if terminal is None else " ".join(str(terminal).split())
     if not name or len(name) > 64:
-        raise ValidationError({"terminal": "Name the terminal (up to 64 characters)."})
+        raise ValidationError({"terminal": _("Name the terminal (up to 64 characters).")})
     return name
 
 
@@ -590,8 +599,8 @@ def close_day(actor: Actor, *, counted_cash: int | str, note: str = "") -> CashU
     Anomalies are flagged in the report, never a reason to refuse. Needs counter.cash_up;
     audited. Bad input raises ValidationError and writes nothing (no number is used)."""
     require(actor, "counter.cash_up")
-    counted = _clean_amount(counted_cash, name="counted_cash", label="Counted cash", allow_zero=True)
-    note = clean_line(note, field="note", label="Note", max_length=NOTE_MAX, required=False)
+    counted = _clean_amount(counted_cash, name="counted_cash", label=_("Counted cash"), allow_zero=True)
+    note = clean_line(note, field="note", label=_("Note"), max_length=NOTE_MAX, required=False)
     terminal = _terminal(None)
     with transaction():
         # Writers queue on the transaction's write lock: what is read here is all that was
@@ -631,10 +640,10 @@ def z_report(number: str) -> CashUpReport:
     it was closed, for a reprint: read back, never recomputed. Raises ``UserError`` when there is none."""
     wanted = "".join(str(number or "").split()).upper()[:40]
     if not wanted:
-        raise UserError("Name the Z report: its number, e.g. Z-000001.")
+        raise UserError(_("Name the Z report: its number, e.g. Z-000001."))
     row = ZReport.select(ZReport.figures).where(ZReport.number == wanted).tuples().first()
     if row is None:
-        raise UserError(f"There is no Z report {wanted}.")
+        raise UserError(_("There is no Z report {number}.").format(number=wanted))
     return CashUpReport.from_json(row[0])
 
 

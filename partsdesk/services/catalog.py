@@ -18,6 +18,7 @@ from partsdesk.domain.errors import PermissionDenied, UserError, ValidationError
 from partsdesk.domain.gtin import normalize_barcode
 from partsdesk.domain.part_numbers import NUMBER_KIND_LABELS, NUMBER_KINDS, NUMBER_MAX, normalize_number
 from partsdesk.domain.permissions import ROLE_LABELS, Actor, Approval, require
+from partsdesk.i18n import _
 from partsdesk.models import (
     Brand,
     Category,
@@ -162,7 +163,7 @@ def get_part(actor: Actor, part_id: int) -> PartDetail:
     require(actor, "catalog.view")
     part = Part.get_or_none(Part.id == part_id)
     if part is None:
-        raise UserError(f"Part #{part_id} is not in the catalogue (it may have been removed).")
+        raise UserError(_("Part #{part_id} is not in the catalogue (it may have been removed).").format(part_id=part_id))
     category = Category.get_by_id(part.category_id)
     supplier = Supplier.get_by_id(part.supplier_id).name if part.supplier_id else ""
     barcodes = tuple(PartBarcode.select(PartBarcode.code, PartBarcode.symbology)
@@ -259,23 +260,25 @@ def ensure_standard_categories() -> int:
 def _check_name(field: str, label: str, text: str, *, required: bool, limit: int) -> str:
     text = " ".join(str(text or "").split())
     if required and not text:
-        raise ValidationError({field: f"{label} is required."})
+        raise ValidationError({field: _("{label} is required.").format(label=label)})
     if len(text) > limit or not text.isprintable():
-        raise ValidationError({field: f"{label} is at most {limit} characters, without control characters."})
+        raise ValidationError({field: _("{label} is at most {limit} characters, without control characters.").format(
+            label=label, limit=limit)})
     return text
 
 
 def add_vehicle_model(actor: Actor, make: str, model: str, make_zh: str = "", model_zh: str = "") -> int:
     """Add a make and model for fitments (and for the search box to recognise); returns its id."""
     require(actor, "catalog.edit")
-    make = _check_name("make", "Make", make, required=True, limit=VEHICLE_NAME_MAX)
-    model = _check_name("model", "Model", model, required=True, limit=VEHICLE_NAME_MAX)
-    make_zh = _check_name("make_zh", "Chinese make", make_zh, required=False, limit=VEHICLE_NAME_MAX)
-    model_zh = _check_name("model_zh", "Chinese model", model_zh, required=False, limit=VEHICLE_NAME_MAX)
+    make = _check_name("make", _("Make"), make, required=True, limit=VEHICLE_NAME_MAX)
+    model = _check_name("model", _("Model"), model, required=True, limit=VEHICLE_NAME_MAX)
+    make_zh = _check_name("make_zh", _("Chinese make"), make_zh, required=False, limit=VEHICLE_NAME_MAX)
+    model_zh = _check_name("model_zh", _("Chinese model"), model_zh, required=False, limit=VEHICLE_NAME_MAX)
     with transaction():
         for existing_make, existing_model in VehicleModel.select(VehicleModel.make, VehicleModel.model).tuples():
             if existing_make.casefold() == make.casefold() and existing_model.casefold() == model.casefold():
-                raise ValidationError({"model": f"{existing_make} {existing_model} is already in the list."})
+                raise ValidationError({"model": _("{make} {model} is already in the list.").format(make=existing_make,
+                                                                                        model=existing_model)})
         row = VehicleModel.create(make=make, model=model, make_zh=make_zh, model_zh=model_zh)
         audit.record("vehicle_model.add", actor=actor, object_type="vehicle_model", object_id=row.id,
                      new={"make": make, "model": model, "make_zh": make_zh, "model_zh": model_zh})
@@ -302,7 +305,7 @@ def _supplier_id(name: str) -> int | None:
 def _clean_barcodes(codes: Sequence[str], problems: dict[str, str]) -> list[tuple[str, str]]:
     clean: dict[str, str] = {}
     if len(codes) > BARCODES_MAX:
-        problems["barcodes"] = f"A part has at most {BARCODES_MAX} barcodes."
+        problems["barcodes"] = _("A part has at most {most} barcodes.").format(most=BARCODES_MAX)
         return []
     for text in codes:
         if not str(text).strip():
@@ -320,7 +323,7 @@ def _clean_numbers(numbers: Sequence[tuple[str, str, str]], own_norm: str,
                    problems: dict[str, str]) -> list[tuple[str, str, str, str]]:
     """(kind, maker, number, number_norm) without duplicates and without the own number."""
     if len(numbers) > NUMBERS_MAX:
-        problems["numbers"] = f"A part has at most {NUMBERS_MAX} other numbers."
+        problems["numbers"] = _("A part has at most {most} other numbers.").format(most=NUMBERS_MAX)
         return []
     clean: dict[tuple[str, str], tuple[str, str, str, str]] = {}
     for kind, maker, number in numbers:
@@ -331,15 +334,16 @@ def _clean_numbers(numbers: Sequence[tuple[str, str, str]], own_norm: str,
             continue
         norm = normalize_number(number)
         if kind not in NUMBER_KINDS:
-            problems["numbers"] = f"A number is one of: {', '.join(NUMBER_KIND_LABELS.values())}."
+            problems["numbers"] = _("A number is one of: {kinds}.").format(
+                kinds=", ".join(_(label) for label in NUMBER_KIND_LABELS.values()))
         elif not norm or len(number) > NUMBER_MAX or not number.isprintable():
-            problems["numbers"] = (f"{number[:60]!r} cannot be a part number: at most {NUMBER_MAX} characters "
-                                   "with at least one letter or digit.")
+            problems["numbers"] = _("{number!r} cannot be a part number: at most {most} characters "
+                                    "with at least one letter or digit.").format(number=number[:60], most=NUMBER_MAX)
         elif len(maker) > MAKER_MAX or not maker.isprintable():
-            problems["numbers"] = f"The maker of a number is at most {MAKER_MAX} characters."
+            problems["numbers"] = _("The maker of a number is at most {most} characters.").format(most=MAKER_MAX)
         elif kind == "own" and norm != own_norm:
-            problems["numbers"] = ("The part's own number is the Part number field; list other numbers as OE, "
-                                   "interchange or superseded.")
+            problems["numbers"] = _("The part's own number is the Part number field; list other numbers as OE, "
+                                    "interchange or superseded.")
         elif kind != "own":
             clean.setdefault((kind, norm), (kind, maker, number, norm))
     return list(clean.values())
@@ -347,7 +351,7 @@ def _clean_numbers(numbers: Sequence[tuple[str, str, str]], own_norm: str,
 
 def _clean_fitments(fitments: Sequence[FitmentInput], problems: dict[str, str]) -> list[FitmentInput]:
     if len(fitments) > FITMENTS_MAX:
-        problems["fitments"] = f"A part has at most {FITMENTS_MAX} vehicle fitments."
+        problems["fitments"] = _("A part has at most {most} vehicle fitments.").format(most=FITMENTS_MAX)
         return []
     last_year = now().year + YEARS_AHEAD
     clean: list[FitmentInput] = []
@@ -357,20 +361,22 @@ def _clean_fitments(fitments: Sequence[FitmentInput], problems: dict[str, str]) 
             year_to = None if fitment.year_to in (None, "") else int(fitment.year_to)
             model_id = int(fitment.vehicle_model_id)
         except (TypeError, ValueError):
-            problems["fitments"] = "A fitment needs a vehicle model and years as whole numbers."
+            problems["fitments"] = _("A fitment needs a vehicle model and years as whole numbers.")
             continue
         if not YEAR_FIRST <= year_from <= last_year:
-            problems["fitments"] = f"A fitment's first year is between {YEAR_FIRST} and {last_year}."
+            problems["fitments"] = _("A fitment's first year is between {first} and {last}.").format(
+                first=YEAR_FIRST, last=last_year)
         elif year_to is not None and not year_from <= year_to <= last_year:
-            problems["fitments"] = f"A fitment's last year is between its first year and {last_year}."
+            problems["fitments"] = _("A fitment's last year is between its first year and {last}.").format(last=last_year)
         else:
             texts = []
-            for value, limit, label in ((fitment.engine, ENGINE_MAX, "engine"),
-                                        (fitment.position, POSITION_MAX, "position"),
-                                        (fitment.note, FITMENT_NOTE_MAX, "note")):
+            for value, limit, label in ((fitment.engine, ENGINE_MAX, _("engine")),
+                                        (fitment.position, POSITION_MAX, _("position")),
+                                        (fitment.note, FITMENT_NOTE_MAX, _("note"))):
                 text = " ".join(str(value or "").split())
                 if len(text) > limit or not text.isprintable():
-                    problems["fitments"] = f"A fitment's {label} is at most {limit} characters."
+                    problems["fitments"] = _("A fitment's {label} is at most {limit} characters.").format(
+                        label=label, limit=limit)
                 texts.append(text)
             item = FitmentInput(model_id, year_from, year_to, *texts)
             if item not in clean:
@@ -396,7 +402,7 @@ def _snapshot(part: Part) -> dict[str, object]:
 def _describe_part(part_id: int) -> str:
     row = (Part.select(Part.number, Brand.name, Part.name_en).join(Brand).where(Part.id == part_id)
            .tuples().first())
-    return f"{row[1]} {row[0]} ({row[2]})" if row else f"part #{part_id}"
+    return f"{row[1]} {row[0]} ({row[2]})" if row else _("part #{part_id}").format(part_id=part_id)
 
 
 def _current_extras(part_id: int, own_norm: str) -> tuple[list, list, list]:
@@ -443,8 +449,8 @@ def save_part(actor: Actor, part_id: int | None, raw: Mapping[str, object], *, b
             return _save(actor, part_id, clean, cost_given=cost_given, may_see_cost=may_see_cost,
                          barcodes=new_barcodes, numbers=new_numbers, fitments=new_fitments, approval=approval)
     except IntegrityError as error:  # another terminal saved the same number or barcode just now
-        raise UserError("Another terminal saved a part with the same number or barcode at the same moment. "
-                        "Search for it, then try again.") from error
+        raise UserError(_("Another terminal saved a part with the same number or barcode at the same moment. "
+                          "Search for it, then try again.")) from error
 
 
 def _save(actor: Actor, part_id: int | None, clean: dict[str, object], *, cost_given: bool, may_see_cost: bool,
@@ -454,25 +460,27 @@ def _save(actor: Actor, part_id: int | None, clean: dict[str, object], *, cost_g
     if part_id is not None:
         old_part = Part.get_or_none(Part.id == part_id)
         if old_part is None:
-            raise UserError(f"Part #{part_id} is not in the catalogue any more; it cannot be saved.")
+            raise UserError(_("Part #{part_id} is not in the catalogue any more; it cannot be saved.").format(
+                part_id=part_id))
     old = _snapshot(old_part) if old_part is not None else None
     if not cost_given:
         clean["cost"] = old["cost"] if old else 0
     if not may_see_cost and clean["cost"] != (old["cost"] if old else 0):
-        raise PermissionDenied(f"{ROLE_LABELS.get(actor.role, actor.role)} {actor.display_name} may not change "
-                               "cost prices. Ask a manager.", permission="catalog.view_cost")
+        raise PermissionDenied(_("{role} {name} may not change cost prices. Ask a manager.").format(
+            role=_(ROLE_LABELS.get(actor.role, actor.role)), name=actor.display_name),
+            permission="catalog.view_cost")
 
     category = Category.get_or_none(Category.code == clean["category"])
     if category is None:
         _insert_standard_categories()
         category = Category.get_or_none(Category.code == clean["category"])
         if category is None:
-            raise ValidationError({"category": "This category is not in the shop's list."})
+            raise ValidationError({"category": _("This category is not in the shop's list.")})
     known_models = {mid for (mid,) in VehicleModel.select(VehicleModel.id)
                     .where(VehicleModel.id.in_([f.vehicle_model_id for f in fitments] or [0])).tuples()}
     if any(f.vehicle_model_id not in known_models for f in fitments):
-        raise ValidationError({"fitments": "A fitment names a vehicle model that is not in the list; add the "
-                                           "model first."})
+        raise ValidationError({"fitments": _("A fitment names a vehicle model that is not in the list; add the "
+                                             "model first.")})
     brand_id = _brand_id(str(clean["brand"]))
     clean["brand"] = Brand.get_by_id(brand_id).name
     supplier_id = _supplier_id(str(clean["supplier"]))
@@ -481,14 +489,15 @@ def _save(actor: Actor, part_id: int | None, clean: dict[str, object], *, cost_g
     duplicate = (Part.select(Part.id).where(Part.brand == brand_id, Part.number_norm == clean["number_norm"],
                                              Part.id != (part_id or 0)).tuples().first())
     if duplicate:
-        raise ValidationError({"number": f"{_describe_part(duplicate[0])} is already in the catalogue with this "
-                                         "brand and number; open that part instead."})
+        raise ValidationError({"number": _("{part} is already in the catalogue with this brand and number; open "
+                                           "that part instead.").format(part=_describe_part(duplicate[0]))})
     for code, _symbology in barcodes:
         owner = PartBarcode.select(PartBarcode.part).where(PartBarcode.code == code,
                                                            PartBarcode.part != (part_id or 0)).tuples().first()
         if owner:
-            raise ValidationError({"barcodes": f"Barcode {code} already belongs to {_describe_part(owner[0])}. "
-                                               "Remove it there first, or check the label."})
+            raise ValidationError({"barcodes": _("Barcode {code} already belongs to {part}. Remove it there "
+                                                 "first, or check the label.").format(
+                code=code, part=_describe_part(owner[0]))})
 
     stamp = now()
     columns = {name: clean[name] for name in _PART_COLUMNS}
@@ -518,14 +527,14 @@ def _save(actor: Actor, part_id: int | None, clean: dict[str, object], *, cost_g
 
     # Barcodes: keep rows that stay, so a scan keeps working throughout.
     if barcodes != old_barcodes:
-        wanted = {code for code, _ in barcodes}
+        wanted = {code for code, _symbology in barcodes}
         PartBarcode.delete().where(PartBarcode.part == part_id, PartBarcode.code.not_in(wanted or {""})).execute()
-        kept = {code for code, _ in old_barcodes}
+        kept = {code for code, _symbology in old_barcodes}
         for code, symbology in barcodes:
             if code not in kept:
                 PartBarcode.create(part=part_id, code=code, symbology=symbology)
-        changed_old["barcodes"] = [code for code, _ in old_barcodes]
-        changed_new["barcodes"] = [code for code, _ in barcodes]
+        changed_old["barcodes"] = [code for code, _symbology in old_barcodes]
+        changed_new["barcodes"] = [code for code, _symbology in barcodes]
 
     own_changed = old is None or old["number_norm"] != clean["number_norm"] or old["number"] != clean["number"] \
         or old["brand"] != clean["brand"]
@@ -564,11 +573,11 @@ def set_part_active(actor: Actor, part_id: int, active: bool, *, reason: str) ->
     require(actor, "catalog.edit")
     reason = " ".join(str(reason or "").split())
     if not active and not reason:
-        raise ValidationError({"reason": "Say why this part is no longer sold; it goes into the audit log."})
+        raise ValidationError({"reason": _("Say why this part is no longer sold; it goes into the audit log.")})
     with transaction():
         row = Part.select(Part.active).where(Part.id == part_id).tuples().first()
         if row is None:
-            raise UserError(f"Part #{part_id} is not in the catalogue.")
+            raise UserError(_("Part #{part_id} is not in the catalogue.").format(part_id=part_id))
         if bool(row[0]) == active:
             return
         Part.update(active=active, updated_at=now()).where(Part.id == part_id).execute()
@@ -585,20 +594,21 @@ def add_barcode(actor: Actor, part_id: int, text: str) -> str:
     problems: dict[str, str] = {}
     clean = _clean_barcodes([text], problems)
     if problems or not clean:
-        raise ValidationError(problems or {"barcodes": "The barcode is empty."})
+        raise ValidationError(problems or {"barcodes": _("The barcode is empty.")})
     code, symbology = clean[0]
     with transaction():
         if Part.get_or_none(Part.id == part_id) is None:
-            raise UserError(f"Part #{part_id} is not in the catalogue.")
+            raise UserError(_("Part #{part_id} is not in the catalogue.").format(part_id=part_id))
         owner = PartBarcode.select(PartBarcode.part).where(PartBarcode.code == code).tuples().first()
         if owner and owner[0] == part_id:
             return code
         if owner:
-            raise ValidationError({"barcodes": f"Barcode {code} already belongs to {_describe_part(owner[0])}. "
-                                               "Remove it there first, or check the label."})
+            raise ValidationError({"barcodes": _("Barcode {code} already belongs to {part}. Remove it there "
+                                                 "first, or check the label.").format(
+                code=code, part=_describe_part(owner[0]))})
         codes = [c for (c,) in PartBarcode.select(PartBarcode.code).where(PartBarcode.part == part_id).tuples()]
         if len(codes) >= BARCODES_MAX:
-            raise ValidationError({"barcodes": f"A part has at most {BARCODES_MAX} barcodes."})
+            raise ValidationError({"barcodes": _("A part has at most {most} barcodes.").format(most=BARCODES_MAX)})
         PartBarcode.create(part=part_id, code=code, symbology=symbology)
         Part.update(updated_at=now()).where(Part.id == part_id).execute()
         audit.record("part.update", actor=actor, object_type="part", object_id=part_id,

@@ -64,6 +64,7 @@ from partsdesk.domain.gtin import normalize_barcode
 from partsdesk.domain.money import CURRENCIES, format_quantity
 from partsdesk.domain.part_numbers import NUMBER_MAX, normalize_number
 from partsdesk.domain.permissions import Actor, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import Brand, Category, Part, PartBarcode, PartNumber, Supplier, database, transaction
 from partsdesk.models.db import is_postgres
 from partsdesk.services import audit, settings
@@ -76,7 +77,7 @@ CancelFn = Callable[[], bool]
 CHUNK = 500  # rows per lookup / insert statement, and how often progress and cancel are checked
 EXPORT_PAGE = 1000
 MAKER_MAX = 60
-CANCELLED = "Import cancelled; nothing was changed."
+CANCELLED = N_("Import cancelled; nothing was changed.")
 
 PART_COLUMNS = tuple(spec.name for spec in PART_FIELDS)
 LIST_COLUMNS = ("barcodes", "oe_numbers", "interchange", "superseded")
@@ -151,8 +152,9 @@ class ImportProblem:
 
     def describe(self) -> str:
         if self.column:
-            return f"row {self.row}, column {self.column!r}: {self.message}"
-        return f"row {self.row}: {self.message}"
+            return _("row {row}, column {column!r}: {message}").format(row=self.row, column=self.column,
+                                                                        message=self.message)
+        return _("row {row}: {message}").format(row=self.row, message=self.message)
 
 
 @dataclass
@@ -179,25 +181,28 @@ class ImportReport:
 
     def describe(self) -> str:
         if self.fatal:
-            return f"{self.file_name}: not imported; nothing was changed ({len(self.problems)} problem(s))."
-        verb = "would be" if self.dry_run else ""
+            return _("{file}: not imported; nothing was changed ({count} problem(s)).").format(
+                file=self.file_name, count=len(self.problems))
+        created = _("{count:,} would be created") if self.dry_run else _("{count:,} created")
+        updated = _("{count:,} would be updated") if self.dry_run else _("{count:,} updated")
         parts = [
-            f"{self.file_name}: {self.rows:,} row(s) read",
-            f"{self.created:,} {verb + ' ' if verb else ''}created",
-            f"{self.updated:,} {verb + ' ' if verb else ''}updated",
-            f"{self.unchanged:,} unchanged",
+            _("{file}: {rows:,} row(s) read").format(file=self.file_name, rows=self.rows),
+            created.format(count=self.created),
+            updated.format(count=self.updated),
+            _("{count:,} unchanged").format(count=self.unchanged),
         ]
         if self.invalid:
-            parts.append(f"{self.invalid:,} invalid")
+            parts.append(_("{count:,} invalid").format(count=self.invalid))
         text = ", ".join(parts) + "."
         if self.ignored_columns:
-            text += f" Ignored column(s): {', '.join(self.ignored_columns)}."
+            text += " " + _("Ignored column(s): {columns}.").format(columns=", ".join(self.ignored_columns))
         if self.dry_run:
-            text += " Dry run: nothing written."
+            text += " " + _("Dry run: nothing written.")
         elif self.problems and not self.skip_invalid:
-            text += " Nothing was written: fix the rows listed (or use --skip-invalid to import the valid rows)."
+            text += " " + _("Nothing was written: fix the rows listed (or use --skip-invalid to import the valid "
+                            "rows).")
         elif self.invalid:
-            text += f" The {self.invalid:,} invalid row(s) were skipped."
+            text += " " + _("The {count:,} invalid row(s) were skipped.").format(count=self.invalid)
         return text
 
 
@@ -238,8 +243,8 @@ def decode_csv_bytes(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise UserError("The file is neither UTF-8 nor GBK text. Save it from your spreadsheet as "
-                        "\"CSV UTF-8\" or as an .xlsx workbook and import that.") from None
+        raise UserError(_("The file is neither UTF-8 nor GBK text. Save it from your spreadsheet as "
+                          "\"CSV UTF-8\" or as an .xlsx workbook and import that.")) from None
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
@@ -258,8 +263,9 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
-        raise UserError(f"Cannot read {path.name} as an Excel workbook ({error}). "
-                        "Save it again as .xlsx or as CSV and import that.") from None
+        raise UserError(_("Cannot read {file} as an Excel workbook ({error}). "
+                          "Save it again as .xlsx or as CSV and import that.").format(file=path.name,
+                                                                                      error=error)) from None
     try:
         sheet = book.worksheets[0]
         return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -272,7 +278,8 @@ def _read_table(path: Path, data: bytes) -> list[list[str]]:
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if suffix == ".xls":
-        raise UserError(f"{path.name} is an old Excel 97 file. Save it as .xlsx or CSV and import that.")
+        raise UserError(_("{file} is an old Excel 97 file. Save it as .xlsx or CSV and import that.").format(
+            file=path.name))
     if data.startswith(b"PK\x03\x04"):  # an xlsx with another name
         return _read_xlsx(path)
     return _read_csv(data)
@@ -296,24 +303,27 @@ def _load_mapping(mapping_file: Path) -> dict[str, str]:
     try:
         mapping = json.loads(Path(mapping_file).read_text(encoding="utf-8-sig"))
     except OSError as error:
-        raise UserError(f"Cannot read the mapping file {mapping_file}: {error.strerror or error}.") from None
+        raise UserError(_("Cannot read the mapping file {file}: {reason}.").format(
+            file=mapping_file, reason=error.strerror or error)) from None
     except json.JSONDecodeError as error:
-        raise UserError(f"The mapping file {Path(mapping_file).name} is not valid JSON (line {error.lineno}): "
-                        f"{error.msg}.") from None
+        raise UserError(_("The mapping file {file} is not valid JSON (line {line}): {reason}.").format(
+            file=Path(mapping_file).name, line=error.lineno, reason=error.msg)) from None
     if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                 for k, v in mapping.items()):
-        raise UserError('The mapping file must be one JSON object like {"number": "Part No", "brand": "Make"}.')
+        raise UserError(_('The mapping file must be one JSON object like {example}.').format(
+            example='{"number": "Part No", "brand": "Make"}'))
     unknown = sorted(set(mapping) - set(ALL_COLUMNS))
     if unknown:
-        raise UserError(f"The mapping file names unknown field(s): {', '.join(unknown)}. "
-                        f"Known fields: {', '.join(ALL_COLUMNS)}.")
+        raise UserError(_("The mapping file names unknown field(s): {unknown}. Known fields: {known}.").format(
+            unknown=", ".join(unknown), known=", ".join(ALL_COLUMNS)))
     return mapping
 
 
 def _missing_columns(missing: Sequence[str], extra: str = "") -> ImportProblem:
-    return ImportProblem(1, "", (
-        f"Missing required column(s): {', '.join(missing)}.{extra} The first row must hold the column headers "
-        "(our names, common English or Chinese headers, or a mapping file)."))
+    return ImportProblem(1, "", _(
+        "Missing required column(s): {columns}.{extra} The first row must hold the column headers "
+        "(our names, common English or Chinese headers, or a mapping file).").format(columns=", ".join(missing),
+                                                                                    extra=extra))
 
 
 def map_columns(header: Sequence[str], mapping: Mapping[str, str] | None = None) -> tuple[dict[str, int], list[str]]:
@@ -329,8 +339,9 @@ def map_columns(header: Sequence[str], mapping: Mapping[str, str] | None = None)
     for our, theirs in (mapping or {}).items():
         key = _header_key(theirs)
         if key not in keys:
-            problems.append(ImportProblem(1, theirs, f"The mapping file names column {theirs!r} for {our!r}, "
-                                                     "but the file has no such column."))
+            problems.append(ImportProblem(1, theirs, _("The mapping file names column {theirs!r} for {ours!r}, "
+                                                       "but the file has no such column.").format(theirs=theirs,
+                                                                                                  ours=our)))
             continue
         columns[our] = keys.index(key)
         used.add(columns[our])
@@ -341,9 +352,10 @@ def map_columns(header: Sequence[str], mapping: Mapping[str, str] | None = None)
         if name is None or (mapping and name in mapping):
             continue
         if name in columns:
-            problems.append(ImportProblem(1, header[index], (
-                f"Both {header[columns[name]]!r} and {header[index]!r} look like the {name!r} column. "
-                "Rename one, or say which to use in a mapping file.")))
+            problems.append(ImportProblem(1, header[index], _(
+                "Both {first!r} and {second!r} look like the {field!r} column. "
+                "Rename one, or say which to use in a mapping file.").format(
+                first=header[columns[name]], second=header[index], field=name)))
             continue
         columns[name] = index
         used.add(index)
@@ -387,11 +399,11 @@ def _split_numbers(text: str, kind: str) -> tuple[list[tuple[str, str, str, str]
             maker, number = "", item
         norm = normalize_number(number)
         if not norm:
-            problems.append(f"{item[:40]!r} has no letter or digit to be a part number.")
+            problems.append(_("{item!r} has no letter or digit to be a part number.").format(item=item[:40]))
         elif len(number) > NUMBER_MAX:
-            problems.append(f"{number[:40]!r}… is longer than {NUMBER_MAX} characters.")
+            problems.append(_("{number!r}… is longer than {most} characters.").format(number=number[:40], most=NUMBER_MAX))
         elif len(maker) > MAKER_MAX:
-            problems.append(f"Maker {maker[:40]!r}… is longer than {MAKER_MAX} characters.")
+            problems.append(_("Maker {maker!r}… is longer than {most} characters.").format(maker=maker[:40], most=MAKER_MAX))
         elif (maker.upper(), norm) not in seen:
             seen.add((maker.upper(), norm))
             found.append((kind, maker, number, norm))
@@ -422,8 +434,8 @@ def _select_in(sql: str, values: Sequence[Any], *, size: int = CHUNK) -> Iterato
 
 def _existing_as_raw(row: tuple, exponent: int) -> dict[str, object]:
     """A stored part as clean_part input, so an update is checked as the whole part it will become."""
-    (_, number, brand, name_en, name_zh, category, grade, unit, bin_, cost, retail, trade, wholesale, tax_bp,
-     min_qty, max_qty, supplier, core, w_months, w_km, notes, active, _, _) = row
+    (_part_id, number, brand, name_en, name_zh, category, grade, unit, bin_, cost, retail, trade, wholesale, tax_bp,
+     min_qty, max_qty, supplier, core, w_months, w_km, notes, active, _norm, _key) = row
     return {
         "number": number, "brand": brand, "name_en": name_en, "name_zh": name_zh, "category": category,
         "grade": grade, "unit": unit, "bin": bin_, "cost": _format_minor(cost, exponent),
@@ -437,8 +449,8 @@ def _existing_as_raw(row: tuple, exponent: int) -> dict[str, object]:
 
 def _existing_as_clean(row: tuple) -> dict[str, object]:
     """A stored part in clean_part's output form, to see what an import row changes."""
-    (_, number, brand, name_en, name_zh, category, grade, unit, bin_, cost, retail, trade, wholesale, tax_bp,
-     min_qty, max_qty, supplier, core, w_months, w_km, notes, active, number_norm, _) = row
+    (_part_id, number, brand, name_en, name_zh, category, grade, unit, bin_, cost, retail, trade, wholesale, tax_bp,
+     min_qty, max_qty, supplier, core, w_months, w_km, notes, active, number_norm, _key) = row
     return {
         "number": number, "number_norm": number_norm, "brand": brand, "name_en": name_en, "name_zh": name_zh,
         "category": category, "grade": grade, "unit": unit, "bin": bin_, "cost": cost, "price_retail": retail,
@@ -451,7 +463,7 @@ def _existing_as_clean(row: tuple) -> dict[str, object]:
 def _existing_parts(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
     """Stored parts for (brand name_key, number_norm) keys, looked up a chunk at a time."""
     found: dict[tuple[str, str], tuple] = {}
-    for row in _select_in(_EXISTING_SELECT, sorted({norm for _, norm in keys})):
+    for row in _select_in(_EXISTING_SELECT, sorted({norm for _brand, norm in keys})):
         key = (row[-1], row[-2])
         if key in keys:
             found[key] = row
@@ -489,7 +501,7 @@ def _execute_many(sql: str, rows: list[tuple]) -> None:
         from psycopg2.extras import execute_values
 
         if sql.lstrip().upper().startswith("INSERT"):
-            head, _, _ = sql.partition(" VALUES ")
+            head, _sep, _values = sql.partition(" VALUES ")
             execute_values(cursor, head + " VALUES %s", rows, page_size=CHUNK)
         else:
             from psycopg2.extras import execute_batch
@@ -514,7 +526,7 @@ def _ids_by_key(model: Any, names: dict[str, str]) -> dict[str, int]:
     missing = [(" ".join(names[k].split()), k) for k in keys if k not in ids]
     if missing:
         _execute_many(_insert_sql(model._meta.table_name, ("name", "name_key")), missing)
-        for chunk in _in_chunks([k for _, k in missing]):
+        for chunk in _in_chunks([k for _unused, k in missing]):
             for row_id, key in model.select(model.id, model.name_key).where(model.name_key.in_(chunk)).tuples():
                 ids[key] = row_id
     return ids
@@ -596,10 +608,10 @@ def _bulk_indexed(table: str, rows: int) -> Iterator[None]:
         yield
         return
     last = db.execute_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
-    for name, _, _, _ in plans:
+    for name, *_rest in plans:
         db.execute_sql(f"DROP TRIGGER {name}")
     yield
-    for _, sql, fts, column in plans:
+    for _name, sql, fts, column in plans:
         db.execute_sql(f"INSERT INTO {fts}(rowid, {column}) SELECT id, {column} FROM {table} WHERE id > ?", (last,))
         db.execute_sql(sql)
 
@@ -645,18 +657,18 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
 
     def check_cancel() -> None:
         if should_cancel is not None and should_cancel():
-            raise UserError(CANCELLED)
+            raise UserError(_(CANCELLED))
 
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise UserError(f"Cannot read {path}: {error.strerror or error}.") from None
+        raise UserError(_("Cannot read {path}: {reason}.").format(path=path, reason=error.strerror or error)) from None
     mapping = _load_mapping(Path(mapping_file)) if mapping_file else None
     table = _read_table(path, data)
     header_index = next((i for i, row in enumerate(table) if any(c.strip() for c in row)), None)
     if header_index is None:
         report.fatal = True
-        report.problems.append(ImportProblem(1, "", "The file is empty."))
+        report.problems.append(ImportProblem(1, "", _("The file is empty.")))
         return report
     header = [c.strip().lstrip("\ufeff") for c in table[header_index]]
     try:
@@ -708,9 +720,9 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
         if unknown:
             shown = ", ".join(map(str, unknown[:5])) + (" …" if len(unknown) > 5 else "")
             report.fatal = True
-            report.problems.append(_missing_columns(missing, (
-                f" They are needed for parts not yet in the catalogue (row(s) {shown}); a file without them "
-                "can only update known parts.")))
+            report.problems.append(_missing_columns(missing, " " + _(
+                "They are needed for parts not yet in the catalogue (row(s) {rows}); a file without them "
+                "can only update known parts.").format(rows=shown)))
             return report
 
     # 3. Check every row with the editor's rules.
@@ -731,8 +743,9 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
             if row.number_norm and row.brand_key:
                 if key in seen:
                     first = seen[key]
-                    message = (f"The same part ({row.raw.get('brand', '')} {row.raw.get('number', '')}) is on rows "
-                               f"{first.line} and {row.line}; keep one row per part.")
+                    message = _("The same part ({brand} {number}) is on rows {first} and {second}; keep one row "
+                                "per part.").format(brand=row.raw.get("brand", ""), number=row.raw.get("number", ""),
+                                                    first=first.line, second=row.line)
                     if not any(p.message == message for p in problems_by_row.get(first.line, [])):
                         problem(first, "number", message)
                     problem(row, "number", message)
@@ -747,11 +760,12 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
                     except ValidationError as error:
                         problem(row, "barcodes", str(error))
                         continue
-                    if code.code in {c for c, _ in row.barcodes}:
+                    if code.code in {c for c, _symbology in row.barcodes}:
                         continue
                     other = barcode_rows.get(code.code)
                     if other is not None:
-                        message = f"Barcode {code.code} is on rows {other.line} and {row.line}; a barcode finds one part."
+                        message = _("Barcode {code} is on rows {first} and {second}; a barcode finds one "
+                                    "part.").format(code=code.code, first=other.line, second=row.line)
                         problem(other, "barcodes", message)
                         problem(row, "barcodes", message)
                         continue
@@ -770,7 +784,8 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
     for code, part_id in owners.items():
         row = barcode_rows[code]
         if row.existing is None or row.existing[0] != part_id:
-            problem(row, "barcodes", f"Barcode {code} already belongs to another part in the catalogue.")
+            problem(row, "barcodes", _("Barcode {code} already belongs to another part in the catalogue.").format(
+                code=code))
 
     for line in sorted(problems_by_row):
         report.problems.extend(problems_by_row[line])
@@ -798,7 +813,7 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
             changes.pop("supplier", None)
         have = have_numbers.get(part_id, set())
         row.numbers = [n for n in row.numbers if (n[0], n[1].upper(), n[3]) not in have]
-        if not any(kind == "own" and norm == row.number_norm for kind, _, norm in have):
+        if not any(kind == "own" and norm == row.number_norm for kind, _maker, norm in have):
             row.numbers.insert(0, own)
         row.barcodes = [b for b in row.barcodes if owners.get(b.code) != part_id]
         if changes or row.numbers or row.barcodes:
@@ -816,7 +831,7 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
     # 5. Write, all or nothing.
     with transaction():
         stamp = now()
-        touched = new_rows + [r for r, _ in changed_rows]
+        touched = new_rows + [r for r, _changes in changed_rows]
         brand_ids = _ids_by_key(Brand, {r.brand_key: r.clean["brand"] for r in reversed(touched)})
         supplier_ids = _ids_by_key(Supplier, {name_key(r.clean["supplier"]): r.clean["supplier"]
                                               for r in reversed(touched) if r.clean["supplier"]})
@@ -870,7 +885,7 @@ def import_parts(actor: Actor, path: Path | str, *, mapping_file: Path | str | N
                           number_values)
         check_cancel()
         # Updated parts: their document may hold fitments and other data; the search service redoes it.
-        _refresh_search_text(sorted(part_ids[id(r)] for r, _ in changed_rows), check_cancel)
+        _refresh_search_text(sorted(part_ids[id(r)] for r, _changes in changed_rows), check_cancel)
         audit.record("catalog.import", actor=actor, object_type="file", object_id=path.name[:200],
                      new={"file": path.name, "sha256": hashlib.sha256(data).hexdigest(), "rows": total,
                           "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
@@ -959,8 +974,8 @@ def export_parts(actor: Actor, path: Path | str, *, include_inactive: bool = Fal
         temp.replace(path)
     except OSError as error:
         temp.unlink(missing_ok=True)
-        raise UserError(f"Cannot write {path}: {error.strerror or error}. Check the folder exists and the file "
-                        "is not open in a spreadsheet.") from None
+        raise UserError(_("Cannot write {path}: {reason}. Check the folder exists and the file "
+                          "is not open in a spreadsheet.").format(path=path, reason=error.strerror or error)) from None
     with transaction():
         audit.record("catalog.export", actor=actor, object_type="file", object_id=path.name[:200],
                      new={"file": path.name, "parts": written, "with_cost": with_cost,

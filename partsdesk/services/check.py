@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from peewee import Database
 
+from partsdesk.i18n import N_, _
 from partsdesk.models import database
 from partsdesk.models.db import is_postgres
 from partsdesk.models.migrations import latest_version
@@ -28,20 +29,21 @@ MAX_DETAILS = 20
 
 @dataclass(frozen=True)
 class CheckResult:
-    name: str
+    name: str  # N_-marked English (tests and callers key on it), translated by describe()
     ok: bool
     summary: str
     details: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         """One line "[ok] name: summary", then one indented line per detail."""
-        head = f"[{'ok' if self.ok else 'FAILED'}] {self.name}: {self.summary}"
+        head = _("[{status}] {name}: {summary}").format(status=_("ok") if self.ok else _("FAILED"),
+                                                        name=_(self.name), summary=self.summary)
         return "\n".join([head, *(f"    {line}" for line in self.details)])
 
 
 def _capped(lines: list[str], total: int) -> list[str]:
     if total > len(lines):
-        return [*lines, f"… and {total - len(lines)} more"]
+        return [*lines, _("… and {count} more").format(count=total - len(lines))]
     return lines
 
 
@@ -56,12 +58,13 @@ def check_integrity(db: Database) -> CheckResult:
     if is_postgres(db):
         # PostgreSQL keeps its own pages consistent; what we can honestly say is that it answers.
         version = db.execute_sql("SELECT version()").fetchone()[0]
-        return CheckResult("connection", True, f"the server answers ({version.split(',')[0]}); page-level "
-                           "checks of PostgreSQL are the server's job (pg_amcheck)")
+        return CheckResult(N_("connection"), True, _("the server answers ({version}); page-level "
+                                                     "checks of PostgreSQL are the server's job (pg_amcheck)").format(
+            version=version.split(",")[0]))
     rows = [row[0] for row in db.execute_sql(f"PRAGMA integrity_check({MAX_DETAILS})").fetchall()]
     if rows == ["ok"]:
-        return CheckResult("integrity", True, "the database file is sound")
-    return CheckResult("integrity", False, "the database file is damaged; restore the newest good backup",
+        return CheckResult(N_("integrity"), True, _("the database file is sound"))
+    return CheckResult(N_("integrity"), False, _("the database file is damaged; restore the newest good backup"),
                        rows)
 
 
@@ -79,7 +82,7 @@ def _pg_foreign_keys(db: Database) -> list[tuple[str, str, str, str]]:
 
 
 def check_foreign_keys(db: Database) -> CheckResult:
-    name = "foreign keys"
+    name = N_("foreign keys")
     lines: list[str] = []
     total = 0
     if is_postgres(db):
@@ -96,42 +99,48 @@ def check_foreign_keys(db: Database) -> CheckResult:
                     f'(SELECT 1 FROM "{parent}" p WHERE p."{parent_column}" = c."{column}")'
                 ).fetchone()[0]
             total += count
-            lines.extend(f"{table}.{column} = {value}: no such {parent}" for (value,) in rows)
+            lines.extend(_("{table}.{column} = {value}: no such {parent}").format(
+                table=table, column=column, value=value, parent=parent) for (value,) in rows)
     else:
         rows = db.execute_sql("PRAGMA foreign_key_check").fetchall()
         total = len(rows)
         for table, rowid, parent, _fk in rows:
-            lines.append(f"{table} row {rowid}: points to a missing {parent}")
+            lines.append(_("{table} row {rowid}: points to a missing {parent}").format(
+                table=table, rowid=rowid, parent=parent))
     if total == 0:
-        return CheckResult(name, True, "every reference points to an existing row")
-    return CheckResult(name, False, f"{total} row(s) point to rows that do not exist",
+        return CheckResult(name, True, _("every reference points to an existing row"))
+    return CheckResult(name, False, _("{count} row(s) point to rows that do not exist").format(count=total),
                        _capped(lines[:MAX_DETAILS], total))
 
 
 def check_schema_version(db: Database) -> CheckResult:
-    name = "schema version"
+    name = N_("schema version")
     if not db.table_exists("schema_version"):
-        return CheckResult(name, False, f"no schema version: this is not a PartsDesk database (expected "
-                           f"version {latest_version()})")
+        return CheckResult(name, False, _("no schema version: this is not a PartsDesk database (expected "
+                                          "version {latest})").format(latest=latest_version()))
     version = int(db.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0)
     if version == latest_version():
-        return CheckResult(name, True, f"version {version}, the newest this program knows")
+        return CheckResult(name, True, _("version {version}, the newest this program knows").format(version=version))
     if version < latest_version():
-        return CheckResult(name, False, f"version {version}, older than this program's {latest_version()}; "
-                           "open the shop once in PartsDesk to upgrade it (a backup is made first)")
-    return CheckResult(name, False, f"version {version}, newer than this program's {latest_version()}; "
-                       "install the newer PartsDesk")
+        return CheckResult(name, False, _("version {version}, older than this program's {latest}; open the shop "
+                                          "once in PartsDesk to upgrade it (a backup is made first)").format(
+            version=version, latest=latest_version()))
+    return CheckResult(name, False, _("version {version}, newer than this program's {latest}; "
+                                      "install the newer PartsDesk").format(version=version, latest=latest_version()))
 
 
 def check_audit_chain(db: Database) -> CheckResult:
     faults = audit.verify_chain()
     rows = db.execute_sql("SELECT COUNT(*) FROM audit_log").fetchone()[0]
     if not faults:
-        return CheckResult("audit chain", True, f"{rows:,} audit rows, every link and hash holds")
-    lines = [f"audit row {fault.audit_id}: {fault.problem}" for fault in faults[:MAX_DETAILS]]
+        return CheckResult(N_("audit chain"), True, _("{rows:,} audit rows, every link and hash holds").format(
+            rows=rows))
+    lines = [_("audit row {audit_id}: {problem}").format(audit_id=fault.audit_id, problem=fault.problem)
+             for fault in faults[:MAX_DETAILS]]
     ids = sorted({fault.audit_id for fault in faults})
-    return CheckResult("audit chain", False,
-                       f"{len(ids)} audit row(s) were changed, removed or inserted outside PartsDesk",
+    return CheckResult(N_("audit chain"), False,
+                       _("{count} audit row(s) were changed, removed or inserted outside PartsDesk").format(
+                           count=len(ids)),
                        _capped(lines, len(faults)))
 
 
@@ -161,33 +170,34 @@ LIMIT {limit}
 
 
 def check_stock_ledger(db: Database) -> CheckResult:
-    name = "stock ledger"
+    name = N_("stock ledger")
     rows = db.execute_sql(_LEDGER_MISMATCHES.format(limit=MAX_DETAILS)).fetchall()
     if not rows:
-        return CheckResult(name, True, "every stock balance equals the sum of its moves")
+        return CheckResult(name, True, _("every stock balance equals the sum of its moves"))
     total = rows[0][-1]
     lines = []
-    for part_id, number, brand, location, balance, ledger, _ in rows:
-        part = f"{number} ({brand})" if number else f"part id {part_id} (missing)"
-        balance_text = "no balance row" if balance is None else f"balance {_qty(balance)}"
-        ledger_text = "no moves" if ledger is None else f"moves add up to {_qty(ledger)}"
-        lines.append(f"{part} at {location or '?'}: {balance_text}, {ledger_text}")
-    return CheckResult(name, False, f"{total} stock balance(s) disagree with the ledger",
+    for part_id, number, brand, location, balance, ledger, _total in rows:
+        part = f"{number} ({brand})" if number else _("part id {part_id} (missing)").format(part_id=part_id)
+        balance_text = _("no balance row") if balance is None else _("balance {qty}").format(qty=_qty(balance))
+        ledger_text = _("no moves") if ledger is None else _("moves add up to {qty}").format(qty=_qty(ledger))
+        lines.append(_("{part} at {location}: {balance}, {ledger}").format(
+            part=part, location=location or "?", balance=balance_text, ledger=ledger_text))
+    return CheckResult(name, False, _("{count} stock balance(s) disagree with the ledger").format(count=total),
                        _capped(lines, total))
 
 
 # (what, the customer's cached column, the ledger table, its signed column)
 _CUSTOMER_LEDGERS = (
-    ("account balance", "account_balance", "account_entry", "amount"),
-    ("points", "points_balance", "points_entry", "points"),
-    ("prepaid balance", "prepaid_balance", "prepaid_entry", "amount"),
+    (N_("account balance"), "account_balance", "account_entry", "amount"),
+    (N_("points"), "points_balance", "points_entry", "points"),
+    (N_("prepaid balance"), "prepaid_balance", "prepaid_entry", "amount"),
 )
 # Allocations never settle more of a document than it holds: (side, the column naming it, sign of its amount)
-_ALLOCATION_SIDES = (("invoice", "debit_entry_id", ""), ("payment or credit note", "credit_entry_id", "-"))
+_ALLOCATION_SIDES = ((N_("invoice"), "debit_entry_id", ""), (N_("payment or credit note"), "credit_entry_id", "-"))
 
 
 def check_customer_ledgers(db: Database) -> CheckResult:
-    name = "customer ledgers"
+    name = N_("customer ledgers")
     lines: list[str] = []
     total = 0
     for what, cached, table, column in _CUSTOMER_LEDGERS:
@@ -198,17 +208,21 @@ def check_customer_ledgers(db: Database) -> CheckResult:
         for customer_id, customer, value, ledger in db.execute_sql(
                 f"SELECT c.id, c.name, c.{cached}, COALESCE(l.total, 0) {mismatch} ORDER BY c.id "
                 f"LIMIT {MAX_DETAILS}").fetchall():
-            lines.append(f"customer #{customer_id} {customer}: {what} {value}, its ledger adds up to {ledger}")
+            lines.append(_("customer #{customer_id} {name}: {what} {value}, its ledger adds up to {ledger}").format(
+                customer_id=customer_id, name=customer, what=_(what), value=value, ledger=ledger))
     for side, column, sign in _ALLOCATION_SIDES:
         over = (f"FROM account_entry e JOIN account_allocation a ON a.{column} = e.id "
                 f"GROUP BY e.id, e.document, e.amount HAVING SUM(a.amount) > {sign}e.amount")
         rows = db.execute_sql(f"SELECT e.id, e.document, {sign}e.amount, SUM(a.amount) {over}").fetchall()
         total += len(rows)
-        lines += [f"{side} {document}: {amount} settled by {settled}" for _, document, amount, settled in rows]
+        lines += [_("{side} {document}: {amount} settled by {settled}").format(
+            side=_(side), document=document, amount=amount, settled=settled)
+            for _entry_id, document, amount, settled in rows]
     if not total:
-        return CheckResult(name, True, "every account, points and prepaid balance equals its ledger; no "
-                                       "document is settled beyond its amount")
-    return CheckResult(name, False, f"{total} customer balance(s) or settlement(s) disagree with the ledgers",
+        return CheckResult(name, True, _("every account, points and prepaid balance equals its ledger; no "
+                                         "document is settled beyond its amount"))
+    return CheckResult(name, False, _("{count} customer balance(s) or settlement(s) disagree with the "
+                                      "ledgers").format(count=total),
                        _capped(lines[:MAX_DETAILS], total))
 
 
@@ -217,8 +231,9 @@ CHECKS: tuple[Callable[[Database], CheckResult], ...] = (
     check_customer_ledgers,
 )
 _NAMES = {
-    check_integrity: "integrity", check_foreign_keys: "foreign keys", check_schema_version: "schema version",
-    check_audit_chain: "audit chain", check_stock_ledger: "stock ledger", check_customer_ledgers: "customer ledgers",
+    check_integrity: N_("integrity"), check_foreign_keys: N_("foreign keys"),
+    check_schema_version: N_("schema version"), check_audit_chain: N_("audit chain"),
+    check_stock_ledger: N_("stock ledger"), check_customer_ledgers: N_("customer ledgers"),
 }
 
 
@@ -232,8 +247,9 @@ def run_checks(*, progress: Callable[[int, int], None] | None = None) -> list[Ch
         except Exception as error:  # a check that cannot run is a failed check, not a crash
             name = _NAMES[check]
             if name == "integrity" and is_postgres(db):
-                name = "connection"
-            results.append(CheckResult(name, False, f"could not run: {type(error).__name__}: {error}"))
+                name = N_("connection")
+            results.append(CheckResult(name, False, _("could not run: {kind}: {error}").format(
+                kind=type(error).__name__, error=error)))
         if progress:
             progress(done, len(CHECKS))
     return results

@@ -27,6 +27,7 @@ from peewee import JOIN
 
 from partsdesk.domain.fields import clean_day
 from partsdesk.domain.reminders import add_months, significant_words
+from partsdesk.i18n import _
 from partsdesk.models import AppUser, Category, JobLine, LabourClass, Part, RepairOrder
 
 DELIVERED = ("delivered", "follow_up_done")
@@ -78,7 +79,7 @@ def comeback_candidates(vehicle_id: int, *, on_date: object, odometer_km: int | 
     description ``work_text``, its parts ``part_ids`` and its labour classes
     ``labour_class_ids``. Each candidate says why it is similar. Read only; for the workshop's
     code to call (it checked workshop.edit)."""
-    day = clean_day(on_date, "on_date", "Date")
+    day = clean_day(on_date, "on_date", _("Date"))
     parts = {int(p) for p in part_ids if p is not None}
     classes = {int(c) for c in labour_class_ids if c is not None}
     words = significant_words(work_text)
@@ -110,14 +111,14 @@ def comeback_candidates(vehicle_id: int, *, on_date: object, odometer_km: int | 
             continue
         reasons: list[str] = []
         if part_id is not None and part_id in parts:
-            reasons.append(f"same part {part_number}")
+            reasons.append(_("same part {number}").format(number=part_number))
         elif category_id is not None and category_id in categories:
-            reasons.append(f"same kind of part ({categories[category_id]})")
+            reasons.append(_("same kind of part ({category})").format(category=categories[category_id]))
         if class_id is not None and class_id in classes:
-            reasons.append(f"same labour class ({class_name})")
+            reasons.append(_("same labour class ({labour_class})").format(labour_class=class_name))
         shared = sorted(words & significant_words(description))
         if shared:
-            reasons.append("shared words: " + ", ".join(shared))
+            reasons.append(_("shared words: {words}").format(words=", ".join(shared)))
         if not reasons:
             continue
         km_since = odometer_km - odometer_out if odometer_km is not None and odometer_out is not None else None

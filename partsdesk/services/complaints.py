@@ -51,6 +51,7 @@ from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.fields import clean_day
 from partsdesk.domain.money import MONEY_MAX
 from partsdesk.domain.permissions import Actor, require
+from partsdesk.i18n import _
 from partsdesk.models import Complaint, Customer, Part, transaction
 from partsdesk.services import audit, history, settings
 from partsdesk.services.clock import now
@@ -95,7 +96,7 @@ class ComplaintRow:
         if self.document_type or self.document_no:
             parts.append(f"{self.document_type.replace('_', ' ')} {self.document_no}".strip())
         if self.part_number:
-            parts.append(f"part {self.part_number}")
+            parts.append(_("part {number}").format(number=self.part_number))
         return ", ".join(parts)
 
 
@@ -163,7 +164,8 @@ def list_complaints(actor: Actor, *, status: str | None = None, customer_id: int
     """
     require(actor, "customer.view_account")
     if status is not None and status not in STATUSES:
-        raise ValidationError({"status": f"Unknown status {status!r}: one of {', '.join(STATUSES)}."})
+        raise ValidationError({"status": _("Unknown status {status!r}: one of {statuses}.").format(
+            status=status, statuses=", ".join(STATUSES))})
     at = now()
     query = _row_query()
     if status:
@@ -192,7 +194,7 @@ def get_complaint(actor: Actor, complaint_id: int) -> ComplaintDetail:
     require(actor, "customer.view_account")
     values = _row_query().where(Complaint.id == complaint_id).tuples().first()
     if values is None:
-        raise UserError(f"Complaint {complaint_number(complaint_id)} is not in the register.")
+        raise UserError(_("Complaint {number} is not in the register.").format(number=complaint_number(complaint_id)))
     complaint = Complaint.get_by_id(complaint_id)
     user = complaint.user.display_name if complaint.user_id else ""
     return ComplaintDetail(row=_row(values, now()), answered_at=complaint.answered_at, answer=complaint.answer,
@@ -253,11 +255,11 @@ def _text(problems: dict[str, str], field: str, label: str, value: object, *, re
           most: int = TEXT_MAX) -> str:
     text = value.strip() if isinstance(value, str) else "" if value is None else str(value).strip()
     if required and not text:
-        problems[field] = f"{label} is required."
+        problems[field] = _("{label} is required.").format(label=label)
     elif len(text) > most:
-        problems[field] = f"{label} is at most {most} characters."
+        problems[field] = _("{label} is at most {most} characters.").format(label=label, most=most)
     elif any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
-        problems[field] = f"{label} contains control characters."
+        problems[field] = _("{label} contains control characters.").format(label=label)
     return text
 
 
@@ -272,13 +274,13 @@ def _received(problems: dict[str, str], value: object, stamp: datetime) -> datet
         try:
             received = datetime.fromisoformat(str(value).strip())
         except ValueError:
-            problems["received_at"] = "Received at: a date and time like 2026-11-22 09:30."
+            problems["received_at"] = _("Received at: a date and time like 2026-11-22 09:30.")
             return stamp
     if received.tzinfo is not None:
-        problems["received_at"] = "Received at: give the shop's local time without a time zone."
+        problems["received_at"] = _("Received at: give the shop's local time without a time zone.")
         return stamp
     if received > stamp + FUTURE_SLACK:
-        problems["received_at"] = "Received at cannot be in the future."
+        problems["received_at"] = _("Received at cannot be in the future.")
     return received
 
 
@@ -305,25 +307,27 @@ def open_complaint(actor: Actor, customer_id: int, *, category: str, description
     problems: dict[str, str] = {}
     categories = settings.get("complaints.categories")
     if category not in categories:
-        problems["category"] = f"Category: one of {', '.join(categories)}."
+        problems["category"] = _("Category: one of {categories}.").format(categories=", ".join(categories))
     if channel not in CHANNELS:
-        problems["channel"] = f"Channel: one of {', '.join(CHANNELS)}."
-    description = _text(problems, "description", "Description", description, required=True)
+        problems["channel"] = _("Channel: one of {channels}.").format(channels=", ".join(CHANNELS))
+    description = _text(problems, "description", _("Description"), description, required=True)
     if document_type not in DOCUMENT_TYPES:
-        problems["document_type"] = f"Document type: one of {', '.join(t for t in DOCUMENT_TYPES if t)}."
-    document_no = _text(problems, "document_no", "Document number", document_no, required=False,
+        problems["document_type"] = _("Document type: one of {types}.").format(
+            types=", ".join(t for t in DOCUMENT_TYPES if t))
+    document_no = _text(problems, "document_no", _("Document number"), document_no, required=False,
                         most=DOCUMENT_NO_MAX)
     if "\n" in document_no:
-        problems["document_no"] = "Document number is one line."
+        problems["document_no"] = _("Document number is one line.")
     if document_type and not document_no and not problems.keys() & {"document_type", "document_no"}:
-        problems["document_no"] = "Give the document's number."
+        problems["document_no"] = _("Give the document's number.")
     received = _received(problems, received_at, stamp)
     with transaction():
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None or not customer.active:
-            problems["customer_id"] = f"Customer #{customer_id} is not in the customer file."
+            problems["customer_id"] = _("Customer #{customer_id} is not in the customer file.").format(
+                customer_id=customer_id)
         if part_id is not None and not Part.select().where(Part.id == part_id).exists():
-            problems["part_id"] = f"Part #{part_id} is not in the catalogue."
+            problems["part_id"] = _("Part #{part_id} is not in the catalogue.").format(part_id=part_id)
         if problems:
             raise ValidationError(problems)
         respond_by = received + timedelta(hours=settings.get("complaints.respond_hours"))
@@ -346,7 +350,7 @@ def _step(complaint_id: int, step: str) -> Complaint:
     """The complaint, locked for this transaction's step, once the step may follow its status."""
     complaint = Complaint.get_or_none(Complaint.id == complaint_id)
     if complaint is None:
-        raise UserError(f"Complaint {complaint_number(complaint_id)} is not in the register.")
+        raise UserError(_("Complaint {number} is not in the register.").format(number=complaint_number(complaint_id)))
     check_step(complaint.status, step)
     return complaint
 
@@ -356,15 +360,15 @@ def _update(complaint: Complaint, **values: object) -> None:
     changed = (Complaint.update(**values)
                .where((Complaint.id == complaint.id) & (Complaint.status == complaint.status)).execute())
     if changed != 1:
-        raise UserError(f"Complaint {complaint_number(complaint.id)} was changed on another terminal. "
-                        "Open it again.")
+        raise UserError(_("Complaint {number} was changed on another terminal. Open it again.").format(
+            number=complaint_number(complaint.id)))
 
 
 def answer(actor: Actor, complaint_id: int, *, answer: str) -> None:
     """The shop's answer to an open complaint (open -> answered). Needs complaint.edit."""
     require(actor, "complaint.edit")
     problems: dict[str, str] = {}
-    text = _text(problems, "answer", "Answer", answer, required=True)
+    text = _text(problems, "answer", _("Answer"), answer, required=True)
     if problems:
         raise ValidationError(problems)
     stamp = now()
@@ -383,13 +387,13 @@ def resolve(actor: Actor, complaint_id: int, *, resolution: str, compensation: i
     compensation given (minor units, 0 or more; audited with its amount). Needs complaint.edit."""
     require(actor, "complaint.edit")
     problems: dict[str, str] = {}
-    text = _text(problems, "resolution", "Resolution", resolution, required=True)
+    text = _text(problems, "resolution", _("Resolution"), resolution, required=True)
     if isinstance(compensation, bool) or not isinstance(compensation, int):
-        problems["compensation"] = "Compensation: an amount in the shop's currency."
+        problems["compensation"] = _("Compensation: an amount in the shop's currency.")
     elif compensation < 0:
-        problems["compensation"] = "Compensation cannot be negative."
+        problems["compensation"] = _("Compensation cannot be negative.")
     elif compensation > MONEY_MAX:
-        problems["compensation"] = "Compensation is too large."
+        problems["compensation"] = _("Compensation is too large.")
     if problems:
         raise ValidationError(problems)
     stamp = now()
@@ -411,8 +415,9 @@ def close(actor: Actor, complaint_id: int, *, satisfaction: int) -> None:
     require(actor, "complaint.edit")
     if isinstance(satisfaction, bool) or not isinstance(satisfaction, int) \
             or not SATISFACTION_MIN <= satisfaction <= SATISFACTION_MAX:
-        raise ValidationError({"satisfaction": f"Satisfaction: a score from {SATISFACTION_MIN} (very unhappy) "
-                                               f"to {SATISFACTION_MAX} (very happy)."})
+        raise ValidationError({"satisfaction": _("Satisfaction: a score from {least} (very unhappy) "
+                                                 "to {most} (very happy).").format(least=SATISFACTION_MIN,
+                                                                                   most=SATISFACTION_MAX)})
     stamp = now()
     with transaction():
         complaint = _step(complaint_id, CLOSE)
@@ -433,7 +438,7 @@ def reopen(actor: Actor, complaint_id: int, *, reason: str) -> None:
     """
     require(actor, "complaint.edit")
     problems: dict[str, str] = {}
-    why = _text(problems, "reason", "Reason", reason, required=True, most=REASON_MAX)
+    why = _text(problems, "reason", _("Reason"), reason, required=True, most=REASON_MAX)
     if problems:
         raise ValidationError(problems)
     stamp = now()
@@ -512,13 +517,13 @@ def complaints_report(actor: Actor, *, date_from: date, date_to: date) -> Compla
     A reopened complaint counts with its latest deadlines and resolution.
     """
     require(actor, "customer.view_account")
-    first = clean_day(date_from, "date_from", "From")
-    last = clean_day(date_to, "date_to", "To")
+    first = clean_day(date_from, "date_from", _("From"))
+    last = clean_day(date_to, "date_to", _("To"))
     if last < first:
-        raise ValidationError({"date_to": "The period ends before it starts."})
+        raise ValidationError({"date_to": _("The period ends before it starts.")})
     months = _months(first, last)
     if len(months) > REPORT_MONTHS_MAX:
-        raise ValidationError({"date_to": f"A report covers at most {REPORT_MONTHS_MAX} months."})
+        raise ValidationError({"date_to": _("A report covers at most {most} months.").format(most=REPORT_MONTHS_MAX)})
     start = datetime.combine(first, time())
     end = datetime.combine(last + timedelta(days=1), time())
     at = now()
@@ -542,7 +547,7 @@ def complaints_report(actor: Actor, *, date_from: date, date_to: date) -> Compla
 
     resolved_rows = list(Complaint.select(Complaint.received_at, Complaint.resolved_at, Complaint.compensation)
                          .where((Complaint.resolved_at >= start) & (Complaint.resolved_at < end)).tuples())
-    hours = [(resolved_at - received_at).total_seconds() / 3600 for received_at, resolved_at, _ in resolved_rows]
+    hours = [(resolved_at - received_at).total_seconds() / 3600 for received_at, resolved_at, _compensation in resolved_rows]
     scores = [row[0] for row in Complaint.select(Complaint.satisfaction)
               .where((Complaint.closed_at >= start) & (Complaint.closed_at < end)
                      & Complaint.satisfaction.is_null(False)).tuples()]

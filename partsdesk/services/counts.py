@@ -40,6 +40,7 @@ from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.gtin import normalize_barcode
 from partsdesk.domain.money import format_quantity, round_minor
 from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import (
     AppUser,
     Category,
@@ -57,12 +58,12 @@ from partsdesk.services import abc, audit, catalog, numbering, settings, stock
 from partsdesk.services.clock import now, shop_today
 
 SCOPE_KINDS: dict[str, str] = {
-    "all": "Everything",
-    "bins": "Bins",
-    "categories": "Categories",
-    "abc": "ABC class",
-    "parts": "Chosen parts",
-    "cycle": "Today's cycle list",  # started as the chosen parts due today (services.abc)
+    "all": N_("Everything"),
+    "bins": N_("Bins"),
+    "categories": N_("Categories"),
+    "abc": N_("ABC class"),
+    "parts": N_("Chosen parts"),
+    "cycle": N_("Today's cycle list"),  # started as the chosen parts due today (services.abc)
 }
 SCOPE_VALUES_MAX = 5_000  # bins, categories or parts named by one scope
 NOTE_MAX = 200
@@ -91,9 +92,9 @@ class CountScope:
 
     def describe(self) -> str:
         if self.kind == "all":
-            return "Everything"
+            return _("Everything")
         shown = ", ".join(str(v) for v in self.values[:8]) + (" …" if len(self.values) > 8 else "")
-        return f"{SCOPE_KINDS[self.kind]}: {shown}"
+        return _("{scope}: {values}").format(scope=_(SCOPE_KINDS[self.kind]), values=shown)
 
 
 @dataclass(frozen=True)
@@ -275,8 +276,8 @@ def _session(number: object, *, lock: bool = False) -> CountSession:
         query = query.for_update()
     found = query.first()
     if found is None:
-        raise UserError(f"There is no stock count {normalize_number(number) or '(no number)'}. Check the number "
-                        "on the count sheet.")
+        raise UserError(_("There is no stock count {number}. Check the number on the count sheet.").format(
+            number=normalize_number(number) or _("(no number)")))
     return found
 
 
@@ -299,9 +300,9 @@ def _summary(session: CountSession) -> CountSummary:
     return CountSummary(
         number=session.number, status=session.status, scope=_scope_of(session), location=location.name,
         blind=bool(session.blind), note=session.note, started_at=session.started_at,
-        started_by=names.get(session.started_by_id, "Command line"), finished_at=session.finished_at,
+        started_by=names.get(session.started_by_id, _("Command line")), finished_at=session.finished_at,
         uncounted=session.uncounted, posted_at=session.posted_at,
-        posted_by=names.get(session.posted_by_id, "Command line" if session.posted_at else ""))
+        posted_by=names.get(session.posted_by_id, _("Command line") if session.posted_at else ""))
 
 
 def session_summary(actor: Actor, number: str) -> CountSummary:
@@ -322,10 +323,10 @@ def list_sessions(actor: Actor, *, statuses: Sequence[str] = ("open", "finished"
 
 def _category_ids(codes: Sequence[str]) -> list[int]:
     rows = list(Category.select(Category.id, Category.code, Category.parent).tuples())
-    wanted = {cid for cid, code, _ in rows if code in set(codes)}
+    wanted = {cid for cid, code, _parent in rows if code in set(codes)}
     grew = True
     while grew:  # children of what is wanted, down every level
-        more = {cid for cid, _, parent in rows if parent in wanted and cid not in wanted}
+        more = {cid for cid, _cat_code, parent in rows if parent in wanted and cid not in wanted}
         wanted |= more
         grew = bool(more)
     return sorted(wanted)
@@ -350,40 +351,42 @@ def _scope_sql(scope: CountScope) -> tuple[str, list]:
 
 def _clean_scope(scope: CountScope) -> CountScope:
     if scope.kind not in SCOPE_KINDS:
-        raise ValidationError({"scope": f"A count covers one of: {', '.join(SCOPE_KINDS.values())}."})
+        raise ValidationError({"scope": _("A count covers one of: {kinds}.").format(
+            kinds=", ".join(_(kind) for kind in SCOPE_KINDS.values()))})
     if scope.kind == "all":
         return CountScope("all", ())
     if scope.kind == "cycle":
         due = abc.cycle_part_ids(shop_today(), limit=SCOPE_VALUES_MAX)
         if not due:
-            raise ValidationError({"scope": "No part is due for its cycle count today."})
+            raise ValidationError({"scope": _("No part is due for its cycle count today.")})
         return CountScope("parts", tuple(due))
     values = list(dict.fromkeys(scope.values))
     if not values:
-        raise ValidationError({"scope": f"Choose at least one of the {SCOPE_KINDS[scope.kind].lower()} to count."})
+        raise ValidationError({"scope": _("Choose at least one of the {kind} to count.").format(
+            kind=_(SCOPE_KINDS[scope.kind]).lower())})
     if len(values) > SCOPE_VALUES_MAX:
-        raise ValidationError({"scope": f"A count names at most {SCOPE_VALUES_MAX:,} of them; count everything "
-                                        "or a category instead."})
+        raise ValidationError({"scope": _("A count names at most {most:,} of them; count everything "
+                                          "or a category instead.").format(most=SCOPE_VALUES_MAX)})
     if scope.kind == "bins":
         values = [" ".join(str(v).split()) for v in values if str(v).strip()]
         if not values:
-            raise ValidationError({"scope": "Name the bins to count, as printed on the shelves."})
+            raise ValidationError({"scope": _("Name the bins to count, as printed on the shelves.")})
     elif scope.kind == "categories":
         known = {code for (code,) in Category.select(Category.code).tuples()}
         missing = [str(v) for v in values if v not in known]
         if missing:
-            raise ValidationError({"scope": f"No such category: {', '.join(missing[:5])}."})
+            raise ValidationError({"scope": _("No such category: {codes}.").format(codes=", ".join(missing[:5]))})
     elif scope.kind == "abc":
         values = [str(v).upper() for v in values]
         if any(v not in CLASSES for v in values):
-            raise ValidationError({"scope": "ABC classes are A, B and C."})
+            raise ValidationError({"scope": _("ABC classes are A, B and C.")})
     else:
         if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
-            raise ValidationError({"scope": "Chosen parts are given by their ids."})
+            raise ValidationError({"scope": _("Chosen parts are given by their ids.")})
         found = {pid for (pid,) in Part.select(Part.id).where(Part.id.in_(values)).tuples()}
         missing = [str(v) for v in values if v not in found]
         if missing:
-            raise ValidationError({"scope": f"No such part: #{', #'.join(missing[:5])}."})
+            raise ValidationError({"scope": _("No such part: #{ids}.").format(ids=", #".join(missing[:5]))})
     return CountScope(scope.kind, tuple(values))
 
 
@@ -400,13 +403,13 @@ def start_session(actor: Actor, scope: CountScope = CountScope(), blind: bool = 
     require(actor, "stock.count")
     note = " ".join(str(note or "").split())
     if len(note) > NOTE_MAX:
-        raise ValidationError({"note": f"The note is at most {NOTE_MAX} characters."})
+        raise ValidationError({"note": _("The note is at most {most} characters.").format(most=NOTE_MAX)})
     if scope.kind == "cycle" and not note:
         note = f"Cycle count of {shop_today().isoformat()}"
     with transaction():
         scope = _clean_scope(scope)
         if Location.get_or_none(Location.id == location_id) is None:
-            raise ValidationError({"location": "No such stock location."})
+            raise ValidationError({"location": _("No such stock location.")})
         number = numbering.take_number("count")
         CountSession.insert(number=number, scope_kind=scope.kind, scope=scope.as_json(), location=location_id,
                             blind=bool(blind), note=note, started_at=now(), started_by=actor.user_id).execute()
@@ -419,19 +422,19 @@ def start_session(actor: Actor, scope: CountScope = CountScope(), blind: bool = 
 def _counter(actor: Actor) -> int:
     require(actor, "stock.count")
     if actor.user_id is None:
-        raise UserError("A count line names who counted it: log in as yourself to count.")
+        raise UserError(_("A count line names who counted it: log in as yourself to count."))
     return actor.user_id
 
 
 def _check_qty(qty: object, *, allow_zero: bool) -> int:
     if isinstance(qty, bool) or not isinstance(qty, int):
-        raise ValidationError({"qty": "A quantity is a whole number of thousandths of the part's unit."})
+        raise ValidationError({"qty": _("A quantity is a whole number of thousandths of the part's unit.")})
     if qty < 0:
-        raise ValidationError({"qty": "A counted quantity cannot be below zero."})
+        raise ValidationError({"qty": _("A counted quantity cannot be below zero.")})
     if qty == 0 and not allow_zero:
-        raise ValidationError({"qty": "A scan counts at least something; type 0 as the line's quantity instead."})
+        raise ValidationError({"qty": _("A scan counts at least something; type 0 as the line's quantity instead.")})
     if qty > QTY_MAX:
-        raise ValidationError({"qty": "That quantity is too large to be a count; check what was typed."})
+        raise ValidationError({"qty": _("That quantity is too large to be a count; check what was typed.")})
     return qty
 
 
@@ -443,8 +446,10 @@ def _countable(session: CountSession, part_id: int | None) -> None:
                                                                                session.location_id) is not None:
         return
     if session.status == "finished":
-        raise UserError(f"Count {session.number} is finished: only the parts sent for a recount can be counted again.")
-    raise UserError(f"Count {session.number} is {session.status}: nothing more can be counted in it.")
+        raise UserError(_("Count {number} is finished: only the parts sent for a recount can be counted again.").format(
+            number=session.number))
+    raise UserError(_("Count {number} is {status}: nothing more can be counted in it.").format(
+        number=session.number, status=session.status))
 
 
 def _part_lines(session_id: int, part_id: int, location_id: int) -> list[tuple[int, int | None, int, str, int]]:
@@ -492,7 +497,7 @@ def _add_to_line(session: CountSession, counter_id: int | None, part_id: int, de
     if own is None:
         qty = delta
         if qty < 0:
-            raise ValidationError({"qty": "A counted quantity cannot be below zero."})
+            raise ValidationError({"qty": _("A counted quantity cannot be below zero.")})
         book_qty, book_seq = _book(part_id, session.location_id)
         line_id = CountLine.insert(session=session.id, part=part_id, location=session.location_id,
                                    counter=counter_id, round=target, qty=qty, book_qty=book_qty, book_seq=book_seq,
@@ -500,7 +505,7 @@ def _add_to_line(session: CountSession, counter_id: int | None, part_id: int, de
         return int(line_id), qty, True
     qty = delta if absolute else own[4] + delta
     if qty < 0:
-        raise ValidationError({"qty": "A counted quantity cannot be below zero."})
+        raise ValidationError({"qty": _("A counted quantity cannot be below zero.")})
     CountLine.update(qty=qty, updated_at=stamp).where(CountLine.id == own[0]).execute()
     return own[0], qty, False
 
@@ -522,7 +527,7 @@ def _code(text: object) -> str:
 def _part_facts(part_id: int) -> tuple[str, str, str, str]:
     row = Part.select(Part.number, Part.name_en, Part.unit, Part.bin).where(Part.id == part_id).tuples().first()
     if row is None:
-        raise UserError(f"Part #{part_id} is not in the catalogue.")
+        raise UserError(_("Part #{id} is not in the catalogue.").format(id=part_id))
     return row
 
 
@@ -536,7 +541,7 @@ def scan(actor: Actor, number: str, code: str | None = None, *, part_id: int | N
     counter_id = _counter(actor)
     qty = _check_qty(qty, allow_zero=False)
     if (code is None) == (part_id is None):
-        raise ValidationError({"code": "Scan a barcode or pick a part."})
+        raise ValidationError({"code": _("Scan a barcode or pick a part.")})
     key = _code(code) if code is not None else ""
     window = timedelta(milliseconds=int(settings.get("counts.double_scan_ms")))
     with transaction():
@@ -550,7 +555,7 @@ def scan(actor: Actor, number: str, code: str | None = None, *, part_id: int | N
             found = Part.select(Part.id, Part.number, Part.name_en, Part.unit, Part.bin).where(
                 Part.id == part_id).tuples().first()
             if found is None:
-                raise UserError(f"Part #{part_id} is not in the catalogue.")
+                raise UserError(_("Part #{id} is not in the catalogue.").format(id=part_id))
             key = f"#{part_id}"
         _countable(session, found[0] if found else None)
         last = (CountScan.select(CountScan.kind, CountScan.code, CountScan.at)
@@ -561,14 +566,16 @@ def scan(actor: Actor, number: str, code: str | None = None, *, part_id: int | N
         if found is None:
             _log(session, counter_id, "unknown", qty, code=key)
             return ScanResult(DOUBLE if double else UNKNOWN, key, qty,
-                              message=f"Unknown barcode {key}: kept in the count. Link it to a part (F4) or go on.")
+                              message=_("Unknown barcode {code}: kept in the count. Link it to a part (F4) "
+                                        "or go on.").format(
+                                  code=key))
         found_id, part_number, name, unit, bin_location = found
         line_id, line_qty, new = _add_to_line(session, counter_id, found_id, qty)
         _log(session, counter_id, kind, qty, code=key, part_id=found_id, line_id=line_id)
     outcome = DOUBLE if double else (NEW_LINE if new else ADDED)
-    message = {DOUBLE: f"The same code again within {window.total_seconds() * 1000:.0f} ms: counted — "
-                       "undo (Ctrl+Z) if the scanner read it twice.",
-               NEW_LINE: "New line.", ADDED: ""}[outcome]
+    message = {DOUBLE: _("The same code again within {ms:.0f} ms: counted — "
+                         "undo (Ctrl+Z) if the scanner read it twice.").format(ms=window.total_seconds() * 1000),
+               NEW_LINE: _("New line."), ADDED: ""}[outcome]
     return ScanResult(outcome, key, qty, found_id, part_number, name, unit, bin_location, line_qty, message)
 
 
@@ -585,7 +592,7 @@ def set_qty(actor: Actor, number: str, part_id: int, qty: int) -> int:
         lines = _part_lines(session.id, part_id, session.location_id)
         target = _target_round(lines)
         before = next((line[4] for line in lines if line[1] == counter_id and line[2] == target), 0)
-        line_id, line_qty, _ = _add_to_line(session, counter_id, part_id, qty, absolute=True)
+        line_id, line_qty, _new = _add_to_line(session, counter_id, part_id, qty, absolute=True)
         _log(session, counter_id, "set", qty - before, code=f"#{part_id}", part_id=part_id, line_id=line_id)
     return line_qty
 
@@ -603,7 +610,7 @@ def undo_last(actor: Actor, number: str) -> UndoResult:
             f"(SELECT 1 FROM count_scan u WHERE u.undoes_id = s.id) ORDER BY s.id DESC LIMIT 1",
             (session.id, counter_id)).fetchone()
         if row is None:
-            raise UserError("Nothing of yours to undo in this count.")
+            raise UserError(_("Nothing of yours to undo in this count."))
         scan_id, kind, code, part_id, line_id, delta = row
         _countable(session, part_id)
         line_qty = None
@@ -612,13 +619,13 @@ def undo_last(actor: Actor, number: str) -> UndoResult:
             current = CountLine.select(CountLine.qty).where(CountLine.id == line_id).tuples().first()
             line_qty = int(current[0]) - int(delta)
             if line_qty < 0:
-                raise UserError("This scan cannot be taken back: the line holds less than it added.")
+                raise UserError(_("This scan cannot be taken back: the line holds less than it added."))
             CountLine.update(qty=line_qty, updated_at=now()).where(CountLine.id == line_id).execute()
             part_number = _part_facts(part_id)[0]
         _log(session, counter_id, "undo", -int(delta), code=code, part_id=part_id, line_id=line_id, undoes=scan_id)
     what = part_number or code
     return UndoResult(kind, code, part_id, part_number, int(delta), line_qty,
-                      f"Undone: {format_quantity(int(delta))} of {what}.")
+                      _("Undone: {qty} of {what}.").format(qty=format_quantity(int(delta)), what=what))
 
 
 def _open_unknowns(session_id: int, code: str | None = None) -> list[tuple[int | None, str, int]]:
@@ -648,15 +655,17 @@ def link_unknown(actor: Actor, number: str, code: str, part_id: int) -> int:
     with transaction():
         session = _session(number)
         if session.status != "open":
-            raise UserError(f"Count {session.number} is {session.status}: link the barcode from the part's card.")
+            raise UserError(_("Count {number} is {status}: link the barcode from the part's card.").format(
+                number=session.number, status=session.status))
         _part_facts(part_id)
         waiting = _open_unknowns(session.id, key)
         if not waiting:
-            raise UserError(f"Barcode {key} is not waiting as unknown in count {session.number}.")
+            raise UserError(_("Barcode {code} is not waiting as unknown in count {number}.").format(
+                code=key, number=session.number))
         catalog.add_barcode(actor, part_id, key)
         total = 0
-        for counter_id, _, qty in waiting:
-            line_id, _, _ = _add_to_line(session, counter_id, part_id, qty)
+        for counter_id, _barcode, qty in waiting:
+            line_id, _qty, _new = _add_to_line(session, counter_id, part_id, qty)
             _log(session, counter_id, "link", qty, code=key, part_id=part_id, line_id=line_id)
             total += qty
     return total
@@ -685,7 +694,7 @@ def unknown_codes(actor: Actor, number: str) -> list[UnknownCode]:
 
 def _unknown_list(session_id: int) -> list[UnknownCode]:
     waiting = _open_unknowns(session_id)
-    names = _user_names(counter for counter, _, _ in waiting)
+    names = _user_names(counter for counter, _barcode, _qty in waiting)
     merged: dict[str, tuple[int, list[str]]] = {}
     for counter, code, qty in waiting:
         total, who = merged.get(code, (0, []))
@@ -725,12 +734,13 @@ def finish(actor: Actor, number: str, uncounted: str) -> UncountedPreview:
     uncounted. Only an open count finishes."""
     require(actor, "stock.count")
     if uncounted not in UNCOUNTED_CHOICES:
-        raise ValidationError({"uncounted": "Say what becomes of the parts nobody counted: leave them, or count "
-                                            "them as zero."})
+        raise ValidationError({"uncounted": _("Say what becomes of the parts nobody counted: leave them, or count "
+                                              "them as zero.")})
     with transaction():
         session = _session(number, lock=True)
         if session.status != "open":
-            raise UserError(f"Count {session.number} is {session.status}, not open: it cannot be finished again.")
+            raise UserError(_("Count {number} is {status}, not open: it cannot be finished again.").format(
+                number=session.number, status=session.status))
         preview = uncounted_preview(actor, number)
         if uncounted == "zero" and preview.parts:
             sql, params = _uncounted_query(session)
@@ -756,11 +766,12 @@ def cancel(actor: Actor, number: str, *, reason: str) -> None:
     require(actor, "stock.count_approve")
     reason = " ".join(str(reason or "").split())
     if not reason:
-        raise ValidationError({"reason": "Say why the count is cancelled; it goes into the audit log."})
+        raise ValidationError({"reason": _("Say why the count is cancelled; it goes into the audit log.")})
     with transaction():
         session = _session(number, lock=True)
         if session.status not in ("open", "finished"):
-            raise UserError(f"Count {session.number} is {session.status}: it cannot be cancelled.")
+            raise UserError(_("Count {number} is {status}: it cannot be cancelled.").format(
+                number=session.number, status=session.status))
         CountSession.update(status="cancelled", cancelled_at=now(), cancelled_by=actor.user_id).where(
             CountSession.id == session.id).execute()
         audit.record("count.cancel", actor=actor, object_type="count", object_id=session.number, reason=reason,
@@ -836,7 +847,7 @@ def _variances(session: CountSession) -> list[VarianceLine]:
             book=book, book_seq=group["seq"], difference=counted - book, unit_cost=cost,
             value=variance_value(counted - book, cost),
             within_tolerance=within_tolerance(counted, book, limits.get(abc_class, limits[UNCLASSED])), state=state,
-            counters=tuple(names.get(c, "Command line") for c in dict.fromkeys(group["counters"])),
+            counters=tuple(names.get(c, _("Command line")) for c in dict.fromkeys(group["counters"])),
             moves_since=moved, sold_since=sold, location_id=location_id))
     lines.sort(key=lambda line: (line.bin == "", line.bin, line.part_number))
     return lines
@@ -884,16 +895,16 @@ def request_recount(actor: Actor, number: str, part_ids: Sequence[int] | None = 
     with transaction():
         session = _session(number, lock=True)
         if session.status != "finished":
-            raise UserError(f"Count {session.number} is {session.status}: recounts are asked for while reviewing a "
-                            "finished count.")
+            raise UserError(_("Count {number} is {status}: recounts are asked for while reviewing a "
+                              "finished count.").format(number=session.number, status=session.status))
         lines = {line.part_id: line for line in _variances(session)}
         if part_ids is None:
             wanted = [line for line in lines.values() if not line.within_tolerance and line.state != "recount"]
         else:
             missing = [pid for pid in part_ids if pid not in lines]
             if missing:
-                raise ValidationError({"parts": f"Part #{missing[0]} was not counted in {session.number}: nothing to "
-                                                "recount."})
+                raise ValidationError({"parts": _("Part #{id} was not counted in {number}: nothing to "
+                                                  "recount.").format(id=missing[0], number=session.number)})
             wanted = [lines[pid] for pid in dict.fromkeys(part_ids) if lines[pid].state != "recount"]
         for line in wanted:
             CountLine.update(state="recount", updated_at=now()).where(
@@ -915,16 +926,18 @@ def approve_and_post(actor: Actor, number: str, *, approval: Approval | None = N
     with transaction():
         session = _session(number, lock=True)
         if session.status == "posted":
-            raise UserError(f"Count {session.number} is already posted; a count posts once.")
+            raise UserError(_("Count {number} is already posted; a count posts once.").format(number=session.number))
         if session.status == "open":
-            raise UserError(f"Count {session.number} is still open: finish it (and say what becomes of the parts "
-                            "nobody counted) before it is approved.")
+            raise UserError(_("Count {number} is still open: finish it (and say what becomes of the parts "
+                              "nobody counted) before it is approved.").format(number=session.number))
         if session.status != "finished":
-            raise UserError(f"Count {session.number} is {session.status}: it cannot be posted.")
+            raise UserError(_("Count {number} is {status}: it cannot be posted.").format(
+                number=session.number, status=session.status))
         review_now = _review(session)
         if review_now.pending_recounts:
-            raise UserError(f"{len(review_now.pending_recounts)} part(s) of {session.number} wait for a recount: "
-                            "count them again first.")
+            raise UserError(_("{parts} part(s) of {number} wait for a recount: "
+                              "count them again first.").format(parts=len(review_now.pending_recounts),
+                                                                number=session.number))
         moves = [(line.part_id, line.location_id, line.difference, line.unit_cost)
                  for line in review_now.lines if line.difference]
         written = stock.post_moves(moves, reason="count", document=session.number, user_id=actor.user_id)

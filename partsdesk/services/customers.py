@@ -30,6 +30,7 @@ from partsdesk.domain.search import (
     tsquery_text,
 )
 from partsdesk.domain.vehicles import check_vin, normalize_plate, normalize_vin
+from partsdesk.i18n import _
 from partsdesk.models import (
     AccountEntry,
     AppUser,
@@ -120,7 +121,7 @@ def get_customer(actor: Actor, customer_id: int) -> CustomerDetail:
     require(actor, "customer.view")
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
-        raise UserError(f"Customer #{customer_id} is not in the customer file.")
+        raise UserError(_("Customer #{id} is not in the customer file.").format(id=customer_id))
     limited = not actor.can("customer.view_account")
     values = {spec.name: getattr(customer, spec.name) for spec in CUSTOMER_FIELDS
               if not limited or spec.name in LIMITED_FIELDS}
@@ -172,16 +173,16 @@ class DuplicateCustomer(UserError):
     def __init__(self, candidates: list[DuplicateCandidate]) -> None:
         self.candidates = candidates
         listed = "; ".join(f"#{c.customer_id} {c.name} ({c.why})" for c in candidates[:5])
-        super().__init__(f"This looks like a customer already in the file: {listed}. Open that record, merge the "
-                         "two, or save this one anyway if they are different people.")
+        super().__init__(_("This looks like a customer already in the file: {customers}. Open that record, merge the "
+                           "two, or save this one anyway if they are different people.").format(customers=listed))
 
 
 def _clean_phones(phones: Sequence[tuple[str, str]], problems: dict[str, str]) -> list[tuple[str, str, str]]:
     """(label, number, number_norm), each number once."""
     code = settings.get("shop.phone_country_code")
     found: dict[str, tuple[str, str, str]] = {}
-    label_spec = FieldSpec("phones", "Phone label", "text", max_length=30)
-    number_spec = FieldSpec("phones", "Phone number", "text", max_length=40)
+    label_spec = FieldSpec("phones", _("Phone label"), "text", max_length=30)
+    number_spec = FieldSpec("phones", _("Phone number"), "text", max_length=40)
     for label, number in phones:
         if not str(number).strip():
             continue
@@ -202,11 +203,13 @@ def _duplicates(customer_id: int | None, tax_id_norm: str, phone_norms: Sequence
         query = (CustomerPhone.select(CustomerPhone.number_norm, Customer.id, Customer.name)
                  .join(Customer).where(CustomerPhone.number_norm.in_(list(phone_norms)) & live).tuples())
         for norm, other_id, name in query:
-            candidates.setdefault(other_id, DuplicateCandidate(other_id, name, f"same phone {norm}"))
+            candidates.setdefault(other_id, DuplicateCandidate(other_id, name,
+                                                               _("same phone {phone}").format(phone=norm)))
     if tax_id_norm:
         query = Customer.select(Customer.id, Customer.name).where((Customer.tax_id_norm == tax_id_norm) & live).tuples()
         for other_id, name in query:
-            candidates.setdefault(other_id, DuplicateCandidate(other_id, name, f"same tax ID {tax_id_norm}"))
+            candidates.setdefault(other_id, DuplicateCandidate(other_id, name, _("same tax ID {tax_id}").format(
+                tax_id=tax_id_norm)))
     return sorted(candidates.values(), key=lambda c: c.customer_id)
 
 
@@ -224,19 +227,19 @@ def save_customer(actor: Actor, customer_id: int | None, raw: Mapping[str, objec
     new_phones = _clean_phones(phones, problems)
     manager = clean.get("account_manager_id")
     if manager is not None and not AppUser.select().where((AppUser.id == manager) & AppUser.active).exists():
-        problems["account_manager_id"] = "Choose a member of staff who works here now to look after the account."
+        problems["account_manager_id"] = _("Choose a member of staff who works here now to look after the account.")
     if problems:
         raise ValidationError(problems)
     try:
         with transaction():
             old = Customer.get_or_none(Customer.id == customer_id) if customer_id is not None else None
             if customer_id is not None and (old is None or not old.active):
-                raise UserError(CUSTOMER_GONE.format(customer_id))
+                raise UserError(_(CUSTOMER_GONE).format(customer_id))
             credit = {name: clean[name] for name in _CREDIT_FIELDS if name in clean}
             if any(value != (getattr(old, name) if old is not None else 0) for name, value in credit.items()):
                 require(actor, "account.credit_terms")  # a manager's business, audited like set_credit_terms
             if not allow_duplicate:
-                duplicates = _duplicates(customer_id, str(clean["tax_id_norm"]), [n for _, _, n in new_phones])
+                duplicates = _duplicates(customer_id, str(clean["tax_id_norm"]), [n for _label, _number, n in new_phones])
                 if duplicates:
                     raise DuplicateCustomer(duplicates)
             if clean["marketing_consent"] and not (old is not None and old.marketing_consent):
@@ -259,8 +262,8 @@ def save_customer(actor: Actor, customer_id: int | None, raw: Mapping[str, objec
                 CustomerPhone.delete().where(CustomerPhone.customer == customer_id).execute()
                 for label, number, norm in new_phones:
                     CustomerPhone.create(customer=customer_id, label=label, number=number, number_norm=norm)
-                changed_old["phones"] = [n for _, n, _ in old_phones]
-                changed_new["phones"] = [n for _, n, _ in new_phones]
+                changed_old["phones"] = [n for _label, n, _norm in old_phones]
+                changed_new["phones"] = [n for _label, n, _norm in new_phones]
             if old is None or changed_new:
                 audit.record("customer.create" if old is None else "customer.update", actor=actor,
                              object_type="customer", object_id=customer_id,
@@ -268,7 +271,8 @@ def save_customer(actor: Actor, customer_id: int | None, raw: Mapping[str, objec
                              reason="saved as a possible duplicate" if allow_duplicate else "")
             return int(customer_id)
     except IntegrityError as error:  # the member card is unique
-        raise ValidationError({"member_card": f"Member card {clean['member_card']} belongs to another customer."}
+        raise ValidationError({"member_card": _("Member card {card} belongs to another customer.").format(
+            card=clean["member_card"])}
                               ) from error
 
 
@@ -288,16 +292,16 @@ def merge_customers(actor: Actor, keep_id: int, other_id: int, *, reason: str,
     used = require(actor, "customer.merge", approval)
     reason = " ".join(str(reason or "").split())
     if not reason:
-        raise ValidationError({"reason": "Say why these two records are the same customer."})
+        raise ValidationError({"reason": _("Say why these two records are the same customer.")})
     if keep_id == other_id:
-        raise ValidationError({"customer": "A customer cannot be merged into itself."})
+        raise ValidationError({"customer": _("A customer cannot be merged into itself.")})
     stamp = now()
     with transaction():
         keep = Customer.get_or_none(Customer.id == keep_id)
         other = Customer.get_or_none(Customer.id == other_id)
         for customer, number in ((keep, keep_id), (other, other_id)):
             if customer is None or not customer.active:
-                raise UserError(CUSTOMER_GONE.format(number))
+                raise UserError(_(CUSTOMER_GONE).format(number))
         kept_norms = {n for (n,) in CustomerPhone.select(CustomerPhone.number_norm)
                       .where(CustomerPhone.customer == keep_id).tuples()}
         moved_phones: list[str] = []
@@ -362,7 +366,7 @@ def personal_data(actor: Actor, customer_id: int) -> dict[str, object]:
         vehicles = []
         for vehicle in Vehicle.select().where(Vehicle.id.in_(
                 VehicleOwner.select(VehicleOwner.vehicle).where(VehicleOwner.customer == customer_id))).order_by(Vehicle.id):
-            periods = [(since, until) for owner, _, since, until in owners_of(vehicle.id) if owner == customer_id]
+            periods = [(since, until) for owner, _name, since, until in owners_of(vehicle.id) if owner == customer_id]
             readings = [(r.read_at, r.km) for r in OdometerReading.select().where(
                 (OdometerReading.vehicle == vehicle.id) & (OdometerReading.read_at >= periods[0][0])
                 & (OdometerReading.read_at <= (periods[-1][1] or now()))).order_by(OdometerReading.id)]
@@ -408,12 +412,12 @@ def anonymize_customer(actor: Actor, customer_id: int, *, reason: str) -> None:
     require(actor, "customer.privacy")
     reason = " ".join(str(reason or "").split())
     if not reason:
-        raise ValidationError({"reason": "Say why the data is erased (for example: the customer asked on 3 May)."})
+        raise ValidationError({"reason": _("Say why the data is erased (for example: the customer asked on 3 May).")})
     stamp = now()
     with transaction():
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None or not customer.active:
-            raise UserError(CUSTOMER_GONE.format(customer_id))
+            raise UserError(_(CUSTOMER_GONE).format(customer_id))
         erased = {spec.name: spec.default for spec in CUSTOMER_FIELDS if spec.name in PERSONAL_FIELDS}
         erased.update(name=f"{ANONYMOUS_NAME} #{customer_id}", member_card=None, tax_id_norm="", consent_at=None,
                       marketing_consent=False, search_text="", active=False, updated_at=stamp)
@@ -448,13 +452,13 @@ def save_vehicle(actor: Actor, vehicle_id: int | None, customer_id: int | None,
     require(actor, "customer.edit")
     unknown = set(raw) - set(VEHICLE_KEYS)
     if unknown:
-        raise ValidationError({"_unknown": f"Unknown field(s): {', '.join(sorted(unknown))}."})
+        raise ValidationError({"_unknown": _("Unknown field(s): {fields}.").format(fields=", ".join(sorted(unknown)))})
     stamp = now()
     problems: dict[str, str] = {}
     clean: dict[str, object] = {}
     warnings: tuple[str, ...] = ()
-    for name, label, length in (("plate", "Plate", 20), ("engine", "Engine", 40), ("colour", "Colour", 30),
-                                ("notes", "Notes", 1000)):
+    for name, label, length in (("plate", _("Plate"), 20), ("engine", _("Engine"), 40), ("colour", _("Colour"), 30),
+                                ("notes", _("Notes"), 1000)):
         try:
             clean[name] = clean_text(FieldSpec(name, label, "text", max_length=length, multiline=name == "notes"),
                                      raw.get(name))
@@ -474,29 +478,29 @@ def save_vehicle(actor: Actor, vehicle_id: int | None, customer_id: int | None,
     clean["vehicle_model"] = None
     if model_id not in (None, ""):
         if VehicleModel.get_or_none(VehicleModel.id == model_id) is None:
-            problems["vehicle_model_id"] = "Pick the make and model from the vehicle list."
+            problems["vehicle_model_id"] = _("Pick the make and model from the vehicle list.")
         else:
             clean["vehicle_model"] = int(model_id)  # type: ignore[arg-type]
     year = raw.get("model_year")
     clean["model_year"] = None
     if year not in (None, ""):
         try:
-            clean["model_year"] = clean_int(FieldSpec("model_year", "Model year", "int"), year)
+            clean["model_year"] = clean_int(FieldSpec("model_year", _("Model year"), "int"), year)
             if not 1950 <= int(clean["model_year"]) <= stamp.year + 1:  # type: ignore[arg-type]
-                problems["model_year"] = f"Model year is between 1950 and {stamp.year + 1}."
+                problems["model_year"] = _("Model year is between 1950 and {last}.").format(last=stamp.year + 1)
         except ValidationError as error:
             problems.update(error.problems)
     elif decoded_year is not None:
         clean["model_year"] = decoded_year
     if not clean["plate_norm"] and not clean["vin"]:
-        problems.setdefault("plate", "A vehicle needs its plate or its VIN.")
+        problems.setdefault("plate", _("A vehicle needs its plate or its VIN."))
     if problems:
         raise ValidationError(problems)
     try:
         with transaction():
             if customer_id is not None and not Customer.select().where(
                     (Customer.id == customer_id) & (Customer.active == True)).exists():  # noqa: E712
-                raise UserError(CUSTOMER_GONE.format(customer_id))
+                raise UserError(_(CUSTOMER_GONE).format(customer_id))
             if vehicle_id is None:
                 vehicle_id = Vehicle.insert(**clean, customer=customer_id, created_at=stamp, updated_at=stamp).execute()
                 if customer_id is not None:
@@ -506,7 +510,7 @@ def save_vehicle(actor: Actor, vehicle_id: int | None, customer_id: int | None,
             else:
                 old = Vehicle.get_or_none(Vehicle.id == vehicle_id)
                 if old is None:
-                    raise UserError(f"Vehicle #{vehicle_id} is not in the customer file any more.")
+                    raise UserError(_("Vehicle #{id} is not in the customer file any more.").format(id=vehicle_id))
                 before = {name: getattr(old, name if name != "vehicle_model" else "vehicle_model_id") for name in clean}
                 changed = {k: clean[k] for k in clean if before[k] != clean[k]}
                 if changed:
@@ -515,7 +519,8 @@ def save_vehicle(actor: Actor, vehicle_id: int | None, customer_id: int | None,
                                  old=_audit_values({k: before[k] for k in changed}), new=_audit_values(changed))
             return int(vehicle_id), warnings
     except IntegrityError as error:
-        raise ValidationError({"vin": f"VIN {clean['vin']} is already on another vehicle in the file."}) from error
+        raise ValidationError({"vin": _("VIN {vin} is already on another vehicle in the file.").format(
+            vin=clean["vin"])}) from error
 
 
 def change_owner(actor: Actor, vehicle_id: int, new_customer_id: int, *, reason: str = "") -> None:
@@ -525,9 +530,9 @@ def change_owner(actor: Actor, vehicle_id: int, new_customer_id: int, *, reason:
     with transaction():
         vehicle = Vehicle.get_or_none(Vehicle.id == vehicle_id)
         if vehicle is None:
-            raise UserError(f"Vehicle #{vehicle_id} is not in the customer file any more.")
+            raise UserError(_("Vehicle #{id} is not in the customer file any more.").format(id=vehicle_id))
         if not Customer.select().where((Customer.id == new_customer_id) & (Customer.active == True)).exists():  # noqa: E712
-            raise UserError(CUSTOMER_GONE.format(new_customer_id))
+            raise UserError(_(CUSTOMER_GONE).format(new_customer_id))
         if vehicle.customer_id == new_customer_id:
             return
         VehicleOwner.update(until=stamp).where((VehicleOwner.vehicle == vehicle_id) & VehicleOwner.until.is_null()
@@ -555,19 +560,19 @@ def record_odometer(actor: Actor, vehicle_id: int, km: object, *, source: str, r
     require(actor, "customer.edit")
     if source not in ODOMETER_SOURCES:
         raise ValueError(f"unknown odometer source {source!r}")
-    value = clean_int(FieldSpec("km", "Odometer (km)", "int"), km)
+    value = clean_int(FieldSpec("km", _("Odometer (km)"), "int"), km)
     if value > ODOMETER_MAX:
-        raise ValidationError({"km": f"Odometer (km) is at most {ODOMETER_MAX:,}."})
+        raise ValidationError({"km": _("Odometer (km) is at most {most:,}.").format(most=ODOMETER_MAX)})
     reason = " ".join(str(reason or "").split())
     with transaction():
         if not Vehicle.select().where(Vehicle.id == vehicle_id).exists():
-            raise UserError(f"Vehicle #{vehicle_id} is not in the customer file any more.")
+            raise UserError(_("Vehicle #{id} is not in the customer file any more.").format(id=vehicle_id))
         last = last_odometer(vehicle_id)
         used = None
         if last is not None and value < last:
             if not reason:
-                raise ValidationError({"km": f"The last reading was {last:,} km; a lower one needs a reason and a "
-                                             "manager's approval."})
+                raise ValidationError({"km": _("The last reading was {km:,} km; a lower one needs a reason and a "
+                                               "manager's approval.").format(km=last)})
             used = require(actor, "vehicle.odometer_correct", approval)
             approver = used.approver_id if used else actor.user_id
             audit.record("vehicle.odometer_correct", actor=actor, approval=used, object_type="vehicle",

@@ -21,6 +21,7 @@ from partsdesk.domain import credentials
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.money import CURRENCIES
 from partsdesk.domain.permissions import SYSTEM, Actor
+from partsdesk.i18n import N_, _
 from partsdesk.models import AppUser, DocumentCounter, Setting, transaction
 from partsdesk.services import audit, users
 from partsdesk.services import settings as shop_settings
@@ -30,18 +31,18 @@ from partsdesk.services.users import UserRow
 
 # What the wizard asks for each series, in the order it shows them.
 SERIES_LABELS: dict[str, str] = {
-    "receipt": "Receipts",
-    "invoice": "Invoices",
-    "credit_note": "Credit notes",
-    "quote": "Quotes",
-    "order": "Customer orders",
-    "repair_order": "Repair orders",
-    "payment": "Payments on account",
-    "z_report": "Z reports (cash-up)",
-    "purchase_order": "Purchase orders",
-    "goods_receipt": "Goods receipts",
-    "count": "Stock counts",
-    "adjustment": "Stock adjustments",
+    "receipt": N_("Receipts"),
+    "invoice": N_("Invoices"),
+    "credit_note": N_("Credit notes"),
+    "quote": N_("Quotes"),
+    "order": N_("Customer orders"),
+    "repair_order": N_("Repair orders"),
+    "payment": N_("Payments on account"),
+    "z_report": N_("Z reports (cash-up)"),
+    "purchase_order": N_("Purchase orders"),
+    "goods_receipt": N_("Goods receipts"),
+    "count": N_("Stock counts"),
+    "adjustment": N_("Stock adjustments"),
 }
 for _series in SERIES:  # a series added later is asked for too, under its own name
     SERIES_LABELS.setdefault(_series, _series.replace("_", " ").capitalize())
@@ -81,6 +82,7 @@ class ShopSetup:
     pin: str = ""
     password: str = ""
     password_again: str = ""
+    language: str = "en"  # the wizard's language, kept as the shop's (shop.language)
 
 
 def needs_setup() -> bool:
@@ -104,10 +106,10 @@ def parse_vat_percent(text: object) -> int:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite() or value < 0 or value > 100:
-        raise ValidationError({"tax.default_rate_bp": "The VAT rate is a percentage from 0 to 100, like 13 or 6.5."})
+        raise ValidationError({"tax.default_rate_bp": _("The VAT rate is a percentage from 0 to 100, like 13 or 6.5.")})
     basis_points = value * 100
     if basis_points != basis_points.to_integral_value():
-        raise ValidationError({"tax.default_rate_bp": "The VAT rate has at most two decimals, like 6.25."})
+        raise ValidationError({"tax.default_rate_bp": _("The VAT rate has at most two decimals, like 6.25.")})
     return int(basis_points)
 
 
@@ -121,7 +123,7 @@ def _check_prefixes(prefixes: dict[str, str]) -> tuple[dict[str, str], dict[str,
     problems: dict[str, str] = {}
     for series, text in prefixes.items():
         if series not in SERIES_LABELS:
-            problems[f"prefix.{series}"] = f"There is no document series {series!r}."
+            problems[f"prefix.{series}"] = _("There is no document series {series!r}.").format(series=series)
             continue
         cleaned[series] = clean_prefix(text)
     users_of: dict[str, list[str]] = {}
@@ -129,16 +131,18 @@ def _check_prefixes(prefixes: dict[str, str]) -> tuple[dict[str, str], dict[str,
         users_of.setdefault(prefix, []).append(series)
     for series, prefix in cleaned.items():
         key = f"prefix.{series}"
-        label = SERIES_LABELS[series]
-        others = [SERIES_LABELS[other].lower() for other in users_of[prefix] if other != series]
+        label = _(SERIES_LABELS[series])
+        others = [_(SERIES_LABELS[other]).lower() for other in users_of[prefix] if other != series]
         if not prefix:
-            problems[key] = f"{label}: give a short code, like {SERIES[series]}."
+            problems[key] = _("{label}: give a short code, like {prefix}.").format(label=label, prefix=SERIES[series])
         elif len(prefix) > PREFIX_MAX or not prefix.isascii() or not prefix.isalnum() or not prefix[0].isalpha():
             # printed before "-000042" and typed or scanned back to find the document: no dashes or spaces
-            problems[key] = f"{label}: 1 to {PREFIX_MAX} letters and digits, starting with a letter."
+            problems[key] = _("{label}: 1 to {most} letters and digits, starting with a letter.").format(
+                label=label, most=PREFIX_MAX)
         elif others:
-            problems[key] = (f"{label}: {prefix} is already the prefix of {' and '.join(others)}; "
-                             "each kind of document needs its own.")
+            problems[key] = _("{label}: {prefix} is already the prefix of {others}; each kind of document needs "
+                              "its own.").format(
+                label=label, prefix=prefix, others=_(" and ").join(others))
     return cleaned, problems
 
 
@@ -157,21 +161,22 @@ def _check_logo(text: str) -> tuple[Path | None, str | None]:
         return None, None
     path = Path(text.strip()).expanduser()
     if not path.is_file():
-        return None, f"There is no file {path}."
+        return None, _("There is no file {path}.").format(path=path)
     if path.stat().st_size > LOGO_MAX_BYTES:
-        return None, f"The logo is larger than {LOGO_MAX_BYTES // 1_000_000} MB; save a smaller image."
+        return None, _("The logo is larger than {megabytes} MB; save a smaller image.").format(
+            megabytes=LOGO_MAX_BYTES // 1_000_000)
     if _logo_suffix(path) is None:
-        return None, "The logo must be a PNG or JPEG image."
+        return None, _("The logo must be a PNG or JPEG image.")
     return path, None
 
 
 def _text(problems: dict[str, str], key: str, value: str, *, most: int, required: bool = False) -> str:
-    label = SETTINGS_BY_NAME[key].label
+    label = _(SETTINGS_BY_NAME[key].label)
     cleaned = " ".join(str(value or "").split())  # one line, as printed under the name
     if required and not cleaned:
-        problems[key] = f"{label}: it is printed on every receipt and invoice; type it."
+        problems[key] = _("{label}: it is printed on every receipt and invoice; type it.").format(label=label)
     elif len(cleaned) > most:
-        problems[key] = f"{label}: at most {most} characters."
+        problems[key] = _("{label}: at most {most} characters.").format(label=label, most=most)
     return cleaned
 
 
@@ -187,9 +192,13 @@ def validate(setup: ShopSetup) -> tuple[dict[str, object], dict[str, str], Path 
         "shop.phone": _text(problems, "shop.phone", setup.phone, most=SHORT_MAX),
         "shop.currency": setup.currency,
         "tax.prices_include_tax": bool(setup.prices_include_tax),
+        "shop.language": setup.language,
     }
+    if setup.language not in SETTINGS_BY_NAME["shop.language"].choices:
+        problems["shop.language"] = _("Language: one of {languages}.").format(
+            languages=", ".join(SETTINGS_BY_NAME["shop.language"].choices))
     if setup.currency not in currencies():
-        problems["shop.currency"] = f"Currency: one of {', '.join(currencies())}."
+        problems["shop.currency"] = _("Currency: one of {currencies}.").format(currencies=", ".join(currencies()))
     try:
         values["tax.default_rate_bp"] = parse_vat_percent(setup.vat_percent)
     except ValidationError as error:
@@ -210,7 +219,7 @@ def validate(setup: ShopSetup) -> tuple[dict[str, object], dict[str, str], Path 
         except ValidationError as error:
             problems[key] = error.problems[key]
     if "password" not in problems and setup.password != setup.password_again:
-        problems["password_again"] = "The two passwords differ; type the same password twice."
+        problems["password_again"] = _("The two passwords differ; type the same password twice.")
     for key, value in values.items():
         if key not in problems:
             try:
@@ -236,14 +245,14 @@ def set_up_shop(setup: ShopSetup, *, data_dir: Path) -> UserRow:
             if logo.resolve() != copied.resolve():
                 shutil.copyfile(logo, copied)
         except OSError as error:
-            raise ValidationError({"shop.logo": f"Could not copy the logo into {copied.parent}: "
-                                                f"{error.strerror or error}."}) from error
+            raise ValidationError({"shop.logo": _("Could not copy the logo into {folder}: {error}.").format(
+                folder=copied.parent, error=error.strerror or error)}) from error
         values["shop.logo"] = str(copied)
     username = setup.username.strip().lower()
     try:
         with transaction():
             if AppUser.select().exists():
-                raise UserError("This shop is already set up: it has users. Change its details in the settings.")
+                raise UserError(_("This shop is already set up: it has users. Change its details in the settings."))
             for key, value in values.items():
                 Setting.insert(key=key, value=json.dumps(value)).on_conflict(
                     conflict_target=[Setting.key], update={Setting.value: json.dumps(value)}).execute()
@@ -267,5 +276,10 @@ def set_up_shop(setup: ShopSetup, *, data_dir: Path) -> UserRow:
     return users.list_users_by_id(user.id)
 
 
-__all__ = ["PREFIX_MAX", "SERIES_LABELS", "ShopSetup", "currencies", "default_prefixes", "needs_setup",
+def keep_language(language: str) -> None:
+    """The demo shop opened from the wizard speaks the language the wizard was in."""
+    shop_settings.set_value(SYSTEM, "shop.language", language)
+
+
+__all__ = ["PREFIX_MAX", "SERIES_LABELS", "ShopSetup", "currencies", "default_prefixes", "keep_language", "needs_setup",
            "parse_vat_percent", "set_up_shop", "validate"]

@@ -14,20 +14,21 @@ from datetime import datetime
 
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.permissions import Actor, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import AppUser, Customer, CustomerEvent, Vehicle
 from partsdesk.services.clock import now
 
 # kind -> how a person calls it
 EVENT_KINDS: dict[str, str] = {
-    "quote": "Quote",
-    "sale": "Sale",
-    "return": "Return",
-    "repair_order": "Repair order",
-    "payment": "Payment",
-    "account": "Account",
-    "call": "Call",
-    "complaint": "Complaint",
-    "membership": "Membership",
+    "quote": N_("Quote"),
+    "sale": N_("Sale"),
+    "return": N_("Return"),
+    "repair_order": N_("Repair order"),
+    "payment": N_("Payment"),
+    "account": N_("Account"),
+    "call": N_("Call"),
+    "complaint": N_("Complaint"),
+    "membership": N_("Membership"),
 }
 # Trades: documents of the counter and the workshop. A sale or a repair order is a visit.
 TRADE_KINDS = ("quote", "sale", "return", "repair_order")
@@ -87,10 +88,10 @@ def timeline(actor: Actor, customer_id: int, *, kinds: tuple[str, ...] = (), lim
     next page). A role without customer.view_account sees only the vehicles' repair orders."""
     require(actor, "customer.view")
     if not Customer.select().where(Customer.id == customer_id).exists():
-        raise UserError(f"Customer #{customer_id} is not in the customer file.")
+        raise UserError(_("Customer #{id} is not in the customer file.").format(id=customer_id))
     unknown = [kind for kind in kinds if kind not in EVENT_KINDS]
     if unknown:
-        raise ValidationError({"kinds": f"Unknown kind of history: {', '.join(unknown)}."})
+        raise ValidationError({"kinds": _("Unknown kind of history: {kinds}.").format(kinds=", ".join(unknown))})
     allowed = tuple(kinds) or tuple(EVENT_KINDS)
     if not actor.can("customer.view_account"):
         allowed = tuple(kind for kind in allowed if kind in LIMITED_KINDS)
@@ -109,7 +110,7 @@ def timeline(actor: Actor, customer_id: int, *, kinds: tuple[str, ...] = (), lim
         if anchor is not None:
             query = query.where((CustomerEvent.at < anchor.at)
                                 | ((CustomerEvent.at == anchor.at) & (CustomerEvent.id < anchor.id)))
-    return [TimelineEntry(id=row[0], at=row[1], kind=row[2], kind_label=EVENT_KINDS[row[2]], document_type=row[3],
+    return [TimelineEntry(id=row[0], at=row[1], kind=row[2], kind_label=_(EVENT_KINDS[row[2]]), document_type=row[3],
                           document_id=row[4], document_no=row[5], amount=row[6], summary=row[7], plate=row[8] or "",
                           user=row[9] or "")
             for row in query.tuples()]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.labels import LABELS_MAX, check_total
 from partsdesk.domain.part_numbers import normalize_number
+from partsdesk.i18n import _
 from partsdesk.models import Brand, GoodsReceipt, GoodsReceiptLine, Part, PartBarcode
 from partsdesk.models.counts import CountLine, CountSession
 from partsdesk.services import settings
@@ -55,12 +56,13 @@ def _entries(part_quantities: Sequence[tuple]) -> list[tuple[str, str, int]]:
     for entry in part_quantities:
         number, brand, qty = (entry[0], "", entry[1]) if len(entry) == 2 else entry
         if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= LABELS_MAX:
-            raise ValidationError({"parts": f"{number} asks for {qty} labels: give a whole number from 1 to "
-                                            f"{LABELS_MAX:,}."})
+            raise ValidationError({"parts": _("{number} asks for {qty} labels: give a whole number from 1 to "
+                                              "{most:,}.").format(
+                number=number, qty=qty, most=LABELS_MAX)})
         entries.append((str(number), str(brand), qty))
     if not entries:
-        raise ValidationError({"parts": "No parts given: choose at least one part to print labels for."})
-    check_total(sum(qty for _, _, qty in entries))
+        raise ValidationError({"parts": _("No parts given: choose at least one part to print labels for.")})
+    check_total(sum(qty for _number, _brand, qty in entries))
     return entries
 
 
@@ -72,7 +74,7 @@ def resolve_parts(part_quantities: Sequence[tuple]) -> list[tuple[int, int]]:
     decides (else an active part before an inactive one). ValidationError naming every number
     that finds no part, or more than one."""
     entries = _entries(part_quantities)
-    norms = sorted({normalize_number(number) for number, _, _ in entries})
+    norms = sorted({normalize_number(number) for number, _brand, _qty in entries})
     found: dict[str, list[tuple[int, str, bool]]] = {}
     for chunk in _chunks(norms):
         query = (Part.select(Part.number_norm, Part.id, Brand.name_key, Part.active).join(Brand)
@@ -85,30 +87,30 @@ def resolve_parts(part_quantities: Sequence[tuple]) -> list[tuple[int, int]]:
         if brand:
             key = " ".join(brand.split()).upper()
             candidates = [c for c in candidates if c[1] == key]
-        if len(candidates) > 1 and any(active for _, _, active in candidates):
+        if len(candidates) > 1 and any(active for _id, _key, active in candidates):
             candidates = [c for c in candidates if c[2]]
         if not candidates:
             unknown.append(f"{number}@{brand}" if brand else number)
         elif len(candidates) > 1:
             brands = ", ".join(sorted(c[1] for c in candidates))
-            ambiguous.append(f"{number} is the number of parts of several brands ({brands}): write it as "
-                             f"{number}@BRAND")
+            ambiguous.append(_("{number} is the number of parts of several brands ({brands}): write it as "
+                               "{number}@BRAND").format(number=number, brands=brands))
         else:
             resolved.append((candidates[0][0], qty))
     problems = []
     if unknown:
-        problems.append(f"No part has the number {', '.join(unknown)}; check the number (search the catalogue for "
-                        "it) and try again")
+        problems.append(_("No part has the number {numbers}; check the number (search the catalogue for "
+                          "it) and try again").format(numbers=", ".join(unknown)))
     problems += ambiguous
     if problems:
-        raise ValidationError({"parts": "; ".join(problems) + ". No labels were made."})
+        raise ValidationError({"parts": _("{problems}. No labels were made.").format(problems="; ".join(problems))})
     return resolved
 
 
 def labels_for_parts(part_quantities: Sequence[tuple[int, int]]) -> list[PartLabel]:
     """One ``PartLabel`` per label for (part id, labels) pairs, in their order; UserError when
     an id names no part."""
-    ids = sorted({part_id for part_id, _ in part_quantities})
+    ids = sorted({part_id for part_id, _qty in part_quantities})
     parts: dict[int, tuple] = {}
     for chunk in _chunks(ids):
         query = (Part.select(Part.id, Part.number, Part.number_norm, Part.name_en, Part.name_zh, Brand.name, Part.bin,
@@ -117,7 +119,7 @@ def labels_for_parts(part_quantities: Sequence[tuple[int, int]]) -> list[PartLab
             parts[row[0]] = row
     missing = [str(part_id) for part_id in ids if part_id not in parts]
     if missing:
-        raise UserError(f"Part record(s) {', '.join(missing)} no longer exist; no labels were made.")
+        raise UserError(_("Part record(s) {ids} no longer exist; no labels were made.").format(ids=", ".join(missing)))
     codes: dict[int, tuple[int, int, str, str]] = {}  # part id -> (preference, barcode id, code, symbology)
     for chunk in _chunks(ids):
         query = (PartBarcode.select(PartBarcode.part, PartBarcode.id, PartBarcode.code, PartBarcode.symbology)
@@ -128,16 +130,16 @@ def labels_for_parts(part_quantities: Sequence[tuple[int, int]]) -> list[PartLab
                 codes[part_id] = candidate
     currency = settings.get("shop.currency")
     made: dict[int, PartLabel] = {}
-    for part_id, (_, number, norm, name_en, name_zh, brand, bin_, price) in parts.items():
+    for part_id, (_id, number, norm, name_en, name_zh, brand, bin_, price) in parts.items():
         if part_id in codes:
-            _, _, code, symbology = codes[part_id]
+            _preference, _barcode, code, symbology = codes[part_id]
             if symbology not in (EAN13, EAN8):
                 symbology = CODE128
         else:
             code, symbology = norm, CODE128
         if symbology == CODE128 and not (code.isascii() and code.isprintable() and code):
-            raise UserError(f"Part {number} has no barcode, and its number cannot print as one: give it a barcode "
-                            "(a shop code) in the catalogue first. No labels were made.")
+            raise UserError(_("Part {number} has no barcode, and its number cannot print as one: give it a barcode "
+                              "(a shop code) in the catalogue first. No labels were made.").format(number=number))
         made[part_id] = PartLabel(part_id=part_id, number=number, name_en=name_en, name_zh=name_zh or "",
                                   brand=brand, bin=bin_ or "", price=int(price), currency=currency, code=code,
                                   symbology=symbology)
@@ -175,16 +177,17 @@ def receipt_quantities(number: object) -> list[tuple[int, int]]:
     norm = "".join(str(number or "").split()).upper()
     receipt = GoodsReceipt.get_or_none(GoodsReceipt.number == norm)
     if receipt is None:
-        raise UserError(f"There is no goods receipt {norm or '(no number)'}. Check the GR number on the receipt.")
+        raise UserError(_("There is no goods receipt {number}. Check the GR number on the receipt.").format(
+            number=norm or _("(no number)")))
     rows = (GoodsReceiptLine.select(GoodsReceiptLine.part, GoodsReceiptLine.qty_accepted, Part.unit)
             .join(Part, on=(GoodsReceiptLine.part == Part.id)).where(GoodsReceiptLine.receipt == receipt.id)
             .order_by(GoodsReceiptLine.line_no).tuples())
     quantities = [(part_id, labels_for_qty(int(qty), unit)) for part_id, qty, unit in rows]
     quantities = [(part_id, n) for part_id, n in quantities if n]
     if not quantities:
-        raise UserError(f"Nothing was accepted on {receipt.number} (all of it went to quarantine): no labels to "
-                        "print.")
-    check_total(sum(n for _, n in quantities))
+        raise UserError(_("Nothing was accepted on {number} (all of it went to quarantine): no labels to "
+                          "print.").format(number=receipt.number))
+    check_total(sum(n for _part, n in quantities))
     return quantities
 
 
@@ -196,15 +199,17 @@ def count_quantities(number: object) -> list[tuple[int, int]]:
     norm = "".join(str(number or "").split()).upper()
     session = CountSession.get_or_none(CountSession.number == norm)
     if session is None:
-        raise UserError(f"There is no stock count {norm or '(no number)'}. Check the count's number.")
+        raise UserError(_("There is no stock count {number}. Check the count's number.").format(
+            number=norm or _("(no number)")))
     if session.status != "posted":
-        raise UserError(f"{session.number} is {session.status}, not posted: labels are printed from a posted count.")
+        raise UserError(_("{number} is {status}, not posted: labels are printed from a posted count.").format(
+            number=session.number, status=session.status))
     seen: dict[int, None] = {}
     for (part_id,) in (CountLine.select(CountLine.part).where((CountLine.session == session.id)
                                                               & (CountLine.origin != "uncounted_zero"))
                        .order_by(CountLine.counted_at, CountLine.id).tuples()):
         seen.setdefault(part_id, None)
     if not seen:
-        raise UserError(f"No part was counted in {session.number}: no labels to print.")
+        raise UserError(_("No part was counted in {number}: no labels to print.").format(number=session.number))
     check_total(len(seen))
     return [(part_id, 1) for part_id in seen]

@@ -47,6 +47,7 @@ from partsdesk.domain.membership import (
 )
 from partsdesk.domain.money import CURRENCIES, MONEY_MAX, format_money, parse_money
 from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import AppUser, Customer, PointsEntry, PrepaidEntry, transaction
 from partsdesk.models.db import is_postgres
 from partsdesk.services import audit, history, settings
@@ -61,12 +62,14 @@ EXPIRY_NOTICE_DAYS = 90
 RECENT_ROWS = 20
 
 RETURN = "return"  # a sale taken back at the counter: prepaid or points paid go back, points earned come off
-POINTS_LABELS = {EARN: "Earned", REDEEM: "Redeemed", EXPIRE: "Expired", ADJUST: "Adjusted", RETURN: "Return"}
+POINTS_LABELS = {EARN: N_("Earned"), REDEEM: N_("Redeemed"), EXPIRE: N_("Expired"), ADJUST: N_("Adjusted"),
+                 RETURN: N_("Return")}
 TOP_UP, SPEND, REFUND = "top_up", "spend", "refund"
-PREPAID_LABELS = {TOP_UP: "Top-up", SPEND: "Spent", REFUND: "Refunded", ADJUST: "Adjusted", RETURN: "Return"}
+PREPAID_LABELS = {TOP_UP: N_("Top-up"), SPEND: N_("Spent"), REFUND: N_("Refunded"), ADJUST: N_("Adjusted"),
+                  RETURN: N_("Return")}
 # How a top-up is paid -> how a person calls it.
-TOP_UP_METHODS: dict[str, str] = {"cash": "Cash", "card": "Bank card", "wechat": "WeChat Pay",
-                                  "alipay": "Alipay", "transfer": "Bank transfer"}
+TOP_UP_METHODS: dict[str, str] = {"cash": N_("Cash"), "card": N_("Bank card"), "wechat": N_("WeChat Pay"),
+                                  "alipay": N_("Alipay"), "transfer": N_("Bank transfer")}
 
 
 
@@ -80,46 +83,47 @@ def _money(value: object, *, field: str, label: str, signed: bool = False) -> in
     """Minor units from an int (minor units already) or from text as typed ("300", "1,200.50");
     positive, or (``signed``) anything but 0."""
     if isinstance(value, bool):
-        raise ValidationError({field: f"{label}: an amount is needed."})
+        raise ValidationError({field: _("{label}: an amount is needed.").format(label=label)})
     if isinstance(value, int):
         amount = value
     else:
         if not str(value or "").strip():
-            raise ValidationError({field: f"{label}: type the amount."})
+            raise ValidationError({field: _("{label}: type the amount.").format(label=label)})
         amount = parse_money(value, exponent=_exponent(), field=field, label=label, allow_negative=signed)
     if abs(amount) > MONEY_MAX:
-        raise ValidationError({field: f"{label} is too large."})
+        raise ValidationError({field: _("{label} is too large.").format(label=label)})
     if amount == 0 or (amount < 0 and not signed):
-        raise ValidationError({field: f"{label}: more than 0." if not signed else f"{label}: not 0."})
+        raise ValidationError({field: (_("{label}: more than 0.") if not signed else _("{label}: not 0.")).format(
+            label=label)})
     return amount
 
 
 def _points(value: object, *, signed: bool = False) -> int:
     """Whole points from an int or from text ("200", "+200", "-50")."""
     if isinstance(value, bool):
-        raise ValidationError({"points": "Points: a whole number."})
+        raise ValidationError({"points": _("Points: a whole number.")})
     if isinstance(value, int):
         points = value
     else:
         text = str(value or "").strip().replace(",", "")
         body = text[1:] if text[:1] in "+-" else text
         if not body or not (body.isascii() and body.isdigit()) or len(body) > 13:
-            raise ValidationError({"points": f"Points: {str(value)[:20]!r} is not a whole number."})
+            raise ValidationError({"points": _("Points: {value!r} is not a whole number.").format(value=str(value)[:20])})
         points = int(text)
     if abs(points) > POINTS_MAX:
-        raise ValidationError({"points": "Points: too many."})
+        raise ValidationError({"points": _("Points: too many.")})
     if points == 0 or (points < 0 and not signed):
-        raise ValidationError({"points": "Points: more than 0." if not signed else "Points: not 0."})
+        raise ValidationError({"points": _("Points: more than 0.") if not signed else _("Points: not 0.")})
     return points
 
 
 def _reason(value: object) -> str:
     text = " ".join(str(value or "").split())
     if not text:
-        raise ValidationError({"reason": "Say why (for example: points missed on sale S-1042); it goes into the "
-                                         "audit log."})
+        raise ValidationError({"reason": _("Say why (for example: points missed on sale S-1042); it goes into the "
+                                           "audit log.")})
     if len(text) > REASON_MAX:
-        raise ValidationError({"reason": f"The reason is at most {REASON_MAX} characters."})
+        raise ValidationError({"reason": _("The reason is at most {most} characters.").format(most=REASON_MAX)})
     return text
 
 
@@ -140,14 +144,15 @@ def _lock(customer_id: int) -> Customer:
         query = query.for_update()
     customer = query.first()
     if customer is None or not customer.active:
-        raise UserError(CUSTOMER_GONE.format(customer_id))
+        raise UserError(_(CUSTOMER_GONE).format(customer_id))
     return customer
 
 
 def _member(customer_id: int) -> Customer:
     customer = _lock(customer_id)
     if customer.member_since is None:
-        raise UserError(f"{customer.name} is not a member yet. Enrol them first (the Membership section).")
+        raise UserError(_("{name} is not a member yet. Enrol them first (the Membership section).").format(
+            name=customer.name))
     return customer
 
 
@@ -195,20 +200,23 @@ def enroll(actor: Actor, customer_id: int, *, card_number: str | None = None) ->
     if given is not None:
         owner = generated_card_owner(given)
         if owner is not None and owner != customer_id:
-            raise ValidationError({"card_number": f"{given} is the card number made for customer #{owner}; "
-                                                  "scan this customer's own card or leave it empty."})
+            raise ValidationError({"card_number": _("{card} is the card number made for customer #{id}; "
+                                                    "scan this customer's own card or leave it empty.").format(
+                card=given, id=owner)})
     stamp = now()
     try:
         with transaction():
             customer = _lock(customer_id)
             if customer.member_since is not None:
-                raise UserError(f"{customer.name} is a member since {customer.member_since.isoformat()} already.")
+                raise UserError(_("{name} is a member since {day} already.").format(
+                    name=customer.name, day=customer.member_since.isoformat()))
             card = given or customer.member_card or member_card_number(customer_id)
             taken = Customer.select(Customer.id).where((Customer.member_card == card) & (Customer.id != customer_id)
                                                        ).tuples().first()
             if taken:
-                raise ValidationError({"card_number": f"Member card {card} belongs to customer #{taken[0]}. Use "
-                                                      "another card, or leave it empty to have one made."})
+                raise ValidationError({"card_number": _("Member card {card} belongs to customer #{id}. Use "
+                                                        "another card, or leave it empty to have one made.").format(
+                    card=card, id=taken[0])})
             Customer.update(member_card=card, member_since=stamp.date(), updated_at=stamp).where(
                 Customer.id == customer_id).execute()
             customer.member_card = card
@@ -219,7 +227,8 @@ def enroll(actor: Actor, customer_id: int, *, card_number: str | None = None) ->
                     user_id=actor.user_id)
             return card
     except IntegrityError as error:  # another terminal took the card meanwhile
-        raise ValidationError({"card_number": f"Member card {card} belongs to another customer."}) from error
+        raise ValidationError({"card_number": _("Member card {card} belongs to another customer.").format(
+            card=card)}) from error
 
 
 # --- points -----------------------------------------------------------------------------------
@@ -244,8 +253,8 @@ def earn_points(customer_id: int, *, amount_spent: int, document: str, user_id: 
     membership.points_expiry_months after ``at`` (never when 0).
     """
     if isinstance(amount_spent, bool) or not isinstance(amount_spent, int) or abs(amount_spent) > MONEY_MAX:
-        raise ValidationError({"amount_spent": "The amount spent is a whole number of minor units."})
-    document = clean_line(document, field="document", label="Document", max_length=DOCUMENT_MAX)
+        raise ValidationError({"amount_spent": _("The amount spent is a whole number of minor units.")})
+    document = clean_line(document, field="document", label=_("Document"), max_length=DOCUMENT_MAX)
     at = at or now()
     points = points_for(amount_spent, points_per_unit=int(settings.get("membership.points_per_unit")),
                         exponent=_exponent())
@@ -269,13 +278,13 @@ def redeem_points(actor: Actor, customer_id: int, points: int | str, *, document
     More than the balance is refused and nothing changes. Needs customer.edit."""
     require(actor, "customer.edit")
     points = _points(points)
-    document = clean_line(document, field="document", label="Document", max_length=DOCUMENT_MAX, required=True)
+    document = clean_line(document, field="document", label=_("Document"), max_length=DOCUMENT_MAX, required=True)
     value = points * int(settings.get("membership.point_value"))
     with transaction():
         customer = _member(customer_id)
         if points > customer.points_balance:
-            raise ValidationError({"points": f"{customer.name} has {customer.points_balance:,} points; "
-                                             f"{points:,} cannot be redeemed."})
+            raise ValidationError({"points": _("{name} has {balance:,} points; {points:,} cannot be redeemed.").format(
+                name=customer.name, balance=customer.points_balance, points=points)})
         PointsEntry.create(customer=customer_id, at=now(), kind=REDEEM, points=-points, document=document,
                            user=actor.user_id)
         history.record_event(customer_id, "membership", summary=f"Redeemed {points:,} points", amount=value,
@@ -298,8 +307,9 @@ def adjust_points(actor: Actor, customer_id: int, points: int | str, *, reason: 
         customer = _member(customer_id)
         new_balance = customer.points_balance + points
         if new_balance < 0:
-            raise ValidationError({"points": f"{customer.name} has {customer.points_balance:,} points; taking off "
-                                             f"{-points:,} would leave less than 0."})
+            raise ValidationError({"points": _("{name} has {balance:,} points; taking off {points:,} would leave less than "
+                                               "0.").format(name=customer.name, balance=customer.points_balance,
+                                                            points=-points)})
         PointsEntry.create(customer=customer_id, at=stamp, kind=ADJUST, points=points, reason=reason,
                            expires_on=_expiry_from(stamp) if points > 0 else None, user=actor.user_id,
                            approved_by=used.approver_id if used else None)
@@ -324,7 +334,7 @@ def expire_points(*, as_of: date) -> ExpiryRun:
     earlier (first in, first out): one ``expire`` row and one timeline event per customer.
     Idempotent: a second run on the same day expires nothing more. One transaction."""
     if not isinstance(as_of, date) or isinstance(as_of, datetime):
-        raise ValidationError({"as_of": "Expire points as of a day (a date)."})
+        raise ValidationError({"as_of": _("Expire points as of a day (a date).")})
     customers = points_total = 0
     with transaction():
         candidates = [cid for (cid,) in PointsEntry.select(PointsEntry.customer).where(
@@ -355,15 +365,16 @@ def top_up(actor: Actor, customer_id: int, amount: int | str, *, method: str, re
     ``method`` (one of TOP_UP_METHODS); returns the new balance. Needs membership.prepaid;
     audited (money taken in)."""
     require(actor, "membership.prepaid")
-    amount = _money(amount, field="amount", label="Top-up amount")
+    amount = _money(amount, field="amount", label=_("Top-up amount"))
     if method not in TOP_UP_METHODS:
-        raise ValidationError({"method": f"Paid by: one of {', '.join(TOP_UP_METHODS.values())}."})
-    reference = clean_line(reference, field="reference", label="Reference", max_length=REFERENCE_MAX)
+        raise ValidationError({"method": _("Paid by: one of {methods}.").format(
+            methods=", ".join(_(label) for label in TOP_UP_METHODS.values()))})
+    reference = clean_line(reference, field="reference", label=_("Reference"), max_length=REFERENCE_MAX)
     with transaction():
         customer = _member(customer_id)
         new_balance = customer.prepaid_balance + amount
         if new_balance > MONEY_MAX:
-            raise ValidationError({"amount": "Top-up amount: the balance would be too large."})
+            raise ValidationError({"amount": _("Top-up amount: the balance would be too large.")})
         PrepaidEntry.create(customer=customer_id, at=now(), kind=TOP_UP, amount=amount, document=reference,
                             method=method, user=actor.user_id, terminal=TERMINAL)
         history.record_event(customer_id, "membership", amount=amount, user_id=actor.user_id, document_no=reference,
@@ -379,14 +390,14 @@ def spend_prepaid(customer_id: int, amount: int, *, document: str, user_id: int 
     new balance. For the counter, inside its sale transaction. More than the balance is refused
     with a message (and the table's CHECK would refuse it too); nothing changes."""
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise ValidationError({"amount": "The amount is a whole number of minor units."})
-    amount = _money(amount, field="amount", label="Amount paid from prepaid")
-    document = clean_line(document, field="document", label="Document", max_length=DOCUMENT_MAX, required=True)
+        raise ValidationError({"amount": _("The amount is a whole number of minor units.")})
+    amount = _money(amount, field="amount", label=_("Amount paid from prepaid"))
+    document = clean_line(document, field="document", label=_("Document"), max_length=DOCUMENT_MAX, required=True)
     with transaction():
         customer = _member(customer_id)
         if amount > customer.prepaid_balance:
-            raise ValidationError({"amount": f"{customer.name} has {_show_money(customer.prepaid_balance)} prepaid; "
-                                             f"{_show_money(amount)} cannot be paid from it."})
+            raise ValidationError({"amount": _("{name} has {balance} prepaid; {amount} cannot be paid from it.").format(
+                name=customer.name, balance=_show_money(customer.prepaid_balance), amount=_show_money(amount))})
         new_balance = customer.prepaid_balance - amount
         PrepaidEntry.create(customer=customer_id, at=now(), kind=SPEND, amount=-amount, document=document,
                             user=user_id)
@@ -400,8 +411,8 @@ def return_to_prepaid(customer_id: int, amount: int, *, document: str, user_id: 
     """A return at the counter of what prepaid paid: ``amount`` goes back onto the balance (the
     counterpart of ``spend_prepaid``; not money taken in, so not a top-up). Returns the new
     balance. Inside the return's transaction."""
-    amount = _money(amount, field="amount", label="Amount back onto prepaid")
-    document = clean_line(document, field="document", label="Document", max_length=DOCUMENT_MAX, required=True)
+    amount = _money(amount, field="amount", label=_("Amount back onto prepaid"))
+    document = clean_line(document, field="document", label=_("Document"), max_length=DOCUMENT_MAX, required=True)
     with transaction():
         customer = _lock(customer_id)
         PrepaidEntry.create(customer=customer_id, at=now(), kind=RETURN, amount=amount, document=document,
@@ -417,8 +428,8 @@ def return_points(customer_id: int, points: int, *, document: str, user_id: int 
     expire like earned points; negative ones (what the sale earned) come off, never below zero.
     Returns the points actually moved. Inside the return's transaction."""
     if isinstance(points, bool) or not isinstance(points, int):
-        raise ValidationError({"points": "Points: a whole number."})
-    document = clean_line(document, field="document", label="Document", max_length=DOCUMENT_MAX, required=True)
+        raise ValidationError({"points": _("Points: a whole number.")})
+    document = clean_line(document, field="document", label=_("Document"), max_length=DOCUMENT_MAX, required=True)
     with transaction():
         customer = _lock(customer_id)
         moved = points if points > 0 else -min(-points, customer.points_balance)
@@ -439,8 +450,8 @@ def _take_back(actor: Actor, customer_id: int, amount: int, *, kind: str, reason
         customer = _member(customer_id)
         new_balance = customer.prepaid_balance + amount
         if new_balance < 0:
-            raise ValidationError({"amount": f"{customer.name} has {_show_money(customer.prepaid_balance)} prepaid; "
-                                             f"{_show_money(-amount)} would leave less than 0."})
+            raise ValidationError({"amount": _("{name} has {balance} prepaid; {amount} would leave less than 0.").format(
+                name=customer.name, balance=_show_money(customer.prepaid_balance), amount=_show_money(-amount))})
         PrepaidEntry.create(customer=customer_id, at=now(), kind=kind, amount=amount, method=method, reason=reason,
                             user=actor.user_id, approved_by=used.approver_id if used else None)
         what = "Prepaid refunded" if kind == REFUND else "Prepaid adjusted by"
@@ -460,7 +471,7 @@ def refund_prepaid(actor: Actor, customer_id: int, amount: int | str, *, reason:
     Needs membership.adjust (a manager, or a manager's ``approval``), a reason; audited.
     More than the balance is refused."""
     used = require(actor, "membership.adjust", approval)
-    amount = _money(amount, field="amount", label="Refund amount")
+    amount = _money(amount, field="amount", label=_("Refund amount"))
     return _take_back(actor, customer_id, -amount, kind=REFUND, reason=_reason(reason), used=used)
 
 
@@ -469,7 +480,7 @@ def adjust_prepaid(actor: Actor, customer_id: int, amount: int | str, *, reason:
     """Correct the prepaid balance by ``amount`` (signed) with a reason; returns the new balance.
     Needs membership.adjust (a manager, or a manager's ``approval``); audited. Never below 0."""
     used = require(actor, "membership.adjust", approval)
-    amount = _money(amount, field="amount", label="Adjustment", signed=True)
+    amount = _money(amount, field="amount", label=_("Adjustment"), signed=True)
     return _take_back(actor, customer_id, amount, kind=ADJUST, reason=_reason(reason), used=used)
 
 
@@ -515,7 +526,7 @@ def _points_lines(customer_id: int, limit: int) -> list[LedgerLine]:
                                 PointsEntry.document, PointsEntry.reason, PointsEntry.expires_on, AppUser.display_name)
              .left_outer_join(AppUser, on=(PointsEntry.user == AppUser.id))
              .where(PointsEntry.customer == customer_id).order_by(PointsEntry.id.desc()).limit(limit).tuples())
-    return [LedgerLine(entry_id, at, kind, POINTS_LABELS.get(kind, kind), int(points), document, "", reason,
+    return [LedgerLine(entry_id, at, kind, _(POINTS_LABELS.get(kind, kind)), int(points), document, "", reason,
                        expires_on, user or "")
             for entry_id, at, kind, points, document, reason, expires_on, user in query]
 
@@ -525,8 +536,8 @@ def _prepaid_lines(customer_id: int, limit: int) -> list[LedgerLine]:
                                  PrepaidEntry.document, PrepaidEntry.method, PrepaidEntry.reason, AppUser.display_name)
              .left_outer_join(AppUser, on=(PrepaidEntry.user == AppUser.id))
              .where(PrepaidEntry.customer == customer_id).order_by(PrepaidEntry.id.desc()).limit(limit).tuples())
-    return [LedgerLine(entry_id, at, kind, PREPAID_LABELS.get(kind, kind), int(amount), document,
-                       TOP_UP_METHODS.get(method, method), reason, None, user or "")
+    return [LedgerLine(entry_id, at, kind, _(PREPAID_LABELS.get(kind, kind)), int(amount), document,
+                       _(TOP_UP_METHODS.get(method, method)), reason, None, user or "")
             for entry_id, at, kind, amount, document, method, reason, user in query]
 
 
@@ -538,7 +549,7 @@ def membership_summary(actor: Actor, customer_id: int, *, as_of: date | None = N
     require(actor, "customer.view_account")
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
-        raise UserError(f"Customer #{customer_id} is not in the customer file.")
+        raise UserError(_("Customer #{id} is not in the customer file.").format(id=customer_id))
     as_of = as_of or now().date()
     tiers = _tiers()
     tier = next((t for t in tiers if t.name == customer.member_tier), None)
@@ -547,10 +558,10 @@ def membership_summary(actor: Actor, customer_id: int, *, as_of: date | None = N
     if nxt is not None:
         ways = []
         if nxt.points_missing:
-            ways.append(f"{nxt.points_missing:,} points")
+            ways.append(_("{points:,} points").format(points=nxt.points_missing))
         if nxt.prepaid_missing:
-            ways.append(f"{_show_money(nxt.prepaid_missing)} prepaid")
-        missing = f"{' or '.join(ways)} to {nxt.tier.name}"
+            ways.append(_("{amount} prepaid").format(amount=_show_money(nxt.prepaid_missing)))
+        missing = _("{ways} to {tier}").format(ways=_(" or ").join(ways), tier=nxt.tier.name)
     expiring = expiring_by_date(_rows_of(customer_id), until=as_of + timedelta(days=EXPIRY_NOTICE_DAYS))
     limit = max(1, min(int(limit), 200))
     return MembershipSummary(
@@ -558,7 +569,7 @@ def membership_summary(actor: Actor, customer_id: int, *, as_of: date | None = N
         card=customer.member_card or "", member_since=customer.member_since, tier=customer.member_tier,
         tier_discount_bp=tier.discount_bp if tier else 0, next_tier=nxt.tier.name if nxt else "",
         next_tier_missing=missing, points_balance=customer.points_balance, expiring=expiring,
-        expiring_points=sum(points for _, points in expiring), prepaid_balance=customer.prepaid_balance,
+        expiring_points=sum(points for _day, points in expiring), prepaid_balance=customer.prepaid_balance,
         point_value=int(settings.get("membership.point_value")), currency=settings.get("shop.currency"),
         points_entries=_points_lines(customer_id, limit), prepaid_entries=_prepaid_lines(customer_id, limit))
 
@@ -580,8 +591,8 @@ def member_card(actor: Actor, customer_id: int) -> MemberCard:
     require(actor, "customer.view_account")
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None or not customer.active:
-        raise UserError(CUSTOMER_GONE.format(customer_id))
+        raise UserError(_(CUSTOMER_GONE).format(customer_id))
     if customer.member_since is None or not customer.member_card:
-        raise UserError(f"{customer.name} is not a member yet: enrol them to print a card.")
+        raise UserError(_("{name} is not a member yet: enrol them to print a card.").format(name=customer.name))
     return MemberCard(settings.get("shop.name"), customer.name, customer.member_tier, customer.member_card,
                       customer.member_since)

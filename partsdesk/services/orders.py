@@ -21,6 +21,7 @@ from peewee import JOIN, fn
 
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import (
     AppUser,
     Brand,
@@ -37,8 +38,8 @@ from partsdesk.services.audit import TERMINAL
 from partsdesk.services.cart import LINES_MAX, LineRequest, floor_rules, price_lines, sale_customer, tier_of
 from partsdesk.services.clock import now
 
-CHANNELS = {"phone": "Phone", "trade": "Trade"}  # channel -> how it is shown
-STATUSES = {"open": "Open", "picked": "Picked", "sold": "Sold", "cancelled": "Cancelled"}
+CHANNELS = {"phone": N_("Phone"), "trade": N_("Trade")}  # channel -> how it is shown
+STATUSES = {"open": N_("Open"), "picked": N_("Picked"), "sold": N_("Sold"), "cancelled": N_("Cancelled")}
 OPEN_STATUSES = ("open", "picked")  # still to be sold: the counter's list of orders
 REFERENCE_MAX = 40  # the garage's purchase order number, the caller's name…
 NOTE_MAX = 200
@@ -169,24 +170,24 @@ def create_order(actor: Actor, lines: Sequence[LineRequest], *, customer_id: int
     problems: dict[str, str] = {}
     lines = list(lines)
     if not lines:
-        problems["lines"] = "The order is empty: scan or search the parts the customer wants first."
+        problems["lines"] = _("The order is empty: scan or search the parts the customer wants first.")
     elif len(lines) > LINES_MAX:
-        problems["lines"] = f"An order has at most {LINES_MAX} lines."
+        problems["lines"] = _("An order has at most {most} lines.").format(most=LINES_MAX)
     for index, line in enumerate(lines[:LINES_MAX]):
         qty = getattr(line, "qty", None)
         if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
-            problems[f"lines.{index}"] = f"Line {index + 1}: the quantity must be more than 0."
+            problems[f"lines.{index}"] = _("Line {line}: the quantity must be more than 0.").format(line=index + 1)
         elif getattr(line, "held_price", None) is not None:  # an order keeps no quote's price: say so, never drop it
-            problems[f"lines.{index}"] = (f"Line {index + 1} holds a quote's price: sell the quote itself (F12), or "
-                                          "take today's price for the line first.")
+            problems[f"lines.{index}"] = _("Line {line} holds a quote's price: sell the quote itself (F12), or "
+                                            "take today's price for the line first.").format(line=index + 1)
     if channel not in CHANNELS:
-        problems["channel"] = "Say how the order came in: by phone or as a trade order."
+        problems["channel"] = _("Say how the order came in: by phone or as a trade order.")
     reference = _clean(reference)
     if len(reference) > REFERENCE_MAX:
-        problems["reference"] = f"The reference is at most {REFERENCE_MAX} characters."
+        problems["reference"] = _("The reference is at most {most} characters.").format(most=REFERENCE_MAX)
     note = _clean(note)
     if len(note) > NOTE_MAX:
-        problems["note"] = f"The note is at most {NOTE_MAX} characters."
+        problems["note"] = _("The note is at most {most} characters.").format(most=NOTE_MAX)
     if problems:
         raise ValidationError(problems)
     include_tax = bool(settings.get("tax.prices_include_tax"))
@@ -246,7 +247,8 @@ def find_orders(actor: Actor, *, status: str | Sequence[str] | None = None, text
     wanted = (status,) if isinstance(status, str) else tuple(status or ())
     unknown = [s for s in wanted if s not in STATUSES]
     if unknown:
-        raise ValidationError({"status": f"Order status: one of {', '.join(STATUSES)}, not {unknown[0][:20]!r}."})
+        raise ValidationError({"status": _("Order status: one of {statuses}, not {status!r}.").format(
+            statuses=", ".join(STATUSES), status=unknown[0][:20])})
     text = _clean(text)[:TEXT_MAX]
     query = CustomerOrder.select()
     if wanted:
@@ -263,13 +265,13 @@ def find_orders(actor: Actor, *, status: str | Sequence[str] | None = None, text
 def _get(number: object, *, lock: bool = False) -> CustomerOrder:
     wanted = normalize_number(number)
     if not wanted:
-        raise UserError("Scan the pick list's barcode or type the order's number, e.g. SO-000001.")
+        raise UserError(_("Scan the pick list's barcode or type the order's number, e.g. SO-000001."))
     query = CustomerOrder.select().where(CustomerOrder.number == wanted)
     if lock and is_postgres():
         query = query.for_update()  # two counters acting on one order queue here
     order = query.first()
     if order is None:
-        raise UserError(f"There is no order {wanted}.")
+        raise UserError(_("There is no order {number}.").format(number=wanted))
     return order
 
 
@@ -282,8 +284,8 @@ def get_order(actor: Actor, number: str) -> OrderRow:
 
 def _done_message(order: CustomerOrder) -> str:
     if order.status == "sold":
-        return f"Order {order.number} was already sold as {order.sold_as}."
-    return f"Order {order.number} was cancelled."
+        return _("Order {number} was already sold as {sale}.").format(number=order.number, sale=order.sold_as)
+    return _("Order {number} was cancelled.").format(number=order.number)
 
 
 def order_lines(actor: Actor, number: str) -> OrderCart:
@@ -332,7 +334,7 @@ def pick_list_document(number: str) -> PickList:
         shop_phone=settings.get("shop.phone"), shop_tax_id=settings.get("shop.tax_id"),
         currency=settings.get("shop.currency"), number=order.number, at=_local(order.at), printed_at=_local(now()),
         customer_name=row.customer_name, channel=order.channel,
-        channel_label=CHANNELS.get(order.channel, order.channel), reference=row.reference, note=row.note,
+        channel_label=_(CHANNELS.get(order.channel, order.channel)), reference=row.reference, note=row.note,
         status=order.status, taken_by=row.taken_by, picked_at=_local(order.picked_at), picked_by=row.picked_by,
         sold_as=row.sold_as, lines=tuple(lines))
 
@@ -348,7 +350,9 @@ def mark_picked(actor: Actor, number: str) -> OrderRow:
         order = _get(number, lock=True)
         if order.status == "picked":
             who = _rows(CustomerOrder.select().where(CustomerOrder.id == order.id))[0].picked_by
-            raise UserError(f"Order {order.number} is already picked" + (f" (by {who})." if who else "."))
+            if who:
+                raise UserError(_("Order {number} is already picked (by {who}).").format(number=order.number, who=who))
+            raise UserError(_("Order {number} is already picked.").format(number=order.number))
         if order.status != "open":
             raise UserError(_done_message(order))
         stamp = now()
@@ -366,7 +370,8 @@ def cancel_order(actor: Actor, number: str, reason: str) -> OrderRow:
     require(actor, "counter.sell")
     reason = _clean(reason)
     if not reason or len(reason) > REASON_MAX:
-        raise ValidationError({"reason": f"Say why the order is cancelled (1 to {REASON_MAX} characters)."})
+        raise ValidationError({"reason": _("Say why the order is cancelled (1 to {most} characters).").format(
+            most=REASON_MAX)})
     with transaction():
         order = _get(number, lock=True)
         if order.status not in OPEN_STATUSES:
@@ -385,7 +390,7 @@ def mark_sold(actor: Actor, number: str, *, sale_number: str) -> None:
         raise RuntimeError("an order is marked sold inside the transaction of the sale that sells it")
     order = _get(number, lock=True)
     if order.status not in OPEN_STATUSES:
-        raise UserError(_done_message(order) + " Nothing was sold.")
+        raise UserError(_("{message} Nothing was sold.").format(message=_done_message(order)))
     CustomerOrder.update(status="sold", sold_as=sale_number, closed_at=now()).where(
         CustomerOrder.id == order.id).execute()
     audit.record("order.sold", actor=actor, object_type="customer_order", object_id=order.number,

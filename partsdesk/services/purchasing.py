@@ -31,6 +31,7 @@ from partsdesk.domain.fields import clean_day, clean_line
 from partsdesk.domain.money import format_quantity, line_amount, parse_money, parse_quantity
 from partsdesk.domain.permissions import Actor, require
 from partsdesk.domain.stock import moving_average_cost
+from partsdesk.i18n import N_, _
 from partsdesk.models import (
     AppUser,
     Brand,
@@ -50,8 +51,8 @@ from partsdesk.services.clock import now
 
 OPEN_STATUSES = ("draft", "sent", "partly_received")  # an order whose goods may still come
 RECEIVABLE = ("sent", "partly_received")
-STATUS_LABELS = {"draft": "Draft", "sent": "Sent", "partly_received": "Partly received", "received": "Received",
-                 "closed": "Closed", "cancelled": "Cancelled"}
+STATUS_LABELS = {"draft": N_("Draft"), "sent": N_("Sent"), "partly_received": N_("Partly received"),
+                 "received": N_("Received"), "closed": N_("Closed"), "cancelled": N_("Cancelled")}
 NAME_MAX, TEXT_MAX, NOTE_MAX, NUMBER_MAX, BIN_MAX, REASON_MAX = 120, 120, 500, 60, 20, 200
 LEAD_TIME_MAX = 365
 LINES_MAX = 2_000
@@ -214,7 +215,7 @@ def _money(value: object, *, field: str, label: str) -> int:
     """Minor units: an int is taken as minor units already, text is parsed as typed ("12.50")."""
     if isinstance(value, int) and not isinstance(value, bool):
         if value < 0:
-            raise ValidationError({field: f"{label} cannot be negative."})
+            raise ValidationError({field: _("{label} cannot be negative.").format(label=label)})
         return value
     return parse_money(value, field=field, label=label)
 
@@ -226,24 +227,24 @@ def _qty(value: object, *, field: str, label: str, positive: bool = True) -> int
     else:
         milli = parse_quantity(value, field=field, label=label)
     if milli < 0 or (positive and milli == 0):
-        raise ValidationError({field: f"{label} must be more than zero." if positive else f"{label} cannot be "
-                                                                                           "negative."})
+        raise ValidationError({field: (_("{label} must be more than zero.") if positive
+                                       else _("{label} cannot be negative.")).format(label=label)})
     if milli > QTY_MAX:
-        raise ValidationError({field: f"{label} is too large."})
+        raise ValidationError({field: _("{label} is too large.").format(label=label)})
     return milli
 
 
 def _supplier(supplier_id: object) -> Supplier:
     found = Supplier.get_or_none(Supplier.id == supplier_id) if isinstance(supplier_id, int) else None
     if found is None:
-        raise UserError(f"There is no supplier {supplier_id}. Choose one from the list of suppliers.")
+        raise UserError(_("There is no supplier {id}. Choose one from the list of suppliers.").format(id=supplier_id))
     return found
 
 
 def _part(part_id: object) -> Part:
     found = Part.get_or_none(Part.id == part_id) if isinstance(part_id, int) else None
     if found is None:
-        raise UserError(f"There is no part {part_id} in the catalogue. Look the part up again.")
+        raise UserError(_("There is no part {id} in the catalogue. Look the part up again.").format(id=part_id))
     return found
 
 
@@ -254,7 +255,8 @@ def normalize_number(text: object) -> str:
 def _order(number: object) -> PurchaseOrder:
     found = PurchaseOrder.get_or_none(PurchaseOrder.number == normalize_number(number))
     if found is None:
-        raise UserError(f"There is no purchase order {normalize_number(number) or '(no number)'}. Check the number.")
+        raise UserError(_("There is no purchase order {number}. Check the number.").format(
+            number=normalize_number(number) or _("(no number)")))
     return found
 
 
@@ -289,21 +291,21 @@ def clean_supplier(raw: Mapping[str, object]) -> dict[str, object]:
         except ValidationError as error:
             problems.update(error.problems)
 
-    line("name", "Name", NAME_MAX, required=True)
-    line("contact_person", "Contact person", TEXT_MAX)
-    line("phone", "Phone", 40)
-    line("email", "E-mail", TEXT_MAX)
-    line("address", "Address", 300)
-    line("payment_terms", "Payment terms", TEXT_MAX)
-    line("note", "Note", NOTE_MAX)
+    line("name", _("Name"), NAME_MAX, required=True)
+    line("contact_person", _("Contact person"), TEXT_MAX)
+    line("phone", _("Phone"), 40)
+    line("email", _("E-mail"), TEXT_MAX)
+    line("address", _("Address"), 300)
+    line("payment_terms", _("Payment terms"), TEXT_MAX)
+    line("note", _("Note"), NOTE_MAX)
     email = clean.get("email", "")
     if email and ("@" not in str(email) or " " in str(email) or str(email).startswith("@")
                   or str(email).endswith("@")):
-        problems["email"] = f"E-mail: {email!r} is not an e-mail address (name@example.com)."
+        problems["email"] = _("E-mail: {email!r} is not an e-mail address (name@example.com).").format(email=email)
     lead = raw.get("lead_time_days", 0)
     text = str(lead).strip() if lead is not None else "0"
     if isinstance(lead, bool) or not (text or "0").isdigit() or int(text or "0") > LEAD_TIME_MAX:
-        problems["lead_time_days"] = f"Lead time: a whole number of days from 0 to {LEAD_TIME_MAX}."
+        problems["lead_time_days"] = _("Lead time: a whole number of days from 0 to {most}.").format(most=LEAD_TIME_MAX)
     else:
         clean["lead_time_days"] = int(text or "0")
     clean["active"] = bool(raw.get("active", True))
@@ -321,7 +323,7 @@ def save_supplier(actor: Actor, supplier_id: int | None, raw: Mapping[str, objec
     with transaction():
         clash = Supplier.get_or_none(Supplier.name_key == key)
         if clash is not None and clash.id != supplier_id:
-            raise ValidationError({"name": f"There is already a supplier called {clash.name}."})
+            raise ValidationError({"name": _("There is already a supplier called {name}.").format(name=clash.name)})
         if supplier_id is None:
             supplier_id = int(Supplier.insert(name_key=key, **clean).execute())
             audit.record("supplier.add", actor=actor, object_type="supplier", object_id=supplier_id, new=clean)
@@ -357,10 +359,10 @@ def set_supplier_price(actor: Actor, supplier_id: int, part_id: int, *, price: o
     require(actor, "stock.purchase")
     problems: dict[str, str] = {}
     clean: dict[str, object] = {}
-    for field, parse in (("price", lambda: _money(price, field="price", label="Price")),
-                         ("pack_qty", lambda: _qty(pack, field="pack_qty", label="Pack")),
+    for field, parse in (("price", lambda: _money(price, field="price", label=_("Price"))),
+                         ("pack_qty", lambda: _qty(pack, field="pack_qty", label=_("Pack"))),
                          ("supplier_number", lambda: clean_line(supplier_number, field="supplier_number",
-                                                                label="Supplier's part number",
+                                                                label=_("Supplier's part number"),
                                                                 max_length=NUMBER_MAX))):
         try:
             clean[field] = parse()
@@ -370,7 +372,8 @@ def set_supplier_price(actor: Actor, supplier_id: int, part_id: int, *, price: o
         raise ValidationError(problems)
     supplier, part = _supplier(supplier_id), _part(part_id)
     if not supplier.active:
-        raise UserError(f"{supplier.name} is marked inactive. Make the supplier active again first.")
+        raise UserError(_("{supplier} is marked inactive. Make the supplier active again first.").format(
+            supplier=supplier.name))
     with transaction():
         old = SupplierPart.get_or_none((SupplierPart.supplier == supplier.id) & (SupplierPart.part == part.id))
         if preferred:
@@ -396,7 +399,7 @@ def remove_supplier_price(actor: Actor, supplier_id: int, part_id: int) -> None:
     with transaction():
         row = SupplierPart.get_or_none((SupplierPart.supplier == supplier_id) & (SupplierPart.part == part_id))
         if row is None:
-            raise UserError("That supplier has no price for this part.")
+            raise UserError(_("That supplier has no price for this part."))
         SupplierPart.delete().where(SupplierPart.id == row.id).execute()
         if row.preferred:
             Part.update(supplier=None, updated_at=now()).where(
@@ -436,8 +439,9 @@ def _insert_line(order: PurchaseOrder, part: Part, qty: int, unit_price: int | N
                                               & (PurchaseOrderLine.removed == False))  # noqa: E712
              .first())
     if clash is not None:
-        raise UserError(f"{part.number} is already on {order.number} (line {clash.line_no}). Remove that line and "
-                        "add the part again with the new quantity.")
+        raise UserError(_("{part} is already on {number} (line {line}). Remove that line and "
+                          "add the part again with the new quantity.").format(part=part.number, number=order.number,
+                                                                               line=clash.line_no))
     price, supplier_number = _offer(order.supplier_id, part)
     last = (PurchaseOrderLine.select(PurchaseOrderLine.line_no).where(PurchaseOrderLine.order == order.id)
             .order_by(PurchaseOrderLine.line_no.desc()).scalar()) or 0
@@ -449,8 +453,9 @@ def _insert_line(order: PurchaseOrder, part: Part, qty: int, unit_price: int | N
 def _draft(number: object) -> PurchaseOrder:
     order = _order(number)
     if order.status != "draft":
-        raise UserError(f"{order.number} is {STATUS_LABELS[order.status].lower()}: only a draft order can be "
-                        "changed. Start a new order for more parts.")
+        raise UserError(_("{number} is {status}: only a draft order can be "
+                          "changed. Start a new order for more parts.").format(
+            number=order.number, status=_(STATUS_LABELS[order.status]).lower()))
     return order
 
 
@@ -461,19 +466,21 @@ def create_order(actor: Actor, supplier_id: int, *, expected_date: object = None
     require(actor, "stock.purchase")
     supplier = _supplier(supplier_id)
     if not supplier.active:
-        raise UserError(f"{supplier.name} is marked inactive. Make the supplier active again to order from it.")
-    note = clean_line(note, field="note", label="Note", max_length=NOTE_MAX)
+        raise UserError(_("{supplier} is marked inactive. Make the supplier active again to order from it.").format(
+            supplier=supplier.name))
+    note = clean_line(note, field="note", label=_("Note"), max_length=NOTE_MAX)
     if expected_date in (None, ""):
         expected = (now().date() + timedelta(days=supplier.lead_time_days)) if supplier.lead_time_days else None
     else:
-        expected = clean_day(expected_date, "expected_date", "Expected date")
+        expected = clean_day(expected_date, "expected_date", _("Expected date"))
     if len(lines) > LINES_MAX:
-        raise ValidationError({"lines": f"An order holds at most {LINES_MAX} lines."})
+        raise ValidationError({"lines": _("An order holds at most {most} lines.").format(most=LINES_MAX)})
     checked = []
     for index, line in enumerate(lines, start=1):
         part = _part(line[0])
-        qty = _qty(line[1], field="qty", label=f"Line {index}: quantity")
-        price = _money(line[2], field="unit_price", label=f"Line {index}: price") if len(line) > 2 else None
+        qty = _qty(line[1], field="qty", label=_("Line {line}: quantity").format(line=index))
+        price = (_money(line[2], field="unit_price", label=_("Line {line}: price").format(line=index))
+                 if len(line) > 2 else None)
         checked.append((part, qty, price))
     with transaction():
         number = numbering.take_number("purchase_order")
@@ -492,8 +499,8 @@ def add_line(actor: Actor, number: str, part_id: int, qty: object, unit_price: o
     """Add a part to a draft order (the supplier's price unless ``unit_price`` is given); returns the line number."""
     require(actor, "stock.purchase")
     part = _part(part_id)
-    qty_milli = _qty(qty, field="qty", label="Quantity")
-    price = None if unit_price in (None, "") else _money(unit_price, field="unit_price", label="Price")
+    qty_milli = _qty(qty, field="qty", label=_("Quantity"))
+    price = None if unit_price in (None, "") else _money(unit_price, field="unit_price", label=_("Price"))
     with transaction():
         order = _draft(number)
         line_no = _insert_line(order, part, qty_milli, price)
@@ -511,7 +518,7 @@ def remove_line(actor: Actor, number: str, line_no: int) -> None:
                                              & (PurchaseOrderLine.line_no == line_no)
                                              & (PurchaseOrderLine.removed == False))  # noqa: E712
         if line is None:
-            raise UserError(f"{order.number} has no line {line_no}.")
+            raise UserError(_("{number} has no line {line}.").format(number=order.number, line=line_no))
         PurchaseOrderLine.update(removed=True).where(PurchaseOrderLine.id == line.id).execute()
         audit.record("purchase_order.remove_line", actor=actor, object_type="purchase_order",
                      object_id=order.number, old={"line": line_no, "part_id": line.part_id, "qty": line.qty})
@@ -520,11 +527,12 @@ def remove_line(actor: Actor, number: str, line_no: int) -> None:
 def set_expected_date(actor: Actor, number: str, expected_date: object) -> None:
     """When the goods of an open order are expected (what the late list chases)."""
     require(actor, "stock.purchase")
-    expected = clean_day(expected_date, "expected_date", "Expected date")
+    expected = clean_day(expected_date, "expected_date", _("Expected date"))
     with transaction():
         order = _order(number)
         if order.status not in OPEN_STATUSES:
-            raise UserError(f"{order.number} is {STATUS_LABELS[order.status].lower()}: nothing more is expected.")
+            raise UserError(_("{number} is {status}: nothing more is expected.").format(
+                number=order.number, status=_(STATUS_LABELS[order.status]).lower()))
         PurchaseOrder.update(expected_date=expected).where(PurchaseOrder.id == order.id).execute()
         audit.record("purchase_order.expected", actor=actor, object_type="purchase_order", object_id=order.number,
                      old=order.expected_date.isoformat() if order.expected_date else None, new=expected.isoformat())
@@ -546,7 +554,7 @@ def _order_detail(order: PurchaseOrder) -> OrderDetail:
     names = _names([order.created_by_id])
     return OrderDetail(number=order.number, supplier_id=order.supplier_id, supplier=Supplier.get_by_id(
         order.supplier_id).name, status=order.status, origin=order.origin, expected_date=order.expected_date,
-        note=order.note, created_at=order.created_at, created_by=names.get(order.created_by_id, "Command line"),
+        note=order.note, created_at=order.created_at, created_by=names.get(order.created_by_id, _("Command line")),
         sent_at=order.sent_at, closed_at=order.closed_at, lines=_lines(order.id))
 
 
@@ -572,7 +580,8 @@ def send(actor: Actor, number: str) -> PurchaseOrderDocument:
     with transaction():
         order = _draft(number)
         if not _lines(order.id):
-            raise UserError(f"{order.number} has no lines. Add the parts to order before sending it.")
+            raise UserError(_("{number} has no lines. Add the parts to order before sending it.").format(
+                number=order.number))
         PurchaseOrder.update(status="sent", sent_at=now(), sent_by=actor.user_id).where(
             PurchaseOrder.id == order.id).execute()
         audit.record("purchase_order.send", actor=actor, object_type="purchase_order", object_id=order.number,
@@ -583,13 +592,16 @@ def send(actor: Actor, number: str) -> PurchaseOrderDocument:
 def cancel(actor: Actor, number: str, reason: str) -> None:
     """Cancel a draft or sent order of which nothing was received."""
     require(actor, "stock.purchase")
-    reason = clean_line(reason, field="reason", label="Reason", max_length=REASON_MAX, required=True)
+    reason = clean_line(reason, field="reason", label=_("Reason"), max_length=REASON_MAX, required=True)
     with transaction():
         order = _order(number)
         if order.status not in ("draft", "sent"):
-            hint = " Close it instead: the rest is then no longer expected." if order.status == "partly_received" \
-                else ""
-            raise UserError(f"{order.number} is {STATUS_LABELS[order.status].lower()}: it cannot be cancelled.{hint}")
+            status = _(STATUS_LABELS[order.status]).lower()
+            if order.status == "partly_received":
+                raise UserError(_("{number} is {status}: it cannot be cancelled. Close it instead: the rest is then no "
+                                  "longer expected.").format(number=order.number, status=status))
+            raise UserError(_("{number} is {status}: it cannot be cancelled.").format(number=order.number,
+                                                                                      status=status))
         PurchaseOrder.update(status="cancelled", closed_at=now(), closed_by=actor.user_id).where(
             PurchaseOrder.id == order.id).execute()
         audit.record("purchase_order.cancel", actor=actor, object_type="purchase_order", object_id=order.number,
@@ -600,13 +612,16 @@ def close(actor: Actor, number: str, reason: str) -> None:
     """Close a sent or partly received order: what is still outstanding is no longer expected
     (it leaves "on order" and the reorder suggestions may order it again)."""
     require(actor, "stock.purchase")
-    reason = clean_line(reason, field="reason", label="Reason", max_length=REASON_MAX, required=True)
+    reason = clean_line(reason, field="reason", label=_("Reason"), max_length=REASON_MAX, required=True)
     with transaction():
         order = _order(number)
         if order.status not in RECEIVABLE:
-            hint = " Cancel a draft instead." if order.status == "draft" else ""
-            raise UserError(f"{order.number} is {STATUS_LABELS[order.status].lower()}: only a sent order can be "
-                            f"closed.{hint}")
+            status = _(STATUS_LABELS[order.status]).lower()
+            if order.status == "draft":
+                raise UserError(_("{number} is {status}: only a sent order can be closed. Cancel a draft "
+                                  "instead.").format(number=order.number, status=status))
+            raise UserError(_("{number} is {status}: only a sent order can be closed.").format(number=order.number,
+                                                                                               status=status))
         PurchaseOrder.update(status="closed", closed_at=now(), closed_by=actor.user_id).where(
             PurchaseOrder.id == order.id).execute()
         audit.record("purchase_order.close", actor=actor, object_type="purchase_order", object_id=order.number,
@@ -660,32 +675,35 @@ def late_orders(actor: Actor, *, today: date | None = None) -> list[OrderRow]:
 def _check_receive_lines(lines: Sequence[ReceiveLine]) -> list[ReceiveLine]:
     """The lines as given, checked: every problem at once in one ``ValidationError``."""
     if not lines:
-        raise UserError("Nothing to receive: scan or add the parts that came in.")
+        raise UserError(_("Nothing to receive: scan or add the parts that came in."))
     if len(lines) > LINES_MAX:
-        raise ValidationError({"lines": f"A receipt holds at most {LINES_MAX} lines."})
+        raise ValidationError({"lines": _("A receipt holds at most {most} lines.").format(most=LINES_MAX)})
     problems: dict[str, str] = {}
     seen: set[int] = set()
     for index, line in enumerate(lines, start=1):
         where = f"line_{index}"
-        label = f"Line {index}"
         if not isinstance(line.part_id, int) or isinstance(line.part_id, bool):
-            problems[where] = f"{label}: no part chosen."
+            problems[where] = _("Line {line}: no part chosen.").format(line=index)
             continue
         if line.part_id in seen:
-            problems[where] = f"{label}: the part is on the receipt twice. Enter it once with the total quantity."
+            problems[where] = _("Line {line}: the part is on the receipt twice. Enter it once with the total "
+                                "quantity.").format(line=index)
         seen.add(line.part_id)
         if not isinstance(line.qty, int) or line.qty <= 0 or line.qty > QTY_MAX:
-            problems[where] = f"{label}: the quantity received must be more than zero."
+            problems[where] = _("Line {line}: the quantity received must be more than zero.").format(line=index)
         elif not isinstance(line.rejected, int) or line.rejected < 0 or line.rejected > line.qty:
-            problems[where] = f"{label}: the rejected quantity must be between 0 and the quantity received."
+            problems[where] = _("Line {line}: the rejected quantity must be between 0 and the quantity received.").format(
+                line=index)
         elif line.rejected and not " ".join(str(line.reject_reason or "").split()):
-            problems[where] = f"{label}: say why the rejected goods go to quarantine (damaged, wrong part, …)."
+            problems[where] = _("Line {line}: say why the rejected goods go to quarantine (damaged, wrong "
+                                "part, …).").format(
+                line=index)
         elif len(" ".join(str(line.reject_reason or "").split())) > REASON_MAX:
-            problems[where] = f"{label}: the reason is at most {REASON_MAX} characters."
+            problems[where] = _("Line {line}: the reason is at most {most} characters.").format(line=index, most=REASON_MAX)
         elif line.unit_cost is not None and (not isinstance(line.unit_cost, int) or line.unit_cost < 0):
-            problems[where] = f"{label}: the unit cost cannot be negative."
+            problems[where] = _("Line {line}: the unit cost cannot be negative.").format(line=index)
         elif len(" ".join(str(line.bin or "").split())) > BIN_MAX:
-            problems[where] = f"{label}: a bin is at most {BIN_MAX} characters."
+            problems[where] = _("Line {line}: a bin is at most {most} characters.").format(line=index, most=BIN_MAX)
     if problems:
         raise ValidationError(problems)
     return list(lines)
@@ -699,34 +717,39 @@ def receive(actor: Actor, supplier_id: int, lines: Sequence[ReceiveLine], po_num
     status, and the audit row — all or nothing."""
     require(actor, "stock.receive")
     checked = _check_receive_lines(lines)
-    note = clean_line(note, field="note", label="Note", max_length=NOTE_MAX)
+    note = clean_line(note, field="note", label=_("Note"), max_length=NOTE_MAX)
     supplier = _supplier(supplier_id)
     parts = {p.id: p for p in Part.select().where(Part.id.in_(sorted({ln.part_id for ln in checked})))}
     missing = [ln.part_id for ln in checked if ln.part_id not in parts]
     if missing:
-        raise UserError(f"There is no part {missing[0]} in the catalogue. Look the part up again.")
+        raise UserError(_("There is no part {id} in the catalogue. Look the part up again.").format(id=missing[0]))
     with transaction():
         order = None
         order_lines: dict[int, PurchaseOrderLine] = {}
         if po_number not in (None, ""):
             order = _order(po_number)
             if order.supplier_id != supplier.id:
-                raise UserError(f"{order.number} is an order to {Supplier.get_by_id(order.supplier_id).name}, not "
-                                f"to {supplier.name}. Check the delivery note.")
+                raise UserError(_("{number} is an order to {supplier}, not to {other}. Check the delivery note.").format(
+                    number=order.number, supplier=Supplier.get_by_id(order.supplier_id).name, other=supplier.name))
             if order.status not in RECEIVABLE:
-                hint = " Send it first." if order.status == "draft" else ""
-                raise UserError(f"{order.number} is {STATUS_LABELS[order.status].lower()}: goods cannot be received "
-                                f"against it.{hint} Receive without an order instead.")
+                status = _(STATUS_LABELS[order.status]).lower()
+                if order.status == "draft":
+                    raise UserError(_("{number} is {status}: goods cannot be received against it. Send it first. "
+                                      "Receive without an order instead.").format(number=order.number, status=status))
+                raise UserError(_("{number} is {status}: goods cannot be received against it. Receive without an "
+                                  "order instead.").format(number=order.number, status=status))
             order_lines = {row.part_id: row for row in PurchaseOrderLine.select().where(
                 (PurchaseOrderLine.order == order.id) & (PurchaseOrderLine.removed == False))}  # noqa: E712
             for index, line in enumerate(checked, start=1):
                 if line.substitute_for is not None:
                     if line.substitute_for not in order_lines:
-                        raise ValidationError({f"line_{index}": f"Line {index}: the part it stands in for is not on "
-                                                                f"{order.number}."})
+                        raise ValidationError({f"line_{index}": _("Line {line}: the part it stands in for is not "
+                                                                  "on {number}.").format(
+                            line=index, number=order.number)})
                     if line.part_id in order_lines:
-                        raise ValidationError({f"line_{index}": f"Line {index}: {parts[line.part_id].number} is on "
-                                                                f"{order.number} itself, so it is no substitute."})
+                        raise ValidationError({f"line_{index}": _("Line {line}: {part} is on {number} itself, so "
+                                                                  "it is no substitute.").format(
+                            line=index, part=parts[line.part_id].number, number=order.number)})
         number = numbering.take_number("goods_receipt")
         receipt_id = GoodsReceipt.insert(number=number, supplier=supplier.id, order=order.id if order else None,
                                          received_at=now(), received_by=actor.user_id, note=note).execute()
@@ -801,9 +824,10 @@ def receive(actor: Actor, supplier_id: int, lines: Sequence[ReceiveLine], po_num
 
 def describe_flags(line: ReceivedLine, unit: str = "") -> str:
     """"over", "short", "substitute" in words for a receiving screen or report."""
-    words = [w for w, on in (("over", line.over), ("short", line.short), ("substitute", line.substitute)) if on]
+    words = [w for w, on in ((_("over"), line.over), (_("short"), line.short), (_("substitute"), line.substitute))
+             if on]
     text = ", ".join(words)
     if line.rejected:
-        text = (text + "; " if text else "") + f"{format_quantity(line.rejected, unit)} to quarantine: " \
-                                               f"{line.reject_reason}"
+        text = (text + "; " if text else "") + _("{qty} to quarantine: {reason}").format(
+            qty=format_quantity(line.rejected, unit), reason=line.reject_reason)
     return text

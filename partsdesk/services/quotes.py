@@ -38,6 +38,7 @@ from partsdesk.domain.money import (
 )
 from partsdesk.domain.part_numbers import normalize_number as normalize_part_number
 from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import AppUser, Customer, Part, Quote, QuoteLine, Vehicle, transaction
 from partsdesk.models.catalog import VehicleModel
 from partsdesk.models.db import is_postgres
@@ -53,7 +54,8 @@ HOURS_MAX = 1_000_000  # 1,000 hours, in thousandths
 REASON_MAX = 200
 SEARCH_LIMIT = 100
 STATUSES = ("open", "converted", "cancelled")
-STATE_LABELS = {"valid": "Valid", "expired": "Expired", "converted": "Converted", "cancelled": "Cancelled"}
+STATE_LABELS = {"valid": N_("Valid"), "expired": N_("Expired"), "converted": N_("Converted"),
+                "cancelled": N_("Cancelled")}
 PREFIX = numbering.SERIES["quote"] + "-"
 
 
@@ -93,21 +95,25 @@ def default_valid_until(today: date | None = None) -> date:
 def _labour_rows(labour: Sequence[LabourRequest]) -> list[SaleLabour]:
     """``labour`` checked and priced. Raises ``ValidationError`` naming the line ("labour.0")."""
     if len(labour) > LABOUR_MAX:
-        raise ValidationError({"labour": f"A quote has at most {LABOUR_MAX} labour lines."})
+        raise ValidationError({"labour": _("A quote has at most {most} labour lines.").format(most=LABOUR_MAX)})
     rate_bp = int(settings.get("tax.default_rate_bp"))
     default_rate = labour_rate()
     rows = []
     problems = {}
     for index, work in enumerate(labour):
-        where = f"Labour line {index + 1}"
         description = " ".join(str(work.description or "").split())
         rate = default_rate if work.rate is None else work.rate
         if not description or len(description) > DESCRIPTION_MAX:
-            problems[f"labour.{index}"] = f"{where}: say what is done, in 1 to {DESCRIPTION_MAX} characters."
+            problems[f"labour.{index}"] = _("Labour line {line}: say what is done, in 1 to {most} "
+                                            "characters.").format(
+                line=index + 1, most=DESCRIPTION_MAX)
         elif isinstance(work.hours, bool) or not isinstance(work.hours, int) or not 0 < work.hours <= HOURS_MAX:
-            problems[f"labour.{index}"] = f"{where}: the hours must be more than 0 and at most {HOURS_MAX // 1000:,}."
+            problems[f"labour.{index}"] = _("Labour line {line}: the hours must be more than 0 and at most "
+                                            "{most:,}.").format(
+                line=index + 1, most=HOURS_MAX // 1000)
         elif isinstance(rate, bool) or not isinstance(rate, int) or not 0 <= rate <= 10**9:
-            problems[f"labour.{index}"] = f"{where}: the rate per hour must be 0 or more."
+            problems[f"labour.{index}"] = _("Labour line {line}: the rate per hour must be 0 or more.").format(
+                line=index + 1)
         else:
             rows.append(SaleLabour(description, work.hours, rate, rate, rate_bp, line_amount(rate, work.hours)))
     if problems:
@@ -120,9 +126,9 @@ def _vehicle(vehicle_id: int | None, customer_id: int | None) -> None:
         return
     vehicle = Vehicle.get_or_none(Vehicle.id == vehicle_id)
     if vehicle is None:
-        raise ValidationError({"vehicle_id": "That vehicle is not in the customer file."})
+        raise ValidationError({"vehicle_id": _("That vehicle is not in the customer file.")})
     if customer_id is None or vehicle.customer_id != customer_id:
-        raise ValidationError({"vehicle_id": "Choose the vehicle's owner as the customer first."})
+        raise ValidationError({"vehicle_id": _("Choose the vehicle's owner as the customer first.")})
 
 
 def save_quote(actor: Actor, lines: Sequence[cart.LineRequest], *, labour: Sequence[LabourRequest] = (),
@@ -139,22 +145,22 @@ def save_quote(actor: Actor, lines: Sequence[cart.LineRequest], *, labour: Seque
     today = shop_today()
     problems: dict[str, str] = {}
     if not lines:
-        problems["lines"] = "The quote has no parts: scan or search the parts first, then add the labour."
+        problems["lines"] = _("The quote has no parts: scan or search the parts first, then add the labour.")
     elif len(lines) > cart.LINES_MAX:
-        problems["lines"] = f"A quote has at most {cart.LINES_MAX} lines."
+        problems["lines"] = _("A quote has at most {most} lines.").format(most=cart.LINES_MAX)
     elif any(line.held_price is not None for line in lines):
-        problems["lines"] = "A quote is priced afresh: take the held prices of the old quote off the lines first."
+        problems["lines"] = _("A quote is priced afresh: take the held prices of the old quote off the lines first.")
     valid_until = valid_until if valid_until is not None else default_valid_until(today)
     if not isinstance(valid_until, date) or isinstance(valid_until, datetime):
-        problems["valid_until"] = "Give the last day the quote is valid."
+        problems["valid_until"] = _("Give the last day the quote is valid.")
     elif valid_until < today:
-        problems["valid_until"] = (f"The quote cannot be valid until {valid_until.isoformat()}: that day is past "
-                                   f"(today is {today.isoformat()}).")
+        problems["valid_until"] = _("The quote cannot be valid until {day}: that day is past "
+                                     "(today is {today}).").format(day=valid_until.isoformat(), today=today.isoformat())
     elif valid_until > today + timedelta(days=365):
-        problems["valid_until"] = "A quote is valid for at most a year: choose an earlier day."
+        problems["valid_until"] = _("A quote is valid for at most a year: choose an earlier day.")
     note = " ".join(str(note or "").split())
     if len(note) > cart.NOTE_MAX:
-        problems["note"] = f"The note is at most {cart.NOTE_MAX} characters."
+        problems["note"] = _("The note is at most {most} characters.").format(most=cart.NOTE_MAX)
     if problems:
         raise ValidationError(problems)
     work = _labour_rows(labour)
@@ -227,7 +233,7 @@ class QuoteRow:
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return _(STATE_LABELS[self.state])
 
 
 def find_quotes(actor: Actor, text: str = "", *, status: str | None = None, limit: int = SEARCH_LIMIT,
@@ -238,7 +244,7 @@ def find_quotes(actor: Actor, text: str = "", *, status: str | None = None, limi
     ``today`` (default: the shop's today). Reads only."""
     require(actor, "counter.sell")
     if status is not None and status not in STATUSES:
-        raise ValidationError({"status": f"Status: one of {', '.join(STATUSES)}."})
+        raise ValidationError({"status": _("Status: one of {statuses}.").format(statuses=", ".join(STATUSES))})
     today = today or shop_today()
     limit = max(1, min(int(limit), 500))
     query = (Quote.select(Quote.id, Quote.number, Quote.at, Quote.valid_until, Quote.customer, Customer.name,
@@ -271,20 +277,23 @@ def find_quotes(actor: Actor, text: str = "", *, status: str | None = None, limi
 def _quote(number: str, *, lock: bool = False) -> Quote:
     wanted = normalize_number(number)
     if not wanted:
-        raise UserError("Name the quote: its number, e.g. QT-000001.")
+        raise UserError(_("Name the quote: its number, e.g. QT-000001."))
     query = Quote.select().where(Quote.number == wanted)
     quote = (query.for_update() if lock and is_postgres() else query).first()
     if quote is None:
-        raise UserError(f"There is no quote {wanted}.")
+        raise UserError(_("There is no quote {number}.").format(number=wanted))
     return quote
 
 
 def _not_open(quote: Quote) -> UserError:
     if quote.status == "converted":
-        when = f" on {quote.converted_at:%Y-%m-%d}" if quote.converted_at else ""
-        return UserError(f"The quote {quote.number} was already sold as {quote.converted_to}{when}: "
-                         "it cannot be sold again.")
-    return UserError(f"The quote {quote.number} was cancelled: it cannot be sold.")
+        if quote.converted_at:
+            return UserError(_("The quote {number} was already sold as {sale} on {day:%Y-%m-%d}: "
+                               "it cannot be sold again.").format(number=quote.number, sale=quote.converted_to,
+                                                                  day=quote.converted_at))
+        return UserError(_("The quote {number} was already sold as {sale}: it cannot be sold again.").format(
+            number=quote.number, sale=quote.converted_to))
+    return UserError(_("The quote {number} was cancelled: it cannot be sold.").format(number=quote.number))
 
 
 # --- selling a quote ------------------------------------------------------------------------------
@@ -369,8 +378,8 @@ def quote_for_sale(actor: Actor, number: str, *, today: date) -> QuoteForSale:
     parts = {p.id: p for p in Part.select().where(Part.id.in_([line.part_id for line in part_lines] or [0]))}
     gone = [parts[line.part_id].number for line in part_lines if not parts[line.part_id].active]
     if gone:
-        raise UserError(f"The quote {quote.number} cannot be sold: {', '.join(gone)} is not for sale any more. "
-                        "Make a new quote without it.")
+        raise UserError(_("The quote {number} cannot be sold: {parts} is not for sale any more. "
+                          "Make a new quote without it.").format(number=quote.number, parts=", ".join(gone)))
     expired = today > quote.valid_until
     exponent = _exponent()
     lines = tuple(
@@ -380,10 +389,15 @@ def quote_for_sale(actor: Actor, number: str, *, today: date) -> QuoteForSale:
         for line, today_price in zip(part_lines, _today_prices(quote, part_lines, customer), strict=True))
     labour = _labour_for_sale(quote, expired)
     if expired:
-        notice = (f"Quote {quote.number} expired on {quote.valid_until.isoformat()}: every line is re-priced at "
-                  "today's price" + (", the labour at today's rate." if labour else "."))
+        if labour:
+            notice = _("Quote {number} expired on {day}: every line is re-priced at today's price, the labour at "
+                       "today's rate.").format(number=quote.number, day=quote.valid_until.isoformat())
+        else:
+            notice = _("Quote {number} expired on {day}: every line is re-priced at today's price.").format(
+                number=quote.number, day=quote.valid_until.isoformat())
     else:
-        notice = f"From quote {quote.number}: its prices hold until {quote.valid_until.isoformat()}."
+        notice = _("From quote {number}: its prices hold until {day}.").format(
+            number=quote.number, day=quote.valid_until.isoformat())
     return QuoteForSale(quote.number, quote.customer_id, customer.name if customer else "", quote.vehicle_id,
                         quote.valid_until, expired, lines, labour, notice)
 
@@ -411,8 +425,9 @@ def claim_for_sale(number: str, lines: Sequence[cart.LineRequest], *, today: dat
     if not str(number or "").strip():
         for index, line in enumerate(lines):
             if line.held_price is not None:
-                raise ValidationError({f"lines.{index}": f"Line {index + 1} holds a quoted price but the cart is not "
-                                                         "from a quote: load the quote again (F9)."})
+                raise ValidationError({f"lines.{index}": _("Line {line} holds a quoted price but the cart is not "
+                                                           "from a quote: load the quote again (F9).").format(
+                    line=index + 1)})
         return None
     quote = _quote(number, lock=lock)
     if quote.status != "open":
@@ -430,20 +445,21 @@ def claim_for_sale(number: str, lines: Sequence[cart.LineRequest], *, today: dat
     for index, line in enumerate(lines):
         if line.held_price is None:
             continue
-        where = f"Line {index + 1}"
         if expired:
-            raise ValidationError({f"lines.{index}": f"{where}: quote {quote.number} expired on "
-                                                     f"{quote.valid_until.isoformat()}, so its price no longer holds; "
-                                                     "load the quote again to re-price it."})
+            raise ValidationError({f"lines.{index}": _("Line {line}: quote {number} expired on {day}, so its price no "
+                                                       "longer holds; load the quote again to re-price it.").format(
+                line=index + 1, number=quote.number, day=quote.valid_until.isoformat())})
         if line.discount_bp or line.override_price is not None:
-            raise ValidationError({f"lines.{index}": f"{where}: a quoted price takes no discount or typed price on "
-                                                     "top."})
+            raise ValidationError({f"lines.{index}": _("Line {line}: a quoted price takes no discount or typed price on "
+                                                       "top.").format(line=index + 1)})
         if (line.part_id, line.held_price) not in held:
-            raise ValidationError({f"lines.{index}": f"{where}: quote {quote.number} does not hold this part at "
-                                                     f"{format_money(line.held_price, exponent=exponent)}."})
+            raise ValidationError({f"lines.{index}": _("Line {line}: quote {number} does not hold this part at "
+                                                       "{price}.").format(
+                line=index + 1, number=quote.number, price=format_money(line.held_price, exponent=exponent))})
     labour = _labour_for_sale(quote, expired)
-    notice = (f"Quote {quote.number} expired on {quote.valid_until.isoformat()}: re-priced at today's prices."
-              if expired else f"From quote {quote.number}, valid until {quote.valid_until.isoformat()}.")
+    notice = (_("Quote {number} expired on {day}: re-priced at today's prices.") if expired
+              else _("From quote {number}, valid until {day}.")).format(number=quote.number,
+                                                                          day=quote.valid_until.isoformat())
     return QuoteClaim(quote.id, quote.number, quote.valid_until, expired, held, quoted, labour, notice)
 
 
@@ -484,12 +500,13 @@ def cancel_quote(actor: Actor, number: str, reason: str) -> None:
     require(actor, "counter.sell")
     reason = " ".join(str(reason or "").split())
     if not reason or len(reason) > REASON_MAX:
-        raise ValidationError({"reason": f"Say why the quote is cancelled (1 to {REASON_MAX} characters)."})
+        raise ValidationError({"reason": _("Say why the quote is cancelled (1 to {most} characters).").format(
+            most=REASON_MAX)})
     with transaction():
         quote = _quote(number, lock=True)
         if quote.status != "open":
             raise _not_open(quote) if quote.status == "converted" else UserError(
-                f"The quote {quote.number} is cancelled already.")
+                _("The quote {number} is cancelled already.").format(number=quote.number))
         Quote.update(status="cancelled").where((Quote.id == quote.id) & (Quote.status == "open")).execute()
         audit.record("quote.cancel", actor=actor, object_type="quote", object_id=quote.number, reason=reason,
                      old={"status": "open"}, new={"status": "cancelled"})

@@ -41,6 +41,7 @@ from partsdesk.domain.reminders import (
     match_service_type,
     parse_service_types,
 )
+from partsdesk.i18n import N_, _
 from partsdesk.models import (
     CannedJob,
     CareTask,
@@ -57,12 +58,12 @@ from partsdesk.services import audit, care, settings
 from partsdesk.services.clock import now, shop_today
 from partsdesk.services.customers import ODOMETER_MAX
 
-SOURCES: dict[str, str] = {"service": "After a service", "declined": "Declined work", "manual": "By hand"}
+SOURCES: dict[str, str] = {"service": N_("After a service"), "declined": N_("Declined work"), "manual": N_("By hand")}
 STATUSES = ("open", "done", "cancelled")
-_TYPE = FieldSpec("service_type", "Service", "text", max_length=60)
-_NOTE = FieldSpec("note", "Note", "text", max_length=500)
-_REASON = FieldSpec("reason", "Reason", "text", max_length=500)
-_KM = FieldSpec("due_km", "Due at (km)", "int")
+_TYPE = FieldSpec("service_type", N_("Service"), "text", max_length=60)
+_NOTE = FieldSpec("note", N_("Note"), "text", max_length=500)
+_REASON = FieldSpec("reason", N_("Reason"), "text", max_length=500)
+_KM = FieldSpec("due_km", N_("Due at (km)"), "int")
 _CHUNK = 500
 
 
@@ -87,16 +88,16 @@ def _type_named(name: str, types: Iterable[ServiceType]) -> ServiceType | None:
 def _live_vehicle(vehicle_id: int) -> Vehicle:
     vehicle = Vehicle.get_or_none(Vehicle.id == vehicle_id)
     if vehicle is None:
-        raise UserError(f"Vehicle #{vehicle_id} is not in the customer file any more.")
+        raise UserError(_("Vehicle #{id} is not in the customer file any more.").format(id=vehicle_id))
     return vehicle
 
 
 def _open_reminder(reminder_id: int) -> ServiceReminder:
     reminder = ServiceReminder.get_or_none(ServiceReminder.id == reminder_id)
     if reminder is None:
-        raise UserError(f"Service reminder #{reminder_id} does not exist.")
+        raise UserError(_("Service reminder #{id} does not exist.").format(id=reminder_id))
     if reminder.status != "open":
-        raise UserError(f"This reminder is already {reminder.status}; nothing was changed.")
+        raise UserError(_("This reminder is already {status}; nothing was changed.").format(status=reminder.status))
     return reminder
 
 
@@ -139,13 +140,13 @@ def add_reminder(actor: Actor, vehicle_id: int, service_type: str, *, due_on: ob
     try:
         name = " ".join(clean_text(_TYPE, service_type).split())
         if not name:
-            problems["service_type"] = "Say which service is due (for example Oil service)."
+            problems["service_type"] = _("Say which service is due (for example Oil service).")
     except ValidationError as error:
         problems.update(error.problems)
     day: date | None = None
     if not is_blank(due_on):
         try:
-            day = clean_day(due_on, "due_on", "Due on")
+            day = clean_day(due_on, "due_on", _("Due on"))
         except ValidationError as error:
             problems.update(error.problems)
     km: int | None = None
@@ -153,7 +154,7 @@ def add_reminder(actor: Actor, vehicle_id: int, service_type: str, *, due_on: ob
         try:
             km = clean_int(_KM, due_km)
             if km > ODOMETER_MAX:
-                problems["due_km"] = f"Due at (km) is at most {ODOMETER_MAX:,}."
+                problems["due_km"] = _("Due at (km) is at most {most:,}.").format(most=ODOMETER_MAX)
         except ValidationError as error:
             problems.update(error.problems)
     try:
@@ -164,7 +165,7 @@ def add_reminder(actor: Actor, vehicle_id: int, service_type: str, *, due_on: ob
     if kind is not None:
         name = kind.name
     if not problems and day is None and km is None and kind is None:
-        problems["due_on"] = "Give the date or the mileage it is due at (or choose a service type of the settings)."
+        problems["due_on"] = _("Give the date or the mileage it is due at (or choose a service type of the settings).")
     if problems:
         raise ValidationError(problems)
     stamp = now()
@@ -177,8 +178,8 @@ def add_reminder(actor: Actor, vehicle_id: int, service_type: str, *, due_on: ob
                     .where((ServiceReminder.vehicle == vehicle_id) & (ServiceReminder.status == "open")
                            & (ServiceReminder.service_type == name)).first())
         if existing is not None:
-            raise ValidationError({"service_type": f"This vehicle already has an open {name} reminder. Mark it "
-                                                   "done or cancel it first."})
+            raise ValidationError({"service_type": _("This vehicle already has an open {service} reminder. Mark it "
+                                                     "done or cancel it first.").format(service=name)})
         reminder = ServiceReminder.create(
             vehicle=vehicle_id, service_type=name, interval_days=kind.days if kind else None,
             interval_km=kind.km if kind else None, due_on=day, due_km=km, source="manual", note=note,
@@ -206,7 +207,7 @@ def reminders_after_service(order_id: int, line_ids: Iterable[int] | None = None
     with transaction():
         order = RepairOrder.get_or_none(RepairOrder.id == order_id)
         if order is None:
-            raise UserError(f"Repair order #{order_id} does not exist.")
+            raise UserError(_("Repair order #{id} does not exist.").format(id=order_id))
         done_on = order.delivered_at.date() if order.delivered_at else shop_today()
         done_km = order.odometer_out if order.odometer_out is not None else order.odometer_in
         query = (JobLine.select(JobLine.id, JobLine.description, CannedJob.name)
@@ -255,7 +256,7 @@ def declined_recommendation(line_id: int) -> int:
     with transaction():
         line = JobLine.get_or_none(JobLine.id == line_id)
         if line is None:
-            raise UserError(f"Job line #{line_id} does not exist.")
+            raise UserError(_("Job line #{id} does not exist.").format(id=line_id))
         existing = (ServiceReminder.select(ServiceReminder.id)
                     .where((ServiceReminder.line == line_id) & (ServiceReminder.source == "declined")
                            & (ServiceReminder.status == "open")).tuples().first())
@@ -286,13 +287,13 @@ def mark_done(actor: Actor, reminder_id: int, *, done_on: object = None, done_km
     day = shop_today()
     if not is_blank(done_on):
         try:
-            day = clean_day(done_on, "done_on", "Done on")
+            day = clean_day(done_on, "done_on", _("Done on"))
         except ValidationError as error:
             problems.update(error.problems)
     km: int | None = None
     if not is_blank(done_km):
         try:
-            km = clean_int(FieldSpec("done_km", "Done at (km)", "int"), done_km)
+            km = clean_int(FieldSpec("done_km", _("Done at (km)"), "int"), done_km)
         except ValidationError as error:
             problems.update(error.problems)
     try:
@@ -300,7 +301,7 @@ def mark_done(actor: Actor, reminder_id: int, *, done_on: object = None, done_km
     except ValidationError as error:
         problems.update(error.problems)
     if not problems and day > shop_today():
-        problems["done_on"] = "The day it was done is today or earlier."
+        problems["done_on"] = _("The day it was done is today or earlier.")
     if problems:
         raise ValidationError(problems)
     stamp = now()
@@ -335,7 +336,7 @@ def cancel_reminder(actor: Actor, reminder_id: int, *, reason: str) -> None:
     require(actor, "workshop.edit")
     reason = clean_text(_REASON, reason)
     if not reason:
-        raise ValidationError({"reason": "Say why this reminder is not needed any more."})
+        raise ValidationError({"reason": _("Say why this reminder is not needed any more.")})
     stamp = now()
     with transaction():
         reminder = _open_reminder(reminder_id)
@@ -417,7 +418,7 @@ def due_reminders(actor: Actor, *, as_of: date | None = None, include_upcoming: 
     soon, upcoming by day, then those due by mileage whose pace is unknown. ``vehicle_id``: one
     vehicle's only. Phones need customer.view_account. Needs workshop.view."""
     require(actor, "workshop.view")
-    today = clean_day(as_of, "as_of", "Day") if as_of is not None else shop_today()
+    today = clean_day(as_of, "as_of", _("Day")) if as_of is not None else shop_today()
     lead = lead_days()
     where = (ServiceReminder.vehicle == vehicle_id) if vehicle_id is not None else None
     found = [(row, a) for row, a in _open_with_assessment(today, lead, where)
@@ -430,7 +431,7 @@ def due_reminders(actor: Actor, *, as_of: date | None = None, include_upcoming: 
         rows.append(ReminderRow(rid, vid, customer_id, name or "", phones.get(customer_id, ""), plate or "",
                                 vehicle, kind, due_on, due_km, a.projected_on, a.due, a.state, a.state_label,
                                 a.days_overdue, a.days_left, a.km_per_day, a.last_km, source,
-                                SOURCES.get(source, source), note, number or "", task))
+                                _(SOURCES.get(source, source)), note, number or "", task))
     return sorted(rows, key=lambda r: (STATE_ORDER[r.state], r.due or date.max, r.customer, r.id))
 
 
@@ -462,7 +463,7 @@ def refresh_care_tasks(*, as_of: date | None = None) -> CareRefresh:
     care lists show it. The call is due today, or on the service's own day when that is already
     past (so the list shows how late). A reminder whose call was made and that is still open is
     not put on the list again. One transaction; the upkeep runs it without a user."""
-    today = clean_day(as_of, "as_of", "Day") if as_of is not None else shop_today()
+    today = clean_day(as_of, "as_of", _("Day")) if as_of is not None else shop_today()
     lead = lead_days()
     scheduled = without = 0
     with transaction():

@@ -36,6 +36,7 @@ from partsdesk.domain import part_numbers, pricing, tender
 from partsdesk.domain.errors import PermissionDenied, UserError, ValidationError
 from partsdesk.domain.money import round_minor
 from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import (
     CreditNote,
     CreditNoteLine,
@@ -56,11 +57,11 @@ from partsdesk.services.clock import now
 
 # reason -> how a person calls it
 REASONS: dict[str, str] = {
-    "warranty_repair": "Warranty: repair",
-    "warranty_replace": "Warranty: replace",
-    "warranty_refund": "Warranty: refund",
-    "wrong_part": "Wrong part",
-    "not_needed": "Not needed",
+    "warranty_repair": N_("Warranty: repair"),
+    "warranty_replace": N_("Warranty: replace"),
+    "warranty_refund": N_("Warranty: refund"),
+    "wrong_part": N_("Wrong part"),
+    "not_needed": N_("Not needed"),
 }
 # The order a refund goes back in: what the shop never paid out in money first.
 REFUND_ORDER = (tender.ON_ACCOUNT, tender.PREPAID, tender.POINTS, tender.CARD, tender.CASH)
@@ -125,13 +126,13 @@ def _normalize(number: object) -> str:
 def _find_sale(sale_number: object, *, lock: bool) -> Sale:
     wanted = _normalize(sale_number)
     if not wanted:
-        raise UserError("Scan or type the number of the invoice or receipt, e.g. RC-000001.")
+        raise UserError(_("Scan or type the number of the invoice or receipt, e.g. RC-000001."))
     query = Sale.select().where(Sale.number == wanted)
     if lock and is_postgres():
         query = query.for_update()  # two counters returning the last one of a line queue here
     sale = query.first()
     if sale is None:
-        raise UserError(f"There is no invoice or receipt {wanted}.")
+        raise UserError(_("There is no invoice or receipt {number}.").format(number=wanted))
     return sale
 
 
@@ -173,7 +174,8 @@ def _check_shape(lines: Sequence[ReturnLine], reason: object) -> dict[str, str]:
     """Problems of the request itself, before the sale is read."""
     problems: dict[str, str] = {}
     if reason not in REASONS:
-        problems["reason"] = f"Reason for the return: one of {', '.join(REASONS.values())}."
+        problems["reason"] = _("Reason for the return: one of {reasons}.").format(
+            reasons=", ".join(_(label) for label in REASONS.values()))
     problems.update(_check_lines(lines))
     return problems
 
@@ -182,25 +184,29 @@ def _check_lines(lines: Sequence[ReturnLine]) -> dict[str, str]:
     """Problems of the requested lines themselves, before the sale is read."""
     problems: dict[str, str] = {}
     if not lines:
-        problems["lines"] = "Choose at least one line of the sale to return."
+        problems["lines"] = _("Choose at least one line of the sale to return.")
     elif len(lines) > LINES_MAX:
-        problems["lines"] = f"A return has at most {LINES_MAX} lines."
+        problems["lines"] = _("A return has at most {most} lines.").format(most=LINES_MAX)
     seen: set[int] = set()
     for index, line in enumerate(lines or ()):
         number = line.sale_line_no
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            problems[f"lines.{index}.sale_line_no"] = f"Return line {index + 1}: choose a line of the sale."
+            problems[f"lines.{index}.sale_line_no"] = _("Return line {line}: choose a line of the sale.").format(
+                line=index + 1)
         elif number in seen:
-            problems[f"lines.{index}.sale_line_no"] = (f"Line {number} is in the return twice: give its quantity "
-                                                       "once.")
+            problems[f"lines.{index}.sale_line_no"] = _("Line {line} is in the return twice: give its quantity "
+                                                         "once.").format(line=number)
         else:
             seen.add(number)
         if isinstance(line.qty, bool) or not isinstance(line.qty, int):
-            problems[f"lines.{index}.qty"] = f"Return line {index + 1}: the quantity is a whole number of thousandths."
+            problems[f"lines.{index}.qty"] = _("Return line {line}: the quantity is a whole number of thousandths.").format(
+                line=index + 1)
         elif line.qty <= 0:
-            problems[f"lines.{index}.qty"] = f"Return line {index + 1}: the quantity to return must be more than 0."
+            problems[f"lines.{index}.qty"] = _("Return line {line}: the quantity to return must be more than 0.").format(
+                line=index + 1)
         if not isinstance(line.to_quarantine, bool):
-            problems[f"lines.{index}.to_quarantine"] = f"Return line {index + 1}: back to stock or to quarantine."
+            problems[f"lines.{index}.to_quarantine"] = _("Return line {line}: back to stock or to quarantine.").format(
+                line=index + 1)
     return problems
 
 
@@ -224,14 +230,15 @@ def _take_lines(sale: Sale, lines: Sequence[ReturnLine], problems: dict[str, str
             continue
         line = by_no.get(request.sale_line_no)
         if line is None:
-            problems[f"lines.{index}.sale_line_no"] = (f"{sale.number} has no line {request.sale_line_no} "
-                                                       f"(it has lines 1 to {len(by_no)}).")
+            problems[f"lines.{index}.sale_line_no"] = _("{number} has no line {line} (it has lines 1 to {last}).").format(
+                number=sale.number, line=request.sale_line_no, last=len(by_no))
             continue
         returned_qty, returned_tax, returned_total = done.get(line.id, (0, 0, 0))
         try:
             pricing.check_return(request.qty, line.qty, returned_qty, unit=line.unit)
         except ValidationError as error:
-            problems[f"lines.{index}.qty"] = f"Line {line.line_no} ({line.description}): {error.problems['qty']}"
+            problems[f"lines.{index}.qty"] = _("Line {line} ({description}): {problem}").format(
+                line=line.line_no, description=line.description, problem=error.problems["qty"])
             continue
         if request.qty == line.qty - returned_qty:  # the last of the line: exactly what is left
             total, tax = line.total - returned_total, line.tax - returned_tax
@@ -269,16 +276,19 @@ def _refunds(sale: Sale, total: int) -> list[Refund]:
     return [Refund(method, amount, reference) for (method, reference), amount in plan.items()]
 
 
-def _manager_reasons(sale: Sale, total: int, *, window: int, limit: int) -> list[str]:
+def _manager_reasons(sale: Sale, total: int, *, window: int, limit: int, translated: bool = True) -> list[str]:
     """Why a return of ``total`` against ``sale`` needs a manager (``counter.return_override``):
-    past the return window of ``window`` days, or worth more than ``limit``; empty when it does not."""
+    past the return window of ``window`` days, or worth more than ``limit``; empty when it does not.
+    ``translated=False``: in English, as the audit log keeps it."""
+    words = _ if translated else str
     days = _days_since(sale)
     why = []
     if days > window:
-        why.append(f"{sale.number} was sold {days} days ago (returns within {window} days)")
+        why.append(words(N_("{number} was sold {days} days ago (returns within {window} days)")).format(
+            number=sale.number, days=days, window=window))
     if total > limit:
-        why.append(f"the return is worth {accounts.format_amount(total)} (above "
-                   f"{accounts.format_amount(limit)})")
+        why.append(words(N_("the return is worth {amount} (above {limit})")).format(
+            amount=accounts.format_amount(total), limit=accounts.format_amount(limit)))
     return why
 
 
@@ -313,13 +323,15 @@ def take_return(actor: Actor, sale_number: str, lines: Sequence[ReturnLine], *, 
         net, tax, total = (sum(t.net for t in taken), sum(t.tax for t in taken), sum(t.total for t in taken))
 
         days = _days_since(sale)
-        why = _manager_reasons(sale, total, window=window, limit=limit)
+        why = _manager_reasons(sale, total, window=window, limit=limit, translated=False)  # kept in the audit
         used = None
         if why:
             try:
                 used = require(actor, "counter.return_override", approval)
             except PermissionDenied as denied:
-                raise PermissionDenied(f"{'; '.join(why).capitalize()}. {denied}",
+                shown = _manager_reasons(sale, total, window=window, limit=limit)
+                raise PermissionDenied(_("{reasons}. {denied}").format(reasons="; ".join(shown).capitalize(),
+                                                                       denied=denied),
                                        permission=denied.permission) from None
 
         point_value = int(settings.get("membership.point_value")) or 1

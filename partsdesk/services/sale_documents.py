@@ -20,6 +20,7 @@ from peewee import JOIN
 
 from partsdesk.domain.errors import UserError
 from partsdesk.domain.tender import METHOD_LABELS
+from partsdesk.i18n import N_, _
 from partsdesk.models import (
     AppUser,
     CreditNote,
@@ -35,7 +36,7 @@ from partsdesk.services import numbering, settings
 from partsdesk.services.returns import REASONS
 
 CREDIT_NOTE = "credit_note"
-KIND_TITLES = {"invoice": "Invoice", "receipt": "Receipt", CREDIT_NOTE: "Credit note"}
+KIND_TITLES = {"invoice": N_("Invoice"), "receipt": N_("Receipt"), CREDIT_NOTE: N_("Credit note")}
 NUMBER_MAX = 40
 
 
@@ -125,7 +126,7 @@ class SaleDocument:
 
     @property
     def title(self) -> str:
-        return KIND_TITLES.get(self.kind, self.kind.title())
+        return _(KIND_TITLES[self.kind]) if self.kind in KIND_TITLES else self.kind.title()
 
     @property
     def is_credit_note(self) -> bool:
@@ -170,7 +171,7 @@ def _document(*, customer_id: int | None, lines: tuple[SaleDocumentLine, ...], p
 
 
 def _payment(method: str, amount: int, reference: str, *, tendered: int = 0, change: int = 0) -> SaleDocumentPayment:
-    return SaleDocumentPayment(method=method, label=METHOD_LABELS.get(method, method), amount=amount,
+    return SaleDocumentPayment(method=method, label=_(METHOD_LABELS[method]) if method in METHOD_LABELS else method, amount=amount,
                                tendered=tendered, change=change, reference=reference)
 
 
@@ -221,7 +222,7 @@ def _credit_note_document(note: CreditNote, copy: bool) -> SaleDocument:
         number=note.number, kind=CREDIT_NOTE, at=_local(note.at), cashier=_user_name(note.user_id),
         terminal=note.terminal, customer_tax_id=sale.customer_tax_id or "", prices_include_tax=sale.prices_include_tax,
         net=note.net, tax=note.tax, total=note.total, rounding=0, note="", copy=copy,
-        reference=sale.number, reference_at=_local(sale.at), reason=REASONS.get(note.reason, note.reason),
+        reference=sale.number, reference_at=_local(sale.at), reason=_(REASONS[note.reason]) if note.reason in REASONS else note.reason,
         approved_by=_user_name(note.approved_by_id))
 
 
@@ -231,8 +232,8 @@ def sale_document(number: str, *, copy: bool = False, credit_note: bool = False)
     a credit note's number. Raises ``UserError`` when there is none."""
     wanted = normalize_number(number)
     if not wanted:
-        raise UserError("Name the credit note: its number, e.g. CN-000001." if credit_note else
-                        "Name the invoice or receipt: its number, e.g. INV-000001 or RC-000001.")
+        raise UserError(_("Name the credit note: its number, e.g. CN-000001.") if credit_note else
+                        _("Name the invoice or receipt: its number, e.g. INV-000001 or RC-000001."))
     sale = Sale.get_or_none(Sale.number == wanted)
     if sale is not None and not credit_note:
         return _sale_document(sale, copy)
@@ -240,10 +241,11 @@ def sale_document(number: str, *, copy: bool = False, credit_note: bool = False)
     if note is not None:
         return _credit_note_document(note, copy)
     if sale is not None:
-        raise UserError(f"{wanted} is {'an invoice' if sale.kind == 'invoice' else 'a receipt'}, not a credit note.")
+        raise UserError((_("{number} is an invoice, not a credit note.") if sale.kind == "invoice" else
+                         _("{number} is a receipt, not a credit note.")).format(number=wanted))
     if credit_note or wanted.startswith(f"{numbering.SERIES[CREDIT_NOTE]}-"):
-        raise UserError(f"There is no credit note {wanted}.")
-    raise UserError(f"There is no invoice or receipt {wanted}.")
+        raise UserError(_("There is no credit note {number}.").format(number=wanted))
+    raise UserError(_("There is no invoice or receipt {number}.").format(number=wanted))
 
 
 def print_kind(number: str) -> str:
@@ -253,15 +255,15 @@ def print_kind(number: str) -> str:
     company's on A4). Raises ``UserError`` when there is no such invoice, receipt or credit note."""
     wanted = normalize_number(number)
     if not wanted:
-        raise UserError("Type or scan the number of the document, e.g. RC-000001, INV-000001 or CN-000001.")
+        raise UserError(_("Type or scan the number of the document, e.g. RC-000001, INV-000001 or CN-000001."))
     kind = Sale.select(Sale.kind).where(Sale.number == wanted).scalar()
     if kind is None:
         kind = (Sale.select(Sale.kind).join(CreditNote, on=(CreditNote.sale == Sale.id))
                 .where(CreditNote.number == wanted).scalar())
     if kind is None:
         if wanted.startswith(f"{numbering.SERIES[CREDIT_NOTE]}-"):
-            raise UserError(f"There is no credit note {wanted}.")
-        raise UserError(f"There is no invoice, receipt or credit note {wanted}.")
+            raise UserError(_("There is no credit note {number}.").format(number=wanted))
+        raise UserError(_("There is no invoice, receipt or credit note {number}.").format(number=wanted))
     return str(kind)
 
 

@@ -23,6 +23,7 @@ from partsdesk.domain import pricing, tender
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.money import DocumentLine, DocumentTotals, document_totals
 from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.i18n import _
 from partsdesk.models import (
     AppUser,
     Customer,
@@ -100,7 +101,7 @@ def price_cart(actor: Actor, lines: Sequence[LineRequest], *, customer_id: int |
     when the cart came from one). Reads only."""
     require(actor, "counter.sell")
     if len(lines) > LINES_MAX:
-        raise ValidationError({"lines": f"A sale has at most {LINES_MAX} lines."})
+        raise ValidationError({"lines": _("A sale has at most {count} lines.").format(count=LINES_MAX)})
     include_tax = bool(settings.get("tax.prices_include_tax"))
     claim = quotes.claim_for_sale(quote_number, lines, today=shop_today(), lock=False)
     decision = cart.tier_of(cart.sale_customer(customer_id))
@@ -149,12 +150,12 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
     require(actor, "counter.sell")
     approvals = dict(approvals or {})
     if not lines:
-        raise ValidationError({"lines": "The cart is empty: scan or search a part first."})
+        raise ValidationError({"lines": _("The cart is empty: scan or search a part first.")})
     if len(lines) > LINES_MAX:
-        raise ValidationError({"lines": f"A sale has at most {LINES_MAX} lines."})
+        raise ValidationError({"lines": _("A sale has at most {count} lines.").format(count=LINES_MAX)})
     note = " ".join(str(note or "").split())
     if len(note) > NOTE_MAX:
-        raise ValidationError({"note": f"The note is at most {NOTE_MAX} characters."})
+        raise ValidationError({"note": _("The note is at most {count} characters.").format(count=NOTE_MAX)})
     include_tax = bool(settings.get("tax.prices_include_tax"))
     policy = settings.get("counter.negative_stock")
     floor_bp = cart.floor_rules().for_role(actor.role)
@@ -162,8 +163,8 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
     with transaction():
         customer = cart.sale_customer(customer_id)
         if customer is None and any(p.method != tender.CASH and p.method != tender.CARD for p in payments):
-            raise ValidationError({"payments": "On account, prepaid and points need the customer: choose them first "
-                                               "(F3)."})
+            raise ValidationError({"payments": _("On account, prepaid and points need the customer: choose them first "
+                                                 "(F3).")})
         decision = cart.tier_of(customer)
         claim = quotes.claim_for_sale(quote_number, lines, today=shop_today(), lock=True)
         priced = cart.price_lines(lines, decision, lock=True, include_tax=include_tax, floor_bp=floor_bp, policy=policy)
@@ -172,13 +173,14 @@ def commit_sale(actor: Actor, lines: Sequence[LineRequest], payments: Sequence[t
         for index, item in enumerate(priced):
             approved = cart.approve_floor(actor, item, approvals, used)
             if not item.shelf.allowed and not item.shelf.needs_manager:
-                raise ValidationError({f"lines.{index}": f"{item.part.number}: {item.shelf.message}"})
+                raise ValidationError({f"lines.{index}": _("{number}: {message}").format(number=item.part.number,
+                                                                                           message=item.shelf.message)})
             if not item.shelf.allowed:
                 stock_approval = require(actor, "counter.negative_stock", approvals.get("counter.negative_stock"))
                 if stock_approval is not None:
                     used["counter.negative_stock"] = stock_approval
             if item.shelf.message:
-                warnings.append(f"{item.part.number}: {item.shelf.message}")
+                warnings.append(_("{number}: {message}").format(number=item.part.number, message=item.shelf.message))
             approved_lines.append(approved)
 
         rows = cart.document_rows(priced, approved_lines, claim.labour if claim else ())
@@ -279,10 +281,10 @@ def record_lost_sale(actor: Actor, part_id: int, qty: int, *, customer_id: int |
     it holds: the shortfall is demand the reorder must see."""
     require(actor, "counter.sell")
     if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
-        raise ValidationError({"qty": "The quantity not available must be more than 0."})
+        raise ValidationError({"qty": _("The quantity not available must be more than 0.")})
     with transaction():
         if not Part.select().where(Part.id == part_id).exists():
-            raise ValidationError({"part_id": "That part is not in the catalogue."})
+            raise ValidationError({"part_id": _("That part is not in the catalogue.")})
         LostSale.insert(at=now(), part=part_id, qty=qty, customer=customer_id, document=document,
                         user=actor.user_id).execute()
 
@@ -316,12 +318,13 @@ def park_cart(actor: Actor, name: str, lines: Sequence[LineRequest], *, customer
     name = " ".join(str(name or "").split())
     problems = {}
     if not name or len(name) > HELD_NAME_MAX:
-        problems["name"] = f"Give the parked sale a name of 1 to {HELD_NAME_MAX} characters (for example the customer's)."
+        problems["name"] = _("Give the parked sale a name of 1 to {count} characters (for example the customer's).").format(
+            count=HELD_NAME_MAX)
     if not lines:
-        problems["lines"] = "The cart is empty: there is nothing to park."
+        problems["lines"] = _("The cart is empty: there is nothing to park.")
     origin = dict(origin or {})
     if any(key not in ORIGINS or not isinstance(value, str) for key, value in origin.items()):
-        problems["origin"] = "A parked sale comes from a quote or an order number, nothing else."
+        problems["origin"] = _("A parked sale comes from a quote or an order number, nothing else.")
     if problems:
         raise ValidationError(problems)
     payload = json.dumps([[line.part_id, line.qty, line.discount_bp, line.override_price, line.held_price]
@@ -353,5 +356,5 @@ def recall_cart(actor: Actor, held_id: int) -> HeldCartRow:
     with transaction():
         row = next((held for held in held_carts(actor) if held.id == held_id), None)
         if row is None or not HeldCart.delete().where(HeldCart.id == held_id).execute():
-            raise UserError("That parked sale is not parked any more (recalled at another counter?).")
+            raise UserError(_("That parked sale is not parked any more (recalled at another counter?)."))
         return row

@@ -11,6 +11,7 @@ from typing import Any
 from partsdesk.config import SETTINGS, SETTINGS_BY_NAME, Paths, SettingSpec
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.i18n import _
 from partsdesk.models import Setting, transaction
 from partsdesk.services import audit
 
@@ -53,21 +54,24 @@ def get(name: str) -> Any:
 
 def validate(spec: SettingSpec, value: Any) -> Any:
     if spec.type is bool and not isinstance(value, bool):
-        raise ValidationError({spec.name: f"{spec.label}: yes or no."})
+        raise ValidationError({spec.name: _("{label}: yes or no.").format(label=_(spec.label))})
     if spec.type is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ValidationError({spec.name: f"{spec.label}: a whole number."})
+        raise ValidationError({spec.name: _("{label}: a whole number.").format(label=_(spec.label))})
     if spec.type is str and not isinstance(value, str):
-        raise ValidationError({spec.name: f"{spec.label}: text."})
+        raise ValidationError({spec.name: _("{label}: text.").format(label=_(spec.label))})
     if spec.type is list and not isinstance(value, list):
-        raise ValidationError({spec.name: f"{spec.label}: a list."})
+        raise ValidationError({spec.name: _("{label}: a list.").format(label=_(spec.label))})
     if spec.check is not None:
         spec.check(value)
     if spec.minimum is not None and value < spec.minimum:
-        raise ValidationError({spec.name: f"{spec.label}: at least {spec.minimum}."})
+        raise ValidationError({spec.name: _("{label}: at least {minimum}.").format(label=_(spec.label),
+                                                                                  minimum=spec.minimum)})
     if spec.maximum is not None and value > spec.maximum:
-        raise ValidationError({spec.name: f"{spec.label}: at most {spec.maximum}."})
+        raise ValidationError({spec.name: _("{label}: at most {maximum}.").format(label=_(spec.label),
+                                                                                 maximum=spec.maximum)})
     if spec.choices and value not in spec.choices:
-        raise ValidationError({spec.name: f"{spec.label}: one of {', '.join(map(str, spec.choices))}."})
+        raise ValidationError({spec.name: _("{label}: one of {choices}.").format(
+            label=_(spec.label), choices=", ".join(map(str, spec.choices)))})
     return value
 
 
@@ -140,7 +144,7 @@ def save_all(actor: Actor, values: dict[str, Any], settings_file: Path | None = 
     problems: dict[str, str] = {}
     for name, value in values.items():
         spec = SETTINGS_BY_NAME.get(name)
-        message = f"{name}: no such setting." if spec is None else _checked(spec, value)
+        message = _("{name}: no such setting.").format(name=name) if spec is None else _checked(spec, value)
         if message:
             problems[name] = message
     if problems:

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 from peewee import Database
 
 from partsdesk.config import Paths
+from partsdesk.i18n import _
 from partsdesk.models import open_database
 from partsdesk.models.db import is_postgres_url, network_filesystem
 from partsdesk.models.migrations import latest_version, migrate
@@ -68,16 +69,19 @@ def check_connection(url: str, *, timeout_s: int = 5) -> ConnectionCheck:
                         version = cur.fetchone()[0]
             finally:
                 conn.close()
-            where = f"the PostgreSQL database {parts.path.lstrip('/')} on {parts.hostname or 'localhost'}"
+            where = _("the PostgreSQL database {name} on {host}").format(name=parts.path.lstrip("/"),
+                                                                          host=parts.hostname or "localhost")
         else:
             path = Path(url).expanduser()
             if not url or not path.is_file():
-                return ConnectionCheck(False, f"There is no database file at {url or '(empty)'}. PartsDesk creates "
-                                              "one there at the next start if the folder can be written.")
+                return ConnectionCheck(False, _("There is no database file at {url}. PartsDesk creates "
+                                                "one there at the next start if the folder can be written.").format(
+                                                    url=url or _("(empty)")))
             share = network_filesystem(path)
             if share:
-                return ConnectionCheck(False, f"{path} is on a network share ({share}); SQLite corrupts files "
-                                              "shared over a network. Use PostgreSQL for several terminals.")
+                return ConnectionCheck(False, _("{path} is on a network share ({share}); SQLite corrupts files "
+                                                "shared over a network. Use PostgreSQL for several terminals.").format(
+                                                    path=path, share=share))
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout_s)
             try:
                 has_schema = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
@@ -85,17 +89,19 @@ def check_connection(url: str, *, timeout_s: int = 5) -> ConnectionCheck:
                 version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] if has_schema else None
             finally:
                 conn.close()
-            where = f"the SQLite file {path}"
+            where = _("the SQLite file {path}").format(path=path)
     except Exception as error:  # every driver error becomes the answer, in words
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return ConnectionCheck(False, f"Could not open the database: {first}")
+        return ConnectionCheck(False, _("Could not open the database: {error}").format(error=first))
     if version is None:
-        return ConnectionCheck(True, f"Connected to {where}. It holds no shop yet: PartsDesk sets it up at the "
-                                     "next start.")
+        return ConnectionCheck(True, _("Connected to {where}. It holds no shop yet: PartsDesk sets it up at the "
+                                       "next start.").format(where=where))
     if int(version) > latest_version():
-        return ConnectionCheck(False, f"Connected to {where}, but its shop was made by a newer PartsDesk "
-                                      f"(schema {version}). Update PartsDesk on this PC first.")
-    return ConnectionCheck(True, f"Connected to {where}: a PartsDesk shop (schema {version}).")
+        return ConnectionCheck(False, _("Connected to {where}, but its shop was made by a newer PartsDesk "
+                                        "(schema {version}). Update PartsDesk on this PC first.").format(
+                                            where=where, version=version))
+    return ConnectionCheck(True, _("Connected to {where}: a PartsDesk shop (schema {version}).").format(
+        where=where, version=version))
 
 
 def open_shop(url: str, *, upgrade: bool = True) -> tuple[Database, Path | None]:
@@ -110,6 +116,6 @@ def open_shop(url: str, *, upgrade: bool = True) -> tuple[Database, Path | None]
         from partsdesk.services.workshop_setup import ensure_defaults
 
         folder = backup_dir_for(url) or Path(".")
-        _, _, backup = migrate(db, backup_dir=folder)
+        _from, _to, backup = migrate(db, backup_dir=folder)
         ensure_defaults()  # a new (or newly upgraded) shop's first bay and labour class
     return db, backup

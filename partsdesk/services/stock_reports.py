@@ -18,6 +18,7 @@ from partsdesk.domain.counts import CLASSES
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.money import round_minor
 from partsdesk.domain.permissions import Actor, require
+from partsdesk.i18n import _
 from partsdesk.models import database
 from partsdesk.services import settings
 from partsdesk.services.abc import CONSUMPTION_REASONS, year_before
@@ -137,14 +138,14 @@ def stock_report(actor: Actor, *, as_of: date, months: int = 12, slow_months_of_
     require(actor, "catalog.view_cost")
     problems = {}
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MONTHS_MAX:
-        problems["months"] = f"Dead stock looks back 1 to {MONTHS_MAX} months."
+        problems["months"] = _("Dead stock looks back 1 to {months} months.").format(months=MONTHS_MAX)
     if (isinstance(slow_months_of_stock, bool) or not isinstance(slow_months_of_stock, int)
             or not 1 <= slow_months_of_stock <= 120):
-        problems["slow_months_of_stock"] = "A slow mover has 1 to 120 months of stock on hand."
+        problems["slow_months_of_stock"] = _("A slow mover has 1 to 120 months of stock on hand.")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIMIT_MAX:
-        problems["limit"] = f"A list holds 1 to {LIMIT_MAX:,} lines."
+        problems["limit"] = _("A list holds 1 to {limit:,} lines.").format(limit=LIMIT_MAX)
     if not isinstance(as_of, date):
-        problems["as_of"] = "Give the report's day as a date."
+        problems["as_of"] = _("Give the report's day as a date.")
     if problems:
         raise ValidationError(problems)
     start = datetime.combine(_months_back(as_of, months), time())

@@ -22,6 +22,7 @@ from partsdesk.domain.permissions import (
     require,
     role_can,
 )
+from partsdesk.i18n import _
 from partsdesk.models import AppUser, transaction
 from partsdesk.services import audit, settings
 from partsdesk.services.clock import now
@@ -42,7 +43,7 @@ class UserRow:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return _(ROLE_LABELS[self.role]) if self.role in ROLE_LABELS else self.role
 
 
 def actor_of(user: AppUser) -> Actor:
@@ -67,12 +68,13 @@ def count_users() -> int:
 def _validate_user_fields(username: str, display_name: str, role: str) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not username or len(username) > USERNAME_MAX or not all(c.isalnum() or c in "._-" for c in username):
-        problems["username"] = (f"A user name is 1 to {USERNAME_MAX} letters, digits, dots, dashes or "
-                                "underscores, without spaces.")
+        problems["username"] = _("A user name is 1 to {count} letters, digits, dots, dashes or "
+                                 "underscores, without spaces.").format(count=USERNAME_MAX)
     if not display_name.strip() or len(display_name) > DISPLAY_NAME_MAX:
-        problems["display_name"] = f"The name shown on screen is 1 to {DISPLAY_NAME_MAX} characters."
+        problems["display_name"] = _("The name shown on screen is 1 to {count} characters.").format(
+            count=DISPLAY_NAME_MAX)
     if role not in ROLES:
-        problems["role"] = f"The role is one of: {', '.join(ROLES)}."
+        problems["role"] = _("The role is one of: {roles}.").format(roles=", ".join(ROLES))
     return problems
 
 
@@ -90,12 +92,12 @@ def add_user(actor: Actor, *, username: str, display_name: str, role: str, pin: 
         except ValidationError as error:
             problems[key] = error.problems[key]
     if role in PASSWORD_ROLES and not password:
-        problems["password"] = f"A {ROLE_LABELS[role].lower()} must also have a password."
+        problems["password"] = _("A {role} must also have a password.").format(role=_(ROLE_LABELS[role]).lower())
     if problems:
         raise ValidationError(problems)
     with transaction():
         if AppUser.select().where(AppUser.username == username).exists():
-            raise ValidationError({"username": f"There is already a user named {username}."})
+            raise ValidationError({"username": _("There is already a user named {username}.").format(username=username)})
         user = AppUser.create(
             username=username, display_name=display_name.strip(), role=role,
             pin_hash=credentials.hash_secret(pin),
@@ -115,18 +117,18 @@ def list_users_by_id(user_id: int) -> UserRow:
 def _find(username: str) -> AppUser:
     user = AppUser.get_or_none(AppUser.username == username.strip().lower())
     if user is None:
-        raise UserError(f"There is no user named {username!r}.")
+        raise UserError(_("There is no user named {username!r}.").format(username=username))
     return user
 
 
 def set_role(actor: Actor, username: str, role: str, *, reason: str) -> None:
     require(actor, "users.manage")
     if role not in ROLES:
-        raise ValidationError({"role": f"The role is one of: {', '.join(ROLES)}."})
+        raise ValidationError({"role": _("The role is one of: {roles}.").format(roles=", ".join(ROLES))})
     with transaction():
         user = _find(username)
         if role in PASSWORD_ROLES and not user.password_hash:
-            raise ValidationError({"password": "Give this user a password before making them a manager."})
+            raise ValidationError({"password": _("Give this user a password before making them a manager.")})
         old = user.role
         AppUser.update(role=role).where(AppUser.id == user.id).execute()
         audit.record("user.role", actor=actor, object_type="user", object_id=user.id, reason=reason,
@@ -139,7 +141,7 @@ def set_secret(actor: Actor, username: str, *, pin: str | None = None, password:
     if actor.user_id != user.id:
         require(actor, "users.manage")
     if pin is None and password is None:
-        raise ValidationError({"pin": "Give a new PIN or a new password."})
+        raise ValidationError({"pin": _("Give a new PIN or a new password.")})
     if pin is not None:
         credentials.check_pin(pin)
     if password is not None:
@@ -162,12 +164,12 @@ def set_active(actor: Actor, username: str, active: bool, *, reason: str = "") -
     with transaction():
         user = _find(username)
         if actor.user_id == user.id and not active:
-            raise UserError("You cannot disable yourself. Ask another administrator.")
+            raise UserError(_("You cannot disable yourself. Ask another administrator."))
         if not active and user.role == "admin" and user.active:
             others = AppUser.select().where(AppUser.role == "admin", AppUser.active == True,  # noqa: E712
                                             AppUser.id != user.id).count()
             if others == 0:
-                raise UserError("This is the last active administrator; add another one first.")
+                raise UserError(_("This is the last active administrator; add another one first."))
         AppUser.update(active=active, failed_attempts=0, locked_until=None).where(AppUser.id == user.id).execute()
         audit.record("user.enable" if active else "user.disable", actor=actor, object_type="user",
                      object_id=user.id, reason=reason)
@@ -177,12 +179,12 @@ def _check_secret(user: AppUser, secret: str, *, allow_pin: bool, allow_password
     """Verify ``secret`` for ``user`` and count failures; raises AuthenticationFailed."""
     current = now()
     if not user.active:
-        raise AuthenticationFailed(f"{user.display_name} is disabled. Ask an administrator.")
+        raise AuthenticationFailed(_("{name} is disabled. Ask an administrator.").format(name=user.display_name))
     if user.locked_until and user.locked_until > current:
         minutes = max(1, int((user.locked_until - current).total_seconds() // 60) + 1)
         raise AuthenticationFailed(
-            f"{user.display_name} is locked after too many wrong tries. Try again in {minutes} min "
-            "or ask a manager to reset the PIN."
+            _("{name} is locked after too many wrong tries. Try again in {minutes} min "
+              "or ask a manager to reset the PIN.").format(name=user.display_name, minutes=minutes)
         )
     ok = (allow_pin and credentials.verify_secret(secret, user.pin_hash)) or (
         allow_password and credentials.verify_secret(secret, user.password_hash))
@@ -198,13 +200,19 @@ def _check_secret(user: AppUser, secret: str, *, allow_pin: bool, allow_password
             AppUser.update(failed_attempts=0, locked_until=until).where(AppUser.id == user.id).execute()
             audit.record("user.locked", actor=None, object_type="user", object_id=user.id,
                          reason=f"{attempts} wrong tries in a row")
-            message = f"Wrong {'PIN' if allow_pin and not allow_password else 'PIN or password'}. " \
-                      f"{user.display_name} is now locked for {settings.get('security.lockout_minutes')} min."
+            message = (_("Wrong PIN. {name} is now locked for {minutes} min.") if allow_pin and not allow_password
+                       else _("Wrong PIN or password. {name} is now locked for {minutes} min.")).format(
+                name=user.display_name, minutes=settings.get("security.lockout_minutes"))
         else:
             AppUser.update(failed_attempts=attempts).where(AppUser.id == user.id).execute()
             left = limit - attempts
-            message = (f"Wrong {'PIN' if allow_pin and not allow_password else 'PIN or password'}. "
-                       f"{left} {'try' if left == 1 else 'tries'} left before {user.display_name} is locked.")
+            if allow_pin and not allow_password:
+                template = (_("Wrong PIN. {left} try left before {name} is locked.") if left == 1
+                            else _("Wrong PIN. {left} tries left before {name} is locked."))
+            else:
+                template = (_("Wrong PIN or password. {left} try left before {name} is locked.") if left == 1
+                            else _("Wrong PIN or password. {left} tries left before {name} is locked."))
+            message = template.format(left=left, name=user.display_name)
     raise AuthenticationFailed(message)
 
 
@@ -234,17 +242,18 @@ def step_up(actor: Actor, *, approver: str, secret: str, permission: str, reason
         raise KeyError(permission)
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Give the reason for this approval; it goes into the audit log."})
+        raise ValidationError({"reason": _("Give the reason for this approval; it goes into the audit log.")})
     if len(reason) > 500:
-        raise ValidationError({"reason": "The reason is at most 500 characters."})
+        raise ValidationError({"reason": _("The reason is at most 500 characters.")})
     user = _check_secret(_find(approver), secret, allow_pin=True, allow_password=True)
     if not role_can(user.role, permission):
         raise PermissionDenied(
-            f"{user.display_name} ({ROLE_LABELS[user.role]}) may not approve this: may not {PERMISSIONS[permission]}.",
+            _("{name} ({role}) may not approve this: may not {action}.").format(
+                name=user.display_name, role=_(ROLE_LABELS[user.role]), action=_(PERMISSIONS[permission])),
             permission=permission,
         )
     if user.id == actor.user_id:
-        raise PermissionDenied("A manager cannot approve their own action; ask another manager.",
+        raise PermissionDenied(_("A manager cannot approve their own action; ask another manager."),
                                permission=permission)
     approval = Approval(permission=permission, approver_id=user.id, approver_name=user.display_name, reason=reason,
                         at=now())

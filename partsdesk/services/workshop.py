@@ -37,6 +37,7 @@ from partsdesk.domain import pricing, tender
 from partsdesk.domain.errors import PermissionDenied, UserError, ValidationError
 from partsdesk.domain.money import format_quantity, line_amount
 from partsdesk.domain.permissions import Actor, Approval, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import (
     Appointment,
     AppUser,
@@ -79,27 +80,27 @@ from partsdesk.services import (
 from partsdesk.services.clock import now, shop_today
 
 STATUS_LABELS: dict[str, str] = {
-    "checked_in": "Checked in",
-    "waiting_authorization": "Waiting authorization",
-    "in_progress": "In progress",
-    "waiting_parts": "Waiting parts",
-    "quality_check": "Quality check",
-    "ready": "Ready",
-    "delivered": "Delivered",
-    "follow_up_done": "Follow-up done",
-    "cancelled": "Cancelled",
+    "checked_in": N_("Checked in"),
+    "waiting_authorization": N_("Waiting authorization"),
+    "in_progress": N_("In progress"),
+    "waiting_parts": N_("Waiting parts"),
+    "quality_check": N_("Quality check"),
+    "ready": N_("Ready"),
+    "delivered": N_("Delivered"),
+    "follow_up_done": N_("Follow-up done"),
+    "cancelled": N_("Cancelled"),
 }
 OPEN_STATUSES = ("checked_in", "waiting_authorization", "in_progress", "waiting_parts", "quality_check", "ready")
 WORK_STATUSES = ("checked_in", "waiting_authorization", "in_progress", "waiting_parts")
-KINDS: dict[str, str] = {"labour": "Labour", "part": "Part", "sublet": "Sublet", "other": "Other"}
-METHODS: dict[str, str] = {"in_person": "In person", "phone": "By phone", "message": "By message"}
-CHECK_RESULTS: dict[str, str] = {"ok": "OK", "attention": "Attention", "fail": "Fail"}
-DAMAGE_KINDS: dict[str, str] = {"scratch": "Scratch", "dent": "Dent", "crack": "Crack", "chip": "Chip",
-                                "other": "Other"}
+KINDS: dict[str, str] = {"labour": N_("Labour"), "part": N_("Part"), "sublet": N_("Sublet"), "other": N_("Other")}
+METHODS: dict[str, str] = {"in_person": N_("In person"), "phone": N_("By phone"), "message": N_("By message")}
+CHECK_RESULTS: dict[str, str] = {"ok": N_("OK"), "attention": N_("Attention"), "fail": N_("Fail")}
+DAMAGE_KINDS: dict[str, str] = {"scratch": N_("Scratch"), "dent": N_("Dent"), "crack": N_("Crack"), "chip": N_("Chip"),
+                                "other": N_("Other")}
 # A line's authorization as the order shows it.
 PENDING, AUTHORIZED, REAUTHORIZE, DECLINED = "pending", "authorized", "reauthorize", "declined"
-AUTH_LABELS = {PENDING: "Needs authorization", AUTHORIZED: "Authorized", REAUTHORIZE: "Re-authorization needed",
-               DECLINED: "Declined"}
+AUTH_LABELS = {PENDING: N_("Needs authorization"), AUTHORIZED: N_("Authorized"),
+               REAUTHORIZE: N_("Re-authorization needed"), DECLINED: N_("Declined")}
 
 CONCERN_MAX = 2000
 DESCRIPTION_MAX = 120
@@ -305,9 +306,10 @@ class QualityResult:
 def _text(value: object, field_name: str, label: str, maximum: int, *, required: bool = False) -> str:
     text = " ".join(str(value or "").split())
     if required and not text:
-        raise ValidationError({field_name: f"{label}: this is needed."})
+        raise ValidationError({field_name: _("{label}: this is needed.").format(label=label)})
     if len(text) > maximum:
-        raise ValidationError({field_name: f"{label} is at most {maximum} characters."})
+        raise ValidationError({field_name: _("{label} is at most {maximum} characters.").format(label=label,
+                                                                                               maximum=maximum)})
     return text
 
 
@@ -315,15 +317,17 @@ def _long_text(value: object, field_name: str, label: str, maximum: int, *, requ
     """Free text that keeps its lines (the customer's concern in their own words)."""
     text = "\n".join(" ".join(line.split()) for line in str(value or "").strip().splitlines()).strip()
     if required and not text:
-        raise ValidationError({field_name: f"{label}: this is needed."})
+        raise ValidationError({field_name: _("{label}: this is needed.").format(label=label)})
     if len(text) > maximum:
-        raise ValidationError({field_name: f"{label} is at most {maximum} characters."})
+        raise ValidationError({field_name: _("{label} is at most {maximum} characters.").format(label=label,
+                                                                                               maximum=maximum)})
     return text
 
 
 def _whole(value: object, field_name: str, label: str, *, minimum: int, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise ValidationError({field_name: f"{label}: a whole number from {minimum:,} to {maximum:,}."})
+        raise ValidationError({field_name: _("{label}: a whole number from {minimum:,} to {maximum:,}.").format(
+            label=label, minimum=minimum, maximum=maximum)})
     return value
 
 
@@ -334,22 +338,23 @@ def _order(number: str, *, lock: bool = False) -> RepairOrder:
         query = query.for_update()
     order = query.first()
     if order is None:
-        raise UserError(f"There is no repair order {text or '(none)'}.")
+        raise UserError(_("There is no repair order {number}.").format(number=text or _("(none)")))
     return order
 
 
 def _open_order(number: str) -> RepairOrder:
     order = _order(number, lock=True)
     if order.status not in OPEN_STATUSES:
-        raise UserError(f"Repair order {order.number} is {STATUS_LABELS[order.status].lower()}: it cannot change any "
-                        "more.")
+        raise UserError(_("Repair order {number} is {status}: it cannot change any "
+                          "more.").format(number=order.number, status=_(STATUS_LABELS[order.status]).lower()))
     return order
 
 
 def _line(order: RepairOrder, line_id: int) -> JobLine:
     line = JobLine.get_or_none((JobLine.id == line_id) & (JobLine.order == order.id))
     if line is None:
-        raise UserError(f"That line is not on repair order {order.number} (it may have been removed).")
+        raise UserError(_("That line is not on repair order {number} (it may have been removed).").format(
+            number=order.number))
     return line
 
 
@@ -438,10 +443,10 @@ def _photo_dir() -> Path:
 def _clean_checklist(marks: Sequence[CheckMark], prefix: str) -> list[CheckMark]:
     cleaned = []
     for index, mark in enumerate(marks):
-        item = _text(mark.item, f"{prefix}.{index}", "Checklist item", NAME_MAX, required=True)
+        item = _text(mark.item, f"{prefix}.{index}", _("Checklist item"), NAME_MAX, required=True)
         if mark.result not in CHECK_RESULTS:
-            raise ValidationError({f"{prefix}.{index}": f"{item}: choose OK, attention or fail."})
-        cleaned.append(CheckMark(item, mark.result, _text(mark.note, f"{prefix}.{index}", "The note", NOTE_MAX)))
+            raise ValidationError({f"{prefix}.{index}": _("{item}: choose OK, attention or fail.").format(item=item)})
+        cleaned.append(CheckMark(item, mark.result, _text(mark.note, f"{prefix}.{index}", _("The note"), NOTE_MAX)))
     return cleaned
 
 
@@ -449,20 +454,22 @@ def _clean_damages(marks: Sequence[DamageMark]) -> list[DamageMark]:
     cleaned = []
     for index, mark in enumerate(marks):
         where = f"damages.{index}"
-        x = _whole(mark.x, where, "Mark position", minimum=0, maximum=1000)
-        y = _whole(mark.y, where, "Mark position", minimum=0, maximum=1000)
+        x = _whole(mark.x, where, _("Mark position"), minimum=0, maximum=1000)
+        y = _whole(mark.y, where, _("Mark position"), minimum=0, maximum=1000)
         if mark.kind not in DAMAGE_KINDS:
-            raise ValidationError({where: f"Damage mark {index + 1}: choose {', '.join(DAMAGE_KINDS.values())}."})
+            raise ValidationError({where: _("Damage mark {mark}: choose {kinds}.").format(
+                mark=index + 1, kinds=", ".join(_(kind) for kind in DAMAGE_KINDS.values()))})
         photo = str(mark.photo or "").strip()
         if photo:
             source = Path(photo)
             if source.suffix.lower() not in PHOTO_TYPES or not source.is_file():
-                raise ValidationError({where: f"Damage mark {index + 1}: the photo must be a JPEG or PNG file that "
-                                              f"exists ({source.name})."})
+                raise ValidationError({where: _("Damage mark {mark}: the photo must be a JPEG or PNG file that "
+                                                "exists ({file}).").format(mark=index + 1, file=source.name)})
             if source.stat().st_size > PHOTO_MAX_BYTES:
-                raise ValidationError({where: f"Damage mark {index + 1}: the photo is larger than "
-                                              f"{PHOTO_MAX_BYTES // (1024 * 1024)} MB."})
-        cleaned.append(DamageMark(x, y, mark.kind, _text(mark.note, where, "The note", NOTE_MAX), photo))
+                raise ValidationError({where: _("Damage mark {mark}: the photo is larger than "
+                                                "{megabytes} MB.").format(mark=index + 1,
+                                                                          megabytes=PHOTO_MAX_BYTES // (1024 * 1024))})
+        cleaned.append(DamageMark(x, y, mark.kind, _text(mark.note, where, _("The note"), NOTE_MAX), photo))
     return cleaned
 
 
@@ -498,8 +505,8 @@ def checkin_start(actor: Actor, appointment_id: int | None = None) -> CheckInSta
         return CheckInStart(items)
     row = appointments.get(actor, appointment_id)
     if row.status != "booked":
-        raise UserError("That appointment is not waiting for its car any more (already checked in, cancelled or a "
-                        "no-show).")
+        raise UserError(_("That appointment is not waiting for its car any more (already checked in, cancelled or a "
+                          "no-show)."))
     last = customers.last_odometer(row.vehicle_id) if row.vehicle_id else None
     text = " · ".join(p for p in (row.customer, row.vehicle_label) if p)
     contact = "" if row.customer_id else " · ".join(p for p in (row.contact_name, row.contact_phone,
@@ -513,31 +520,32 @@ def check_in(actor: Actor, request: CheckIn, *, approval: Approval | None = None
     their words, the reception checklist, damage marks (photos copied into the shop's photo
     folder), the promised time. An appointment becomes this order. Returns the RO number."""
     require(actor, "workshop.edit")
-    concern = _long_text(request.concern, "concern", "The customer's concern", CONCERN_MAX, required=True)
-    note = _text(request.note, "note", "The note", NOTE_MAX)
+    concern = _long_text(request.concern, "concern", _("The customer's concern"), CONCERN_MAX, required=True)
+    note = _text(request.note, "note", _("The note"), NOTE_MAX)
     fuel = request.fuel_eighths
     if fuel is not None:
-        fuel = _whole(fuel, "fuel", "Fuel level (eighths)", minimum=0, maximum=FUEL_EIGHTHS)
+        fuel = _whole(fuel, "fuel", _("Fuel level (eighths)"), minimum=0, maximum=FUEL_EIGHTHS)
     if request.promised_at is not None and request.promised_at < now() - timedelta(minutes=5):
-        raise ValidationError({"promised_at": "The promised time is in the past."})
+        raise ValidationError({"promised_at": _("The promised time is in the past.")})
     checklist = _clean_checklist(request.checklist, "checklist")
     damages = _clean_damages(request.damages)
     with transaction():
         customer = cart.sale_customer(request.customer_id)
         if customer is None:
-            raise ValidationError({"customer": "Choose the customer first."})
+            raise ValidationError({"customer": _("Choose the customer first.")})
         vehicle = Vehicle.get_or_none(Vehicle.id == request.vehicle_id)
         if vehicle is None or vehicle.customer_id != customer.id:
-            raise ValidationError({"vehicle": "Choose one of the customer's vehicles (or add it to their file)."})
+            raise ValidationError({"vehicle": _("Choose one of the customer's vehicles (or add it to their file).")})
         open_one = (RepairOrder.select(RepairOrder.number)
                     .where((RepairOrder.vehicle == vehicle.id) & RepairOrder.status.in_(OPEN_STATUSES)).first())
         if open_one is not None:
-            raise UserError(f"This vehicle already has an open repair order, {open_one.number}: add the work to it.")
+            raise UserError(_("This vehicle already has an open repair order, {number}: add the work to it.").format(
+                number=open_one.number))
         if request.appointment_id is not None:
             booked = Appointment.get_or_none(Appointment.id == request.appointment_id)
             if booked is None or booked.status != "booked":
-                raise UserError("That appointment is not waiting for its car any more (already checked in, "
-                                "cancelled or a no-show).")
+                raise UserError(_("That appointment is not waiting for its car any more (already checked in, "
+                                  "cancelled or a no-show)."))
         reading = customers.record_odometer(actor, vehicle.id, request.odometer_km, source="reception",
                                             reason=request.odometer_reason, approval=approval)
         odometer = OdometerReading.get_by_id(reading).km
@@ -577,18 +585,19 @@ def _priced_line(order: RepairOrder, request: LineInput, index: int = 0) -> dict
     """``request`` checked and priced as the columns of a new job line."""
     where = f"lines.{index}"
     if request.kind not in KINDS:
-        raise ValidationError({where: f"Choose the kind of line: {', '.join(KINDS.values()).lower()}."})
-    qty = _whole(request.qty, where, "Quantity (thousandths)", minimum=1, maximum=QTY_MAX)
+        raise ValidationError({where: _("Choose the kind of line: {kinds}.").format(
+            kinds=", ".join(_(kind) for kind in KINDS.values()).lower())})
+    qty = _whole(request.qty, where, _("Quantity (thousandths)"), minimum=1, maximum=QTY_MAX)
     if request.unit_price is not None:
-        _whole(request.unit_price, where, "Price", minimum=0, maximum=PRICE_MAX)
-    description = _text(request.description, where, "Description", DESCRIPTION_MAX)
+        _whole(request.unit_price, where, _("Price"), minimum=0, maximum=PRICE_MAX)
+    description = _text(request.description, where, _("Description"), DESCRIPTION_MAX)
     default_tax = int(settings.get("tax.default_rate_bp"))
     row: dict[str, object] = dict(kind=request.kind, part=None, labour_class=None, unit="", tax_rate_bp=default_tax,
                                   unit_cost=0, warranty_months=0, warranty_km=0)
     if request.kind == "part":
         part = Part.get_or_none(Part.id == request.part_id) if request.part_id is not None else None
         if part is None or not part.active:
-            raise ValidationError({where: "Choose a part of the catalogue that is for sale."})
+            raise ValidationError({where: _("Choose a part of the catalogue that is for sale.")})
         unit_price = _customer_price(part, order.customer) if request.unit_price is None else request.unit_price
         row.update(part=part.id, unit=part.unit, tax_rate_bp=part.tax_rate_bp, unit_cost=part.cost,
                    warranty_months=part.warranty_months, warranty_km=part.warranty_km,
@@ -601,24 +610,24 @@ def _priced_line(order: RepairOrder, request: LineInput, index: int = 0) -> dict
             default = workshop_setup.default_labour_class()
             labour_class = LabourClass.get_or_none(LabourClass.id == default.id) if default else None
         if labour_class is None or not labour_class.active:
-            raise ValidationError({where: "Choose a labour class (set them up in the workshop's setup)."})
+            raise ValidationError({where: _("Choose a labour class (set them up in the workshop's setup).")})
         if not description:
-            raise ValidationError({where: "Say what work is done."})
+            raise ValidationError({where: _("Say what work is done.")})
         unit_price = labour_class.rate if request.unit_price is None else request.unit_price
         row.update(labour_class=labour_class.id, unit=LABOUR_UNIT, description=description,
                    warranty_months=int(settings.get("workshop.warranty_months")),
                    warranty_km=int(settings.get("workshop.warranty_km")))
     else:
         if not description:
-            raise ValidationError({where: "Say what the charge is for."})
+            raise ValidationError({where: _("Say what the charge is for.")})
         if request.unit_price is None:
-            raise ValidationError({where: "Give the price."})
+            raise ValidationError({where: _("Give the price.")})
         unit_price = request.unit_price
         row.update(description=description)
     if request.technician_id is not None:
         technician = AppUser.get_or_none(AppUser.id == request.technician_id)
         if technician is None or not technician.active:
-            raise ValidationError({where: "Choose a technician who works here."})
+            raise ValidationError({where: _("Choose a technician who works here.")})
     if request.warranty_work:
         unit_price = 0  # work under an earlier line's warranty: the shop bears it
     row.update(qty=qty, unit_price=unit_price, amount=line_amount(unit_price, qty), technician=request.technician_id,
@@ -645,7 +654,7 @@ def _check_floor(actor: Actor, row: Mapping[str, object], approvals: Mapping[str
 def _insert_lines(actor: Actor, order: RepairOrder, rows: Sequence[Mapping[str, object]]) -> list[int]:
     count = JobLine.select().where(JobLine.order == order.id).count()
     if count + len(rows) > LINES_MAX:
-        raise ValidationError({"lines": f"A repair order has at most {LINES_MAX} lines."})
+        raise ValidationError({"lines": _("A repair order has at most {count} lines.").format(count=LINES_MAX)})
     stamp = now()
     ids = []
     for offset, row in enumerate(rows, start=1):
@@ -664,7 +673,7 @@ def add_lines(actor: Actor, number: str, requests: Sequence[LineInput], *,
     quantity at once. Each new line waits for the customer's authorization. Returns the lines' ids."""
     require(actor, "workshop.edit")
     if not requests:
-        raise ValidationError({"lines": "Nothing to add."})
+        raise ValidationError({"lines": _("Nothing to add.")})
     approvals = dict(approvals or {})
     with transaction():
         order = _open_order(number)
@@ -695,7 +704,7 @@ def add_canned_job(actor: Actor, number: str, canned_job_id: int) -> list[int]:
                           unit_price=t.unit_price, labour_class_id=t.labour_class_id, canned_job_id=canned_job_id)
                 for t in workshop_setup.expand_canned_job(canned_job_id)]
     if not requests:
-        raise UserError("That canned job has no lines.")
+        raise UserError(_("That canned job has no lines."))
     return add_lines(actor, number, requests)
 
 
@@ -704,7 +713,7 @@ def _check_comeback(order: RepairOrder, line_id: int) -> None:
                 .where(JobLine.id == line_id).first())
     if original is None or original.order.vehicle_id != order.vehicle_id or original.order.status not in (
             "delivered", "follow_up_done"):
-        raise ValidationError({"comeback": "A comeback links to a line of a delivered order of the same vehicle."})
+        raise ValidationError({"comeback": _("A comeback links to a line of a delivered order of the same vehicle.")})
 
 
 def comeback_suggestions(actor: Actor, number: str, line_id: int) -> list[comebacks.ComebackCandidate]:
@@ -730,11 +739,11 @@ def link_comeback(actor: Actor, number: str, line_id: int, original_line_id: int
         order = _open_order(number)
         line = _line(order, line_id)
         if line.status == "removed":
-            raise UserError(f"Line {line.line_no} was removed.")
+            raise UserError(_("Line {line_no} was removed.").format(line_no=line.line_no))
         candidates = {c.line_id for c in comeback_suggestions(actor, number, line_id)}
         if original_line_id not in candidates:
-            raise ValidationError({"comeback": "That earlier line is not under warranty for similar work on this "
-                                               "vehicle."})
+            raise ValidationError({"comeback": _("That earlier line is not under warranty for similar work on this "
+                                                 "vehicle.")})
         version = line.version + 1
         stamp = now()
         JobLine.update(comeback_of=original_line_id, warranty_work=True, unit_price=0, amount=0, version=version,
@@ -759,17 +768,18 @@ def change_line(actor: Actor, number: str, line_id: int, *, qty: int | None = No
         order = _open_order(number)
         line = _line(order, line_id)
         if line.status == "removed":
-            raise UserError(f"Line {line.line_no} was removed.")
-        new_qty = line.qty if qty is None else _whole(qty, "qty", "Quantity (thousandths)", minimum=1, maximum=QTY_MAX)
-        new_price = line.unit_price if unit_price is None else _whole(unit_price, "unit_price", "Price", minimum=0,
+            raise UserError(_("Line {line_no} was removed.").format(line_no=line.line_no))
+        new_qty = line.qty if qty is None else _whole(qty, "qty", _("Quantity (thousandths)"), minimum=1, maximum=QTY_MAX)
+        new_price = line.unit_price if unit_price is None else _whole(unit_price, "unit_price", _("Price"), minimum=0,
                                                                        maximum=PRICE_MAX)
         if line.warranty_work and new_price != 0:
-            raise ValidationError({"unit_price": "Warranty work is done at no charge."})
-        new_text = line.description if description is None else _text(description, "description", "Description",
+            raise ValidationError({"unit_price": _("Warranty work is done at no charge.")})
+        new_text = line.description if description is None else _text(description, "description", _("Description"),
                                                                        DESCRIPTION_MAX, required=True)
         if line.kind == "part" and new_qty < line.issued_qty:
-            raise ValidationError({"qty": f"{format_quantity(line.issued_qty, line.unit)} already issued to the job: "
-                                          "return the unused parts to stock first."})
+            raise ValidationError({"qty": _("{issued} already issued to the job: "
+                                            "return the unused parts to stock first.").format(
+                issued=format_quantity(line.issued_qty, line.unit))})
         approval = None
         if unit_price is not None and unit_price != line.unit_price:
             approval = _check_floor(actor, dict(kind=line.kind, part=line.part_id, unit_price=new_price, qty=new_qty,
@@ -779,7 +789,7 @@ def change_line(actor: Actor, number: str, line_id: int, *, qty: int | None = No
             if technician_id is not None:
                 technician = AppUser.get_or_none(AppUser.id == technician_id)
                 if technician is None or not technician.active:
-                    raise ValidationError({"technician": "Choose a technician who works here."})
+                    raise ValidationError({"technician": _("Choose a technician who works here.")})
             changes["technician"] = technician_id
         old = {"qty": line.qty, "unit_price": line.unit_price, "description": line.description,
                "version": line.version}
@@ -805,17 +815,18 @@ def remove_line(actor: Actor, number: str, line_id: int, *, reason: str) -> None
     """Take a line off the order (kept, marked removed): its reservation is released. A line with
     parts issued to the job needs them returned first."""
     require(actor, "workshop.edit")
-    reason = _text(reason, "reason", "The reason", NOTE_MAX, required=True)
+    reason = _text(reason, "reason", _("The reason"), NOTE_MAX, required=True)
     with transaction():
         order = _open_order(number)
         line = _line(order, line_id)
         if line.status == "removed":
             return
         if line.issued_qty:
-            raise UserError(f"Line {line.line_no}: {format_quantity(line.issued_qty, line.unit)} issued to the job; "
-                            "return them to stock first.")
+            raise UserError(_("Line {line_no}: {issued} issued to the job; "
+                              "return them to stock first.").format(line_no=line.line_no,
+                                                                    issued=format_quantity(line.issued_qty, line.unit)))
         if LabourClock.select().where((LabourClock.line == line.id) & LabourClock.off_at.is_null()).exists():
-            raise UserError(f"Line {line.line_no}: a technician is clocked on it.")
+            raise UserError(_("Line {line_no}: a technician is clocked on it.").format(line_no=line.line_no))
         JobLine.update(status="removed", reserved_qty=0, updated_at=now()).where(JobLine.id == line.id).execute()
         _settle_status(order, actor)
         audit.record("workshop.remove_line", actor=actor, object_type="repair_order", object_id=order.number,
@@ -833,26 +844,27 @@ def authorize(actor: Actor, number: str, line_ids: Sequence[int], *, decision: s
     Returns how many lines were recorded."""
     require(actor, "workshop.edit")
     if decision not in ("approved", "declined"):
-        raise ValidationError({"decision": "Approved or declined."})
+        raise ValidationError({"decision": _("Approved or declined.")})
     if method not in METHODS:
-        raise ValidationError({"method": f"How did the customer answer: {', '.join(METHODS.values()).lower()}?"})
+        raise ValidationError({"method": _("How did the customer answer: {methods}?").format(
+            methods=", ".join(_(method) for method in METHODS.values()).lower())})
     if signed and method != "in_person":
-        raise ValidationError({"signed": "Only an answer given in person is signed."})
-    name = _text(customer_name, "customer_name", "Who answered", NAME_MAX, required=method != "message")
-    note = _text(note, "note", "The note", NOTE_MAX)
+        raise ValidationError({"signed": _("Only an answer given in person is signed.")})
+    name = _text(customer_name, "customer_name", _("Who answered"), NAME_MAX, required=method != "message")
+    note = _text(note, "note", _("The note"), NOTE_MAX)
     wanted = list(dict.fromkeys(int(i) for i in line_ids))
     if not wanted:
-        raise ValidationError({"lines": "Choose the lines the customer answered for."})
+        raise ValidationError({"lines": _("Choose the lines the customer answered for.")})
     declined_ids: list[int] = []
     with transaction():
         order = _open_order(number)
         lines = [_line(order, line_id) for line_id in wanted]
         for line in lines:
             if line.status == "removed":
-                raise UserError(f"Line {line.line_no} was removed.")
+                raise UserError(_("Line {line_no} was removed.").format(line_no=line.line_no))
             if decision == "declined" and line.issued_qty:
-                raise UserError(f"Line {line.line_no}: parts were issued to the job; return them before the "
-                                "customer declines it.")
+                raise UserError(_("Line {line_no}: parts were issued to the job; return them before the "
+                                  "customer declines it.").format(line_no=line.line_no))
         stamp = now()
         for line in lines:
             JobAuthorization.insert(line=line.id, version=line.version, decision=decision, method=method,
@@ -882,30 +894,32 @@ def clock_on(actor: Actor, number: str, line_id: int) -> str:
     another line, they are clocked off it first. Returns a note for the screen."""
     require(actor, "workshop.work")
     if actor.user_id is None:
-        raise UserError("Clock on as a technician: log in first.")
+        raise UserError(_("Clock on as a technician: log in first."))
     with transaction():
         order = _open_order(number)
         line = _line(order, line_id)
         if line.kind != "labour" or line.status != "active":
-            raise UserError(f"Line {line.line_no} is not labour to be done.")
+            raise UserError(_("Line {line_no} is not labour to be done.").format(line_no=line.line_no))
         if auth_state(line, _latest_authorizations([line.id]).get(line.id)) != AUTHORIZED:
-            raise UserError(f"Line {line.line_no} is not authorized by the customer: no work on it yet.")
+            raise UserError(_("Line {line_no} is not authorized by the customer: no work on it yet.").format(
+                line_no=line.line_no))
         if order.status not in ("in_progress", "waiting_parts", "waiting_authorization"):
-            raise UserError(f"Repair order {order.number} is {STATUS_LABELS[order.status].lower()}: no work on it now.")
+            raise UserError(_("Repair order {number} is {status}: no work on it now.").format(
+                number=order.number, status=_(STATUS_LABELS[order.status]).lower()))
         stamp = now()
         note = ""
         current = LabourClock.get_or_none((LabourClock.technician == actor.user_id) & LabourClock.off_at.is_null())
         if current is not None:
             if current.line_id == line.id:
-                return f"You are already clocked on line {line.line_no}."
+                return _("You are already clocked on line {line_no}.").format(line_no=line.line_no)
             LabourClock.update(off_at=stamp).where(LabourClock.id == current.id).execute()
-            note = "Clocked off your other job first. "
+            note = _("Clocked off your other job first.") + " "
         LabourClock.insert(line=line.id, technician=actor.user_id, on_at=stamp).execute()
         if line.technician_id is None:
             JobLine.update(technician=actor.user_id, updated_at=stamp).where(JobLine.id == line.id).execute()
         if order.status == "waiting_authorization":
             _set_status(order, "in_progress", actor, "Work started on authorized lines")
-    return note + f"Clocked on {order.number} line {line.line_no}."
+    return note + _("Clocked on {number} line {line_no}.").format(number=order.number, line_no=line.line_no)
 
 
 def clock_off(actor: Actor) -> str:
@@ -914,11 +928,11 @@ def clock_off(actor: Actor) -> str:
     with transaction():
         current = LabourClock.get_or_none((LabourClock.technician == actor.user_id) & LabourClock.off_at.is_null())
         if current is None:
-            raise UserError("You are not clocked on any job.")
+            raise UserError(_("You are not clocked on any job."))
         LabourClock.update(off_at=now()).where(LabourClock.id == current.id).execute()
         line = JobLine.get_by_id(current.line_id)
         order = RepairOrder.get_by_id(line.order_id)
-    return f"Clocked off {order.number} line {line.line_no}."
+    return _("Clocked off {number} line {line_no}.").format(number=order.number, line_no=line.line_no)
 
 
 def clocked_on(actor: Actor) -> tuple[str, int, int] | None:
@@ -943,27 +957,31 @@ def issue_parts(actor: Actor, number: str, line_id: int | None = None, qty: int 
         else:
             lines = [line for line in _active_lines(order.id) if line.kind == "part" and line.issued_qty < line.qty]
             if not lines:
-                raise UserError(f"Every part of {order.number} is already issued.")
+                raise UserError(_("Every part of {number} is already issued.").format(number=order.number))
         latest = _latest_authorizations([line.id for line in lines])
         shelf = stock.on_hand([line.part_id for line in lines if line.part_id], lock=True)
         issued = 0
         for line in lines:
             if line.kind != "part" or line.status != "active":
-                raise UserError(f"Line {line.line_no} is not a part for this job.")
+                raise UserError(_("Line {line_no} is not a part for this job.").format(line_no=line.line_no))
             if auth_state(line, latest.get(line.id)) != AUTHORIZED:
-                raise UserError(f"Line {line.line_no} ({line.description}) is not authorized by the customer: no part "
-                                "is fitted before they agree.")
+                raise UserError(_("Line {line_no} ({description}) is not authorized by the customer: no part "
+                                  "is fitted before they agree.").format(line_no=line.line_no,
+                                                                         description=line.description))
             still = line.qty - line.issued_qty
-            amount = still if qty is None or line_id is None else _whole(qty, "qty", "Quantity (thousandths)",
+            amount = still if qty is None or line_id is None else _whole(qty, "qty", _("Quantity (thousandths)"),
                                                                           minimum=1, maximum=QTY_MAX)
             if amount <= 0:
-                raise UserError(f"Line {line.line_no}: all of it is issued already.")
+                raise UserError(_("Line {line_no}: all of it is issued already.").format(line_no=line.line_no))
             if amount > still:
-                raise ValidationError({"qty": f"Line {line.line_no}: at most {format_quantity(still, line.unit)} is "
-                                              "still to issue."})
+                raise ValidationError({"qty": _("Line {line_no}: at most {qty} is "
+                                                "still to issue.").format(line_no=line.line_no,
+                                                                          qty=format_quantity(still, line.unit))})
             if shelf[line.part_id] < amount:
-                raise UserError(f"Line {line.line_no} ({line.description}): only "
-                                f"{format_quantity(max(shelf[line.part_id], 0), line.unit)} on the shelf.")
+                raise UserError(_("Line {line_no} ({description}): only "
+                                  "{qty} on the shelf.").format(
+                    line_no=line.line_no, description=line.description,
+                    qty=format_quantity(max(shelf[line.part_id], 0), line.unit)))
             cost = Part.get_by_id(line.part_id).cost
             stock.post_move(part_id=line.part_id, qty=-amount, unit_cost=cost, reason="workshop", document=order.number,
                             user_id=actor.user_id)
@@ -983,10 +1001,11 @@ def return_parts(actor: Actor, number: str, line_id: int, qty: int) -> None:
     with transaction():
         order = _open_order(number)
         line = _line(order, line_id)
-        amount = _whole(qty, "qty", "Quantity (thousandths)", minimum=1, maximum=QTY_MAX)
+        amount = _whole(qty, "qty", _("Quantity (thousandths)"), minimum=1, maximum=QTY_MAX)
         if line.kind != "part" or amount > line.issued_qty:
-            raise ValidationError({"qty": f"Line {line.line_no}: at most "
-                                          f"{format_quantity(line.issued_qty, line.unit)} was issued."})
+            raise ValidationError({"qty": _("Line {line_no}: at most "
+                                            "{qty} was issued.").format(line_no=line.line_no,
+                                                                        qty=format_quantity(line.issued_qty, line.unit))})
         stock.post_move(part_id=line.part_id, qty=amount, unit_cost=line.unit_cost, reason="workshop_return",
                         document=order.number, user_id=actor.user_id)
         JobLine.update(issued_qty=JobLine.issued_qty - amount, updated_at=now()).where(JobLine.id == line.id).execute()
@@ -1001,20 +1020,23 @@ def finish_work(actor: Actor, number: str) -> None:
     with transaction():
         order = _open_order(number)
         if order.status != "in_progress":
-            raise UserError(f"Repair order {order.number} is {STATUS_LABELS[order.status].lower()}: only work in "
-                            "progress goes to the quality check.")
+            raise UserError(_("Repair order {number} is {status}: only work in "
+                              "progress goes to the quality check.").format(number=order.number,
+                                                                            status=_(STATUS_LABELS[order.status]).lower()))
         lines = _active_lines(order.id)
         if not lines:
-            raise UserError(f"Repair order {order.number} has no work on it.")
+            raise UserError(_("Repair order {number} has no work on it.").format(number=order.number))
         for line in lines:
             if line.kind == "part" and line.issued_qty != line.qty:
-                raise UserError(f"Line {line.line_no} ({line.description}): "
-                                f"{format_quantity(line.issued_qty, line.unit)} of "
-                                f"{format_quantity(line.qty, line.unit)} issued — issue the rest, or change the "
-                                "quantity to what was used.")
+                raise UserError(_("Line {line_no} ({description}): "
+                                  "{issued} of "
+                                  "{qty} issued — issue the rest, or change the "
+                                  "quantity to what was used.").format(
+                    line_no=line.line_no, description=line.description,
+                    issued=format_quantity(line.issued_qty, line.unit), qty=format_quantity(line.qty, line.unit)))
         if (LabourClock.select().join(JobLine, on=(LabourClock.line == JobLine.id))
                 .where((JobLine.order == order.id) & LabourClock.off_at.is_null()).exists()):
-            raise UserError("A technician is still clocked on this order: clock off first.")
+            raise UserError(_("A technician is still clocked on this order: clock off first."))
         _set_status(order, "quality_check", actor)
         audit.record("workshop.finish_work", actor=actor, object_type="repair_order", object_id=order.number)
 
@@ -1026,16 +1048,16 @@ def quality_check(actor: Actor, number: str, items: Sequence[CheckMark], *, note
     require(actor, "workshop.work")
     marks = _clean_checklist(items, "items")
     if not marks:
-        raise ValidationError({"items": "Go through the checklist first."})
-    note = _text(note, "note", "The note", NOTE_MAX)
+        raise ValidationError({"items": _("Go through the checklist first.")})
+    note = _text(note, "note", _("The note"), NOTE_MAX)
     passed = all(mark.result != "fail" for mark in marks)
     if not passed and not note and not any(mark.note for mark in marks if mark.result == "fail"):
-        raise ValidationError({"note": "Say what failed, for the technician."})
+        raise ValidationError({"note": _("Say what failed, for the technician.")})
     with transaction():
         order = _open_order(number)
         if order.status != "quality_check":
-            raise UserError(f"Repair order {order.number} is {STATUS_LABELS[order.status].lower()}, not waiting for "
-                            "its quality check.")
+            raise UserError(_("Repair order {number} is {status}, not waiting for "
+                              "its quality check.").format(number=order.number, status=_(STATUS_LABELS[order.status]).lower()))
         stamp = now()
         check_id = QualityCheck.insert(order=order.id, at=stamp, user=actor.user_id, passed=passed,
                                        note=note).execute()
@@ -1048,7 +1070,7 @@ def quality_check(actor: Actor, number: str, items: Sequence[CheckMark], *, note
                     "" if passed else f"Quality check failed: {note or 'see the checklist'}")
         audit.record("workshop.quality_check", actor=actor, object_type="repair_order", object_id=order.number,
                      new={"passed": passed, "failed": [m.item for m in marks if m.result == "fail"]})
-    warning = ("You worked on this car yourself: a second pair of eyes is better for the quality check."
+    warning = (_("You worked on this car yourself: a second pair of eyes is better for the quality check.")
                if worked else "")
     return QualityResult(passed, "ready" if passed else "in_progress", warning)
 
@@ -1067,8 +1089,9 @@ def _billing_rows(lines: Sequence[JobLine], approved: Mapping[int, JobAuthorizat
         version = versions[(line.id, auth.version if auth is not None else line.version)]
         qty, unit_price, amount, description = version.qty, version.unit_price, version.amount, version.description
         if line.kind == "part" and qty != line.issued_qty:
-            raise UserError(f"Line {line.line_no}: the authorized quantity is {format_quantity(qty, line.unit)} but "
-                            f"{format_quantity(line.issued_qty, line.unit)} was issued.")
+            raise UserError(_("Line {line_no}: the authorized quantity is {qty} but "
+                              "{issued} was issued.").format(line_no=line.line_no, qty=format_quantity(qty, line.unit),
+                                                             issued=format_quantity(line.issued_qty, line.unit)))
         if line.warranty_work:
             description = f"{description} (warranty)"
         rows.append(dict(part=line.part_id, description=description, qty=qty, unit=line.unit or LABOUR_UNIT,
@@ -1087,20 +1110,21 @@ def deliver(actor: Actor, number: str, delivery: Delivery, payments: Sequence[te
     require(actor, "counter.sell")
     require(actor, "workshop.edit")
     approvals = dict(approvals or {})
-    work_done = _long_text(delivery.work_done, "work_done", "What was done", CONCERN_MAX, required=True)
+    work_done = _long_text(delivery.work_done, "work_done", _("What was done"), CONCERN_MAX, required=True)
     satisfaction = delivery.satisfaction
     if satisfaction is not None:
-        satisfaction = _whole(satisfaction, "satisfaction", "Satisfaction", minimum=1, maximum=5)
-    satisfaction_note = _text(delivery.satisfaction_note, "satisfaction_note", "The customer's words", NOTE_MAX)
+        satisfaction = _whole(satisfaction, "satisfaction", _("Satisfaction"), minimum=1, maximum=5)
+    satisfaction_note = _text(delivery.satisfaction_note, "satisfaction_note", _("The customer's words"), NOTE_MAX)
     warnings: list[str] = []
     with transaction():
         order = _open_order(number)
         if order.status != "ready":
-            raise UserError(f"Repair order {order.number} is {STATUS_LABELS[order.status].lower()}: it is delivered "
-                            "once it passed its quality check.")
+            raise UserError(_("Repair order {number} is {status}: it is delivered "
+                              "once it passed its quality check.").format(number=order.number,
+                                                                          status=_(STATUS_LABELS[order.status]).lower()))
         lines = _active_lines(order.id)
         if not lines:
-            raise UserError(f"Repair order {order.number} has nothing to invoice.")
+            raise UserError(_("Repair order {number} has nothing to invoice.").format(number=order.number))
         latest = _latest_authorizations([line.id for line in lines])
         lacking = [line for line in lines if auth_state(line, latest.get(line.id)) != AUTHORIZED]
         override = None
@@ -1108,13 +1132,15 @@ def deliver(actor: Actor, number: str, delivery: Delivery, payments: Sequence[te
             override = approvals.get("workshop.invoice_override")
             if override is None or override.permission != "workshop.invoice_override":
                 # even a manager invoices past the customer's yes only by stepping up with a reason
-                raise PermissionDenied(f"{len(lacking)} line(s) lack the customer's authorization (line "
-                                       f"{', '.join(str(line.line_no) for line in lacking)}): a manager must approve "
-                                       "invoicing them, with a reason.", permission="workshop.invoice_override")
-        odometer = _whole(delivery.odometer_km, "odometer", "Odometer out (km)", minimum=0, maximum=10**7)
+                raise PermissionDenied(_("{count} line(s) lack the customer's authorization (line "
+                                         "{lines}): a manager must approve "
+                                         "invoicing them, with a reason.").format(
+                    count=len(lacking), lines=", ".join(str(line.line_no) for line in lacking)),
+                    permission="workshop.invoice_override")
+        odometer = _whole(delivery.odometer_km, "odometer", _("Odometer out (km)"), minimum=0, maximum=10**7)
         if order.odometer_in is not None and odometer < order.odometer_in:
-            raise ValidationError({"odometer": f"The odometer was {order.odometer_in:,} km at check-in: it cannot be "
-                                               "lower now."})
+            raise ValidationError({"odometer": _("The odometer was {km:,} km at check-in: it cannot be "
+                                                 "lower now.").format(km=order.odometer_in)})
         customers.record_odometer(actor, order.vehicle_id, odometer, source="delivery")
         rows = _billing_rows(lines, _latest_authorizations([line.id for line in lines], approved_only=True))
         customer = cart.sale_customer(order.customer_id)
@@ -1148,16 +1174,17 @@ def cancel(actor: Actor, number: str, *, reason: str) -> None:
     """Cancel an open order (the customer took the car away unrepaired): its reservations are
     released. Parts issued to it must be returned first; nobody may be clocked on it."""
     require(actor, "workshop.edit")
-    reason = _text(reason, "reason", "The reason", NOTE_MAX, required=True)
+    reason = _text(reason, "reason", _("The reason"), NOTE_MAX, required=True)
     with transaction():
         order = _open_order(number)
         lines = list(JobLine.select().where(JobLine.order == order.id))
         issued = [line for line in lines if line.issued_qty]
         if issued:
-            raise UserError(f"Parts are issued to line {issued[0].line_no}: return them to stock first.")
+            raise UserError(_("Parts are issued to line {line_no}: return them to stock first.").format(
+                line_no=issued[0].line_no))
         if (LabourClock.select().join(JobLine, on=(LabourClock.line == JobLine.id))
                 .where((JobLine.order == order.id) & LabourClock.off_at.is_null()).exists()):
-            raise UserError("A technician is clocked on this order: clock off first.")
+            raise UserError(_("A technician is clocked on this order: clock off first."))
         JobLine.update(reserved_qty=0).where(JobLine.order == order.id).execute()
         _set_status(order, "cancelled", actor, reason)
         audit.record("workshop.cancel", actor=actor, object_type="repair_order", object_id=order.number, reason=reason)
@@ -1188,11 +1215,12 @@ def add_quote(actor: Actor, number: str, quote_number: str) -> list[int]:
         query = Quote.select().where(Quote.number == text)
         quote = (query.for_update() if is_postgres() else query).first()
         if quote is None:
-            raise UserError(f"There is no quote {text or '(none)'}.")
+            raise UserError(_("There is no quote {number}.").format(number=text or _("(none)")))
         if quote.status != "open":
-            raise UserError(f"Quote {quote.number} is {quote.status}: it converts once.")
+            raise UserError(_("Quote {number} is {status}: it converts once.").format(number=quote.number,
+                                                                                    status=quote.status))
         if quote.customer_id is not None and quote.customer_id != order.customer_id:
-            raise UserError(f"Quote {quote.number} is for another customer.")
+            raise UserError(_("Quote {number} is for another customer.").format(number=quote.number))
         expired = shop_today() > quote.valid_until
         requests = []
         for line in QuoteLine.select().where(QuoteLine.quote == quote.id).order_by(QuoteLine.line_no):
@@ -1203,7 +1231,7 @@ def add_quote(actor: Actor, number: str, quote_number: str) -> list[int]:
                 requests.append(LineInput("labour", description=line.description, qty=line.qty,
                                           unit_price=None if expired else line.unit_price))
         if not requests:
-            raise UserError(f"Quote {quote.number} has no lines.")
+            raise UserError(_("Quote {number} has no lines.").format(number=quote.number))
         rows = [_priced_line(order, request, index) for index, request in enumerate(requests)]
         ids = _insert_lines(actor, order, rows)
         stamp = now()
@@ -1326,7 +1354,7 @@ def find_orders(actor: Actor, text: str = "", *, status: str | None = None, limi
         conditions.append(f"o.status IN ({', '.join(repr(s) for s in OPEN_STATUSES)})")
     elif status:
         if status not in STATUS_LABELS:
-            raise ValidationError({"status": "No such status."})
+            raise ValidationError({"status": _("No such status.")})
         conditions.append(f"o.status = {p}")
         params.append(status)
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
@@ -1344,10 +1372,13 @@ def find_orders(actor: Actor, text: str = "", *, status: str | None = None, limi
 def _authorized_by(auth: JobAuthorization | None, names: Mapping[int, str]) -> str:
     if auth is None:
         return ""
-    how = METHODS[auth.method] + (", signed" if auth.signed else "")
-    who = auth.customer_name or "the customer"
+    how = _("{method}, signed").format(method=_(METHODS[auth.method])) if auth.signed else _(METHODS[auth.method])
+    who = auth.customer_name or _("the customer")
     taker = names.get(auth.taken_by_id, "")
-    return f"{how} — {who}" + (f" (taken by {taker})" if taker else "") + f", {auth.at:%Y-%m-%d %H:%M}"
+    if taker:
+        return _("{how} — {who} (taken by {taker}), {at:%Y-%m-%d %H:%M}").format(how=how, who=who, taker=taker,
+                                                                                  at=auth.at)
+    return _("{how} — {who}, {at:%Y-%m-%d %H:%M}").format(how=how, who=who, at=auth.at)
 
 
 def order_detail(actor: Actor, number: str) -> OrderDetail:
@@ -1379,7 +1410,7 @@ def order_detail(actor: Actor, number: str) -> OrderDetail:
         for line_id, line_no, ro_number in (JobLine.select(JobLine.id, JobLine.line_no, RepairOrder.number)
                                             .join(RepairOrder, on=(JobLine.order == RepairOrder.id))
                                             .where(JobLine.id.in_(linked)).tuples()):
-            comebacks[line_id] = f"{ro_number} line {line_no}"
+            comebacks[line_id] = _("{number} line {line_no}").format(number=ro_number, line_no=line_no)
     views = []
     for line in lines:
         auth = approved.get(line.id)
@@ -1411,7 +1442,7 @@ def order_detail(actor: Actor, number: str) -> OrderDetail:
     phone = care.best_phones([customer.id]).get(customer.id, "")
     invoice = Sale.get_by_id(order.sale_id).number if order.sale_id else ""
     return OrderDetail(
-        order.id, order.number, order.status, STATUS_LABELS[order.status], customer.id, customer.name, customer.kind,
+        order.id, order.number, order.status, _(STATUS_LABELS[order.status]), customer.id, customer.name, customer.kind,
         phone, vehicle.id, described, vehicle.plate, order.odometer_in, order.odometer_out, order.fuel_eighths,
         order.concern, order.promised_at, order.checked_in_at, names.get(order.advisor_id, ""), order.note,
         order.parts_arrived, order.quote_number, tuple(views), reception, damages, tuple(quality), events,

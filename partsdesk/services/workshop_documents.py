@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 
 from partsdesk.domain.errors import UserError
 from partsdesk.domain.permissions import SYSTEM
+from partsdesk.i18n import N_, _
 from partsdesk.models import JobAuthorization, JobLine, Part, RepairOrder
 from partsdesk.services import settings, stock, workshop
 from partsdesk.services.clock import now, shop_today
@@ -38,11 +39,12 @@ from partsdesk.services.workshop import (
 )
 
 # The estimate's sections, in print order: the kinds of line each holds.
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (("Labour", ("labour",)), ("Parts", ("part",)),
-                                                      ("Sublet and other", ("sublet", "other")))
-NO_WARRANTY = "No warranty"
-DOCUMENT_KINDS: dict[str, str] = {"estimate": "Estimate", "checkin": "Check-in sheet", "jobcard": "Job card",
-                                  "ro-picklist": "Pick list", "delivery": "Delivery note"}
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = ((N_("Labour"), ("labour",)), (N_("Parts"), ("part",)),
+                                                      (N_("Sublet and other"), ("sublet", "other")))
+NO_WARRANTY = N_("No warranty")
+DOCUMENT_KINDS: dict[str, str] = {"estimate": N_("Estimate"), "checkin": N_("Check-in sheet"),
+                                  "jobcard": N_("Job card"), "ro-picklist": N_("Pick list"),
+                                  "delivery": N_("Delivery note")}
 
 
 def _local(at: datetime | None) -> datetime | None:
@@ -55,14 +57,14 @@ def _local(at: datetime | None) -> datetime | None:
 def warranty_terms(months: int, km: int, *, warranty_work: bool = False) -> str:
     """A line's warranty in words: "12 months or 20,000 km, whichever comes first"."""
     if warranty_work:
-        return "Warranty work (no charge)"
+        return _("Warranty work (no charge)")
     if months and km:
-        return f"{months} months or {km:,} km, whichever comes first"
+        return _("{months} months or {km:,} km, whichever comes first").format(months=months, km=km)
     if months:
-        return f"{months} months"
+        return _("{months} months").format(months=months)
     if km:
-        return f"{km:,} km"
-    return NO_WARRANTY
+        return _("{km:,} km").format(km=km)
+    return _(NO_WARRANTY)
 
 
 # --- what every document shares --------------------------------------------------------------------------
@@ -185,18 +187,20 @@ def _estimate_line(view: LineView, approvals: dict[int, JobAuthorization],
     signature = how = ""
     if view.auth == AUTHORIZED and approved is not None:
         stamp = _local(approved.at)
-        who = approved.customer_name or "the customer"
+        who = approved.customer_name or _("the customer")
         if approved.signed and approved.method == "in_person" and approved.version == view.version:
-            signature = f"Signed {who} {stamp:%Y-%m-%d}"
+            signature = _("Signed {who} {at:%Y-%m-%d}").format(who=who, at=stamp)
         else:
-            how = f"{METHODS[approved.method]} — {who}, {stamp:%Y-%m-%d %H:%M}"
+            how = _("{method} — {who}, {at:%Y-%m-%d %H:%M}").format(method=_(METHODS[approved.method]), who=who,
+                                                                     at=stamp)
     elif view.auth == DECLINED and latest is not None and latest.decision == "declined":
-        how = f"Declined {METHODS[latest.method].lower()} — {latest.customer_name or 'the customer'}, " \
-              f"{_local(latest.at):%Y-%m-%d}"
+        how = _("Declined {method} — {who}, {at:%Y-%m-%d}").format(
+            method=_(METHODS[latest.method]).lower(), who=latest.customer_name or _("the customer"),
+            at=_local(latest.at))
     return EstimateLine(
-        line_no=view.line_no, kind=view.kind, kind_label=workshop.KINDS[view.kind], part_number=view.part_number,
+        line_no=view.line_no, kind=view.kind, kind_label=_(workshop.KINDS[view.kind]), part_number=view.part_number,
         description=view.description, qty=view.qty, unit=view.unit, unit_price=view.unit_price, amount=view.amount,
-        tax_rate_bp=view.tax_rate_bp, auth=view.auth, auth_label=AUTH_LABELS[view.auth], signature=signature,
+        tax_rate_bp=view.tax_rate_bp, auth=view.auth, auth_label=_(AUTH_LABELS[view.auth]), signature=signature,
         authorized_how=how, authorized_amount=view.authorized_amount, authorized_version=view.authorized_version,
         version=view.version, warranty_work=view.warranty_work)
 
@@ -214,7 +218,7 @@ def estimate_document(number: str) -> EstimateDocument:
     for title, kinds in SECTIONS:
         members = tuple(line for line in active if line.kind in kinds)
         if members:
-            sections.append(EstimateSection(title, members, sum(line.amount for line in members)))
+            sections.append(EstimateSection(_(title), members, sum(line.amount for line in members)))
     return EstimateDocument(
         head=_head(detail), sections=tuple(sections),
         declined=tuple(line for line, view in zip(lines, shown, strict=True) if view.status == "declined"),
@@ -258,16 +262,18 @@ def checkin_document(number: str) -> CheckInDocument:
     shop's items not recorded follow as not checked), the damage marks numbered in the order
     they were made, the fuel level and the promised time."""
     detail = _detail(number)
-    rows = [CheckRow(mark.item, mark.result, CHECK_RESULTS.get(mark.result, mark.result), mark.note)
+    rows = [CheckRow(mark.item, mark.result,
+                     _(CHECK_RESULTS[mark.result]) if mark.result in CHECK_RESULTS else mark.result, mark.note)
             for mark in detail.checklist]
     recorded = {mark.item.casefold() for mark in detail.checklist}
-    rows += [CheckRow(item, "", "Not checked", "") for item in settings.get("workshop.checkin_items")
+    rows += [CheckRow(item, "", _("Not checked"), "") for item in settings.get("workshop.checkin_items")
              if item.casefold() not in recorded]
-    damages = tuple(DamageRow(no, mark.x, mark.y, mark.kind, DAMAGE_KINDS.get(mark.kind, mark.kind), mark.note,
+    damages = tuple(DamageRow(no, mark.x, mark.y, mark.kind,
+                              _(DAMAGE_KINDS[mark.kind]) if mark.kind in DAMAGE_KINDS else mark.kind, mark.note,
                               bool(mark.photo)) for no, mark in enumerate(detail.damages, start=1))
     fuel = detail.fuel_eighths
     return CheckInDocument(head=_head(detail), fuel_eighths=fuel,
-                           fuel_label=f"{fuel}/{workshop.FUEL_EIGHTHS}" if fuel is not None else "not noted",
+                           fuel_label=f"{fuel}/{workshop.FUEL_EIGHTHS}" if fuel is not None else _("not noted"),
                            checklist=tuple(rows), damages=damages)
 
 
@@ -317,11 +323,11 @@ def jobcard_document(number: str) -> JobCardDocument:
     the shop's quality checklist. Lines the customer has not authorized are marked so."""
     detail = _detail(number)
     active = [view for view in detail.lines if view.status == "active"]
-    jobs = tuple(JobRow(view.line_no, view.kind, workshop.KINDS[view.kind], view.description, view.book_hours,
-                        view.labour_class, view.technician, view.auth == AUTHORIZED, AUTH_LABELS[view.auth])
+    jobs = tuple(JobRow(view.line_no, view.kind, _(workshop.KINDS[view.kind]), view.description, view.book_hours,
+                        view.labour_class, view.technician, view.auth == AUTHORIZED, _(AUTH_LABELS[view.auth]))
                  for view in active if view.kind != "part")
     parts = [PartRow(view.line_no, view.part_number, view.description, view.bin, view.qty, view.issued,
-                     max(view.qty - view.issued, 0), view.unit, view.auth == AUTHORIZED, AUTH_LABELS[view.auth])
+                     max(view.qty - view.issued, 0), view.unit, view.auth == AUTHORIZED, _(AUTH_LABELS[view.auth]))
              for view in active if view.kind == "part"]
     parts.sort(key=lambda row: (*bin_key(row.bin, row.part_number), row.line_no))
     return JobCardDocument(head=_head(detail), jobs=jobs, parts=tuple(parts),
@@ -354,14 +360,15 @@ def ro_pick_list_document(number: str) -> PickList:
     notes = []
     waiting = len(active) - len(wanted)
     if waiting:
-        notes.append(f"{waiting} part line(s) wait for the customer's authorization and are not listed.")
+        notes.append(_("{count} part line(s) wait for the customer's authorization and are not listed.").format(
+            count=waiting))
     head = _head(detail)
     vehicle = " ".join(x for x in (detail.plate, detail.vehicle) if x)
     status = {"delivered": "sold", "follow_up_done": "sold", "cancelled": "cancelled"}.get(detail.status, "open")
     return PickList(
         shop_name=head.shop_name, shop_address=head.shop_address, shop_phone=head.shop_phone,
         shop_tax_id=head.shop_tax_id, currency=head.currency, number=detail.number, at=head.checked_in_at,
-        printed_at=head.printed_at, customer_name=detail.customer, channel="workshop", channel_label="Repair",
+        printed_at=head.printed_at, customer_name=detail.customer, channel="workshop", channel_label=_("Repair"),
         reference=vehicle, note=" ".join(notes), status=status, taken_by=detail.advisor, picked_at=None,
         picked_by="", sold_as=detail.invoice_number, lines=tuple(lines))
 
@@ -396,9 +403,9 @@ def delivery_document(number: str) -> DeliveryDocument:
     lines delivered with their warranty terms, the odometer out and the invoice's number."""
     detail = _detail(number)
     if detail.delivered_at is None:
-        raise UserError(f"Repair order {detail.number} is {detail.status_label.lower()}: its delivery note prints "
-                        "once the car is delivered.")
-    lines = tuple(DeliveryLine(view.line_no, workshop.KINDS[view.kind], view.part_number, view.description, view.qty,
+        raise UserError(_("Repair order {number} is {status}: its delivery note prints "
+                          "once the car is delivered.").format(number=detail.number, status=detail.status_label.lower()))
+    lines = tuple(DeliveryLine(view.line_no, _(workshop.KINDS[view.kind]), view.part_number, view.description, view.qty,
                                view.unit, warranty_terms(view.warranty_months, view.warranty_km,
                                                          warranty_work=view.warranty_work), view.warranty_work)
                   for view in detail.lines if view.status == "active")
@@ -420,7 +427,8 @@ def invoice_warranties(sale_id: int) -> dict[int, str]:
              .where((JobLine.order == order.id) & (JobLine.status == "active")).order_by(JobLine.line_no))
     terms = {line_no: warranty_terms(line.warranty_months, line.warranty_km, warranty_work=line.warranty_work)
              for line_no, line in enumerate(lines, start=1)}
-    return {line_no: f"Warranty: {text}" for line_no, text in terms.items() if text != NO_WARRANTY}
+    return {line_no: _("Warranty: {terms}").format(terms=text) for line_no, text in terms.items()
+            if text != _(NO_WARRANTY)}
 
 
 __all__ = ["DOCUMENT_KINDS", "CheckInDocument", "CheckRow", "DamageRow", "DeliveryDocument", "DeliveryLine",

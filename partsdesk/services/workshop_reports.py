@@ -27,6 +27,7 @@ from peewee import fn
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.money import round_minor
 from partsdesk.domain.permissions import Actor, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import (
     AppUser,
     JobAuthorization,
@@ -45,7 +46,7 @@ RANGE_MAX_DAYS = 731
 # A status that ends the order's story: how long it "lasts" afterwards means nothing.
 FINAL_STATUSES = ("follow_up_done", "cancelled")
 WARRANTY_MARK = "(warranty)"  # services.workshop adds it to the invoice line of warranty work
-NO_TECHNICIAN = "No technician"
+NO_TECHNICIAN = N_("No technician")
 
 
 # --- what the reports hold ---------------------------------------------------------------------------
@@ -148,12 +149,12 @@ class WorkshopReport:
     @property
     def authorization_total(self) -> AuthorizationFigures:
         rows = self.authorizations
-        return AuthorizationFigures("", "All", *(sum(getattr(r, name) for r in rows) for name in (
+        return AuthorizationFigures("", _("All"), *(sum(getattr(r, name) for r in rows) for name in (
             "offered", "offered_value", "approved", "approved_value", "declined", "declined_value")))
 
     @property
     def revenue_total(self) -> RevenueLine:
-        return RevenueLine("", "Total", sum(r.lines for r in self.revenue), sum(r.net for r in self.revenue),
+        return RevenueLine("", _("Total"), sum(r.lines for r in self.revenue), sum(r.net for r in self.revenue),
                            sum(r.tax for r in self.revenue))
 
     @property
@@ -162,7 +163,7 @@ class WorkshopReport:
         lines, book, actual = (sum(r.lines for r in rows), sum(r.book_hours for r in rows),
                                sum(r.actual_hours for r in rows))
         comebacks = sum(r.comebacks for r in rows)
-        return TechnicianFigures(None, "All", lines, book, actual, percent(book, actual), comebacks,
+        return TechnicianFigures(None, _("All"), lines, book, actual, percent(book, actual), comebacks,
                                  percent(comebacks, lines))
 
 
@@ -238,8 +239,8 @@ def technician_figures(order_ids: list[int]) -> list[TechnicianFigures]:
     result = []
     for technician, (count, book, comebacks) in figures.items():
         actual = hours(seconds.get(technician, 0.0))
-        result.append(TechnicianFigures(technician, names.get(technician, NO_TECHNICIAN) if technician else
-                                        NO_TECHNICIAN, count, book, actual, percent(book, actual), comebacks,
+        result.append(TechnicianFigures(technician, names.get(technician, _(NO_TECHNICIAN)) if technician else
+                                        _(NO_TECHNICIAN), count, book, actual, percent(book, actual), comebacks,
                                         percent(comebacks, count)))
     result.sort(key=lambda r: (r.technician_id is None, r.name.lower(), r.technician_id or 0))
     return result
@@ -266,7 +267,7 @@ def status_times(order_ids: list[int], until: datetime) -> list[StatusTime]:
     by_status: dict[str, list[float]] = defaultdict(list)
     for (_order, status), spent in per_order.items():
         by_status[status].append(spent)
-    return [StatusTime(status, STATUS_LABELS[status], len(spans), hours(sum(spans) / len(spans)),
+    return [StatusTime(status, _(STATUS_LABELS[status]), len(spans), hours(sum(spans) / len(spans)),
                        hours(median(spans)))
             for status in STATUS_LABELS if status not in FINAL_STATUSES and (spans := by_status.get(status))]
 
@@ -275,7 +276,7 @@ def status_counts() -> list[StatusCount]:
     """Every order by its status now (all statuses, zero included, in the workflow's order)."""
     counts = dict(RepairOrder.select(RepairOrder.status, fn.COUNT(RepairOrder.id))
                   .group_by(RepairOrder.status).tuples())
-    return [StatusCount(status, label, int(counts.get(status, 0))) for status, label in STATUS_LABELS.items()]
+    return [StatusCount(status, _(label), int(counts.get(status, 0))) for status, label in STATUS_LABELS.items()]
 
 
 def authorization_figures(order_ids: list[int]) -> tuple[list[AuthorizationFigures], int]:
@@ -306,7 +307,8 @@ def authorization_figures(order_ids: list[int]) -> tuple[list[AuthorizationFigur
         first_version = answers[0][0]
         if len(approvals) > 1 or any(version > first_version for version in approvals):
             reauthorized += 1
-    figures = [AuthorizationFigures(method, METHODS.get(method, method), *values) for method, values in sums.items()]
+    figures = [AuthorizationFigures(method, _(METHODS[method]) if method in METHODS else method, *values)
+               for method, values in sums.items()]
     return figures, reauthorized
 
 
@@ -324,7 +326,7 @@ def revenue_figures(orders: list[tuple[int, int | None]]) -> tuple[list[RevenueL
     sums = {kind: [0, 0, 0] for kind in KINDS}  # lines, net, tax
     warranty = [0, 0, 0]  # lines, labour hours, parts cost (thousandths × minor)
     if not sale_of:
-        return [RevenueLine(kind, label, 0, 0, 0) for kind, label in KINDS.items()], WarrantyFigures(0, 0, 0)
+        return [RevenueLine(kind, _(label), 0, 0, 0) for kind, label in KINDS.items()], WarrantyFigures(0, 0, 0)
     jobs: dict[int, list[tuple[str, bool]]] = defaultdict(list)
     for order_id, kind, warranty_work in (JobLine.select(JobLine.order, JobLine.kind, JobLine.warranty_work)
                                           .where(JobLine.order.in_(list(sale_of)) & (JobLine.status == "active"))
@@ -355,7 +357,7 @@ def revenue_figures(orders: list[tuple[int, int | None]]) -> tuple[list[RevenueL
             row[0] += 1
             row[1] += int(net)
             row[2] += int(tax)
-    return ([RevenueLine(kind, KINDS[kind], *values) for kind, values in sums.items()],
+    return ([RevenueLine(kind, _(KINDS[kind]), *values) for kind, values in sums.items()],
             WarrantyFigures(warranty[0], warranty[1], round_minor(Decimal(warranty[2]) / 1000)))
 
 
@@ -365,14 +367,15 @@ def workshop_report(actor: Actor, *, start: date, end: date) -> WorkshopReport:
     require(actor, PERMISSION)
     problems = {}
     if not isinstance(start, date) or isinstance(start, datetime):
-        problems["start"] = "Give the first day of the report as a date."
+        problems["start"] = _("Give the first day of the report as a date.")
     if not isinstance(end, date) or isinstance(end, datetime):
-        problems["end"] = "Give the last day of the report as a date."
+        problems["end"] = _("Give the last day of the report as a date.")
     if not problems:
         if end < start:
-            problems["end"] = "The last day comes before the first: swap them."
+            problems["end"] = _("The last day comes before the first: swap them.")
         elif (end - start).days + 1 > RANGE_MAX_DAYS:
-            problems["end"] = f"A report covers at most {RANGE_MAX_DAYS} days: choose a shorter range."
+            problems["end"] = _("A report covers at most {days} days: choose a shorter range.").format(
+                days=RANGE_MAX_DAYS)
     if problems:
         raise ValidationError(problems)
     since, until = _utc(start), _utc(end + timedelta(days=1))

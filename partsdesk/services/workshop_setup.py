@@ -33,6 +33,7 @@ from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.fields import clean_line
 from partsdesk.domain.money import CURRENCIES, parse_money, parse_quantity
 from partsdesk.domain.permissions import Actor, require
+from partsdesk.i18n import N_, _
 from partsdesk.models import Brand, CannedJob, CannedJobLine, LabourClass, Part, WorkshopBay, transaction
 from partsdesk.services import audit, settings
 from partsdesk.services.clock import now
@@ -46,7 +47,7 @@ QTY_MAX = 10**9  # thousandths: a million units
 HOURS_MAX = 1_000_000  # 1,000 hours, in thousandths (as a quote's labour)
 PRICE_MAX = 10**11
 LINE_KINDS = ("labour", "part", "sublet", "other")
-KIND_LABELS = {"labour": "Labour", "part": "Part", "sublet": "Sublet", "other": "Other"}
+KIND_LABELS = {"labour": N_("Labour"), "part": N_("Part"), "sublet": N_("Sublet"), "other": N_("Other")}
 DEFAULT_BAY = ("B1", "Bay 1")
 DEFAULT_LABOUR_CLASS = ("GEN", "General")
 
@@ -147,13 +148,14 @@ def _exponent() -> int:
     return CURRENCIES.get(settings.get("shop.currency"), (2, ""))[0]
 
 
-def clean_code(value: object, *, field: str = "code", label: str = "Code") -> str:
+def clean_code(value: object, *, field: str = "code", label: str = N_("Code")) -> str:
     """A short code: letters, digits and dashes, upper-case, 1 to ``CODE_MAX`` characters."""
     text = "".join(str(value or "").split()).upper()
     if not text:
-        raise ValidationError({field: f"{label} is required (e.g. B1)."})
+        raise ValidationError({field: _("{label} is required (e.g. B1).").format(label=_(label))})
     if len(text) > CODE_MAX or not all(c.isalnum() or c == "-" for c in text):
-        raise ValidationError({field: f"{label}: 1 to {CODE_MAX} letters, digits or dashes."})
+        raise ValidationError({field: _("{label}: 1 to {most} letters, digits or dashes.").format(label=_(label),
+                                                                                                 most=CODE_MAX)})
     return text
 
 
@@ -167,9 +169,9 @@ def _money(value: object, *, field: str, label: str, exponent: int) -> int:
     else:
         amount = parse_money(value, exponent=exponent, field=field, label=label, allow_negative=True)
     if amount < 0:
-        raise ValidationError({field: f"{label} cannot be negative."})
+        raise ValidationError({field: _("{label} cannot be negative.").format(label=_(label))})
     if amount > (RATE_MAX if field == "rate" else PRICE_MAX):
-        raise ValidationError({field: f"{label} is too large."})
+        raise ValidationError({field: _("{label} is too large.").format(label=_(label))})
     return amount
 
 
@@ -179,9 +181,9 @@ def _qty(value: object, *, field: str, label: str, most: int) -> int:
     else:
         milli = parse_quantity(value, field=field, label=label, allow_negative=True)
     if milli <= 0:
-        raise ValidationError({field: f"{label} must be more than zero."})
+        raise ValidationError({field: _("{label} must be more than zero.").format(label=_(label))})
     if milli > most:
-        raise ValidationError({field: f"{label} is too large."})
+        raise ValidationError({field: _("{label} is too large.").format(label=_(label))})
     return milli
 
 
@@ -201,12 +203,14 @@ def _clash(model, *, code: str | None, name: str | None, own_id: int | None, wha
     problems: dict[str, str] = {}
     other = model.get_or_none(model.code == code) if code is not None else None
     if other is not None and other.id != own_id:
-        problems["code"] = f"The code {code} is taken by the {what} {other.name}" + (
-            "." if other.active else " (inactive: reactivate it instead).")
+        problems["code"] = (_("The code {code} is taken by the {what} {name}.") if other.active else
+                            _("The code {code} is taken by the {what} {name} (inactive: reactivate it instead).")
+                            ).format(code=code, what=_(what), name=other.name)
     other = model.get_or_none(fn.LOWER(model.name) == name.lower()) if name is not None else None
     if other is not None and other.id != own_id:
-        problems["name"] = f"There is already a {what} called {other.name}" + (
-            "." if other.active else " (inactive: reactivate it instead).")
+        problems["name"] = (_("There is already a {what} called {name}.") if other.active else
+                            _("There is already a {what} called {name} (inactive: reactivate it instead).")
+                            ).format(what=_(what), name=other.name)
     return problems
 
 
@@ -214,7 +218,7 @@ def _get(model, row_id: object, what: str):
     found = model.get_or_none(model.id == row_id) if isinstance(row_id, int) and not isinstance(row_id, bool) \
         else None
     if found is None:
-        raise UserError(f"There is no {what} {row_id}. Read the list again (F5).")
+        raise UserError(_("There is no {what} {id}. Read the list again (F5).").format(what=_(what), id=row_id))
     return found
 
 
@@ -237,10 +241,10 @@ def add_bay(actor: Actor, *, code: object, name: object) -> int:
     """A new, active bay; returns its id."""
     require(actor, "workshop.setup")
     problems: dict[str, str] = {}
-    code = _collect(problems, clean_code, code, label="Bay code")
-    name = _collect(problems, _name, name, "Bay name")
+    code = _collect(problems, clean_code, code, label=N_("Bay code"))
+    name = _collect(problems, _name, name, N_("Bay name"))
     with transaction():
-        problems.update(_clash(WorkshopBay, code=code, name=name, own_id=None, what="bay"))
+        problems.update(_clash(WorkshopBay, code=code, name=name, own_id=None, what=N_("bay")))
         if problems:
             raise ValidationError(problems)
         bay_id = int(WorkshopBay.insert(code=code, name=name, active=True).execute())
@@ -252,12 +256,12 @@ def add_bay(actor: Actor, *, code: object, name: object) -> int:
 def rename_bay(actor: Actor, bay_id: int, name: object) -> None:
     """A bay's new name (its code stays: it is on the appointment calendar's columns)."""
     require(actor, "workshop.setup")
-    name = _name(name, "Bay name")
+    name = _name(name, N_("Bay name"))
     with transaction():
-        bay = _get(WorkshopBay, bay_id, "bay")
+        bay = _get(WorkshopBay, bay_id, N_("bay"))
         if bay.name == name:
             return
-        clash = _clash(WorkshopBay, code=bay.code, name=name, own_id=bay.id, what="bay")
+        clash = _clash(WorkshopBay, code=bay.code, name=name, own_id=bay.id, what=N_("bay"))
         if clash:
             raise ValidationError(clash)
         WorkshopBay.update(name=name).where(WorkshopBay.id == bay.id).execute()
@@ -269,11 +273,11 @@ def set_bay_active(actor: Actor, bay_id: int, active: bool) -> None:
     """Deactivate a bay (no new appointments on it; old ones keep it) or reactivate it."""
     require(actor, "workshop.setup")
     with transaction():
-        bay = _get(WorkshopBay, bay_id, "bay")
+        bay = _get(WorkshopBay, bay_id, N_("bay"))
         if bool(bay.active) == bool(active):
             return
         if not active and WorkshopBay.select().where(WorkshopBay.active == True).count() <= 1:  # noqa: E712
-            raise UserError(f"{bay.name} is the only active bay: add or reactivate another bay first.")
+            raise UserError(_("{name} is the only active bay: add or reactivate another bay first.").format(name=bay.name))
         WorkshopBay.update(active=bool(active)).where(WorkshopBay.id == bay.id).execute()
         audit.record("workshop.bay_reactivate" if active else "workshop.bay_deactivate", actor=actor,
                      object_type="workshop_bay", object_id=bay.id, old={"active": bool(bay.active)},
@@ -297,9 +301,9 @@ def list_labour_classes(actor: Actor, *, include_inactive: bool = False) -> list
 def _clean_class(code: object, name: object, rate: object, problems: dict[str, str]) -> tuple[Any, Any, Any]:
     """The class's fields checked (None where ``problems`` got a message)."""
     exponent = _exponent()
-    return (_collect(problems, clean_code, code, label="Labour class code"),
-            _collect(problems, _name, name, "Labour class name"),
-            _collect(problems, _money, rate, field="rate", label="Rate per hour", exponent=exponent))
+    return (_collect(problems, clean_code, code, label=N_("Labour class code")),
+            _collect(problems, _name, name, N_("Labour class name")),
+            _collect(problems, _money, rate, field="rate", label=N_("Rate per hour"), exponent=exponent))
 
 
 def add_labour_class(actor: Actor, *, code: object, name: object, rate: object) -> int:
@@ -308,7 +312,7 @@ def add_labour_class(actor: Actor, *, code: object, name: object, rate: object) 
     problems: dict[str, str] = {}
     code, name, rate = _clean_class(code, name, rate, problems)
     with transaction():
-        problems.update(_clash(LabourClass, code=code, name=name, own_id=None, what="labour class"))
+        problems.update(_clash(LabourClass, code=code, name=name, own_id=None, what=N_("labour class")))
         if problems:
             raise ValidationError(problems)
         class_id = int(LabourClass.insert(code=code, name=name, rate=rate, active=True).execute())
@@ -324,8 +328,8 @@ def edit_labour_class(actor: Actor, labour_class_id: int, *, code: object, name:
     problems: dict[str, str] = {}
     code, name, rate = _clean_class(code, name, rate, problems)
     with transaction():
-        row = _get(LabourClass, labour_class_id, "labour class")
-        problems.update(_clash(LabourClass, code=code, name=name, own_id=row.id, what="labour class"))
+        row = _get(LabourClass, labour_class_id, N_("labour class"))
+        problems.update(_clash(LabourClass, code=code, name=name, own_id=row.id, what=N_("labour class")))
         if problems:
             raise ValidationError(problems)
         old = {"code": row.code, "name": row.name, "rate": int(row.rate)}
@@ -349,16 +353,17 @@ def set_labour_class_active(actor: Actor, labour_class_id: int, active: bool) ->
     job uses it, or when it is the last active class."""
     require(actor, "workshop.setup")
     with transaction():
-        row = _get(LabourClass, labour_class_id, "labour class")
+        row = _get(LabourClass, labour_class_id, N_("labour class"))
         if bool(row.active) == bool(active):
             return
         if not active:
             if LabourClass.select().where(LabourClass.active == True).count() <= 1:  # noqa: E712
-                raise UserError(f"{row.name} is the only active labour class: add or reactivate another first.")
+                raise UserError(_("{name} is the only active labour class: add or reactivate another first.").format(
+                    name=row.name))
             used = _jobs_using_class(row.id)
             if used:
-                raise UserError(f"The canned job(s) {', '.join(used)} use {row.name}: change them or deactivate "
-                                "them first.")
+                raise UserError(_("The canned job(s) {jobs} use {name}: change them or deactivate "
+                                  "them first.").format(jobs=", ".join(used), name=row.name))
         LabourClass.update(active=bool(active)).where(LabourClass.id == row.id).execute()
         audit.record("workshop.labour_class_reactivate" if active else "workshop.labour_class_deactivate",
                      actor=actor, object_type="labour_class", object_id=row.id, old={"active": bool(row.active)},
@@ -419,7 +424,7 @@ def _lines_of(job_id: int) -> tuple[CannedLine, ...]:
 
 def get_canned_job(actor: Actor, canned_job_id: int) -> CannedJobDetail:
     require(actor, "workshop.view")
-    job = _get(CannedJob, canned_job_id, "canned job")
+    job = _get(CannedJob, canned_job_id, N_("canned job"))
     return CannedJobDetail(id=job.id, code=job.code, name=job.name, active=bool(job.active),
                            updated_at=job.updated_at, lines=_lines_of(job.id))
 
@@ -428,10 +433,11 @@ def _clean_lines(lines: Sequence[CannedLineRequest], problems: dict[str, str]) -
     """``lines`` checked against the catalogue and the labour classes; problems by
     ``lines.<index>.<field>``, each message naming the line ("Line 2: ...")."""
     if not lines:
-        problems["lines"] = "A canned job needs at least one line: a part, labour or another charge."
+        problems["lines"] = _("A canned job needs at least one line: a part, labour or another charge.")
         return []
     if len(lines) > LINES_MAX:
-        problems["lines"] = f"A canned job has at most {LINES_MAX} lines; this one has {len(lines)}."
+        problems["lines"] = _("A canned job has at most {most} lines; this one has {count}.").format(
+            most=LINES_MAX, count=len(lines))
         return []
     exponent = _exponent()
     part_ids = {line.part_id for line in lines if isinstance(line.part_id, int)}
@@ -441,53 +447,61 @@ def _clean_lines(lines: Sequence[CannedLineRequest], problems: dict[str, str]) -
     classes = {c.id: c for c in LabourClass.select().where(LabourClass.id.in_(class_ids))} if class_ids else {}
     clean: list[dict[str, object]] = []
     for index, line in enumerate(lines):
-        where = f"Line {index + 1}"
+        number = index + 1
         key = f"lines.{index}"
         if line.kind not in LINE_KINDS:
-            problems[f"{key}.kind"] = f"{where}: the kind is one of labour, part, sublet or other."
+            problems[f"{key}.kind"] = _("Line {line}: the kind is one of labour, part, sublet or other.").format(
+                line=number)
             continue
         row: dict[str, object] = {"line_no": index + 1, "kind": line.kind, "part": None, "labour_class": None}
         description = _collect(problems, clean_line, line.description, field=f"{key}.description",
-                               label=f"{where}: the description", max_length=DESCRIPTION_MAX)
+                               label=_("Line {line}: the description").format(line=number),
+                               max_length=DESCRIPTION_MAX)
         if description is not None:
             if not description and line.kind != "part":
-                problems[f"{key}.description"] = f"{where}: say what is done or charged."
+                problems[f"{key}.description"] = _("Line {line}: say what is done or charged.").format(line=number)
             row["description"] = description
         if line.kind == "part":
             part = parts.get(line.part_id) if line.part_id is not None else None
             if line.part_id is None:
-                problems[f"{key}.part"] = f"{where}: a part line needs a part (F2 finds one)."
+                problems[f"{key}.part"] = _("Line {line}: a part line needs a part (F2 finds one).").format(line=number)
             elif part is None:
-                problems[f"{key}.part"] = f"{where}: there is no part {line.part_id} in the catalogue."
+                problems[f"{key}.part"] = _("Line {line}: there is no part {part} in the catalogue.").format(
+                    line=number, part=line.part_id)
             elif not part.active:
-                problems[f"{key}.part"] = f"{where}: the part {part.number} is inactive; choose another part."
+                problems[f"{key}.part"] = _("Line {line}: the part {part} is inactive; choose another part.").format(
+                    line=number, part=part.number)
             else:
                 row["part"] = part.id
         elif line.part_id is not None:
-            problems[f"{key}.part"] = f"{where}: only a part line names a part."
+            problems[f"{key}.part"] = _("Line {line}: only a part line names a part.").format(line=number)
         if line.kind == "labour":
             klass = classes.get(line.labour_class_id) if line.labour_class_id is not None else None
             if line.labour_class_id is None:
-                problems[f"{key}.labour_class"] = f"{where}: a labour line needs a labour class."
+                problems[f"{key}.labour_class"] = _("Line {line}: a labour line needs a labour class.").format(line=number)
             elif klass is None:
-                problems[f"{key}.labour_class"] = f"{where}: there is no labour class {line.labour_class_id}."
+                problems[f"{key}.labour_class"] = _("Line {line}: there is no labour class {labour_class}.").format(
+                    line=number, labour_class=line.labour_class_id)
             elif not klass.active:
-                problems[f"{key}.labour_class"] = f"{where}: the labour class {klass.code} is inactive."
+                problems[f"{key}.labour_class"] = _("Line {line}: the labour class {labour_class} is inactive.").format(
+                    line=number, labour_class=klass.code)
             else:
                 row["labour_class"] = klass.id
         elif line.labour_class_id is not None:
-            problems[f"{key}.labour_class"] = f"{where}: only a labour line has a labour class."
-        label = f"{where}: the hours" if line.kind == "labour" else f"{where}: the quantity"
+            problems[f"{key}.labour_class"] = _("Line {line}: only a labour line has a labour class.").format(
+                line=number)
+        label = (_("Line {line}: the hours") if line.kind == "labour" else _("Line {line}: the quantity")).format(
+            line=number)
         row["qty"] = _collect(problems, _qty, line.qty, field=f"{key}.qty", label=label,
                               most=HOURS_MAX if line.kind == "labour" else QTY_MAX)
         if line.unit_price is None or (isinstance(line.unit_price, str) and not line.unit_price.strip()):
             row["unit_price"] = None
             if line.kind in ("sublet", "other"):
-                problems[f"{key}.unit_price"] = (f"{where}: type the price (a sublet or other charge has no "
-                                                   "usual price).")
+                problems[f"{key}.unit_price"] = _("Line {line}: type the price (a sublet or other charge has no "
+                                                   "usual price).").format(line=number)
         else:
             row["unit_price"] = _collect(problems, _money, line.unit_price, field=f"{key}.unit_price",
-                                         label=f"{where}: the price", exponent=exponent)
+                                         label=_("Line {line}: the price").format(line=number), exponent=exponent)
         clean.append(row)
     return clean
 
@@ -496,15 +510,15 @@ def _save_job(actor: Actor, canned_job_id: int | None, code: object, name: objec
               lines: Sequence[CannedLineRequest]) -> int:
     require(actor, "workshop.setup")
     problems: dict[str, str] = {}
-    code = _collect(problems, clean_code, code, label="Canned job code")
-    name = _collect(problems, _name, name, "Canned job name")
+    code = _collect(problems, clean_code, code, label=N_("Canned job code"))
+    name = _collect(problems, _name, name, N_("Canned job name"))
     with transaction():
         clean = _clean_lines(lines, problems)
         old = None
         if canned_job_id is not None:
-            job = _get(CannedJob, canned_job_id, "canned job")
+            job = _get(CannedJob, canned_job_id, N_("canned job"))
             old = {"code": job.code, "name": job.name, "lines": [_audit_line(line) for line in _lines_of(job.id)]}
-        problems.update(_clash(CannedJob, code=code, name=name, own_id=canned_job_id, what="canned job"))
+        problems.update(_clash(CannedJob, code=code, name=name, own_id=canned_job_id, what=N_("canned job")))
         if problems:
             raise ValidationError(problems)
         stamp = now()
@@ -541,7 +555,7 @@ def set_canned_job_active(actor: Actor, canned_job_id: int, active: bool) -> Non
     """Deactivate a canned job (not offered any more) or reactivate it."""
     require(actor, "workshop.setup")
     with transaction():
-        job = _get(CannedJob, canned_job_id, "canned job")
+        job = _get(CannedJob, canned_job_id, N_("canned job"))
         if bool(job.active) == bool(active):
             return
         CannedJob.update(active=bool(active), updated_at=now()).where(CannedJob.id == job.id).execute()
@@ -556,17 +570,19 @@ def expand_canned_job(canned_job_id: int) -> list[JobLineTemplate]:
 
     Raises ``UserError`` when the job is inactive or unknown, or when a part or labour class it
     uses has been deactivated since (the message says which, so the job can be corrected)."""
-    job = _get(CannedJob, canned_job_id, "canned job")
+    job = _get(CannedJob, canned_job_id, N_("canned job"))
     if not job.active:
-        raise UserError(f"The canned job {job.code} ({job.name}) is inactive. Reactivate it in the workshop set-up.")
+        raise UserError(_("The canned job {code} ({name}) is inactive. Reactivate it in the workshop set-up.").format(
+            code=job.code, name=job.name))
     templates = []
     for line in _lines_of(job.id):
         if not line.part_active:
-            raise UserError(f"The canned job {job.code} uses the part {line.part_number}, which is inactive. "
-                            "Change the canned job in the workshop set-up.")
+            raise UserError(_("The canned job {code} uses the part {part}, which is inactive. "
+                              "Change the canned job in the workshop set-up.").format(code=job.code, part=line.part_number))
         if not line.labour_class_active:
-            raise UserError(f"The canned job {job.code} uses the labour class {line.labour_class_code}, which is "
-                            "inactive. Change the canned job in the workshop set-up.")
+            raise UserError(_("The canned job {code} uses the labour class {labour_class}, which is "
+                              "inactive. Change the canned job in the workshop set-up.").format(
+                code=job.code, labour_class=line.labour_class_code))
         description = line.description or (f"{line.part_brand} {line.part_name}".strip() if line.part_id else "")
         templates.append(JobLineTemplate(kind=line.kind, part_id=line.part_id, description=description,
                                          qty=line.qty, labour_class_id=line.labour_class_id,

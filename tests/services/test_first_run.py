@@ -53,6 +53,7 @@ def test_the_set_up_writes_settings_prefixes_and_the_administrator(db, tmp_path)
     assert settings.get("shop.currency") == "EUR"
     assert settings.get("tax.default_rate_bp") == 1900
     assert settings.get("tax.prices_include_tax") is False
+    assert settings.get("shop.language") == "en"
     copied = Path(settings.get("shop.logo"))
     assert copied == tmp_path / "data" / "shop-logo.png" and copied.read_bytes() == PNG
 
@@ -182,3 +183,11 @@ def test_a_logo_that_cannot_be_read_prints_no_picture_and_the_document_still_pri
         assert listed == []
         text = subprocess.run(["pdftotext", str(target), "-"], check=True, capture_output=True, text=True).stdout
         assert "Lucky Star" in text
+
+
+def test_the_shop_keeps_the_wizards_language_and_refuses_an_unknown_one(db, tmp_path):
+    with pytest.raises(ValidationError) as refused:
+        first_run.set_up_shop(good_setup(language="fr"), data_dir=tmp_path / "data")
+    assert "shop.language" in refused.value.problems and first_run.needs_setup()
+    first_run.set_up_shop(good_setup(language="zh_CN"), data_dir=tmp_path / "data")
+    assert settings.get("shop.language") == "zh_CN"

@@ -352,3 +352,23 @@ def test_a_credit_note_prints_on_the_roll_too(staff, counter, cash_return, tmp_p
     assert row(text, "TOTAL REFUNDED CNY", "101.70") and row(text, "Refund: Cash", "101.70")
     assert "Reprint of credit note CN-000001" in text and "Keep this credit note: it proves the refund." in text
     assert scanned(target, tmp_path) == ["CN-000001"]
+
+
+def test_a_receipt_printed_in_chinese_reads_back_in_chinese(staff, counter, walk_in_receipt, tmp_path):
+    from partsdesk import i18n
+
+    target = tmp_path / "receipt-zh.pdf"
+    i18n.set_language("zh_CN")
+    try:
+        write_receipt(sale_document(walk_in_receipt), target)
+        words = [i18n._(text) for text in ("Change", "Prices include tax.", "Served by {name}")]
+    finally:
+        i18n.set_language("en")
+    text = pdf_text(target)
+    assert all(word != english for word, english in zip(words, ("Change", "Prices include tax."), strict=False))
+    assert row(text, words[0], "16.60")  # 找零, the change
+    assert words[1] in text and words[2].format(name="Cashier") in text
+    assert "2026年" in text and "RC-000001" in text  # the date the Chinese way, the number as it is
+    assert "Change" not in text and "Prices include tax" not in text and "Served by" not in text
+    assert "BP-1 Brake pad set 刹车片" in text  # the shop's own data prints as it was typed
+    assert scanned(target, tmp_path) == ["RC-000001"]

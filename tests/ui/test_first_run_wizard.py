@@ -228,6 +228,7 @@ def test_the_demo_choice_builds_the_demo_shop_and_ends_at_the_log_in(qtbot, wiza
     assert wizard.result() == QDialog.DialogCode.Accepted and wizard.demo_built
     assert wizard.login_user == "admin" and wizard.created is None
     assert settings.get("shop.demo") is True and not first_run.needs_setup()
+    assert settings.get("shop.language") == "en"  # the wizard's language
 
     login = LoginDialog(runner, users.list_users(), shop_name=settings.get("shop.name"), preselect=wizard.login_user)
     qtbot.addWidget(login)
@@ -267,3 +268,23 @@ def test_every_series_name_the_wizard_shows_is_marked_for_translation():
     from partsdesk.ui import first_run as wizard_module
 
     assert set(SERIES_LABELS.values()) <= set(wizard_module._SERIES_NAMES)
+
+
+def test_choosing_chinese_on_the_first_page_opens_the_wizard_again_in_chinese(qtbot, wizard, runner, db_url,
+                                                                              tmp_path):
+    from partsdesk.ui.i18n import apply_language
+
+    assert wizard.language.currentData() == "en"
+    with qtbot.waitSignal(wizard.finished, timeout=3000):
+        wizard.language.setCurrentIndex(wizard.language.findData("zh_CN"))
+    assert wizard.switch_to == "zh_CN" and wizard.result() == QDialog.DialogCode.Rejected
+    assert first_run.needs_setup()  # nothing written: run_gui shows the wizard again in Chinese
+    try:
+        apply_language(wizard.switch_to)
+        again = FirstRunWizard(runner, url=db_url, data_dir=tmp_path / "data")
+        qtbot.addWidget(again)
+        assert again.language.currentData() == "zh_CN"
+        assert again.windowTitle() != "Welcome to PartsDesk" and "PartsDesk" in again.windowTitle()
+        assert again.setup().language == "zh_CN"  # the shop it sets up keeps the language
+    finally:
+        apply_language("en")
