@@ -91,16 +91,16 @@ def shrinkage_pdf(actor: Actor, date_from: date, date_to: date) -> tuple[Any, by
     return report, out.getvalue()
 
 
-def _tr(text: str) -> str:
+def tr(text: str) -> str:
     return QCoreApplication.translate("AdjustmentsView", text)
 
 
 def reason_text(code: str) -> str:
     """A reason in words as the list shows it: its label, its loss class and which way it goes."""
     reason = REASONS[code]
-    way = {OUT: _tr("takes stock off"), IN: _tr("puts stock on")}.get(reason.direction, _tr("either way"))
-    loss = _tr("abnormal loss") if reason.loss_class == ABNORMAL else _tr("normal")
-    return _tr("{label} — {loss}, {way}").format(label=_tr(reason.label), loss=loss, way=way)
+    way = {OUT: tr("takes stock off"), IN: tr("puts stock on")}.get(reason.direction, tr("either way"))
+    loss = tr("abnormal loss") if reason.loss_class == ABNORMAL else tr("normal")
+    return tr("{label} — {loss}, {way}").format(label=tr(reason.label), loss=loss, way=way)
 
 
 # --- the view ---------------------------------------------------------------------------------------

@@ -615,7 +615,7 @@ class AppointmentsView(QWidget):
         self.day_table.insertRow(r)
         self._row_ids.append(a.id)
         other = a.technician if self.group == "bay" else a.bay
-        status = appointments.STATUSES[a.status]
+        status = self.tr(appointments.STATUSES[a.status])
         if a.clashes:
             status = self.tr("{status} ⚠ clash").format(status=status)
         if a.no_shows and a.status == "booked":

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partsdesk import i18n
 from partsdesk.domain.errors import UserError
 from partsdesk.domain.permissions import Actor
 from partsdesk.printing.cash_up import sections, title, write_roll
@@ -51,9 +52,9 @@ def report_text(report: CashUpReport) -> str:
     """The report as fixed-width text for the screen: the same sections the paper prints."""
     shown_from = cashup.local_time(report.period_from)
     shown_to = cashup.local_time(report.period_to)
-    lines = [title(report), f"Terminal {report.terminal}",
-             f"From {shown_from:%Y-%m-%d %H:%M}" if shown_from else "From \u2014",
-             f"To   {shown_to:%Y-%m-%d %H:%M}", ""]
+    lines = [title(report), i18n._("Terminal {terminal}").format(terminal=report.terminal),
+             i18n._("From {when}").format(when=f"{shown_from:%Y-%m-%d %H:%M}" if shown_from else "\u2014"),
+             i18n._("To   {when}").format(when=f"{shown_to:%Y-%m-%d %H:%M}"), ""]
     for section in sections(report):
         lines.append(section.heading)
         rows = ([section.columns] if section.columns else []) + list(section.rows)
@@ -64,7 +65,7 @@ def report_text(report: CashUpReport) -> str:
                 first = ""
             lines.append(f"  {first:<{width}}" + "".join(f"{cell:>{VALUE_WIDTH}}" for cell in row[1:]))
         lines.append("")
-    lines.append("Anomalies:" if report.anomalies else "Anomalies: none.")
+    lines.append(i18n._("Anomalies:") if report.anomalies else i18n._("Anomalies: none."))
     lines += [f"  \u2022 {text}" for text in report.anomalies]
     return "\n".join(lines)
 

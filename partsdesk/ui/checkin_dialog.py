@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QPointF, QRectF, Qt, QTime, Signal
+from PySide6.QtCore import QT_TR_NOOP, QDateTime, QPointF, QRectF, Qt, QTime, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QMouseEvent, QPainter, QPainterPath, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,7 @@ from partsdesk.ui.reminders_view import VehicleSearchDialog
 from partsdesk.ui.tasks import TaskRunner
 
 NOT_CHECKED = ""
-FUEL_TEXTS = ("Empty", "1/8", "1/4", "3/8", "1/2", "5/8", "3/4", "7/8", "Full")
+FUEL_TEXTS = (QT_TR_NOOP("Empty"), "1/8", "1/4", "3/8", "1/2", "5/8", "3/4", "7/8", QT_TR_NOOP("Full"))
 
 
 class CarOutline(QWidget):

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QT_TR_NOOP, QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partsdesk import i18n
 from partsdesk.domain.complaints import STATUS_LABELS, STATUSES
 from partsdesk.domain.errors import UserError
 from partsdesk.domain.permissions import Actor
@@ -39,9 +40,11 @@ from partsdesk.ui.customer_complaints import (
 from partsdesk.ui.forms import set_note, show_window_modal
 from partsdesk.ui.tasks import TaskRunner
 
-REGISTER_COLUMNS = (("number", "Complaint"), ("received", "Received"), ("customer", "Customer"),
-                    ("category", "Category"), ("channel", "Channel"), ("status", "Status"),
-                    ("respond_by", "Respond by"), ("resolve_by", "Resolve by"), ("document", "Document"))
+REGISTER_COLUMNS = (("number", QT_TR_NOOP("Complaint")), ("received", QT_TR_NOOP("Received")),
+                    ("customer", QT_TR_NOOP("Customer")), ("category", QT_TR_NOOP("Category")),
+                    ("channel", QT_TR_NOOP("Channel")), ("status", QT_TR_NOOP("Status")),
+                    ("respond_by", QT_TR_NOOP("Respond by")), ("resolve_by", QT_TR_NOOP("Resolve by")),
+                    ("document", QT_TR_NOOP("Document")))
 PAGE = 500
 DEBOUNCE_MS = 150
 
@@ -55,8 +58,8 @@ def write_report(actor: Actor, date_from: date, date_to: date, target: str) -> s
     try:
         write_complaints_report(data, target)
     except OSError as error:
-        raise UserError(f"The report could not be saved to {target}: {error.strerror or error}. "
-                        "Choose another folder.") from error
+        raise UserError(i18n._("The report could not be saved to {target}: {error}. Choose another folder.").format(
+            target=target, error=error.strerror or error)) from error
     return target
 
 

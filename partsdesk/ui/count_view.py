@@ -43,7 +43,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QT_TR_NOOP, QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -109,9 +109,10 @@ FLASH = {ADDED: "#b9e4bc", NEW_LINE: "#b3d4f5", UNKNOWN: "#f7b9b9", DOUBLE: "#ff
 FLASH_MS = 600
 OUT_OF_TOLERANCE = "#fdecee"
 NOT_COUNTED_SHOWN = 2_000  # a bins or chosen-parts count lists its uncounted parts up to this many
-STATUS_LABELS = {"open": "Open", "finished": "Finished, to review", "posted": "Posted", "cancelled": "Cancelled"}
-VARIANCE_STATES = {"counted": "counted", "zeroed": "not counted: zero", "recount": "RECOUNT asked",
-                   "recounted": "recounted"}
+STATUS_LABELS = {"open": QT_TR_NOOP("Open"), "finished": QT_TR_NOOP("Finished, to review"), "posted": QT_TR_NOOP("Posted"),
+                 "cancelled": QT_TR_NOOP("Cancelled")}
+VARIANCE_STATES = {"counted": QT_TR_NOOP("counted"), "zeroed": QT_TR_NOOP("not counted: zero"),
+                   "recount": QT_TR_NOOP("RECOUNT asked"), "recounted": QT_TR_NOOP("recounted")}
 
 
 # --- sounds -----------------------------------------------------------------------------------------

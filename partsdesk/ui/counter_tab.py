@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partsdesk import i18n
 from partsdesk.domain.errors import UserError, ValidationError
 from partsdesk.domain.money import (
     CURRENCIES,
@@ -105,7 +106,8 @@ def load_customer(actor: Actor, customer_id: int) -> TenderCustomer:
     (zero for a role that may not see accounts)."""
     detail = customers.get_customer(actor, customer_id)
     if not detail.active:
-        raise UserError(f"Customer #{customer_id} is not in the customer file any more (merged or erased).")
+        raise UserError(i18n._("Customer #{id} is not in the customer file any more (merged or erased).").format(
+            id=customer_id))
     name = str(detail.values.get("name", ""))
     kind = str(detail.values.get("kind", "person"))
     if not actor.can("customer.view_account"):

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TR_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partsdesk import i18n
 from partsdesk.domain.accounts import BUCKETS
 from partsdesk.domain.errors import UserError
 from partsdesk.domain.money import CURRENCIES, format_money
@@ -46,10 +47,10 @@ from partsdesk.services.clock import now
 from partsdesk.ui.forms import FormDialog, set_note
 from partsdesk.ui.tasks import TaskRunner
 
-BUCKET_TITLES = {"current": "Current", "1-30": "1–30 days", "31-60": "31–60 days", "61-90": "61–90 days",
-                 "90+": "90+ days"}
-KIND_TITLES = {"invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "refund": "Refund",
-               "adjustment": "Adjustment"}
+BUCKET_TITLES = {"current": QT_TR_NOOP("Current"), "1-30": QT_TR_NOOP("1–30 days"), "31-60": QT_TR_NOOP("31–60 days"),
+                 "61-90": QT_TR_NOOP("61–90 days"), "90+": QT_TR_NOOP("90+ days")}
+KIND_TITLES = {"invoice": QT_TR_NOOP("Invoice"), "credit_note": QT_TR_NOOP("Credit note"), "payment": QT_TR_NOOP("Payment"),
+               "refund": QT_TR_NOOP("Refund"), "adjustment": QT_TR_NOOP("Adjustment")}
 
 
 def write_statement_pdf(actor: Actor, customer_id: int, as_of: date, path: str) -> str:
@@ -58,8 +59,8 @@ def write_statement_pdf(actor: Actor, customer_id: int, as_of: date, path: str) 
     try:
         write_statement(data, path)
     except OSError as error:
-        raise UserError(f"The statement could not be written to {path}: {error.strerror or error}. "
-                        "Choose another folder or file name.") from error
+        raise UserError(i18n._("The statement could not be written to {path}: {error}. "
+                               "Choose another folder or file name.").format(path=path, error=error.strerror or error)) from error
     return path
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QT_TR_NOOP, QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +33,8 @@ from partsdesk.services.clock import shop_today
 from partsdesk.ui.forms import FormDialog, error_label, set_note, show_window_modal
 from partsdesk.ui.tasks import TaskRunner
 
-_SCORE_TEXTS = ("1 – very unhappy", "2 – unhappy", "3 – neutral", "4 – happy", "5 – very happy")
+_SCORE_TEXTS = (QT_TR_NOOP("1 – very unhappy"), QT_TR_NOOP("2 – unhappy"), QT_TR_NOOP("3 – neutral"),
+                QT_TR_NOOP("4 – happy"), QT_TR_NOOP("5 – very happy"))
 
 
 def _bold(text: str) -> QLabel:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TR_NOOP, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partsdesk import i18n
 from partsdesk.domain.complaints import (
     ANSWER,
     CHANNEL_LABELS,
@@ -54,7 +55,8 @@ from partsdesk.ui.forms import ERROR_COLOR, FORM_STYLE, FieldErrors, error_label
 from partsdesk.ui.tasks import TaskRunner
 
 SELECTED_OVERDUE = "#f7d4d4"
-SATISFACTION_LABELS = {1: "1 — very unhappy", 2: "2 — unhappy", 3: "3 — so-so", 4: "4 — happy", 5: "5 — very happy"}
+SATISFACTION_LABELS = {1: QT_TR_NOOP("1 — very unhappy"), 2: QT_TR_NOOP("2 — unhappy"), 3: QT_TR_NOOP("3 — so-so"),
+                       4: QT_TR_NOOP("4 — happy"), 5: QT_TR_NOOP("5 — very happy")}
 
 
 def local_time(value: datetime | None) -> str:
@@ -80,14 +82,15 @@ def utc_from_local(text: str) -> datetime | str | None:
 
 
 def status_text(row: Any) -> str:
-    label = STATUS_LABELS.get(row.status, row.status)
-    return f"OVERDUE · {label}" if row.overdue else label
+    label = i18n._(STATUS_LABELS.get(row.status, row.status))
+    return i18n._("OVERDUE · {label}").format(label=label) if row.overdue else label
 
 
 # (key, heading) of the complaint tables; the register adds the customer and the channel.
-SECTION_COLUMNS = (("number", "Complaint"), ("received", "Received"), ("category", "Category"),
-                   ("status", "Status"), ("respond_by", "Respond by"), ("resolve_by", "Resolve by"),
-                   ("document", "Document"))
+SECTION_COLUMNS = (("number", QT_TR_NOOP("Complaint")), ("received", QT_TR_NOOP("Received")),
+                   ("category", QT_TR_NOOP("Category")), ("status", QT_TR_NOOP("Status")),
+                   ("respond_by", QT_TR_NOOP("Respond by")), ("resolve_by", QT_TR_NOOP("Resolve by")),
+                   ("document", QT_TR_NOOP("Document")))
 
 
 def _cell(row: Any, key: str) -> str:
@@ -102,7 +105,7 @@ def _cell(row: Any, key: str) -> str:
     if key == "customer":
         return row.customer_name
     if key == "channel":
-        return CHANNEL_LABELS.get(row.channel, row.channel)
+        return i18n._(CHANNEL_LABELS.get(row.channel, row.channel))
     if key == "document":
         return row.document
     return str(getattr(row, key))
@@ -360,7 +363,7 @@ class ComplaintDialog(QDialog):
         row = detail.row
         overdue = self.tr("  OVERDUE") if row.overdue else ""
         set_note(self.heading, self.tr("{number} · {customer} · {status}{overdue}").format(
-            number=row.number, customer=row.customer_name, status=STATUS_LABELS.get(row.status, row.status),
+            number=row.number, customer=row.customer_name, status=self.tr(STATUS_LABELS.get(row.status, row.status)),
             overdue=overdue), error=row.overdue)
         self.setWindowTitle(self.tr("Complaint {number}").format(number=row.number))
         lines = [self.tr("Received {when} · {category} · {channel}").format(

@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabVisible(self.tabs.indexOf(self.stock), actor.can("catalog.view"))
         self.tabs.setTabVisible(self.tabs.indexOf(self.workshop), actor.can("workshop.view"))
         self.tabs.setTabVisible(self.tabs.indexOf(self.counter), actor.can("counter.sell"))
-        self.user_label.setText(self.tr("{name} ({role})").format(name=actor.display_name, role=_role_label(actor)))
+        self.user_label.setText(self.tr("{name} ({role})").format(name=actor.display_name, role=self.tr(_role_label(actor))))
         self.restore_action.setVisible(actor.can("backup.restore") and not db_module.is_postgres_url(self.url))
         self.backup_action.setVisible(actor.can("backup.run") and not db_module.is_postgres_url(self.url))
         self.new_part_action.setVisible(actor.can("catalog.edit"))

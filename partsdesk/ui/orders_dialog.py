@@ -285,10 +285,10 @@ class OrderListDialog(QDialog):
             self.listed.emit()
 
     def _draw(self, index: int, row: OrderRow) -> None:
-        status = orders.STATUSES.get(row.status, row.status)
+        status = self.tr(orders.STATUSES.get(row.status, row.status))
         if row.status == "picked":
             status = self.tr("Picked {at} by {name}").format(at=_local(row.picked_at), name=row.picked_by)
-        cells = (row.number, _local(row.at), row.customer_name or "—", orders.CHANNELS.get(row.channel, row.channel),
+        cells = (row.number, _local(row.at), row.customer_name or "—", self.tr(orders.CHANNELS.get(row.channel, row.channel)),
                  row.reference, str(row.lines), status)
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)

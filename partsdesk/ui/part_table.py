@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TR_NOOP,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -27,7 +28,7 @@ from partsdesk.ui.tasks import TaskRunner
 
 PAGE_SIZE = 100
 
-_GRADE_TEXT = {"AFTERMARKET": "Aftermarket"}
+_GRADE_TEXT = {"AFTERMARKET": QT_TR_NOOP("Aftermarket")}
 _INACTIVE = QColor("#9e9e9e")
 _SUBTLE = QColor("#757575")
 
@@ -148,7 +149,7 @@ class PartTableModel(PagedSearchModel):
         if key == "category":
             return row.category
         if key == "grade":
-            return _GRADE_TEXT.get(row.grade, row.grade)
+            return self.tr(_GRADE_TEXT[row.grade]) if row.grade in _GRADE_TEXT else row.grade
         if key == "bin":
             return row.bin
         if key == "price":

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TR_NOOP,
     QBuffer,
     QByteArray,
     QCoreApplication,
@@ -64,24 +65,27 @@ MODES = ("print", "preview", "pdf")
 PRINTER_SETTING = {"receipt": "printer.receipt", "invoice": "printer.a4", "picklist": "printer.a4",
                    "quote": "printer.a4", "zreport": "printer.receipt", "label": "printer.label",
                    "labelsheet": "printer.a4", **dict.fromkeys(WORKSHOP_KINDS, "printer.a4")}  # kind -> setting
-KIND_WORDS = {"receipt": "receipt", "invoice": "invoice", "picklist": "pick list", "quote": "quote",
-              "zreport": "Z report", "label": "roll label", "labelsheet": "label sheet",
-              **{kind: title.lower() for kind, title in WORKSHOP_KINDS.items()}}
+KIND_WORDS = {**{kind: title.lower() for kind, title in WORKSHOP_KINDS.items()},  # translated where shown: tr()
+              "receipt": QT_TR_NOOP("receipt"), "invoice": QT_TR_NOOP("invoice"), "picklist": QT_TR_NOOP("pick list"),
+              "quote": QT_TR_NOOP("quote"), "zreport": QT_TR_NOOP("Z report"), "label": QT_TR_NOOP("roll label"),
+              "labelsheet": QT_TR_NOOP("label sheet"), "estimate": QT_TR_NOOP("estimate"),
+              "checkin": QT_TR_NOOP("check-in sheet"), "jobcard": QT_TR_NOOP("job card"),
+              "ro-picklist": QT_TR_NOOP("pick list"), "delivery": QT_TR_NOOP("delivery note")}
 MAX_DPI = 300  # pages are rendered at the printer's resolution, at most this (a thermal head is 203 dpi)
 # Every committed document is reprinted by its number with Ctrl+P on the Counter tab.
-REPRINT_HINTS = {"receipt": "The sale is saved", "invoice": "The sale is saved",
-                 "picklist": "The order is saved", "quote": "The quote is saved",
-                 "zreport": "The day is closed and its Z report saved"}
-REPRINT_HOW = "; press Ctrl+P on the Counter tab to print it again."
-WORKSHOP_REPRINT = "The repair order is saved; press Ctrl+P in the order's window to print it again."
+REPRINT_HINTS = {"receipt": QT_TR_NOOP("The sale is saved"), "invoice": QT_TR_NOOP("The sale is saved"),
+                 "picklist": QT_TR_NOOP("The order is saved"), "quote": QT_TR_NOOP("The quote is saved"),
+                 "zreport": QT_TR_NOOP("The day is closed and its Z report saved")}
+REPRINT_HOW = QT_TR_NOOP("; press Ctrl+P on the Counter tab to print it again.")
+WORKSHOP_REPRINT = QT_TR_NOOP("The repair order is saved; press Ctrl+P in the order's window to print it again.")
 
 
 def reprint_hint(kind: str) -> str:
     if kind in WORKSHOP_KINDS:
-        return _tr(WORKSHOP_REPRINT)
-    return _tr(REPRINT_HINTS.get(kind, "The document is saved")) + _tr(REPRINT_HOW)
+        return tr(WORKSHOP_REPRINT)
+    return tr(REPRINT_HINTS.get(kind, QT_TR_NOOP("The document is saved"))) + tr(REPRINT_HOW)
 
-def _tr(text: str) -> str:
+def tr(text: str) -> str:
     return QCoreApplication.translate("PrintPath", text)
 
 
@@ -137,8 +141,9 @@ def document_pdf(number: str, kind: str, copy: bool = False) -> bytes:
         raise
     except Exception as error:  # a bug in a layout must not look like a lost sale
         log.error("could not make the PDF of %s", number, exc_info=error)
-        raise UserError(f"The {KIND_WORDS.get(kind, kind)} {number} could not be made ready to print "
-                        f"({type(error).__name__}: {error}). {reprint_hint(kind)}") from error
+        raise UserError(tr("The {kind} {number} could not be made ready to print ({error}). {hint}").format(
+            kind=tr(KIND_WORDS.get(kind, kind)), number=number, error=f"{type(error).__name__}: {error}",
+            hint=reprint_hint(kind))) from error
 
 
 # --- this PC's printers -----------------------------------------------------------------------
@@ -157,18 +162,18 @@ def printer_for(kind: str) -> QPrinter:
         info = QPrinterInfo.printerInfo(name)
         if info.isNull():
             known = QPrinterInfo.availablePrinterNames()
-            listed = (_tr("Printers on this PC: {names}.").format(names=", ".join(known)) if known
-                      else _tr("No printer is installed on this PC."))
-            raise PrinterError(_tr("The printer \u201c{name}\u201d set for {kind}s on this PC ({setting}) was not "
-                                   "found. {listed}").format(name=name, kind=KIND_WORDS.get(kind, kind),
+            listed = (tr("Printers on this PC: {names}.").format(names=", ".join(known)) if known
+                      else tr("No printer is installed on this PC."))
+            raise PrinterError(tr("The printer \u201c{name}\u201d set for {kind}s on this PC ({setting}) was not "
+                                   "found. {listed}").format(name=name, kind=tr(KIND_WORDS.get(kind, kind)),
                                                              setting=setting, listed=listed))
     else:
         info = QPrinterInfo.defaultPrinter()
         if info.isNull():
             if not QPrinterInfo.availablePrinterNames():
-                raise PrinterError(_tr("No printer is installed on this PC."))
-            raise PrinterError(_tr("No printer is set for {kind}s on this PC ({setting}) and the system has no "
-                                   "default printer.").format(kind=KIND_WORDS.get(kind, kind), setting=setting))
+                raise PrinterError(tr("No printer is installed on this PC."))
+            raise PrinterError(tr("No printer is set for {kind}s on this PC ({setting}) and the system has no "
+                                   "default printer.").format(kind=tr(KIND_WORDS.get(kind, kind)), setting=setting))
     return QPrinter(info, QPrinter.PrinterMode.HighResolution)
 
 
@@ -181,7 +186,7 @@ class _Pages:
         try:
             from PySide6.QtPdf import QPdfDocument
         except ImportError as error:  # PySide6-Addons missing
-            raise PrinterError(_tr("Qt PDF (PySide6-Addons) is not installed, so documents cannot be printed or "
+            raise PrinterError(tr("Qt PDF (PySide6-Addons) is not installed, so documents cannot be printed or "
                                    "previewed; save them as PDF instead.")) from error
         self._buffer = QBuffer()
         self._buffer.setData(QByteArray(pdf))
@@ -189,7 +194,7 @@ class _Pages:
         self.document = QPdfDocument()
         self.document.load(self._buffer)
         if self.document.status() != QPdfDocument.Status.Ready or self.document.pageCount() < 1:
-            raise PrinterError(_tr("The document could not be read for printing ({error}).").format(
+            raise PrinterError(tr("The document could not be read for printing ({error}).").format(
                 error=self.document.error().name))
 
     @property
@@ -204,7 +209,7 @@ class _Pages:
         size = self.size(page)
         image = self.document.render(page, QSizeF(size.width() * dpi / 72, size.height() * dpi / 72).toSize())
         if image.isNull():
-            raise PrinterError(_tr("Page {page} could not be drawn.").format(page=page + 1))
+            raise PrinterError(tr("Page {page} could not be drawn.").format(page=page + 1))
         return image
 
 
@@ -224,13 +229,13 @@ def _paint(pages: _Pages, printer: QPrinter) -> int:
     painter = QPainter()
     if not painter.begin(printer):
         name = printer.printerName()
-        raise PrinterError(_tr("The printer {name} could not be started (is it switched on, connected and "
+        raise PrinterError(tr("The printer {name} could not be started (is it switched on, connected and "
                                "ready?).").format(name=f"\u201c{name}\u201d" if name else ""))
     try:
         dpi = min(max(printer.resolution(), 72), MAX_DPI)
         for page in range(pages.count):
             if page and not printer.newPage():
-                raise PrinterError(_tr("The printer stopped after page {page}.").format(page=page))
+                raise PrinterError(tr("The printer stopped after page {page}.").format(page=page))
             area = QRectF(painter.viewport())
             size = pages.size(page)
             scale = min(area.width() / size.width(), area.height() / size.height())
@@ -240,7 +245,7 @@ def _paint(pages: _Pages, printer: QPrinter) -> int:
             painter.drawImage(target, pages.image(page, dpi))
     finally:
         if not painter.end():
-            raise PrinterError(_tr("The printer did not finish the job."))
+            raise PrinterError(tr("The printer did not finish the job."))
     return pages.count
 
 
@@ -314,16 +319,16 @@ def output_report(parent: QWidget, pdf: bytes, mode: str, path: str, *, title: s
             return ReportOutput("", preview=preview_pdf(parent, pdf, printer, title=title, hint=hint))
         if mode == "print":
             pages = print_pdf(pdf, printer_for("invoice"))
-            return ReportOutput(_tr("The {what} was printed ({pages} pages).").format(what=what, pages=pages),
+            return ReportOutput(tr("The {what} was printed ({pages} pages).").format(what=what, pages=pages),
                                 pages=pages)
         try:
             Path(path).write_bytes(pdf)
         except OSError as error:
-            return ReportOutput(_tr("The {what} was not saved to {path}: {error}.").format(
+            return ReportOutput(tr("The {what} was not saved to {path}: {error}.").format(
                 what=what, path=path, error=error.strerror or error), error=True)
-        return ReportOutput(_tr("The {what} was saved to {path}.").format(what=what, path=path), path=path)
+        return ReportOutput(tr("The {what} was saved to {path}.").format(what=what, path=path), path=path)
     except PrinterError as error:
-        return ReportOutput(_tr("The {what} was not printed: {error}").format(what=what, error=error), error=True)
+        return ReportOutput(tr("The {what} was not printed: {error}").format(what=what, error=error), error=True)
 
 
 def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: str, copy: bool = False, mode: str,
@@ -336,7 +341,7 @@ def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: st
     wrong and that the sale is saved and can be reprinted (Ctrl+P)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-    word = KIND_WORDS.get(kind, kind)
+    word = tr(KIND_WORDS.get(kind, kind))
     hint = reprint_hint(kind)
 
     def finish(outcome: PrintOutcome) -> None:
@@ -355,7 +360,7 @@ def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: st
                     printer = printer_for(kind)
                     pages = print_pdf(pdf, printer)
                 except PrinterError as error:
-                    failed(_tr("The {kind} {number} was not printed: {error} {hint}").format(
+                    failed(tr("The {kind} {number} was not printed: {error} {hint}").format(
                         kind=word, number=number, error=error, hint=hint))
                     return
                 finish(PrintOutcome(number, kind, mode, copy, True, pages=pages))
@@ -365,17 +370,17 @@ def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: st
                 except PrinterError:
                     printer = None  # a preview needs no printer; its Print button asks the system
                 try:
-                    dialog = preview_pdf(parent, pdf, printer, title=_tr("Preview of {kind} {number}").format(
+                    dialog = preview_pdf(parent, pdf, printer, title=tr("Preview of {kind} {number}").format(
                         kind=word, number=number), hint=hint)
                 except PrinterError as error:
-                    failed(_tr("The {kind} {number} cannot be previewed: {error} {hint}").format(
+                    failed(tr("The {kind} {number} cannot be previewed: {error} {hint}").format(
                         kind=word, number=number, error=error, hint=hint))
                     return
                 finish(PrintOutcome(number, kind, mode, copy, True, pages=dialog._pages.count, preview=dialog))
             else:
                 suggested = str(_documents_folder() / f"{number}{'-COPY' if copy else ''}.pdf")
-                path, _filter = QFileDialog.getSaveFileName(parent, _tr("Save {kind} {number} as PDF").format(
-                    kind=word, number=number), suggested, _tr("PDF files (*.pdf)"))
+                path, _filter = QFileDialog.getSaveFileName(parent, tr("Save {kind} {number} as PDF").format(
+                    kind=word, number=number), suggested, tr("PDF files (*.pdf)"))
                 if not path:
                     finish(PrintOutcome(number, kind, mode, copy, False))
                     return
@@ -384,13 +389,13 @@ def print_document(parent: QWidget, runner: TaskRunner, *, number: str, kind: st
                 try:
                     Path(path).write_bytes(pdf)
                 except OSError as error:
-                    failed(_tr("The {kind} {number} was not saved to {path}: {error}. {hint}").format(
+                    failed(tr("The {kind} {number} was not saved to {path}: {error}. {hint}").format(
                         kind=word, number=number, path=path, error=error.strerror or error, hint=hint))
                     return
                 finish(PrintOutcome(number, kind, mode, copy, True, path=path))
         except Exception as error:  # never lose the sale's print to a surprise: say it, log it
             log.error("printing %s failed", number, exc_info=error)
-            failed(_tr("The {kind} {number} was not printed ({error}). {hint}").format(
+            failed(tr("The {kind} {number} was not printed ({error}). {hint}").format(
                 kind=word, number=number, error=f"{type(error).__name__}: {error}", hint=hint))
 
     runner.submit(document_pdf, number, kind, copy, owner=parent, name="print_document", on_done=made,

@@ -27,7 +27,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TR_NOOP, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,13 +60,13 @@ from partsdesk.ui.tasks import TaskRunner
 PAGE_SIZE = 100  # reorder suggestions shown at a time
 LATE = "late"
 # the status filter: (key, label, statuses); "late" reads the late list instead
-FILTERS = (("open", "Open (draft, sent, partly received)", purchasing.OPEN_STATUSES),
-           (LATE, "Late: past the expected date", ()),
-           ("draft", "Drafts", ("draft",)),
-           ("sent", "Sent", ("sent", "partly_received")),
-           ("received", "Received", ("received",)),
-           ("closed", "Closed or cancelled", ("closed", "cancelled")),
-           ("all", "All", tuple(purchasing.STATUS_LABELS)))
+FILTERS = (("open", QT_TR_NOOP("Open (draft, sent, partly received)"), purchasing.OPEN_STATUSES),
+           (LATE, QT_TR_NOOP("Late: past the expected date"), ()),
+           ("draft", QT_TR_NOOP("Drafts"), ("draft",)),
+           ("sent", QT_TR_NOOP("Sent"), ("sent", "partly_received")),
+           ("received", QT_TR_NOOP("Received"), ("received",)),
+           ("closed", QT_TR_NOOP("Closed or cancelled"), ("closed", "cancelled")),
+           ("all", QT_TR_NOOP("All"), tuple(purchasing.STATUS_LABELS)))
 _LATE_COLOR = QColor("#c62828")
 _REMOVED_COLOR = QColor("#9e9e9e")
 
@@ -808,8 +808,9 @@ class PurchaseOrdersView(QWidget):
     def _drafts_made(self, result: reorder.DraftResult) -> None:
         if result.orders:
             text = self.tr("Made {count} draft order(s): {orders}.").format(
-                count=len(result.orders), orders=", ".join(f"{o.number} ({o.supplier}, {o.lines} line(s))"
-                                                           for o in result.orders))
+                count=len(result.orders), orders=", ".join(
+                    self.tr("{number} ({supplier}, {lines} line(s))").format(
+                        number=o.number, supplier=o.supplier, lines=o.lines) for o in result.orders))
         else:
             text = self.tr("No draft order was made: nothing to order from an active supplier.")
         if result.without_supplier:

@@ -848,7 +848,7 @@ class RepairOrderDialog(QDialog):
         dialog = PrintDocumentsDialog(self.runner, self.number, delivered=detail.delivered_at is not None,
                                       parent=self)
         dialog.printed.connect(lambda outcome: self.say(self.tr("{kind} of {number}: done.").format(
-            kind=print_path.KIND_WORDS.get(outcome.kind, outcome.kind).capitalize(), number=self.number))
+            kind=self.tr(print_path.KIND_WORDS.get(outcome.kind, outcome.kind)).capitalize(), number=self.number))
             if outcome.ok else (outcome.message and self.say(outcome.message, error=True)))
         self._open(dialog)
         self.dialog_opened.emit(dialog)

@@ -145,7 +145,7 @@ class ReturnDialog(QDialog):
         self.reason.addItem(self.tr("Choose the reason…"), "")
         words = self._reason_words()
         for code in returns.REASONS:
-            self.reason.addItem(words.get(code, returns.REASONS[code]), code)
+            self.reason.addItem(words.get(code) or self.tr(returns.REASONS[code]), code)
         self.reason.currentIndexChanged.connect(lambda _index: self.errors.clear())
 
         self.refund_label = QLabel()  # one line, never wrapped: the amount must read whole

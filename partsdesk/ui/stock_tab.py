@@ -88,7 +88,7 @@ _NEGATIVE = QColor("#c62828")
 _INACTIVE = QColor("#9e9e9e")
 
 
-def _tr(text: str) -> str:
+def tr(text: str) -> str:
     return QCoreApplication.translate("StockTab", text)
 
 
@@ -610,8 +610,8 @@ class LabelsView(QWidget):
     @staticmethod
     def _layout_text(layout: LabelLayout) -> str:
         if layout.roll:
-            return _tr("Roll: {w} x {h} mm labels").format(w=f"{layout.label_width:g}", h=f"{layout.label_height:g}")
-        return _tr("A4 sheet {c} x {r}: {n} labels of {w} x {h} mm").format(
+            return tr("Roll: {w} x {h} mm labels").format(w=f"{layout.label_width:g}", h=f"{layout.label_height:g}")
+        return tr("A4 sheet {c} x {r}: {n} labels of {w} x {h} mm").format(
             c=layout.columns, r=layout.rows, n=layout.per_page, w=f"{layout.label_width:g}",
             h=f"{layout.label_height:g}")
 

@@ -175,7 +175,7 @@ class TenderDialog(QDialog):
                     payment = tender.Payment(tender.POINTS, points=int(text.replace(",", "")))
                 else:
                     amount = parse_money(text, exponent=self.exponent, field=name,
-                                         label=tender.METHOD_LABELS[name])
+                                         label=self.tr(tender.METHOD_LABELS[name]))
                     if amount == 0:
                         continue
                     reference = self.card_reference.text() if name == "card" else ""

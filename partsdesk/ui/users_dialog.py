@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TR_NOOP, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -119,7 +119,8 @@ class SecretDialog(FormDialog):
 class UsersDialog(QDialog):
     """The list of users and what an administrator does to them."""
 
-    COLUMNS = ("Name", "User name", "Role", "Password", "State")
+    COLUMNS = (QT_TR_NOOP("Name"), QT_TR_NOOP("User name"), QT_TR_NOOP("Role"), QT_TR_NOOP("Password"),
+               QT_TR_NOOP("State"))
     changed = Signal()  # after any change was saved (tests wait on it)
     dialog_opened = Signal(object)  # a form shown over the list
 

@@ -214,7 +214,8 @@ class CannedJobDialog(FormDialog):
     def _class_combo(self, chosen: int | None) -> QComboBox:
         box = QComboBox()
         for klass in self.classes:
-            box.addItem(f"{klass.code} · {klass.name} · {_money_text(klass.rate, self.exponent)}/h", klass.id)
+            box.addItem(self.tr("{code} · {name} · {rate}/h").format(
+                code=klass.code, name=klass.name, rate=_money_text(klass.rate, self.exponent)), klass.id)
         if chosen is not None and box.findData(chosen) < 0:
             box.addItem(self.tr("(inactive class {id})").format(id=chosen), chosen)
         box.setCurrentIndex(max(0, box.findData(chosen)) if chosen is not None else 0)

@@ -31,7 +31,9 @@ KEY = re.compile(r"\b(?:(?:Ctrl|Shift|Alt)\+)+\S+|\b(?:F\d{1,2}|Esc|Enter|Del|Ta
                  r"Home|End|Backspace|Up|Down|Left|Right)\b")
 KEPT = {"partsdesk", "pdf", "csv", "xlsx", "sqlite", "postgresql", "oe", "vin", "gtin", "ean", "code", "abc",
         "ro", "po", "id", "pin", "km", "mm", "cny", "usd", "eur", "gbp", "hkd", "url", "qc", "vat", "sku", "ok",
-        "qr", "a4", "no", "x", "z", "pm", "am"}
+        "qr", "a4", "no", "x", "z", "pm", "am", "json",
+        "golf"}  # a car model, in the search box's example
+CODE = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")  # a layout's or a document series' code: roll-50x30
 LATIN = re.compile(r"[A-Za-z]{2,}")
 TAG = re.compile(r"<[^>]+>|&[a-z]+;")
 
@@ -45,7 +47,7 @@ def chinese(qapp):
 
 def untranslated(text: str, names: set[str]) -> list[str]:
     """The Latin words of ``text`` that are neither a key, a code nor a name."""
-    text = KEY.sub(" ", TAG.sub(" ", text))
+    text = CODE.sub(" ", KEY.sub(" ", TAG.sub(" ", text)))
     return [word for word in LATIN.findall(text) if word.lower() not in KEPT and word.lower() not in names]
 
 

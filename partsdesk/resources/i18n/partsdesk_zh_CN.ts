@@ -4,37 +4,37 @@
   <context>
     <name>PartsDesk</name>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="361" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="364" />
       <source>  OVERDUE</source>
       <translation>  已逾期</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1380" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1381" />
       <source>  {number}: {sold} sold, {moved} moved in all since it was counted; book now {after}</source>
       <translation>  {number}：盘点后已售出 {sold}，共变动 {moved}；现账面数 {after}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="912" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="913" />
       <source>  ·  finished: only the parts sent for a recount take scans</source>
       <translation>  ·  已完成：只有送去复盘的配件可以扫码</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1386" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1387" />
       <source>  … and {count} more (see the variance report)</source>
       <translation>  … 另有 {count} 项（见差异报表）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="895" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="897" />
       <source> (+ core deposit {amount})</source>
       <translation> （另加旧件押金 {amount}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="226" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="227" />
       <source> (1 day late)</source>
       <translation> （逾期 1 天）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="564" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="565" />
       <source> (inactive)</source>
       <translation> （已停用）</translation>
     </message>
@@ -59,7 +59,7 @@
       <translation> （今天）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="226" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="227" />
       <source> ({0} days late)</source>
       <translation> （逾期 {0} 天）</translation>
     </message>
@@ -76,7 +76,7 @@
     <message>
       <location filename="../../../partsdesk/cli.py" line="389" />
       <source> and </source>
-      <translation type="unfinished" />
+      <translation> 和 </translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="214" />
@@ -96,15 +96,15 @@
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="94" />
       <source> or </source>
-      <translation type="unfinished" />
+      <translation> 或 </translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="391" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="392" />
       <source> {0} stays on the account as a credit.</source>
       <translation> {0} 作为余额留在挂账账户中。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="81" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="82" />
       <source> · due {0}</source>
       <translation> · {0} 到期</translation>
     </message>
@@ -124,7 +124,7 @@
       <translation> · 交车：{km} km</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="348" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="349" />
       <source> · unused credit {0}</source>
       <translation> · 未用余额 {0}</translation>
     </message>
@@ -134,7 +134,7 @@
       <translation> · {count} 项需客户授权</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="196" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="199" />
       <source> · {overdue} overdue</source>
       <translation> · {overdue} 项逾期</translation>
     </message>
@@ -184,7 +184,7 @@
       <translation>地址(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="301" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="304" />
       <source>&amp;Answer</source>
       <translation>答复(&amp;A)</translation>
     </message>
@@ -214,12 +214,12 @@
       <translation>工位(&amp;B)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="347" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="348" />
       <source>&amp;Bins</source>
       <translation>货位(&amp;B)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="313" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="314" />
       <source>&amp;Blind: counters do not see the book quantity</source>
       <translation>盲盘：盘点人员看不到账面数量(&amp;B)</translation>
     </message>
@@ -239,7 +239,7 @@
       <translation>渠道(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="348" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="349" />
       <source>&amp;Classes</source>
       <translation>分类(&amp;C)</translation>
     </message>
@@ -249,7 +249,7 @@
       <translation>代码(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="123" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="124" />
       <source>&amp;Comment</source>
       <translation>备注(&amp;C)</translation>
     </message>
@@ -259,12 +259,12 @@
       <translation>联系人(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="320" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="321" />
       <source>&amp;Count</source>
       <translation>盘点(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="448" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="449" />
       <source>&amp;Counted ({unit})</source>
       <translation>实盘数量（{unit}）(&amp;C)</translation>
     </message>
@@ -284,12 +284,12 @@
       <translation>日期和时间(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="253" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="256" />
       <source>&amp;Description</source>
       <translation>描述(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="225" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="227" />
       <source>&amp;Discount %</source>
       <translation>折扣 %(&amp;D)</translation>
     </message>
@@ -344,7 +344,7 @@
       <translation>油量(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="110" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="113" />
       <source>&amp;Handle…</source>
       <translation>处理…(&amp;H)</translation>
     </message>
@@ -379,7 +379,7 @@
       <translation>交货期（天）(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="491" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="492" />
       <source>&amp;Leave them: their book quantity stays as it is</source>
       <translation>不处理：账面数量保持不变(&amp;L)</translation>
     </message>
@@ -414,7 +414,7 @@
       <translation>低库存（{count}）(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="312" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="314" />
       <source>&amp;Name</source>
       <translation>名称(&amp;N)</translation>
     </message>
@@ -444,7 +444,7 @@
       <translation>下一步（Enter）(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="327" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="328" />
       <source>&amp;Note</source>
       <translation>备注(&amp;N)</translation>
     </message>
@@ -479,7 +479,7 @@
       <translation>采购单(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="101" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="102" />
       <source>&amp;Outcome</source>
       <translation>结果(&amp;O)</translation>
     </message>
@@ -534,7 +534,7 @@
       <translation>数量(&amp;Q)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="223" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="225" />
       <source>&amp;Quantity ({unit})</source>
       <translation>数量（{unit}）(&amp;Q)</translation>
     </message>
@@ -569,7 +569,7 @@
       <translation>原因(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="175" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="176" />
       <source>&amp;Record a call…</source>
       <translation>记录回访…(&amp;R)</translation>
     </message>
@@ -579,7 +579,7 @@
       <translation>记录回访…（Enter）(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="267" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="270" />
       <source>&amp;Record complaint</source>
       <translation>登记投诉(&amp;R)</translation>
     </message>
@@ -594,12 +594,12 @@
       <translation>删除工时(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="125" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="128" />
       <source>&amp;Report PDF…</source>
       <translation>报表 PDF…(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="309" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="312" />
       <source>&amp;Resolve</source>
       <translation>解决(&amp;R)</translation>
     </message>
@@ -624,7 +624,7 @@
       <translation>满意度(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="75" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="76" />
       <source>&amp;Save (Enter)</source>
       <translation>保存（Enter）(&amp;S)</translation>
     </message>
@@ -659,7 +659,7 @@
       <translation>从第几个标签开始(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="253" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="254" />
       <source>&amp;Statement PDF…</source>
       <translation>对账单 PDF…(&amp;S)</translation>
     </message>
@@ -699,7 +699,7 @@
       <translation>充值…(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="227" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="229" />
       <source>&amp;Unit price</source>
       <translation>单价(&amp;U)</translation>
     </message>
@@ -734,7 +734,7 @@
       <translation>车辆(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="156" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="158" />
       <source>&amp;Walk-in</source>
       <translation>散客(&amp;W)</translation>
     </message>
@@ -769,7 +769,7 @@
       <translation>（您的角色无权查看联系方式和挂账信息。）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1014" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1015" />
       <source>(The same code again a moment ago: Ctrl+Z if it was read twice.)</source>
       <translation>（刚刚扫到了相同的条码：如果重复读取，请按 Ctrl+Z。）</translation>
     </message>
@@ -784,34 +784,34 @@
       <translation>（任意）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="317" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="320" />
       <source>(ask the customer)</source>
       <translation>（请询问客户）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="461" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="464" />
       <source>(choose)</source>
       <translation>（请选择）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/shop.py" line="79" />
       <source>(empty)</source>
-      <translation type="unfinished" />
+      <translation>（空）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="219" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="220" />
       <source>(inactive class {id})</source>
       <translation>（已停用的工时类别 {id}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/part_table.py" line="131" />
+      <location filename="../../../partsdesk/ui/part_table.py" line="132" />
       <source>(inactive: not sold any more)</source>
       <translation>（已停用：不再销售）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="91" />
       <source>(no bin)</source>
-      <translation type="unfinished" />
+      <translation>（无货位）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="343" />
@@ -821,7 +821,7 @@
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="280" />
       <source>(no number)</source>
-      <translation type="unfinished" />
+      <translation>（无编号）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="711" />
@@ -836,10 +836,10 @@
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="33" />
       <source>(none)</source>
-      <translation type="unfinished" />
+      <translation>（无）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="78" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="79" />
       <source>(not about a task on the lists)</source>
       <translation>（与名单上的任务无关）</translation>
     </message>
@@ -856,7 +856,7 @@
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="412" />
       <source>(photo kept)</source>
-      <translation type="unfinished" />
+      <translation>（已存照片）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="268" />
@@ -881,12 +881,12 @@
     <message>
       <location filename="../../../partsdesk/cli.py" line="275" />
       <source>, marked COPY</source>
-      <translation type="unfinished" />
+      <translation>，标注“副本”</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="307" />
       <source>, {count} short</source>
-      <translation type="unfinished" />
+      <translation>，{count} 行缺货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="326" />
@@ -896,27 +896,27 @@
     <message>
       <location filename="../../../partsdesk/cli.py" line="222" />
       <source>--as-of {text!r} is not a date; write it as 2026-11-30.</source>
-      <translation type="unfinished" />
+      <translation>--as-of {text!r} 不是日期；请按 2026-11-30 的格式填写。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="363" />
       <source>--grid {grid!r}: whole numbers of columns and rows, e.g. 3x8.</source>
-      <translation type="unfinished" />
+      <translation>--grid {grid!r}：列数和行数须为整数，例如 3x8。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="308" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="311" />
       <source>0</source>
       <translation>0</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="161" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="162" />
       <source>0: no account, payment at the counter</source>
       <translation>0：不挂账，在柜台付款</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="309" />
       <source>1 invoice overdue, {amount} (oldest {days} days).</source>
-      <translation type="unfinished" />
+      <translation>1 张发票逾期，金额 {amount}（最久 {days} 天）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_tab.py" line="187" />
@@ -929,19 +929,24 @@
       <translation>1 个配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="379" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="380" />
       <source>1 part is due today ({classes}).</source>
       <translation>今天有 1 个配件应循环盘点（{classes}）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1383" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="36" />
+      <source>1 – very unhappy</source>
+      <translation>1 – 非常不满意</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="58" />
       <source>1 — very unhappy</source>
       <translation>1 — 非常不满意</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="29" />
       <source>1-30 days</source>
-      <translation type="unfinished" />
+      <translation>1-30 天</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="146" />
@@ -951,12 +956,12 @@
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="66" />
       <source>12 months' consumption {currency}</source>
-      <translation type="unfinished" />
+      <translation>12 个月用量金额 {currency}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="142" />
       <source>1300 = 13 %</source>
-      <translation type="unfinished" />
+      <translation>1300 = 13 %</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="243" />
@@ -964,7 +969,17 @@
       <translation>17 位字符；可从中读出厂商和年份</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1383" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="50" />
+      <source>1–30 days</source>
+      <translation>1–30 天</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/customer_care.py" line="36" />
+      <source>2 – unhappy</source>
+      <translation>2 – 不满意</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="58" />
       <source>2 — unhappy</source>
       <translation>2 — 不满意</translation>
     </message>
@@ -979,7 +994,12 @@
       <translation>2026-12-01；留空：今天 + 供应商交货期</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1382" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="36" />
+      <source>3 – neutral</source>
+      <translation>3 – 一般</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="58" />
       <source>3 — so-so</source>
       <translation>3 — 一般</translation>
     </message>
@@ -991,7 +1011,12 @@
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="29" />
       <source>31-60 days</source>
-      <translation type="unfinished" />
+      <translation>31-60 天</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/customer_account.py" line="50" />
+      <source>31–60 days</source>
+      <translation>31–60 天</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="298" />
@@ -1004,24 +1029,44 @@
       <translation>4 到 8 位数字，用于快速切换用户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1382" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="37" />
+      <source>4 – happy</source>
+      <translation>4 – 满意</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="59" />
       <source>4 — happy</source>
       <translation>4 — 满意</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1382" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="37" />
+      <source>5 – very happy</source>
+      <translation>5 – 非常满意</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="59" />
       <source>5 — very happy</source>
       <translation>5 — 非常满意</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="30" />
       <source>61-90 days</source>
-      <translation type="unfinished" />
+      <translation>61-90 天</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/customer_account.py" line="51" />
+      <source>61–90 days</source>
+      <translation>61–90 天</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="271" />
       <source>80 mm roll</source>
-      <translation type="unfinished" />
+      <translation>80 mm 卷纸</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/customer_account.py" line="51" />
+      <source>90+ days</source>
+      <translation>90 天以上</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="165" />
@@ -1034,34 +1079,39 @@
       <translation>：费率</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="79" />
+      <source>; press Ctrl+P on the Counter tab to print it again.</source>
+      <translation>；可在“柜台”页按 Ctrl+P 重新打印。</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/domain/credentials.py" line="43" />
       <source>A PIN is {shortest} to {longest} digits.</source>
-      <translation type="unfinished" />
+      <translation>PIN码为 {shortest} 到 {longest} 位数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="132" />
       <source>A PNG or JPEG printed at the top of A4 documents; the first-run wizard copies it into the data folder. Empty: no logo.</source>
-      <translation type="unfinished" />
+      <translation>打印在 A4 单据顶部的 PNG 或 JPEG 图片；首次运行向导会将其复制到数据文件夹中。留空：不使用标志。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="127" />
       <source>A VIN has only letters A–Z and digits.</source>
-      <translation type="unfinished" />
+      <translation>VIN 只能包含字母 A–Z 和数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="120" />
       <source>A VIN has {length} characters; {vin!r} has {count}.</source>
-      <translation type="unfinished" />
+      <translation>VIN 应为 {length} 位字符；{vin!r} 为 {count} 位。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="124" />
       <source>A VIN never contains {letters} (I, O and Q are not used: read them as 1 and 0).</source>
-      <translation type="unfinished" />
+      <translation>VIN 中不会出现 {letters}（不使用 I、O 和 Q：请读作 1 和 0）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="222" />
       <source>A Z report whose counted cash is further than this from the expected cash is flagged (never refused). 500 = 5.00</source>
-      <translation type="unfinished" />
+      <translation>实点现金与应有现金之差超过此值时，Z报表会予以标出（不会拒绝）。500 = 5.00</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="101" />
@@ -1071,37 +1121,37 @@
     <message>
       <location filename="../../../partsdesk/config.py" line="272" />
       <source>A call is put in the customer file's care list this many days after delivery.</source>
-      <translation type="unfinished" />
+      <translation>交车后经过此天数，将一次回访电话加入客户档案的关怀名单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="439" />
       <source>A canned job has at most {most} lines; this one has {count}.</source>
-      <translation type="unfinished" />
+      <translation>标准套餐最多 {most} 个项目；此套餐有 {count} 个。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="436" />
       <source>A canned job needs at least one line: a part, labour or another charge.</source>
-      <translation type="unfinished" />
+      <translation>标准套餐至少需要一个项目：配件、工时或其他费用。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="81" />
       <source>A card payment needs the reference from the card terminal's slip.</source>
-      <translation type="unfinished" />
+      <translation>银行卡付款需要填写刷卡机签购单上的参考号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="108" />
       <source>A care task is one of: {kinds}.</source>
-      <translation type="unfinished" />
+      <translation>关怀任务须为以下之一：{kinds}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="649" />
       <source>A class is one of {classes}.</source>
-      <translation type="unfinished" />
+      <translation>分类须为 {classes} 之一。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="716" />
       <source>A comeback links to a line of a delivered order of the same vehicle.</source>
-      <translation type="unfinished" />
+      <translation>返修须关联到同一车辆已交车工单中的工单项目。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_table.py" line="67" />
@@ -1111,27 +1161,27 @@
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="354" />
       <source>A count covers one of: {kinds}.</source>
-      <translation type="unfinished" />
+      <translation>盘点范围须为以下之一：{kinds}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="226" />
       <source>A count further than this from the book quantity asks for a recount. 0: every difference; 200 = 2 %</source>
-      <translation type="unfinished" />
+      <translation>实盘数与账面数量之差超过此值时需要复盘。0：有差异即复盘；200 = 2 %</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="425" />
       <source>A count line names who counted it: log in as yourself to count.</source>
-      <translation type="unfinished" />
+      <translation>每条盘点记录都会注明盘点人：请用您自己的账户登录后盘点。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="368" />
       <source>A count names at most {most:,} of them; count everything or a category instead.</source>
-      <translation type="unfinished" />
+      <translation>一次盘点最多指定 {most:,} 项；请改为盘点全部或按类别盘点。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="433" />
       <source>A counted quantity cannot be below zero.</source>
-      <translation type="unfinished" />
+      <translation>实盘数量不能小于零。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="294" />
@@ -1141,77 +1191,77 @@
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="297" />
       <source>A customer cannot be merged into itself.</source>
-      <translation type="unfinished" />
+      <translation>客户不能合并到其自身。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="210" />
       <source>A customer who may buy on account; the better of this and the class's tier wins.</source>
-      <translation type="unfinished" />
+      <translation>可挂账购买的客户；取此价格等级与其分类的价格等级中较优者。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="230" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="231" />
       <source>A customer's account is not shown to your role.</source>
       <translation>您的角色无权查看客户的挂账信息。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="150" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="151" />
       <source>A disabled user cannot log in; enable them again any time</source>
       <translation>已停用的用户无法登录；可随时重新启用</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="197" />
       <source>A discount or price below it needs a manager. 1500 = 15 %</source>
-      <translation type="unfinished" />
+      <translation>折扣或价格低于此下限时需经理批准。1500 = 15 %</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="312" />
       <source>A faster run of fewer keys than this is typing, not a scan.</source>
-      <translation type="unfinished" />
+      <translation>快速连续输入的按键少于此数时视为键盘输入，而非扫码。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="482" />
       <source>A fitment names a vehicle model that is not in the list; add the model first.</source>
-      <translation type="unfinished" />
+      <translation>适用车型中有车型不在列表中；请先添加该车型。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="364" />
       <source>A fitment needs a vehicle model and years as whole numbers.</source>
-      <translation type="unfinished" />
+      <translation>适用车型需要填写车型和整数年份。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="367" />
       <source>A fitment's first year is between {first} and {last}.</source>
-      <translation type="unfinished" />
+      <translation>适用车型的起始年份应在 {first} 到 {last} 之间。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="370" />
       <source>A fitment's last year is between its first year and {last}.</source>
-      <translation type="unfinished" />
+      <translation>适用车型的截止年份应在起始年份到 {last} 之间。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="378" />
       <source>A fitment's {label} is at most {limit} characters.</source>
-      <translation type="unfinished" />
+      <translation>适用车型的{label}最多 {limit} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="79" />
       <source>A label of {width} x {height} mm is too small for a barcode a scanner reads and the part's details: labels need at least {min_width} x {min_height} mm. Choose fewer columns or rows, or smaller margins.</source>
-      <translation type="unfinished" />
+      <translation>{width} x {height} mm 的标签太小，放不下扫描枪可读取的条码和配件信息：标签至少需要 {min_width} x {min_height} mm。请减少列数或行数，或减小页边距。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="274" />
       <source>A labour line's warranty, printed on the invoice; a part line takes its part's. 0: none by time.</source>
-      <translation type="unfinished" />
+      <translation>工时项目的质保期，打印在发票上；配件项目采用该配件自己的质保期。0：不按时间质保。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="311" />
       <source>A line void is one line; a cart void at most 500 lines.</source>
-      <translation type="unfinished" />
+      <translation>作废单行时只能选一行；作废整个购物车时最多 500 行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/stock_reports.py" line="146" />
       <source>A list holds 1 to {limit:,} lines.</source>
-      <translation type="unfinished" />
+      <translation>列表可包含 1 到 {limit:,} 行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="163" />
@@ -1226,12 +1276,12 @@
     <message>
       <location filename="../../../partsdesk/services/users.py" line="256" />
       <source>A manager cannot approve their own action; ask another manager.</source>
-      <translation type="unfinished" />
+      <translation>经理不能批准自己的操作；请找另一位经理。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="318" />
       <source>A manager must approve a sale on account.</source>
-      <translation type="unfinished" />
+      <translation>挂账销售须经理批准。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="93" />
@@ -1241,52 +1291,52 @@
     <message>
       <location filename="../../../partsdesk/domain/membership.py" line="163" />
       <source>A member card number has letters and digits only, at most {most}.</source>
-      <translation type="unfinished" />
+      <translation>会员卡号只能包含字母和数字，最多 {most} 位。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="139" />
       <source>A member card number has letters and digits only.</source>
-      <translation type="unfinished" />
+      <translation>会员卡号只能包含字母和数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="217" />
       <source>A new quote's validity date defaults to today plus this many days; its prices hold until then.</source>
-      <translation type="unfinished" />
+      <translation>新报价单的有效期默认为今天加上此天数；在此之前报价不变。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="144" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="145" />
       <source>A new user with a role and a PIN</source>
       <translation>新建用户，设置角色和PIN码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="337" />
       <source>A number is one of: {kinds}.</source>
-      <translation type="unfinished" />
+      <translation>编号类型须为以下之一：{kinds}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sales.py" line="327" />
       <source>A parked sale comes from a quote or an order number, nothing else.</source>
-      <translation type="unfinished" />
+      <translation>挂起的销售只能来自报价单或订单编号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="308" />
       <source>A part has at most {most} barcodes.</source>
-      <translation type="unfinished" />
+      <translation>一个配件最多有 {most} 个条码。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="326" />
       <source>A part has at most {most} other numbers.</source>
-      <translation type="unfinished" />
+      <translation>一个配件最多有 {most} 个其他编号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="354" />
       <source>A part has at most {most} vehicle fitments.</source>
-      <translation type="unfinished" />
+      <translation>一个配件最多有 {most} 条适用车型。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="60" />
       <source>A part number</source>
-      <translation type="unfinished" />
+      <translation>配件编号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="335" />
@@ -1296,112 +1346,112 @@
     <message>
       <location filename="../../../partsdesk/domain/credentials.py" line="51" />
       <source>A password has at least {shortest} characters.</source>
-      <translation type="unfinished" />
+      <translation>密码至少 {shortest} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/credentials.py" line="54" />
       <source>A password mixes letters with digits or signs.</source>
-      <translation type="unfinished" />
+      <translation>密码须同时包含字母和数字或符号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="177" />
       <source>A payment must be more than 0.</source>
-      <translation type="unfinished" />
+      <translation>付款金额必须大于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="75" />
       <source>A points payment gives the number of points, not an amount.</source>
-      <translation type="unfinished" />
+      <translation>积分付款应填写积分数，而不是金额。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="431" />
       <source>A quantity is a whole number of thousandths of the part's unit.</source>
-      <translation type="unfinished" />
+      <translation>数量须为配件单位千分之一的整数倍。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="98" />
       <source>A quote has at most {most} labour lines.</source>
-      <translation type="unfinished" />
+      <translation>报价单最多 {most} 行工时。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="150" />
       <source>A quote has at most {most} lines.</source>
-      <translation type="unfinished" />
+      <translation>报价单最多 {most} 行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="152" />
       <source>A quote is priced afresh: take the held prices of the old quote off the lines first.</source>
-      <translation type="unfinished" />
+      <translation>报价单需重新计价：请先去掉各行中沿用的旧报价单价格。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="160" />
       <source>A quote is valid for at most a year: choose an earlier day.</source>
-      <translation type="unfinished" />
+      <translation>报价单有效期最长一年：请选择更早的日期。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="680" />
       <source>A receipt holds at most {most} lines.</source>
-      <translation type="unfinished" />
+      <translation>一张收货单最多 {most} 行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="284" />
       <source>A reminder is due soon, and goes on the care list, this many days before its date or projected mileage.</source>
-      <translation type="unfinished" />
+      <translation>在到期日期或预计到达里程之前此天数，保养提醒即为“即将到期”，并列入关怀名单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="657" />
       <source>A repair order has at most {count} lines.</source>
-      <translation type="unfinished" />
+      <translation>维修工单最多 {count} 个项目。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_reports.py" line="377" />
       <source>A report covers at most {days} days: choose a shorter range.</source>
-      <translation type="unfinished" />
+      <translation>报表最多涵盖 {days} 天：请选择更短的期间。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="526" />
       <source>A report covers at most {most} months.</source>
-      <translation type="unfinished" />
+      <translation>报表最多涵盖 {most} 个月。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="189" />
       <source>A return has at most {most} lines.</source>
-      <translation type="unfinished" />
+      <translation>退货单最多 {most} 行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="213" />
       <source>A return later than this many days after the sale needs a manager.</source>
-      <translation type="unfinished" />
+      <translation>销售后超过此天数的退货需经理批准。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="215" />
       <source>A return worth more than this needs a manager. 100000 = 1,000.00</source>
-      <translation type="unfinished" />
+      <translation>金额超过此值的退货需经理批准。100000 = 1,000.00</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="101" />
       <source>A roll has no part-used sheet: labels always start at 1.</source>
-      <translation type="unfinished" />
+      <translation>卷装标签没有用过一部分的标签纸：标签总是从 1 开始。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="176" />
       <source>A roll label is at most {most} mm on a side (and more than 0).</source>
-      <translation type="unfinished" />
+      <translation>卷装标签每边最多 {most} mm（且须大于 0）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sales.py" line="104" />
       <source>A sale has at most {count} lines.</source>
-      <translation type="unfinished" />
+      <translation>一笔销售最多 {count} 行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="435" />
       <source>A scan counts at least something; type 0 as the line's quantity instead.</source>
-      <translation type="unfinished" />
+      <translation>扫码计数必须大于零；如要记为 0，请在该行的数量中输入 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="438" />
       <source>A score is a whole number from {least} to {most} (“{question}”).</source>
-      <translation type="unfinished" />
+      <translation>评分须为 {least} 到 {most} 之间的整数（“{question}”）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="292" />
@@ -1411,22 +1461,22 @@
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="77" />
       <source>A sheet has at least one column and one row of labels.</source>
-      <translation type="unfinished" />
+      <translation>标签纸至少要有一列、一行标签。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="284" />
       <source>A shrinkage report covers at most ten years.</source>
-      <translation type="unfinished" />
+      <translation>损耗报表最多涵盖十年。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/stock_reports.py" line="144" />
       <source>A slow mover has 1 to 120 months of stock on hand.</source>
-      <translation type="unfinished" />
+      <translation>滞销件的库存可售月数须在 1 到 120 个月之间。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="81" />
       <source>A status lasts until the order's next one; the current one until the report was made.</source>
-      <translation type="unfinished" />
+      <translation>每个状态持续到工单的下一个状态；当前状态计算到报表生成时为止。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="290" />
@@ -1436,22 +1486,22 @@
     <message>
       <location filename="../../../partsdesk/config.py" line="175" />
       <source>A survey score at or below this opens a complaint</source>
-      <translation type="unfinished" />
+      <translation>满意度调查评分等于或低于此值时自动创建投诉</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1187" />
       <source>A technician is clocked on this order: clock off first.</source>
-      <translation type="unfinished" />
+      <translation>有技师正在此工单上开工：请先停工。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1039" />
       <source>A technician is still clocked on this order: clock off first.</source>
-      <translation type="unfinished" />
+      <translation>仍有技师在此工单上开工：请先停工。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="71" />
       <source>A user name is 1 to {count} letters, digits, dots, dashes or underscores, without spaces.</source>
-      <translation type="unfinished" />
+      <translation>用户名为 1 到 {count} 个字母、数字、点、短横线或下划线，不能含空格。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_tab.py" line="313" />
@@ -1461,42 +1511,47 @@
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="493" />
       <source>A vehicle from the file needs its customer: choose the customer first.</source>
-      <translation type="unfinished" />
+      <translation>已建档车辆需要对应的客户：请先选择客户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="496" />
       <source>A vehicle needs its plate or its VIN.</source>
-      <translation type="unfinished" />
+      <translation>车辆须填写车牌或 VIN。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="306" />
       <source>A void is a line taken out or a whole cart cancelled.</source>
-      <translation type="unfinished" />
+      <translation>作废是指删除一行或取消整个购物车。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="95" />
       <source>A {role} must also have a password.</source>
-      <translation type="unfinished" />
+      <translation>{role}还必须设置密码。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="351" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="352" />
       <source>A, B or C</source>
       <translation>A、B 或 C</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="301" />
       <source>A4 printer</source>
-      <translation type="unfinished" />
+      <translation>A4 打印机</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="299" />
       <source>A4 printer (invoices)</source>
-      <translation type="unfinished" />
+      <translation>A4 打印机（发票）</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="614" />
+      <source>A4 sheet {c} x {r}: {n} labels of {w} x {h} mm</source>
+      <translation>A4 标签纸 {c} x {r}：每张 {n} 个 {w} x {h} mm 标签</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="149" />
       <source>A4 sheet: your grid (--grid COLSxROWS) and margins (--margins TOP,RIGHT,BOTTOM,LEFT [--gaps ACROSS,DOWN]); the label size follows</source>
-      <translation type="unfinished" />
+      <translation>A4 标签纸：自设行列（--grid 列数x行数）和页边距（--margins 上,右,下,左 [--gaps 横向,纵向]）；标签尺寸随之确定</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="113" />
@@ -1506,7 +1561,7 @@
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="64" />
       <source>ABC class</source>
-      <translation type="unfinished" />
+      <translation>ABC分类</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="155" />
@@ -1516,7 +1571,7 @@
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="382" />
       <source>ABC classes are A, B and C.</source>
-      <translation type="unfinished" />
+      <translation>ABC分类为 A、B 和 C。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="64" />
@@ -1526,30 +1581,30 @@
     <message>
       <location filename="../../../partsdesk/config.py" line="239" />
       <source>ABC: class A takes this share of consumption value (basis points)</source>
-      <translation type="unfinished" />
+      <translation>ABC：A 类所占的用量金额份额（基点）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="242" />
       <source>ABC: class B takes the next share (basis points)</source>
-      <translation type="unfinished" />
+      <translation>ABC：B 类占其后的份额（基点）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="53" />
       <source>Abnormal</source>
-      <translation type="unfinished" />
+      <translation>异常</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="56" />
       <source>Abnormal losses</source>
-      <translation type="unfinished" />
+      <translation>异常损耗</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="100" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="101" />
       <source>About</source>
       <translation>事由</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="372" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="375" />
       <source>About: {document}</source>
       <translation>关于：{document}</translation>
     </message>
@@ -1566,12 +1621,12 @@
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="159" />
       <source>Account customer</source>
-      <translation type="unfinished" />
+      <translation>挂账客户</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="198" />
       <source>Accuracy</source>
-      <translation type="unfinished" />
+      <translation>准确率</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="72" />
@@ -1591,7 +1646,7 @@
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="455" />
       <source>Actual h</source>
-      <translation type="unfinished" />
+      <translation>实际小时</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="110" />
@@ -1604,7 +1659,7 @@
       <translation>添加（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="372" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="373" />
       <source>Add a bay (a lift, the alignment bay) for appointments</source>
       <translation>添加用于预约的工位（举升机、四轮定位工位）</translation>
     </message>
@@ -1614,7 +1669,7 @@
       <translation>添加标准套餐 — {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="384" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="385" />
       <source>Add a labour class with its rate per hour</source>
       <translation>添加工时类别及其每小时费率</translation>
     </message>
@@ -1624,12 +1679,12 @@
       <translation>添加工时项目：按工时类别的费率计工时</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="129" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="131" />
       <source>Add a part (F2)</source>
       <translation>添加配件（F2）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="390" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="391" />
       <source>Add a part to the count (F2)</source>
       <translation>向盘点添加配件（F2）</translation>
     </message>
@@ -1644,7 +1699,7 @@
       <translation>添加一行</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="399" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="400" />
       <source>Add a service package: parts, labour and charges added to a repair order at once</source>
       <translation>添加服务套餐：一次性向维修工单添加配件、工时和费用</translation>
     </message>
@@ -1659,7 +1714,7 @@
       <translation>添加用户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="143" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="144" />
       <source>Add a user (Ins)</source>
       <translation>添加用户（Ins）</translation>
     </message>
@@ -1721,7 +1776,7 @@
     <message>
       <location filename="../../../partsdesk/cli.py" line="191" />
       <source>Added {user} ({role}).</source>
-      <translation type="unfinished" />
+      <translation>已添加 {user}（{role}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="32" />
@@ -1731,7 +1786,7 @@
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="63" />
       <source>Adj.</source>
-      <translation type="unfinished" />
+      <translation>调整笔数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_membership.py" line="152" />
@@ -1756,12 +1811,12 @@
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="65" />
       <source>Adjusted</source>
-      <translation type="unfinished" />
+      <translation>调整</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="32" />
       <source>Adjustment</source>
-      <translation type="unfinished" />
+      <translation>调整</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="49" />
@@ -1771,27 +1826,27 @@
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="29" />
       <source>Administrator</source>
-      <translation type="unfinished" />
+      <translation>管理员</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="33" />
       <source>Africa</source>
-      <translation type="unfinished" />
+      <translation>非洲</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="256" />
       <source>After a code the scanner sends: {end}.</source>
-      <translation>扫码枪在每个条码后发送：{end}。</translation>
+      <translation>扫描枪在每个条码后发送：{end}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="61" />
       <source>After a service</source>
-      <translation type="unfinished" />
+      <translation>保养后</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="188" />
       <source>After posting</source>
-      <translation type="unfinished" />
+      <translation>过账后</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="289" />
@@ -1801,27 +1856,27 @@
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="19" />
       <source>Aftermarket</source>
-      <translation type="unfinished" />
+      <translation>副厂件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="410" />
       <source>Against</source>
-      <translation type="unfinished" />
+      <translation>原单据</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="270" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="271" />
       <source>Ageing (days past due)</source>
       <translation>账龄（逾期天数）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="85" />
       <source>Ageing ({currency}), days past the due date on {date}</source>
-      <translation type="unfinished" />
+      <translation>账龄（{currency}），截至 {date} 的逾期天数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="36" />
       <source>Agrees to offers</source>
-      <translation type="unfinished" />
+      <translation>同意接收优惠</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="75" />
@@ -1831,7 +1886,7 @@
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="62" />
       <source>Alipay</source>
-      <translation type="unfinished" />
+      <translation>支付宝</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_reports.py" line="152" />
@@ -1839,17 +1894,17 @@
       <translation>全部</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="92" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="95" />
       <source>All categories</source>
       <translation>所有类别</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="85" />
       <source>All checks passed.</source>
-      <translation type="unfinished" />
+      <translation>所有检查均已通过。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="88" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="91" />
       <source>All statuses</source>
       <translation>所有状态</translation>
     </message>
@@ -1906,42 +1961,42 @@
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="77" />
       <source>Amount ({currency})</source>
-      <translation type="unfinished" />
+      <translation>金额（{currency}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="414" />
       <source>Amount back onto prepaid</source>
-      <translation type="unfinished" />
+      <translation>退回储值的金额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="394" />
       <source>Amount paid from prepaid</source>
-      <translation type="unfinished" />
+      <translation>储值支付金额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="70" />
       <source>An adjustment changes the stock: enter a quantity other than zero.</source>
-      <translation type="unfinished" />
+      <translation>库存调整会改变库存：请输入非零数量。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="237" />
       <source>An adjustment worth more than this at cost needs a manager. 50000 = 500.00</source>
-      <translation type="unfinished" />
+      <translation>按成本计金额超过此值的库存调整需经理批准。50000 = 500.00</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="202" />
       <source>An invoice cannot fall due before it is issued.</source>
-      <translation type="unfinished" />
+      <translation>发票的到期日不能早于开具日期。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="175" />
       <source>An order has at most {most} lines.</source>
-      <translation type="unfinished" />
+      <translation>订单最多 {most} 行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="477" />
       <source>An order holds at most {most} lines.</source>
-      <translation type="unfinished" />
+      <translation>采购单最多 {most} 行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tasks.py" line="276" />
@@ -1955,17 +2010,22 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="207" />
       <source>Anomalies ({count}): flagged, the day can be closed all the same</source>
-      <translation type="unfinished" />
+      <translation>异常（{count}）：已标出，仍可日结</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="206" />
       <source>Anomalies ({count}): flagged, the day was closed all the same</source>
-      <translation type="unfinished" />
+      <translation>异常（{count}）：已标出，当天仍已日结</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="68" />
+      <source>Anomalies:</source>
+      <translation>异常：</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="205" />
       <source>Anomalies: none.</source>
-      <translation type="unfinished" />
+      <translation>异常：无。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="144" />
@@ -1980,7 +2040,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="452" />
       <source>Another terminal saved a part with the same number or barcode at the same moment. Search for it, then try again.</source>
-      <translation type="unfinished" />
+      <translation>另一台终端同时保存了相同编号或条码的配件。请先搜索该配件，然后重试。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="371" />
@@ -1988,29 +2048,29 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>答复</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="375" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="378" />
       <source>Answer ({when}): {text}</source>
       <translation>答复（{when}）：{text}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="183" />
       <source>Answer a complaint within (hours)</source>
-      <translation type="unfinished" />
+      <translation>投诉答复时限（小时）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="299" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="302" />
       <source>Answer the customer</source>
       <translation>答复客户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="505" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="508" />
       <source>Answer, resolve, close or reopen the selected complaint (Enter)</source>
       <translation>答复、解决、关闭或重新打开所选投诉（Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="25" />
       <source>Answered</source>
-      <translation type="unfinished" />
+      <translation>已答复</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reprint_dialog.py" line="73" />
@@ -2030,22 +2090,22 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="353" />
       <source>Appointment #{appointment_id} is not in the calendar.</source>
-      <translation type="unfinished" />
+      <translation>日程中没有预约 #{appointment_id}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="585" />
       <source>Appointment #{appointment_id} is {status}: only a booked appointment can be {doing}.</source>
-      <translation type="unfinished" />
+      <translation>预约 #{appointment_id} 当前为{status}：只有已预约状态的预约才能{doing}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="648" />
       <source>Appointment #{appointment_id} starts at {start} on {day:%d %b}: it can be a no-show only once that time has passed.</source>
-      <translation type="unfinished" />
+      <translation>预约 #{appointment_id} 的开始时间为 {day:%d %b} {start}：过了该时间才能标记为爽约。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="673" />
       <source>Appointment #{appointment_id} was checked in on another terminal just now.</source>
-      <translation type="unfinished" />
+      <translation>预约 #{appointment_id} 刚刚已在另一台终端上接车。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="103" />
@@ -2080,12 +2140,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="246" />
       <source>Approved by</source>
-      <translation type="unfinished" />
+      <translation>批准人</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="222" />
       <source>Approved by {name}</source>
-      <translation type="unfinished" />
+      <translation>批准人：{name}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="404" />
@@ -2095,7 +2155,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="847" />
       <source>Approved or declined.</source>
-      <translation type="unfinished" />
+      <translation>须为同意或拒绝。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stepup.py" line="69" />
@@ -2105,7 +2165,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="31" />
       <source>Apr</source>
-      <translation type="unfinished" />
+      <translation>4月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="50" />
@@ -2113,49 +2173,49 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>已到达</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="191" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="192" />
       <source>As computed (class {0}): clear the override</source>
       <translation>按计算结果（分类 {0}）：清除手动设置</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="55" />
       <source>As of</source>
-      <translation type="unfinished" />
+      <translation>截至日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="164" />
       <source>As the shop (its language)</source>
-      <translation type="unfinished" />
+      <translation>跟随门店（门店语言）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="33" />
       <source>Asia</source>
-      <translation type="unfinished" />
+      <translation>亚洲</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="423" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="426" />
       <source>Ask the customer how satisfied they are with the resolution, from 1 to 5.</source>
       <translation>请客户对处理结果的满意度打分，1 到 5 分。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="43" />
       <source>At</source>
-      <translation type="unfinished" />
+      <translation>时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="454" />
       <source>At most {left} can be returned: {sold} sold, {returned} returned already.</source>
-      <translation type="unfinished" />
+      <translation>最多可退 {left}：已售 {sold}，已退 {returned}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="457" />
       <source>At most {left} can be returned: {sold} sold.</source>
-      <translation type="unfinished" />
+      <translation>最多可退 {left}：已售 {sold}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="28" />
       <source>At the counter</source>
-      <translation type="unfinished" />
+      <translation>柜台</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="207" />
@@ -2170,12 +2230,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="64" />
       <source>Attn. {contact}</source>
-      <translation type="unfinished" />
+      <translation>收件人：{contact}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="31" />
       <source>Aug</source>
-      <translation type="unfinished" />
+      <translation>8月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="180" />
@@ -2190,7 +2250,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="91" />
       <source>Authorization rate (lines of the orders checked in in the period)</source>
-      <translation type="unfinished" />
+      <translation>授权率（本期接车工单的项目）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="102" />
@@ -2200,7 +2260,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="223" />
       <source>Authorized total ({currency})</source>
-      <translation type="unfinished" />
+      <translation>已授权合计（{currency}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="413" />
@@ -2208,14 +2268,14 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>已授权金额 {authorized}，当前合计 {current}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="431" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="433" />
       <source>Available</source>
       <translation>可用</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="487" />
       <source>Available quantity: a whole number of thousandths is needed.</source>
-      <translation type="unfinished" />
+      <translation>可用数量：须为千分之一的整数倍。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="77" />
@@ -2225,12 +2285,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="82" />
       <source>Average time to resolve</source>
-      <translation type="unfinished" />
+      <translation>平均解决时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="89" />
       <source>Average time to resolve: from received to resolved, over the complaints resolved in the period. Compensation and satisfaction: over the complaints resolved (closed) in the period.</source>
-      <translation type="unfinished" />
+      <translation>平均解决时间：从收到到解决，按本期已解决的投诉计算。补偿和满意度：按本期已解决（已关闭）的投诉计算。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="437" />
@@ -2248,17 +2308,17 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>修复后返回库存（Ctrl+R）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="164" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="165" />
       <source>Back to the counter</source>
       <translation>返回柜台</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="770" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="771" />
       <source>Back to the list of counts</source>
       <translation>返回盘点列表</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="712" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="713" />
       <source>Back to the list of counts (scans still waiting are counted first)</source>
       <translation>返回盘点列表（先计入尚在等待的扫码）</translation>
     </message>
@@ -2275,12 +2335,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/cli.py" line="42" />
       <source>Backed up the database before upgrading it: {backup}</source>
-      <translation type="unfinished" />
+      <translation>升级前已备份数据库：{backup}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="96" />
       <source>Backing up</source>
-      <translation type="unfinished" />
+      <translation>正在备份</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="475" />
@@ -2300,7 +2360,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/config.py" line="290" />
       <source>Backup folder</source>
-      <translation type="unfinished" />
+      <translation>备份文件夹</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="375" />
@@ -2310,7 +2370,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/cli.py" line="97" />
       <source>Backup written and verified: {file}</source>
-      <translation type="unfinished" />
+      <translation>备份已写入并校验：{file}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="417" />
@@ -2335,27 +2395,27 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="90" />
       <source>Balance of the account</source>
-      <translation type="unfinished" />
+      <translation>挂账余额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="244" />
       <source>Balanced.</source>
-      <translation type="unfinished" />
+      <translation>金额相符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="59" />
       <source>Bank card</source>
-      <translation type="unfinished" />
+      <translation>银行卡</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="60" />
       <source>Bank transfer</source>
-      <translation type="unfinished" />
+      <translation>银行转账</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="240" />
       <source>Barcode</source>
-      <translation type="unfinished" />
+      <translation>条码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="265" />
@@ -2365,27 +2425,27 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="787" />
       <source>Barcode {code} already belongs to another part in the catalogue.</source>
-      <translation type="unfinished" />
+      <translation>条码 {code} 已属于配件目录中的另一个配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="498" />
       <source>Barcode {code} already belongs to {part}. Remove it there first, or check the label.</source>
-      <translation type="unfinished" />
+      <translation>条码 {code} 已属于 {part}。请先从该配件中删除此条码，或检查标签。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="663" />
       <source>Barcode {code} is not waiting as unknown in count {number}.</source>
-      <translation type="unfinished" />
+      <translation>条码 {code} 不在盘点 {number} 待处理的未知条码中。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1061" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1062" />
       <source>Barcode {code} is now {number}'s: {qty} counted on it.</source>
       <translation>条码 {code} 现归属 {number}：已按其盘点 {qty}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="767" />
       <source>Barcode {code} is on rows {first} and {second}; a barcode finds one part.</source>
-      <translation type="unfinished" />
+      <translation>条码 {code} 同时出现在第 {first} 行和第 {second} 行；一个条码只能对应一个配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="279" />
@@ -2400,7 +2460,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="518" />
       <source>Bay #{bay_id} is not an active bay of the workshop.</source>
-      <translation type="unfinished" />
+      <translation>工位 #{bay_id} 不是车间的启用工位。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="324" />
@@ -2410,20 +2470,20 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="244" />
       <source>Bay code</source>
-      <translation type="unfinished" />
+      <translation>工位代码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="245" />
       <source>Bay name</source>
-      <translation type="unfinished" />
+      <translation>工位名称</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="275" />
       <source>Bay {bay}</source>
-      <translation type="unfinished" />
+      <translation>工位 {bay}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="424" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="425" />
       <source>Bays</source>
       <translation>工位</translation>
     </message>
@@ -2440,7 +2500,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="285" />
       <source>Bill to</source>
-      <translation type="unfinished" />
+      <translation>购买方</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="169" />
@@ -2455,12 +2515,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/labels.py" line="233" />
       <source>Bin {bin}</source>
-      <translation type="unfinished" />
+      <translation>货位 {bin}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="62" />
       <source>Bins</source>
-      <translation type="unfinished" />
+      <translation>货位</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="37" />
@@ -2470,22 +2530,22 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/care.py" line="289" />
       <source>Birthday {day}</source>
-      <translation type="unfinished" />
+      <translation>生日 {day}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="62" />
       <source>Birthdays</source>
-      <translation type="unfinished" />
+      <translation>生日</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="630" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="631" />
       <source>Blind</source>
       <translation>盲盘</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="144" />
       <source>Blind count: count what is on the shelf</source>
-      <translation type="unfinished" />
+      <translation>盲盘：按货架上的实物盘点</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_tab.py" line="305" />
@@ -2510,7 +2570,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="187" />
       <source>Book at count</source>
-      <translation type="unfinished" />
+      <translation>盘点时账面数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="454" />
@@ -2525,12 +2585,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="465" />
       <source>Book hours in all</source>
-      <translation type="unfinished" />
+      <translation>计费工时合计</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="50" />
       <source>Booked</source>
-      <translation type="unfinished" />
+      <translation>已预约</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="764" />
@@ -2540,7 +2600,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="355" />
       <source>Both {first!r} and {second!r} look like the {field!r} column. Rename one, or say which to use in a mapping file.</source>
-      <translation type="unfinished" />
+      <translation>{first!r} 和 {second!r} 看起来都是 {field!r} 列。请重命名其中一列，或在映射文件中指定使用哪一列。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="86" />
@@ -2550,7 +2610,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/cli.py" line="67" />
       <source>Building</source>
-      <translation type="unfinished" />
+      <translation>正在创建</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="428" />
@@ -2560,7 +2620,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/config.py" line="134" />
       <source>Built by partsdesk demo; may be rebuilt.</source>
-      <translation type="unfinished" />
+      <translation>由 partsdesk demo 创建；可能会被重建。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="240" />
@@ -2585,12 +2645,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="36" />
       <source>By mileage, pace unknown</source>
-      <translation type="unfinished" />
+      <translation>按里程，行驶速度未知</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="95" />
       <source>By month</source>
-      <translation type="unfinished" />
+      <translation>按月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="96" />
@@ -2600,7 +2660,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="93" />
       <source>By reason</source>
-      <translation type="unfinished" />
+      <translation>按原因</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="104" />
@@ -2613,17 +2673,17 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>配件目录(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="347" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="348" />
       <source>C&amp;ategories</source>
       <translation>类别(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="96" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="99" />
       <source>C&amp;ategory</source>
       <translation>类别(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="252" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="255" />
       <source>C&amp;hannel</source>
       <translation>渠道(&amp;H)</translation>
     </message>
@@ -2635,27 +2695,27 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="55" />
       <source>CANCELLED</source>
-      <translation type="unfinished" />
+      <translation>已取消</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="46" />
       <source>CANCELLED: do not deliver.</source>
-      <translation type="unfinished" />
+      <translation>已取消：请勿发货。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="51" />
       <source>CANCELLED: this quote is no longer offered.</source>
-      <translation type="unfinished" />
+      <translation>已取消：此报价单不再有效。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="47" />
       <source>CLOSED: nothing more is expected on this order.</source>
-      <translation type="unfinished" />
+      <translation>已关闭：此采购单不会再有到货。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="261" />
       <source>COPY</source>
-      <translation type="unfinished" />
+      <translation>副本</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/care_lists.py" line="244" />
@@ -2663,7 +2723,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="251" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="254" />
       <source>Ca&amp;tegory</source>
       <translation>类别(&amp;T)</translation>
     </message>
@@ -2673,34 +2733,34 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>回访</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="124" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="125" />
       <source>Call &amp;back on</source>
       <translation>回电日期(&amp;B)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="51" />
       <source>Call back</source>
-      <translation type="unfinished" />
+      <translation>回电</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="301" />
       <source>Call back about {document}</source>
-      <translation type="unfinished" />
+      <translation>就 {document} 回电</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="54" />
       <source>Call back later</source>
-      <translation type="unfinished" />
+      <translation>稍后回电</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="502" />
       <source>Call back on</source>
-      <translation type="unfinished" />
+      <translation>回电日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="559" />
       <source>Call back on {day}.</source>
-      <translation type="unfinished" />
+      <translation>{day} 回电。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="322" />
@@ -2710,7 +2770,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/call_sheet.py" line="43" />
       <source>Call sheet</source>
-      <translation type="unfinished" />
+      <translation>回访单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/care_lists.py" line="230" />
@@ -2720,32 +2780,32 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/call_sheet.py" line="69" />
       <source>Call sheet · {span} · R/N/W/C outcome, score 1-5</source>
-      <translation type="unfinished" />
+      <translation>回访单 · {span} · 结果填 R/N/W/C，评分 1-5</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="73" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="74" />
       <source>Call to {0}</source>
       <translation>致电 {0}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="45" />
       <source>Called at</source>
-      <translation type="unfinished" />
+      <translation>回访时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="30" />
       <source>Calls</source>
-      <translation type="unfinished" />
+      <translation>回访记录</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="212" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="213" />
       <source>Calls are not shown to your role.</source>
       <translation>您的角色无权查看回访记录。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/call_sheet.py" line="43" />
       <source>Calls for</source>
-      <translation type="unfinished" />
+      <translation>回访日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/care_lists.py" line="154" />
@@ -2758,17 +2818,17 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>{0} 至 {1} 的回访</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="185" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="186" />
       <source>Calls made</source>
       <translation>已完成回访</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="183" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="184" />
       <source>Calls to make</source>
       <translation>待回访</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="332" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="333" />
       <source>Cancel (Esc)</source>
       <translation>取消（Esc）</translation>
     </message>
@@ -2818,7 +2878,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>取消所选预约，需填写原因</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="494" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="496" />
       <source>Cancel this sale: empty the cart (the void is on record)</source>
       <translation>取消本次销售：清空购物车（作废会被记录）</translation>
     </message>
@@ -2848,19 +2908,19 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>标准套餐(&amp;J)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="390" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="391" />
       <source>Canned job</source>
       <translation>标准套餐</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="513" />
       <source>Canned job code</source>
-      <translation type="unfinished" />
+      <translation>标准套餐代码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="514" />
       <source>Canned job name</source>
-      <translation type="unfinished" />
+      <translation>标准套餐名称</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="162" />
@@ -2868,39 +2928,39 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>标准套餐 {code}（F8）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="428" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="429" />
       <source>Canned jobs</source>
       <translation>标准套餐</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="306" />
       <source>Cannot read the mapping file {file}: {reason}.</source>
-      <translation type="unfinished" />
+      <translation>无法读取映射文件 {file}：{reason}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="241" />
       <source>Cannot read the parts: {problems}.</source>
-      <translation type="unfinished" />
+      <translation>无法读取配件：{problems}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="266" />
       <source>Cannot read {file} as an Excel workbook ({error}). Save it again as .xlsx or as CSV and import that.</source>
-      <translation type="unfinished" />
+      <translation>无法将 {file} 作为 Excel 工作簿读取（{error}）。请将其另存为 .xlsx 或 CSV 后再导入。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="665" />
       <source>Cannot read {path}: {reason}.</source>
-      <translation type="unfinished" />
+      <translation>无法读取 {path}：{reason}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="668" />
       <source>Cannot write {path}: {reason}. Check the folder exists and the file is not open in a spreadsheet.</source>
-      <translation type="unfinished" />
+      <translation>无法写入 {path}：{reason}。请检查文件夹是否存在，以及该文件是否正在电子表格程序中打开。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="57" />
       <source>Capital and small letters</source>
-      <translation type="unfinished" />
+      <translation>大小写字母</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="130" />
@@ -2910,7 +2970,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="30" />
       <source>Card</source>
-      <translation type="unfinished" />
+      <translation>银行卡</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="109" />
@@ -2920,12 +2980,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="33" />
       <source>Card amount</source>
-      <translation type="unfinished" />
+      <translation>银行卡金额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="69" />
       <source>Card reference: up to {most} printable characters.</source>
-      <translation type="unfinished" />
+      <translation>银行卡参考号：最多 {most} 个可打印字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="257" />
@@ -2945,7 +3005,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/care.py" line="157" />
       <source>Care task #{task_id} does not exist.</source>
-      <translation type="unfinished" />
+      <translation>关怀任务 #{task_id} 不存在。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="30" />
@@ -2955,72 +3015,72 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="33" />
       <source>Cash amount</source>
-      <translation type="unfinished" />
+      <translation>现金金额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="140" />
       <source>Cash drawer ({currency})</source>
-      <translation type="unfinished" />
+      <translation>钱箱（{currency}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="121" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="122" />
       <source>Cash in and out</source>
       <translation>现金存取</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="237" />
       <source>Cash paid in</source>
-      <translation type="unfinished" />
+      <translation>现金存入</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="238" />
       <source>Cash paid out</source>
-      <translation type="unfinished" />
+      <translation>现金取出</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="131" />
       <source>Cash payments on account</source>
-      <translation type="unfinished" />
+      <translation>挂账现金还款</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="132" />
       <source>Cash prepaid top-ups</source>
-      <translation type="unfinished" />
+      <translation>现金储值充值</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="237" />
       <source>Cash refunds</source>
-      <translation type="unfinished" />
+      <translation>现金退款</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="152" />
       <source>Cash rounding</source>
-      <translation type="unfinished" />
+      <translation>现金舍入</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="236" />
       <source>Cash sales</source>
-      <translation type="unfinished" />
+      <translation>现金销售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="129" />
       <source>Cash sales (tendered less change)</source>
-      <translation type="unfinished" />
+      <translation>现金销售（实收减找零）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="94" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="95" />
       <source>Cash-up — terminal {name}</source>
       <translation>交班结算 — 收银台 {name}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="221" />
       <source>Cash-up: over or short flagged above (minor units)</source>
-      <translation type="unfinished" />
+      <translation>交班结算：长短款超过此值时标出（单位：分）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="24" />
       <source>Cashier</source>
-      <translation type="unfinished" />
+      <translation>收银员</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="243" />
@@ -3030,7 +3090,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="63" />
       <source>Categories</source>
-      <translation type="unfinished" />
+      <translation>类别</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="89" />
@@ -3040,17 +3100,17 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="136" />
       <source>Category {category!r} is unknown; pick one of the shop's categories.</source>
-      <translation type="unfinished" />
+      <translation>类别 {category!r} 不存在；请从门店的类别中选择。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="310" />
       <source>Category: one of {categories}.</source>
-      <translation type="unfinished" />
+      <translation>类别：须为 {categories} 之一。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="198" />
       <source>Change</source>
-      <translation type="unfinished" />
+      <translation>找零</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1068" />
@@ -3058,7 +3118,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>修改第 {line} 项 — {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="145" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="146" />
       <source>Change role (F6)</source>
       <translation>更改角色（F6）</translation>
     </message>
@@ -3068,12 +3128,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>修改所选预约（在列表中按 Enter、任意位置按 Ctrl+Enter 或双击）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="402" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="403" />
       <source>Change the selected canned job and its lines (or Enter on the list)</source>
       <translation>修改所选标准套餐及其项目（或在列表中按 Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="386" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="387" />
       <source>Change the selected class's code, name or rate</source>
       <translation>修改所选工时类别的代码、名称或费率</translation>
     </message>
@@ -3090,17 +3150,17 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/cli.py" line="198" />
       <source>Changed the secret of {user}; any lock-out is cleared.</source>
-      <translation type="unfinished" />
+      <translation>已更改 {user} 的PIN码或密码；如有锁定已解除。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/orders_dialog.py" line="180" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="45" />
       <source>Channel</source>
       <translation>渠道</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="312" />
       <source>Channel: one of {channels}.</source>
-      <translation type="unfinished" />
+      <translation>渠道：须为 {channels} 之一。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1110" />
@@ -3135,17 +3195,17 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="443" />
       <source>Check-in sheet {number}</source>
-      <translation type="unfinished" />
+      <translation>接车单 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="152" />
       <source>Checked by</source>
-      <translation type="unfinished" />
+      <translation>复核人</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="229" />
       <source>Checked by: ______________________</source>
-      <translation type="unfinished" />
+      <translation>复核人：______________________</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="93" />
@@ -3165,7 +3225,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/cli.py" line="115" />
       <source>Checking the backup</source>
-      <translation type="unfinished" />
+      <translation>正在校验备份</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_io_dialogs.py" line="100" />
@@ -3175,22 +3235,22 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="446" />
       <source>Checklist item</source>
-      <translation type="unfinished" />
+      <translation>检查项目</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="63" />
       <source>Cheque</source>
-      <translation type="unfinished" />
+      <translation>支票</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="275" />
       <source>Chinese make</source>
-      <translation type="unfinished" />
+      <translation>中文品牌</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="276" />
       <source>Chinese model</source>
-      <translation type="unfinished" />
+      <translation>中文车型</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="88" />
@@ -3200,7 +3260,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="98" />
       <source>Chip</source>
-      <translation type="unfinished" />
+      <translation>掉漆</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="95" />
@@ -3225,17 +3285,17 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="477" />
       <source>Choose a customer, or give the name of a new one.</source>
-      <translation type="unfinished" />
+      <translation>请选择客户，或填写新客户的姓名。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="613" />
       <source>Choose a labour class (set them up in the workshop's setup).</source>
-      <translation type="unfinished" />
+      <translation>请选择工时类别（在车间设置中添加）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="230" />
       <source>Choose a member of staff who works here now to look after the account.</source>
-      <translation type="unfinished" />
+      <translation>请选择一位在职员工作为此客户的负责人。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="453" />
@@ -3245,7 +3305,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="600" />
       <source>Choose a part of the catalogue that is for sale.</source>
-      <translation type="unfinished" />
+      <translation>请选择配件目录中在售的配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="274" />
@@ -3255,7 +3315,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="63" />
       <source>Choose a reason for the adjustment: {reasons}.</source>
-      <translation type="unfinished" />
+      <translation>请选择库存调整原因：{reasons}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="351" />
@@ -3265,7 +3325,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="630" />
       <source>Choose a technician who works here.</source>
-      <translation type="unfinished" />
+      <translation>请选择一位在职技师。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_tab.py" line="403" />
@@ -3275,35 +3335,35 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="187" />
       <source>Choose at least one line of the sale to return.</source>
-      <translation type="unfinished" />
+      <translation>请至少选择销售中的一行进行退货。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="365" />
       <source>Choose at least one of the {kind} to count.</source>
-      <translation type="unfinished" />
+      <translation>请至少选择一个要盘点的{kind}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="387" />
       <source>Choose how it was paid: {methods}.</source>
-      <translation type="unfinished" />
+      <translation>请选择付款方式：{methods}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="538" />
       <source>Choose one of the customer's vehicles (or add it to their file).</source>
-      <translation type="unfinished" />
+      <translation>请选择该客户的一辆车（或将车辆添加到其档案中）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="535" />
       <source>Choose the customer first.</source>
-      <translation type="unfinished" />
+      <translation>请先选择客户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="497" />
       <source>Choose the customer's vehicle, or describe the car ("white Golf B-XY 123").</source>
-      <translation type="unfinished" />
+      <translation>请选择客户的车辆，或描述车辆（“白色高尔夫 京A·12345”）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="472" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="474" />
       <source>Choose the customer, or scan their member card</source>
       <translation>选择客户，或扫描其会员卡</translation>
     </message>
@@ -3315,7 +3375,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="588" />
       <source>Choose the kind of line: {kinds}.</source>
-      <translation type="unfinished" />
+      <translation>请选择项目类型：{kinds}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="680" />
@@ -3325,7 +3385,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="857" />
       <source>Choose the lines the customer answered for.</source>
-      <translation type="unfinished" />
+      <translation>请选择客户已答复的项目。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="472" />
@@ -3345,12 +3405,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="131" />
       <source>Choose the vehicle's owner as the customer first.</source>
-      <translation type="unfinished" />
+      <translation>请先选择车主作为客户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="264" />
       <source>Choose what the cash is: {kinds}.</source>
-      <translation type="unfinished" />
+      <translation>请选择现金类型：{kinds}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/login.py" line="75" />
@@ -3375,12 +3435,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="65" />
       <source>Chosen parts</source>
-      <translation type="unfinished" />
+      <translation>指定配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="385" />
       <source>Chosen parts are given by their ids.</source>
-      <translation type="unfinished" />
+      <translation>指定配件须按其 ID 给出。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="232" />
@@ -3395,90 +3455,90 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="54" />
       <source>Class A needs at least class B's revenue ({revenue}).</source>
-      <translation type="unfinished" />
+      <translation>A 类的消费额至少须达到 B 类的标准（{revenue}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="57" />
       <source>Class A needs at least class B's visits ({visits}).</source>
-      <translation type="unfinished" />
+      <translation>A 类的到店次数至少须达到 B 类的标准（{visits}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="33" />
       <source>Class A revenue</source>
-      <translation type="unfinished" />
+      <translation>A 类消费额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="33" />
       <source>Class A visits</source>
-      <translation type="unfinished" />
+      <translation>A 类到店次数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="147" />
       <source>Class A: revenue in 12 months (minor units)</source>
-      <translation type="unfinished" />
+      <translation>A 类：12 个月消费额（单位：分）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="149" />
       <source>Class A: visits in 12 months</source>
-      <translation type="unfinished" />
+      <translation>A 类：12 个月到店次数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="33" />
       <source>Class B revenue</source>
-      <translation type="unfinished" />
+      <translation>B 类消费额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="34" />
       <source>Class B visits</source>
-      <translation type="unfinished" />
+      <translation>B 类到店次数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="150" />
       <source>Class B: revenue in 12 months (minor units)</source>
-      <translation type="unfinished" />
+      <translation>B 类：12 个月消费额（单位：分）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="152" />
       <source>Class B: visits in 12 months</source>
-      <translation type="unfinished" />
+      <translation>B 类：12 个月到店次数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="77" />
       <source>Class a</source>
-      <translation type="unfinished" />
+      <translation>A 类客户</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="77" />
       <source>Class b</source>
-      <translation type="unfinished" />
+      <translation>B 类客户</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="77" />
       <source>Class c</source>
-      <translation type="unfinished" />
+      <translation>C 类客户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="187" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="188" />
       <source>Class of {0}</source>
       <translation>{0} 的分类</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="403" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="404" />
       <source>Class saved.</source>
       <translation>分类已保存。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="190" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="191" />
       <source>Class {0}</source>
       <translation>{0} 类</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="337" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="338" />
       <source>Class {0}, set by hand: {1} (computed: {2}, {3})</source>
       <translation>{0} 类，手动设置：{1}（计算结果：{2}，{3}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="340" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="341" />
       <source>Class {0}: {1}</source>
       <translation>{0} 类：{1}</translation>
     </message>
@@ -3490,12 +3550,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="157" />
       <source>Class {grade} customer</source>
-      <translation type="unfinished" />
+      <translation>{grade} 类客户</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="155" />
       <source>Class {grade} customer with an account</source>
-      <translation type="unfinished" />
+      <translation>有挂账的 {grade} 类客户</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="495" />
@@ -3508,7 +3568,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>点击车身轮廓图标记损伤。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/part_table.py" line="106" />
+      <location filename="../../../partsdesk/ui/part_table.py" line="107" />
       <source>Click to sort</source>
       <translation>点击排序</translation>
     </message>
@@ -3518,14 +3578,14 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>点击车辆受损位置进行标记</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="320" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="323" />
       <source>Clo&amp;se complaint</source>
       <translation>关闭投诉(&amp;S)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="897" />
       <source>Clock on as a technician: log in first.</source>
-      <translation type="unfinished" />
+      <translation>以技师身份开工：请先登录。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="63" />
@@ -3535,12 +3595,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="916" />
       <source>Clocked off your other job first.</source>
-      <translation type="unfinished" />
+      <translation>已先在您的另一项工作上停工。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="935" />
       <source>Clocked off {number} line {line_no}.</source>
-      <translation type="unfinished" />
+      <translation>已在 {number} 第 {line_no} 项上停工。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="477" />
@@ -3550,7 +3610,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="922" />
       <source>Clocked on {number} line {line_no}.</source>
-      <translation type="unfinished" />
+      <translation>已在 {number} 第 {line_no} 项上开工。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="338" />
@@ -3558,12 +3618,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>关闭（Esc）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="146" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="147" />
       <source>Close the day (count the drawer first: expected cash is shown after)</source>
       <translation>日结（请先清点钱箱：之后才显示应有现金）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="315" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="318" />
       <source>Close with the customer's satisfaction with the resolution</source>
       <translation>关闭投诉，记录客户对处理结果的满意度</translation>
     </message>
@@ -3585,17 +3645,22 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="25" />
       <source>Closed</source>
-      <translation type="unfinished" />
+      <translation>已关闭</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="174" />
       <source>Closed by</source>
-      <translation type="unfinished" />
+      <translation>日结人</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/purchasing_view.py" line="68" />
+      <source>Closed or cancelled</source>
+      <translation>已关闭或已取消</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="83" />
       <source>Closes at</source>
-      <translation type="unfinished" />
+      <translation>关门时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="474" />
@@ -3603,7 +3668,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>正在关闭</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="271" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="272" />
       <source>Closing the day…</source>
       <translation>正在日结…</translation>
     </message>
@@ -3615,7 +3680,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="228" />
       <source>Code {number} of the sheet was scanned instead of {expected}: cover the other codes with a hand or a sheet of paper and scan that one again.</source>
-      <translation type="unfinished" />
+      <translation>扫描到的是测试页上的第 {number} 个条码，而不是第 {expected} 个：请用手或纸遮住其他条码，再扫描一次该条码。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="460" />
@@ -3655,7 +3720,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="303" />
       <source>Command line</source>
-      <translation type="unfinished" />
+      <translation>命令行</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="46" />
@@ -3678,32 +3743,32 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>比较各供应商的配件价格</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="313" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="316" />
       <source>Compensation</source>
       <translation>补偿</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="394" />
       <source>Compensation cannot be negative.</source>
-      <translation type="unfinished" />
+      <translation>补偿不能为负数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="84" />
       <source>Compensation given ({currency})</source>
-      <translation type="unfinished" />
+      <translation>已给予的补偿（{currency}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="396" />
       <source>Compensation is too large.</source>
-      <translation type="unfinished" />
+      <translation>补偿金额过大。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="392" />
       <source>Compensation: an amount in the shop's currency.</source>
-      <translation type="unfinished" />
+      <translation>补偿：须为门店币种的金额。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="381" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="384" />
       <source>Compensation: {amount}</source>
       <translation>补偿：{amount}</translation>
     </message>
@@ -3715,27 +3780,27 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/config.py" line="189" />
       <source>Complaint categories</source>
-      <translation type="unfinished" />
+      <translation>投诉类别</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="365" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="368" />
       <source>Complaint {number}</source>
       <translation>投诉 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="197" />
       <source>Complaint {number} is not in the register.</source>
-      <translation type="unfinished" />
+      <translation>投诉登记簿中没有投诉 {number}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="561" />
       <source>Complaint {number} opened for the low score.</source>
-      <translation type="unfinished" />
+      <translation>因评分过低已创建投诉 {number}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="363" />
       <source>Complaint {number} was changed on another terminal. Open it again.</source>
-      <translation type="unfinished" />
+      <translation>投诉 {number} 已在另一台终端上被修改。请重新打开。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="31" />
@@ -3743,7 +3808,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>投诉</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="537" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="540" />
       <source>Complaints are not shown to your role.</source>
       <translation>您的角色无权查看投诉。</translation>
     </message>
@@ -3755,32 +3820,32 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="80" />
       <source>Complaints received</source>
-      <translation type="unfinished" />
+      <translation>收到的投诉</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="57" />
       <source>Complaints received, by category and month</source>
-      <translation type="unfinished" />
+      <translation>收到的投诉（按类别和月份）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="81" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="84" />
       <source>Complaints register</source>
       <translation>投诉登记簿</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="54" />
       <source>Complaints report</source>
-      <translation type="unfinished" />
+      <translation>投诉报表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="105" />
       <source>Complaints report {period}</source>
-      <translation type="unfinished" />
+      <translation>投诉报表 {period}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="81" />
       <source>Complaints resolved in the period</source>
-      <translation type="unfinished" />
+      <translation>本期已解决的投诉</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="438" />
@@ -3790,22 +3855,22 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/shop.py" line="100" />
       <source>Connected to {where}, but its shop was made by a newer PartsDesk (schema {version}). Update PartsDesk on this PC first.</source>
-      <translation type="unfinished" />
+      <translation>已连接到 {where}，但其中的门店由更新版本的 PartsDesk 创建（数据库结构版本 {version}）。请先更新本机的 PartsDesk。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/shop.py" line="97" />
       <source>Connected to {where}. It holds no shop yet: PartsDesk sets it up at the next start.</source>
-      <translation type="unfinished" />
+      <translation>已连接到 {where}。其中尚无门店：PartsDesk 将在下次启动时进行设置。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/shop.py" line="103" />
       <source>Connected to {where}: a PartsDesk shop (schema {version}).</source>
-      <translation type="unfinished" />
+      <translation>已连接到 {where}：PartsDesk 门店（数据库结构版本 {version}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="37" />
       <source>Consent given</source>
-      <translation type="unfinished" />
+      <translation>同意时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="155" />
@@ -3825,7 +3890,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="55" />
       <source>Contact name</source>
-      <translation type="unfinished" />
+      <translation>联系人姓名</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="30" />
@@ -3840,7 +3905,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="57" />
       <source>Converted</source>
-      <translation type="unfinished" />
+      <translation>已转销售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="101" />
@@ -3850,7 +3915,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="211" />
       <source>Cost</source>
-      <translation type="unfinished" />
+      <translation>成本</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="93" />
@@ -3860,17 +3925,17 @@ Nothing half-done was kept. The details are in the log file; please tell support
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="264" />
       <source>Could not back up {path}: {detail}. No backup was written.</source>
-      <translation type="unfinished" />
+      <translation>无法备份 {path}：{detail}。未写入任何备份。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="248" />
       <source>Could not copy the logo into {folder}: {error}.</source>
-      <translation type="unfinished" />
+      <translation>无法将标志复制到 {folder}：{error}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/shop.py" line="95" />
       <source>Could not open the database: {error}</source>
-      <translation type="unfinished" />
+      <translation>无法打开数据库：{error}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/app.py" line="133" />
@@ -3886,7 +3951,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="488" />
       <source>Could not replace {path} ({reason}). Close every program that uses it and restore again; the file as it was is kept as {kept}.</source>
-      <translation type="unfinished" />
+      <translation>无法替换 {path}（{reason}）。请关闭所有使用该文件的程序后重新恢复；原文件已保留为 {kept}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="67" />
@@ -3899,99 +3964,99 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>盘点单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="262" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="263" />
       <source>Count a part (F2)</source>
       <translation>盘点配件（F2）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="696" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="697" />
       <source>Count a part found by search (one, or N*)</source>
       <translation>盘点通过搜索找到的配件（一个，或 N*）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="150" />
       <source>Count sheet</source>
-      <translation type="unfinished" />
+      <translation>盘点表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="158" />
       <source>Count sheet {number}</source>
-      <translation type="unfinished" />
+      <translation>盘点表 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="268" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="269" />
       <source>Count the drawer and type the cash in it first.</source>
       <translation>请先清点钱箱并输入其中的现金金额。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="145" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="146" />
       <source>Count the drawer first, then close the day: the Z report</source>
       <translation>先清点钱箱，再日结：生成Z报表</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="492" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="493" />
       <source>Count them as &amp;zero: posting takes them off the book</source>
       <translation>按零计(&amp;Z)：过账后从账面扣除</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="225" />
       <source>Count tolerance, class A parts (basis points of book)</source>
-      <translation type="unfinished" />
+      <translation>盘点允差，A 类配件（账面数的基点）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="228" />
       <source>Count tolerance, class B parts (basis points of book)</source>
-      <translation type="unfinished" />
+      <translation>盘点允差，B 类配件（账面数的基点）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="230" />
       <source>Count tolerance, class C parts (basis points of book)</source>
-      <translation type="unfinished" />
+      <translation>盘点允差，C 类配件（账面数的基点）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="929" />
       <source>Count {number} is already posted; a count posts once.</source>
-      <translation type="unfinished" />
+      <translation>盘点 {number} 已过账；盘点只能过账一次。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="449" />
       <source>Count {number} is finished: only the parts sent for a recount can be counted again.</source>
-      <translation type="unfinished" />
+      <translation>盘点 {number} 已完成：只有送去复盘的配件可以再次盘点。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="931" />
       <source>Count {number} is still open: finish it (and say what becomes of the parts nobody counted) before it is approved.</source>
-      <translation type="unfinished" />
+      <translation>盘点 {number} 仍在进行中：请先结束盘点（并确定未盘到的配件如何处理），然后才能审批。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="742" />
       <source>Count {number} is {status}, not open: it cannot be finished again.</source>
-      <translation type="unfinished" />
+      <translation>盘点 {number} 当前为{status}，不在进行中：无法再次结束。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="773" />
       <source>Count {number} is {status}: it cannot be cancelled.</source>
-      <translation type="unfinished" />
+      <translation>盘点 {number} 当前为{status}：无法取消。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="934" />
       <source>Count {number} is {status}: it cannot be posted.</source>
-      <translation type="unfinished" />
+      <translation>盘点 {number} 当前为{status}：无法过账。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="658" />
       <source>Count {number} is {status}: link the barcode from the part's card.</source>
-      <translation type="unfinished" />
+      <translation>盘点 {number} 当前为{status}：请在配件资料卡中关联该条码。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="451" />
       <source>Count {number} is {status}: nothing more can be counted in it.</source>
-      <translation type="unfinished" />
+      <translation>盘点 {number} 当前为{status}：不能再在其中盘点。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="898" />
       <source>Count {number} is {status}: recounts are asked for while reviewing a finished count.</source>
-      <translation type="unfinished" />
+      <translation>盘点 {number} 当前为{status}：只能在审核已完成的盘点时申请复盘。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="170" />
@@ -4001,7 +4066,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="228" />
       <source>Counted and closed by: ______________________</source>
-      <translation type="unfinished" />
+      <translation>清点并日结人：______________________</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="152" />
@@ -4014,7 +4079,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>实点现金</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="442" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="443" />
       <source>Counted total (F4): {part}</source>
       <translation>实盘总数(F4)：{part}</translation>
     </message>
@@ -4024,14 +4089,14 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>柜台</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="863" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="864" />
       <source>Counting stock needs the stock.count permission.</source>
       <translation>盘点库存需要 stock.count 权限。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="136" />
       <source>Country calling code</source>
-      <translation type="unfinished" />
+      <translation>国际区号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="879" />
@@ -4041,7 +4106,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="98" />
       <source>Crack</source>
-      <translation type="unfinished" />
+      <translation>裂纹</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/login.py" line="237" />
@@ -4059,7 +4124,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>挂账</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="255" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="256" />
       <source>Credit &amp;terms…</source>
       <translation>挂账条件(&amp;T)…</translation>
     </message>
@@ -4071,12 +4136,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="437" />
       <source>Credit limit cannot be negative.</source>
-      <translation type="unfinished" />
+      <translation>信用额度不能为负数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="439" />
       <source>Credit limit is too large.</source>
-      <translation type="unfinished" />
+      <translation>信用额度过大。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="376" />
@@ -4084,34 +4149,34 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>信用额度 {0}，账期 {1} 天</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="343" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="344" />
       <source>Credit limit {0}, {1} days · balance {2}</source>
       <translation>信用额度 {0}，账期 {1} 天 · 余额 {2}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="432" />
       <source>Credit limit: a number is needed.</source>
-      <translation type="unfinished" />
+      <translation>信用额度：须为数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="31" />
       <source>Credit note</source>
-      <translation type="unfinished" />
+      <translation>红字冲销单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="231" />
       <source>Credit note date</source>
-      <translation type="unfinished" />
+      <translation>红字冲销单日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="228" />
       <source>Credit note number</source>
-      <translation type="unfinished" />
+      <translation>红字冲销单编号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="237" />
       <source>Credit note {document} is already on an account.</source>
-      <translation type="unfinished" />
+      <translation>红字冲销单 {document} 已记入挂账账户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="70" />
@@ -4119,19 +4184,19 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>红字冲销单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="398" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="399" />
       <source>Credit terms saved.</source>
       <translation>挂账条件已保存。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="159" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="160" />
       <source>Credit terms — {0}</source>
       <translation>挂账条件 — {0}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="285" />
       <source>Credit to</source>
-      <translation type="unfinished" />
+      <translation>退款对象</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="433" />
@@ -4169,7 +4234,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+Del 删除</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="493" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="495" />
       <source>Ctrl+Del Void sale</source>
       <translation>Ctrl+Del 作废销售</translation>
     </message>
@@ -4184,17 +4249,17 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+Enter 发送</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="375" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="376" />
       <source>Ctrl+F6 Deactivate</source>
       <translation>Ctrl+F6 停用</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="387" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="388" />
       <source>Ctrl+F7 Deactivate</source>
       <translation>Ctrl+F7 停用</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="404" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="405" />
       <source>Ctrl+F8 Deactivate</source>
       <translation>Ctrl+F8 停用</translation>
     </message>
@@ -4219,7 +4284,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+N 新建</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="636" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="637" />
       <source>Ctrl+N New count</source>
       <translation>Ctrl+N 新建盘点</translation>
     </message>
@@ -4244,12 +4309,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+O 照片…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="642" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="643" />
       <source>Ctrl+P Count sheet</source>
       <translation>Ctrl+P 盘点表</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="158" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="159" />
       <source>Ctrl+P Print</source>
       <translation>Ctrl+P 打印</translation>
     </message>
@@ -4259,12 +4324,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+P 打印拣货单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="489" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="491" />
       <source>Ctrl+P Reprint</source>
       <translation>Ctrl+P 补打</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="762" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="763" />
       <source>Ctrl+P Variance report</source>
       <translation>Ctrl+P 差异报表</translation>
     </message>
@@ -4274,7 +4339,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+S 另存为 PDF</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="160" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="161" />
       <source>Ctrl+Shift+P Preview</source>
       <translation>Ctrl+Shift+P 预览</translation>
     </message>
@@ -4284,7 +4349,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+U 报价单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="699" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="700" />
       <source>Ctrl+Z Undo scan</source>
       <translation>Ctrl+Z 撤销扫描</translation>
     </message>
@@ -4301,22 +4366,22 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/config.py" line="135" />
       <source>Currency</source>
-      <translation type="unfinished" />
+      <translation>币种</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="201" />
       <source>Currency: one of {currencies}.</source>
-      <translation type="unfinished" />
+      <translation>币种：须为 {currencies} 之一。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="29" />
       <source>Current</source>
-      <translation type="unfinished" />
+      <translation>未到期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="221" />
       <source>Current total ({currency})</source>
-      <translation type="unfinished" />
+      <translation>当前合计（{currency}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="519" />
@@ -4346,40 +4411,45 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="86" />
       <source>Customer #{customer_id} is not in the customer file (merged or erased).</source>
-      <translation type="unfinished" />
+      <translation>客户档案中没有客户 #{customer_id}（已合并或已清除）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="474" />
       <source>Customer #{customer_id} is not in the customer file (or was merged).</source>
-      <translation type="unfinished" />
+      <translation>客户档案中没有客户 #{customer_id}（或已被合并）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="771" />
       <source>Customer #{customer_id} is not in the customer file any more (merged into #{merged_into} or erased).</source>
-      <translation type="unfinished" />
+      <translation>客户 #{customer_id} 已不在客户档案中（已合并到 #{merged_into} 或已清除）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="774" />
       <source>Customer #{customer_id} is not in the customer file any more (merged or erased).</source>
-      <translation type="unfinished" />
+      <translation>客户 #{customer_id} 已不在客户档案中（已合并或已清除）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="327" />
       <source>Customer #{customer_id} is not in the customer file.</source>
-      <translation type="unfinished" />
+      <translation>客户档案中没有客户 #{customer_id}。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="109" />
+      <source>Customer #{id} is not in the customer file any more (merged or erased).</source>
+      <translation>客户 #{id} 已不在客户档案中（已合并或已清除）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="124" />
       <source>Customer #{id} is not in the customer file.</source>
-      <translation type="unfinished" />
+      <translation>客户档案中没有客户 #{id}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="23" />
       <source>Customer #{} is not in the customer file any more (merged or erased).</source>
-      <translation type="unfinished" />
+      <translation>客户 #{} 已不在客户档案中（已合并或已清除）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="154" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="156" />
       <source>Customer (F3)</source>
       <translation>客户(F3)</translation>
     </message>
@@ -4396,7 +4466,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="143" />
       <source>Customer class: A, B or C, not {given!r}.</source>
-      <translation type="unfinished" />
+      <translation>客户分类须为 A、B 或 C，而不是 {given!r}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="152" />
@@ -4411,12 +4481,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="62" />
       <source>Customer no.</source>
-      <translation type="unfinished" />
+      <translation>客户编号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="46" />
       <source>Customer no. #{number}</source>
-      <translation type="unfinished" />
+      <translation>客户编号 #{number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="38" />
@@ -4426,12 +4496,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="28" />
       <source>Customer type</source>
-      <translation type="unfinished" />
+      <translation>客户类型</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="90" />
       <source>Customer type is a person or a company.</source>
-      <translation type="unfinished" />
+      <translation>客户类型须为个人或公司。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1144" />
@@ -4439,14 +4509,14 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户授权(F6) — {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="384" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="387" />
       <source>Customer's satisfaction: {score} of {most}</source>
       <translation>客户满意度：{score} 分（满分 {most} 分）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="281" />
       <source>Customer's signature</source>
-      <translation type="unfinished" />
+      <translation>客户签字</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="226" />
@@ -4461,27 +4531,27 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="86" />
       <source>Customers' satisfaction with the resolution</source>
-      <translation type="unfinished" />
+      <translation>客户对处理结果的满意度</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="355" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="356" />
       <source>Cycle count of {day}</source>
       <translation>{day} 循环盘点</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="244" />
       <source>Cycle counts a year, class A parts</source>
-      <translation type="unfinished" />
+      <translation>每年循环盘点次数，A 类配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="246" />
       <source>Cycle counts a year, class B parts</source>
-      <translation type="unfinished" />
+      <translation>每年循环盘点次数，B 类配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="248" />
       <source>Cycle counts a year, class C parts</source>
-      <translation type="unfinished" />
+      <translation>每年循环盘点次数，C 类配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1174" />
@@ -4489,7 +4559,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>拒绝（保留为建议项目）(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="254" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="257" />
       <source>D&amp;ocument</source>
       <translation>单据(&amp;O)</translation>
     </message>
@@ -4501,57 +4571,57 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="46" />
       <source>DRAFT: not yet an order.</source>
-      <translation type="unfinished" />
+      <translation>草稿：尚未正式下单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="294" />
       <source>Daily backups kept</source>
-      <translation type="unfinished" />
+      <translation>保留的每日备份数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="410" />
       <source>Damage</source>
-      <translation type="unfinished" />
+      <translation>损伤</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="43" />
       <source>Damage (to quarantine)</source>
-      <translation type="unfinished" />
+      <translation>损坏（移入隔离区）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="460" />
       <source>Damage mark {mark}: choose {kinds}.</source>
-      <translation type="unfinished" />
+      <translation>损伤标记 {mark}：请选择 {kinds}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="469" />
       <source>Damage mark {mark}: the photo is larger than {megabytes} MB.</source>
-      <translation type="unfinished" />
+      <translation>损伤标记 {mark}：照片大于 {megabytes} MB。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="466" />
       <source>Damage mark {mark}: the photo must be a JPEG or PNG file that exists ({file}).</source>
-      <translation type="unfinished" />
+      <translation>损伤标记 {mark}：照片必须是已存在的 JPEG 或 PNG 文件（{file}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="430" />
       <source>Damage marks</source>
-      <translation type="unfinished" />
+      <translation>损伤标记</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="429" />
       <source>Damage noted</source>
-      <translation type="unfinished" />
+      <translation>已记录的损伤</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="75" />
       <source>Damaged, into quarantine</source>
-      <translation type="unfinished" />
+      <translation>损坏，移入隔离区</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="58" />
       <source>Dash and dot</source>
-      <translation type="unfinished" />
+      <translation>短横线和点</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="156" />
@@ -4571,22 +4641,22 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/care.py" line="376" />
       <source>Day</source>
-      <translation type="unfinished" />
+      <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="278" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="279" />
       <source>Day closed: {number}. Expected {expected}, counted {counted}. {result}</source>
       <translation>已日结：{number}。应有 {expected}，实点 {counted}。{result}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="34" />
       <source>Days late</source>
-      <translation type="unfinished" />
+      <translation>逾期天数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="153" />
       <source>Days late on average that cost one class</source>
-      <translation type="unfinished" />
+      <translation>平均逾期天数达到此值时降一级分类</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="70" />
@@ -4594,22 +4664,22 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>逾期天数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="507" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="508" />
       <source>Deactivate</source>
       <translation>停用</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="376" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="377" />
       <source>Deactivate the selected bay (or reactivate it)</source>
       <translation>停用所选工位（或重新启用）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="405" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="406" />
       <source>Deactivate the selected canned job (or reactivate it)</source>
       <translation>停用所选标准套餐（或重新启用）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="388" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="389" />
       <source>Deactivate the selected class (or reactivate it)</source>
       <translation>停用所选工时类别（或重新启用）</translation>
     </message>
@@ -4621,7 +4691,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/stock_reports.py" line="141" />
       <source>Dead stock looks back 1 to {months} months.</source>
-      <translation type="unfinished" />
+      <translation>呆滞库存的回溯期为 1 到 {months} 个月。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="104" />
@@ -4631,12 +4701,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="70" />
       <source>Dead stock: on hand, no sale in {months} months</source>
-      <translation type="unfinished" />
+      <translation>呆滞库存：有在库，{months} 个月内无销售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="32" />
       <source>Dec</source>
-      <translation type="unfinished" />
+      <translation>12月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="240" />
@@ -4651,12 +4721,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/workshop_documents.py" line="197" />
       <source>Declined {method} — {who}, {at:%Y-%m-%d}</source>
-      <translation type="unfinished" />
+      <translation>{method}拒绝 — {who}，{at:%Y-%m-%d}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="141" />
       <source>Default tax rate (basis points)</source>
-      <translation type="unfinished" />
+      <translation>默认税率（基点）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="424" />
@@ -4669,7 +4739,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Del 取消提醒</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="475" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="477" />
       <source>Del Remove</source>
       <translation>Del 删除</translation>
     </message>
@@ -4706,17 +4776,17 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="561" />
       <source>Delivery note {number}</source>
-      <translation type="unfinished" />
+      <translation>交车单 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="134" />
       <source>Demo shop</source>
-      <translation type="unfinished" />
+      <translation>演示门店</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="98" />
       <source>Dent</source>
-      <translation type="unfinished" />
+      <translation>凹陷</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="87" />
@@ -4731,47 +4801,47 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="170" />
       <source>Diff.</source>
-      <translation type="unfinished" />
+      <translation>差异</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="743" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="744" />
       <source>Difference</source>
       <translation>差异</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="227" />
       <source>Differences (counted − book at count)</source>
-      <translation type="unfinished" />
+      <translation>差异（实盘数 − 盘点时账面数）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="56" />
       <source>Digits</source>
-      <translation type="unfinished" />
+      <translation>数字</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="149" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="150" />
       <source>Disable (Ctrl+D)</source>
       <translation>禁用(Ctrl+D)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="180" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="181" />
       <source>Disabled</source>
       <translation>已禁用</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="47" />
       <source>Disc.</source>
-      <translation type="unfinished" />
+      <translation>折扣</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="255" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="257" />
       <source>Discount</source>
       <translation>折扣</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="152" />
       <source>Discounts and price changes</source>
-      <translation type="unfinished" />
+      <translation>折扣和改价</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="44" />
@@ -4781,17 +4851,17 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="43" />
       <source>Document no</source>
-      <translation type="unfinished" />
+      <translation>单据编号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="317" />
       <source>Document number</source>
-      <translation type="unfinished" />
+      <translation>单据编号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="320" />
       <source>Document number is one line.</source>
-      <translation type="unfinished" />
+      <translation>单据编号只能为一行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="252" />
@@ -4806,17 +4876,17 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="315" />
       <source>Document type: one of {types}.</source>
-      <translation type="unfinished" />
+      <translation>单据类型：须为 {types} 之一。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="158" />
       <source>Documents</source>
-      <translation type="unfinished" />
+      <translation>单据</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="455" />
       <source>Done</source>
-      <translation type="unfinished" />
+      <translation>完成</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="161" />
@@ -4824,7 +4894,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>完成日期(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="212" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="215" />
       <source>Done (Esc)</source>
       <translation>完成(Esc)</translation>
     </message>
@@ -4836,22 +4906,27 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="296" />
       <source>Done at (km)</source>
-      <translation type="unfinished" />
+      <translation>完成时里程（km）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="290" />
       <source>Done on</source>
-      <translation type="unfinished" />
+      <translation>完成日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="54" />
       <source>Draft</source>
-      <translation type="unfinished" />
+      <translation>草稿</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="556" />
       <source>Draft {number} made: F2 adds its parts.</source>
       <translation>已生成草稿 {number}：按 F2 添加配件。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/purchasing_view.py" line="65" />
+      <source>Drafts</source>
+      <translation>草稿</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="232" />
@@ -4861,12 +4936,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/config.py" line="137" />
       <source>Dropped from customers' phone numbers so +86 138… and 138… are the same number.</source>
-      <translation type="unfinished" />
+      <translation>从客户电话号码中去掉此区号，使 +86 138… 与 138… 视为同一号码。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="200" />
       <source>Dry run: nothing written.</source>
-      <translation type="unfinished" />
+      <translation>试运行：未写入任何内容。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="35" />
@@ -4886,12 +4961,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="66" />
       <source>Due at (km)</source>
-      <translation type="unfinished" />
+      <translation>到期里程（km）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="157" />
       <source>Due at (km) is at most {most:,}.</source>
-      <translation type="unfinished" />
+      <translation>到期里程（km）最多为 {most:,}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="199" />
@@ -4906,12 +4981,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="44" />
       <source>Due on</source>
-      <translation type="unfinished" />
+      <translation>到期日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="35" />
       <source>Due soon</source>
-      <translation type="unfinished" />
+      <translation>即将到期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="284" />
@@ -4926,17 +5001,17 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="59" />
       <source>Duration (minutes)</source>
-      <translation type="unfinished" />
+      <translation>时长（分钟）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="510" />
       <source>Duration is {least} to {most} minutes (24 hours).</source>
-      <translation type="unfinished" />
+      <translation>时长为 {least} 到 {most} 分钟（24 小时）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="307" />
       <source>E</source>
-      <translation type="unfinished" />
+      <translation>空</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="143" />
@@ -4966,17 +5041,17 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="304" />
       <source>E-mail: {email!r} is not an e-mail address (name@example.com).</source>
-      <translation type="unfinished" />
+      <translation>电子邮箱：{email!r} 不是有效的电子邮箱地址（name@example.com）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="59" />
       <source>EAN-13, as on a part's box</source>
-      <translation type="unfinished" />
+      <translation>EAN-13，如配件包装盒上所印</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="281" />
       <source>Each a name, every so many days and/or km (0: not by that measure); a delivered job line or canned job whose name contains the type's name makes the next reminder.</source>
-      <translation type="unfinished" />
+      <translation>每项包括名称，以及间隔天数和/或公里数（0：不按该方式计算）；已交车的工单项目或标准套餐的名称中包含该类型名称时，即生成下一次保养提醒。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="253" />
@@ -4986,7 +5061,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="101" />
       <source>Each line counts once, by the customer's latest answer. Lines that needed re-authorization (approved again after a change): {count:,} line(s).</source>
-      <translation type="unfinished" />
+      <translation>每个项目只计一次，按客户最近一次答复统计。需要重新授权（修改后再次批准）的项目：{count:,} 项。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="989" />
@@ -4996,7 +5071,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="65" />
       <source>Earned</source>
-      <translation type="unfinished" />
+      <translation>获得</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="63" />
@@ -5006,17 +5081,22 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="70" />
       <source>Efficiency is book hours ÷ clocked hours; the comeback rate is the share of the lines a later order linked back to as a comeback.</source>
-      <translation type="unfinished" />
+      <translation>工效 = 标准工时 ÷ 打卡工时；返修率指被后续工单关联为返修的项目所占比例。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="43" />
+      <source>Empty</source>
+      <translation>空</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="287" />
       <source>Empty: the shop file in this PC's data folder. Or the full path of a SQLite file, or postgresql://user:password@host:port/dbname for a PostgreSQL server that every terminal shares. Used from the next start; partsdesk --db overrides it.</source>
-      <translation type="unfinished" />
+      <translation>留空：使用本机数据文件夹中的门店文件。也可填写 SQLite 文件的完整路径，或所有终端共用的 PostgreSQL 服务器地址 postgresql://user:password@host:port/dbname。下次启动时生效；partsdesk --db 参数优先于此设置。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="321" />
       <source>Empty: the shop's language. Printed documents follow the screen.</source>
-      <translation type="unfinished" />
+      <translation>留空：使用门店的语言。打印的单据与屏幕语言一致。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_membership.py" line="148" />
@@ -5024,17 +5104,17 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>入会(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="204" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="205" />
       <source>Enable (Ctrl+D)</source>
       <translation>启用(Ctrl+D)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="255" />
       <source>End of the working day; a bay or technician has the hours between opening and closing.</source>
-      <translation type="unfinished" />
+      <translation>工作日的结束时间；工位或技师的可用时间为开门到关门之间的时段。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="704" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="705" />
       <source>End the counting; say what becomes of the parts nobody counted</source>
       <translation>结束盘点，并确定未盘到的配件如何处理</translation>
     </message>
@@ -5054,7 +5134,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Enter 修改</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="638" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="639" />
       <source>Enter Count</source>
       <translation>Enter 盘点</translation>
     </message>
@@ -5079,14 +5159,14 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Enter 打印</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="106" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="107" />
       <source>Enter Record</source>
       <translation>Enter 记录</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="237" />
       <source>Enter how much to release, above zero (thousandths of the part's unit).</source>
-      <translation type="unfinished" />
+      <translation>请输入要解除隔离的数量，须大于零（以配件单位的千分之一计）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="515" />
@@ -5103,12 +5183,12 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>清除个人信息</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="164" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="165" />
       <source>Esc Close</source>
       <translation>Esc 关闭</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="711" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="712" />
       <source>Esc Counts</source>
       <translation>Esc 返回盘点列表</translation>
     </message>
@@ -5125,7 +5205,7 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="287" />
       <source>Estimate {number}</source>
-      <translation type="unfinished" />
+      <translation>估价单 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="323" />
@@ -5135,7 +5215,7 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="33" />
       <source>Europe</source>
-      <translation type="unfinished" />
+      <translation>欧洲</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1236" />
@@ -5155,17 +5235,17 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="232" />
       <source>Every line is authorized.</source>
-      <translation type="unfinished" />
+      <translation>所有项目均已授权。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="524" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="525" />
       <source>Every part in the scope of {number} with stock on the book was counted.</source>
       <translation>{number} 范围内有账面库存的配件均已盘点。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="960" />
       <source>Every part of {number} is already issued.</source>
-      <translation type="unfinished" />
+      <translation>{number} 的所有配件均已发料。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="61" />
@@ -5185,22 +5265,22 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="133" />
       <source>Expected cash</source>
-      <translation type="unfinished" />
+      <translation>应有现金</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="251" />
       <source>Expected cash is below zero ({amount}): more cash went out than the float and the sales brought in. Check the refunds and paid-outs.</source>
-      <translation type="unfinished" />
+      <translation>应有现金小于零（{amount}）：取出的现金超过了备用金与销售收入之和。请检查退款和现金取出记录。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="530" />
       <source>Expected date</source>
-      <translation type="unfinished" />
+      <translation>预计到货日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="337" />
       <source>Expire points as of a day (a date).</source>
-      <translation type="unfinished" />
+      <translation>积分过期的截止日须为日期。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="65" />
@@ -5215,7 +5295,7 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="45" />
       <source>Expires on</source>
-      <translation type="unfinished" />
+      <translation>过期日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/care_lists.py" line="243" />
@@ -5235,30 +5315,30 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="82" />
       <source>Exported</source>
-      <translation type="unfinished" />
+      <translation>导出时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="147" />
       <source>Exported {count:,} parts to {file}</source>
-      <translation type="unfinished" />
+      <translation>已将 {count:,} 个配件导出到 {file}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="146" />
       <source>Exporting</source>
-      <translation type="unfinished" />
+      <translation>正在导出</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="308" />
       <source>F</source>
-      <translation type="unfinished" />
+      <translation>满</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="759" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="760" />
       <source>F10 Approve and post</source>
       <translation>F10 审批并过账</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="144" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="145" />
       <source>F10 Close day (Z)</source>
       <translation>F10 日结(Z)</translation>
     </message>
@@ -5268,12 +5348,12 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F10 完工 / 质检</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="703" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="704" />
       <source>F10 Finish</source>
       <translation>F10 结束盘点</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="491" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="493" />
       <source>F11 Cash-up</source>
       <translation>F11 交班结算</translation>
     </message>
@@ -5283,7 +5363,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F12 交车</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="485" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="487" />
       <source>F12 Tender</source>
       <translation>F12 收款</translation>
     </message>
@@ -5293,7 +5373,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F2 添加配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="305" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="306" />
       <source>F2 Add part…</source>
       <translation>F2 添加配件…</translation>
     </message>
@@ -5308,7 +5388,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F2 查找车辆</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="695" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="696" />
       <source>F2 Search</source>
       <translation>F2 搜索</translation>
     </message>
@@ -5318,7 +5398,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F3 添加工时</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="471" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="473" />
       <source>F3 Customer</source>
       <translation>F3 客户</translation>
     </message>
@@ -5338,7 +5418,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F4 已到店</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="697" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="698" />
       <source>F4 Counted total</source>
       <translation>F4 实盘总数</translation>
     </message>
@@ -5348,7 +5428,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F4 其他费用</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="473" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="475" />
       <source>F4 Quantity</source>
       <translation>F4 数量</translation>
     </message>
@@ -5358,12 +5438,12 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F5 刷新</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="156" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="157" />
       <source>F5 X report</source>
       <translation>F5 X报表</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="168" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="169" />
       <source>F5 shows the X report: the day so far.</source>
       <translation>按 F5 查看 X报表：当天截至目前的情况。</translation>
     </message>
@@ -5378,17 +5458,17 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F6 电话确认名单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="701" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="702" />
       <source>F6 Link to part…</source>
       <translation>F6 关联到配件…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="373" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="374" />
       <source>F6 Rename</source>
       <translation>F6 重命名</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="487" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="489" />
       <source>F6 Return</source>
       <translation>F6 退货</translation>
     </message>
@@ -5403,17 +5483,17 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F7 关闭采购单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="385" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="386" />
       <source>F7 Edit</source>
       <translation>F7 编辑</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="482" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="484" />
       <source>F7 Orders</source>
       <translation>F7 订单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="756" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="757" />
       <source>F7 Request recount</source>
       <translation>F7 申请复盘</translation>
     </message>
@@ -5428,7 +5508,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F8 停工</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="401" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="402" />
       <source>F8 Edit</source>
       <translation>F8 编辑</translation>
     </message>
@@ -5438,7 +5518,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F8 设为首选</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="477" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="479" />
       <source>F8 Park / recall</source>
       <translation>F8 挂单 / 取单</translation>
     </message>
@@ -5453,7 +5533,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F9 爽约</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="479" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="481" />
       <source>F9 Quote</source>
       <translation>F9 报价单</translation>
     </message>
@@ -5463,19 +5543,19 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F9 补货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="640" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="641" />
       <source>F9 Review</source>
       <translation>F9 审核</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="39" />
       <source>FAILED</source>
-      <translation type="unfinished" />
+      <translation>失败</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="384" />
       <source>FRONT</source>
-      <translation type="unfinished" />
+      <translation>前</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="485" />
@@ -5485,17 +5565,17 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="31" />
       <source>Feb</source>
-      <translation type="unfinished" />
+      <translation>2月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="84" />
       <source>Field</source>
-      <translation type="unfinished" />
+      <translation>项目</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/scanner_test_sheet.py" line="60" />
       <source>File &gt; Scanner set-up…</source>
-      <translation type="unfinished" />
+      <translation>文件 &gt; 扫描枪设置…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_tab.py" line="106" />
@@ -5508,12 +5588,12 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>查找适用配件(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="255" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="256" />
       <source>Find a part for the canned job (F2)</source>
       <translation>为标准套餐查找配件(F2)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="470" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="472" />
       <source>Find a part in the catalogue and add it</source>
       <translation>在配件目录中查找配件并添加</translation>
     </message>
@@ -5558,29 +5638,34 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>请先查找车辆(F2)。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="500" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="501" />
       <source>Finish (Enter)</source>
       <translation>完成(Enter)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="488" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="489" />
       <source>Finish count {number} (F10)</source>
       <translation>结束盘点 {number}(F10)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="54" />
       <source>Finished, to approve</source>
-      <translation type="unfinished" />
+      <translation>已完成，待审批</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1245" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="112" />
+      <source>Finished, to review</source>
+      <translation>已完成，待审核</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/count_view.py" line="1246" />
       <source>Finishing once the scans still waiting are counted…</source>
       <translation>待处理的扫描计入后即结束盘点…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="158" />
       <source>First</source>
-      <translation type="unfinished" />
+      <translation>起始号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="287" />
@@ -5595,32 +5680,32 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="148" />
       <source>Floats, pay-ins and pay-outs</source>
-      <translation type="unfinished" />
+      <translation>备用金、现金存入和取出</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="297" />
       <source>Follow-up after {document}</source>
-      <translation type="unfinished" />
+      <translation>{document} 后回访</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="29" />
       <source>Follow-up call</source>
-      <translation type="unfinished" />
+      <translation>电话回访</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="271" />
       <source>Follow-up call after a delivery (days)</source>
-      <translation type="unfinished" />
+      <translation>交车后电话回访（天）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="173" />
       <source>Follow-up call after a visit (days)</source>
-      <translation type="unfinished" />
+      <translation>到店后电话回访（天）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="62" />
       <source>Follow-up calls due</source>
-      <translation type="unfinished" />
+      <translation>待回访</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="90" />
@@ -5630,7 +5715,7 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/config.py" line="180" />
       <source>Follow-up survey questions (scored 1-5)</source>
-      <translation type="unfinished" />
+      <translation>回访满意度调查问题（1-5 分）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="109" />
@@ -5650,7 +5735,7 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="46" />
       <source>Found</source>
-      <translation type="unfinished" />
+      <translation>找回</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_table.py" line="30" />
@@ -5660,17 +5745,17 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="220" />
       <source>Found more: {plus} · found less: {minus} · net {net} {currency} at cost.</source>
-      <translation type="unfinished" />
+      <translation>盘盈：{plus} · 盘亏：{minus} · 按成本计净额 {net} {currency}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="80" />
       <source>French</source>
-      <translation type="unfinished" />
+      <translation>法语</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="69" />
       <source>French (AZERTY)</source>
-      <translation type="unfinished" />
+      <translation>法语（AZERTY）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="172" />
@@ -5680,17 +5765,17 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="257" />
       <source>From quote</source>
-      <translation type="unfinished" />
+      <translation>来自报价单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="461" />
       <source>From quote {number}, valid until {day}.</source>
-      <translation type="unfinished" />
+      <translation>来自报价单 {number}，有效期至 {day}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="399" />
       <source>From quote {number}: its prices hold until {day}.</source>
-      <translation type="unfinished" />
+      <translation>来自报价单 {number}：其价格有效期至 {day}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="267" />
@@ -5698,19 +5783,29 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>起始年份</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="56" />
+      <source>From {when}</source>
+      <translation>自 {when}</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="423" />
       <source>Fuel</source>
-      <translation type="unfinished" />
+      <translation>油量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="527" />
       <source>Fuel level (eighths)</source>
-      <translation type="unfinished" />
+      <translation>油量（八分之几）</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="43" />
+      <source>Full</source>
+      <translation>满</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="197" />
       <source>Gaps</source>
-      <translation type="unfinished" />
+      <translation>间距</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="552" />
@@ -5720,67 +5815,67 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="80" />
       <source>German</source>
-      <translation type="unfinished" />
+      <translation>德语</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="68" />
       <source>German (QWERTZ)</source>
-      <translation type="unfinished" />
+      <translation>德语（QWERTZ）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="195" />
       <source>Give --pin and/or --password (a value, or '-' to read it from standard input).</source>
-      <translation type="unfinished" />
+      <translation>请指定 --pin 和/或 --password（填写值，或用 '-' 从标准输入读取）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="218" />
       <source>Give a line discount or a price, not both.</source>
-      <translation type="unfinished" />
+      <translation>行折扣和价格只能填写一项，不能同时填写。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="144" />
       <source>Give a new PIN or a new password.</source>
-      <translation type="unfinished" />
+      <translation>请填写新PIN码或新密码。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="484" />
       <source>Give a phone number, so the shop can confirm the booking.</source>
-      <translation type="unfinished" />
+      <translation>请填写电话号码，以便门店确认预约。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="501" />
       <source>Give the date and time of the appointment.</source>
-      <translation type="unfinished" />
+      <translation>请填写预约的日期和时间。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="168" />
       <source>Give the date or the mileage it is due at (or choose a service type of the settings).</source>
-      <translation type="unfinished" />
+      <translation>请填写到期日期或到期里程（或选择设置中的保养类型）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="322" />
       <source>Give the document's number.</source>
-      <translation type="unfinished" />
+      <translation>请填写单据编号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_reports.py" line="370" />
       <source>Give the first day of the report as a date.</source>
-      <translation type="unfinished" />
+      <translation>请以日期形式填写报表的开始日期。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_reports.py" line="372" />
       <source>Give the last day of the report as a date.</source>
-      <translation type="unfinished" />
+      <translation>请以日期形式填写报表的结束日期。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="155" />
       <source>Give the last day the quote is valid.</source>
-      <translation type="unfinished" />
+      <translation>请填写报价单有效期的最后一天。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sales.py" line="321" />
       <source>Give the parked sale a name of 1 to {count} characters (for example the customer's).</source>
-      <translation type="unfinished" />
+      <translation>请为挂起的销售填写 1 到 {count} 个字符的名称（例如客户姓名）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="624" />
@@ -5795,32 +5890,32 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/services/stock_reports.py" line="148" />
       <source>Give the report's day as a date.</source>
-      <translation type="unfinished" />
+      <translation>请以日期形式填写报表日期。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="276" />
       <source>Give the report's first and last day as dates.</source>
-      <translation type="unfinished" />
+      <translation>请以日期形式填写报表的开始和结束日期。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="702" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="703" />
       <source>Give the selected unknown barcode to a part, counting its scans</source>
       <translation>将所选未知条码关联到配件，并计入其扫描数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="146" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="147" />
       <source>Give the selected user another role</source>
       <translation>为所选用户更换角色</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="131" />
       <source>Give this user a password before making them a manager.</source>
-      <translation type="unfinished" />
+      <translation>设为经理之前，请先为该用户设置密码。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="152" />
       <source>Given away</source>
-      <translation type="unfinished" />
+      <translation>让利</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/login.py" line="105" />
@@ -5830,7 +5925,7 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1051" />
       <source>Go through the checklist first.</source>
-      <translation type="unfinished" />
+      <translation>请先逐项完成检查清单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/help_dialog.py" line="218" />
@@ -5845,7 +5940,7 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="421" />
       <source>Goods returned {against}.</source>
-      <translation type="unfinished" />
+      <translation>已退回货物（{against}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="190" />
@@ -5855,37 +5950,37 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="197" />
       <source>Grid</source>
-      <translation type="unfinished" />
+      <translation>行列</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="161" />
       <source>Gross</source>
-      <translation type="unfinished" />
+      <translation>含税金额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="353" />
       <source>Gross profit {margin} is below your floor of {floor}: a manager must approve this price.</source>
-      <translation type="unfinished" />
+      <translation>毛利 {margin} 低于您的毛利下限 {floor}：此价格须经理批准。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="349" />
       <source>Gross profit {margin} is below your floor of {floor}: a manager must approve this price. The lowest price you may give is {lowest}.</source>
-      <translation type="unfinished" />
+      <translation>毛利 {margin} 低于您的毛利下限 {floor}：此价格须经理批准。您可给出的最低价格为 {lowest}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="335" />
       <source>Gross-profit floor</source>
-      <translation type="unfinished" />
+      <translation>毛利下限</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="196" />
       <source>Gross-profit floor of a cashier (basis points)</source>
-      <translation type="unfinished" />
+      <translation>收银员的毛利下限（基点）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="199" />
       <source>Gross-profit floor of a service advisor (basis points)</source>
-      <translation type="unfinished" />
+      <translation>服务顾问的毛利下限（基点）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="381" />
@@ -5895,12 +5990,12 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="555" />
       <source>Handed over by</source>
-      <translation type="unfinished" />
+      <translation>交车人</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="71" />
       <source>Handling</source>
-      <translation type="unfinished" />
+      <translation>处理情况</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="558" />
@@ -5915,7 +6010,7 @@ Why (for example: the customer asked on 3 May):</source>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="79" />
       <source>Held in quarantine now (today's cost)</source>
-      <translation type="unfinished" />
+      <translation>当前隔离中（按今日成本）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="26" />
@@ -5942,27 +6037,27 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="849" />
       <source>How did the customer answer: {methods}?</source>
-      <translation type="unfinished" />
+      <translation>客户以何种方式答复：{methods}？</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="279" />
       <source>I authorize the work marked authorized above at the prices shown.</source>
-      <translation type="unfinished" />
+      <translation>本人授权按所示价格进行上方标记为已授权的工作。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="435" />
       <source>I leave the vehicle for the work described and agree the condition noted above. Valuables left in the car are at the owner's risk.</source>
-      <translation type="unfinished" />
+      <translation>本人将车辆留店进行上述工作，并认可上方记录的车况。车内遗留贵重物品，风险由车主自负。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="554" />
       <source>I received the vehicle and the explanation of the work done.</source>
-      <translation type="unfinished" />
+      <translation>本人已收到车辆，并已听取已完成工作的说明。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="198" />
       <source>Ignored column(s): {columns}.</source>
-      <translation type="unfinished" />
+      <translation>已忽略的列：{columns}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="334" />
@@ -5977,7 +6072,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="80" />
       <source>Import cancelled; nothing was changed.</source>
-      <translation type="unfinished" />
+      <translation>导入已取消；未做任何更改。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_io_dialogs.py" line="53" />
@@ -5992,7 +6087,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="132" />
       <source>Importing</source>
-      <translation type="unfinished" />
+      <translation>正在导入</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_io_dialogs.py" line="147" />
@@ -6007,7 +6102,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/scanner_test_sheet.py" line="56" />
       <source>In PartsDesk choose {menu} and scan the codes below one after the other, as the window asks. Aim at one code at a time (cover the others with a hand if the scanner catches the wrong one). The set-up measures how fast the scanner types, which key it sends after a code, and whether the keyboard layout or Caps Lock change what arrives.</source>
-      <translation type="unfinished" />
+      <translation>在 PartsDesk 中选择 {menu}，然后按窗口提示依次扫描下面的条码。每次只对准一个条码（如果扫描枪读到了别的条码，请用手遮住其他条码）。设置过程会测量扫描枪的输入速度、每个条码后发送的按键，以及键盘布局或 Caps Lock 是否会改变读取结果。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="96" />
@@ -6030,29 +6125,29 @@ book / actual</source>
       <translation>客户原话(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/part_table.py" line="135" />
+      <location filename="../../../partsdesk/ui/part_table.py" line="136" />
       <source>Inactive: not sold any more</source>
       <translation>已停用：不再销售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="268" />
       <source>Inspected before a car is ready; a failure sends the order back to work.</source>
-      <translation type="unfinished" />
+      <translation>车辆完工前检查；不合格则工单退回返工。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="262" />
       <source>Inspected with the customer at check-in; each is marked ok, attention or fail.</source>
-      <translation type="unfinished" />
+      <translation>接车时与客户一起检查；每项标记为正常、需注意或不合格。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/part_numbers.py" line="13" />
       <source>Interchange</source>
-      <translation type="unfinished" />
+      <translation>互换号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="243" />
       <source>Inventory record accuracy</source>
-      <translation type="unfinished" />
+      <translation>库存记录准确率</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="31" />
@@ -6062,27 +6157,27 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="232" />
       <source>Invoice corrected</source>
-      <translation type="unfinished" />
+      <translation>被更正的发票</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="196" />
       <source>Invoice date</source>
-      <translation type="unfinished" />
+      <translation>发票日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="193" />
       <source>Invoice number</source>
-      <translation type="unfinished" />
+      <translation>发票编号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="241" />
       <source>Invoice {against} is not on this customer's account.</source>
-      <translation type="unfinished" />
+      <translation>发票 {against} 不在该客户的挂账中。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="204" />
       <source>Invoice {document} is already on an account.</source>
-      <translation type="unfinished" />
+      <translation>发票 {document} 已挂账。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="70" />
@@ -6132,12 +6227,12 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="31" />
       <source>Jan</source>
-      <translation type="unfinished" />
+      <translation>1月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="454" />
       <source>Job</source>
-      <translation type="unfinished" />
+      <translation>工单项目</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="503" />
@@ -6147,27 +6242,27 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="521" />
       <source>Job card {number}</source>
-      <translation type="unfinished" />
+      <translation>派工单 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="259" />
       <source>Job line #{id} does not exist.</source>
-      <translation type="unfinished" />
+      <translation>工单项目 #{id} 不存在。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="507" />
       <source>Jobs</source>
-      <translation type="unfinished" />
+      <translation>工单项目</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="31" />
       <source>Jul</source>
-      <translation type="unfinished" />
+      <translation>7月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="31" />
       <source>Jun</source>
-      <translation type="unfinished" />
+      <translation>6月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="308" />
@@ -6177,12 +6272,12 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="248" />
       <source>Keep this {document}: it proves the refund.</source>
-      <translation type="unfinished" />
+      <translation>请保留此{document}：它是退款凭证。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="249" />
       <source>Keep this {document}: returns and warranty need it.</source>
-      <translation type="unfinished" />
+      <translation>请保留此{document}：退货和质保时需要出示。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/help_dialog.py" line="263" />
@@ -6197,12 +6292,12 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="61" />
       <source>Keyboard layout</source>
-      <translation type="unfinished" />
+      <translation>键盘布局</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="309" />
       <source>Keys that come closer together than this, ended by the scanner's terminator, are a scan; slower keys are typing. Scanner set-up measures it.</source>
-      <translation type="unfinished" />
+      <translation>按键间隔小于此值、并以扫描枪结束符结尾的输入视为扫码；更慢的按键视为手工输入。扫描枪设置会测量此值。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/help_dialog.py" line="257" />
@@ -6222,12 +6317,12 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/config.py" line="305" />
       <source>Label printer</source>
-      <translation type="unfinished" />
+      <translation>标签打印机</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="302" />
       <source>Label printer (roll labels)</source>
-      <translation type="unfinished" />
+      <translation>标签打印机（卷装标签）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="484" />
@@ -6237,7 +6332,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/labels.py" line="256" />
       <source>Labels ({layout})</source>
-      <translation type="unfinished" />
+      <translation>标签（{layout}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="664" />
@@ -6265,19 +6360,19 @@ book / actual</source>
       <translation>已添加工时：需要客户授权。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="378" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="379" />
       <source>Labour class</source>
       <translation>工时类别</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="304" />
       <source>Labour class code</source>
-      <translation type="unfinished" />
+      <translation>工时类别代码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="305" />
       <source>Labour class name</source>
-      <translation type="unfinished" />
+      <translation>工时类别名称</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="122" />
@@ -6285,24 +6380,24 @@ book / actual</source>
       <translation>工时类别 {code}(F7)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="426" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="427" />
       <source>Labour classes</source>
       <translation>工时类别</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="107" />
       <source>Labour line {line}: say what is done, in 1 to {most} characters.</source>
-      <translation type="unfinished" />
+      <translation>工时第 {line} 行：请说明施工内容，1 到 {most} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="111" />
       <source>Labour line {line}: the hours must be more than 0 and at most {most:,}.</source>
-      <translation type="unfinished" />
+      <translation>工时第 {line} 行：工时数必须大于 0 且不超过 {most:,}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="115" />
       <source>Labour line {line}: the rate per hour must be 0 or more.</source>
-      <translation type="unfinished" />
+      <translation>工时第 {line} 行：每小时费率必须大于或等于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="163" />
@@ -6315,22 +6410,22 @@ book / actual</source>
       <translation>本期已交车工单的工时。工效 = 标准工时 ÷ 打卡工时；返修率指被后续工单关联为返修的项目所占比例。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="930" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="932" />
       <source>Labour of the quote: sold with the parts at the quoted rate.</source>
       <translation>报价单中的工时：按报价费率随配件一起销售。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="218" />
       <source>Labour rate per hour (minor units)</source>
-      <translation type="unfinished" />
+      <translation>每小时工时费率（最小货币单位）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="135" />
       <source>Labour total</source>
-      <translation type="unfinished" />
+      <translation>工时合计</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1122" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1124" />
       <source>Labour {hours} h, {amount}, is in the total.</source>
       <translation>工时 {hours} 小时，{amount}，已计入合计。</translation>
     </message>
@@ -6347,42 +6442,42 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="278" />
       <source>Language</source>
-      <translation type="unfinished" />
+      <translation>语言</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="157" />
       <source>Language (this PC)</source>
-      <translation type="unfinished" />
+      <translation>语言（本机）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="317" />
       <source>Language of the shop</source>
-      <translation type="unfinished" />
+      <translation>门店语言</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="320" />
       <source>Language of this PC</source>
-      <translation type="unfinished" />
+      <translation>本机语言</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="198" />
       <source>Language: one of {languages}.</source>
-      <translation type="unfinished" />
+      <translation>语言须为以下之一：{languages}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="63" />
       <source>Lapsed customers</source>
-      <translation type="unfinished" />
+      <translation>流失客户</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="174" />
       <source>Lapsed: no visit for (months)</source>
-      <translation type="unfinished" />
+      <translation>流失客户：未到店时长（月）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="158" />
       <source>Last</source>
-      <translation type="unfinished" />
+      <translation>截止号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="368" />
@@ -6410,14 +6505,19 @@ book / actual</source>
       <translation>逾期</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/purchasing_view.py" line="64" />
+      <source>Late: past the expected date</source>
+      <translation>逾期：已过预计到货日期</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/cli.py" line="359" />
       <source>Layout {name} needs --grid COLSxROWS and --margins TOP,RIGHT,BOTTOM,LEFT (mm).</source>
-      <translation type="unfinished" />
+      <translation>版式 {name} 需要 --grid COLSxROWS 和 --margins TOP,RIGHT,BOTTOM,LEFT（mm）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="370" />
       <source>Layout {name} needs --size WIDTHxHEIGHT (mm), e.g. 60x40.</source>
-      <translation type="unfinished" />
+      <translation>版式 {name} 需要 --size WIDTHxHEIGHT（mm），例如 60x40。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="156" />
@@ -6427,7 +6527,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="308" />
       <source>Lead time: a whole number of days from 0 to {most}.</source>
-      <translation type="unfinished" />
+      <translation>交货期：0 到 {most} 之间的整数天数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="131" />
@@ -6442,7 +6542,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="261" />
       <source>Letters arrive with their case turned round ({arrived}): Caps Lock is on on this PC. Turn Caps Lock off; or, if it must stay on, set the scanner to ignore Caps Lock (“Caps Lock auto” in its manual).</source>
-      <translation type="unfinished" />
+      <translation>字母读取后大小写颠倒（{arrived}）：本机开启了 Caps Lock。请关闭 Caps Lock；如果必须保持开启，请将扫描枪设置为忽略 Caps Lock（其说明书中的“Caps Lock auto”）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1151" />
@@ -6450,7 +6550,7 @@ book / actual</source>
       <translation>行</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="212" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="214" />
       <source>Line (F4): {part}</source>
       <translation>行(F4)：{part}</translation>
     </message>
@@ -6462,87 +6562,87 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="214" />
       <source>Line discount</source>
-      <translation type="unfinished" />
+      <translation>行折扣</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="63" />
       <source>Line removed</source>
-      <translation type="unfinished" />
+      <translation>已删除行</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="968" />
       <source>Line {line_no} ({description}) is not authorized by the customer: no part is fitted before they agree.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项（{description}）未经客户授权：客户同意前不得安装任何配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="981" />
       <source>Line {line_no} ({description}): only {qty} on the shelf.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项（{description}）：货架上仅有 {qty}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1031" />
       <source>Line {line_no} ({description}): {issued} of {qty} issued — issue the rest, or change the quantity to what was used.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项（{description}）：{qty} 中已发料 {issued} — 请发出其余部分，或将数量改为实际用量。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="966" />
       <source>Line {line_no} is not a part for this job.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项不是此工单的配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="904" />
       <source>Line {line_no} is not authorized by the customer: no work on it yet.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项未经客户授权：暂不能施工。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="902" />
       <source>Line {line_no} is not labour to be done.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项不是待施工的工时项目。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="742" />
       <source>Line {line_no} was removed.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项已删除。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="829" />
       <source>Line {line_no}: a technician is clocked on it.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项：有技师正在此项上开工。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="975" />
       <source>Line {line_no}: all of it is issued already.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项：已全部发料。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="977" />
       <source>Line {line_no}: at most {qty} is still to issue.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项：尚待发料最多 {qty}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1006" />
       <source>Line {line_no}: at most {qty} was issued.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项：最多已发料 {qty}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="866" />
       <source>Line {line_no}: parts were issued to the job; return them before the customer declines it.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项：配件已发料到工单；请先退回配件，再记录客户拒绝。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1092" />
       <source>Line {line_no}: the authorized quantity is {qty} but {issued} was issued.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项：授权数量为 {qty}，但已发料 {issued}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="825" />
       <source>Line {line_no}: {issued} issued to the job; return them to stock first.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项：已向工单发料 {issued}；请先退回库存。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="240" />
       <source>Line {line} ({description}): {problem}</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行（{description}）：{problem}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="544" />
@@ -6567,17 +6667,17 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="181" />
       <source>Line {line} holds a quote's price: sell the quote itself (F12), or take today's price for the line first.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行为报价单价格：请直接销售该报价单（F12），或先将此行改为当前价格。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="428" />
       <source>Line {line} holds a quoted price but the cart is not from a quote: load the quote again (F9).</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行为报价价格，但购物车并非来自报价单：请重新载入报价单（F9）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="197" />
       <source>Line {line} is in the return twice: give its quantity once.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行在退货中出现了两次：请只填写一次数量。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="716" />
@@ -6587,137 +6687,137 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="706" />
       <source>Line {line}: a bin is at most {most} characters.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：货位最多 {most} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="481" />
       <source>Line {line}: a labour line needs a labour class.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：工时项目需要工时类别。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="467" />
       <source>Line {line}: a part line needs a part (F2 finds one).</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：配件项目需要选择配件（按 F2 查找）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="453" />
       <source>Line {line}: a quoted price takes no discount or typed price on top.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：报价价格不能再加折扣或手动输入价格。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="686" />
       <source>Line {line}: no part chosen.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：未选择配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="491" />
       <source>Line {line}: only a labour line has a labour class.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：只有工时项目才有工时类别。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="477" />
       <source>Line {line}: only a part line names a part.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：只有配件项目才能指定配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="482" />
       <source>Line {line}: price</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：价格</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="481" />
       <source>Line {line}: quantity</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：数量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="456" />
       <source>Line {line}: quote {number} does not hold this part at {price}.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：报价单 {number} 中此配件的价格不是 {price}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="449" />
       <source>Line {line}: quote {number} expired on {day}, so its price no longer holds; load the quote again to re-price it.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：报价单 {number} 已于 {day} 过期，其价格不再有效；请重新载入报价单以重新计价。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="462" />
       <source>Line {line}: say what is done or charged.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：请说明施工内容或收费项目。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="698" />
       <source>Line {line}: say why the rejected goods go to quarantine (damaged, wrong part, …).</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：请说明拒收货物移入隔离区的原因（损坏、配件错误…）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="319" />
       <source>Line {line}: the amount is a whole number of minor units, 0 or more.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：金额须为以最小货币单位计的整数，大于或等于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="458" />
       <source>Line {line}: the description</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：描述</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="493" />
       <source>Line {line}: the hours</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：工时数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="453" />
       <source>Line {line}: the kind is one of labour, part, sublet or other.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：类型须为工时、配件、外协或其他之一。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="486" />
       <source>Line {line}: the labour class {labour_class} is inactive.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：工时类别 {labour_class} 已停用。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cart.py" line="112" />
       <source>Line {line}: the part is not for sale any more.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：该配件已停售。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="689" />
       <source>Line {line}: the part is on the receipt twice. Enter it once with the total quantity.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：该配件在收货单中出现了两次。请只录入一次，填写总数量。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="746" />
       <source>Line {line}: the part it stands in for is not on {number}.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：被替代的配件不在 {number} 上。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="472" />
       <source>Line {line}: the part {part} is inactive; choose another part.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：配件 {part} 已停用；请选择其他配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="504" />
       <source>Line {line}: the price</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：价格</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="493" />
       <source>Line {line}: the quantity</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：数量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="317" />
       <source>Line {line}: the quantity must be more than 0.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：数量必须大于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="693" />
       <source>Line {line}: the quantity received must be more than zero.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：收货数量必须大于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="702" />
       <source>Line {line}: the reason is at most {most} characters.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：原因最多 {most} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="519" />
@@ -6727,27 +6827,27 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="695" />
       <source>Line {line}: the rejected quantity must be between 0 and the quantity received.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：拒收数量必须在 0 到收货数量之间。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="704" />
       <source>Line {line}: the unit cost cannot be negative.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：单位成本不能为负数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="483" />
       <source>Line {line}: there is no labour class {labour_class}.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：没有工时类别 {labour_class}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="469" />
       <source>Line {line}: there is no part {part} in the catalogue.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：配件目录中没有配件 {part}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="500" />
       <source>Line {line}: type the price (a sublet or other charge has no usual price).</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：请输入价格（外协或其他费用没有常规价格）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1278" />
@@ -6762,7 +6862,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="750" />
       <source>Line {line}: {part} is on {number} itself, so it is no substitute.</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行：{part} 本身就在 {number} 上，因此不是替代品。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="684" />
@@ -6785,7 +6885,7 @@ book / actual</source>
       <translation>本期接车工单的项目，每项只计一次，按客户最近一次答复统计（金额单位 {cur}）。需要重新授权（修改后再次批准）的项目：{count} 项。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1231" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1232" />
       <source>Link (Enter)</source>
       <translation>关联(Enter)</translation>
     </message>
@@ -6795,19 +6895,19 @@ book / actual</source>
       <translation>关联为质保施工(Enter)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1230" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1231" />
       <source>Link barcode {code} to a part</source>
       <translation>将条码 {code} 关联到配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="209" />
       <source>List price</source>
-      <translation type="unfinished" />
+      <translation>标价</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/call_sheet.py" line="43" />
       <source>Lists</source>
-      <translation type="unfinished" />
+      <translation>名单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="360" />
@@ -6825,22 +6925,22 @@ book / actual</source>
       <translation>正在载入客户余额…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="223" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="226" />
       <source>Loading…</source>
       <translation>正在载入…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="70" />
       <source>Location</source>
-      <translation type="unfinished" />
+      <translation>库位</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="145" />
       <source>Lock-out time (minutes)</source>
-      <translation type="unfinished" />
+      <translation>锁定时长（分钟）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="182" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="183" />
       <source>Locked (wrong PINs)</source>
       <translation>已锁定（PIN码错误次数过多）</translation>
     </message>
@@ -6875,7 +6975,7 @@ book / actual</source>
       <translation>正在查找此车仍在质保期内的以往施工…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="489" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="490" />
       <source>Looking for parts nobody counted…</source>
       <translation>正在查找未盘到的配件…</translation>
     </message>
@@ -6897,12 +6997,12 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/config.py" line="165" />
       <source>Lowest first; a tier is reached by points or by prepaid balance.</source>
-      <translation type="unfinished" />
+      <translation>从最低等级开始排列；达到积分或储值余额要求即升至该等级。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="86" />
       <source>Made</source>
-      <translation type="unfinished" />
+      <translation>生成日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="810" />
@@ -6912,7 +7012,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="273" />
       <source>Make</source>
-      <translation type="unfinished" />
+      <translation>品牌</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="256" />
@@ -6927,7 +7027,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="406" />
       <source>Maker {maker!r}… is longer than {most} characters.</source>
-      <translation type="unfinished" />
+      <translation>厂商 {maker!r}… 超过 {most} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="262" />
@@ -6940,14 +7040,14 @@ book / actual</source>
       <translation>正在生成采购单草稿…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1413" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1414" />
       <source>Making the {word} of {number}…</source>
       <translation>正在生成 {number} 的{word}…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="28" />
       <source>Manager</source>
-      <translation type="unfinished" />
+      <translation>经理</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stepup.py" line="40" />
@@ -6962,17 +7062,17 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="31" />
       <source>Mar</source>
-      <translation type="unfinished" />
+      <translation>3月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="197" />
       <source>Margins</source>
-      <translation type="unfinished" />
+      <translation>页边距</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="86" />
       <source>Margins and gaps cannot be negative.</source>
-      <translation type="unfinished" />
+      <translation>页边距和间距不能为负数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="550" />
@@ -6987,7 +7087,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="457" />
       <source>Mark position</source>
-      <translation type="unfinished" />
+      <translation>标记位置</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="287" />
@@ -6997,7 +7097,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="36" />
       <source>Marketing consent</source>
-      <translation type="unfinished" />
+      <translation>同意接收营销信息</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="193" />
@@ -7017,17 +7117,17 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="204" />
       <source>Maximum stock is below minimum stock.</source>
-      <translation type="unfinished" />
+      <translation>最高库存低于最低库存。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="31" />
       <source>May</source>
-      <translation type="unfinished" />
+      <translation>5月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="88" />
       <source>Measure</source>
-      <translation type="unfinished" />
+      <translation>指标</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="77" />
@@ -7047,32 +7147,32 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/member_card.py" line="56" />
       <source>Member card {card}</source>
-      <translation type="unfinished" />
+      <translation>会员卡 {card}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="274" />
       <source>Member card {card} belongs to another customer.</source>
-      <translation type="unfinished" />
+      <translation>会员卡 {card} 属于其他客户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="217" />
       <source>Member card {card} belongs to customer #{id}. Use another card, or leave it empty to have one made.</source>
-      <translation type="unfinished" />
+      <translation>会员卡 {card} 属于客户 #{id}。请使用其他会员卡，或留空以自动生成。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="138" />
       <source>Member discount</source>
-      <translation type="unfinished" />
+      <translation>会员折扣</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="105" />
       <source>Member discount on: tiers among {tiers}.</source>
-      <translation type="unfinished" />
+      <translation>享受会员折扣的等级：须为 {tiers} 中的等级。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/member_card.py" line="76" />
       <source>Member since {date}</source>
-      <translation type="unfinished" />
+      <translation>入会日期 {date}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/history.py" line="31" />
@@ -7082,47 +7182,47 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/domain/membership.py" line="74" />
       <source>Membership tier {number} ({name}): list tiers lowest first; each needs more than {previous}.</source>
-      <translation type="unfinished" />
+      <translation>会员等级 {number}（{name}）：请从最低等级开始排列；每个等级的要求须高于 {previous}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/membership.py" line="65" />
       <source>Membership tier {number} ({name}): set the points or the prepaid amount that reaches it.</source>
-      <translation type="unfinished" />
+      <translation>会员等级 {number}（{name}）：请设置达到该等级所需的积分或储值金额。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/membership.py" line="62" />
       <source>Membership tier {number} ({name}): the discount is at most 100 %.</source>
-      <translation type="unfinished" />
+      <translation>会员等级 {number}（{name}）：折扣最多为 100 %。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/membership.py" line="58" />
       <source>Membership tier {number} ({name}): {key} must be a whole number, 0 or more.</source>
-      <translation type="unfinished" />
+      <translation>会员等级 {number}（{name}）：{key} 必须是大于或等于 0 的整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/membership.py" line="53" />
       <source>Membership tier {number}: a name of 1 to 40 characters.</source>
-      <translation type="unfinished" />
+      <translation>会员等级 {number}：名称须为 1 到 40 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/membership.py" line="48" />
       <source>Membership tier {number}: needs a name, min_points, min_prepaid and discount_bp, and nothing else.</source>
-      <translation type="unfinished" />
+      <translation>会员等级 {number}：只需 name、min_points、min_prepaid 和 discount_bp，不能有其他内容。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/membership.py" line="70" />
       <source>Membership tier {number}: the name {name} is used twice.</source>
-      <translation type="unfinished" />
+      <translation>会员等级 {number}：名称 {name} 重复。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="164" />
       <source>Membership tiers</source>
-      <translation type="unfinished" />
+      <translation>会员等级</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/membership.py" line="44" />
       <source>Membership tiers: a list of tiers.</source>
-      <translation type="unfinished" />
+      <translation>会员等级：须为等级列表。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_membership.py" line="207" />
@@ -7152,22 +7252,22 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="200" />
       <source>Minus lines</source>
-      <translation type="unfinished" />
+      <translation>盘亏行数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="200" />
       <source>Minus {currency}</source>
-      <translation type="unfinished" />
+      <translation>盘亏 {currency}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="323" />
       <source>Missing required column(s): {columns}.{extra} The first row must hold the column headers (our names, common English or Chinese headers, or a mapping file).</source>
-      <translation type="unfinished" />
+      <translation>缺少必需的列：{columns}。{extra} 第一行必须是列标题（本系统的列名、常用的英文或中文标题，或使用映射文件）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="274" />
       <source>Model</source>
-      <translation type="unfinished" />
+      <translation>车型</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="488" />
@@ -7177,7 +7277,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="490" />
       <source>Model year is between 1950 and {last}.</source>
-      <translation type="unfinished" />
+      <translation>年款须在 1950 到 {last} 之间。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="377" />
@@ -7192,7 +7292,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="63" />
       <source>Month</source>
-      <translation type="unfinished" />
+      <translation>月份</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="38" />
@@ -7217,17 +7317,17 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="188" />
       <source>Moved since</source>
-      <translation type="unfinished" />
+      <translation>盘点后变动</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1378" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1379" />
       <source>Moved while the count ran (kept, never lost):</source>
       <translation>盘点期间发生的变动（已保留，不会丢失）：</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="233" />
       <source>Moves after each part was counted (sales, receipts, returns). They stay: posting adds only the difference at the moment of counting.</source>
-      <translation type="unfinished" />
+      <translation>各配件盘点之后发生的库存变动（销售、收货、退货）。这些变动保持不变：过账时只计入盘点时刻的差异。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="305" />
@@ -7240,19 +7340,19 @@ book / actual</source>
       <translation>备注(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="673" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="674" />
       <source>N* before a scan counts N (a pack); or type a barcode and Enter</source>
       <translation>扫码前输入 N* 则按 N 计数（整包）；或输入条码后按 Enter</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="418" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="420" />
       <source>N* before a scan for N pieces; or type a barcode and Enter</source>
       <translation>扫码前输入 N* 表示 N 件；或输入条码后按 Enter</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="450" />
       <source>NOT AUTHORIZED: do not start</source>
-      <translation type="unfinished" />
+      <translation>未授权：请勿施工</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="29" />
@@ -7260,39 +7360,39 @@ book / actual</source>
       <translation>名称</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/cashup.py" line="639" />
+      <location filename="../../../partsdesk/services/cashup.py" line="643" />
       <source>Name the Z report: its number, e.g. Z-000001.</source>
-      <translation type="unfinished" />
+      <translation>请指定Z报表：填写其编号，例如 Z-000001。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="373" />
       <source>Name the bins to count, as printed on the shelves.</source>
-      <translation type="unfinished" />
+      <translation>请填写要盘点的货位，按货架上的标注填写。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sale_documents.py" line="235" />
       <source>Name the credit note: its number, e.g. CN-000001.</source>
-      <translation type="unfinished" />
+      <translation>请指定红字冲销单：填写其编号，例如 CN-000001。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="764" />
       <source>Name the customer: a record number (12 or #12) or a member card number.</source>
-      <translation type="unfinished" />
+      <translation>请指定客户：填写档案号（12 或 #12）或会员卡号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sale_documents.py" line="236" />
       <source>Name the invoice or receipt: its number, e.g. INV-000001 or RC-000001.</source>
-      <translation type="unfinished" />
+      <translation>请指定发票或小票：填写其编号，例如 INV-000001 或 RC-000001。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="280" />
       <source>Name the quote: its number, e.g. QT-000001.</source>
-      <translation type="unfinished" />
+      <translation>请指定报价单：填写其编号，例如 QT-000001。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/cashup.py" line="572" />
+      <location filename="../../../partsdesk/services/cashup.py" line="576" />
       <source>Name the terminal (up to 64 characters).</source>
-      <translation type="unfinished" />
+      <translation>请填写收银台名称（最多 64 个字符）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="107" />
@@ -7300,7 +7400,7 @@ book / actual</source>
       <translation>姓名、电话或车牌</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="155" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="157" />
       <source>Name, phone, plate — or scan the member card</source>
       <translation>姓名、电话、车牌 — 或扫描会员卡</translation>
     </message>
@@ -7317,7 +7417,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="484" />
       <source>Negative stock policy: one of {policies}.</source>
-      <translation type="unfinished" />
+      <translation>负库存策略须为以下之一：{policies}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="203" />
@@ -7332,7 +7432,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="106" />
       <source>Net {currency}</source>
-      <translation type="unfinished" />
+      <translation>净额 {currency}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="509" />
@@ -7345,7 +7445,7 @@ book / actual</source>
       <translation>新PIN码(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="147" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="148" />
       <source>New PIN / password (F7)</source>
       <translation>新PIN码 / 密码(F7)</translation>
     </message>
@@ -7370,17 +7470,17 @@ book / actual</source>
       <translation>新建标准套餐(Shift+F8)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="502" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="505" />
       <source>New co&amp;mplaint…</source>
       <translation>新建投诉(&amp;M)…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="218" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="221" />
       <source>New complaint</source>
       <translation>新建投诉</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="219" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="222" />
       <source>New complaint from {name}</source>
       <translation>{name} 的新投诉</translation>
     </message>
@@ -7402,10 +7502,10 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="578" />
       <source>New line.</source>
-      <translation type="unfinished" />
+      <translation>新行。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1008" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1009" />
       <source>New line: {number} {name}, +{plus}</source>
       <translation>新行：{number} {name}，+{plus}</translation>
     </message>
@@ -7445,12 +7545,12 @@ book / actual</source>
       <translation>新建供应商(Ctrl+N)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1170" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1171" />
       <source>Next scan counts {qty}</source>
       <translation>下次扫码计 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="670" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="672" />
       <source>Next scan: {qty}</source>
       <translation>下次扫码：{qty}</translation>
     </message>
@@ -7460,17 +7560,17 @@ book / actual</source>
       <translation>下一步：付款(Enter)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="346" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="347" />
       <source>No account (credit limit 0) · balance {0}</source>
       <translation>未开通挂账（信用额度 0）· 余额 {0}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="302" />
       <source>No account: the credit limit is 0. Sell for payment now, or ask a manager to set a credit limit.</source>
-      <translation type="unfinished" />
+      <translation>未开通挂账：信用额度为 0。请当场付款销售，或请经理设置信用额度。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="275" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="276" />
       <source>No active labour class: add one first (Shift+F7 in the set-up).</source>
       <translation>没有启用的工时类别：请先添加（在设置中按 Shift+F7）。</translation>
     </message>
@@ -7482,7 +7582,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="53" />
       <source>No answer</source>
-      <translation type="unfinished" />
+      <translation>无人接听</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="336" />
@@ -7492,7 +7592,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="315" />
       <source>No bay</source>
-      <translation type="unfinished" />
+      <translation>未分配工位</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="591" />
@@ -7500,27 +7600,27 @@ book / actual</source>
       <translation>尚未设置工位或技师。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="250" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="251" />
       <source>No calls yet.</source>
       <translation>尚无通话记录。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="104" />
       <source>No complaint is overdue.</source>
-      <translation type="unfinished" />
+      <translation>没有逾期的投诉。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="69" />
       <source>No complaints were received in this period.</source>
-      <translation type="unfinished" />
+      <translation>本期间未收到投诉。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="552" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="555" />
       <source>No complaints.</source>
       <translation>没有投诉。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="853" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="854" />
       <source>No count yet: Ctrl+N starts one.</source>
       <translation>尚无盘点：按 Ctrl+N 开始盘点。</translation>
     </message>
@@ -7532,30 +7632,30 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/config.py" line="202" />
       <source>No customer chosen, or a customer without a class.</source>
-      <translation type="unfinished" />
+      <translation>未选择客户，或客户没有分类。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="198" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="200" />
       <source>No customer has member card {code}.</source>
       <translation>没有客户持有会员卡 {code}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="113" />
       <source>No customer on file</source>
-      <translation type="unfinished" />
+      <translation>未建档客户</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="780" />
       <source>No customer with record number or member card {text!r}.</source>
-      <translation type="unfinished" />
+      <translation>没有档案号或会员卡号为 {text!r} 的客户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="409" />
       <source>No damage was noted at reception.</source>
-      <translation type="unfinished" />
+      <translation>接车时未记录损伤。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/purchasing_view.py" line="814" />
+      <location filename="../../../partsdesk/ui/purchasing_view.py" line="815" />
       <source>No draft order was made: nothing to order from an active supplier.</source>
       <translation>未生成采购单草稿：没有需向启用供应商订购的配件。</translation>
     </message>
@@ -7567,17 +7667,17 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="508" />
       <source>No jobs on this order.</source>
-      <translation type="unfinished" />
+      <translation>此工单没有项目。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="73" />
       <source>No labour was delivered in the period.</source>
-      <translation type="unfinished" />
+      <translation>本期间没有交车的工时。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="53" />
       <source>No loss</source>
-      <translation type="unfinished" />
+      <translation>非损耗</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="277" />
@@ -7593,6 +7693,11 @@ book / actual</source>
       <location filename="../../../partsdesk/ui/workshop_tab.py" line="166" />
       <source>No open repair orders. Ctrl+N checks a vehicle in.</source>
       <translation>没有未结维修工单。按 Ctrl+N 接车。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/services/cashup.py" line="536" />
+      <source>No opening float was recorded for this day.</source>
+      <translation>当天未登记期初备用金。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="502" />
@@ -7617,7 +7722,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="84" />
       <source>No order was checked in in the period.</source>
-      <translation type="unfinished" />
+      <translation>本期间没有接车的工单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="310" />
@@ -7652,7 +7757,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="224" />
       <source>No part has an ABC class yet: every part is held to class C's tolerance.</source>
-      <translation type="unfinished" />
+      <translation>尚无配件有ABC分类：所有配件均按 C 类的允差处理。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="367" />
@@ -7662,7 +7767,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/labels.py" line="102" />
       <source>No part has the number {numbers}; check the number (search the catalogue for it) and try again</source>
-      <translation type="unfinished" />
+      <translation>没有配件编号为 {numbers}；请核对编号（在配件目录中搜索）后重试</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="361" />
@@ -7697,7 +7802,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/labels.py" line="213" />
       <source>No part was counted in {number}: no labels to print.</source>
-      <translation type="unfinished" />
+      <translation>{number} 中没有盘点任何配件：没有可打印的标签。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="754" />
@@ -7707,17 +7812,27 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/labels.py" line="64" />
       <source>No parts given: choose at least one part to print labels for.</source>
-      <translation type="unfinished" />
+      <translation>未指定配件：请至少选择一个要打印标签的配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="243" />
       <source>No parts given: write them as NUMBER[:QTY], separated by commas.</source>
-      <translation type="unfinished" />
+      <translation>未指定配件：请按 NUMBER[:QTY] 格式填写，用逗号分隔。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="510" />
       <source>No parts on this order.</source>
-      <translation type="unfinished" />
+      <translation>此工单没有配件。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="166" />
+      <source>No printer is installed on this PC.</source>
+      <translation>本机未安装打印机。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="175" />
+      <source>No printer is set for {kind}s on this PC ({setting}) and the system has no default printer.</source>
+      <translation>本机未设置{kind}打印机（{setting}），系统也没有默认打印机。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="250" />
@@ -7725,14 +7840,14 @@ book / actual</source>
       <translation>未找到报价单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="354" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="356" />
       <source>No sale is parked.</source>
       <translation>没有挂起的销售。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="97" />
       <source>No stock was adjusted off or onto the books in these days.</source>
-      <translation type="unfinished" />
+      <translation>这段时间内没有库存调整。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="513" />
@@ -7742,27 +7857,27 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="378" />
       <source>No such category: {codes}.</source>
-      <translation type="unfinished" />
+      <translation>没有该类别：{codes}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="389" />
       <source>No such part: #{ids}.</source>
-      <translation type="unfinished" />
+      <translation>没有该配件：#{ids}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="132" />
       <source>No such part: choose the part to adjust from the catalogue.</source>
-      <translation type="unfinished" />
+      <translation>没有该配件：请从配件目录中选择要调整的配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1357" />
       <source>No such status.</source>
-      <translation type="unfinished" />
+      <translation>没有该状态。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="206" />
       <source>No such stock location.</source>
-      <translation type="unfinished" />
+      <translation>没有该库位。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="378" />
@@ -7782,7 +7897,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="319" />
       <source>No technician</source>
-      <translation type="unfinished" />
+      <translation>未分配技师</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="138" />
@@ -7802,32 +7917,32 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="358" />
       <source>No visit since joining on {day} {month} {year}</source>
-      <translation type="unfinished" />
+      <translation>自 {year}年{month}{day}日入会以来未到店</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="355" />
       <source>No visit since {day} {month} {year}</source>
-      <translation type="unfinished" />
+      <translation>自 {year}年{month}{day}日以来未到店</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_documents.py" line="44" />
       <source>No warranty</source>
-      <translation type="unfinished" />
+      <translation>无质保</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="263" />
       <source>No work is on this order yet.</source>
-      <translation type="unfinished" />
+      <translation>此工单尚无施工项目。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="50" />
       <source>No-show</source>
-      <translation type="unfinished" />
+      <translation>爽约</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/member_card.py" line="78" />
       <source>No. {card}</source>
-      <translation type="unfinished" />
+      <translation>卡号 {card}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stepup.py" line="92" />
@@ -7842,37 +7957,37 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/call_sheet.py" line="53" />
       <source>Nobody on this list.</source>
-      <translation type="unfinished" />
+      <translation>此名单中没有客户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="494" />
       <source>None in stock</source>
-      <translation type="unfinished" />
+      <translation>无库存</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="76" />
       <source>None.</source>
-      <translation type="unfinished" />
+      <translation>无。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="72" />
       <source>None: every part on the shelf sold.</source>
-      <translation type="unfinished" />
+      <translation>无：货架上的每个配件都有销售。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="53" />
       <source>Normal</source>
-      <translation type="unfinished" />
+      <translation>正常</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="55" />
       <source>Normal losses</source>
-      <translation type="unfinished" />
+      <translation>正常损耗</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="34" />
       <source>North America</source>
-      <translation type="unfinished" />
+      <translation>北美洲</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_membership.py" line="246" />
@@ -7887,7 +8002,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="184" />
       <source>Not an open invoice of this customer: {documents}. Choose among the invoices still open.</source>
-      <translation type="unfinished" />
+      <translation>不是该客户的未结发票：{documents}。请在仍未结清的发票中选择。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_documents.py" line="269" />
@@ -7982,7 +8097,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="226" />
       <source>Note: {note}</source>
-      <translation type="unfinished" />
+      <translation>备注：{note}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="104" />
@@ -8007,7 +8122,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="106" />
       <source>Nothing is due on this account.</source>
-      <translation type="unfinished" />
+      <translation>此挂账账户没有到期款项。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="437" />
@@ -8017,25 +8132,25 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="171" />
       <source>Nothing is left to pay: remove the {method} payment of {amount}.</source>
-      <translation type="unfinished" />
+      <translation>已无需再付款：请删除 {amount} 的{method}付款。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="450" />
       <source>Nothing is left to return: {sold} sold, {returned} returned already.</source>
-      <translation type="unfinished" />
+      <translation>已无可退货数量：已售 {sold}，已退 {returned}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="79" />
       <source>Nothing is open on this account.</source>
-      <translation type="unfinished" />
+      <translation>此挂账账户没有未结款项。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="235" />
       <source>Nothing moved during the count.</source>
-      <translation type="unfinished" />
+      <translation>盘点期间没有库存变动。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1389" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1390" />
       <source>Nothing moved while the count ran.</source>
       <translation>盘点期间没有库存变动。</translation>
     </message>
@@ -8047,7 +8162,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="613" />
       <source>Nothing of yours to undo in this count.</source>
-      <translation type="unfinished" />
+      <translation>此盘点中没有您可撤销的扫描。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="580" />
@@ -8062,7 +8177,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="676" />
       <source>Nothing to add.</source>
-      <translation type="unfinished" />
+      <translation>没有可添加的内容。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/search_dialog.py" line="151" />
@@ -8072,10 +8187,10 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="678" />
       <source>Nothing to receive: scan or add the parts that came in.</source>
-      <translation type="unfinished" />
+      <translation>没有可收货的内容：请扫描或添加到货的配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1343" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1344" />
       <source>Nothing to recount: no line was out of tolerance.</source>
       <translation>无需复盘：没有超出允差的行。</translation>
     </message>
@@ -8087,7 +8202,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/services/labels.py" line="188" />
       <source>Nothing was accepted on {number} (all of it went to quarantine): no labels to print.</source>
-      <translation type="unfinished" />
+      <translation>{number} 没有任何货物入库（全部移入隔离区）：没有可打印的标签。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="353" />
@@ -8102,7 +8217,7 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="231" />
       <source>Nothing was counted.</source>
-      <translation type="unfinished" />
+      <translation>未盘点任何配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="609" />
@@ -8127,17 +8242,17 @@ book / actual</source>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="160" />
       <source>Nothing was scanned yet: scan the codes of the test sheet, one after the other, when asked.</source>
-      <translation type="unfinished" />
+      <translation>尚未扫描任何条码：请按提示依次扫描测试页上的条码。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="202" />
       <source>Nothing was written: fix the rows listed (or use --skip-invalid to import the valid rows).</source>
-      <translation type="unfinished" />
+      <translation>未写入任何内容：请修正列出的行（或使用 --skip-invalid 只导入有效行）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="32" />
       <source>Nov</source>
-      <translation type="unfinished" />
+      <translation>11月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1152" />
@@ -8150,29 +8265,29 @@ book / actual</source>
       <translation>编号</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="106" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="107" />
       <source>O&amp;ldest invoices first</source>
       <translation>先冲抵最早的发票(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="93" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="96" />
       <source>O&amp;verdue only</source>
       <translation>仅显示逾期(&amp;V)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="18" />
       <source>OE (original equipment)</source>
-      <translation type="unfinished" />
+      <translation>OE（原厂件）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/part_numbers.py" line="12" />
       <source>OE number</source>
-      <translation type="unfinished" />
+      <translation>OE号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="18" />
       <source>OEM (original maker)</source>
-      <translation type="unfinished" />
+      <translation>OEM（原厂配套件）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="485" />
@@ -8180,2340 +8295,2371 @@ book / actual</source>
       <translation>正常</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="451" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="452" />
       <source>OK (Enter)</source>
-      <translation type="unfinished" />
+      <translation>确定（Enter）</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="86" />
+      <source>OVERDUE · {label}</source>
+      <translation>已逾期 · {label}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="34" />
       <source>Oceania</source>
-      <translation type="unfinished" />
+      <translation>大洋洲</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="32" />
       <source>Oct</source>
-      <translation type="unfinished" />
+      <translation>10月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="104" />
       <source>Odometer</source>
-      <translation type="unfinished" />
+      <translation>里程表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="156" />
       <source>Odometer &amp;correction</source>
-      <translation type="unfinished" />
+      <translation>里程表更正(&amp;C)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="563" />
       <source>Odometer (km)</source>
-      <translation type="unfinished" />
+      <translation>里程表读数（km）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="565" />
       <source>Odometer (km) is at most {most:,}.</source>
-      <translation type="unfinished" />
+      <translation>里程表读数（km）最多为 {most:,}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="259" />
       <source>Odometer in</source>
-      <translation type="unfinished" />
+      <translation>接车里程表读数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="423" />
       <source>Odometer in: {km} km</source>
-      <translation type="unfinished" />
+      <translation>接车里程表读数：{km} km</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="424" />
       <source>Odometer in: —</source>
-      <translation type="unfinished" />
+      <translation>接车里程表读数：—</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="290" />
       <source>Odometer of {0}</source>
-      <translation type="unfinished" />
+      <translation>{0} 的里程表读数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="546" />
       <source>Odometer out</source>
-      <translation type="unfinished" />
+      <translation>交车里程表读数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1140" />
       <source>Odometer out (km)</source>
-      <translation type="unfinished" />
+      <translation>交车里程表读数（km）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="318" />
       <source>Odometer out, what was done, the invoice and payment</source>
-      <translation type="unfinished" />
+      <translation>交车里程表读数、施工内容、发票和付款</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1393" />
       <source>Odometer out: the whole km on the dashboard.</source>
-      <translation type="unfinished" />
+      <translation>交车里程表读数：仪表盘上显示的整公里数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="92" />
       <source>Odometer readings</source>
-      <translation type="unfinished" />
+      <translation>里程表读数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/care_lists.py" line="89" />
       <source>Offers</source>
-      <translation type="unfinished" />
+      <translation>接收优惠</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="115" />
       <source>On acc&amp;ount</source>
-      <translation type="unfinished" />
+      <translation>挂账(&amp;O)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="30" />
       <source>On account</source>
-      <translation type="unfinished" />
+      <translation>挂账</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="33" />
       <source>On account amount</source>
-      <translation type="unfinished" />
+      <translation>挂账金额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sales.py" line="166" />
       <source>On account, prepaid and points need the customer: choose them first (F3).</source>
-      <translation type="unfinished" />
+      <translation>挂账、储值和积分付款需要指定客户：请先选择客户（F3）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="36" />
       <source>On hand</source>
-      <translation type="unfinished" />
+      <translation>在库</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="191" />
       <source>On hand {on_hand} − reserved for jobs {reserved}</source>
-      <translation type="unfinished" />
+      <translation>在库 {on_hand} − 工单预留 {reserved}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="109" />
       <source>On order</source>
-      <translation type="unfinished" />
+      <translation>在途</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="48" />
       <source>On shelf</source>
-      <translation type="unfinished" />
+      <translation>货架数量</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="382" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="383" />
       <source>Once started, the count keeps this list.</source>
-      <translation type="unfinished" />
+      <translation>盘点开始后，将固定使用此清单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="64" />
       <source>One a line, e.g. mobile: 138 0013 8000</source>
-      <translation type="unfinished" />
+      <translation>每行一个，例如 手机：138 0013 8000</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="375" />
       <source>One day, each appointment a row</source>
-      <translation type="unfinished" />
+      <translation>一天，每个预约一行</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="389" />
       <source>One draft order per preferred supplier, holding all its suggestions</source>
-      <translation type="unfinished" />
+      <translation>每个首选供应商生成一张采购单草稿，包含其全部补货建议</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="244" />
       <source>One entry a line</source>
-      <translation type="unfinished" />
+      <translation>每行一项</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1349" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1350" />
       <source>Only a finished count is approved and posted.</source>
-      <translation type="unfinished" />
+      <translation>只有已完成的盘点才能批准并过账。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="488" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="489" />
       <source>Only a manager may change the workshop set-up (permission workshop.setup).</source>
-      <translation type="unfinished" />
+      <translation>只有经理可以更改车间设置（权限 workshop.setup）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="79" />
       <source>Only a points payment redeems points.</source>
-      <translation type="unfinished" />
+      <translation>只有积分付款才会抵扣积分。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="852" />
       <source>Only an answer given in person is signed.</source>
-      <translation type="unfinished" />
+      <translation>只有当面答复才需签字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="268" />
       <source>Only if someone else brings the car</source>
-      <translation type="unfinished" />
+      <translation>仅在由他人送车时填写</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="107" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="108" />
       <source>Only the &amp;invoices ticked</source>
-      <translation type="unfinished" />
+      <translation>仅勾选的发票(&amp;I)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="155" />
       <source>Only when lower than the last reading: why</source>
-      <translation type="unfinished" />
+      <translation>仅在低于上次读数时填写：原因</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="493" />
       <source>Only {qty} in stock</source>
-      <translation type="unfinished" />
+      <translation>库存仅剩 {qty}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="250" />
       <source>Only {qty} of {number} is in quarantine.</source>
-      <translation type="unfinished" />
+      <translation>{number} 在隔离区中仅有 {qty}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="218" />
       <source>Only {qty} of {number} is in {location}; an adjustment cannot take off more than is there.</source>
-      <translation type="unfinished" />
+      <translation>{number} 在{location}仅有 {qty}；库存调整扣减的数量不能超过现有数量。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="25" />
       <source>Open</source>
-      <translation type="unfinished" />
+      <translation>未结</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="185" />
       <source>Open #{0} instead</source>
-      <translation type="unfinished" />
+      <translation>改为打开 #{0}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_tab.py" line="77" />
       <source>Open (Enter)</source>
-      <translation type="unfinished" />
+      <translation>打开（Enter）</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/purchasing_view.py" line="63" />
+      <source>Open (draft, sent, partly received)</source>
+      <translation>未结（草稿、已发送、部分收货）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="70" />
       <source>Open ({currency})</source>
-      <translation type="unfinished" />
+      <translation>未付（{currency}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="66" />
       <source>Open items</source>
-      <translation type="unfinished" />
+      <translation>未结项目</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="162" />
       <source>Open the &amp;demo shop</source>
-      <translation type="unfinished" />
+      <translation>打开演示门店(&amp;D)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_tab.py" line="316" />
       <source>Open the selected order (Enter on the board or the list)</source>
-      <translation type="unfinished" />
+      <translation>打开所选工单（在看板或列表中按 Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="279" />
       <source>Open the window again in {language} now? Counts, orders and everything saved stay as they are.</source>
-      <translation type="unfinished" />
+      <translation>现在以{language}重新打开窗口吗？盘点、订单和所有已保存的内容都将保持不变。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="236" />
       <source>Opening float</source>
-      <translation type="unfinished" />
+      <translation>期初备用金</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="492" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="494" />
       <source>Opening float, pay-ins and pay-outs, the X report, close the day</source>
-      <translation type="unfinished" />
+      <translation>期初备用金、存入和支出、X报表、日结</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="427" />
       <source>Opening the demo shop</source>
-      <translation type="unfinished" />
+      <translation>正在打开演示门店</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="82" />
       <source>Opens at</source>
-      <translation type="unfinished" />
+      <translation>营业开始时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="148" />
       <source>Order</source>
-      <translation type="unfinished" />
+      <translation>单号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="250" />
       <source>Order status: one of {statuses}, not {status!r}.</source>
-      <translation type="unfinished" />
+      <translation>订单状态须为以下之一：{statuses}，而不是 {status!r}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="956" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="958" />
       <source>Order {number}</source>
-      <translation type="unfinished" />
+      <translation>订单 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="354" />
       <source>Order {number} is already picked (by {who}).</source>
-      <translation type="unfinished" />
+      <translation>订单 {number} 已拣货（拣货人：{who}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="355" />
       <source>Order {number} is already picked.</source>
-      <translation type="unfinished" />
+      <translation>订单 {number} 已拣货。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1074" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1076" />
       <source>Order {number} is in the cart: F12 sells it.</source>
-      <translation type="unfinished" />
+      <translation>订单 {number} 已在购物车中：按 F12 完成销售。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1065" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1067" />
       <source>Order {number} saved: its pick list prints. F7 with an empty cart sells it.</source>
-      <translation type="unfinished" />
+      <translation>订单 {number} 已保存：正在打印拣货单。购物车为空时按 F7 可销售该订单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="287" />
       <source>Order {number} was already sold as {sale}.</source>
-      <translation type="unfinished" />
+      <translation>订单 {number} 已作为 {sale} 售出。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="288" />
       <source>Order {number} was cancelled.</source>
-      <translation type="unfinished" />
+      <translation>订单 {number} 已取消。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="291" />
       <source>Ordered</source>
-      <translation type="unfinished" />
+      <translation>订购数量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="122" />
       <source>Ordered by</source>
-      <translation type="unfinished" />
+      <translation>下单人</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="77" />
       <source>Orders</source>
-      <translation type="unfinished" />
+      <translation>工单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="175" />
       <source>Orders checked in in the period: a status lasts until the order's next one, the current one until now. On the right, every order by its status now.</source>
-      <translation type="unfinished" />
+      <translation>本期接车的工单：每个状态持续到该工单进入下一个状态为止，当前状态计算到现在。右侧为全部工单按当前状态的统计。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="85" />
       <source>Orders in each status now</source>
-      <translation type="unfinished" />
+      <translation>当前各状态的工单数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="29" />
       <source>Other</source>
-      <translation type="unfinished" />
+      <translation>其他</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="922" />
       <source>Other charge</source>
-      <translation type="unfinished" />
+      <translation>其他费用</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="281" />
       <source>Other numbers</source>
-      <translation type="unfinished" />
+      <translation>其他编号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="44" />
       <source>Our part no.</source>
-      <translation type="unfinished" />
+      <translation>我方配件编号</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1291" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1292" />
       <source>Out of the class {abc} tolerance</source>
-      <translation type="unfinished" />
+      <translation>超出 {abc} 类允差</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/call_sheet.py" line="33" />
       <source>Outcome</source>
-      <translation type="unfinished" />
+      <translation>结果</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/call_sheet.py" line="45" />
       <source>Outcome: R reached · N no answer · W wrong number · C call back (write the day). Scores: 1 (very unhappy) to 5 (very happy), one per question, in this order:</source>
-      <translation type="unfinished" />
+      <translation>结果：R 已接通 · N 无人接听 · W 号码错误 · C 回电（写明日期）。评分：1（非常不满意）到 5（非常满意），每个问题打一个分，顺序如下：</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="526" />
       <source>Outline each label (a test on plain paper)</source>
-      <translation type="unfinished" />
+      <translation>为每张标签画出边框（用普通纸测试）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="137" />
       <source>Over / short: {message}</source>
-      <translation type="unfinished" />
+      <translation>长短款：{message}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="30" />
       <source>Over 90 days</source>
-      <translation type="unfinished" />
+      <translation>90 天以上</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="246" />
       <source>Over by {amount}.</source>
-      <translation type="unfinished" />
+      <translation>多出 {amount}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="305" />
       <source>Over the credit limit by {excess} (limit {limit}, balance would be {balance}).</source>
-      <translation type="unfinished" />
+      <translation>超出信用额度 {excess}（额度 {limit}，余额将为 {balance}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="306" />
       <source>Over the credit limit by {excess} (limit {limit}, balance {balance}).</source>
-      <translation type="unfinished" />
+      <translation>超出信用额度 {excess}（额度 {limit}，余额 {balance}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="158" />
       <source>Over the credit limit or overdue</source>
-      <translation type="unfinished" />
+      <translation>超出信用额度或逾期时</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="35" />
       <source>Overdue</source>
-      <translation type="unfinished" />
+      <translation>逾期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="95" />
       <source>Overdue now</source>
-      <translation type="unfinished" />
+      <translation>当前逾期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="93" />
       <source>Overdue now ({count})</source>
-      <translation type="unfinished" />
+      <translation>当前逾期（{count}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="34" />
       <source>Overdue share</source>
-      <translation type="unfinished" />
+      <translation>逾期占比</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="156" />
       <source>Overdue share of revenue that costs one class (basis points)</source>
-      <translation type="unfinished" />
+      <translation>使客户降一级分类的逾期金额占营业额比例（基点）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="282" />
       <source>Overdue {days} d</source>
-      <translation type="unfinished" />
+      <translation>逾期 {days} 天</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="222" />
       <source>Overdue {days} day</source>
-      <translation type="unfinished" />
+      <translation>逾期 {days} 天</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="223" />
       <source>Overdue {days} days</source>
-      <translation type="unfinished" />
+      <translation>逾期 {days} 天</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="152" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="155" />
       <source>Overdue: past its deadline to respond or to resolve</source>
-      <translation type="unfinished" />
+      <translation>逾期：已超过答复或解决期限</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="257" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="258" />
       <source>Override &amp;class…</source>
-      <translation type="unfinished" />
+      <translation>手动设置分类…(&amp;C)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="92" />
       <source>Owned</source>
-      <translation type="unfinished" />
+      <translation>拥有期间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="306" />
       <source>P&amp;IN</source>
-      <translation type="unfinished" />
+      <translation>PIN码(&amp;I)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="113" />
       <source>P&amp;referred: reorder drafts go to this supplier</source>
-      <translation type="unfinished" />
+      <translation>首选：补货采购单草稿发给此供应商(&amp;R)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="500" />
       <source>PDF (*.pdf)</source>
-      <translation type="unfinished" />
+      <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="544" />
       <source>PDF files (*.pdf)</source>
-      <translation type="unfinished" />
+      <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="187" />
       <source>PIN</source>
-      <translation type="unfinished" />
+      <translation>PIN码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stepup.py" line="71" />
       <source>PIN or password</source>
-      <translation type="unfinished" />
+      <translation>PIN码或密码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="112" />
       <source>Pac&amp;k (units)</source>
-      <translation type="unfinished" />
+      <translation>包装数量（件）(&amp;K)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="363" />
       <source>Pack</source>
-      <translation type="unfinished" />
+      <translation>包装</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/base.py" line="239" />
       <source>Page {page}</source>
-      <translation type="unfinished" />
+      <translation>第 {page} 页</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="212" />
+      <source>Page {page} could not be drawn.</source>
+      <translation>第 {page} 页无法绘制。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="389" />
       <source>Paid by</source>
-      <translation type="unfinished" />
+      <translation>付款方式</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="370" />
       <source>Paid by: one of {methods}.</source>
-      <translation type="unfinished" />
+      <translation>付款方式须为以下之一：{methods}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="132" />
       <source>Paid in</source>
-      <translation type="unfinished" />
+      <translation>存入</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="133" />
       <source>Paid out</source>
-      <translation type="unfinished" />
+      <translation>支出</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="315" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="317" />
       <source>Park (Enter)</source>
-      <translation type="unfinished" />
+      <translation>挂单（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="308" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="310" />
       <source>Park this sale (F8)</source>
-      <translation type="unfinished" />
+      <translation>挂起本次销售（F8）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="478" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="480" />
       <source>Park this sale to serve someone else, or recall a parked one</source>
-      <translation type="unfinished" />
+      <translation>挂起本次销售以接待其他客户，或取回已挂起的销售</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="322" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="324" />
       <source>Parked</source>
-      <translation type="unfinished" />
+      <translation>挂单时间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="319" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="321" />
       <source>Parked sales (F8)</source>
-      <translation type="unfinished" />
+      <translation>已挂起的销售（F8）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="95" />
       <source>Part</source>
-      <translation type="unfinished" />
+      <translation>配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="530" />
       <source>Part #{id} is not in the catalogue.</source>
-      <translation type="unfinished" />
+      <translation>配件 #{id} 不在配件目录中。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="906" />
       <source>Part #{id} was not counted in {number}: nothing to recount.</source>
-      <translation type="unfinished" />
+      <translation>配件 #{id} 未在 {number} 中盘点：无需复盘。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="166" />
       <source>Part #{part_id} is not in the catalogue (it may have been removed).</source>
-      <translation type="unfinished" />
+      <translation>配件 #{part_id} 不在配件目录中（可能已被删除）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="463" />
       <source>Part #{part_id} is not in the catalogue any more; it cannot be saved.</source>
-      <translation type="unfinished" />
+      <translation>配件 #{part_id} 已不在配件目录中；无法保存。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="580" />
       <source>Part #{part_id} is not in the catalogue.</source>
-      <translation type="unfinished" />
+      <translation>配件 #{part_id} 不在配件目录中。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="272" />
       <source>Part / bin</source>
-      <translation type="unfinished" />
+      <translation>配件 / 货位</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="169" />
       <source>Part no.</source>
-      <translation type="unfinished" />
+      <translation>配件编号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="85" />
       <source>Part number</source>
-      <translation type="unfinished" />
+      <translation>配件编号</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="263" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="264" />
       <source>Part number, barcode, words or vehicle</source>
-      <translation type="unfinished" />
+      <translation>配件编号、条码、关键词或车辆</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="130" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="132" />
       <source>Part number, barcode, words or vehicle (golf 2015 brake pad)</source>
-      <translation type="unfinished" />
+      <translation>配件编号、条码、关键词或车辆（golf 2015 刹车片）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="169" />
       <source>Part or labour class</source>
-      <translation type="unfinished" />
+      <translation>配件或工时类别</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/labels.py" line="122" />
       <source>Part record(s) {ids} no longer exist; no labels were made.</source>
-      <translation type="unfinished" />
+      <translation>配件记录 {ids} 已不存在；未生成任何标签。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="109" />
       <source>Part {brand} {number}</source>
-      <translation type="unfinished" />
+      <translation>配件 {brand} {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/labels.py" line="141" />
       <source>Part {number} has no barcode, and its number cannot print as one: give it a barcode (a shop code) in the catalogue first. No labels were made.</source>
-      <translation type="unfinished" />
+      <translation>配件 {number} 没有条码，其编号也无法打印为条码：请先在配件目录中为其添加条码（门店自编码）。未生成任何标签。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="54" />
       <source>Partly received</source>
-      <translation type="unfinished" />
+      <translation>部分收货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="182" />
       <source>Parts</source>
-      <translation type="unfinished" />
+      <translation>配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1183" />
       <source>Parts are issued to line {line_no}: return them to stock first.</source>
-      <translation type="unfinished" />
+      <translation>第 {line_no} 项已发料：请先将配件退回库存。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_tab.py" line="134" />
       <source>Parts arrived</source>
-      <translation type="unfinished" />
+      <translation>配件已到</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1376" />
       <source>Parts fitted: {parts}</source>
-      <translation type="unfinished" />
+      <translation>已装配件：{parts}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="60" />
       <source>Parts in stock</source>
-      <translation type="unfinished" />
+      <translation>在库配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="749" />
       <source>Parts issued to {count} line(s).</source>
-      <translation type="unfinished" />
+      <translation>已向 {count} 个项目发料。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="274" />
       <source>Parts res. /
 iss. / short</source>
-      <translation type="unfinished" />
+      <translation>配件预留 /
+发料 / 缺货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="758" />
       <source>Parts returned to stock.</source>
-      <translation type="unfinished" />
+      <translation>配件已退回库存。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="125" />
       <source>Parts total</source>
-      <translation type="unfinished" />
+      <translation>配件合计</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="269" />
       <source>Parts with less than nothing on hand: sold before they were booked in</source>
-      <translation type="unfinished" />
+      <translation>在库为负数的配件：入库前已售出</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="267" />
       <source>Parts with on hand below their minimum</source>
-      <translation type="unfinished" />
+      <translation>在库低于最低库存的配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="271" />
       <source>Parts with stock held apart (damaged, returned, awaiting inspection)</source>
-      <translation type="unfinished" />
+      <translation>有隔离库存的配件（损坏、退货、待检验）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/login.py" line="67" />
       <source>PartsDesk</source>
-      <translation type="unfinished" />
+      <translation>PartsDesk 汽配门店管理</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/app.py" line="143" />
       <source>PartsDesk cannot start</source>
-      <translation type="unfinished" />
+      <translation>PartsDesk 无法启动</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/login.py" line="63" />
       <source>PartsDesk is locked</source>
-      <translation type="unfinished" />
+      <translation>PartsDesk 已锁定</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/scanner_test_sheet.py" line="33" />
       <source>PartsDesk scanner test sheet</source>
-      <translation type="unfinished" />
+      <translation>PartsDesk 扫描枪测试页</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="307" />
       <source>Pass&amp;word</source>
-      <translation type="unfinished" />
+      <translation>密码(&amp;W)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="188" />
       <source>Password</source>
-      <translation type="unfinished" />
+      <translation>密码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="308" />
       <source>Password a&amp;gain</source>
-      <translation type="unfinished" />
+      <translation>再次输入密码(&amp;G)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/login.py" line="231" />
       <source>Password again</source>
-      <translation type="unfinished" />
+      <translation>再次输入密码</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="133" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="134" />
       <source>Pay</source>
-      <translation type="unfinished" />
+      <translation>付款</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="140" />
       <source>Pay (Enter)</source>
-      <translation type="unfinished" />
+      <translation>付款（Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="67" />
       <source>Payment</source>
-      <translation type="unfinished" />
+      <translation>付款</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="69" />
       <source>Payment &amp;terms</source>
-      <translation type="unfinished" />
+      <translation>付款条件(&amp;T)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="391" />
       <source>Payment date</source>
-      <translation type="unfinished" />
+      <translation>付款日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="65" />
       <source>Payment method: one of {methods}, not {given!r}.</source>
-      <translation type="unfinished" />
+      <translation>付款方式须为以下之一：{methods}，而不是 {given!r}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="31" />
       <source>Payment on account</source>
-      <translation type="unfinished" />
+      <translation>挂账还款</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="95" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="96" />
       <source>Payment on account — {0}</source>
-      <translation type="unfinished" />
+      <translation>挂账付款 — {0}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="299" />
       <source>Payment terms</source>
-      <translation type="unfinished" />
+      <translation>付款条件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="44" />
       <source>Payment terms (days)</source>
-      <translation type="unfinished" />
+      <translation>付款期限（天）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="450" />
       <source>Payment terms are 0 to {most} days.</source>
-      <translation type="unfinished" />
+      <translation>付款条件须为 0 到 {most} 天。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="173" />
       <source>Payment terms are at most {days} days.</source>
-      <translation type="unfinished" />
+      <translation>付款条件最多为 {days} 天。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="161" />
       <source>Payment terms for new accounts (days)</source>
-      <translation type="unfinished" />
+      <translation>新挂账账户的付款条件（天）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="445" />
       <source>Payment terms: a whole number of days.</source>
-      <translation type="unfinished" />
+      <translation>付款条件：须为整数天数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="66" />
       <source>Payment terms: {terms}</source>
-      <translation type="unfinished" />
+      <translation>付款条件：{terms}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="389" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="390" />
       <source>Payment {0} of {1} taken.</source>
-      <translation type="unfinished" />
+      <translation>已收取付款 {0}，金额 {1}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="273" />
       <source>Payment {number}: a method name and a whole amount of minor units are needed.</source>
-      <translation type="unfinished" />
+      <translation>第 {number} 笔付款：需要付款方式名称和以最小货币单位计的整数金额。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1471" />
       <source>Payment — deliver {number}</source>
-      <translation type="unfinished" />
+      <translation>付款 — 交车 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="429" />
       <source>Payments</source>
-      <translation type="unfinished" />
+      <translation>付款</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="71" />
       <source>Payments on account</source>
-      <translation type="unfinished" />
+      <translation>挂账付款</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="116" />
       <source>Payments on account ({count})</source>
-      <translation type="unfinished" />
+      <translation>挂账还款（{count}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="119" />
       <source>Payments on account ({currency})</source>
-      <translation type="unfinished" />
+      <translation>挂账还款（{currency}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="108" />
       <source>Payments received after {date} are not shown. If anything on this statement does not match your records, please tell us on {phone}.</source>
-      <translation type="unfinished" />
+      <translation>{date} 之后收到的付款未列出。如本对账单与贵方记录有任何不符，请致电 {phone} 告知我们。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="111" />
       <source>Payments received after {date} are not shown. If anything on this statement does not match your records, please tell us.</source>
-      <translation type="unfinished" />
+      <translation>{date} 之后收到的付款未列出。如本对账单与贵方记录有任何不符，请告知我们。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="55" />
       <source>Period</source>
-      <translation type="unfinished" />
+      <translation>期间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="17" />
       <source>Person</source>
-      <translation type="unfinished" />
+      <translation>个人</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="81" />
       <source>Personal data</source>
-      <translation type="unfinished" />
+      <translation>个人信息</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="109" />
       <source>Personal data held by the shop, exported at the customer's request.</source>
-      <translation type="unfinished" />
+      <translation>门店所存的个人信息，应客户要求导出。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="108" />
       <source>Personal data of customer #{number}</source>
-      <translation type="unfinished" />
+      <translation>客户 #{number} 的个人信息</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="368" />
       <source>PgDown Next</source>
-      <translation type="unfinished" />
+      <translation>PgDown 下一页</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="366" />
       <source>PgUp Previous</source>
-      <translation type="unfinished" />
+      <translation>PgUp 上一页</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="28" />
       <source>Phone</source>
-      <translation type="unfinished" />
+      <translation>电话</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="87" />
       <source>Phone ({label})</source>
-      <translation type="unfinished" />
+      <translation>电话（{label}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="172" />
       <source>Phone and trade orders (F7)</source>
-      <translation type="unfinished" />
+      <translation>电话订单和修理厂订单（F7）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="18" />
       <source>Phone call</source>
-      <translation type="unfinished" />
+      <translation>电话</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="486" />
       <source>Phone is at most 40 characters.</source>
-      <translation type="unfinished" />
+      <translation>电话最多 40 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="184" />
       <source>Phone label</source>
-      <translation type="unfinished" />
+      <translation>电话标签</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="185" />
       <source>Phone number</source>
-      <translation type="unfinished" />
+      <translation>电话号码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="91" />
       <source>Phone order</source>
-      <translation type="unfinished" />
+      <translation>电话订单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="71" />
       <source>Phone {phone!r} has letters in it; write digits only.</source>
-      <translation type="unfinished" />
+      <translation>电话 {phone!r} 中含有字母；请只填写数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="75" />
       <source>Phone {phone!r} needs {fewest} to {most} digits.</source>
-      <translation type="unfinished" />
+      <translation>电话 {phone!r} 须为 {fewest} 到 {most} 位数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="101" />
       <source>Phones</source>
-      <translation type="unfinished" />
+      <translation>电话</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="333" />
       <source>Phones are shown to those who may see customers' contact details.</source>
-      <translation type="unfinished" />
+      <translation>电话仅向有权查看客户联系方式的人员显示。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="200" />
       <source>Photo</source>
-      <translation type="unfinished" />
+      <translation>照片</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="290" />
       <source>Photo of damage {n}</source>
-      <translation type="unfinished" />
+      <translation>损伤照片 {n}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="291" />
       <source>Photos (*.jpg *.jpeg *.png)</source>
-      <translation type="unfinished" />
+      <translation>照片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/search_dialog.py" line="69" />
       <source>Pick (Enter)</source>
-      <translation type="unfinished" />
+      <translation>选择（Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="160" />
       <source>Pick list</source>
-      <translation type="unfinished" />
+      <translation>拣货单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="308" />
       <source>Pick list of order {number} for {customer}: {count} line(s){short} (A4): written to {out}</source>
-      <translation type="unfinished" />
+      <translation>订单 {number} 的拣货单（客户：{customer}）：{count} 行{short}（A4）：已写入 {out}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="178" />
       <source>Pick list {number}</source>
-      <translation type="unfinished" />
+      <translation>拣货单 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="481" />
       <source>Pick the make and model from the vehicle list.</source>
-      <translation type="unfinished" />
+      <translation>请从车辆列表中选择品牌和车型。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="435" />
       <source>Pick the vehicle's model from the vehicle list first (Edit the vehicle).</source>
-      <translation type="unfinished" />
+      <translation>请先从车型列表中选择该车辆的车型（编辑车辆）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="155" />
       <source>Picked</source>
-      <translation type="unfinished" />
+      <translation>已拣货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="130" />
       <source>Picked by</source>
-      <translation type="unfinished" />
+      <translation>拣货人</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="290" />
       <source>Picked {at} by {name}</source>
-      <translation type="unfinished" />
+      <translation>{name} 于 {at} 拣货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="92" />
       <source>Plate</source>
-      <translation type="unfinished" />
+      <translation>车牌</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="152" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="154" />
       <source>Plates</source>
-      <translation type="unfinished" />
+      <translation>车牌</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="102" />
       <source>Please pay {amount} {currency}, the overdue items at once and the others by their due dates, quoting customer no. #{number} and the document numbers.</source>
-      <translation type="unfinished" />
+      <translation>请支付 {amount} {currency}：逾期款项请立即支付，其余款项请在各自到期日前支付，付款时请注明客户编号 #{number} 和单据编号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="198" />
       <source>Plus lines</source>
-      <translation type="unfinished" />
+      <translation>盘盈行数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="198" />
       <source>Plus {currency}</source>
-      <translation type="unfinished" />
+      <translation>盘盈 {currency}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="119" />
       <source>Poi&amp;nts (has {points:,}, 1 = {value})</source>
-      <translation type="unfinished" />
+      <translation>积分（现有 {points:,}，1 分 = {value}）(&amp;N)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="151" />
       <source>Point value</source>
-      <translation type="unfinished" />
+      <translation>积分价值</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="31" />
       <source>Points</source>
-      <translation type="unfinished" />
+      <translation>积分</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="34" />
       <source>Points amount</source>
-      <translation type="unfinished" />
+      <translation>积分抵扣金额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="169" />
       <source>Points cannot pay: the shop's point value is 0.</source>
-      <translation type="unfinished" />
+      <translation>无法用积分付款：门店的积分价值为 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="166" />
       <source>Points earned per 1.00 spent</source>
-      <translation type="unfinished" />
+      <translation>每消费 1.00 获得的积分</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="170" />
       <source>Points expire after (months; 0: never)</source>
-      <translation type="unfinished" />
+      <translation>积分有效期（月；0：永不过期）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="174" />
       <source>Points: a whole number of points.</source>
-      <translation type="unfinished" />
+      <translation>积分：须为整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="104" />
       <source>Points: a whole number.</source>
-      <translation type="unfinished" />
+      <translation>积分：须为整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="116" />
       <source>Points: more than 0.</source>
-      <translation type="unfinished" />
+      <translation>积分：须大于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="116" />
       <source>Points: not 0.</source>
-      <translation type="unfinished" />
+      <translation>积分：不能为 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="114" />
       <source>Points: too many.</source>
-      <translation type="unfinished" />
+      <translation>积分：数值过大。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_membership.py" line="249" />
       <source>Points: {points} (worth {value})</source>
-      <translation type="unfinished" />
+      <translation>积分：{points}（价值 {value}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="111" />
       <source>Points: {value!r} is not a whole number.</source>
-      <translation type="unfinished" />
+      <translation>积分：{value!r} 不是整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="268" />
       <source>Position</source>
-      <translation type="unfinished" />
+      <translation>位置</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="647" />
       <source>Post a receipt first: its labels are printed from it.</source>
-      <translation type="unfinished" />
+      <translation>请先过账收货单：标签根据收货单打印。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="760" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="761" />
       <source>Post counted − book at count for every line, in one transaction</source>
-      <translation type="unfinished" />
+      <translation>按实盘过账 − 所有行的账面数量一次性调整为实盘数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="215" />
       <source>Post receipt (Ctrl+Enter)</source>
-      <translation type="unfinished" />
+      <translation>过账收货单（Ctrl+Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="54" />
       <source>Posted</source>
-      <translation type="unfinished" />
+      <translation>已过账</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="44" />
       <source>Posted at</source>
-      <translation type="unfinished" />
+      <translation>过账时间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1362" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1363" />
       <source>Posting {number}…</source>
-      <translation type="unfinished" />
+      <translation>正在过账 {number}…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reprint_dialog.py" line="86" />
       <source>Pre&amp;view (Alt+V)</source>
-      <translation type="unfinished" />
+      <translation>预览（Alt+V）(&amp;V)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="115" />
       <source>Pre&amp;view (Ctrl+Shift+P)</source>
-      <translation type="unfinished" />
+      <translation>预览（Ctrl+Shift+P）(&amp;V)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="512" />
       <source>Preferably by someone other than the technician. A failure sends the car back to work.</source>
-      <translation type="unfinished" />
+      <translation>最好由施工技师以外的人员进行。不合格则车辆退回返工。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="35" />
       <source>Preferred channel</source>
-      <translation type="unfinished" />
+      <translation>首选联系渠道</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="34" />
       <source>Preferred contact</source>
-      <translation type="unfinished" />
+      <translation>首选联系方式</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="108" />
       <source>Preferred contact is one of: {channels}.</source>
-      <translation type="unfinished" />
+      <translation>首选联系方式须为以下之一：{channels}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="100" />
       <source>Preferred supplier</source>
-      <translation type="unfinished" />
+      <translation>首选供应商</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="36" />
       <source>Preferred time</source>
-      <translation type="unfinished" />
+      <translation>首选联系时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="30" />
       <source>Prepaid</source>
-      <translation type="unfinished" />
+      <translation>储值</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="34" />
       <source>Prepaid amount</source>
-      <translation type="unfinished" />
+      <translation>储值付款金额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="29" />
       <source>Prepaid balance</source>
-      <translation type="unfinished" />
+      <translation>储值余额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_membership.py" line="258" />
       <source>Prepaid balance: {amount}</source>
-      <translation type="unfinished" />
+      <translation>储值余额：{amount}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_membership.py" line="63" />
       <source>Prepaid top-up — {name}</source>
-      <translation type="unfinished" />
+      <translation>储值充值 — {name}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="122" />
       <source>Prepaid top-ups ({count})</source>
-      <translation type="unfinished" />
+      <translation>储值充值（{count}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="125" />
       <source>Prepaid top-ups ({currency})</source>
-      <translation type="unfinished" />
+      <translation>储值充值（{currency}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="186" />
       <source>Prepaid {amount} is more than the customer's prepaid balance of {balance}.</source>
-      <translation type="unfinished" />
+      <translation>储值付款 {amount} 超过客户的储值余额 {balance}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="173" />
       <source>Prepared by</source>
-      <translation type="unfinished" />
+      <translation>制单人</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="239" />
       <source>Preview (Ctrl+Shift+P)</source>
-      <translation type="unfinished" />
+      <translation>预览（Ctrl+Shift+P）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="239" />
       <source>Preview labels (F8)</source>
-      <translation type="unfinished" />
+      <translation>预览标签（F8）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="777" />
       <source>Preview of labels</source>
-      <translation type="unfinished" />
+      <translation>标签预览</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="334" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="335" />
       <source>Preview of the X report</source>
-      <translation type="unfinished" />
+      <translation>X报表预览</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1422" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1423" />
       <source>Preview of the {word} of {number}</source>
-      <translation type="unfinished" />
+      <translation>{number} 的{word}预览</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1426" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1427" />
       <source>Preview of the {word} of {number} shown.</source>
-      <translation type="unfinished" />
+      <translation>已显示 {number} 的{word}预览。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="373" />
+      <source>Preview of {kind} {number}</source>
+      <translation>{kind} {number} 预览</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="655" />
       <source>Preview of {number}</source>
-      <translation type="unfinished" />
+      <translation>{number} 预览</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1201" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1203" />
       <source>Preview of {number} shown.</source>
-      <translation type="unfinished" />
+      <translation>已显示 {number} 的预览。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="320" />
       <source>Preview the PO</source>
-      <translation type="unfinished" />
+      <translation>预览采购单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="161" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="162" />
       <source>Preview the report shown</source>
-      <translation type="unfinished" />
+      <translation>预览当前显示的报表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="216" />
       <source>Price</source>
-      <translation type="unfinished" />
+      <translation>价格</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="395" />
       <source>Price saved.</source>
-      <translation type="unfinished" />
+      <translation>价格已保存。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="201" />
       <source>Price tier of a walk-in customer</source>
-      <translation type="unfinished" />
+      <translation>散客的价格等级</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="209" />
       <source>Price tier of account customers</source>
-      <translation type="unfinished" />
+      <translation>挂账客户的价格等级</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="203" />
       <source>Price tier of class A customers</source>
-      <translation type="unfinished" />
+      <translation>A 类客户的价格等级</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="205" />
       <source>Price tier of class B customers</source>
-      <translation type="unfinished" />
+      <translation>B 类客户的价格等级</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="207" />
       <source>Price tier of class C customers</source>
-      <translation type="unfinished" />
+      <translation>C 类客户的价格等级</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="154" />
       <source>Price tiers</source>
-      <translation type="unfinished" />
+      <translation>价格等级</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="234" />
       <source>Prices and stock</source>
-      <translation type="unfinished" />
+      <translation>价格和库存</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="331" />
       <source>Prices changed since quote {number}</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 开出后价格已变动</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="240" />
       <source>Prices exclude tax; tax is added.</source>
-      <translation type="unfinished" />
+      <translation>价格不含税；税额另加。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="130" />
       <source>Prices in {currency} per unit as agreed; please quote our PO number {number} on the delivery note and the invoice.</source>
-      <translation type="unfinished" />
+      <translation>价格为约定的单价，币种 {currency}；请在送货单和发票上注明我方采购单号 {number}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="139" />
       <source>Prices include tax</source>
-      <translation type="unfinished" />
+      <translation>价格含税</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="240" />
       <source>Prices include tax.</source>
-      <translation type="unfinished" />
+      <translation>价格含税。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="333" />
       <source>Prices of {number} · {brand} · {name}</source>
-      <translation type="unfinished" />
+      <translation>{number} · {brand} · {name} 的价格</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="241" />
       <source>Print</source>
-      <translation type="unfinished" />
+      <translation>打印</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_membership.py" line="154" />
       <source>Print &amp;card…</source>
-      <translation type="unfinished" />
+      <translation>打印会员卡…(&amp;C)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="588" />
       <source>Print (Ctrl+P)</source>
-      <translation type="unfinished" />
+      <translation>打印（Ctrl+P）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reprint_dialog.py" line="83" />
       <source>Print COPY (Enter)</source>
-      <translation type="unfinished" />
+      <translation>打印副本（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="490" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="492" />
       <source>Print any invoice, receipt or credit note again, marked COPY</source>
-      <translation type="unfinished" />
+      <translation>重新打印任何发票、小票或红字冲销单，标注“副本”</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1418" />
       <source>Print from {number}</source>
-      <translation type="unfinished" />
+      <translation>打印 {number} 的单据</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="271" />
       <source>Print it again from the stock report (Ctrl+P).</source>
-      <translation type="unfinished" />
+      <translation>可在库存报表中重新打印（Ctrl+P）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="340" />
       <source>Print it again from the workshop reports (Ctrl+P).</source>
-      <translation type="unfinished" />
+      <translation>可在车间报表中重新打印（Ctrl+P）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="327" />
       <source>Print it again with Print the test sheet.</source>
-      <translation type="unfinished" />
+      <translation>可通过“打印测试页”重新打印。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="244" />
       <source>Print labels</source>
-      <translation type="unfinished" />
+      <translation>打印标签</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="248" />
       <source>Print labels for what was received:</source>
-      <translation type="unfinished" />
+      <translation>为已收货的配件打印标签：</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="631" />
       <source>Print labels for what {number} received:</source>
-      <translation type="unfinished" />
+      <translation>为 {number} 收货的配件打印标签：</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="318" />
       <source>Print the PO on the A4 printer</source>
-      <translation type="unfinished" />
+      <translation>在 A4 打印机上打印采购单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="163" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="164" />
       <source>Print the Z report just closed again, marked COPY</source>
-      <translation type="unfinished" />
+      <translation>重新打印刚日结的Z报表，标注“副本”</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="644" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="645" />
       <source>Print the count sheet of the selected count (by bin)</source>
-      <translation type="unfinished" />
+      <translation>打印所选盘点的盘点表（按货位）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="134" />
       <source>Print the report on the A4 printer</source>
-      <translation type="unfinished" />
+      <translation>在 A4 打印机上打印报表</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="159" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="160" />
       <source>Print the report shown on the receipt printer</source>
-      <translation type="unfinished" />
+      <translation>在小票打印机上打印当前显示的报表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="95" />
       <source>Print the test sheet, then scan its codes one after the other, as asked below. PartsDesk measures how fast this scanner types, which key it sends after a code, and whether the keyboard layout or Caps Lock change what arrives.</source>
-      <translation type="unfinished" />
+      <translation>先打印测试页，然后按下方提示依次扫描其中的条码。PartsDesk 会测量此扫描枪的输入速度、每个条码后发送的按键，以及键盘布局或 Caps Lock 是否会改变接收到的内容。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="764" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="765" />
       <source>Print the variance report (Ctrl+Shift+P: preview)</source>
-      <translation type="unfinished" />
+      <translation>打印差异报表（Ctrl+Shift+P：预览）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="707" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="708" />
       <source>Print this count's sheet (Ctrl+Shift+P: preview)</source>
-      <translation type="unfinished" />
+      <translation>打印本次盘点的盘点表（Ctrl+Shift+P：预览）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="143" />
       <source>Printed</source>
-      <translation type="unfinished" />
+      <translation>打印日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="200" />
       <source>Printed at the top of every receipt, invoice and statement. Only the name is needed now; the rest can be added later in the settings.</source>
-      <translation type="unfinished" />
+      <translation>打印在每张小票、发票和对账单的顶部。现在只需填写名称，其余内容可稍后在设置中添加。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="174" />
       <source>Printed by</source>
-      <translation type="unfinished" />
+      <translation>打印人</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="129" />
       <source>Printed on invoices and statements.</source>
-      <translation type="unfinished" />
+      <translation>打印在发票和对账单上。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="341" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="342" />
       <source>Printed the X report.</source>
-      <translation type="unfinished" />
+      <translation>已打印X报表。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="361" />
       <source>Printed the pick list of {number}.</source>
-      <translation type="unfinished" />
+      <translation>已打印 {number} 的拣货单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1429" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1430" />
       <source>Printed the {word} of {number} ({pages} page(s)).</source>
-      <translation type="unfinished" />
+      <translation>已打印 {number} 的{word}（{pages} 页）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="126" />
       <source>Printed under the name on every document.</source>
-      <translation type="unfinished" />
+      <translation>打印在每张单据的门店名称下方。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="782" />
       <source>Printed {labels} label(s) on {pages} page(s).</source>
-      <translation type="unfinished" />
+      <translation>已打印 {labels} 张标签，共 {pages} 页。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="305" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="306" />
       <source>Printed {number} (COPY).</source>
-      <translation type="unfinished" />
+      <translation>已打印 {number}（副本）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="660" />
       <source>Printed {number} ({pages} page(s)).</source>
-      <translation type="unfinished" />
+      <translation>已打印 {number}（{pages} 页）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="306" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="307" />
       <source>Printed {number}.</source>
-      <translation type="unfinished" />
+      <translation>已打印 {number}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="670" />
       <source>Printed {summary}.</source>
-      <translation type="unfinished" />
+      <translation>已打印 {summary}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="157" />
       <source>Printers (this PC)</source>
-      <translation type="unfinished" />
+      <translation>打印机（本机）</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="165" />
+      <source>Printers on this PC: {names}.</source>
+      <translation>本机的打印机：{names}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="355" />
       <source>Printing the pick list of {number}…</source>
-      <translation type="unfinished" />
+      <translation>正在打印 {number} 的拣货单…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="296" />
       <source>Printing {number} (COPY)…</source>
-      <translation type="unfinished" />
+      <translation>正在打印 {number}（副本）…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1192" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1194" />
       <source>Printing {number}…</source>
-      <translation type="unfinished" />
+      <translation>正在打印 {number}…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_io_dialogs.py" line="58" />
       <source>Problem</source>
-      <translation type="unfinished" />
+      <translation>问题</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="45" />
       <source>Process error</source>
-      <translation type="unfinished" />
+      <translation>操作失误</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="83" />
       <source>Profile</source>
-      <translation type="unfinished" />
+      <translation>基本资料</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="220" />
       <source>Projected</source>
-      <translation type="unfinished" />
+      <translation>预计到期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="503" />
       <source>Promised</source>
-      <translation type="unfinished" />
+      <translation>承诺交车时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_tab.py" line="131" />
       <source>Promised {when}</source>
-      <translation type="unfinished" />
+      <translation>承诺交车 {when}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="429" />
       <source>Promised: {at}</source>
-      <translation type="unfinished" />
+      <translation>承诺交车：{at}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="433" />
       <source>Promised: —</source>
-      <translation type="unfinished" />
+      <translation>承诺交车：—</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="123" />
       <source>Purchase order</source>
-      <translation type="unfinished" />
+      <translation>采购单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="141" />
       <source>Purchase order {number}</source>
-      <translation type="unfinished" />
+      <translation>采购单 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="42" />
       <source>Purchase orders</source>
-      <translation type="unfinished" />
+      <translation>采购单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="419" />
       <source>Purchase orders are kept by those who may purchase (storekeeper, manager).</source>
-      <translation type="unfinished" />
+      <translation>采购单由有采购权限的人员（库管员、经理）管理。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="72" />
       <source>Purpose</source>
-      <translation type="unfinished" />
+      <translation>目的</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="314" />
       <source>Put unused parts back on the shelf</source>
-      <translation type="unfinished" />
+      <translation>将未用的配件放回货架</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="194" />
       <source>Put-away bin</source>
-      <translation type="unfinished" />
+      <translation>上架货位</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="189" />
+      <source>Qt PDF (PySide6-Addons) is not installed, so documents cannot be printed or previewed; save them as PDF instead.</source>
+      <translation>未安装 Qt PDF（PySide6-Addons），因此无法打印或预览单据；请改为另存为 PDF。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="47" />
       <source>Qty</source>
-      <translation type="unfinished" />
+      <translation>数量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="170" />
       <source>Qty / hours</source>
-      <translation type="unfinished" />
+      <translation>数量 / 工时</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="485" />
       <source>Quality check</source>
-      <translation type="unfinished" />
+      <translation>质检</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1314" />
       <source>Quality check (F10) — {number}</source>
-      <translation type="unfinished" />
+      <translation>质检（F10） — {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="788" />
       <source>Quality check failed: the order is back in progress.</source>
-      <translation type="unfinished" />
+      <translation>质检未通过：工单已退回维修中。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="787" />
       <source>Quality check passed: the car is ready.</source>
-      <translation type="unfinished" />
+      <translation>质检通过：车辆可以交车了。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="515" />
       <source>Quality checked by</source>
-      <translation type="unfinished" />
+      <translation>质检人</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="90" />
       <source>Quality grade</source>
-      <translation type="unfinished" />
+      <translation>品质等级</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="142" />
       <source>Quality grade is one of {grades}.</source>
-      <translation type="unfinished" />
+      <translation>品质等级须为以下之一：{grades}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="267" />
       <source>Quality-check checklist</source>
-      <translation type="unfinished" />
+      <translation>质检清单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/money.py" line="121" />
       <source>Quantity</source>
-      <translation type="unfinished" />
+      <translation>数量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="590" />
       <source>Quantity (thousandths)</source>
-      <translation type="unfinished" />
+      <translation>数量（千分之一单位）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="674" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="675" />
       <source>Quantity for the next scan, or a barcode</source>
-      <translation type="unfinished" />
+      <translation>下次扫码的数量，或条码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="433" />
       <source>Quantity returned</source>
-      <translation type="unfinished" />
+      <translation>退货数量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="432" />
       <source>Quantity sold</source>
-      <translation type="unfinished" />
+      <translation>销售数量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="442" />
       <source>Quantity to return</source>
-      <translation type="unfinished" />
+      <translation>退货数量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="330" />
       <source>Quantity to return of line {line}</source>
-      <translation type="unfinished" />
+      <translation>第 {line} 行的退货数量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="444" />
       <source>Quantity to return: more than 0.</source>
-      <translation type="unfinished" />
+      <translation>退货数量：须大于 0。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="474" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="476" />
       <source>Quantity, discount or price of the selected line</source>
-      <translation type="unfinished" />
+      <translation>所选行的数量、折扣或价格</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="296" />
       <source>Quantity, price, description or technician of the selected line</source>
-      <translation type="unfinished" />
+      <translation>所选项目的数量、价格、描述或技师</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="250" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="252" />
       <source>Quantity: more than 0 (Del removes the line).</source>
-      <translation type="unfinished" />
+      <translation>数量：须大于 0（按 Del 删除该行）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="74" />
       <source>Quarantine</source>
-      <translation type="unfinished" />
+      <translation>隔离</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="98" />
       <source>Quarantine (stock kept in the shop: not shrinkage until scrapped)</source>
-      <translation type="unfinished" />
+      <translation>隔离（库存仍在店内：报废前不计入损耗）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="141" />
       <source>Quit (Esc)</source>
-      <translation type="unfinished" />
+      <translation>退出（Esc）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="33" />
       <source>Quote</source>
-      <translation type="unfinished" />
+      <translation>报价单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="192" />
       <source>Quote a price below the cashier's gross-profit floor</source>
-      <translation type="unfinished" />
+      <translation>报价低于收银员的毛利下限</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="61" />
       <source>Quote for</source>
-      <translation type="unfinished" />
+      <translation>报价对象</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="214" />
       <source>Quote number, customer or part number — or scan the quote's barcode</source>
-      <translation type="unfinished" />
+      <translation>报价单编号、客户或配件编号 — 或扫描报价单条码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="199" />
       <source>Quote {number}</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="393" />
       <source>Quote {number} expired on {day}: every line is re-priced at today's price, the labour at today's rate.</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 已于 {day} 过期：每行均按当前价格重新计价，工时按当前费率计价。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="396" />
       <source>Quote {number} expired on {day}: every line is re-priced at today's price.</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 已于 {day} 过期：每行均按当前价格重新计价。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="460" />
       <source>Quote {number} expired on {day}: re-priced at today's prices.</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 已于 {day} 过期：已按当前价格重新计价。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1234" />
       <source>Quote {number} has no lines.</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 没有任何行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1223" />
       <source>Quote {number} is for another customer.</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 属于其他客户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1220" />
       <source>Quote {number} is {status}: it converts once.</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 当前为{status}：只能转换一次。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="295" />
       <source>Quote {number} of {at}, valid until {until}, total {amount} {currency}{copy} (A4): written to {out}</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number}（{at}），有效期至 {until}，合计 {amount} {currency}{copy}（A4）：已写入 {out}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1099" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1101" />
       <source>Quote {number} saved, total {total}, valid until {day}: it prints now. F9 with an empty cart sells it.</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 已保存，合计 {total}，有效期至 {day}：正在打印。购物车为空时按 F9 可销售该报价单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="337" />
       <source>Quoted</source>
-      <translation type="unfinished" />
+      <translation>报价</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="380" />
       <source>Quoted price</source>
-      <translation type="unfinished" />
+      <translation>报价价格</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="37" />
       <source>Quotes</source>
-      <translation type="unfinished" />
+      <translation>报价单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="212" />
       <source>Quotes (F9)</source>
-      <translation type="unfinished" />
+      <translation>报价单（F9）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="216" />
       <source>Quotes are valid for (days)</source>
-      <translation type="unfinished" />
+      <translation>报价单有效期（天）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="384" />
       <source>REAR</source>
-      <translation type="unfinished" />
+      <translation>后</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="51" />
       <source>RECOUNT asked</source>
-      <translation type="unfinished" />
+      <translation>已申请复盘</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_tab.py" line="197" />
       <source>RO number, plate, customer or invoice</source>
-      <translation type="unfinished" />
+      <translation>维修工单号、车牌、客户或发票</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="261" />
       <source>Raise a draft order to a supplier</source>
-      <translation type="unfinished" />
+      <translation>向供应商新建采购单草稿</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="161" />
       <source>Rate</source>
-      <translation type="unfinished" />
+      <translation>税率</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="93" />
       <source>Rate (lines)</source>
-      <translation type="unfinished" />
+      <translation>通过率（按项目）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="94" />
       <source>Rate (value)</source>
-      <translation type="unfinished" />
+      <translation>通过率（按金额）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="48" />
       <source>Rate / h</source>
-      <translation type="unfinished" />
+      <translation>费率 / 小时</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="306" />
       <source>Rate per hour</source>
-      <translation type="unfinished" />
+      <translation>每小时费率</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="328" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="331" />
       <source>Re&amp;open</source>
-      <translation type="unfinished" />
+      <translation>重新打开(&amp;O)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="103" />
       <source>Re-authorization needed</source>
-      <translation type="unfinished" />
+      <translation>需要重新授权</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/users_dialog.py" line="89" />
       <source>Rea&amp;son</source>
-      <translation type="unfinished" />
+      <translation>原因(&amp;S)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="53" />
       <source>Reached</source>
-      <translation type="unfinished" />
+      <translation>已接通</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="506" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="507" />
       <source>Reactivate</source>
-      <translation type="unfinished" />
+      <translation>重新启用</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="290" />
       <source>Read only: suppliers are kept by those who may purchase.</source>
-      <translation type="unfinished" />
+      <translation>只读：供应商由有采购权限的人员管理。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="480" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="481" />
       <source>Read only: the workshop set-up is changed by a manager.</source>
-      <translation type="unfinished" />
+      <translation>只读：车间设置由经理更改。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="362" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="363" />
       <source>Read the bays, labour classes and canned jobs again</source>
-      <translation type="unfinished" />
+      <translation>重新读取工位、工时类别和标准套餐</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_tab.py" line="319" />
       <source>Read the board and the list again</source>
-      <translation type="unfinished" />
+      <translation>重新读取看板和列表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="429" />
       <source>Read the calendar again</source>
-      <translation type="unfinished" />
+      <translation>重新读取日历</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="152" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="153" />
       <source>Read the list again</source>
-      <translation type="unfinished" />
+      <translation>重新读取列表</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="649" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="650" />
       <source>Read the list of counts again</source>
-      <translation type="unfinished" />
+      <translation>重新读取盘点列表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="319" />
       <source>Read the odometer: whole kilometres.</source>
-      <translation type="unfinished" />
+      <translation>读取里程表：填写整公里数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="265" />
       <source>Read the orders again</source>
-      <translation type="unfinished" />
+      <translation>重新读取采购单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="234" />
       <source>Read the reminders again</source>
-      <translation type="unfinished" />
+      <translation>重新读取保养提醒</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="167" />
       <source>Read the suppliers and prices again</source>
-      <translation type="unfinished" />
+      <translation>重新读取供应商和价格</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="253" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="254" />
       <source>Reading the day…</source>
-      <translation type="unfinished" />
+      <translation>正在读取当天数据…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="358" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="359" />
       <source>Reading today's cycle list…</source>
-      <translation type="unfinished" />
+      <translation>正在读取今天的循环盘点清单…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="88" />
       <source>Ready</source>
-      <translation type="unfinished" />
+      <translation>待交车</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/call_sheet.py" line="32" />
       <source>Reason</source>
-      <translation type="unfinished" />
+      <translation>原因</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="177" />
       <source>Reason for the return: one of {reasons}.</source>
-      <translation type="unfinished" />
+      <translation>退货原因须为以下之一：{reasons}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="224" />
       <source>Reason: {reason}</source>
-      <translation type="unfinished" />
+      <translation>原因：{reason}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="331" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="333" />
       <source>Recall (Enter)</source>
-      <translation type="unfinished" />
+      <translation>取单（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1044" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1046" />
       <source>Recalled: {name}</source>
-      <translation type="unfinished" />
+      <translation>已取单：{name}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="255" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="258" />
       <source>Recei&amp;ved at</source>
-      <translation type="unfinished" />
+      <translation>接收时间(&amp;V)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sale_documents.py" line="39" />
       <source>Receipt</source>
-      <translation type="unfinished" />
+      <translation>小票</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="298" />
       <source>Receipt printer</source>
-      <translation type="unfinished" />
+      <translation>小票打印机</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="296" />
       <source>Receipt printer (80 mm)</source>
-      <translation type="unfinished" />
+      <translation>小票打印机（80 mm）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="70" />
       <source>Receipts</source>
-      <translation type="unfinished" />
+      <translation>小票</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="95" />
       <source>Received</source>
-      <translation type="unfinished" />
+      <translation>已收货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="616" />
       <source>Received as {number}: {lines} line(s), {accepted} with goods accepted into stock.</source>
-      <translation type="unfinished" />
+      <translation>已收货，收货单 {number}：共 {lines} 行，其中 {accepted} 行货物已入库。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="46" />
       <source>Received at</source>
-      <translation type="unfinished" />
+      <translation>收到时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="283" />
       <source>Received at cannot be in the future.</source>
-      <translation type="unfinished" />
+      <translation>收到时间不能是将来。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="277" />
       <source>Received at: a date and time like 2026-11-22 09:30.</source>
-      <translation type="unfinished" />
+      <translation>收到时间：请填写日期和时间，例如 2026-11-22 09:30。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="280" />
       <source>Received at: give the shop's local time without a time zone.</source>
-      <translation type="unfinished" />
+      <translation>收到时间：请填写门店当地时间，不带时区。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="366" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="369" />
       <source>Received {when} · {category} · {channel}</source>
-      <translation type="unfinished" />
+      <translation>接收于 {when} · {category} · {channel}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="880" />
       <source>Receiving</source>
-      <translation type="unfinished" />
+      <translation>收货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="261" />
       <source>Reception checklist</source>
-      <translation type="unfinished" />
+      <translation>接车检查清单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="271" />
       <source>Recommended, not approved</source>
-      <translation type="unfinished" />
+      <translation>建议项目（客户未同意）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1146" />
       <source>Record the answer (Enter)</source>
-      <translation type="unfinished" />
+      <translation>记录答复（Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1316" />
       <source>Record the check (Enter)</source>
-      <translation type="unfinished" />
+      <translation>记录检查结果（Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="113" />
       <source>Record the selected vehicle's odometer reading</source>
-      <translation type="unfinished" />
+      <translation>记录所选车辆的里程表读数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="201" />
       <source>Record what a supplier charges for this part</source>
-      <translation type="unfinished" />
+      <translation>记录供应商对此配件的报价</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="387" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="390" />
       <source>Recorded by {user}</source>
-      <translation type="unfinished" />
+      <translation>记录人：{user}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="231" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="232" />
       <source>Recorded: {kind} {amount}.</source>
-      <translation type="unfinished" />
+      <translation>已记录：{kind} {amount}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1329" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1330" />
       <source>Recounts are asked for while reviewing a finished count.</source>
-      <translation type="unfinished" />
+      <translation>复盘需在审核已完成的盘点时申请。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="65" />
       <source>Redeemed</source>
-      <translation type="unfinished" />
+      <translation>已抵扣</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="389" />
       <source>Reference</source>
-      <translation type="unfinished" />
+      <translation>参考号</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="151" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="152" />
       <source>Refresh (F5)</source>
-      <translation type="unfinished" />
+      <translation>刷新（F5）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="32" />
       <source>Refund</source>
-      <translation type="unfinished" />
+      <translation>退款</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="474" />
       <source>Refund amount</source>
-      <translation type="unfinished" />
+      <translation>退款金额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="446" />
       <source>Refund {amount}</source>
-      <translation type="unfinished" />
+      <translation>退款 {amount}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="192" />
       <source>Refund: {method}</source>
-      <translation type="unfinished" />
+      <translation>退款：{method}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="68" />
       <source>Refunded</source>
-      <translation type="unfinished" />
+      <translation>退款</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="389" />
       <source>Refunded by</source>
-      <translation type="unfinished" />
+      <translation>退款方式</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="429" />
       <source>Refunds</source>
-      <translation type="unfinished" />
+      <translation>退款</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="111" />
       <source>Refunds ({count})</source>
-      <translation type="unfinished" />
+      <translation>退款（{count}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="113" />
       <source>Refunds on credit notes ({currency})</source>
-      <translation type="unfinished" />
+      <translation>红字冲销单退款（{currency}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="194" />
       <source>Reject reason</source>
-      <translation type="unfinished" />
+      <translation>拒收原因</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="194" />
       <source>Rejected</source>
-      <translation type="unfinished" />
+      <translation>拒收</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="207" />
       <source>Release</source>
-      <translation type="unfinished" />
+      <translation>解除隔离</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="235" />
       <source>Release quarantined stock back to stock (repaired) or to scrap.</source>
-      <translation type="unfinished" />
+      <translation>将隔离库存解除隔离：修复后退回库存，或报废。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="372" />
       <source>Reminder added.</source>
-      <translation type="unfinished" />
+      <translation>保养提醒已添加。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="393" />
       <source>Reminder cancelled.</source>
-      <translation type="unfinished" />
+      <translation>保养提醒已取消。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_tab.py" line="307" />
       <source>Reminders</source>
-      <translation type="unfinished" />
+      <translation>保养提醒</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="113" />
       <source>Remittance</source>
-      <translation type="unfinished" />
+      <translation>付款说明</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="250" />
       <source>Remove</source>
-      <translation type="unfinished" />
+      <translation>移除</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="493" />
       <source>Remove (Del)</source>
-      <translation type="unfinished" />
+      <translation>移除（Del）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="714" />
       <source>Remove (Enter)</source>
-      <translation type="unfinished" />
+      <translation>移除（Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="211" />
       <source>Remove line (Del)</source>
-      <translation type="unfinished" />
+      <translation>删除行（Del）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="713" />
       <source>Remove line {line}: {description}</source>
-      <translation type="unfinished" />
+      <translation>删除第 {line} 行：{description}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="296" />
       <source>Remove the row</source>
-      <translation type="unfinished" />
+      <translation>删除该行</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="209" />
       <source>Remove the selected damage mark</source>
-      <translation type="unfinished" />
+      <translation>删除所选损伤标记</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="476" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="478" />
       <source>Remove the selected line</source>
-      <translation type="unfinished" />
+      <translation>删除所选行</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="395" />
       <source>Removed</source>
-      <translation type="unfinished" />
+      <translation>已移除</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="92" />
       <source>Rename bay {code} (F6)</source>
-      <translation type="unfinished" />
+      <translation>重命名工位 {code}（F6）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="374" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="375" />
       <source>Rename the selected bay</source>
-      <translation type="unfinished" />
+      <translation>重命名所选工位</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="324" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="327" />
       <source>Reopen: the customer came back unhappy</source>
-      <translation type="unfinished" />
+      <translation>重新打开：客户再次来访表示不满</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="203" />
       <source>Reorder drafts for this part go to the selected supplier</source>
-      <translation type="unfinished" />
+      <translation>此配件的补货采购单草稿发给所选供应商</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="355" />
       <source>Reorder: parts whose stock on hand − reserved is below their minimum and that are on no open order, topped up to their maximum in the preferred supplier's packs</source>
-      <translation type="unfinished" />
+      <translation>补货：在库 − 已预留低于最低库存且不在任何未结采购单中的配件，按首选供应商的包装补足到最高库存</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_documents.py" line="371" />
       <source>Repair</source>
-      <translation type="unfinished" />
+      <translation>维修</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="34" />
       <source>Repair order</source>
-      <translation type="unfinished" />
+      <translation>维修工单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="210" />
       <source>Repair order #{id} does not exist.</source>
-      <translation type="unfinished" />
+      <translation>维修工单 #{id} 不存在。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="667" />
       <source>Repair order #{order_id} is not the order of appointment #{appointment_id}.</source>
-      <translation type="unfinished" />
+      <translation>维修工单 #{order_id} 不是预约 #{appointment_id} 的工单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="226" />
       <source>Repair order {number}</source>
-      <translation type="unfinished" />
+      <translation>维修工单 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1028" />
       <source>Repair order {number} has no work on it.</source>
-      <translation type="unfinished" />
+      <translation>维修工单 {number} 上没有任何施工项目。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1127" />
       <source>Repair order {number} has nothing to invoice.</source>
-      <translation type="unfinished" />
+      <translation>维修工单 {number} 没有可开票的内容。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1059" />
       <source>Repair order {number} is {status}, not waiting for its quality check.</source>
-      <translation type="unfinished" />
+      <translation>维修工单 {number} 当前为{status}，不在等待质检。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="348" />
       <source>Repair order {number} is {status}: it cannot change any more.</source>
-      <translation type="unfinished" />
+      <translation>维修工单 {number} 当前为{status}：不能再修改。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1122" />
       <source>Repair order {number} is {status}: it is delivered once it passed its quality check.</source>
-      <translation type="unfinished" />
+      <translation>维修工单 {number} 当前为{status}：质检通过后才能交车。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_documents.py" line="406" />
       <source>Repair order {number} is {status}: its delivery note prints once the car is delivered.</source>
-      <translation type="unfinished" />
+      <translation>维修工单 {number} 当前为{status}：车辆交车后才能打印交车单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="907" />
       <source>Repair order {number} is {status}: no work on it now.</source>
-      <translation type="unfinished" />
+      <translation>维修工单 {number} 当前为{status}：现在不能在其上施工。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1023" />
       <source>Repair order {number} is {status}: only work in progress goes to the quality check.</source>
-      <translation type="unfinished" />
+      <translation>维修工单 {number} 当前为{status}：只有维修中的工单才能送去质检。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="39" />
       <source>Repair orders</source>
-      <translation type="unfinished" />
+      <translation>维修工单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="52" />
       <source>Repaired (from quarantine)</source>
-      <translation type="unfinished" />
+      <translation>已修复（解除隔离）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="76" />
       <source>Repaired, back to stock</source>
-      <translation type="unfinished" />
+      <translation>已修复，退回库存</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="422" />
@@ -10521,1637 +10667,1655 @@ iss. / short</source>
 {file}?
 
 Everything entered after that backup will be gone from the shop database (the current file is kept as a copy in the backup folder). Other terminals must close PartsDesk first. After the restore, everyone logs in again.</source>
-      <translation type="unfinished" />
+      <translation>用以下备份替换门店数据库吗？
+{file}
+
+该备份之后录入的所有内容都将从门店数据库中消失（当前文件会作为副本保留在备份文件夹中）。其他终端必须先关闭 PartsDesk。恢复后，所有人需重新登录。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="110" />
       <source>Replace {url} with {file}? The current file is kept as a copy. [y/N] </source>
-      <translation type="unfinished" />
+      <translation>用 {file} 替换 {url} 吗？当前文件将保留一份副本。[y/N] </translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="121" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="124" />
       <source>Report &amp;from</source>
-      <translation type="unfinished" />
+      <translation>报表起始日期(&amp;F)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="882" />
       <source>Reports</source>
-      <translation type="unfinished" />
+      <translation>报表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="222" />
       <source>Reprint (Ctrl+P)</source>
-      <translation type="unfinished" />
+      <translation>补打（Ctrl+P）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="162" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="163" />
       <source>Reprint Z (COPY)</source>
-      <translation type="unfinished" />
+      <translation>补打Z报表（副本）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="217" />
       <source>Reprint of Z report {number}</source>
-      <translation type="unfinished" />
+      <translation>补打：Z报表 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="176" />
       <source>Reprint of quote {number}</source>
-      <translation type="unfinished" />
+      <translation>补打：报价单 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="115" />
       <source>Reprint of {document} {number}</source>
-      <translation type="unfinished" />
+      <translation>补打：{document} {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1191" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1193" />
       <source>Reprinting {number} (COPY)…</source>
-      <translation type="unfinished" />
+      <translation>正在补打 {number}（副本）…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="107" />
       <source>Reserved</source>
-      <translation type="unfinished" />
+      <translation>已预留</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="48" />
       <source>Resolution</source>
-      <translation type="unfinished" />
+      <translation>处理结果</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="378" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="381" />
       <source>Resolution ({when}): {text}</source>
-      <translation type="unfinished" />
+      <translation>解决方案（{when}）：{text}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="305" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="308" />
       <source>Resolve</source>
-      <translation type="unfinished" />
+      <translation>解决</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="185" />
       <source>Resolve a complaint within (days)</source>
-      <translation type="unfinished" />
+      <translation>投诉解决时限（天）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="96" />
       <source>Resolve by</source>
-      <translation type="unfinished" />
+      <translation>解决期限</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="25" />
       <source>Resolved</source>
-      <translation type="unfinished" />
+      <translation>已解决</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="95" />
       <source>Respond by</source>
-      <translation type="unfinished" />
+      <translation>答复期限</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="369" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="372" />
       <source>Respond by {respond} · resolve by {resolve}</source>
-      <translation type="unfinished" />
+      <translation>答复期限 {respond} · 解决期限 {resolve}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="443" />
       <source>Restore</source>
-      <translation type="unfinished" />
+      <translation>恢复</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="416" />
       <source>Restore a backup</source>
-      <translation type="unfinished" />
+      <translation>恢复备份</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="119" />
       <source>Restored {file}.</source>
-      <translation type="unfinished" />
+      <translation>已恢复 {file}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="117" />
       <source>Restored {file}. The replaced database was kept as {kept}.</source>
-      <translation type="unfinished" />
+      <translation>已恢复 {file}。被替换的数据库已保留为 {kept}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="108" />
       <source>Restoring replaces the shop database; add --yes to confirm.</source>
-      <translation type="unfinished" />
+      <translation>恢复将替换门店数据库；请加上 --yes 确认。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="400" />
       <source>Result</source>
-      <translation type="unfinished" />
+      <translation>结果</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="94" />
       <source>Retail price</source>
-      <translation type="unfinished" />
+      <translation>零售价</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="195" />
       <source>Retail price cannot be 0: a part sold for nothing is a typing mistake.</source>
-      <translation type="unfinished" />
+      <translation>零售价不能为 0：配件不可能白送，应是输入错误。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="33" />
       <source>Return</source>
-      <translation type="unfinished" />
+      <translation>退货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="104" />
       <source>Return (F6)</source>
-      <translation type="unfinished" />
+      <translation>退货（F6）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="208" />
       <source>Return line {line}: back to stock or to quarantine.</source>
-      <translation type="unfinished" />
+      <translation>退货第 {line} 行：请选择退回库存或移入隔离区。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="194" />
       <source>Return line {line}: choose a line of the sale.</source>
-      <translation type="unfinished" />
+      <translation>退货第 {line} 行：请选择该销售中的一行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="202" />
       <source>Return line {line}: the quantity is a whole number of thousandths.</source>
-      <translation type="unfinished" />
+      <translation>退货第 {line} 行：数量须为千分之一的整数倍。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="205" />
       <source>Return line {line}: the quantity to return must be more than 0.</source>
-      <translation type="unfinished" />
+      <translation>退货第 {line} 行：退货数量必须大于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1274" />
       <source>Return to stock (Enter)</source>
-      <translation type="unfinished" />
+      <translation>退回库存（Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1272" />
       <source>Return unused parts — {number}</source>
-      <translation type="unfinished" />
+      <translation>退回未用配件 — {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="212" />
       <source>Return window (days)</source>
-      <translation type="unfinished" />
+      <translation>退货期限（天）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="116" />
       <source>Returnable</source>
-      <translation type="unfinished" />
+      <translation>可退数量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="131" />
       <source>Returned</source>
-      <translation type="unfinished" />
+      <translation>已退货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="214" />
       <source>Returns that need a manager (minor units)</source>
-      <translation type="unfinished" />
+      <translation>需经理批准的退货金额（最小货币单位）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="200" />
       <source>Revenue</source>
-      <translation type="unfinished" />
+      <translation>营业收入</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1273" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1274" />
       <source>Review of {number} · {scope} · {status}</source>
-      <translation type="unfinished" />
+      <translation>审核 {number} · {scope} · {status}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="246" />
       <source>Reviewed by</source>
-      <translation type="unfinished" />
+      <translation>审核人</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="122" />
+      <source>Role</source>
+      <translation>角色</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/users_dialog.py" line="87" />
       <source>Role of {name}</source>
-      <translation type="unfinished" />
+      <translation>{name} 的角色</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="613" />
+      <source>Roll: {w} x {h} mm labels</source>
+      <translation>卷装：{w} x {h} mm 标签</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_io_dialogs.py" line="58" />
       <source>Row</source>
-      <translation type="unfinished" />
+      <translation>行</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="321" />
       <source>Row {row}, {column}: a whole number, not “{text}”.</source>
-      <translation type="unfinished" />
+      <translation>第 {row} 行，{column}：须为整数，而不是“{text}”。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="549" />
       <source>Rows</source>
-      <translation type="unfinished" />
+      <translation>行数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="125" />
       <source>Run the reports for the days chosen</source>
-      <translation type="unfinished" />
+      <translation>按所选日期生成报表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="214" />
       <source>Running the stock report…</source>
-      <translation type="unfinished" />
+      <translation>正在生成库存报表…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="264" />
       <source>Running the workshop reports…</source>
-      <translation type="unfinished" />
+      <translation>正在生成车间报表…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="135" />
       <source>S&amp;canner set-up…</source>
-      <translation type="unfinished" />
+      <translation>扫描枪设置…(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="94" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="97" />
       <source>S&amp;tatus</source>
-      <translation type="unfinished" />
+      <translation>状态(&amp;T)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="167" />
       <source>SHORT</source>
-      <translation type="unfinished" />
+      <translation>缺货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="134" />
       <source>Sa&amp;ve these settings (Alt+V)</source>
-      <translation type="unfinished" />
+      <translation>保存这些设置（Alt+V）(&amp;V)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="33" />
       <source>Sale</source>
-      <translation type="unfinished" />
+      <translation>销售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="63" />
       <source>Sale cancelled</source>
-      <translation type="unfinished" />
+      <translation>销售已取消</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1038" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1040" />
       <source>Sale parked: F8 with an empty cart recalls it.</source>
-      <translation type="unfinished" />
+      <translation>已挂单：购物车为空时按 F8 可取单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="734" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="736" />
       <source>Sale voided: {count} line(s) taken out of the cart.</source>
-      <translation type="unfinished" />
+      <translation>销售已作废：已从购物车移除 {count} 行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="105" />
       <source>Sales ({count})</source>
-      <translation type="unfinished" />
+      <translation>销售（{count}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="108" />
       <source>Sales by payment method ({currency})</source>
-      <translation type="unfinished" />
+      <translation>按付款方式统计的销售（{currency}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="53" />
       <source>Sales looked at</source>
-      <translation type="unfinished" />
+      <translation>统计销售期间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1116" />
       <source>Satisfaction</source>
-      <translation type="unfinished" />
+      <translation>满意度</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="418" />
       <source>Satisfaction: a score from {least} (very unhappy) to {most} (very happy).</source>
-      <translation type="unfinished" />
+      <translation>满意度：{least}（非常不满意）到 {most}（非常满意）之间的分数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="119" />
       <source>Save (Ctrl+S)</source>
-      <translation type="unfinished" />
+      <translation>保存（Ctrl+S）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/forms.py" line="223" />
       <source>Save (Enter)</source>
-      <translation type="unfinished" />
+      <translation>保存（Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="111" />
       <source>Save and print pick list (Enter)</source>
-      <translation type="unfinished" />
+      <translation>保存并打印拣货单（Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="166" />
       <source>Save anyway</source>
-      <translation type="unfinished" />
+      <translation>仍然保存</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reprint_dialog.py" line="88" />
       <source>Save as P&amp;DF (Alt+D)</source>
-      <translation type="unfinished" />
+      <translation>另存为 PDF（Alt+D）(&amp;D)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="591" />
       <source>Save as PDF (Ctrl+S)</source>
-      <translation type="unfinished" />
+      <translation>另存为 PDF（Ctrl+S）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="243" />
       <source>Save as PDF…</source>
-      <translation type="unfinished" />
+      <translation>另存为 PDF…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="79" />
       <source>Save as quote (F9)</source>
-      <translation type="unfinished" />
+      <translation>保存为报价单（F9）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="123" />
       <source>Save every changed setting; nothing is saved if one is refused</source>
-      <translation type="unfinished" />
+      <translation>保存所有更改的设置；如有一项被拒绝，则全部不保存</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="674" />
       <source>Save labels as PDF</source>
-      <translation type="unfinished" />
+      <translation>将标签另存为 PDF</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="246" />
       <source>Save labels as PDF…</source>
-      <translation type="unfinished" />
+      <translation>将标签另存为 PDF…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="665" />
       <source>Save purchase order {number} as PDF</source>
-      <translation type="unfinished" />
+      <translation>将采购单 {number} 另存为 PDF</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="80" />
       <source>Save quote (Enter)</source>
-      <translation type="unfinished" />
+      <translation>保存报价单（Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="322" />
       <source>Save the PO as a PDF file</source>
-      <translation type="unfinished" />
+      <translation>将采购单另存为 PDF 文件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/care_lists.py" line="224" />
       <source>Save the call sheet</source>
-      <translation type="unfinished" />
+      <translation>保存回访单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="483" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="485" />
       <source>Save the cart as a phone or trade order and print its pick list, or (cart empty) pick, sell or cancel the open orders</source>
-      <translation type="unfinished" />
+      <translation>将购物车保存为电话订单或修理厂订单并打印拣货单；购物车为空时，可对未结订单拣货、销售或取消</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="480" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="482" />
       <source>Save the cart as a quote and print it, or (cart empty) find a quote to sell, reprint or cancel</source>
-      <translation type="unfinished" />
+      <translation>将购物车保存为报价单并打印；购物车为空时，可查找报价单进行销售、补打或取消</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="85" />
       <source>Save the cart as an order (F7)</source>
-      <translation type="unfinished" />
+      <translation>将购物车保存为订单（F7）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="233" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="236" />
       <source>Save the complaints report</source>
-      <translation type="unfinished" />
+      <translation>保存投诉报表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_membership.py" line="322" />
       <source>Save the member card</source>
-      <translation type="unfinished" />
+      <translation>保存会员卡</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="136" />
       <source>Save the report as a PDF file</source>
-      <translation type="unfinished" />
+      <translation>将报表另存为 PDF 文件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="316" />
       <source>Save the scanner test sheet</source>
-      <translation type="unfinished" />
+      <translation>保存扫描枪测试页</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="102" />
       <source>Save the sheet as P&amp;DF… (Alt+D)</source>
-      <translation type="unfinished" />
+      <translation>将盘点表另存为 PDF…（Alt+D）(&amp;D)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="543" />
       <source>Save the shrinkage report as PDF</source>
-      <translation type="unfinished" />
+      <translation>将损耗报表另存为 PDF</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="410" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="411" />
       <source>Save the statement</source>
-      <translation type="unfinished" />
+      <translation>保存对账单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="256" />
       <source>Save the stock report as PDF</source>
-      <translation type="unfinished" />
+      <translation>将库存报表另存为 PDF</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="324" />
       <source>Save the workshop report as PDF</source>
-      <translation type="unfinished" />
+      <translation>将车间报表另存为 PDF</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="382" />
+      <source>Save {kind} {number} as PDF</source>
+      <translation>将{kind} {number} 另存为 PDF</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="299" />
       <source>Saved for this PC: keys up to {gap} ms apart ended by {end} are a scan. The scanner uses them from now on.</source>
-      <translation type="unfinished" />
+      <translation>已为本机保存：按键间隔不超过 {gap} ms 且以 {end} 结尾的输入视为扫码。扫描枪从现在起按此设置工作。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="555" />
       <source>Saved to {path}.</source>
-      <translation type="unfinished" />
+      <translation>已保存到 {path}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="505" />
       <source>Saved {0} and {1}.</source>
-      <translation type="unfinished" />
+      <translation>已保存 {0} 和 {1}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1198" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1200" />
       <source>Saved {number} to {path}.</source>
-      <translation type="unfinished" />
+      <translation>已将 {number} 保存到 {path}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="686" />
       <source>Saved {summary} to {path}.</source>
-      <translation type="unfinished" />
+      <translation>已将 {summary} 保存到 {path}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="467" />
       <source>Saved.</source>
-      <translation type="unfinished" />
+      <translation>已保存。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="388" />
       <source>Saved: {count} setting(s).</source>
-      <translation type="unfinished" />
+      <translation>已保存：{count} 项设置。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="293" />
       <source>Saving…</source>
-      <translation type="unfinished" />
+      <translation>正在保存…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="184" />
       <source>Say how the order came in: by phone or as a trade order.</source>
-      <translation type="unfinished" />
+      <translation>请说明订单来源：电话订单或修理厂订单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="737" />
       <source>Say what becomes of the parts nobody counted: leave them, or count them as zero.</source>
-      <translation type="unfinished" />
+      <translation>请确定未盘到的配件如何处理：不处理，或按零计。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1055" />
       <source>Say what failed, for the technician.</source>
-      <translation type="unfinished" />
+      <translation>请说明不合格之处，供技师参考。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="622" />
       <source>Say what the charge is for.</source>
-      <translation type="unfinished" />
+      <translation>请说明此项费用的用途。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="632" />
       <source>Say what the list is for (for example: birthday greetings).</source>
-      <translation type="unfinished" />
+      <translation>请说明此名单的用途（例如：生日祝福）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1400" />
       <source>Say what was done, for the customer.</source>
-      <translation type="unfinished" />
+      <translation>请说明处理情况，供客户查看。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="615" />
       <source>Say what work is done.</source>
-      <translation type="unfinished" />
+      <translation>请说明施工内容。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="468" />
       <source>Say what work the customer asks for ("oil service", "brakes squeal").</source>
-      <translation type="unfinished" />
+      <translation>请说明客户要求的工作（“机油保养”“刹车异响”）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="499" />
       <source>Say which day to call back.</source>
-      <translation type="unfinished" />
+      <translation>请说明哪天回电。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="143" />
       <source>Say which service is due (for example Oil service).</source>
-      <translation type="unfinished" />
+      <translation>请说明到期的保养项目（例如 机油保养）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="123" />
       <source>Say why (for example: points missed on sale S-1042); it goes into the audit log.</source>
-      <translation type="unfinished" />
+      <translation>请说明原因（例如：销售 S-1042 漏记积分）；将记入审计日志。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="632" />
       <source>Say why the appointment is cancelled.</source>
-      <translation type="unfinished" />
+      <translation>请说明取消预约的原因。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="276" />
       <source>Say why the cash was paid in (e.g. change from the bank).</source>
-      <translation type="unfinished" />
+      <translation>请说明存入现金的原因（例如：从银行换来的零钱）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="277" />
       <source>Say why the cash was paid out (e.g. the window cleaner).</source>
-      <translation type="unfinished" />
+      <translation>请说明取出现金的原因（例如：支付擦窗工人）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="769" />
       <source>Say why the count is cancelled; it goes into the audit log.</source>
-      <translation type="unfinished" />
+      <translation>请说明取消盘点的原因；将记入审计日志。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="415" />
       <source>Say why the data is erased (for example: the customer asked on 3 May).</source>
-      <translation type="unfinished" />
+      <translation>请说明清除信息的原因（例如：客户于 5 月 3 日提出要求）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="373" />
       <source>Say why the order is cancelled (1 to {most} characters).</source>
-      <translation type="unfinished" />
+      <translation>请说明取消订单的原因（1 到 {most} 个字符）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="503" />
       <source>Say why the quote is cancelled (1 to {most} characters).</source>
-      <translation type="unfinished" />
+      <translation>请说明取消报价单的原因（1 到 {most} 个字符）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/users_dialog.py" line="96" />
       <source>Say why the role changes.</source>
-      <translation type="unfinished" />
+      <translation>请说明更改角色的原因。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="295" />
       <source>Say why these two records are the same customer.</source>
-      <translation type="unfinished" />
+      <translation>请说明这两条记录为何是同一客户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="153" />
       <source>Say why this call is not needed any more.</source>
-      <translation type="unfinished" />
+      <translation>请说明为何不再需要此回访。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="209" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="210" />
       <source>Say why this customer's class is set by hand.</source>
-      <translation type="unfinished" />
+      <translation>请说明手动设置该客户分类的原因。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="645" />
       <source>Say why this customer's class is set by hand; it goes into the audit log.</source>
-      <translation type="unfinished" />
+      <translation>请说明手动设置该客户分类的原因；将记入审计日志。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="576" />
       <source>Say why this part is no longer sold; it goes into the audit log.</source>
-      <translation type="unfinished" />
+      <translation>请说明该配件停售的原因；将记入审计日志。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="339" />
       <source>Say why this reminder is not needed any more.</source>
-      <translation type="unfinished" />
+      <translation>请说明为何不再需要此保养提醒。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="117" />
       <source>Scan</source>
-      <translation type="unfinished" />
+      <translation>扫码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="544" />
       <source>Scan a barcode or pick a part.</source>
-      <translation type="unfinished" />
+      <translation>请扫描条码或选择配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="177" />
       <source>Scan a part or type its number — Enter adds one; 3* first adds a pack of 3</source>
-      <translation type="unfinished" />
+      <translation>扫描配件或输入配件编号 — 按 Enter 添加一件；先输入 3* 则按 3 件一包添加</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="289" />
       <source>Scan every code of the test sheet first.</source>
-      <translation type="unfinished" />
+      <translation>请先扫描测试页上的所有条码。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="639" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="640" />
       <source>Scan into the selected count (a finished one: its recounts)</source>
-      <translation type="unfinished" />
+      <translation>扫码计入所选盘点（已完成的盘点：计入其复盘）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="129" />
       <source>Scan or type the number of the invoice or receipt, e.g. RC-000001.</source>
-      <translation type="unfinished" />
+      <translation>请扫描或输入发票或小票的编号，例如 RC-000001。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="679" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="680" />
       <source>Scan the parts on the shelf.</source>
-      <translation type="unfinished" />
+      <translation>请扫描货架上的配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="268" />
       <source>Scan the pick list's barcode or type the order's number, e.g. SO-000001.</source>
-      <translation type="unfinished" />
+      <translation>请扫描拣货单上的条码或输入订单编号，例如 SO-000001。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="176" />
       <source>Scan the pick list, or type a number, customer or reference</source>
-      <translation type="unfinished" />
+      <translation>扫描拣货单，或输入单号、客户或参考号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="459" />
       <source>Scan the receipt or invoice first, or find the sale.</source>
-      <translation type="unfinished" />
+      <translation>请先扫描小票或发票，或查找该笔销售。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="108" />
       <source>Scan the receipt or invoice — or type its number, the customer's name or phone, or a part number, then Enter</source>
-      <translation type="unfinished" />
+      <translation>扫描小票或发票 — 或输入单据编号、客户姓名或电话、配件编号，然后按 Enter</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="245" />
       <source>Scan the receipt or invoice, or type what to look for.</source>
-      <translation type="unfinished" />
+      <translation>扫描小票或发票，或输入要查找的内容。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/scanner_test_sheet.py" line="91" />
       <source>Scan with the scanner set-up of the PC it is connected to.</source>
-      <translation type="unfinished" />
+      <translation>请在连接扫描枪的电脑上用扫描枪设置进行扫描。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1024" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1025" />
       <source>Scan {code} not counted: {why}</source>
-      <translation type="unfinished" />
+      <translation>扫码 {code} 未计入：{why}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="939" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="940" />
       <source>Scan {code} was not counted: open a count first (Enter on the list).</source>
-      <translation type="unfinished" />
+      <translation>扫码 {code} 未计入：请先打开一个盘点（在列表中按 Enter）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/scanner_test_sheet.py" line="68" />
       <source>Scan {number} of {count}</source>
-      <translation type="unfinished" />
+      <translation>扫描第 {number} 个，共 {count} 个</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="230" />
       <source>Scan {number} of {count}: {what} — {content}</source>
-      <translation type="unfinished" />
+      <translation>第 {number} / {count} 次扫码：{what} — {content}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="135" />
       <source>Scan, or type a part number or words — Enter finds</source>
-      <translation type="unfinished" />
+      <translation>扫码，或输入配件编号或关键词 — 按 Enter 查找</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="240" />
       <source>Scanned</source>
-      <translation type="unfinished" />
+      <translation>扫描数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="239" />
       <source>Scanned but no part has them; not posted. Link each to its part, or leave it.</source>
-      <translation type="unfinished" />
+      <translation>已扫描但没有配件使用这些条码；未过账。请将其逐一关联到配件，或不予处理。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="633" />
       <source>Scanned {code}: this order takes no new lines now.</source>
-      <translation type="unfinished" />
+      <translation>已扫描 {code}：此工单现在不能再添加新项目。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="93" />
       <source>Scanner set-up</source>
-      <translation type="unfinished" />
+      <translation>扫描枪设置</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="325" />
       <source>Scanner test sheet</source>
-      <translation type="unfinished" />
+      <translation>扫描枪测试页</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="247" />
       <source>Scanner test sheet (A4): written to {out}. Scan it in File &gt; Scanner set-up… of the PC the scanner is connected to.</source>
-      <translation type="unfinished" />
+      <translation>扫描枪测试页（A4）：已写入 {out}。请在连接扫描枪的电脑上，通过“文件 &gt; 扫描枪设置…”扫描此页。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="313" />
       <source>Scanner: key it sends after a code</source>
-      <translation type="unfinished" />
+      <translation>扫描枪：每个条码后发送的按键</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="308" />
       <source>Scanner: longest gap between the keys of a scan (ms)</source>
-      <translation type="unfinished" />
+      <translation>扫描枪：一次扫描中按键的最长间隔（毫秒）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="311" />
       <source>Scanner: shortest code (characters)</source>
-      <translation type="unfinished" />
+      <translation>扫描枪：最短条码长度（字符）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="70" />
       <source>Scope</source>
-      <translation type="unfinished" />
+      <translation>范围</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/call_sheet.py" line="33" />
       <source>Scores</source>
-      <translation type="unfinished" />
+      <translation>评分</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="47" />
       <source>Scrap</source>
-      <translation type="unfinished" />
+      <translation>报废</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="195" />
       <source>Scrap (Ctrl+D)</source>
-      <translation type="unfinished" />
+      <translation>报废（Ctrl+D）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="77" />
       <source>Scrapped from quarantine</source>
-      <translation type="unfinished" />
+      <translation>从隔离区报废</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="98" />
       <source>Scratch</source>
-      <translation type="unfinished" />
+      <translation>划痕</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="318" />
       <source>Screens, messages and printed documents, on every PC that has no language of its own.</source>
-      <translation type="unfinished" />
+      <translation>界面、提示信息和打印单据的语言，适用于所有未单独设置语言的电脑。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="131" />
       <source>Se&amp;ttings…</source>
-      <translation type="unfinished" />
+      <translation>设置…(&amp;T)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_tab.py" line="53" />
       <source>Search the catalogue</source>
-      <translation type="unfinished" />
+      <translation>搜索配件目录</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="286" />
       <source>Search the catalogue (or scan a part's barcode)</source>
-      <translation type="unfinished" />
+      <translation>搜索配件目录（或扫描配件条码）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="116" />
       <source>Search the catalogue for the parts that fit the selected vehicle</source>
-      <translation type="unfinished" />
+      <translation>在配件目录中搜索适用于所选车辆的配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="81" />
       <source>Search the customers</source>
-      <translation type="unfinished" />
+      <translation>搜索客户</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="264" />
       <source>Search the stock list</source>
-      <translation type="unfinished" />
+      <translation>搜索库存列表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="263" />
       <source>Search: barcode, part number, words or vehicle</source>
-      <translation type="unfinished" />
+      <translation>搜索：条码、配件编号、关键词或车辆</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_tab.py" line="52" />
       <source>Search: barcode, part number, words or vehicle (e.g. golf 2015 brake pad) — Ctrl+F</source>
-      <translation type="unfinished" />
+      <translation>搜索：条码、配件编号、关键词或车辆（例如 golf 2015 刹车片） — Ctrl+F</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="86" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="89" />
       <source>Search: complaint number, customer, document or words</source>
-      <translation type="unfinished" />
+      <translation>搜索：投诉编号、客户、单据或关键词</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="80" />
       <source>Search: name, phone, plate, VIN or member card</source>
-      <translation type="unfinished" />
+      <translation>搜索：姓名、电话、车牌、VIN 或会员卡</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="132" />
       <source>See the report as it prints</source>
-      <translation type="unfinished" />
+      <translation>查看报表的打印效果</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="873" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="874" />
       <source>Select a count first (Ctrl+N starts one).</source>
-      <translation type="unfinished" />
+      <translation>请先选择一个盘点（按 Ctrl+N 新建）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="884" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="885" />
       <source>Select a count to review.</source>
-      <translation type="unfinished" />
+      <translation>请选择要审核的盘点。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="745" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="747" />
       <source>Select a line first (scan or F2 adds one).</source>
-      <translation type="unfinished" />
+      <translation>请先选择一行（扫码或按 F2 添加）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1212" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1213" />
       <source>Select a part's line first (an unknown barcode: F6 links it).</source>
-      <translation type="unfinished" />
+      <translation>请先选择配件所在行（未知条码：按 F6 关联）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="332" />
       <source>Select an order first (scan its pick list, or search).</source>
-      <translation type="unfinished" />
+      <translation>请先选择订单（扫描其拣货单或搜索）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1227" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1228" />
       <source>Select an unknown barcode's line to link it to a part.</source>
-      <translation type="unfinished" />
+      <translation>请选择未知条码所在行，将其关联到配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="732" />
       <source>Select the labour line to clock on first.</source>
-      <translation type="unfinished" />
+      <translation>请先选择要开工的工时项目。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="699" />
       <source>Select the line to change first.</source>
-      <translation type="unfinished" />
+      <translation>请先选择要修改的行。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="697" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="699" />
       <source>Select the line to remove first.</source>
-      <translation type="unfinished" />
+      <translation>请先选择要删除的行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="209" />
       <source>Sell (Enter)</source>
-      <translation type="unfinished" />
+      <translation>销售（Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="56" />
       <source>Sellable stock at cost: {value} {currency}. Dead stock (no sale in {months} months): {dead}.</source>
-      <translation type="unfinished" />
+      <translation>可售库存成本金额：{value} {currency}。呆滞库存（{months} 个月无销售）：{dead}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="193" />
       <source>Selling more than the stock on hand</source>
-      <translation type="unfinished" />
+      <translation>超出在库数量销售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="140" />
       <source>Selling prices in the catalogue are tax-inclusive (usual at a counter).</source>
-      <translation type="unfinished" />
+      <translation>配件目录中的售价含税（柜台常用）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="312" />
       <source>Send the draft: it can no longer change; save its PDF for the supplier</source>
-      <translation type="unfinished" />
+      <translation>发送草稿：发送后不能再修改；请保存其 PDF 发给供应商</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="757" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="758" />
       <source>Send the selected lines for a recount (none selected: every line out of tolerance)</source>
-      <translation type="unfinished" />
+      <translation>将所选行送去复盘（未选择时：所有超出允差的行）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="54" />
       <source>Sent</source>
-      <translation type="unfinished" />
+      <translation>已发送</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="31" />
       <source>Sep</source>
-      <translation type="unfinished" />
+      <translation>9月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="158" />
       <source>Series</source>
-      <translation type="unfinished" />
+      <translation>编号系列</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="412" />
       <source>Served by</source>
-      <translation type="unfinished" />
+      <translation>收银员</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="220" />
       <source>Served by {name}</source>
-      <translation type="unfinished" />
+      <translation>收银员：{name}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="63" />
       <source>Service</source>
-      <translation type="unfinished" />
+      <translation>保养项目</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="26" />
       <source>Service advisor</source>
-      <translation type="unfinished" />
+      <translation>服务顾问</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="50" />
       <source>Service reminder</source>
-      <translation type="unfinished" />
+      <translation>保养提醒</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="98" />
       <source>Service reminder #{id} does not exist.</source>
-      <translation type="unfinished" />
+      <translation>保养提醒 #{id} 不存在。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="211" />
       <source>Service reminders</source>
-      <translation type="unfinished" />
+      <translation>保养提醒</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="63" />
       <source>Service reminders due</source>
-      <translation type="unfinished" />
+      <translation>到期的保养提醒</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="283" />
       <source>Service reminders: call this many days ahead</source>
-      <translation type="unfinished" />
+      <translation>保养提醒：提前几天打电话</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="89" />
       <source>Service type {number} ({name})</source>
-      <translation type="unfinished" />
+      <translation>保养类型 {number}（{name}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="93" />
       <source>Service type {number} ({name}): set the days, the km or both.</source>
-      <translation type="unfinished" />
+      <translation>保养类型 {number}（{name}）：请设置天数、公里数或两者。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="96" />
       <source>Service type {number} ({name}): the name is used twice.</source>
-      <translation type="unfinished" />
+      <translation>保养类型 {number}（{name}）：名称重复。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="86" />
       <source>Service type {number}: a name of 1 to {most} characters.</source>
-      <translation type="unfinished" />
+      <translation>保养类型 {number}：名称须为 1 到 {most} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="82" />
       <source>Service type {number}: needs a name, days and km, and nothing else.</source>
-      <translation type="unfinished" />
+      <translation>保养类型 {number}：只需名称、天数和公里数，不能有其他内容。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="280" />
       <source>Service types for reminders</source>
-      <translation type="unfinished" />
+      <translation>保养提醒的保养类型</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="76" />
       <source>Service types: a list of at least one type.</source>
-      <translation type="unfinished" />
+      <translation>保养类型：至少需要一个类型。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="78" />
       <source>Service types: at most 30.</source>
-      <translation type="unfinished" />
+      <translation>保养类型：最多 30 个。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="148" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="149" />
       <source>Set a new PIN or password for the selected user</source>
-      <translation type="unfinished" />
+      <translation>为所选用户设置新PIN码或密码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="107" />
       <source>Settings</source>
-      <translation type="unfinished" />
+      <translation>设置</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_tab.py" line="308" />
       <source>Setup</source>
-      <translation type="unfinished" />
+      <translation>设置</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="258" />
       <source>Sh&amp;ow</source>
-      <translation type="unfinished" />
+      <translation>显示(&amp;O)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="244" />
       <source>Share of counted lines within their class's tolerance; plus and minus errors are kept apart and never net out.</source>
-      <translation type="unfinished" />
+      <translation>在其分类允差范围内的已盘点行所占比例；盘盈和盘亏分开统计，不相互抵消。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="83" />
       <source>Share overdue (received in the period, overdue now or handled late)</source>
-      <translation type="unfinished" />
+      <translation>逾期比例（本期收到，当前已逾期或处理超时）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="371" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="372" />
       <source>Shift+F6 New bay</source>
-      <translation type="unfinished" />
+      <translation>Shift+F6 新建工位</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="383" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="384" />
       <source>Shift+F7 New class</source>
-      <translation type="unfinished" />
+      <translation>Shift+F7 新建工时类别</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="398" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="399" />
       <source>Shift+F8 New canned job</source>
-      <translation type="unfinished" />
+      <translation>Shift+F8 新建标准套餐</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="313" />
       <source>Shift+F9 Return</source>
-      <translation type="unfinished" />
+      <translation>Shift+F9 退货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="151" />
       <source>Shop</source>
-      <translation type="unfinished" />
+      <translation>门店</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="209" />
       <source>Shop &amp;name</source>
-      <translation type="unfinished" />
+      <translation>门店名称(&amp;N)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="126" />
       <source>Shop address</source>
-      <translation type="unfinished" />
+      <translation>门店地址</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="70" />
       <source>Shop database</source>
-      <translation type="unfinished" />
+      <translation>门店数据库</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="286" />
       <source>Shop database (this PC)</source>
-      <translation type="unfinished" />
+      <translation>门店数据库（本机）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="133" />
       <source>Shop logo</source>
-      <translation type="unfinished" />
+      <translation>门店标志</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="131" />
       <source>Shop logo (image file)</source>
-      <translation type="unfinished" />
+      <translation>门店标志（图片文件）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="125" />
       <source>Shop name</source>
-      <translation type="unfinished" />
+      <translation>门店名称</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="128" />
       <source>Shop phone</source>
-      <translation type="unfinished" />
+      <translation>门店电话</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="129" />
       <source>Shop tax ID</source>
-      <translation type="unfinished" />
+      <translation>门店税号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="248" />
       <source>Short by {amount}.</source>
-      <translation type="unfinished" />
+      <translation>短款 {amount}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_history.py" line="56" />
       <source>Show</source>
-      <translation type="unfinished" />
+      <translation>显示</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="153" />
       <source>Show &amp;inactive</source>
-      <translation type="unfinished" />
+      <translation>显示已停用(&amp;I)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="359" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="360" />
       <source>Show &amp;inactive (Alt+I)</source>
-      <translation type="unfinished" />
+      <translation>显示已停用（Alt+I）(&amp;I)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="215" />
       <source>Show &amp;upcoming too</source>
-      <translation type="unfinished" />
+      <translation>同时显示即将到期的(&amp;U)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="222" />
       <source>Show (F5)</source>
-      <translation type="unfinished" />
+      <translation>显示（F5）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_tab.py" line="59" />
       <source>Show inactive parts</source>
-      <translation type="unfinished" />
+      <translation>显示已停用的配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_history.py" line="73" />
       <source>Show ol&amp;der</source>
-      <translation type="unfinished" />
+      <translation>显示更早的记录(&amp;D)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="375" />
       <source>Show the lists for today or for this week.</source>
-      <translation type="unfinished" />
+      <translation>显示今天或本周的名单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_history.py" line="79" />
       <source>Show:</source>
-      <translation type="unfinished" />
+      <translation>显示：</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="87" />
       <source>Shrinkage report</source>
-      <translation type="unfinished" />
+      <translation>损耗报表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="106" />
       <source>Shrinkage report {span}</source>
-      <translation type="unfinished" />
+      <translation>损耗报表 {span}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_documents.py" line="192" />
       <source>Signed {who} {at:%Y-%m-%d}</source>
-      <translation type="unfinished" />
+      <translation>{who} 于 {at:%Y-%m-%d} 签字</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="197" />
       <source>Size</source>
-      <translation type="unfinished" />
+      <translation>尺寸</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="155" />
       <source>Slow movers</source>
-      <translation type="unfinished" />
+      <translation>滞销件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="73" />
       <source>Slow movers: more months of stock than the shelf should hold at the pace they sell</source>
-      <translation type="unfinished" />
+      <translation>滞销件：按其销售速度，库存可售月数超过货架应有水平</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="118" />
       <source>Slowest gap</source>
-      <translation type="unfinished" />
+      <translation>最慢间隔</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="253" />
       <source>Slowest gap between two keys of a scan: {slowest} ms. Keys up to {gap} ms apart will count as a scan (now {now} ms).</source>
-      <translation type="unfinished" />
+      <translation>一次扫码中两次按键的最慢间隔：{slowest} ms。间隔不超过 {gap} ms 的按键将视为扫码（当前为 {now} ms）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="38" />
       <source>Sold</source>
-      <translation type="unfinished" />
+      <translation>已售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="157" />
       <source>Sold as</source>
-      <translation type="unfinished" />
+      <translation>销售单号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="50" />
       <source>Sold as {to}: this quote is closed.</source>
-      <translation type="unfinished" />
+      <translation>已转为销售 {to}：此报价单已关闭。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="232" />
       <source>Sold during the count</source>
-      <translation type="unfinished" />
+      <translation>盘点期间售出</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="744" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="745" />
       <source>Sold since</source>
-      <translation type="unfinished" />
+      <translation>盘点后售出</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="250" />
       <source>Some characters arrive as others ({pairs}; {arrived}): the scanner's keyboard country does not match this PC's keyboard layout. Set the scanner's keyboard country to this PC's layout with the code in its manual, or switch this PC's keyboard layout to English (US).</source>
-      <translation type="unfinished" />
+      <translation>部分字符被读成了其他字符（{pairs}；{arrived}）：扫描枪的键盘国家设置与本机的键盘布局不一致。请用扫描枪说明书中的设置码将其键盘国家设为本机的布局，或将本机键盘布局切换为英语（美国）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="221" />
       <source>Source</source>
-      <translation type="unfinished" />
+      <translation>来源</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="34" />
       <source>South America</source>
-      <translation type="unfinished" />
+      <translation>南美</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="68" />
       <source>Spent</source>
-      <translation type="unfinished" />
+      <translation>消费</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_io_dialogs.py" line="90" />
       <source>Spreadsheets (*.csv *.xlsx);;All files (*)</source>
-      <translation type="unfinished" />
+      <translation>电子表格 (*.csv *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="330" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="331" />
       <source>Start (Enter)</source>
-      <translation type="unfinished" />
+      <translation>开始（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="637" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="638" />
       <source>Start a count: everything, bins, categories or chosen parts</source>
-      <translation type="unfinished" />
+      <translation>开始盘点：全部、货位、类别或指定配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="294" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="295" />
       <source>Start a stock count (Ctrl+N)</source>
-      <translation type="unfinished" />
+      <translation>开始库存盘点（Ctrl+N）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="213" />
       <source>Start again</source>
-      <translation type="unfinished" />
+      <translation>重新开始</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="252" />
       <source>Start of the working day the appointment calendar counts capacity from.</source>
-      <translation type="unfinished" />
+      <translation>工作日的开始时间，预约日程从此时起计算可用产能。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="103" />
       <source>Start position {start} is not on a {columns} x {rows} sheet: give 1 (the top-left label) to {last} (the bottom-right one), counting along the rows.</source>
-      <translation type="unfinished" />
+      <translation>起始位置 {start} 不在 {columns} x {rows} 的标签纸上：请填写 1（左上角标签）到 {last}（右下角标签），按行依次计数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="309" />
       <source>Start the clock on the selected labour line</source>
-      <translation type="unfinished" />
+      <translation>在所选工时项目上开工</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="71" />
       <source>Started</source>
-      <translation type="unfinished" />
+      <translation>开始时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="171" />
       <source>State</source>
-      <translation type="unfinished" />
+      <translation>状态</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="64" />
       <source>Statement of account</source>
-      <translation type="unfinished" />
+      <translation>对账单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="256" />
       <source>Statement of {customer} (#{id}) on {day}: {count} open item(s), total due {amount} {currency}; written to {out}</source>
-      <translation type="unfinished" />
+      <translation>{customer}（#{id}）截至 {day} 的对账单：{count} 笔未结款项，应付合计 {amount} {currency}；已写入 {out}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="424" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="425" />
       <source>Statement written to {0}</source>
-      <translation type="unfinished" />
+      <translation>对账单已保存到 {0}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="114" />
       <source>Statement {customer} {date}</source>
-      <translation type="unfinished" />
+      <translation>对账单 {customer} {date}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="95" />
       <source>Status</source>
-      <translation type="unfinished" />
+      <translation>状态</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="166" />
       <source>Status now</source>
-      <translation type="unfinished" />
+      <translation>当前状态</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="247" />
       <source>Status: one of {statuses}.</source>
-      <translation type="unfinished" />
+      <translation>状态须为以下之一：{statuses}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="196" />
       <source>Still expected from open purchase orders (draft, sent, partly received)</source>
-      <translation type="unfinished" />
+      <translation>未结采购单（草稿、已发送、部分收货）中尚待到货的数量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="777" />
       <source>Still loading the checklist…</source>
-      <translation type="unfinished" />
+      <translation>仍在加载检查清单…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="659" />
       <source>Still loading the labour classes…</source>
-      <translation type="unfinished" />
+      <translation>仍在加载工时类别…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="625" />
       <source>Still owed: {parts}.</source>
-      <translation type="unfinished" />
+      <translation>尚欠：{parts}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="338" />
       <source>Still searching: press Enter again once the list shows the order.</source>
-      <translation type="unfinished" />
+      <translation>仍在搜索：列表中出现该订单后，请再按一次 Enter。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="211" />
       <source>Still to pay: {amount}.</source>
-      <translation type="unfinished" />
+      <translation>尚欠：{amount}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="73" />
       <source>Stoc&amp;k</source>
-      <translation type="unfinished" />
+      <translation>库存(&amp;K)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="208" />
       <source>Stoc&amp;k ({low})</source>
-      <translation type="unfinished" />
+      <translation>库存（{low}）(&amp;K)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="155" />
       <source>Stock</source>
-      <translation type="unfinished" />
+      <translation>库存</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="45" />
       <source>Stock adjustments</source>
-      <translation type="unfinished" />
+      <translation>库存调整</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="236" />
       <source>Stock adjustments that need a manager (minor units)</source>
-      <translation type="unfinished" />
+      <translation>需经理批准的库存调整金额（最小货币单位）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/shrinkage.py" line="88" />
       <source>Stock adjustments that took stock off the books or put it on, at cost ({currency}); below zero a loss. Net {net}: normal {normal}, abnormal {abnormal}.</source>
-      <translation type="unfinished" />
+      <translation>从账面扣减或增加库存的库存调整，按成本计（{currency}）；负数为损失。净额 {net}：正常 {normal}，异常 {abnormal}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="229" />
       <source>Stock as of {day} worth {total} {cur} at cost in {categories} categories; dead stock (no sale in {months} months): {dead} parts worth {dead_value} {cur}; slow movers: {slow} parts.</source>
-      <translation type="unfinished" />
+      <translation>截至 {day}，库存按成本计价值 {total} {cur}，分布在 {categories} 个类别中；呆滞库存（{months} 个月无销售）：{dead} 种配件，价值 {dead_value} {cur}；滞销件：{slow} 种配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="44" />
       <source>Stock counts</source>
-      <translation type="unfinished" />
+      <translation>库存盘点</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="656" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="657" />
       <source>Stock counts — scan a count sheet's number to open its count</source>
-      <translation type="unfinished" />
+      <translation>库存盘点 — 扫描盘点表编号即可打开对应盘点</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="879" />
       <source>Stock list</source>
-      <translation type="unfinished" />
+      <translation>库存列表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="55" />
       <source>Stock report</source>
-      <translation type="unfinished" />
+      <translation>库存报表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="82" />
       <source>Stock report {date}</source>
-      <translation type="unfinished" />
+      <translation>库存报表 {date}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="269" />
       <source>Stock report {day}</source>
-      <translation type="unfinished" />
+      <translation>库存报表 {day}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="145" />
       <source>Stock value</source>
-      <translation type="unfinished" />
+      <translation>库存价值</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="65" />
       <source>Stock value {currency}</source>
-      <translation type="unfinished" />
+      <translation>库存金额 {currency}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="310" />
       <source>Stop your clock</source>
-      <translation type="unfinished" />
+      <translation>停止您的工时计时</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tasks.py" line="242" />
       <source>Stopping…</source>
-      <translation type="unfinished" />
+      <translation>正在停止…</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="25" />
       <source>Storekeeper</source>
-      <translation type="unfinished" />
+      <translation>库管员</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="95" />
       <source>Sublet</source>
-      <translation type="unfinished" />
+      <translation>外协</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="921" />
       <source>Sublet (work done by another shop)</source>
-      <translation type="unfinished" />
+      <translation>外协（由其他店完成的工作）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_documents.py" line="43" />
       <source>Sublet and other</source>
-      <translation type="unfinished" />
+      <translation>外协及其他</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="44" />
       <source>Summary</source>
-      <translation type="unfinished" />
+      <translation>摘要</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/part_numbers.py" line="14" />
       <source>Superseded number</source>
-      <translation type="unfinished" />
+      <translation>旧编号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="58" />
       <source>Supplier</source>
-      <translation type="unfinished" />
+      <translation>供应商</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="104" />
       <source>Supplier price of {part} (F4)</source>
-      <translation type="unfinished" />
+      <translation>{part} 的供应商价格（F4）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="48" />
       <source>Supplier short-ship</source>
-      <translation type="unfinished" />
+      <translation>供应商少发货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="59" />
       <source>Supplier {name}</source>
-      <translation type="unfinished" />
+      <translation>供应商 {name}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="291" />
       <source>Supplier's no.</source>
-      <translation type="unfinished" />
+      <translation>供应商编号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="365" />
       <source>Supplier's part number</source>
-      <translation type="unfinished" />
+      <translation>供应商配件编号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="881" />
       <source>Suppliers</source>
-      <translation type="unfinished" />
+      <translation>供应商</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="120" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="121" />
       <source>Survey (1 very unhappy … 5 very happy)</source>
-      <translation type="unfinished" />
+      <translation>满意度调查（1 非常不满意 … 5 非常满意）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="419" />
       <source>Survey answers are pairs of (question, score).</source>
-      <translation type="unfinished" />
+      <translation>满意度调查答案须为（问题，分数）对。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="491" />
       <source>Survey answers are recorded only when the customer was reached.</source>
-      <translation type="unfinished" />
+      <translation>只有联系上客户时才记录满意度调查答案。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="181" />
       <source>Survey questions</source>
-      <translation type="unfinished" />
+      <translation>满意度调查问题</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="232" />
       <source>Suspected double scan within (milliseconds)</source>
-      <translation type="unfinished" />
+      <translation>疑似重复扫描的判定间隔（毫秒）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/login.py" line="62" />
       <source>Switch user</source>
-      <translation type="unfinished" />
+      <translation>切换用户</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="235" />
       <source>Tab</source>
-      <translation type="unfinished" />
+      <translation>Tab</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="302" />
       <source>Tab or Enter</source>
-      <translation type="unfinished" />
+      <translation>Tab 或 Enter</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="38" />
       <source>Tags</source>
-      <translation type="unfinished" />
+      <translation>标签</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="251" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="252" />
       <source>Take &amp;payment…</source>
-      <translation type="unfinished" />
+      <translation>收款…(&amp;P)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="174" />
       <source>Take back (Enter)</source>
-      <translation type="unfinished" />
+      <translation>退货（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="700" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="701" />
       <source>Take back your last scan, typed total or link</source>
-      <translation type="unfinished" />
+      <translation>撤销上一次扫码、输入的总数或关联</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="490" />
+      <source>Take goods back against a receipt or invoice: scan it or search</source>
+      <translation>凭小票或发票退货：扫描单据或搜索</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/customer_account.py" line="98" />
+      <source>Take payment (Enter)</source>
+      <translation>收款（Enter）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/counter_tab.py" line="488" />
-      <source>Take goods back against a receipt or invoice: scan it or search</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="97" />
-      <source>Take payment (Enter)</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="486" />
       <source>Take the payment and complete the sale</source>
-      <translation type="unfinished" />
+      <translation>收款并完成销售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="190" />
       <source>Take the selected line off</source>
-      <translation type="unfinished" />
+      <translation>删除所选行</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="302" />
       <source>Take the selected line off the order, with a reason</source>
-      <translation type="unfinished" />
+      <translation>从工单中删除所选项目，需填写原因</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="310" />
       <source>Take the selected line off this draft</source>
-      <translation type="unfinished" />
+      <translation>从此草稿中删除所选行</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="148" />
       <source>Taken</source>
-      <translation type="unfinished" />
+      <translation>下单时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="150" />
       <source>Taken by</source>
-      <translation type="unfinished" />
+      <translation>接单人</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="161" />
       <source>Tax</source>
-      <translation type="unfinished" />
+      <translation>税</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="31" />
       <source>Tax ID</source>
-      <translation type="unfinished" />
+      <translation>税号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/base.py" line="156" />
       <source>Tax ID {tax_id}</source>
-      <translation type="unfinished" />
+      <translation>税号 {tax_id}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="291" />
       <source>Tax ID: none given</source>
-      <translation type="unfinished" />
+      <translation>税号：未提供</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="161" />
       <source>Tax by rate (sales less returns)</source>
-      <translation type="unfinished" />
+      <translation>按税率统计的税（销售减退货）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="97" />
@@ -12161,12 +12325,12 @@ Everything entered after that backup will be gone from the shop database (the cu
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="106" />
       <source>Tax {currency}</source>
-      <translation type="unfinished" />
+      <translation>税 {currency}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="234" />
       <source>Tax {rate} on {net}</source>
-      <translation type="unfinished" />
+      <translation>税 {rate}（计税金额 {net}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="27" />
@@ -12181,17 +12345,17 @@ Everything entered after that backup will be gone from the shop database (the cu
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="61" />
       <source>Technician productivity (orders delivered in the period)</source>
-      <translation type="unfinished" />
+      <translation>技师工效（本期已交车的工单）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="514" />
       <source>Technician's notes</source>
-      <translation type="unfinished" />
+      <translation>技师备注</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/base.py" line="155" />
       <source>Tel. {phone}</source>
-      <translation type="unfinished" />
+      <translation>电话 {phone}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="77" />
@@ -12199,14 +12363,19 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>收款</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1149" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1151" />
       <source>Tender opens as soon as the cart is priced… (Esc: not now)</source>
       <translation>购物车计价完成后即打开收款窗口…（Esc：暂不收款）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="172" />
       <source>Terminal</source>
-      <translation type="unfinished" />
+      <translation>收银台</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="55" />
+      <source>Terminal {terminal}</source>
+      <translation>收银台 {terminal}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="63" />
@@ -12221,122 +12390,122 @@ Everything entered after that backup will be gone from the shop database (the cu
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="28" />
       <source>Text message</source>
-      <translation type="unfinished" />
+      <translation>短信</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="508" />
       <source>That appointment is not waiting for its car any more (already checked in, cancelled or a no-show).</source>
-      <translation type="unfinished" />
+      <translation>该预约已不在等待车辆到店（已接车、已取消或已爽约）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="519" />
       <source>That call task is already {status}.</source>
-      <translation type="unfinished" />
+      <translation>该回访任务当前已为{status}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="517" />
       <source>That call task is not this customer's.</source>
-      <translation type="unfinished" />
+      <translation>该回访任务不属于此客户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="707" />
       <source>That canned job has no lines.</source>
-      <translation type="unfinished" />
+      <translation>该标准套餐没有任何项目。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="745" />
       <source>That earlier line is not under warranty for similar work on this vehicle.</source>
-      <translation type="unfinished" />
+      <translation>该以往工单项目不在此车辆类似施工的质保期内。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="356" />
       <source>That line is not on repair order {number} (it may have been removed).</source>
-      <translation type="unfinished" />
+      <translation>该项目不在维修工单 {number} 上（可能已被删除）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sales.py" line="359" />
       <source>That parked sale is not parked any more (recalled at another counter?).</source>
-      <translation type="unfinished" />
+      <translation>该挂起的销售已不再挂起（可能已在其他柜台取单？）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sales.py" line="287" />
       <source>That part is not in the catalogue.</source>
-      <translation type="unfinished" />
+      <translation>该配件不在配件目录中。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="437" />
       <source>That quantity is too large to be a count; check what was typed.</source>
-      <translation type="unfinished" />
+      <translation>该数量过大，不可能是盘点数量；请检查输入内容。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="199" />
       <source>That quantity is too large to be an adjustment; check what was typed.</source>
-      <translation type="unfinished" />
+      <translation>该数量过大，不可能是调整数量；请检查输入内容。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="239" />
       <source>That quantity is too large to release; check what was typed.</source>
-      <translation type="unfinished" />
+      <translation>该数量过大，无法解除隔离；请检查输入内容。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="402" />
       <source>That supplier has no price for this part.</source>
-      <translation type="unfinished" />
+      <translation>该供应商没有此配件的报价。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="505" />
       <source>That time has passed: an appointment is booked for now or later.</source>
-      <translation type="unfinished" />
+      <translation>该时间已过：预约只能定在现在或以后。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="129" />
       <source>That vehicle is not in the customer file.</source>
-      <translation type="unfinished" />
+      <translation>该车辆不在客户档案中。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="495" />
       <source>That vehicle is not this customer's: choose one of theirs, or describe the car.</source>
-      <translation type="unfinished" />
+      <translation>该车辆不属于此客户：请选择其名下的车辆，或描述该车辆。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="141" />
       <source>The 10th character {character!r} is not a model year code.</source>
-      <translation type="unfinished" />
+      <translation>第 10 位字符 {character!r} 不是有效的年款代码。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="112" />
       <source>The VAT rate has at most two decimals, like 6.25.</source>
-      <translation type="unfinished" />
+      <translation>增值税税率最多两位小数，例如 6.25。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="109" />
       <source>The VAT rate is a percentage from 0 to 100, like 13 or 6.5.</source>
-      <translation type="unfinished" />
+      <translation>增值税税率为 0 到 100 之间的百分数，例如 13 或 6.5。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="133" />
       <source>The VIN's check digit (9th character) should be {expected}, not {given}: a character may be mistyped.</source>
-      <translation type="unfinished" />
+      <translation>VIN 的校验位（第 9 位）应为 {expected}，而不是 {given}：可能有字符输入错误。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="136" />
       <source>The VIN's check digit (9th character) should be {expected}, not {given}: a character may be mistyped. Vehicles made for Europe may not use a check digit; check it against the car.</source>
-      <translation type="unfinished" />
+      <translation>VIN 的校验位（第 9 位）应为 {expected}，而不是 {given}：可能有字符输入错误。面向欧洲市场的车辆可能不使用校验位；请与车辆上的 VIN 核对。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="218" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="219" />
       <source>The X report is hidden while you count; F5 shows it again.</source>
       <translation>清点期间不显示X报表；按 F5 重新显示。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="338" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="339" />
       <source>The X report was not printed: {error} Press Ctrl+P to try again.</source>
       <translation>X报表未打印：{error} 请按 Ctrl+P 重试。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="159" />
       <source>The adjustment is worth {value} at cost (above {limit}). {denied}</source>
-      <translation type="unfinished" />
+      <translation>此次库存调整按成本计为 {value}（超过 {limit}）。{denied}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="290" />
@@ -12346,17 +12515,17 @@ Everything entered after that backup will be gone from the shop database (the cu
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="393" />
       <source>The amount is a whole number of minor units.</source>
-      <translation type="unfinished" />
+      <translation>金额须为最小货币单位的整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="256" />
       <source>The amount spent is a whole number of minor units.</source>
-      <translation type="unfinished" />
+      <translation>消费金额须为最小货币单位的整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="327" />
       <source>The amount to check is a whole number of minor units, 0 or more.</source>
-      <translation type="unfinished" />
+      <translation>要检查的金额须为最小货币单位的整数，且不小于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="408" />
@@ -12366,7 +12535,7 @@ Everything entered after that backup will be gone from the shop database (the cu
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="259" />
       <source>The backup copy of {path} failed its integrity check ({detail}), so it was not kept. The database itself is probably damaged: run 'partsdesk check', and restore the newest good backup if it reports damage.</source>
-      <translation type="unfinished" />
+      <translation>{path} 的备份未通过完整性校验（{detail}），因此未保留。数据库本身可能已损坏：请运行 'partsdesk check'，如报告损坏，请恢复最新的完好备份。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="487" />
@@ -12393,52 +12562,52 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="360" />
       <source>The backup {file} cannot be read ({detail}). Nothing was changed; try an older backup.</source>
-      <translation type="unfinished" />
+      <translation>无法读取备份 {file}（{detail}）。未做任何更改；请尝试更早的备份。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="358" />
       <source>The backup {file} is damaged ({detail}). Nothing was changed; try an older backup.</source>
-      <translation type="unfinished" />
+      <translation>备份 {file} 已损坏（{detail}）。未做任何更改；请尝试更早的备份。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/gtin.py" line="43" />
       <source>The barcode is empty.</source>
-      <translation type="unfinished" />
+      <translation>条码为空。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/labels.py" line="121" />
       <source>The barcode {code} of part {number} is too long to print readably on a {width:g} mm wide label ({layout}): choose a layout with wider labels, or give the part a shorter shop code. No labels were printed.</source>
-      <translation type="unfinished" />
+      <translation>配件 {number} 的条码 {code} 太长，无法清晰地打印在 {width:g} mm 宽的标签上（{layout}）：请选择标签更宽的版式，或为该配件设置更短的门店自编码。未打印任何标签。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="555" />
       <source>The call was recorded.</source>
-      <translation type="unfinished" />
+      <translation>回访已记录。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="504" />
       <source>The call-back day is today or later.</source>
-      <translation type="unfinished" />
+      <translation>回电日期须为今天或以后。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="575" />
       <source>The canned job {code} ({name}) is inactive. Reactivate it in the workshop set-up.</source>
-      <translation type="unfinished" />
+      <translation>标准套餐 {code}（{name}）已停用。请在车间设置中重新启用。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="583" />
       <source>The canned job {code} uses the labour class {labour_class}, which is inactive. Change the canned job in the workshop set-up.</source>
-      <translation type="unfinished" />
+      <translation>标准套餐 {code} 使用的工时类别 {labour_class} 已停用。请在车间设置中修改该标准套餐。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="580" />
       <source>The canned job {code} uses the part {part}, which is inactive. Change the canned job in the workshop set-up.</source>
-      <translation type="unfinished" />
+      <translation>标准套餐 {code} 使用的配件 {part} 已停用。请在车间设置中修改该标准套餐。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="365" />
       <source>The canned job(s) {jobs} use {name}: change them or deactivate them first.</source>
-      <translation type="unfinished" />
+      <translation>标准套餐 {jobs} 使用了 {name}：请先修改或停用这些标准套餐。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1014" />
@@ -12451,29 +12620,29 @@ Please log in again.</source>
       <translation>车辆已到店：办理接车（今天已有的预约）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="870" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="872" />
       <source>The cart cannot be priced: {error}</source>
       <translation>购物车无法计价：{error}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1145" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1147" />
       <source>The cart is empty: scan or search (F2) a part first.</source>
       <translation>购物车为空：请先扫码或搜索（F2）配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sales.py" line="153" />
       <source>The cart is empty: scan or search a part first.</source>
-      <translation type="unfinished" />
+      <translation>购物车为空：请先扫码或搜索配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="729" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="731" />
       <source>The cart is empty: there is no sale to void.</source>
       <translation>购物车为空：没有可作废的销售。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sales.py" line="324" />
       <source>The cart is empty: there is nothing to park.</source>
-      <translation type="unfinished" />
+      <translation>购物车为空：没有可挂起的销售。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1436" />
@@ -12483,17 +12652,17 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="207" />
       <source>The code {code} is taken by the {what} {name} (inactive: reactivate it instead).</source>
-      <translation type="unfinished" />
+      <translation>代码 {code} 已被{what} {name} 使用（已停用：请改为重新启用它）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="206" />
       <source>The code {code} is taken by the {what} {name}.</source>
-      <translation type="unfinished" />
+      <translation>代码 {code} 已被{what} {name} 使用。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="232" />
       <source>The code {expected} arrived without its check digit (as {got}): turn on “transmit check digit” for EAN/UPC codes with the code in the scanner's manual.</source>
-      <translation type="unfinished" />
+      <translation>条码 {expected} 读取时缺少校验位（读成 {got}）：请用扫描枪说明书中的设置码为 EAN/UPC 条码开启“传送校验位”。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="235" />
@@ -12523,12 +12692,12 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="261" />
       <source>The customer's concern</source>
-      <translation type="unfinished" />
+      <translation>客户陈述</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="425" />
       <source>The customer's concern, in their words</source>
-      <translation type="unfinished" />
+      <translation>客户陈述（客户原话）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="140" />
@@ -12538,7 +12707,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1117" />
       <source>The customer's words</source>
-      <translation type="unfinished" />
+      <translation>客户原话</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="307" />
@@ -12558,37 +12727,52 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/models/db.py" line="128" />
       <source>The database {path} is on a network share ({share}). SQLite corrupts files shared over a network. Keep the file on this PC's own disk, or let every terminal use one PostgreSQL server on the shop network (--db postgresql://…).</source>
-      <translation type="unfinished" />
+      <translation>数据库 {path} 位于网络共享上（{share}）。SQLite 文件通过网络共享会损坏。请将文件放在本机自己的磁盘上，或让所有收银台使用门店网络中的同一台 PostgreSQL 服务器（--db postgresql://…）。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="78" />
+      <source>The day is closed and its Z report saved</source>
+      <translation>已日结，Z报表已保存</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="304" />
       <source>The day it was done is today or earlier.</source>
-      <translation type="unfinished" />
+      <translation>完成日期须为今天或更早。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="157" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="158" />
       <source>The day so far; closes nothing</source>
       <translation>当天截至目前的情况；不做日结</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="290" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="291" />
       <source>The day was not closed.</source>
       <translation>未日结。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="219" />
       <source>The default rate of a quote's labour line, taxed at the default tax rate. 15000 = 150.00 an hour</source>
-      <translation type="unfinished" />
+      <translation>报价单工时项目的默认费率，按默认税率计税。15000 = 每小时 150.00</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="197" />
+      <source>The document could not be read for printing ({error}).</source>
+      <translation>无法读取单据进行打印（{error}）。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="86" />
+      <source>The document is saved</source>
+      <translation>单据已保存</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="671" />
       <source>The file is empty.</source>
-      <translation type="unfinished" />
+      <translation>文件为空。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="246" />
       <source>The file is neither UTF-8 nor GBK text. Save it from your spreadsheet as "CSV UTF-8" or as an .xlsx workbook and import that.</source>
-      <translation type="unfinished" />
+      <translation>该文件既不是 UTF-8 也不是 GBK 文本。请在电子表格软件中另存为“CSV UTF-8”或 .xlsx 工作簿，再导入。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="524" />
@@ -12603,7 +12787,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="242" />
       <source>The folder {folder} does not exist; nothing was written.</source>
-      <translation type="unfinished" />
+      <translation>文件夹 {folder} 不存在；未写入任何内容。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/help_dialog.py" line="258" />
@@ -12613,7 +12797,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="88" />
       <source>The labels do not fit the {page_width} x {page_height} mm page: {columns} x {rows} labels of {width} x {height} mm with these margins and gaps run over its edge. Make the margins or gaps smaller.</source>
-      <translation type="unfinished" />
+      <translation>标签超出 {page_width} x {page_height} mm 的页面：按当前页边距和间距，{columns} x {rows} 个 {width} x {height} mm 的标签会超出页面边缘。请减小页边距或间距。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="689" />
@@ -12628,27 +12812,27 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="272" />
       <source>The language is saved: PartsDesk opens in {language} when it is started again. The window stays as it is while a sale is on the counter.</source>
-      <translation type="unfinished" />
+      <translation>语言已保存：PartsDesk 下次启动时将以{language}显示。柜台有销售进行时，窗口保持不变。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_reports.py" line="375" />
       <source>The last day comes before the first: swap them.</source>
-      <translation type="unfinished" />
+      <translation>结束日期早于开始日期：请对调。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="282" />
       <source>The last day comes on or after the first day.</source>
-      <translation type="unfinished" />
+      <translation>结束日期须不早于开始日期。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="574" />
       <source>The last reading was {km:,} km; a lower one needs a reason and a manager's approval.</source>
-      <translation type="unfinished" />
+      <translation>上次读数为 {km:,} km；更低的读数需要填写原因并经经理批准。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="189" />
       <source>The layout {layout} needs its measurements: {measurements}.</source>
-      <translation type="unfinished" />
+      <translation>版式 {layout} 需要填写尺寸：{measurements}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/care_lists.py" line="109" />
@@ -12658,50 +12842,50 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="166" />
       <source>The logo is larger than {megabytes} MB; save a smaller image.</source>
-      <translation type="unfinished" />
+      <translation>标志图片大于 {megabytes} MB；请保存一张更小的图片。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="169" />
       <source>The logo must be a PNG or JPEG image.</source>
-      <translation type="unfinished" />
+      <translation>标志必须是 PNG 或 JPEG 图片。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="343" />
       <source>The maker of a number is at most {most} characters.</source>
-      <translation type="unfinished" />
+      <translation>编号的厂商最多 {most} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="313" />
       <source>The mapping file must be one JSON object like {example}.</source>
-      <translation type="unfinished" />
+      <translation>映射文件必须是一个 JSON 对象，例如 {example}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="342" />
       <source>The mapping file names column {theirs!r} for {ours!r}, but the file has no such column.</source>
-      <translation type="unfinished" />
+      <translation>映射文件为 {ours!r} 指定了列 {theirs!r}，但文件中没有该列。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="317" />
       <source>The mapping file names unknown field(s): {unknown}. Known fields: {known}.</source>
-      <translation type="unfinished" />
+      <translation>映射文件中有未知字段：{unknown}。已知字段：{known}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="309" />
       <source>The mapping file {file} is not valid JSON (line {line}): {reason}.</source>
-      <translation type="unfinished" />
+      <translation>映射文件 {file} 不是有效的 JSON（第 {line} 行）：{reason}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="165" />
       <source>The margins and gaps leave no room for {columns} x {rows} labels on a 210 x 297 mm page: make them smaller.</source>
-      <translation type="unfinished" />
+      <translation>按当前页边距和间距，210 x 297 mm 的页面放不下 {columns} x {rows} 个标签：请减小页边距和间距。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="74" />
       <source>The name shown on screen is 1 to {count} characters.</source>
-      <translation type="unfinished" />
+      <translation>显示名称须为 1 到 {count} 个字符。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="193" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="196" />
       <source>The newest {count} complaints: narrow the filters to see older ones</source>
       <translation>最新的 {count} 条投诉：缩小筛选范围可查看更早的投诉</translation>
     </message>
@@ -12718,22 +12902,22 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="524" />
       <source>The note</source>
-      <translation type="unfinished" />
+      <translation>备注</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sales.py" line="158" />
       <source>The note is at most {count} characters.</source>
-      <translation type="unfinished" />
+      <translation>备注最多 {count} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="124" />
       <source>The note is at most {most} characters.</source>
-      <translation type="unfinished" />
+      <translation>备注最多 {most} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1142" />
       <source>The odometer was {km:,} km at check-in: it cannot be lower now.</source>
-      <translation type="unfinished" />
+      <translation>接车时里程表读数为 {km:,} km：现在的读数不能更低。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1396" />
@@ -12743,37 +12927,42 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="173" />
       <source>The order is empty: scan or search the parts the customer wants first.</source>
-      <translation type="unfinished" />
+      <translation>订单为空：请先扫码或搜索客户需要的配件。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="77" />
+      <source>The order is saved</source>
+      <translation>订单已保存</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="486" />
       <source>The outcome is one of: {outcomes}.</source>
-      <translation type="unfinished" />
+      <translation>结果须为以下之一：{outcomes}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="60" />
       <source>The overdue share is at most 100 %.</source>
-      <translation type="unfinished" />
+      <translation>逾期比例最高为 100 %。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="191" />
       <source>The part number needs at least one letter or digit.</source>
-      <translation type="unfinished" />
+      <translation>配件编号至少需要一个字母或数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="345" />
       <source>The part's own number is the Part number field; list other numbers as OE, interchange or superseded.</source>
-      <translation type="unfinished" />
+      <translation>配件本身的编号填在“配件编号”字段中；其他编号请列为 OE号、互换号或旧编号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="240" />
       <source>The parts that make the first 80 % of 12 months' consumption value at cost are class A. 8000 = 80 %</source>
-      <translation type="unfinished" />
+      <translation>按成本计，占 12 个月用量金额前 80 % 的配件为 A 类。8000 = 80 %</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="523" />
       <source>The period ends before it starts.</source>
-      <translation type="unfinished" />
+      <translation>期间的结束日期早于开始日期。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="527" />
@@ -12793,102 +12982,137 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="342" />
       <source>The price {price} is below the cost {cost}: a manager must approve it.</source>
-      <translation type="unfinished" />
+      <translation>价格 {price} 低于成本 {cost}：须经理批准。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="180" />
       <source>The prices below hold until {date} (the last valid day); after that they are re-priced at the prices of the day.</source>
-      <translation type="unfinished" />
+      <translation>以下价格有效期至 {date}（最后有效日）；此后按当日价格重新计价。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="248" />
+      <source>The printer did not finish the job.</source>
+      <translation>打印机未完成打印任务。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="238" />
+      <source>The printer stopped after page {page}.</source>
+      <translation>打印机在第 {page} 页后停止。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="232" />
+      <source>The printer {name} could not be started (is it switched on, connected and ready?).</source>
+      <translation>打印机{name}无法启动（请检查是否已开机、已连接并就绪）。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="167" />
+      <source>The printer “{name}” set for {kind}s on this PC ({setting}) was not found. {listed}</source>
+      <translation>未找到本机为{kind}设置的打印机“{name}”（{setting}）。{listed}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="297" />
       <source>The printer's name as the system knows it; empty: the system's default printer.</source>
-      <translation type="unfinished" />
+      <translation>系统中的打印机名称；留空：使用系统默认打印机。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="303" />
       <source>The printer's name as the system knows it; empty: the system's default printer. Label sheets (A4) print on the A4 printer.</source>
-      <translation type="unfinished" />
+      <translation>系统中的打印机名称；留空：使用系统默认打印机。标签纸（A4）在 A4 打印机上打印。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="529" />
       <source>The promised time is in the past.</source>
-      <translation type="unfinished" />
+      <translation>承诺交车时间已过。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="68" />
       <source>The quantity is a whole number of thousandths of the part's unit.</source>
-      <translation type="unfinished" />
+      <translation>数量须为配件单位千分之一的整数倍。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sales.py" line="284" />
       <source>The quantity not available must be more than 0.</source>
-      <translation type="unfinished" />
+      <translation>缺货数量必须大于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="157" />
       <source>The quote cannot be valid until {day}: that day is past (today is {today}).</source>
-      <translation type="unfinished" />
+      <translation>报价单有效期不能设为 {day}：该日期已过（今天是 {today}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="386" />
       <source>The quote expired on {day}: re-priced at today's {today} (quoted {quoted}).</source>
-      <translation type="unfinished" />
+      <translation>报价单已于 {day} 过期：已按今天的价格 {today} 重新计价（报价为 {quoted}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="390" />
       <source>The quote expired on {day}: today's price is the same, {today}.</source>
-      <translation type="unfinished" />
+      <translation>报价单已于 {day} 过期：今天的价格相同，为 {today}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="148" />
       <source>The quote has no parts: scan or search the parts first, then add the labour.</source>
-      <translation type="unfinished" />
+      <translation>报价单中没有配件：请先扫码或搜索配件，再添加工时。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="77" />
+      <source>The quote is saved</source>
+      <translation>报价单已保存</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="381" />
       <source>The quote {number} cannot be sold: {parts} is not for sale any more. Make a new quote without it.</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 无法销售：{parts} 已停售。请另开一张不含它的报价单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="509" />
       <source>The quote {number} is cancelled already.</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 已取消。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="291" />
       <source>The quote {number} was already sold as {sale} on {day:%Y-%m-%d}: it cannot be sold again.</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 已于 {day:%Y-%m-%d} 转为销售 {sale}：不能再次销售。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="294" />
       <source>The quote {number} was already sold as {sale}: it cannot be sold again.</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 已转为销售 {sale}：不能再次销售。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="296" />
       <source>The quote {number} was cancelled: it cannot be sold.</source>
-      <translation type="unfinished" />
+      <translation>报价单 {number} 已取消：无法销售。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="643" />
       <source>The reason</source>
-      <translation type="unfinished" />
+      <translation>原因</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="247" />
       <source>The reason is at most 500 characters.</source>
-      <translation type="unfinished" />
+      <translation>原因最多 500 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="126" />
       <source>The reason is at most {most} characters.</source>
-      <translation type="unfinished" />
+      <translation>原因最多 {most} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="187" />
       <source>The reference is at most {most} characters.</source>
-      <translation type="unfinished" />
+      <translation>参考号最多 {most} 个字符。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="80" />
+      <source>The repair order is saved; press Ctrl+P in the order's window to print it again.</source>
+      <translation>维修工单已保存；可在工单窗口中按 Ctrl+P 重新打印。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="61" />
+      <source>The report could not be saved to {target}: {error}. Choose another folder.</source>
+      <translation>报表无法保存到 {target}：{error}。请选择其他文件夹。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="559" />
@@ -12901,7 +13125,7 @@ Please log in again.</source>
       <translation>报表未保存到 {path}：{error}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="246" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="249" />
       <source>The report was saved to {path}.</source>
       <translation>报表已保存到 {path}。</translation>
     </message>
@@ -12911,7 +13135,7 @@ Please log in again.</source>
       <translation>报表日期不能是将来：请选择今天或更早的日期。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="230" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="233" />
       <source>The report's period ends before it starts.</source>
       <translation>报表期间的结束日期早于开始日期。</translation>
     </message>
@@ -12923,52 +13147,57 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/config.py" line="243" />
       <source>The rest, and parts that did not sell, are class C. 1500 = 15 %</source>
-      <translation type="unfinished" />
+      <translation>其余配件以及没有销售的配件为 C 类。1500 = 15 %</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="77" />
       <source>The role is one of: {roles}.</source>
-      <translation type="unfinished" />
+      <translation>角色须为以下之一：{roles}。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="76" />
+      <source>The sale is saved</source>
+      <translation>销售已保存</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="576" />
       <source>The same code again within {ms:.0f} ms: counted — undo (Ctrl+Z) if the scanner read it twice.</source>
-      <translation type="unfinished" />
+      <translation>{ms:.0f} 毫秒内再次扫到相同条码：已计数 — 如果扫描枪重复读取，请撤销（Ctrl+Z）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="233" />
       <source>The same code scanned again by the same counter this soon is counted but flagged, so the counter can undo it (Ctrl+Z).</source>
-      <translation type="unfinished" />
+      <translation>同一盘点人员在此时间内再次扫到相同条码时，仍会计数但会加以提示，以便盘点人员撤销（Ctrl+Z）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="746" />
       <source>The same part ({brand} {number}) is on rows {first} and {second}; keep one row per part.</source>
-      <translation type="unfinished" />
+      <translation>同一配件（{brand} {number}）出现在第 {first} 行和第 {second} 行；每个配件只保留一行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="241" />
       <source>The scanner adds {added} each code ({arrived}): turn off its prefix, suffix or “AIM code ID” with the code in its manual (keep only Enter after the code).</source>
-      <translation type="unfinished" />
+      <translation>扫描枪在每个条码上附加了 {added}（{arrived}）：请用其说明书中的设置码关闭前缀、后缀或“AIM 码标识”（只保留条码后的 Enter）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="191" />
       <source>The scanner ended some codes with Enter, others with Tab or nothing. Set it to send Enter after every code (the “Enter” or “CR suffix” code in its manual), then run this set-up again.</source>
-      <translation type="unfinished" />
+      <translation>扫描枪有些条码以 Enter 结尾，有些以 Tab 结尾或没有结束符。请将其设为在每个条码后发送 Enter（说明书中的“Enter”或“CR 后缀”设置码），然后重新运行本设置。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="186" />
       <source>The scanner sends no key after a code, so PartsDesk cannot tell a scan from typing. Set it to send Enter after each code (the “Enter” or “CR suffix” code in its manual), then run this set-up again.</source>
-      <translation type="unfinished" />
+      <translation>扫描枪在条码后不发送任何按键，因此 PartsDesk 无法区分扫描和键盘输入。请将其设为在每个条码后发送 Enter（说明书中的“Enter”或“CR 后缀”设置码），然后重新运行本设置。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="215" />
       <source>The scanner types for a US keyboard but this PC's keyboard layout is {layout}: {hint} ({arrived}). Set the scanner's keyboard country to {country} with the code in its manual, or switch this PC's keyboard layout to English (US).</source>
-      <translation type="unfinished" />
+      <translation>扫描枪按美式键盘输入，但本机的键盘布局是 {layout}：{hint}（{arrived}）。请用扫描枪说明书中的设置码将其键盘国家设为 {country}，或将本机键盘布局切换为英语（美国）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="166" />
       <source>The scanner types slowly (up to {slowest} ms between keys): PartsDesk could not tell its codes from quick typing. Set the scanner's keyboard speed faster (its “inter-character delay” to none) with the code in its manual, or connect it by USB cable rather than Bluetooth, then run this set-up again.</source>
-      <translation type="unfinished" />
+      <translation>扫描枪输入较慢（按键间隔最长 {slowest} 毫秒）：PartsDesk 无法区分其条码和快速键盘输入。请用说明书中的设置码提高扫描枪的键盘速度（将“字符间延迟”设为无），或改用 USB 线而不是蓝牙连接，然后重新运行本设置。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/login.py" line="76" />
@@ -12983,12 +13212,17 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="397" />
       <source>The shop database {path} is still open in another PartsDesk window or program. Close it there (on this PC) and restore again. Nothing was changed.</source>
-      <translation type="unfinished" />
+      <translation>门店数据库 {path} 仍在另一个 PartsDesk 窗口或程序中打开。请（在本机上）将其关闭后再恢复。未做任何更改。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="672" />
       <source>The shop has no canned jobs: set them up in the workshop set-up.</source>
       <translation>门店还没有标准套餐：请在车间设置中添加。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/customer_account.py" line="62" />
+      <source>The statement could not be written to {path}: {error}. Choose another folder or file name.</source>
+      <translation>对账单无法写入 {path}：{error}。请选择其他文件夹或文件名。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="172" />
@@ -12998,7 +13232,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="165" />
       <source>The two entries of the {what} differ; nothing was changed.</source>
-      <translation type="unfinished" />
+      <translation>两次输入的{what}不一致；未做任何更改。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/login.py" line="253" />
@@ -13008,7 +13242,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="222" />
       <source>The two passwords differ; type the same password twice.</source>
-      <translation type="unfinished" />
+      <translation>两次输入的密码不一致；请输入两次相同的密码。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="465" />
@@ -13016,7 +13250,7 @@ Please log in again.</source>
       <translation>车辆已添加。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="722" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="724" />
       <source>The void was not recorded: {error}</source>
       <translation>作废未记录：{error}</translation>
     </message>
@@ -13033,22 +13267,67 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="205" />
       <source>The {count:,} invalid row(s) were skipped.</source>
-      <translation type="unfinished" />
+      <translation>已跳过 {count:,} 个无效行。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="376" />
+      <source>The {kind} {number} cannot be previewed: {error} {hint}</source>
+      <translation>{kind} {number} 无法预览：{error} {hint}</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="144" />
+      <source>The {kind} {number} could not be made ready to print ({error}). {hint}</source>
+      <translation>{kind} {number} 无法生成打印文件（{error}）。{hint}</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="398" />
+      <source>The {kind} {number} was not printed ({error}). {hint}</source>
+      <translation>{kind} {number} 未打印（{error}）。{hint}</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="363" />
+      <source>The {kind} {number} was not printed: {error} {hint}</source>
+      <translation>{kind} {number} 未打印：{error} {hint}</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="392" />
+      <source>The {kind} {number} was not saved to {path}: {error}. {hint}</source>
+      <translation>{kind} {number} 未保存到 {path}：{error}。{hint}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="557" />
       <source>The {task} is done.</source>
-      <translation type="unfinished" />
+      <translation>{task}已完成。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1432" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="331" />
+      <source>The {what} was not printed: {error}</source>
+      <translation>{what}未打印：{error}</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="327" />
+      <source>The {what} was not saved to {path}: {error}.</source>
+      <translation>{what}未保存到 {path}：{error}。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="322" />
+      <source>The {what} was printed ({pages} pages).</source>
+      <translation>{what}已打印（{pages} 页）。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="329" />
+      <source>The {what} was saved to {path}.</source>
+      <translation>{what}已保存到 {path}。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/count_view.py" line="1433" />
       <source>The {word} of {number} was not printed: {error}</source>
       <translation>{number} 的{word}未打印：{error}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="44" />
       <source>Theft or loss</source>
-      <translation type="unfinished" />
+      <translation>被盗或丢失</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="110" />
@@ -13068,92 +13347,92 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/printing/labels.py" line="247" />
       <source>There are no labels to print.</source>
-      <translation type="unfinished" />
+      <translation>没有要打印的标签。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="326" />
       <source>There is already a supplier called {name}.</source>
-      <translation type="unfinished" />
+      <translation>已有名为 {name} 的供应商。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="100" />
       <source>There is already a user named {username}.</source>
-      <translation type="unfinished" />
+      <translation>已有名为 {username} 的用户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="212" />
       <source>There is already a {what} called {name} (inactive: reactivate it instead).</source>
-      <translation type="unfinished" />
+      <translation>已有名为 {name} 的{what}（已停用：请改为重新启用它）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="211" />
       <source>There is already a {what} called {name}.</source>
-      <translation type="unfinished" />
+      <translation>已有名为 {name} 的{what}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/cashup.py" line="642" />
+      <location filename="../../../partsdesk/services/cashup.py" line="646" />
       <source>There is no Z report {number}.</source>
-      <translation type="unfinished" />
+      <translation>没有Z报表 {number}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="464" />
       <source>There is no backup file {file}. Nothing was changed.</source>
-      <translation type="unfinished" />
+      <translation>没有备份文件 {file}。未做任何更改。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sale_documents.py" line="247" />
       <source>There is no credit note {number}.</source>
-      <translation type="unfinished" />
+      <translation>没有红字冲销单 {number}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/shop.py" line="77" />
       <source>There is no database file at {url}. PartsDesk creates one there at the next start if the folder can be written.</source>
-      <translation type="unfinished" />
+      <translation>{url} 处没有数据库文件。如果该文件夹可写，PartsDesk 将在下次启动时在此创建。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="126" />
       <source>There is no document series {series!r}.</source>
-      <translation type="unfinished" />
+      <translation>没有单据编号系列 {series!r}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="164" />
       <source>There is no file {path}.</source>
-      <translation type="unfinished" />
+      <translation>没有文件 {path}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/labels.py" line="180" />
       <source>There is no goods receipt {number}. Check the GR number on the receipt.</source>
-      <translation type="unfinished" />
+      <translation>没有收货单 {number}。请核对收货单上的 GR 编号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="135" />
       <source>There is no invoice or receipt {number}.</source>
-      <translation type="unfinished" />
+      <translation>没有发票或小票 {number}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sale_documents.py" line="266" />
       <source>There is no invoice, receipt or credit note {number}.</source>
-      <translation type="unfinished" />
+      <translation>没有发票、小票或红字冲销单 {number}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="191" />
       <source>There is no label layout called {name!r}. Choose one of {layouts}.</source>
-      <translation type="unfinished" />
+      <translation>没有名为 {name!r} 的标签版式。请从 {layouts} 中选择。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="274" />
       <source>There is no order {number}.</source>
-      <translation type="unfinished" />
+      <translation>没有订单 {number}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="247" />
       <source>There is no part {id} in the catalogue. Look the part up again.</source>
-      <translation type="unfinished" />
+      <translation>配件目录中没有配件 {id}。请重新查找该配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="258" />
       <source>There is no purchase order {number}. Check the number.</source>
-      <translation type="unfinished" />
+      <translation>没有采购单 {number}。请核对编号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="284" />
@@ -13163,37 +13442,37 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="341" />
       <source>There is no repair order {number}.</source>
-      <translation type="unfinished" />
+      <translation>没有维修工单 {number}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="251" />
       <source>There is no shop database at {path} to back up.</source>
-      <translation type="unfinished" />
+      <translation>{path} 处没有可备份的门店数据库。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/labels.py" line="202" />
       <source>There is no stock count {number}. Check the count's number.</source>
-      <translation type="unfinished" />
+      <translation>没有盘点 {number}。请核对盘点编号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="279" />
       <source>There is no stock count {number}. Check the number on the count sheet.</source>
-      <translation type="unfinished" />
+      <translation>没有盘点 {number}。请核对盘点表上的编号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="240" />
       <source>There is no supplier {id}. Choose one from the list of suppliers.</source>
-      <translation type="unfinished" />
+      <translation>没有供应商 {id}。请从供应商列表中选择。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="120" />
       <source>There is no user named {username!r}.</source>
-      <translation type="unfinished" />
+      <translation>没有名为 {username!r} 的用户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="221" />
       <source>There is no {what} {id}. Read the list again (F5).</source>
-      <translation type="unfinished" />
+      <translation>没有{what} {id}。请重新载入列表（F5）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_io_dialogs.py" line="110" />
@@ -13203,7 +13482,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="309" />
       <source>There is nothing to void: the cart is empty.</source>
-      <translation type="unfinished" />
+      <translation>没有可作废的内容：购物车为空。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="178" />
@@ -13213,7 +13492,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="723" />
       <source>They are needed for parts not yet in the catalogue (row(s) {rows}); a file without them can only update known parts.</source>
-      <translation type="unfinished" />
+      <translation>配件目录中尚无的配件需要这些列（第 {rows} 行）；缺少这些列的文件只能更新已有配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/care_lists.py" line="77" />
@@ -13228,42 +13507,42 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/domain/credentials.py" line="46" />
       <source>This PIN is too easy to guess (repeated or consecutive digits).</source>
-      <translation type="unfinished" />
+      <translation>此PIN码太容易被猜到（重复或连续的数字）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="231" />
       <source>This X report closes nothing: the day goes on until its Z report.</source>
-      <translation type="unfinished" />
+      <translation>此X报表不做日结：当天营业持续到Z报表为止。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="159" />
       <source>This call is already {status}; nothing was changed.</source>
-      <translation type="unfinished" />
+      <translation>此回访当前已为{status}；未做任何更改。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="478" />
       <source>This category is not in the shop's list.</source>
-      <translation type="unfinished" />
+      <translation>此类别不在门店的列表中。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="95" />
       <source>This complaint is {status}: you cannot {step} it now. Possible now: {possible}.</source>
-      <translation type="unfinished" />
+      <translation>此投诉当前为{status}：现在不能{step}。现在可以：{possible}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/models/migrations.py" line="1343" />
       <source>This database has schema version {version}, newer than this PartsDesk knows ({latest}). Install the newer PartsDesk before opening it.</source>
-      <translation type="unfinished" />
+      <translation>此数据库的结构版本为 {version}，比本 PartsDesk 支持的版本（{latest}）更新。请先安装更新版本的 PartsDesk 再打开。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="274" />
       <source>This estimate holds until {date}. No work is done and no part is fitted on a line before the customer authorizes it; a change to an authorized line needs a new authorization.</source>
-      <translation type="unfinished" />
+      <translation>本估价单有效期至 {date}。任何项目在客户授权之前均不施工、不装配件；已授权项目如有更改，需重新授权。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="172" />
       <source>This is the last active administrator; add another one first.</source>
-      <translation type="unfinished" />
+      <translation>这是最后一个启用的管理员；请先添加另一个管理员。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_history.py" line="160" />
@@ -13273,7 +13552,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="176" />
       <source>This looks like a customer already in the file: {customers}. Open that record, merge the two, or save this one anyway if they are different people.</source>
-      <translation type="unfinished" />
+      <translation>这似乎是已建档的客户：{customers}。请打开该记录、合并两者，如确为不同的人，也可仍保存此记录。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stepup.py" line="50" />
@@ -13283,12 +13562,12 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="100" />
       <source>This reminder is already {status}; nothing was changed.</source>
-      <translation type="unfinished" />
+      <translation>此保养提醒当前已为{status}；未做任何更改。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="622" />
       <source>This scan cannot be taken back: the line holds less than it added.</source>
-      <translation type="unfinished" />
+      <translation>无法撤销此次扫描：该行的数量少于此次扫描所增加的数量。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/login.py" line="205" />
@@ -13298,35 +13577,35 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="255" />
       <source>This shop is already set up: it has users. Change its details in the settings.</source>
-      <translation type="unfinished" />
+      <translation>本门店已设置完成：已有用户。请在设置中修改其信息。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="126" />
       <source>This shop's data lives on a PostgreSQL server, which PartsDesk does not overwrite itself. Close PartsDesk on every terminal, then on the server run: {restore}</source>
-      <translation type="unfinished" />
+      <translation>本门店的数据存放在 PostgreSQL 服务器上，PartsDesk 不会自行覆盖它。请在所有收银台上关闭 PartsDesk，然后在服务器上运行：{restore}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="130" />
       <source>This shop's data lives on a PostgreSQL server; back it up on the server with pg_dump, for example every night: {dump} (restore with: {restore})</source>
-      <translation type="unfinished" />
+      <translation>本门店的数据存放在 PostgreSQL 服务器上；请在服务器上用 pg_dump 备份，例如每晚一次：{dump}（恢复命令：{restore}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/adjustments.py" line="208" />
       <source>This stock is in quarantine already: release it as repaired or scrap it instead.</source>
-      <translation type="unfinished" />
+      <translation>此库存已在隔离区：请改为修复后解除隔离或报废。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="542" />
       <source>This vehicle already has an open repair order, {number}: add the work to it.</source>
-      <translation type="unfinished" />
+      <translation>此车辆已有未结维修工单 {number}：请将施工内容添加到该工单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/reminders.py" line="181" />
       <source>This vehicle already has an open {service} reminder. Mark it done or cancel it first.</source>
-      <translation type="unfinished" />
+      <translation>此车辆已有未完成的{service}保养提醒。请先将其标记为已完成或取消。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="145" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="146" />
       <source>Tick the invoices this payment is for, or pay the oldest first.</source>
       <translation>请勾选此笔付款对应的发票，或先支付最早的发票。</translation>
     </message>
@@ -13343,7 +13622,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="75" />
       <source>Time in each status (orders checked in in the period)</source>
-      <translation type="unfinished" />
+      <translation>各状态停留时间（本期接车的工单）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="198" />
@@ -13353,15 +13632,20 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="173" />
       <source>To</source>
-      <translation type="unfinished" />
+      <translation>至</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="57" />
+      <source>To   {when}</source>
+      <translation>至 {when}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="190" />
       <source>To accept, bring or quote the number {number} before {date} is over. This is an offer, not an invoice.</source>
-      <translation type="unfinished" />
+      <translation>如接受报价，请在 {date} 结束前携带本单或告知编号 {number}。本单为报价，不是发票。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="470" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="473" />
       <source>To be answered within {hours} hours and resolved within {days} days of being received.</source>
       <translation>须在收到后 {hours} 小时内答复，{days} 天内解决。</translation>
     </message>
@@ -13373,7 +13657,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="472" />
       <source>To issue</source>
-      <translation type="unfinished" />
+      <translation>待发料</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="267" />
@@ -13393,12 +13677,12 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="66" />
       <source>Today's cycle list</source>
-      <translation type="unfinished" />
+      <translation>今日循环盘点清单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="381" />
       <source>Today's price</source>
-      <translation type="unfinished" />
+      <translation>当前价格</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="333" />
@@ -13408,12 +13692,12 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="395" />
       <source>Today's price is {today}; the quote holds {quoted} until {day}. Choose the price to charge.</source>
-      <translation type="unfinished" />
+      <translation>当前价格为 {today}；报价单的 {quoted} 有效期至 {day}。请选择收费价格。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="197" />
       <source>Tolerance</source>
-      <translation type="unfinished" />
+      <translation>允差</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="427" />
@@ -13423,17 +13707,17 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="68" />
       <source>Top-up</source>
-      <translation type="unfinished" />
+      <translation>充值</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="368" />
       <source>Top-up amount</source>
-      <translation type="unfinished" />
+      <translation>充值金额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="377" />
       <source>Top-up amount: the balance would be too large.</source>
-      <translation type="unfinished" />
+      <translation>充值金额：充值后余额过大。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="150" />
@@ -13443,27 +13727,27 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="107" />
       <source>Total ({currency})</source>
-      <translation type="unfinished" />
+      <translation>合计（{currency}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="82" />
       <source>Total due</source>
-      <translation type="unfinished" />
+      <translation>应付合计</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="108" />
       <source>Total refunded</source>
-      <translation type="unfinished" />
+      <translation>退款合计</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="465" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="467" />
       <source>Total {amount}</source>
       <translation>合计 {amount}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="107" />
       <source>Total {currency}</source>
-      <translation type="unfinished" />
+      <translation>合计 {currency}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="79" />
@@ -13471,14 +13755,14 @@ Please log in again.</source>
       <translation>合计 {total}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="966" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="968" />
       <source>Total …</source>
       <translation>合计 …</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="41" />
       <source>Trade</source>
-      <translation type="unfinished" />
+      <translation>修理厂</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="91" />
@@ -13508,7 +13792,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/domain/membership.py" line="160" />
       <source>Type or scan the member card number, or leave it empty to have one made.</source>
-      <translation type="unfinished" />
+      <translation>请输入或扫描会员卡号，或留空以自动生成。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reprint_dialog.py" line="117" />
@@ -13518,7 +13802,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/sale_documents.py" line="258" />
       <source>Type or scan the number of the document, e.g. RC-000001, INV-000001 or CN-000001.</source>
-      <translation type="unfinished" />
+      <translation>请输入或扫描单据编号，例如 RC-000001、INV-000001 或 CN-000001。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1051" />
@@ -13526,7 +13810,7 @@ Please log in again.</source>
       <translation>请输入或扫描报价单编号。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="698" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="699" />
       <source>Type the counted total of the selected line (0: none there)</source>
       <translation>输入所选行的实盘总数（0：没有实物）</translation>
     </message>
@@ -13553,17 +13837,17 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/models/db.py" line="82" />
       <source>UNC share</source>
-      <translation type="unfinished" />
+      <translation>UNC 共享</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="216" />
       <source>Uncounted parts</source>
-      <translation type="unfinished" />
+      <translation>未盘点的配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="628" />
       <source>Undone: {qty} of {what}.</source>
-      <translation type="unfinished" />
+      <translation>已撤销：{what} {qty}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="91" />
@@ -13583,7 +13867,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="148" />
       <source>Unit is one of {units}.</source>
-      <translation type="unfinished" />
+      <translation>单位须为以下之一：{units}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="45" />
@@ -13591,34 +13875,34 @@ Please log in again.</source>
       <translation>单价</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="263" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="265" />
       <source>Unit price cannot be negative.</source>
       <translation>单价不能为负数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="186" />
       <source>Unit prices and amounts exclude tax; tax is added below.</source>
-      <translation type="unfinished" />
+      <translation>单价和金额不含税；税额在下方另加。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="268" />
       <source>Unit prices and amounts exclude tax; tax is added on the invoice.</source>
-      <translation type="unfinished" />
+      <translation>单价和金额不含税；税额在发票上另加。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="185" />
       <source>Unit prices and amounts include tax.</source>
-      <translation type="unfinished" />
+      <translation>单价和金额均含税。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1001" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1002" />
       <source>Unknown barcode {code}: kept in the count as unknown. F6 links it to a part, or go on.</source>
       <translation>未知条码 {code}：已作为未知条码保留在盘点中。按 F6 关联到配件，或继续盘点。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="569" />
       <source>Unknown barcode {code}: kept in the count. Link it to a part (F4) or go on.</source>
-      <translation type="unfinished" />
+      <translation>未知条码 {code}：已保留在盘点中。请关联到配件（F4），或继续盘点。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="685" />
@@ -13631,7 +13915,7 @@ Please log in again.</source>
       <translation>未知条码 {code}：没有配件使用此条码。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="632" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="634" />
       <source>Unknown barcode {code}: no part has it. Search the part with F2, or add the barcode to it in the Catalogue.</source>
       <translation>未知条码 {code}：没有配件使用此条码。请按 F2 搜索配件，或在配件目录中为其添加此条码。</translation>
     </message>
@@ -13643,7 +13927,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="238" />
       <source>Unknown barcodes</source>
-      <translation type="unfinished" />
+      <translation>未知条码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="497" />
@@ -13653,17 +13937,17 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="187" />
       <source>Unknown field(s): {fields}.</source>
-      <translation type="unfinished" />
+      <translation>未知字段：{fields}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/history.py" line="94" />
       <source>Unknown kind of history: {kinds}.</source>
-      <translation type="unfinished" />
+      <translation>未知的历史记录类型：{kinds}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="167" />
       <source>Unknown status {status!r}: one of {statuses}.</source>
-      <translation type="unfinished" />
+      <translation>未知状态 {status!r}：须为以下之一：{statuses}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="500" />
@@ -13678,7 +13962,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="522" />
       <source>User #{user_id} is not an active technician.</source>
-      <translation type="unfinished" />
+      <translation>用户 #{user_id} 不是启用中的技师。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/login.py" line="227" />
@@ -13691,7 +13975,7 @@ Please log in again.</source>
       <translation>用户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="132" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="133" />
       <source>Users and roles</source>
       <translation>用户和角色</translation>
     </message>
@@ -13703,7 +13987,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="522" />
       <source>VIN {vin} is already on another vehicle in the file.</source>
-      <translation type="unfinished" />
+      <translation>VIN {vin} 已用于档案中的另一辆车。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/quotes.py" line="57" />
@@ -13743,25 +14027,25 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/config.py" line="168" />
       <source>Value of one point when redeemed (minor units)</source>
-      <translation type="unfinished" />
+      <translation>每积分抵扣金额（最小货币单位）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="171" />
       <source>Value {currency}</source>
-      <translation type="unfinished" />
+      <translation>金额 {currency}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="225" />
       <source>Variance report</source>
-      <translation type="unfinished" />
+      <translation>差异报表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="252" />
       <source>Variance report {number}</source>
-      <translation type="unfinished" />
+      <translation>差异报表 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="641" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="642" />
       <source>Variances, recounts, approve and post</source>
       <translation>差异、复盘、审批并过账</translation>
     </message>
@@ -13773,22 +14057,22 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="533" />
       <source>Vehicle #{id} is not in the customer file any more.</source>
-      <translation type="unfinished" />
+      <translation>车辆 #{id} 已不在客户档案中。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="389" />
       <source>Vehicle #{vehicle_id}</source>
-      <translation type="unfinished" />
+      <translation>车辆 #{vehicle_id}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="124" />
       <source>Vehicle #{vehicle_id} is not in the customer file any more.</source>
-      <translation type="unfinished" />
+      <translation>车辆 #{vehicle_id} 已不在客户档案中。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="491" />
       <source>Vehicle #{vehicle_id} is not in the customer file.</source>
-      <translation type="unfinished" />
+      <translation>车辆 #{vehicle_id} 不在客户档案中。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="71" />
@@ -13808,17 +14092,17 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="141" />
       <source>Visit on</source>
-      <translation type="unfinished" />
+      <translation>到店日期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="155" />
       <source>Voids</source>
-      <translation type="unfinished" />
+      <translation>作废</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="155" />
       <source>Voids (lines taken out, sales cancelled)</source>
-      <translation type="unfinished" />
+      <translation>作废（删除的行、取消的销售）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="84" />
@@ -13826,7 +14110,7 @@ Please log in again.</source>
       <translation>待客户授权</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1292" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1293" />
       <source>Waiting for its recount</source>
       <translation>等待复盘</translation>
     </message>
@@ -13838,7 +14122,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="77" />
       <source>Walk in</source>
-      <translation type="unfinished" />
+      <translation>散客</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="225" />
@@ -13846,7 +14130,7 @@ Please log in again.</source>
       <translation>环车检查</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="943" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="945" />
       <source>Walk-in</source>
       <translation>散客</translation>
     </message>
@@ -13856,7 +14140,7 @@ Please log in again.</source>
       <translation>散客</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1013" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1015" />
       <source>Walk-in customer.</source>
       <translation>散客。</translation>
     </message>
@@ -13868,7 +14152,7 @@ Please log in again.</source>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="151" />
       <source>Walk-in customer: {tier} prices</source>
-      <translation type="unfinished" />
+      <translation>散客：按{tier}价</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="529" />
@@ -13885,12 +14169,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="103" />
       <source>Warranty (km)</source>
-      <translation type="unfinished" />
+      <translation>质保（km）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="102" />
       <source>Warranty (months)</source>
-      <translation type="unfinished" />
+      <translation>质保（月）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="231" />
@@ -13900,27 +14184,27 @@ work</source>
     <message>
       <location filename="../../../partsdesk/config.py" line="276" />
       <source>Warranty on labour (km)</source>
-      <translation type="unfinished" />
+      <translation>工时质保（km）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="273" />
       <source>Warranty on labour (months)</source>
-      <translation type="unfinished" />
+      <translation>工时质保（月）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="49" />
       <source>Warranty return</source>
-      <translation type="unfinished" />
+      <translation>质保退货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_documents.py" line="60" />
       <source>Warranty work (no charge)</source>
-      <translation type="unfinished" />
+      <translation>质保施工（免费）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="114" />
       <source>Warranty work at no charge (not in the revenue): {lines:,} line(s), {hours} h of labour, parts at cost {cost} {currency}.</source>
-      <translation type="unfinished" />
+      <translation>免费质保施工（不计入营业收入）：{lines:,} 行，工时 {hours} 小时，配件成本 {cost} {currency}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="776" />
@@ -13950,22 +14234,22 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="551" />
       <source>Warranty: whichever comes first of the months and the km, from the delivery date and the odometer out above. Keep this note and the invoice: a warranty claim needs them.</source>
-      <translation type="unfinished" />
+      <translation>质保：自上述交车日期和交车里程表读数起算，月数和里程以先到者为准。请保留本单和发票：质保索赔时需要出示。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_documents.py" line="430" />
       <source>Warranty: {terms}</source>
-      <translation type="unfinished" />
+      <translation>质保：{terms}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="18" />
       <source>WeChat</source>
-      <translation type="unfinished" />
+      <translation>微信</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="61" />
       <source>WeChat Pay</source>
-      <translation type="unfinished" />
+      <translation>微信支付</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="645" />
@@ -13975,7 +14259,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/config.py" line="295" />
       <source>Weekly backups kept</source>
-      <translation type="unfinished" />
+      <translation>保留的每周备份数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="134" />
@@ -13993,7 +14277,7 @@ work</source>
       <translation>功能</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="235" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="238" />
       <source>What the customer says is wrong, in their words</source>
       <translation>客户所述的问题，按客户原话记录</translation>
     </message>
@@ -14003,7 +14287,7 @@ work</source>
       <translation>客户所述内容，按客户原话记录</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="300" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="303" />
       <source>What the shop told the customer</source>
       <translation>门店对客户的答复</translation>
     </message>
@@ -14015,15 +14299,15 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="549" />
       <source>What was done</source>
-      <translation type="unfinished" />
+      <translation>已完成工作</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="306" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="309" />
       <source>What was done: repaired, replaced, refunded…</source>
       <translation>处理结果：已维修、已更换、已退款…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="173" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="174" />
       <source>When</source>
       <translation>时间</translation>
     </message>
@@ -14035,7 +14319,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/config.py" line="291" />
       <source>Where this PC writes and looks for backups of a SQLite shop file. Empty: the folder beside the shop file (&lt;file&gt;-backups). Another disk is safer.</source>
-      <translation type="unfinished" />
+      <translation>本机写入和查找 SQLite 门店文件备份的位置。留空：门店文件旁边的文件夹（&lt;file&gt;-backups）。放在另一块磁盘上更安全。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="140" />
@@ -14045,12 +14329,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/config.py" line="277" />
       <source>Whichever comes first, the months or the km. 0: none by distance.</source>
-      <translation type="unfinished" />
+      <translation>月数和里程以先到者为准。0：不按里程计。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="853" />
       <source>Who answered</source>
-      <translation type="unfinished" />
+      <translation>答复人</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/help_dialog.py" line="194" />
@@ -14085,17 +14369,17 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="144" />
       <source>With book quantities</source>
-      <translation type="unfinished" />
+      <translation>显示账面数量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="197" />
       <source>Within</source>
-      <translation type="unfinished" />
+      <translation>允差内</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="313" />
       <source>Within the credit limit: {left} left of {limit}.</source>
-      <translation type="unfinished" />
+      <translation>在信用额度内：额度 {limit}，剩余 {left}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="147" />
@@ -14110,7 +14394,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="57" />
       <source>Work asked for</source>
-      <translation type="unfinished" />
+      <translation>客户要求的工作</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="772" />
@@ -14125,7 +14409,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="272" />
       <source>Work we recommend that the customer declined for now; it is kept as a reminder.</source>
-      <translation type="unfinished" />
+      <translation>我们建议但客户暂时拒绝的项目；保留作为提醒。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="704" />
@@ -14150,32 +14434,32 @@ work</source>
     <message>
       <location filename="../../../partsdesk/config.py" line="256" />
       <source>Workshop closes at</source>
-      <translation type="unfinished" />
+      <translation>车间关门时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="254" />
       <source>Workshop closes at (HH:MM)</source>
-      <translation type="unfinished" />
+      <translation>车间关门时间（HH:MM）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="253" />
       <source>Workshop opens at</source>
-      <translation type="unfinished" />
+      <translation>车间开门时间</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="251" />
       <source>Workshop opens at (HH:MM)</source>
-      <translation type="unfinished" />
+      <translation>车间开门时间（HH:MM）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="55" />
       <source>Workshop report</source>
-      <translation type="unfinished" />
+      <translation>车间报表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="122" />
       <source>Workshop report {period}</source>
-      <translation type="unfinished" />
+      <translation>车间报表 {period}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="337" />
@@ -14185,7 +14469,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="105" />
       <source>Workshop revenue (invoices of the orders delivered in the period)</source>
-      <translation type="unfinished" />
+      <translation>车间营业收入（本期已交车工单的发票）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/main_window.py" line="379" />
@@ -14193,12 +14477,12 @@ work</source>
       <translation>正在写入并校验门店数据库备份…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="240" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="243" />
       <source>Writing the report…</source>
       <translation>正在生成报表…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="417" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="418" />
       <source>Writing the statement…</source>
       <translation>正在生成对账单…</translation>
     </message>
@@ -14210,42 +14494,42 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="214" />
       <source>Wrong PIN or password. {left} tries left before {name} is locked.</source>
-      <translation type="unfinished" />
+      <translation>PIN码或密码错误。还可尝试 {left} 次，之后 {name} 将被锁定。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="213" />
       <source>Wrong PIN or password. {left} try left before {name} is locked.</source>
-      <translation type="unfinished" />
+      <translation>PIN码或密码错误。还可尝试 {left} 次，之后 {name} 将被锁定。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="204" />
       <source>Wrong PIN or password. {name} is now locked for {minutes} min.</source>
-      <translation type="unfinished" />
+      <translation>PIN码或密码错误。{name} 已被锁定 {minutes} 分钟。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="211" />
       <source>Wrong PIN. {left} tries left before {name} is locked.</source>
-      <translation type="unfinished" />
+      <translation>PIN码错误。还可尝试 {left} 次，之后 {name} 将被锁定。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="210" />
       <source>Wrong PIN. {left} try left before {name} is locked.</source>
-      <translation type="unfinished" />
+      <translation>PIN码错误。还可尝试 {left} 次，之后 {name} 将被锁定。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="203" />
       <source>Wrong PIN. {name} is now locked for {minutes} min.</source>
-      <translation type="unfinished" />
+      <translation>PIN码错误。{name} 已被锁定 {minutes} 分钟。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="143" />
       <source>Wrong PINs before a user is locked</source>
-      <translation type="unfinished" />
+      <translation>用户被锁定前允许的PIN码错误次数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="54" />
       <source>Wrong number</source>
-      <translation type="unfinished" />
+      <translation>号码错误</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="63" />
@@ -14255,10 +14539,10 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="62" />
       <source>X REPORT — not a closing</source>
-      <translation type="unfinished" />
+      <translation>X报表 — 非日结</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="257" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="258" />
       <source>X report: nothing is closed. Ctrl+P prints it.</source>
       <translation>X报表：不做日结。按 Ctrl+P 打印。</translation>
     </message>
@@ -14275,7 +14559,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="914" />
       <source>You are already clocked on line {line_no}.</source>
-      <translation type="unfinished" />
+      <translation>您已在第 {line_no} 项上开工。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="513" />
@@ -14295,12 +14579,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="167" />
       <source>You cannot disable yourself. Ask another administrator.</source>
-      <translation type="unfinished" />
+      <translation>您不能禁用自己。请联系其他管理员。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1073" />
       <source>You worked on this car yourself: a second pair of eyes is better for the quality check.</source>
-      <translation type="unfinished" />
+      <translation>这辆车是您自己施工的：质检最好由另一个人来做。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1317" />
@@ -14315,7 +14599,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="44" />
       <source>Your part no.</source>
-      <translation type="unfinished" />
+      <translation>贵方配件编号</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="512" />
@@ -14335,12 +14619,17 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="67" />
       <source>Z REPORT {number}</source>
-      <translation type="unfinished" />
+      <translation>Z报表 {number}</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="70" />
+      <source>Z report</source>
+      <translation>Z报表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="319" />
       <source>Z report {number} of terminal {terminal}: expected {expected}, counted {counted} {currency} ({over_short}){copy} ({paper}): written to {out}</source>
-      <translation type="unfinished" />
+      <translation>收银台 {terminal} 的Z报表 {number}：应有 {expected}，实点 {counted} {currency}（{over_short}）{copy}（{paper}）：已写入 {out}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="41" />
@@ -14350,7 +14639,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="39" />
       <source>[{status}] {name}: {summary}</source>
-      <translation type="unfinished" />
+      <translation>[{status}] {name}：{summary}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="502" />
@@ -14358,34 +14647,39 @@ work</source>
       <translation>异常</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/adjustments_view.py" line="102" />
+      <source>abnormal loss</source>
+      <translation>异常损耗</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="149" />
       <source>account</source>
-      <translation type="unfinished" />
+      <translation>挂账</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="191" />
       <source>account balance</source>
-      <translation type="unfinished" />
+      <translation>挂账余额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="179" />
       <source>active</source>
-      <translation type="unfinished" />
+      <translation>启用</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="44" />
       <source>add or change customers and their vehicles</source>
-      <translation type="unfinished" />
+      <translation>添加或修改客户及其车辆</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="53" />
       <source>adjust points or a prepaid balance by hand</source>
-      <translation type="unfinished" />
+      <translation>手动调整积分或储值余额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="63" />
       <source>adjust stock (damage, loss, found, scrap) and release it from quarantine</source>
-      <translation type="unfinished" />
+      <translation>调整库存（损坏、丢失、盘盈、报废）并解除隔离</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="377" />
@@ -14400,12 +14694,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="104" />
       <source>against {reference}</source>
-      <translation type="unfinished" />
+      <translation>原单 {reference}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="103" />
       <source>against {reference} of {when}</source>
-      <translation type="unfinished" />
+      <translation>原单 {reference}（{when}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="275" />
@@ -14415,37 +14709,37 @@ work</source>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="82" />
       <source>allow</source>
-      <translation type="unfinished" />
+      <translation>允许</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="194" />
       <source>allow: with a warning; manager: a manager approves; refuse: never.</source>
-      <translation type="unfinished" />
+      <translation>允许：仅给出警告；经理：须经理批准；拒绝：一律不允许。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="37" />
       <source>answer</source>
-      <translation type="unfinished" />
+      <translation>答复</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="62" />
       <source>approve and post a stock count</source>
-      <translation type="unfinished" />
+      <translation>审批并过账盘点</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1355" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1356" />
       <source>approve and post stock count {number}</source>
       <translation>审批并过账盘点 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="349" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="350" />
       <source>as on the shelves, comma between: A-01, A-02</source>
       <translation>按货架上的标注填写，用逗号分隔：A-01, A-02</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/purchase_order.py" line="120" />
       <source>as soon as possible</source>
-      <translation type="unfinished" />
+      <translation>尽快</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="97" />
@@ -14465,27 +14759,27 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="505" />
       <source>at most {qty} can be sold</source>
-      <translation type="unfinished" />
+      <translation>最多可售 {qty}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="235" />
       <source>audit chain</source>
-      <translation type="unfinished" />
+      <translation>审计链</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="138" />
       <source>audit row {audit_id}: {problem}</source>
-      <translation type="unfinished" />
+      <translation>审计记录 {audit_id}：{problem}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="66" />
       <source>back as member points</source>
-      <translation type="unfinished" />
+      <translation>退回为会员积分</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="66" />
       <source>back onto the prepaid balance</source>
-      <translation type="unfinished" />
+      <translation>退回储值余额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="470" />
@@ -14495,22 +14789,22 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="181" />
       <source>balance {qty}</source>
-      <translation type="unfinished" />
+      <translation>余额 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="105" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="106" />
       <source>bank reference, cheque number (optional)</source>
       <translation>银行参考号、支票号（可选）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/part_table.py" line="165" />
+      <location filename="../../../partsdesk/ui/part_table.py" line="166" />
       <source>barcode {0}</source>
       <translation>条码 {0}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="261" />
       <source>bay</source>
-      <translation type="unfinished" />
+      <translation>工位</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="160" />
@@ -14518,27 +14812,27 @@ work</source>
       <translation>盲盘</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="916" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="917" />
       <source>blind count</source>
       <translation>盲盘</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="82" />
       <source>block</source>
-      <translation type="unfinished" />
+      <translation>阻止</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="68" />
       <source>book appointments, check vehicles in, write repair orders and take authorizations</source>
-      <translation type="unfinished" />
+      <translation>预约、接车、开具维修工单并记录客户授权</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="841" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="842" />
       <source>book shown</source>
       <translation>显示账面数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="916" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="917" />
       <source>book shown on the sheet</source>
       <translation>盘点表上显示账面数</translation>
     </message>
@@ -14550,37 +14844,37 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="634" />
       <source>cancelled</source>
-      <translation type="unfinished" />
+      <translation>取消</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="427" />
       <source>canned job</source>
-      <translation type="unfinished" />
+      <translation>标准套餐</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="350" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="351" />
       <source>category codes: brakes, filters.oil</source>
       <translation>类别代码：brakes, filters.oil</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="50" />
       <source>change a customer's credit limit or payment terms</source>
-      <translation type="unfinished" />
+      <translation>修改客户的信用额度或账期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="38" />
       <source>change parts in the catalogue</source>
-      <translation type="unfinished" />
+      <translation>修改配件目录中的配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="39" />
       <source>change selling prices</source>
-      <translation type="unfinished" />
+      <translation>修改销售价格</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="76" />
       <source>change shop settings</source>
-      <translation type="unfinished" />
+      <translation>修改门店设置</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="472" />
@@ -14590,7 +14884,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="600" />
       <source>changed</source>
-      <translation type="unfinished" />
+      <translation>修改</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="278" />
@@ -14603,34 +14897,39 @@ work</source>
       <translation>最便宜</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="72" />
+      <source>check-in sheet</source>
+      <translation>接车单</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/services/appointments.py" line="669" />
       <source>checked in</source>
-      <translation type="unfinished" />
+      <translation>接车</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="147" />
       <source>class {grade}</source>
-      <translation type="unfinished" />
+      <translation>{grade} 类</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="204" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="205" />
       <source>clear the class set by hand of {0}</source>
       <translation>清除 {0} 的手动分类</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="69" />
       <source>clock on and off jobs, issue parts to a job and do quality checks</source>
-      <translation type="unfinished" />
+      <translation>开工/停工、向工单发料并进行质检</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="37" />
       <source>close</source>
-      <translation type="unfinished" />
+      <translation>关闭</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="227" />
       <source>code {number}</source>
-      <translation type="unfinished" />
+      <translation>第 {number} 号条码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="79" />
@@ -14640,7 +14939,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="106" />
       <source>complaints {period}</source>
-      <translation type="unfinished" />
+      <translation>投诉 {period}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="280" />
@@ -14650,7 +14949,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="61" />
       <source>connection</source>
-      <translation type="unfinished" />
+      <translation>连接</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="302" />
@@ -14660,77 +14959,82 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="251" />
       <source>could not run: {kind}: {error}</source>
-      <translation type="unfinished" />
+      <translation>无法运行：{kind}：{error}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1400" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1401" />
       <source>count sheet</source>
       <translation>盘点表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="61" />
       <source>count stock (start a count, scan, finish it)</source>
-      <translation type="unfinished" />
+      <translation>盘点库存（开始盘点、扫码、结束盘点）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="60" />
       <source>count the till, print X reports and close the day (Z report)</source>
-      <translation type="unfinished" />
+      <translation>清点钱箱、打印X报表并日结（Z报表）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="51" />
       <source>counted</source>
-      <translation type="unfinished" />
+      <translation>已盘点</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1096" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1097" />
       <source>counted 0</source>
       <translation>实盘 0</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="53" />
       <source>counted as zero</source>
-      <translation type="unfinished" />
+      <translation>按零计</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1097" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1098" />
       <source>counted {qty}</source>
       <translation>实盘 {qty}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="65" />
       <source>credited to the customer's account</source>
-      <translation type="unfinished" />
+      <translation>已退入客户挂账账户</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="211" />
       <source>customer #{customer_id} {name}: {what} {value}, its ledger adds up to {ledger}</source>
-      <translation type="unfinished" />
+      <translation>客户 #{customer_id} {name}：{what} {value}，其流水合计为 {ledger}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="200" />
       <source>customer ledgers</source>
-      <translation type="unfinished" />
+      <translation>客户流水账</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="73" />
+      <source>delivery note</source>
+      <translation>交车单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="313" />
       <source>deposit of line {line} refunded</source>
-      <translation type="unfinished" />
+      <translation>已退还第 {line} 行的旧件押金</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="77" />
       <source>digits arrive as symbols and “a”/“q”, “z”/“w” are swapped</source>
-      <translation type="unfinished" />
+      <translation>数字变成符号，且“a”/“q”、“z”/“w”互换</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="179" />
       <source>disabled</source>
-      <translation type="unfinished" />
+      <translation>已停用</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/audit.py" line="88" />
       <source>does not link to the row before it (a row was removed or inserted)</source>
-      <translation type="unfinished" />
+      <translation>未与上一条记录衔接（有记录被删除或插入）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="552" />
@@ -14740,22 +15044,22 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="310" />
       <source>due today</source>
-      <translation type="unfinished" />
+      <translation>今天到期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="312" />
       <source>due {day}</source>
-      <translation type="unfinished" />
+      <translation>{day} 到期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="307" />
       <source>due {day}, {days} day late</source>
-      <translation type="unfinished" />
+      <translation>{day} 到期，逾期 {days} 天</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="307" />
       <source>due {day}, {days} days late</source>
-      <translation type="unfinished" />
+      <translation>{day} 到期，逾期 {days} 天</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="144" />
@@ -14773,7 +15077,7 @@ work</source>
       <translation>例如 180.00</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="103" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="104" />
       <source>e.g. 200.00</source>
       <translation>例如 200.00</translation>
     </message>
@@ -14798,7 +15102,7 @@ work</source>
       <translation>例如 机油保养</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="240" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="243" />
       <source>e.g. S-000123</source>
       <translation>例如 S-000123</translation>
     </message>
@@ -14833,6 +15137,11 @@ work</source>
       <translation>例如 {number}</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/adjustments_view.py" line="101" />
+      <source>either way</source>
+      <translation>可增可减</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="138" />
       <source>empty: by date only</source>
       <translation>留空：仅按日期</translation>
@@ -14860,57 +15169,62 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="373" />
       <source>engine</source>
-      <translation type="unfinished" />
+      <translation>发动机</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="83" />
       <source>enter</source>
-      <translation type="unfinished" />
+      <translation>Enter 键</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="47" />
       <source>enter an odometer reading below the last one</source>
-      <translation type="unfinished" />
+      <translation>录入低于上次的里程表读数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="314" />
       <source>enter: Enter (the usual); tab: Tab or Enter. Scanner set-up finds it.</source>
-      <translation type="unfinished" />
+      <translation>Enter 键：Enter（常用）；Tab 键：Tab 或 Enter。扫描枪设置可自动识别。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="71" />
+      <source>estimate</source>
+      <translation>估价单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="222" />
       <source>every account, points and prepaid balance equals its ledger; no document is settled beyond its amount</source>
-      <translation type="unfinished" />
+      <translation>每个挂账、积分和储值余额都与其流水一致；没有单据的核销金额超过其本身金额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="111" />
       <source>every reference points to an existing row</source>
-      <translation type="unfinished" />
+      <translation>所有引用都指向存在的记录</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="176" />
       <source>every stock balance equals the sum of its moves</source>
-      <translation type="unfinished" />
+      <translation>每项库存余额都等于其变动之和</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="46" />
       <source>export or erase a customer's personal data</source>
-      <translation type="unfinished" />
+      <translation>导出或清除客户的个人信息</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="41" />
       <source>export the catalogue</source>
-      <translation type="unfinished" />
+      <translation>导出配件目录</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/part_table.py" line="170" />
+      <location filename="../../../partsdesk/ui/part_table.py" line="171" />
       <source>fits the vehicle</source>
       <translation>适用该车辆</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="85" />
       <source>foreign keys</source>
-      <translation type="unfinished" />
+      <translation>外键</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="250" />
@@ -14935,7 +15249,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="40" />
       <source>import parts</source>
-      <translation type="unfinished" />
+      <translation>导入配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="356" />
@@ -14945,22 +15259,22 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="234" />
       <source>integrity</source>
-      <translation type="unfinished" />
+      <translation>完整性</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="651" />
       <source>interrupted; nothing half-done was kept.</source>
-      <translation type="unfinished" />
+      <translation>已中断；未保存任何未完成的操作。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="196" />
       <source>invoice</source>
-      <translation type="unfinished" />
+      <translation>发票</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="71" />
       <source>invoice a repair order with lines the customer has not authorized</source>
-      <translation type="unfinished" />
+      <translation>为含有客户未授权项目的维修工单开具发票</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1508" />
@@ -14970,17 +15284,22 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="506" />
       <source>it cannot be sold</source>
-      <translation type="unfinished" />
+      <translation>不能销售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/audit.py" line="93" />
       <source>its content does not match its hash (the row was changed)</source>
-      <translation type="unfinished" />
+      <translation>其内容与哈希值不符（该记录被修改过）</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="72" />
+      <source>job card</source>
+      <translation>派工单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="65" />
       <source>keep suppliers and their prices, and raise, send and close purchase orders</source>
-      <translation type="unfinished" />
+      <translation>维护供应商及其价格，并创建、发送和关闭采购单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="151" />
@@ -14988,9 +15307,14 @@ work</source>
       <translation>当前里程表读数（km）</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="71" />
+      <source>label sheet</source>
+      <translation>标签纸</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="331" />
       <source>labour class</source>
-      <translation type="unfinished" />
+      <translation>工时类别</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="292" />
@@ -15005,32 +15329,32 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="53" />
       <source>left as they were</source>
-      <translation type="unfinished" />
+      <translation>保持不变</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="96" />
       <source>list {price}</source>
-      <translation type="unfinished" />
+      <translation>原价 {price}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="93" />
       <source>list {price}, discount {discount}</source>
-      <translation type="unfinished" />
+      <translation>原价 {price}，折扣 {discount}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="67" />
       <source>look at the workshop: appointments, repair orders, reminders</source>
-      <translation type="unfinished" />
+      <translation>查看车间：预约、维修工单、保养提醒</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="42" />
       <source>look up customers and their vehicles</source>
-      <translation type="unfinished" />
+      <translation>查询客户及其车辆</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="36" />
       <source>look up parts</source>
-      <translation type="unfinished" />
+      <translation>查询配件</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="246" />
@@ -15040,22 +15364,22 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="74" />
       <source>make a backup</source>
-      <translation type="unfinished" />
+      <translation>进行备份</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="64" />
       <source>make a stock adjustment above the value set for a manager</source>
-      <translation type="unfinished" />
+      <translation>进行超出设定金额（需经理审批）的库存调整</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="72" />
       <source>manage users and permissions</source>
-      <translation type="unfinished" />
+      <translation>管理用户和权限</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="82" />
       <source>manager</source>
-      <translation type="unfinished" />
+      <translation>经理</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/login.py" line="142" />
@@ -15065,22 +15389,22 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="646" />
       <source>marked a no-show</source>
-      <translation type="unfinished" />
+      <translation>标记为爽约</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/stock.py" line="78" />
       <source>max {maximum} − projected {projected} = {need} → order {qty}</source>
-      <translation type="unfinished" />
+      <translation>最高 {maximum} − 预计 {projected} = {need} → 订购 {qty}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/stock.py" line="81" />
       <source>max {maximum} − projected {projected} = {need} → {packs} pack of {pack}</source>
-      <translation type="unfinished" />
+      <translation>最高 {maximum} − 预计 {projected} = {need} → {packs} 包，每包 {pack}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/stock.py" line="83" />
       <source>max {maximum} − projected {projected} = {need} → {packs} packs of {pack}</source>
-      <translation type="unfinished" />
+      <translation>最高 {maximum} − 预计 {projected} = {need} → {packs} 包，每包 {pack}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_table.py" line="87" />
@@ -15090,7 +15414,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="48" />
       <source>member card {card}</source>
-      <translation type="unfinished" />
+      <translation>会员卡 {card}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="173" />
@@ -15100,20 +15424,20 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="45" />
       <source>merge two customer records</source>
-      <translation type="unfinished" />
+      <translation>合并两个客户档案</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="182" />
       <source>moves add up to {qty}</source>
-      <translation type="unfinished" />
+      <translation>变动合计 {qty}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="177" />
       <source>name</source>
-      <translation type="unfinished" />
+      <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="105" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="106" />
       <source>needed for paid in or out</source>
       <translation>存入或取出现金时必填</translation>
     </message>
@@ -15125,7 +15449,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/models/db.py" line="88" />
       <source>network drive</source>
-      <translation type="unfinished" />
+      <translation>网络驱动器</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="41" />
@@ -15140,7 +15464,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="181" />
       <source>no balance row</source>
-      <translation type="unfinished" />
+      <translation>无余额记录</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="321" />
@@ -15150,17 +15474,17 @@ work</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="310" />
       <source>no customer on file</source>
-      <translation type="unfinished" />
+      <translation>无客户档案</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="182" />
       <source>no moves</source>
-      <translation type="unfinished" />
+      <translation>无变动</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/call_sheet.py" line="60" />
       <source>no offers</source>
-      <translation type="unfinished" />
+      <translation>不接收优惠信息</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="293" />
@@ -15170,42 +15494,42 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="119" />
       <source>no schema version: this is not a PartsDesk database (expected version {latest})</source>
-      <translation type="unfinished" />
+      <translation>无数据库结构版本：这不是 PartsDesk 数据库（预期版本 {latest}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="347" />
       <source>none</source>
-      <translation type="unfinished" />
+      <translation>无</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/adjustments_view.py" line="502" />
+      <location filename="../../../partsdesk/ui/adjustments_view.py" line="102" />
       <source>normal</source>
       <translation>正常</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="338" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="339" />
       <source>not computed yet</source>
       <translation>尚未计算</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1094" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1095" />
       <source>not counted</source>
       <translation>未盘点</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="51" />
       <source>not counted: zero</source>
-      <translation type="unfinished" />
+      <translation>未盘点：按零计</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="79" />
       <source>not noted</source>
-      <translation type="unfinished" />
+      <translation>未记录</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="503" />
       <source>not set</source>
-      <translation type="unfinished" />
+      <translation>未设定</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customers_tab.py" line="382" />
@@ -15225,32 +15549,32 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="94" />
       <source>now</source>
-      <translation type="unfinished" />
+      <translation>至今</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="242" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="245" />
       <source>now, or e.g. 2026-11-22 09:30</source>
       <translation>现在，或例如 2026-11-22 09:30</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/part_table.py" line="169" />
+      <location filename="../../../partsdesk/ui/part_table.py" line="170" />
       <source>number contains {0}</source>
       <translation>编号包含 {0}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="92" />
       <source>of which credit not yet used (taken off your next invoice)</source>
-      <translation type="unfinished" />
+      <translation>其中尚未使用的余额（将从您的下一张发票中扣除）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="106" />
       <source>of which net</source>
-      <translation type="unfinished" />
+      <translation>其中净额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="106" />
       <source>of which tax</source>
-      <translation type="unfinished" />
+      <translation>其中税额</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="722" />
@@ -15260,7 +15584,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="39" />
       <source>ok</source>
-      <translation type="unfinished" />
+      <translation>通过</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="295" />
@@ -15268,7 +15592,7 @@ work</source>
       <translation>仅在读数低于上次时填写</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="136" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="137" />
       <source>optional</source>
       <translation>可选</translation>
     </message>
@@ -15280,12 +15604,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="178" />
       <source>out</source>
-      <translation type="unfinished" />
+      <translation>超出允差</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="827" />
       <source>over</source>
-      <translation type="unfinished" />
+      <translation>超量</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="416" />
@@ -15293,19 +15617,19 @@ work</source>
       <translation>多 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="99" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="100" />
       <source>owed: {0}</source>
       <translation>欠款：{0}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="405" />
       <source>part #{part_id}</source>
-      <translation type="unfinished" />
+      <translation>配件 #{part_id}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="180" />
       <source>part id {part_id} (missing)</source>
-      <translation type="unfinished" />
+      <translation>配件 ID {part_id}（不存在）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_table.py" line="88" />
@@ -15315,7 +15639,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="99" />
       <source>part {number}</source>
-      <translation type="unfinished" />
+      <translation>配件 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="621" />
@@ -15325,32 +15649,37 @@ work</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="393" />
       <source>partsdesk labels needs {options} (or --list-layouts); see partsdesk labels --help.</source>
-      <translation type="unfinished" />
+      <translation>partsdesk labels 需要 {options}（或 --list-layouts）；请参阅 partsdesk labels --help。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="388" />
       <source>partsdesk labels takes one of --parts, --receipt and --count, not {options}.</source>
-      <translation type="unfinished" />
+      <translation>partsdesk labels 只接受 --parts、--receipt 和 --count 中的一个，而不是 {options}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="177" />
       <source>password</source>
-      <translation type="unfinished" />
+      <translation>密码</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="61" />
       <source>payment on delivery</source>
-      <translation type="unfinished" />
+      <translation>现结</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="196" />
       <source>payment or credit note</source>
-      <translation type="unfinished" />
+      <translation>付款或红字冲销单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_table.py" line="87" />
       <source>phone number</source>
       <translation>电话号码</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="69" />
+      <source>pick list</source>
+      <translation>拣货单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_table.py" line="87" />
@@ -15360,12 +15689,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="192" />
       <source>points</source>
-      <translation type="unfinished" />
+      <translation>积分</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="374" />
       <source>position</source>
-      <translation type="unfinished" />
+      <translation>安装位置</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="355" />
@@ -15375,12 +15704,22 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="193" />
       <source>prepaid balance</source>
-      <translation type="unfinished" />
+      <translation>储值余额</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="967" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="969" />
       <source>pricing…</source>
       <translation>正在计价…</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/adjustments_view.py" line="101" />
+      <source>puts stock on</source>
+      <translation>增加库存</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="70" />
+      <source>quote</source>
+      <translation>报价单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="353" />
@@ -15390,7 +15729,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="73" />
       <source>read the audit log</source>
-      <translation type="unfinished" />
+      <translation>查看审计日志</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/checkin_dialog.py" line="88" />
@@ -15403,6 +15742,11 @@ work</source>
       <translation>取消订单的原因</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="69" />
+      <source>receipt</source>
+      <translation>小票</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/ui/customer_membership.py" line="70" />
       <source>receipt or transaction number (optional)</source>
       <translation>小票号或交易号（可选）</translation>
@@ -15410,17 +15754,17 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="66" />
       <source>receive goods into stock</source>
-      <translation type="unfinished" />
+      <translation>收货入库</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="54" />
       <source>record a call to a customer</source>
-      <translation type="unfinished" />
+      <translation>记录客户回访</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="55" />
       <source>record and handle complaints</source>
-      <translation type="unfinished" />
+      <translation>登记和处理投诉</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_table.py" line="87" />
@@ -15430,7 +15774,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="52" />
       <source>recounted</source>
-      <translation type="unfinished" />
+      <translation>已复盘</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="107" />
@@ -15440,37 +15784,37 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="84" />
       <source>refundable when the old part of line {line} is returned</source>
-      <translation type="unfinished" />
+      <translation>归还第 {line} 行的旧件后可退还</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="83" />
       <source>refuse</source>
-      <translation type="unfinished" />
+      <translation>拒绝</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="37" />
       <source>reopen</source>
-      <translation type="unfinished" />
+      <translation>重新打开</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/part_table.py" line="168" />
+      <location filename="../../../partsdesk/ui/part_table.py" line="169" />
       <source>replaces {0}</source>
       <translation>替代 {0}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/complaints.py" line="37" />
       <source>resolve</source>
-      <translation type="unfinished" />
+      <translation>解决</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="75" />
       <source>restore a backup</source>
-      <translation type="unfinished" />
+      <translation>恢复备份</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="75" />
       <source>retail</source>
-      <translation type="unfinished" />
+      <translation>零售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="550" />
@@ -15480,7 +15824,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="177" />
       <source>role</source>
-      <translation type="unfinished" />
+      <translation>角色</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/print_path.py" line="70" />
+      <source>roll label</source>
+      <translation>卷装标签</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="720" />
@@ -15490,17 +15839,17 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="151" />
       <source>roll labels of your size (--size WIDTHxHEIGHT in mm)</source>
-      <translation type="unfinished" />
+      <translation>自定尺寸的卷装标签（--size 宽x高，单位 mm）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="155" />
       <source>row {row}, column {column!r}: {message}</source>
-      <translation type="unfinished" />
+      <translation>第 {row} 行，列 {column!r}：{message}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="157" />
       <source>row {row}: {message}</source>
-      <translation type="unfinished" />
+      <translation>第 {row} 行：{message}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_editor.py" line="205" />
@@ -15510,27 +15859,27 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/comebacks.py" line="116" />
       <source>same kind of part ({category})</source>
-      <translation type="unfinished" />
+      <translation>同类配件（{category}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/comebacks.py" line="118" />
       <source>same labour class ({labour_class})</source>
-      <translation type="unfinished" />
+      <translation>相同工时类别（{labour_class}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/comebacks.py" line="114" />
       <source>same part {number}</source>
-      <translation type="unfinished" />
+      <translation>相同配件 {number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="207" />
       <source>same phone {phone}</source>
-      <translation type="unfinished" />
+      <translation>相同电话 {phone}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/customers.py" line="211" />
       <source>same tax ID {tax_id}</source>
-      <translation type="unfinished" />
+      <translation>相同税号 {tax_id}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reprint_dialog.py" line="70" />
@@ -15545,7 +15894,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="117" />
       <source>schema version</source>
-      <translation type="unfinished" />
+      <translation>数据库结构版本</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="470" />
@@ -15555,17 +15904,17 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="43" />
       <source>see a customer's contact details and account</source>
-      <translation type="unfinished" />
+      <translation>查看客户的联系方式和挂账信息</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="37" />
       <source>see cost prices</source>
-      <translation type="unfinished" />
+      <translation>查看成本价</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="56" />
       <source>sell at the counter</source>
-      <translation type="unfinished" />
+      <translation>柜台销售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="274" />
@@ -15575,12 +15924,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="57" />
       <source>sell below the gross-profit floor of your role</source>
-      <translation type="unfinished" />
+      <translation>以低于本角色毛利下限的价格销售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="58" />
       <source>sell more than the stock on hand</source>
-      <translation type="unfinished" />
+      <translation>超出在库数量销售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="276" />
@@ -15590,37 +15939,37 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="51" />
       <source>sell on account over the credit limit or with overdue invoices</source>
-      <translation type="unfinished" />
+      <translation>超出信用额度或有逾期发票时挂账销售</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="48" />
       <source>set a customer's class by hand</source>
-      <translation type="unfinished" />
+      <translation>手动设置客户分类</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="205" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="206" />
       <source>set the class of {0} to {1}</source>
       <translation>将 {0} 的分类设为 {1}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="169" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="170" />
       <source>set the credit limit of {0} to {1}, {2} days</source>
       <translation>将 {0} 的信用额度设为 {1}，账期 {2} 天</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="70" />
       <source>set up bays, labour classes and canned jobs</source>
-      <translation type="unfinished" />
+      <translation>设置工位、工时类别和标准套餐</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/comebacks.py" line="121" />
       <source>shared words: {words}</source>
-      <translation type="unfinished" />
+      <translation>相同关键词：{words}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="827" />
       <source>short</source>
-      <translation type="unfinished" />
+      <translation>短缺</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="495" />
@@ -15628,7 +15977,7 @@ work</source>
       <translation>少 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="917" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="919" />
       <source>short on stock</source>
       <translation>库存不足</translation>
     </message>
@@ -15650,17 +15999,17 @@ work</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="177" />
       <source>state</source>
-      <translation type="unfinished" />
+      <translation>状态</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="116" />
       <source>statement of account #{number}</source>
-      <translation type="unfinished" />
+      <translation>对账单 #{number}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="173" />
       <source>stock ledger</source>
-      <translation type="unfinished" />
+      <translation>库存流水</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_reports_view.py" line="270" />
@@ -15675,7 +16024,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="827" />
       <source>substitute</source>
-      <translation type="unfinished" />
+      <translation>替代品</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="414" />
@@ -15683,29 +16032,29 @@ work</source>
       <translation>替代品（不在 {number} 上）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="123" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="126" />
       <source>t&amp;o</source>
       <translation>至(&amp;O)</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="83" />
       <source>tab</source>
-      <translation type="unfinished" />
+      <translation>Tab 键</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="49" />
       <source>take a payment on account</source>
-      <translation type="unfinished" />
+      <translation>收取挂账付款</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="52" />
       <source>take a prepaid top-up</source>
-      <translation type="unfinished" />
+      <translation>办理储值充值</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="59" />
       <source>take a return past the return window or above the set value</source>
-      <translation type="unfinished" />
+      <translation>受理超过退货期限或超出设定金额的退货</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="140" />
@@ -15718,24 +16067,29 @@ work</source>
       <translation>按 {number} 收回价值 {total} 的商品：{why}</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/adjustments_view.py" line="101" />
+      <source>takes stock off</source>
+      <translation>减少库存</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="396" />
       <source>tendered {tendered}, change {change}</source>
-      <translation type="unfinished" />
+      <translation>实收 {tendered}，找零 {change}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="308" />
       <source>terminal {terminal}</source>
-      <translation type="unfinished" />
+      <translation>收银台 {terminal}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/shop.py" line="72" />
       <source>the PostgreSQL database {name} on {host}</source>
-      <translation type="unfinished" />
+      <translation>{host} 上的 PostgreSQL 数据库 {name}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/shop.py" line="92" />
       <source>the SQLite file {path}</source>
-      <translation type="unfinished" />
+      <translation>SQLite 文件 {path}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stepup.py" line="61" />
@@ -15745,37 +16099,37 @@ work</source>
     <message>
       <location filename="../../../partsdesk/models/migrations.py" line="1328" />
       <source>the backup made before migrating failed its integrity check: {result}</source>
-      <translation type="unfinished" />
+      <translation>迁移前所做的备份未通过完整性检查：{result}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="132" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="133" />
       <source>the cash counted in the drawer</source>
       <translation>钱箱中实点的现金</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1376" />
       <source>the customer</source>
-      <translation type="unfinished" />
+      <translation>客户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="310" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="312" />
       <source>the customer's name, or what tells it apart: "blue van"</source>
       <translation>客户姓名，或可区分的描述：“蓝色面包车”</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="218" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="220" />
       <source>the customer's price {price}</source>
       <translation>该客户的价格 {price}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="67" />
       <source>the database file is damaged; restore the newest good backup</source>
-      <translation type="unfinished" />
+      <translation>数据库文件已损坏；请恢复最新的完好备份</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="66" />
       <source>the database file is sound</source>
-      <translation type="unfinished" />
+      <translation>数据库文件完好</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="95" />
@@ -15790,17 +16144,17 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="232" />
       <source>the quantity {qty!r} of {number} is not a whole number</source>
-      <translation type="unfinished" />
+      <translation>{number} 的数量 {qty!r} 不是整数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="290" />
       <source>the return is worth {amount} (above {limit})</source>
-      <translation type="unfinished" />
+      <translation>退货金额为 {amount}（超过 {limit}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="61" />
       <source>the server answers ({version}); page-level checks of PostgreSQL are the server's job (pg_amcheck)</source>
-      <translation type="unfinished" />
+      <translation>服务器有响应（{version}）；PostgreSQL 的页级检查由服务器负责（pg_amcheck）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="253" />
@@ -15815,32 +16169,32 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="75" />
       <source>trade</source>
-      <translation type="unfinished" />
+      <translation>修理厂</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="656" />
       <source>unexpected error: {kind}: {error}. Run again with PARTSDESK_DEBUG=1 for details, and tell support.</source>
-      <translation type="unfinished" />
+      <translation>意外错误：{kind}：{error}。请设置 PARTSDESK_DEBUG=1 后重新运行以查看详细信息，并告知技术支持。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1092" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1093" />
       <source>unknown</source>
       <translation>未知</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="908" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="909" />
       <source>unknown barcode</source>
       <translation>未知条码</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1304" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1305" />
       <source>unknown barcodes kept: {codes}</source>
       <translation>保留的未知条码：{codes}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/vehicles.py" line="92" />
       <source>unknown region</source>
-      <translation type="unfinished" />
+      <translation>未知地区</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1001" />
@@ -15855,67 +16209,67 @@ work</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="177" />
       <source>user</source>
-      <translation type="unfinished" />
+      <translation>用户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="572" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="573" />
       <source>usual</source>
       <translation>常规价</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/quote.py" line="200" />
       <source>valid until {date}</source>
-      <translation type="unfinished" />
+      <translation>有效期至 {date}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1405" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1406" />
       <source>variance report</source>
       <translation>差异报表</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="190" />
       <source>version {version} approved at {amount}; changed since</source>
-      <translation type="unfinished" />
+      <translation>版本 {version} 已按 {amount} 同意；此后有修改</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="128" />
       <source>version {version}, newer than this program's {latest}; install the newer PartsDesk</source>
-      <translation type="unfinished" />
+      <translation>版本 {version}，比本程序的 {latest} 新；请安装新版 PartsDesk</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="125" />
       <source>version {version}, older than this program's {latest}; open the shop once in PartsDesk to upgrade it (a backup is made first)</source>
-      <translation type="unfinished" />
+      <translation>版本 {version}，比本程序的 {latest} 旧；请在 PartsDesk 中打开一次该门店以升级（会先做备份）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="123" />
       <source>version {version}, the newest this program knows</source>
-      <translation type="unfinished" />
+      <translation>版本 {version}，本程序支持的最新版本</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/part_table.py" line="167" />
+      <location filename="../../../partsdesk/ui/part_table.py" line="168" />
       <source>via OE number {0}</source>
       <translation>通过 OE号 {0}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/part_table.py" line="166" />
+      <location filename="../../../partsdesk/ui/part_table.py" line="167" />
       <source>via interchange {0}</source>
       <translation>通过互换号 {0}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/settings_dialog.py" line="82" />
       <source>warn</source>
-      <translation type="unfinished" />
+      <translation>警告</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="159" />
       <source>warn: the cashier sees a warning; block: a manager must approve the sale on account.</source>
-      <translation type="unfinished" />
+      <translation>警告：收银员会看到警告；阻止：挂账销售须经理批准。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="198" />
       <source>warranty work: no charge</source>
-      <translation type="unfinished" />
+      <translation>质保施工：免费</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1340" />
@@ -15928,7 +16282,7 @@ work</source>
       <translation>发生了什么（可选）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="444" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="445" />
       <source>what is on the shelf, all of it</source>
       <translation>货架上的全部数量</translation>
     </message>
@@ -15940,7 +16294,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="75" />
       <source>wholesale</source>
-      <translation type="unfinished" />
+      <translation>批发</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stepup.py" line="63" />
@@ -15948,19 +16302,19 @@ work</source>
       <translation>原因（必填）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="327" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="330" />
       <source>why (required, goes into the audit log)</source>
       <translation>原因（必填，记入审计日志）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="196" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="197" />
       <source>why (required; goes into the audit log)</source>
       <translation>原因（必填；记入审计日志）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="160" />
       <source>with book</source>
-      <translation type="unfinished" />
+      <translation>显示账面数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="339" />
@@ -16010,15 +16364,15 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="563" />
       <source>{amount} prepaid</source>
-      <translation type="unfinished" />
+      <translation>储值 {amount}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="254" />
       <source>{arrived}: keys were lost or added on the way. Scan it again; if it happens again, set the scanner's keyboard speed slower (an “inter-character delay” of a few ms) with the code in its manual.</source>
-      <translation type="unfinished" />
+      <translation>{arrived}：传输途中有按键丢失或多出。请重新扫描；如果再次出现，请用扫描枪说明书中的设置码调慢其键盘速度（设置几毫秒的“字符间延迟”）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="477" />
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="478" />
       <source>{bays} bay(s), {classes} labour class(es), {jobs} canned job(s).</source>
       <translation>{bays} 个工位，{classes} 个工时类别，{jobs} 个标准套餐。</translation>
     </message>
@@ -16035,75 +16389,80 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="203" />
       <source>{card} is the card number made for customer #{id}; scan this customer's own card or leave it empty.</source>
-      <translation type="unfinished" />
+      <translation>{card} 是为客户 #{id} 生成的卡号；请扫描该客户本人的会员卡，或留空。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="117" />
       <source>{channel} order</source>
-      <translation type="unfinished" />
+      <translation>{channel}订单</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="115" />
       <source>{channel} order, reference {reference}</source>
-      <translation type="unfinished" />
+      <translation>{channel}订单，参考号 {reference}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/gtin.py" line="57" />
       <source>{code!r} cannot be a barcode: a shop code is 1 to {most} letters, digits or signs without spaces (Code 128).</source>
-      <translation type="unfinished" />
+      <translation>{code!r} 不能作为条码：门店自编码为 1 到 {most} 个字母、数字或符号，不含空格（Code 128）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="65" />
       <source>{code!r} is not a reason for an adjustment; choose one of: {reasons}.</source>
-      <translation type="unfinished" />
+      <translation>{code!r} 不是库存调整原因；请选择以下之一：{reasons}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/gtin.py" line="47" />
       <source>{code} is not a valid barcode: its last digit (check digit) should be {expected}. Scan it again or check the number on the label.</source>
-      <translation type="unfinished" />
+      <translation>{code} 不是有效的条码：其最后一位（校验位）应为 {expected}。请重新扫描，或核对标签上的号码。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="217" />
+      <source>{code} · {name} · {rate}/h</source>
+      <translation>{code} · {name} · {rate}/小时</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="186" />
       <source>{count:,} created</source>
-      <translation type="unfinished" />
+      <translation>新建 {count:,} 个</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="195" />
       <source>{count:,} invalid</source>
-      <translation type="unfinished" />
+      <translation>无效 {count:,} 个</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="145" />
       <source>{count:,} part(s), in the order of the bins. Write the count in the box; 0 when there is none.</source>
-      <translation type="unfinished" />
+      <translation>共 {count:,} 个配件，按货位顺序排列。请在方框中填写实盘数量；没有实物时填 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="192" />
       <source>{count:,} unchanged</source>
-      <translation type="unfinished" />
+      <translation>未变 {count:,} 个</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="187" />
       <source>{count:,} updated</source>
-      <translation type="unfinished" />
+      <translation>更新 {count:,} 个</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="186" />
       <source>{count:,} would be created</source>
-      <translation type="unfinished" />
+      <translation>将新建 {count:,} 个</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="187" />
       <source>{count:,} would be updated</source>
-      <translation type="unfinished" />
+      <translation>将更新 {count:,} 个</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="217" />
       <source>{counted:,} part(s) counted; {out:,} out of tolerance; {waiting:,} waiting for a recount.</source>
-      <translation type="unfinished" />
+      <translation>已盘点 {counted:,} 个配件；{out:,} 个超出允差；{waiting:,} 个等待复盘。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="282" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="283" />
       <source>{count} anomaly(ies) flagged on the report.</source>
       <translation>报表中标出了 {count} 处异常。</translation>
     </message>
@@ -16125,32 +16484,37 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="142" />
       <source>{count} audit row(s) were changed, removed or inserted outside PartsDesk</source>
-      <translation type="unfinished" />
+      <translation>有 {count} 条审计记录在 PartsDesk 之外被修改、删除或插入</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="83" />
       <source>{count} check(s) failed.</source>
-      <translation type="unfinished" />
+      <translation>{count} 项检查失败。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/complaints_register.py" line="191" />
+      <location filename="../../../partsdesk/ui/complaints_register.py" line="194" />
       <source>{count} complaints</source>
       <translation>{count} 条投诉</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="224" />
       <source>{count} customer balance(s) or settlement(s) disagree with the ledgers</source>
-      <translation type="unfinished" />
+      <translation>{count} 项客户余额或核销与流水不符</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="610" />
       <source>{count} customer written.</source>
-      <translation type="unfinished" />
+      <translation>已写入 {count} 个客户。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="611" />
       <source>{count} customers written.</source>
-      <translation type="unfinished" />
+      <translation>已写入 {count} 个客户。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/services/cashup.py" line="547" />
+      <source>{count} document(s) are dated before the previous Z report {number} closed ({closed}): check this PC's clock.</source>
+      <translation>{count} 张单据的日期早于上一张Z报表 {number} 的日结时间（{closed}）：请检查本机时钟。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/search_dialog.py" line="129" />
@@ -16160,7 +16524,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="310" />
       <source>{count} invoices overdue, {amount} (oldest {days} days).</source>
-      <translation type="unfinished" />
+      <translation>{count} 张发票逾期，共 {amount}（最早的已逾期 {days} 天）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="472" />
@@ -16170,12 +16534,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="613" />
       <source>{count} left out: no consent to offers.</source>
-      <translation type="unfinished" />
+      <translation>{count} 个未列入：未同意接收优惠信息。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="615" />
       <source>{count} left out: no phone number.</source>
-      <translation type="unfinished" />
+      <translation>{count} 个未列入：没有电话号码。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="108" />
@@ -16190,12 +16554,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1135" />
       <source>{count} line(s) lack the customer's authorization (line {lines}): a manager must approve invoicing them, with a reason.</source>
-      <translation type="unfinished" />
+      <translation>{count} 个项目缺少客户授权（第 {lines} 项）：须经理批准并填写原因才能开具发票。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="233" />
       <source>{count} line(s) need the customer's authorization before the work is done.</source>
-      <translation type="unfinished" />
+      <translation>{count} 个项目需在施工前获得客户授权。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="675" />
@@ -16205,17 +16569,17 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="168" />
       <source>{count} line(s) {short}: pick what the shelf holds and tell the counter.</source>
-      <translation type="unfinished" />
+      <translation>{count} 行{short}：请按货架实有数量拣货，并告知柜台。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="963" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="965" />
       <source>{count} line(s) · tax {amount}</source>
       <translation>{count} 行 · 税 {amount}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="165" />
       <source>{count} line(s), in the order of the bins.</source>
-      <translation type="unfinished" />
+      <translation>共 {count} 行，按货位顺序排列。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/catalog_tab.py" line="187" />
@@ -16233,22 +16597,22 @@ work</source>
       <translation>{count} 个订单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1300" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1301" />
       <source>{count} out of tolerance (highlighted)</source>
       <translation>{count} 项超出允差（已高亮显示）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="554" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="557" />
       <source>{count} overdue: answer or resolve them first.</source>
       <translation>{count} 条已逾期：请先答复或解决。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_documents.py" line="363" />
       <source>{count} part line(s) wait for the customer's authorization and are not listed.</source>
-      <translation type="unfinished" />
+      <translation>{count} 行配件等待客户授权，未列出。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/purchasing_view.py" line="816" />
+      <location filename="../../../partsdesk/ui/purchasing_view.py" line="817" />
       <source>{count} part(s) have no active supplier and were not ordered.</source>
       <translation>{count} 个配件没有启用的供应商，未订货。</translation>
     </message>
@@ -16258,7 +16622,7 @@ work</source>
       <translation>{count} 个配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="380" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="381" />
       <source>{count} parts are due today ({classes}).</source>
       <translation>今天有 {count} 个配件应循环盘点（{classes}）。</translation>
     </message>
@@ -16277,7 +16641,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="112" />
       <source>{count} row(s) point to rows that do not exist</source>
-      <translation type="unfinished" />
+      <translation>{count} 条记录指向不存在的记录</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="286" />
@@ -16285,14 +16649,14 @@ work</source>
       <translation>找到 {count} 笔销售，最新的在前：选择一笔后按 Enter。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="613" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="615" />
       <source>{count} scan(s) wait for the next cart.</source>
       <translation>有 {count} 次扫码等待计入下一个购物车。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="185" />
       <source>{count} stock balance(s) disagree with the ledger</source>
-      <translation type="unfinished" />
+      <translation>{count} 项库存余额与流水不符</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="376" />
@@ -16310,7 +16674,7 @@ work</source>
       <translation>找到 {count} 辆车</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1302" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1303" />
       <source>{count} wait for a recount</source>
       <translation>{count} 项等待复盘</translation>
     </message>
@@ -16337,112 +16701,117 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/statement.py" line="60" />
       <source>{days} days</source>
-      <translation type="unfinished" />
+      <translation>{days} 天</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="77" />
       <source>{day} {month}</source>
-      <translation type="unfinished" />
+      <translation>{month}{day}日</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="56" />
       <source>{delivered} orders delivered and {checked_in} checked in in the period; workshop revenue {gross} {currency} ({net} net).</source>
-      <translation type="unfinished" />
+      <translation>本期交车 {delivered} 张工单，接车 {checked_in} 张；车间营业收入 {gross} {currency}（净额 {net}）。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/services/cashup.py" line="541" />
+      <source>{difference}: more than the {tolerance} tolerance. Count again and look for a missed pay-out or a wrong change.</source>
+      <translation>{difference}：超出 {tolerance} 的允差。请重新清点，并检查是否有漏记的现金取出或找零错误。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="336" />
       <source>{document} of repair order {number} (A4): written to {out}</source>
-      <translation type="unfinished" />
+      <translation>维修工单 {number} 的{document}（A4）：已写入 {out}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_account.py" line="115" />
+      <location filename="../../../partsdesk/ui/customer_account.py" line="116" />
       <source>{document} — open {amount}, due {due}</source>
       <translation>{document} — 未付 {amount}，{due} 到期</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="226" />
       <source>{entry!r} is not NUMBER[:QTY]</source>
-      <translation type="unfinished" />
+      <translation>{entry!r} 不符合 编号[:数量] 的格式</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="209" />
       <source>{expected} arrived as {got}</source>
-      <translation type="unfinished" />
+      <translation>{expected} 读成了 {got}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="281" />
       <source>{file} is an old Excel 97 file. Save it as .xlsx or CSV and import that.</source>
-      <translation type="unfinished" />
+      <translation>{file} 是旧版 Excel 97 文件。请另存为 .xlsx 或 CSV 后再导入。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="371" />
       <source>{file} is not a PartsDesk backup (it holds no PartsDesk tables). Nothing was changed.</source>
-      <translation type="unfinished" />
+      <translation>{file} 不是 PartsDesk 备份（其中没有 PartsDesk 数据表）。未做任何更改。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="353" />
       <source>{file} is not a PartsDesk backup (not a SQLite database). Nothing was changed.</source>
-      <translation type="unfinished" />
+      <translation>{file} 不是 PartsDesk 备份（不是 SQLite 数据库）。未做任何更改。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="466" />
       <source>{file} is the shop database itself, not a backup. Nothing was changed.</source>
-      <translation type="unfinished" />
+      <translation>{file} 是门店数据库本身，不是备份。未做任何更改。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/backup.py" line="374" />
       <source>{file} was made by a newer PartsDesk (schema version {version}; this program knows up to {latest}). Install the newer PartsDesk to restore it. Nothing was changed.</source>
-      <translation type="unfinished" />
+      <translation>{file} 由更新版本的 PartsDesk 创建（数据库结构版本 {version}；本程序最高支持 {latest}）。请安装新版 PartsDesk 后再恢复。未做任何更改。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="184" />
       <source>{file}: not imported; nothing was changed ({count} problem(s)).</source>
-      <translation type="unfinished" />
+      <translation>{file}：未导入；未做任何更改（{count} 个问题）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="189" />
       <source>{file}: {rows:,} row(s) read</source>
-      <translation type="unfinished" />
+      <translation>{file}：已读取 {rows:,} 行</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cart.py" line="133" />
       <source>{held} reserved for repair orders: at most {free} can be sold.</source>
-      <translation type="unfinished" />
+      <translation>{held} 已为维修工单预留：最多可售 {free}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cart.py" line="134" />
       <source>{held} reserved for repair orders: none can be sold.</source>
-      <translation type="unfinished" />
+      <translation>{held} 已为维修工单预留：无可售数量。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="74" />
       <source>{hours:.1f} hours ({days} days)</source>
-      <translation type="unfinished" />
+      <translation>{hours:.1f} 小时（{days} 天）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1379" />
       <source>{how} — {who} (taken by {taker}), {at:%Y-%m-%d %H:%M}</source>
-      <translation type="unfinished" />
+      <translation>{how} — {who}（经办人 {taker}），{at:%Y-%m-%d %H:%M}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1381" />
       <source>{how} — {who}, {at:%Y-%m-%d %H:%M}</source>
-      <translation type="unfinished" />
+      <translation>{how} — {who}，{at:%Y-%m-%d %H:%M}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="780" />
       <source>{issued} already issued to the job: return the unused parts to stock first.</source>
-      <translation type="unfinished" />
+      <translation>已向工单发料 {issued}：请先将未用配件退回库存。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="402" />
       <source>{item!r} has no letter or digit to be a part number.</source>
-      <translation type="unfinished" />
+      <translation>{item!r} 不含字母或数字，不能作为配件编号。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="448" />
       <source>{item}: choose OK, attention or fail.</source>
-      <translation type="unfinished" />
+      <translation>{item}：请选择合格、需注意或不合格。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="850" />
@@ -16452,7 +16821,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/personal_data.py" line="95" />
       <source>{km:,} km</source>
-      <translation type="unfinished" />
+      <translation>{km:,} km</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="130" />
@@ -16462,7 +16831,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="250" />
       <source>{labels:,} labels is more than one job prints (at most {most:,}).</source>
-      <translation type="unfinished" />
+      <translation>{labels:,} 张标签超过一次打印任务的上限（最多 {most:,} 张）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="677" />
@@ -16472,12 +16841,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="417" />
       <source>{labels} label(s) of {parts} part(s) on {layout}, starting at position {start}: {pages} page(s) written to {out}</source>
-      <translation type="unfinished" />
+      <translation>{parts} 个配件的 {labels} 张标签，版式 {layout}，从第 {start} 个位置开始：{pages} 页已写入 {out}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="421" />
       <source>{labels} label(s) of {parts} part(s) on {layout}: {pages} page(s) written to {out}</source>
-      <translation type="unfinished" />
+      <translation>{parts} 个配件的 {labels} 张标签，版式 {layout}：{pages} 页已写入 {out}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="656" />
@@ -16487,317 +16856,322 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="126" />
       <source>{label} cannot be in the future or before {year}.</source>
-      <translation type="unfinished" />
+      <translation>{label}不能晚于今天，也不能早于 {year} 年。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="54" />
       <source>{label} cannot be less than {minimum}.</source>
-      <translation type="unfinished" />
+      <translation>{label}不能小于 {minimum}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="51" />
       <source>{label} cannot be negative.</source>
-      <translation type="unfinished" />
+      <translation>{label}不能为负数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/fields.py" line="43" />
       <source>{label} contains control characters or line breaks.</source>
-      <translation type="unfinished" />
+      <translation>{label}含有控制字符或换行符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/complaints.py" line="262" />
       <source>{label} contains control characters.</source>
-      <translation type="unfinished" />
+      <translation>{label}含有控制字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="200" />
       <source>{label} is above the retail price.</source>
-      <translation type="unfinished" />
+      <translation>{label}高于零售价。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="265" />
       <source>{label} is at most {limit} characters, without control characters.</source>
-      <translation type="unfinished" />
+      <translation>{label}最多 {limit} 个字符，且不能含控制字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="311" />
       <source>{label} is at most {maximum} characters.</source>
-      <translation type="unfinished" />
+      <translation>{label}最多 {maximum} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/fields.py" line="46" />
       <source>{label} is at most {most} characters.</source>
-      <translation type="unfinished" />
+      <translation>{label}最多 {most} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="64" />
       <source>{label} is between 0 and 100 % (0 to {most} basis points).</source>
-      <translation type="unfinished" />
+      <translation>{label}应在 0 到 100 % 之间（0 到 {most} 个基点）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/money.py" line="157" />
       <source>{label} is between 0 and 100 %.</source>
-      <translation type="unfinished" />
+      <translation>{label}应在 0 到 100 % 之间。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="155" />
       <source>{label} is required (e.g. B1).</source>
-      <translation type="unfinished" />
+      <translation>{label}为必填项（例如 B1）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="51" />
       <source>{label} is required.</source>
-      <translation type="unfinished" />
+      <translation>{label}为必填项。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/fields.py" line="60" />
       <source>{label} is too large.</source>
-      <translation type="unfinished" />
+      <translation>{label}过大。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="98" />
       <source>{label} must be more than 0.</source>
-      <translation type="unfinished" />
+      <translation>{label}必须大于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="230" />
       <source>{label} must be more than zero.</source>
-      <translation type="unfinished" />
+      <translation>{label}必须大于零。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/adjustments_view.py" line="103" />
+      <source>{label} — {loss}, {way}</source>
+      <translation>{label} — {loss}，{way}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="62" />
       <source>{label}: 1 to {longest} digits, like 86.</source>
-      <translation type="unfinished" />
+      <translation>{label}：1 到 {longest} 位数字，例如 86。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="140" />
       <source>{label}: 1 to {most} letters and digits, starting with a letter.</source>
-      <translation type="unfinished" />
+      <translation>{label}：1 到 {most} 个字母和数字，以字母开头。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="157" />
       <source>{label}: 1 to {most} letters, digits or dashes.</source>
-      <translation type="unfinished" />
+      <translation>{label}：1 到 {most} 个字母、数字或短横线。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="78" />
       <source>{label}: a PostgreSQL URL names the server and the database, like postgresql://partsdesk@192.168.1.10:5432/shop.</source>
-      <translation type="unfinished" />
+      <translation>{label}：PostgreSQL URL 需指明服务器和数据库，例如 postgresql://partsdesk@192.168.1.10:5432/shop。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="83" />
       <source>{label}: a SQLite file (…/shop.sqlite) or a postgresql:// URL.</source>
-      <translation type="unfinished" />
+      <translation>{label}：SQLite 文件（…/shop.sqlite）或 postgresql:// URL。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="123" />
       <source>{label}: a date as year-month-day (1980-05-17).</source>
-      <translation type="unfinished" />
+      <translation>{label}：日期格式为 年-月-日（1980-05-17）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/fields.py" line="120" />
       <source>{label}: a date like 2026-11-30.</source>
-      <translation type="unfinished" />
+      <translation>{label}：日期格式如 2026-11-30。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="98" />
       <source>{label}: a full path, like D:\Backups\PartsDesk.</source>
-      <translation type="unfinished" />
+      <translation>{label}：完整路径，例如 D:\Backups\PartsDesk。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/fields.py" line="93" />
       <source>{label}: a list of at least one entry.</source>
-      <translation type="unfinished" />
+      <translation>{label}：至少包含一项的列表。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/settings.py" line="63" />
       <source>{label}: a list.</source>
-      <translation type="unfinished" />
+      <translation>{label}：应为列表。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/money.py" line="55" />
       <source>{label}: a number is needed.</source>
-      <translation type="unfinished" />
+      <translation>{label}：需要填写数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="39" />
       <source>{label}: a time of day like 08:00 (hours 00-23, minutes 00-59).</source>
-      <translation type="unfinished" />
+      <translation>{label}：时间格式如 08:00（小时 00-23，分钟 00-59）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="329" />
       <source>{label}: a whole number from {minimum:,} to {maximum:,}.</source>
-      <translation type="unfinished" />
+      <translation>{label}：{minimum:,} 到 {maximum:,} 之间的整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="52" />
       <source>{label}: a whole number is needed.</source>
-      <translation type="unfinished" />
+      <translation>{label}：需要填写整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/fields.py" line="58" />
       <source>{label}: a whole number of 0 or more.</source>
-      <translation type="unfinished" />
+      <translation>{label}：0 或更大的整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="40" />
       <source>{label}: a whole number of minor units is needed.</source>
-      <translation type="unfinished" />
+      <translation>{label}：需要以最小货币单位表示的整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/fields.py" line="53" />
       <source>{label}: a whole number.</source>
-      <translation type="unfinished" />
+      <translation>{label}：应为整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="86" />
       <source>{label}: an amount is needed.</source>
-      <translation type="unfinished" />
+      <translation>{label}：需要填写金额。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/settings.py" line="67" />
       <source>{label}: at least {minimum}.</source>
-      <translation type="unfinished" />
+      <translation>{label}：至少为 {minimum}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/money.py" line="132" />
       <source>{label}: at most 3 decimal places.</source>
-      <translation type="unfinished" />
+      <translation>{label}：最多 3 位小数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/money.py" line="155" />
       <source>{label}: at most two decimal places.</source>
-      <translation type="unfinished" />
+      <translation>{label}：最多两位小数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="53" />
       <source>{label}: at most {longest} characters.</source>
-      <translation type="unfinished" />
+      <translation>{label}：最多 {longest} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/settings.py" line="70" />
       <source>{label}: at most {maximum}.</source>
-      <translation type="unfinished" />
+      <translation>{label}：最多为 {maximum}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="179" />
       <source>{label}: at most {most} characters.</source>
-      <translation type="unfinished" />
+      <translation>{label}：最多 {most} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/fields.py" line="95" />
       <source>{label}: at most {most} entries.</source>
-      <translation type="unfinished" />
+      <translation>{label}：最多 {most} 项。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/money.py" line="107" />
       <source>{label}: at most {places} decimal places.</source>
-      <translation type="unfinished" />
+      <translation>{label}：最多 {places} 位小数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/fields.py" line="99" />
       <source>{label}: each entry is 1 to {longest} characters.</source>
-      <translation type="unfinished" />
+      <translation>{label}：每项为 1 到 {longest} 个字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="137" />
       <source>{label}: give a short code, like {prefix}.</source>
-      <translation type="unfinished" />
+      <translation>{label}：请填写简短代码，例如 {prefix}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="177" />
       <source>{label}: it is printed on every receipt and invoice; type it.</source>
-      <translation type="unfinished" />
+      <translation>{label}：将打印在每张小票和发票上；请填写。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="96" />
       <source>{label}: more than 0.</source>
-      <translation type="unfinished" />
+      <translation>{label}：须大于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="96" />
       <source>{label}: not 0.</source>
-      <translation type="unfinished" />
+      <translation>{label}：不能为 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="48" />
       <source>{label}: one line, without line breaks or control characters.</source>
-      <translation type="unfinished" />
+      <translation>{label}：仅限一行，不能含换行符或控制字符。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/settings.py" line="73" />
       <source>{label}: one of {choices}.</source>
-      <translation type="unfinished" />
+      <translation>{label}：应为 {choices} 之一。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/settings.py" line="61" />
       <source>{label}: text.</source>
-      <translation type="unfinished" />
+      <translation>{label}：应为文本。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="87" />
       <source>{label}: the full path of a SQLite file ending in .sqlite or .db, like C:\PartsDesk\shop.sqlite.</source>
-      <translation type="unfinished" />
+      <translation>{label}：SQLite 文件的完整路径，以 .sqlite 或 .db 结尾，例如 C:\PartsDesk\shop.sqlite。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="309" />
       <source>{label}: this is needed.</source>
-      <translation type="unfinished" />
+      <translation>{label}：此项必填。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="240" />
       <source>{label}: type an amount, e.g. 200.00.</source>
-      <translation type="unfinished" />
+      <translation>{label}：请输入金额，例如 200.00。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="91" />
       <source>{label}: type the amount.</source>
-      <translation type="unfinished" />
+      <translation>{label}：请输入金额。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/fields.py" line="72" />
       <source>{label}: yes or no.</source>
-      <translation type="unfinished" />
+      <translation>{label}：是或否。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="53" />
       <source>{label}: {done:,}/{total:,} ({percent} %)</source>
-      <translation type="unfinished" />
+      <translation>{label}：{done:,}/{total:,}（{percent} %）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/fields.py" line="102" />
       <source>{label}: {entry} is listed twice.</source>
-      <translation type="unfinished" />
+      <translation>{label}：{entry} 重复列出。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="101" />
       <source>{label}: {path} is a file, not a folder.</source>
-      <translation type="unfinished" />
+      <translation>{label}：{path} 是文件，不是文件夹。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/first_run.py" line="143" />
       <source>{label}: {prefix} is already the prefix of {others}; each kind of document needs its own.</source>
-      <translation type="unfinished" />
+      <translation>{label}：{prefix} 已是 {others} 的前缀；每类单据需要各自的前缀。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/money.py" line="73" />
       <source>{label}: {text!r} is not a number.</source>
-      <translation type="unfinished" />
+      <translation>{label}：{text!r} 不是数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/money.py" line="58" />
       <source>{label}: {text!r} is not a usable number.</source>
-      <translation type="unfinished" />
+      <translation>{label}：{text!r} 不是可用的数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/money.py" line="70" />
       <source>{label}: {text!r}… is too long to be a number.</source>
-      <translation type="unfinished" />
+      <translation>{label}：{text!r}… 太长，不能作为数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/base.py" line="165" />
       <source>{label}: {value}</source>
-      <translation type="unfinished" />
+      <translation>{label}：{value}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="431" />
@@ -16805,7 +17179,7 @@ work</source>
       <translation>{lines} 行，其中 {received} 行已收货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1296" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1297" />
       <source>{lines} line(s); plus {plus}, minus {minus}, net {net} at cost</source>
       <translation>{lines} 行；按成本计增加 {plus}，减少 {minus}，净额 {net}</translation>
     </message>
@@ -16817,52 +17191,52 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="280" />
       <source>{make} {model} is already in the list.</source>
-      <translation type="unfinished" />
+      <translation>{make} {model} 已在列表中。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="222" />
       <source>{message} Caps Lock is on as well: turn it off.</source>
-      <translation type="unfinished" />
+      <translation>{message} 此外，Caps Lock 已打开：请将其关闭。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="393" />
       <source>{message} Nothing was sold.</source>
-      <translation type="unfinished" />
+      <translation>{message} 未售出任何商品。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1177" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1179" />
       <source>{method} {amount}</source>
       <translation>{method} {amount}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="179" />
       <source>{method} {amount} is more than the {left} left to pay: only cash can be more (it gives change).</source>
-      <translation type="unfinished" />
+      <translation>{method} {amount} 超过尚欠的 {left}：只有现金可以超过（会找零）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_documents.py" line="194" />
       <source>{method} — {who}, {at:%Y-%m-%d %H:%M}</source>
-      <translation type="unfinished" />
+      <translation>{method} — {who}，{at:%Y-%m-%d %H:%M}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1375" />
       <source>{method}, signed</source>
-      <translation type="unfinished" />
+      <translation>{method}，已签字</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/stock_reports.py" line="53" />
       <source>{months} months</source>
-      <translation type="unfinished" />
+      <translation>{months} 个月</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_documents.py" line="62" />
       <source>{months} months or {km:,} km, whichever comes first</source>
-      <translation type="unfinished" />
+      <translation>{months} 个月或 {km:,} km，以先到者为准</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="37" />
       <source>{month} {year}</source>
-      <translation type="unfinished" />
+      <translation>{year}年{month}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/help_dialog.py" line="281" />
@@ -16877,12 +17251,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="112" />
       <source>{name:&lt;12} A4 sheet of {count} labels ({columns} x {rows}) of {width} x {height} mm; margins top {top}, left {left} mm; gaps {gap_x} / {gap_y} mm</source>
-      <translation type="unfinished" />
+      <translation>{name:&lt;12} A4 标签纸，每张 {count} 个标签（{columns} x {rows}），标签尺寸 {width} x {height} mm；页边距 上 {top}、左 {left} mm；间距 {gap_x} / {gap_y} mm</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="110" />
       <source>{name:&lt;12} roll of {width} x {height} mm labels, one a page</source>
-      <translation type="unfinished" />
+      <translation>{name:&lt;12} {width} x {height} mm 卷装标签，每页一张</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="281" />
@@ -16902,80 +17276,80 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="251" />
       <source>{name} ({role}) may not approve this: may not {action}.</source>
-      <translation type="unfinished" />
+      <translation>{name}（{role}）不能批准此操作：无权{action}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/accounts.py" line="353" />
       <source>{name} has no account (credit limit 0): sell for payment now, or ask a manager to set a credit limit.</source>
-      <translation type="unfinished" />
+      <translation>{name} 未开通挂账（信用额度 0）：请改为当场付款，或请经理设置信用额度。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="310" />
       <source>{name} has {balance:,} points; taking off {points:,} would leave less than 0.</source>
-      <translation type="unfinished" />
+      <translation>{name} 有 {balance:,} 积分；扣减 {points:,} 积分后将小于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="286" />
       <source>{name} has {balance:,} points; {points:,} cannot be redeemed.</source>
-      <translation type="unfinished" />
+      <translation>{name} 有 {balance:,} 积分；无法兑换 {points:,} 积分。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="399" />
       <source>{name} has {balance} prepaid; {amount} cannot be paid from it.</source>
-      <translation type="unfinished" />
+      <translation>{name} 的储值余额为 {balance}；无法从中支付 {amount}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="453" />
       <source>{name} has {balance} prepaid; {amount} would leave less than 0.</source>
-      <translation type="unfinished" />
+      <translation>{name} 的储值余额为 {balance}；扣减 {amount} 后将小于 0。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="211" />
       <source>{name} is a member since {day} already.</source>
-      <translation type="unfinished" />
+      <translation>{name} 自 {day} 起已是会员。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="240" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="241" />
       <source>{name} is disabled and cannot log in.</source>
       <translation>{name} 已被禁用，无法登录。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="182" />
       <source>{name} is disabled. Ask an administrator.</source>
-      <translation type="unfinished" />
+      <translation>{name} 已停用。请联系管理员。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/users.py" line="186" />
       <source>{name} is locked after too many wrong tries. Try again in {minutes} min or ask a manager to reset the PIN.</source>
-      <translation type="unfinished" />
+      <translation>{name} 因错误次数过多已被锁定。请在 {minutes} 分钟后重试，或请经理重置PIN码。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="154" />
       <source>{name} is not a member yet. Enrol them first (the Membership section).</source>
-      <translation type="unfinished" />
+      <translation>{name} 还不是会员。请先办理入会（“会员”部分）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="596" />
       <source>{name} is not a member yet: enrol them to print a card.</source>
-      <translation type="unfinished" />
+      <translation>{name} 还不是会员：请先办理入会再打印会员卡。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="280" />
       <source>{name} is the only active bay: add or reactivate another bay first.</source>
-      <translation type="unfinished" />
+      <translation>{name} 是唯一启用的工位：请先添加或重新启用另一个工位。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop_setup.py" line="361" />
       <source>{name} is the only active labour class: add or reactivate another first.</source>
-      <translation type="unfinished" />
+      <translation>{name} 是唯一启用的工时类别：请先添加或重新启用另一个。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/users_dialog.py" line="239" />
+      <location filename="../../../partsdesk/ui/users_dialog.py" line="240" />
       <source>{name} may log in again.</source>
       <translation>{name} 可以重新登录了。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="193" />
+      <location filename="../../../partsdesk/ui/cashup_dialog.py" line="194" />
       <source>{name} may not cash up: ask a manager.</source>
       <translation>{name} 无权交班结算：请联系经理。</translation>
     </message>
@@ -16987,7 +17361,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/settings.py" line="147" />
       <source>{name}: no such setting.</source>
-      <translation type="unfinished" />
+      <translation>{name}：没有此设置。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="773" />
@@ -17002,12 +17376,17 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="340" />
       <source>{number!r} cannot be a part number: at most {most} characters with at least one letter or digit.</source>
-      <translation type="unfinished" />
+      <translation>{number!r} 不能作为配件编号：最多 {most} 个字符，且至少包含一个字母或数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog_io.py" line="404" />
       <source>{number!r}… is longer than {most} characters.</source>
-      <translation type="unfinished" />
+      <translation>{number!r}… 超过 {most} 个字符。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/services/cashup.py" line="529" />
+      <source>{numbers} and {count} more</source>
+      <translation>{numbers} 及另外 {count} 个</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="304" />
@@ -17015,14 +17394,19 @@ work</source>
       <translation>{number}（{status}，{lines} 行未到货）</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/purchasing_view.py" line="812" />
+      <source>{number} ({supplier}, {lines} line(s))</source>
+      <translation>{number}（{supplier}，{lines} 行）</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/domain/labels.py" line="236" />
       <source>{number} asks for {qty} labels (give 1 to {most:,})</source>
-      <translation type="unfinished" />
+      <translation>{number} 要求打印 {qty} 张标签（请填写 1 到 {most:,}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/labels.py" line="59" />
       <source>{number} asks for {qty} labels: give a whole number from 1 to {most:,}.</source>
-      <translation type="unfinished" />
+      <translation>{number} 要求打印 {qty} 张标签：请填写 1 到 {most:,} 之间的整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="382" />
@@ -17037,32 +17421,32 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="233" />
       <source>{number} has no line {line} (it has lines 1 to {last}).</source>
-      <translation type="unfinished" />
+      <translation>{number} 没有第 {line} 行（只有第 1 到 {last} 行）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="521" />
       <source>{number} has no line {line}.</source>
-      <translation type="unfinished" />
+      <translation>{number} 没有第 {line} 行。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="583" />
       <source>{number} has no lines. Add the parts to order before sending it.</source>
-      <translation type="unfinished" />
+      <translation>{number} 没有任何行。请先添加要订购的配件再发送。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sale_documents.py" line="245" />
       <source>{number} is a receipt, not a credit note.</source>
-      <translation type="unfinished" />
+      <translation>{number} 是小票，不是红字冲销单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/sale_documents.py" line="244" />
       <source>{number} is an invoice, not a credit note.</source>
-      <translation type="unfinished" />
+      <translation>{number} 是发票，不是红字冲销单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="732" />
       <source>{number} is an order to {supplier}, not to {other}. Check the delivery note.</source>
-      <translation type="unfinished" />
+      <translation>{number} 是向 {supplier} 下的采购单，不是向 {other}。请核对送货单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="317" />
@@ -17080,7 +17464,7 @@ work</source>
       <translation>{number} 预计 {day} 到货。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1257" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1258" />
       <source>{number} is finished: a manager reviews and posts it.</source>
       <translation>{number} 已完成：由经理审核并过账。</translation>
     </message>
@@ -17092,32 +17476,32 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/labels.py" line="96" />
       <source>{number} is the number of parts of several brands ({brands}): write it as {number}@BRAND</source>
-      <translation type="unfinished" />
+      <translation>{number} 是多个品牌配件的编号（{brands}）：请写作 {number}@品牌</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/labels.py" line="205" />
       <source>{number} is {status}, not posted: labels are printed from a posted count.</source>
-      <translation type="unfinished" />
+      <translation>{number} 当前为{status}，尚未过账：标签须根据已过账的盘点打印。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="739" />
       <source>{number} is {status}: goods cannot be received against it. Receive without an order instead.</source>
-      <translation type="unfinished" />
+      <translation>{number} 当前为{status}：不能按其收货。请改为无采购单收货。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="737" />
       <source>{number} is {status}: goods cannot be received against it. Send it first. Receive without an order instead.</source>
-      <translation type="unfinished" />
+      <translation>{number} 当前为{status}：不能按其收货。请先发送，或改为无采购单收货。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="603" />
       <source>{number} is {status}: it cannot be cancelled.</source>
-      <translation type="unfinished" />
+      <translation>{number} 当前为{status}：不能取消。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="601" />
       <source>{number} is {status}: it cannot be cancelled. Close it instead: the rest is then no longer expected.</source>
-      <translation type="unfinished" />
+      <translation>{number} 当前为{status}：不能取消。请改为关闭：剩余部分将不再等待到货。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="804" />
@@ -17127,27 +17511,27 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="534" />
       <source>{number} is {status}: nothing more is expected.</source>
-      <translation type="unfinished" />
+      <translation>{number} 当前为{status}：不再等待到货。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="456" />
       <source>{number} is {status}: only a draft order can be changed. Start a new order for more parts.</source>
-      <translation type="unfinished" />
+      <translation>{number} 当前为{status}：只能修改草稿采购单。如需更多配件，请新建采购单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="623" />
       <source>{number} is {status}: only a sent order can be closed.</source>
-      <translation type="unfinished" />
+      <translation>{number} 当前为{status}：只能关闭已发送的采购单。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="621" />
       <source>{number} is {status}: only a sent order can be closed. Cancel a draft instead.</source>
-      <translation type="unfinished" />
+      <translation>{number} 当前为{status}：只能关闭已发送的采购单。草稿请直接取消。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/workshop.py" line="1413" />
       <source>{number} line {line_no}</source>
-      <translation type="unfinished" />
+      <translation>{number} 第 {line_no} 项</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/orders_dialog.py" line="372" />
@@ -17160,12 +17544,12 @@ work</source>
       <translation>已开立维修工单 {number}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1374" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1375" />
       <source>{number} posted: {moves} stock move(s) for {lines} line(s); plus {plus}, minus {minus} at cost.</source>
       <translation>{number} 已过账：{lines} 行共 {moves} 笔库存变动；按成本计增加 {plus}，减少 {minus}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="702" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="704" />
       <source>{number} removed.</source>
       <translation>已删除 {number}。</translation>
     </message>
@@ -17202,10 +17586,10 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="287" />
       <source>{number} was sold {days} days ago (returns within {window} days)</source>
-      <translation type="unfinished" />
+      <translation>{number} 于 {days} 天前售出（退货期限为 {window} 天）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="636" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="638" />
       <source>{number} {name} is no longer sold (barcode {code}). Nothing was added.</source>
       <translation>{number} {name} 已停售（条码 {code}）。未添加任何内容。</translation>
     </message>
@@ -17220,7 +17604,7 @@ work</source>
       <translation>{number} · {brand} · {name} — 在库 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_complaints.py" line="362" />
+      <location filename="../../../partsdesk/ui/customer_complaints.py" line="365" />
       <source>{number} · {customer} · {status}{overdue}</source>
       <translation>{number} · {customer} · {status}{overdue}</translation>
     </message>
@@ -17230,17 +17614,17 @@ work</source>
       <translation>{number} · {date} · {customer} · 合计 {total} · {days} 天前</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="914" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="915" />
       <source>{number} · {scope} · {blind}{recount}</source>
       <translation>{number} · {scope} · {blind}{recount}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1009" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1010" />
       <source>{number}: +{plus} → {qty}</source>
       <translation>{number}：+{plus} → {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1009" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1010" />
       <source>{number}: +{plus} → {qty}. The same code again a moment ago: undo (Ctrl+Z) if the scanner read it twice.</source>
       <translation>{number}：+{plus} → {qty}。刚刚扫到了相同的条码：如果扫描枪重复读取，请撤销（Ctrl+Z）。</translation>
     </message>
@@ -17250,17 +17634,17 @@ work</source>
       <translation>{number}：按 Enter 打开工单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1160" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1162" />
       <source>{number}: change {change}</source>
       <translation>{number}：找零 {change}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1035" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1036" />
       <source>{number}: counted {qty} (typed).</source>
       <translation>{number}：实盘 {qty}（手动输入）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1179" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1181" />
       <source>{number}: refund {total} ({how})</source>
       <translation>{number}：退款 {total}（{how}）</translation>
     </message>
@@ -17272,7 +17656,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/sales.py" line="183" />
       <source>{number}: {message}</source>
-      <translation type="unfinished" />
+      <translation>{number}：{message}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="397" />
@@ -17280,12 +17664,12 @@ work</source>
       <translation>{number}：{part} {qty}，成本金额 {value}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="651" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="653" />
       <source>{number}: {qty} in the cart</source>
       <translation>{number}：购物车中 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="793" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="795" />
       <source>{number}: {qty} not in stock recorded as a lost sale.</source>
       <translation>{number}：缺货 {qty}，已记为流失销售。</translation>
     </message>
@@ -17317,7 +17701,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="353" />
       <source>{options} only go with layout {layout}; {name} has its own measurements (see --list-layouts).</source>
-      <translation type="unfinished" />
+      <translation>{options} 只能用于版式 {layout}；{name} 有其自己的尺寸（见 --list-layouts）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="623" />
@@ -17340,14 +17724,14 @@ work</source>
       <translation>每天 {pace:.0f} km；上次读数 {km} km</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="519" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="520" />
       <source>{parts} part(s) in the scope of {number} were not counted. They hold {qty} on the book, worth {value} at cost. What becomes of them?</source>
       <translation>{number} 范围内有 {parts} 个配件未盘点。其账面数量为 {qty}，成本金额 {value}。如何处理？</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="938" />
       <source>{parts} part(s) of {number} wait for a recount: count them again first.</source>
-      <translation type="unfinished" />
+      <translation>{number} 中有 {parts} 个配件等待复盘：请先重新盘点。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="573" />
@@ -17357,37 +17741,37 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="183" />
       <source>{part} at {location}: {balance}, {ledger}</source>
-      <translation type="unfinished" />
+      <translation>{part} 位于 {location}：{balance}，{ledger}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="492" />
       <source>{part} is already in the catalogue with this brand and number; open that part instead.</source>
-      <translation type="unfinished" />
+      <translation>{part} 已在配件目录中（相同品牌和编号）；请直接打开该配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="442" />
       <source>{part} is already on {number} (line {line}). Remove that line and add the part again with the new quantity.</source>
-      <translation type="unfinished" />
+      <translation>{part} 已在 {number} 中（第 {line} 行）。请删除该行，再以新数量重新添加此配件。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/shop.py" line="82" />
       <source>{path} is on a network share ({share}); SQLite corrupts files shared over a network. Use PostgreSQL for several terminals.</source>
-      <translation type="unfinished" />
+      <translation>{path} 位于网络共享（{share}）上；通过网络共享的 SQLite 文件会损坏。多台收银台请使用 PostgreSQL。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="561" />
       <source>{points:,} points</source>
-      <translation type="unfinished" />
+      <translation>{points:,} 积分</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="175" />
       <source>{points:,} points ({amount}) are more than the {left} left to pay: redeem at most {most:,} points.</source>
-      <translation type="unfinished" />
+      <translation>{points:,} 积分（{amount}）超过尚欠的 {left}：最多兑换 {most:,} 积分。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/tender.py" line="191" />
       <source>{points:,} points are more than the customer's {balance:,} points.</source>
-      <translation type="unfinished" />
+      <translation>{points:,} 积分超过客户现有的 {balance:,} 积分。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_membership.py" line="93" />
@@ -17397,12 +17781,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="341" />
       <source>{price} ({net} before tax)</source>
-      <translation type="unfinished" />
+      <translation>{price}（税前 {net}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/labels.py" line="106" />
       <source>{problems}. No labels were made.</source>
-      <translation type="unfinished" />
+      <translation>{problems}。未生成任何标签。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="209" />
@@ -17412,7 +17796,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/pick_list.py" line="78" />
       <source>{qty} on shelf</source>
-      <translation type="unfinished" />
+      <translation>货架上 {qty}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="422" />
@@ -17422,82 +17806,87 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="831" />
       <source>{qty} to quarantine: {reason}</source>
-      <translation type="unfinished" />
+      <translation>{qty} 移入隔离区：{reason}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/returns.py" line="333" />
       <source>{reasons}. {denied}</source>
-      <translation type="unfinished" />
+      <translation>{reasons}。{denied}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="164" />
       <source>{reason} ({sources}; the better applies)</source>
-      <translation type="unfinished" />
+      <translation>{reason}（{sources}；取较优者）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="75" />
       <source>{reason} puts stock on: enter the quantity as a positive number.</source>
-      <translation type="unfinished" />
+      <translation>{reason}会增加库存：请以正数输入数量。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="72" />
       <source>{reason} takes stock off: enter the quantity as a negative number.</source>
-      <translation type="unfinished" />
+      <translation>{reason}会减少库存：请以负数输入数量。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="172" />
       <source>{reason}.</source>
-      <translation type="unfinished" />
+      <translation>{reason}。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="167" />
       <source>{reason}; member discount {discount} on top</source>
-      <translation type="unfinished" />
+      <translation>{reason}；另享会员折扣 {discount}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="170" />
       <source>{reason}; the member discount ({discount}) is for {tiers} prices only</source>
-      <translation type="unfinished" />
+      <translation>{reason}；会员折扣（{discount}）仅适用于{tiers}价</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="469" />
       <source>{role} {name} may not change cost prices. Ask a manager.</source>
-      <translation type="unfinished" />
+      <translation>{role} {name} 无权修改成本价。请联系经理。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="144" />
       <source>{role} {name} may not {action}. Ask a manager to approve it.</source>
-      <translation type="unfinished" />
+      <translation>{role} {name} 无权{action}。请联系经理批准。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="136" />
       <source>{rows:,} audit rows, every link and hash holds</source>
-      <translation type="unfinished" />
+      <translation>{rows:,} 条审计记录，所有链接和哈希值均有效</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="101" />
       <source>{rule}: one of {tiers}.</source>
-      <translation type="unfinished" />
+      <translation>{rule}：应为 {tiers} 之一。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/counts.py" line="97" />
       <source>{scope}: {values}</source>
-      <translation type="unfinished" />
+      <translation>{scope}：{values}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="78" />
       <source>{score:.1f} of 5 ({closed} closed)</source>
-      <translation type="unfinished" />
+      <translation>{score:.1f} 分（满分 5 分，已关闭 {closed} 条）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="214" />
       <source>{section} total</source>
-      <translation type="unfinished" />
+      <translation>{section}合计</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/count_view.py" line="1339" />
+      <location filename="../../../partsdesk/ui/count_view.py" line="1340" />
       <source>{sent} part(s) of {number} sent for a recount: open the count (Enter on the list) and scan them again.</source>
       <translation>{number} 中有 {sent} 个配件已送去复盘：请打开盘点（在列表中按 Enter）并重新扫码。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/services/cashup.py" line="530" />
+      <source>{series}: {count} number(s) missing between {first} and {last} ({shown}). Look for a document that was never saved.</source>
+      <translation>{series}：{first} 与 {last} 之间缺少 {count} 个编号（{shown}）。请查找是否有未保存的单据。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/reminders_view.py" line="385" />
@@ -17512,22 +17901,22 @@ work</source>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="75" />
       <source>{share:.1f}% ({overdue} of {received})</source>
-      <translation type="unfinished" />
+      <translation>{share:.1f}%（{received} 条中 {overdue} 条）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="218" />
       <source>{side} {document}: {amount} settled by {settled}</source>
-      <translation type="unfinished" />
+      <translation>{side} {document}：金额 {amount}，已核销 {settled}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="162" />
       <source>{source}: {tier}</source>
-      <translation type="unfinished" />
+      <translation>{source}：{tier}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/call_sheet.py" line="41" />
       <source>{start} to {end}</source>
-      <translation type="unfinished" />
+      <translation>{start} 至 {end}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_reports_view.py" line="304" />
@@ -17537,7 +17926,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="181" />
       <source>{state}, locked until {until} UTC</source>
-      <translation type="unfinished" />
+      <translation>{state}，锁定至 {until} UTC</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/appointments_view.py" line="620" />
@@ -17547,32 +17936,32 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="503" />
       <source>{stock}: selling {asked} needs a manager's approval ({short}).</source>
-      <translation type="unfinished" />
+      <translation>{stock}：销售 {asked} 需经理批准（{short}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="499" />
       <source>{stock}: selling {asked} takes the stock below zero ({short}).</source>
-      <translation type="unfinished" />
+      <translation>{stock}：销售 {asked} 将使库存低于零（{short}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="507" />
       <source>{stock}: {most} ({short}).</source>
-      <translation type="unfinished" />
+      <translation>{stock}：{most}（{short}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/pricing.py" line="160" />
       <source>{subject}: {tier} prices</source>
-      <translation type="unfinished" />
+      <translation>{subject}：{tier}价</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="375" />
       <source>{supplier} is marked inactive. Make the supplier active again first.</source>
-      <translation type="unfinished" />
+      <translation>{supplier} 已标记为停用。请先重新启用该供应商。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/purchasing.py" line="469" />
       <source>{supplier} is marked inactive. Make the supplier active again to order from it.</source>
-      <translation type="unfinished" />
+      <translation>{supplier} 已标记为停用。请重新启用该供应商后再向其订货。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="418" />
@@ -17587,12 +17976,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="108" />
       <source>{table} row {rowid}: points to a missing {parent}</source>
-      <translation type="unfinished" />
+      <translation>{table} 第 {rowid} 行：指向不存在的{parent}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="102" />
       <source>{table}.{column} = {value}: no such {parent}</source>
-      <translation type="unfinished" />
+      <translation>{table}.{column} = {value}：没有此{parent}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/help_dialog.py" line="138" />
@@ -17602,17 +17991,17 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/customers.py" line="96" />
       <source>{text!r} is not an e-mail address (name@example.com).</source>
-      <translation type="unfinished" />
+      <translation>{text!r} 不是电子邮件地址（name@example.com）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="240" />
       <source>{text} after</source>
-      <translation type="unfinished" />
+      <translation>后缀 {text}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="239" />
       <source>{text} before</source>
-      <translation type="unfinished" />
+      <translation>前缀 {text}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_membership.py" line="243" />
@@ -17622,17 +18011,17 @@ work</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="283" />
       <source>{title} {number} of {at} against {reference}, total refunded {amount} {currency}{copy} (A4): written to {out}</source>
-      <translation type="unfinished" />
+      <translation>{title} {number}（{at}），原单 {reference}，退款合计 {amount} {currency}{copy}（A4）：已写入 {out}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="272" />
       <source>{title} {number} of {at}, total {amount} {currency}{copy} ({paper}): written to {out}</source>
-      <translation type="unfinished" />
+      <translation>{title} {number}（{at}），合计 {amount} {currency}{copy}（{paper}）：已写入 {out}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="378" />
       <source>{total} ({currency})</source>
-      <translation type="unfinished" />
+      <translation>{total}（{currency}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/purchasing_view.py" line="724" />
@@ -17652,12 +18041,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="205" />
       <source>{user} is now disabled.</source>
-      <translation type="unfinished" />
+      <translation>{user} 已停用。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="203" />
       <source>{user} is now enabled.</source>
-      <translation type="unfinished" />
+      <translation>{user} 已启用。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/help_dialog.py" line="231" />
@@ -17667,12 +18056,12 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="248" />
       <source>{wanted} as {came}</source>
-      <translation type="unfinished" />
+      <translation>{wanted} 变成 {came}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/membership.py" line="564" />
       <source>{ways} to {tier}</source>
-      <translation type="unfinished" />
+      <translation>距{tier}还差 {ways}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/return_dialog.py" line="317" />
@@ -17682,37 +18071,37 @@ work</source>
     <message>
       <location filename="../../../partsdesk/cli.py" line="164" />
       <source>{what} again: </source>
-      <translation type="unfinished" />
+      <translation>再次输入{what}：</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/appointments.py" line="261" />
       <source>{what} is also booked {day:%a %d %b} {start}–{end} for {customer} (appointment #{appointment_id}).</source>
-      <translation type="unfinished" />
+      <translation>{what} 在 {day:%a %d %b} {start}–{end} 还有 {customer} 的预约（预约 #{appointment_id}）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="161" />
       <source>{what} is required (give it as an option, or '-' to read it from standard input).</source>
-      <translation type="unfinished" />
+      <translation>{what}为必填项（可作为选项提供，或用 '-' 从标准输入读取）。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/labels.py" line="208" />
       <source>{what} {text!r} should be {count} numbers in mm.</source>
-      <translation type="unfinished" />
+      <translation>{what} {text!r} 应为 {count} 个以 mm 为单位的数字。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/cli.py" line="163" />
       <source>{what}: </source>
-      <translation type="unfinished" />
+      <translation>{what}：</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="71" />
       <source>{when} by {name}</source>
-      <translation type="unfinished" />
+      <translation>{when}（{name}）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/sale_documents.py" line="218" />
       <source>{when} · terminal {terminal}</source>
-      <translation type="unfinished" />
+      <translation>{when} · 收银台 {terminal}</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/receiving_view.py" line="558" />
@@ -17737,7 +18126,7 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/reminders.py" line="66" />
       <source>{where}: {key} is a whole number from 0 (not by {key}) to {largest:,}.</source>
-      <translation type="unfinished" />
+      <translation>{where}：{key} 为 0（不按{key}）到 {largest:,} 之间的整数。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="83" />
@@ -17745,19 +18134,19 @@ work</source>
       <translation>{who} · {count} 行配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/customer_care.py" line="108" />
+      <location filename="../../../partsdesk/ui/customer_care.py" line="109" />
       <source>– not asked –</source>
       <translation>– 未询问 –</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="77" />
       <source>— (none closed)</source>
-      <translation type="unfinished" />
+      <translation>—（尚无已关闭的投诉）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/complaints_report.py" line="73" />
       <source>— (none resolved)</source>
-      <translation type="unfinished" />
+      <translation>—（尚无已解决的投诉）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/adjustments_view.py" line="146" />
@@ -17797,32 +18186,32 @@ work</source>
     <message>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="76" />
       <source>“y” and “z” are swapped</source>
-      <translation type="unfinished" />
+      <translation>“y”和“z”互换</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="431" />
       <source>“{question}” is answered twice.</source>
-      <translation type="unfinished" />
+      <translation>“{question}”被回答了两次。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/care.py" line="428" />
       <source>“{question}” is not a question of the survey.</source>
-      <translation type="unfinished" />
+      <translation>“{question}”不是本满意度调查中的问题。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/check.py" line="46" />
       <source>… and {count} more</source>
-      <translation type="unfinished" />
+      <translation>… 另有 {count} 项</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="938" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="940" />
       <source>… and {count} more (point at a red line to see why)</source>
       <translation>… 另有 {count} 项（将鼠标指向红色行可查看原因）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/call_sheet.py" line="66" />
       <source>… and {count} more not printed: work through these first, then print again.</source>
-      <translation type="unfinished" />
+      <translation>… 另有 {count} 项未打印：请先处理这些，然后再打印。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_tab.py" line="158" />
