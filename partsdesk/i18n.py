@@ -17,8 +17,8 @@ for ``scripts/i18n.py`` to collect, for code that translates it later. Placehold
 ``str.format`` names, kept by the translation.
 
 Dates and amounts are written for the language too (``format_date``, ``format_datetime``,
-``format_amount``): ISO dates and ``CNY 1,234.50`` in English, ``2026年12月1日`` and ``¥1,234.50`` in
-Chinese.
+``format_amount``): ISO dates and ``1,234.50`` beside a heading naming the currency in English,
+``2026年12月1日`` and ``¥1,234.50`` in Chinese.
 """
 
 from __future__ import annotations
@@ -106,9 +106,10 @@ CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK
 
 
 def format_amount(text: str, currency: str) -> str:
-    """An amount already written with its digits (``1,234.50``) with the currency as the language
-    writes it: ``CNY 1,234.50`` in English, ``¥1,234.50`` in Chinese (a minus sign first)."""
+    """An amount already written with its digits (``1,234.50``) as the language shows a sum of
+    money on its own: in Chinese with the currency's sign (``¥1,234.50``, a minus sign first); in
+    English unchanged, the currency being named once in the heading or label beside it."""
     if _language == "zh_CN" and currency in CURRENCY_SIGNS:
         sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
         return f"{sign}{CURRENCY_SIGNS[currency]}{digits}"
-    return f"{currency} {text}"
+    return text

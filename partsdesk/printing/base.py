@@ -31,7 +31,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from partsdesk.domain.money import CURRENCIES, format_money
-from partsdesk.i18n import _, format_date, format_datetime
+from partsdesk.i18n import _, format_amount, format_date, format_datetime
 
 CID_FONT = "STSong-Light"  # Adobe's built-in Chinese font: needs no file, but is not embedded
 CJK_FONT = "PartsDeskCJK"
@@ -128,6 +128,14 @@ def money(minor: int, currency: str) -> str:
     """An amount as printed: 1,234.50 (the currency is named once, in the table's heading)."""
     exponent, _symbol = CURRENCIES.get(currency, (2, ""))
     return format_money(minor, exponent=exponent)
+
+
+def total_row(label: str, minor: int, currency: str) -> tuple[str, str]:
+    """A grand total's label and amount: "TOTAL CNY" and "383.40" in English, "合计" and "¥383.40"
+    where the language writes the currency's sign before the amount."""
+    amount = money(minor, currency)
+    signed = format_amount(amount, currency)
+    return (f"{label} {currency}", amount) if signed == amount else (label, signed)
 
 
 def day(value: date | datetime | None) -> str:

@@ -50,6 +50,7 @@ from partsdesk.printing.base import (
     money,
     p,
     styles,
+    total_row,
     write_pdf,
 )
 from partsdesk.services.sale_documents import SaleDocument, SaleDocumentLine
@@ -233,7 +234,7 @@ def receipt_story(doc: SaleDocument, *, copy: bool = False, width: float = ROLL_
     totals: list[tuple[str, str]] = [(_("Net"), money(doc.net, cur))]
     totals += [(_("Tax {rate} on {net}").format(rate=format_bp(band.rate_bp), net=money(band.net, cur)),
                 money(band.tax, cur)) for band in doc.tax_by_rate]
-    totals.append((f"{_total_label(doc).upper()} {cur}", money(doc.total, cur)))
+    totals.append(total_row(_total_label(doc).upper(), doc.total, cur))
     big = (len(totals) - 1,)
     if doc.rounding:
         totals.append((_("Cash rounding"), money(doc.rounding, cur)))

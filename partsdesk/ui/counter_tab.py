@@ -93,12 +93,14 @@ _PROBLEMS_SHOWN = 3
 class CounterSetup:
     exponent: int
     point_value: int
+    currency: str = "CNY"
 
 
 def load_setup() -> CounterSetup:
     """On the worker: the shop settings the counter needs."""
-    return CounterSetup(exponent=CURRENCIES.get(settings.get("shop.currency"), (2, ""))[0],
-                        point_value=int(settings.get("membership.point_value")))
+    currency = settings.get("shop.currency")
+    return CounterSetup(exponent=CURRENCIES.get(currency, (2, ""))[0],
+                        point_value=int(settings.get("membership.point_value")), currency=currency)
 
 
 def load_customer(actor: Actor, customer_id: int) -> TenderCustomer:
@@ -876,6 +878,10 @@ class CounterTab(QWidget):
     def _money(self, minor: int) -> str:
         return format_money(minor, exponent=self.setup.exponent)
 
+    def _sum(self, minor: int) -> str:
+        """The sale's total as the language shows an amount on its own (¥383.40 in Chinese)."""
+        return i18n.format_amount(self._money(minor), self.setup.currency)
+
     def _render(self) -> None:
         current_row = self.table.currentRow()
         labour = self.view.labour if self.lines and self._current() else ()  # a quote's, sold with the parts
@@ -958,10 +964,10 @@ class CounterTab(QWidget):
             self.customer_label.setText(self.tr("Order {number}").format(number=self.origin["order_number"]) +
                                         "  ·  " + self.customer_label.text())
         if not self.lines:
-            self.total_label.setText(self.tr("Total {amount}").format(amount=self._money(0)))
+            self.total_label.setText(self.tr("Total {amount}").format(amount=self._sum(0)))
             self.tax_label.setText("")
         elif self._current():
-            self.total_label.setText(self.tr("Total {amount}").format(amount=self._money(self.view.total)))
+            self.total_label.setText(self.tr("Total {amount}").format(amount=self._sum(self.view.total)))
             self.tax_label.setText(self.tr("{count} line(s) · tax {amount}").format(
                 count=len(self.lines), amount=self._money(self.view.tax)))
         else:

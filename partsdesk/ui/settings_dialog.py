@@ -84,8 +84,14 @@ CHOICE_TEXTS = (QT_TR_NOOP("warn"), QT_TR_NOOP("block"), QT_TR_NOOP("allow"), QT
                 QT_TR_NOOP("trade"), QT_TR_NOOP("wholesale"))
 
 
+# The columns of the settings kept as tables (membership tiers, service types), by their keys.
+COLUMN_TITLES = {"name": QT_TR_NOOP("Name"), "min_points": QT_TR_NOOP("Min points"),
+                 "min_prepaid": QT_TR_NOOP("Min prepaid"), "discount_bp": QT_TR_NOOP("Discount bp"),
+                 "days": QT_TR_NOOP("Days"), "km": QT_TR_NOOP("Km")}
+
+
 def _words(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    return COLUMN_TITLES.get(key) or key.replace("_", " ").capitalize()
 
 
 class SettingsDialog(QDialog):

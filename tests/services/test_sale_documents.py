@@ -361,12 +361,13 @@ def test_a_receipt_printed_in_chinese_reads_back_in_chinese(staff, counter, walk
     i18n.set_language("zh_CN")
     try:
         write_receipt(sale_document(walk_in_receipt), target)
-        words = [i18n._(text) for text in ("Change", "Prices include tax.", "Served by {name}")]
+        words = [i18n._(text) for text in ("Change", "Prices include tax.", "Served by {name}", "Total")]
     finally:
         i18n.set_language("en")
     text = pdf_text(target)
     assert all(word != english for word, english in zip(words, ("Change", "Prices include tax."), strict=False))
     assert row(text, words[0], "16.60")  # 找零, the change
+    assert row(text, words[3], "¥383.40")  # 合计: the total with the currency's sign, as Chinese writes it
     assert words[1] in text and words[2].format(name="Cashier") in text
     assert "2026年" in text and "RC-000001" in text  # the date the Chinese way, the number as it is
     assert "Change" not in text and "Prices include tax" not in text and "Served by" not in text

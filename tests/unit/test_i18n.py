@@ -65,5 +65,5 @@ def test_dates_and_amounts_follow_the_language(chinese):
     i18n.set_language("en")
     assert i18n.format_date(date(2026, 12, 1)) == "2026-12-01"
     assert i18n.format_datetime(datetime(2026, 12, 1, 9, 5)) == "2026-12-01 09:05"
-    assert i18n.format_amount("1,234.50", "CNY") == "CNY 1,234.50"
+    assert i18n.format_amount("1,234.50", "CNY") == "1,234.50"
     assert i18n.format_date(None) == ""

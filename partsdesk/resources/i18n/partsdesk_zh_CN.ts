@@ -24,7 +24,7 @@
       <translation>  … 另有 {count} 项（见差异报表）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="897" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="903" />
       <source> (+ core deposit {amount})</source>
       <translation> （另加旧件押金 {amount}）</translation>
     </message>
@@ -289,7 +289,7 @@
       <translation>描述(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="227" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="229" />
       <source>&amp;Discount %</source>
       <translation>折扣 %(&amp;D)</translation>
     </message>
@@ -414,7 +414,7 @@
       <translation>低库存（{count}）(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="314" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="316" />
       <source>&amp;Name</source>
       <translation>名称(&amp;N)</translation>
     </message>
@@ -534,7 +534,7 @@
       <translation>数量(&amp;Q)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="225" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="227" />
       <source>&amp;Quantity ({unit})</source>
       <translation>数量（{unit}）(&amp;Q)</translation>
     </message>
@@ -699,7 +699,7 @@
       <translation>充值…(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="229" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="231" />
       <source>&amp;Unit price</source>
       <translation>单价(&amp;U)</translation>
     </message>
@@ -734,7 +734,7 @@
       <translation>车辆(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="158" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="160" />
       <source>&amp;Walk-in</source>
       <translation>散客(&amp;W)</translation>
     </message>
@@ -859,7 +859,7 @@
       <translation>（已存照片）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="268" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="274" />
       <source>(system default)</source>
       <translation>（系统默认）</translation>
     </message>
@@ -1564,7 +1564,7 @@
       <translation>ABC分类</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="155" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="161" />
       <source>ABC classes</source>
       <translation>ABC分类</translation>
     </message>
@@ -1679,7 +1679,7 @@
       <translation>添加工时项目：按工时类别的费率计工时</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="131" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="133" />
       <source>Add a part (F2)</source>
       <translation>添加配件（F2）</translation>
     </message>
@@ -1694,7 +1694,7 @@
       <translation>向此草稿添加配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="295" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="301" />
       <source>Add a row</source>
       <translation>添加一行</translation>
     </message>
@@ -1859,7 +1859,7 @@
       <translation>副厂件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="410" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="411" />
       <source>Against</source>
       <translation>原单据</translation>
     </message>
@@ -2143,7 +2143,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>批准人</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="222" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="223" />
       <source>Approved by {name}</source>
       <translation>批准人：{name}</translation>
     </message>
@@ -2183,7 +2183,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>截至日期</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="164" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="170" />
       <source>As the shop (its language)</source>
       <translation>跟随门店（门店语言）</translation>
     </message>
@@ -2268,7 +2268,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>已授权金额 {authorized}，当前合计 {current}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="433" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="435" />
       <source>Available</source>
       <translation>可用</translation>
     </message>
@@ -2378,7 +2378,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>备份文件 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="157" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="163" />
       <source>Backups (this PC)</source>
       <translation>备份（本机）</translation>
     </message>
@@ -2498,7 +2498,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>最佳来电时间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="285" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="286" />
       <source>Bill to</source>
       <translation>购买方</translation>
     </message>
@@ -2878,7 +2878,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>取消所选预约，需填写原因</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="496" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="498" />
       <source>Cancel this sale: empty the cart (the void is on record)</source>
       <translation>取消本次销售：清空购物车（作废会被记录）</translation>
     </message>
@@ -3108,7 +3108,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>类别：须为 {categories} 之一。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="198" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="199" />
       <source>Change</source>
       <translation>找零</translation>
     </message>
@@ -3363,7 +3363,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>请选择客户的车辆，或描述车辆（“白色高尔夫 京A·12345”）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="474" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="476" />
       <source>Choose the customer, or scan their member card</source>
       <translation>选择客户，或扫描其会员卡</translation>
     </message>
@@ -3628,7 +3628,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>关闭投诉，记录客户对处理结果的满意度</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="125" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="131" />
       <source>Close without saving what was not saved</source>
       <translation>关闭，不保存尚未保存的内容</translation>
     </message>
@@ -4084,7 +4084,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>实盘总数(F4)：{part}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="154" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="160" />
       <source>Counter</source>
       <translation>柜台</translation>
     </message>
@@ -4119,7 +4119,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>创建首个管理员</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="152" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="158" />
       <source>Credit</source>
       <translation>挂账</translation>
     </message>
@@ -4194,7 +4194,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>挂账条件 — {0}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="285" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="286" />
       <source>Credit to</source>
       <translation>退款对象</translation>
     </message>
@@ -4234,7 +4234,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+Del 删除</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="495" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="497" />
       <source>Ctrl+Del Void sale</source>
       <translation>Ctrl+Del 作废销售</translation>
     </message>
@@ -4324,7 +4324,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+P 打印拣货单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="491" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="493" />
       <source>Ctrl+P Reprint</source>
       <translation>Ctrl+P 补打</translation>
     </message>
@@ -4434,7 +4434,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户档案中没有客户 #{customer_id}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="109" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="111" />
       <source>Customer #{id} is not in the customer file any more (merged or erased).</source>
       <translation>客户 #{id} 已不在客户档案中（已合并或已清除）。</translation>
     </message>
@@ -4449,7 +4449,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户 #{} 已不在客户档案中（已合并或已清除）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="156" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="158" />
       <source>Customer (F3)</source>
       <translation>客户(F3)</translation>
     </message>
@@ -4459,7 +4459,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户来电：车已卖掉</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="153" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="159" />
       <source>Customer care</source>
       <translation>客户关怀</translation>
     </message>
@@ -4469,7 +4469,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户分类须为 A、B 或 C，而不是 {given!r}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="152" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="158" />
       <source>Customer classes</source>
       <translation>客户分类</translation>
     </message>
@@ -4519,7 +4519,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户签字</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="226" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="227" />
       <source>Customer: {name}</source>
       <translation>客户：{name}</translation>
     </message>
@@ -4624,7 +4624,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>短横线和点</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="156" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="162" />
       <source>Database (this PC)</source>
       <translation>数据库（本机）</translation>
     </message>
@@ -4647,6 +4647,11 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <location filename="../../../partsdesk/ui/cashup_dialog.py" line="279" />
       <source>Day closed: {number}. Expected {expected}, counted {counted}. {result}</source>
       <translation>已日结：{number}。应有 {expected}，实点 {counted}。{result}</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="90" />
+      <source>Days</source>
+      <translation>天数</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/accounts.py" line="34" />
@@ -4739,7 +4744,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Del 取消提醒</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="477" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="479" />
       <source>Del Remove</source>
       <translation>Del 删除</translation>
     </message>
@@ -4794,7 +4799,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>名称</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="389" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="390" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -4834,9 +4839,14 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>折扣</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="257" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="259" />
       <source>Discount</source>
       <translation>折扣</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="89" />
+      <source>Discount bp</source>
+      <translation>折扣（基点）</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/cash_up.py" line="152" />
@@ -5353,7 +5363,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F10 结束盘点</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="493" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="495" />
       <source>F11 Cash-up</source>
       <translation>F11 交班结算</translation>
     </message>
@@ -5363,7 +5373,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F12 交车</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="487" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="489" />
       <source>F12 Tender</source>
       <translation>F12 收款</translation>
     </message>
@@ -5398,7 +5408,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F3 添加工时</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="473" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="475" />
       <source>F3 Customer</source>
       <translation>F3 客户</translation>
     </message>
@@ -5428,7 +5438,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F4 其他费用</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="475" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="477" />
       <source>F4 Quantity</source>
       <translation>F4 数量</translation>
     </message>
@@ -5468,7 +5478,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F6 重命名</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="489" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="491" />
       <source>F6 Return</source>
       <translation>F6 退货</translation>
     </message>
@@ -5488,7 +5498,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F7 编辑</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="484" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="486" />
       <source>F7 Orders</source>
       <translation>F7 订单</translation>
     </message>
@@ -5518,7 +5528,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F8 设为首选</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="479" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="481" />
       <source>F8 Park / recall</source>
       <translation>F8 挂单 / 取单</translation>
     </message>
@@ -5533,7 +5543,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F9 爽约</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="481" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="483" />
       <source>F9 Quote</source>
       <translation>F9 报价单</translation>
     </message>
@@ -5593,7 +5603,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>为标准套餐查找配件(F2)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="472" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="474" />
       <source>Find a part in the catalogue and add it</source>
       <translation>在配件目录中查找配件并添加</translation>
     </message>
@@ -5938,7 +5948,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>收货单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="421" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="422" />
       <source>Goods returned {against}.</source>
       <translation>已退回货物（{against}）。</translation>
     </message>
@@ -6270,12 +6280,12 @@ book / actual</source>
       <translation>保留预约(Esc)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="248" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="249" />
       <source>Keep this {document}: it proves the refund.</source>
       <translation>请保留此{document}：它是退款凭证。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="249" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="250" />
       <source>Keep this {document}: returns and warranty need it.</source>
       <translation>请保留此{document}：退货和质保时需要出示。</translation>
     </message>
@@ -6308,6 +6318,11 @@ book / actual</source>
       <location filename="../../../partsdesk/printing/personal_data.py" line="34" />
       <source>Kind</source>
       <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="90" />
+      <source>Km</source>
+      <translation>公里</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/stock_tab.py" line="567" />
@@ -6410,7 +6425,7 @@ book / actual</source>
       <translation>本期已交车工单的工时。工效 = 标准工时 ÷ 打卡工时；返修率指被后续工单关联为返修的项目所占比例。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="932" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="938" />
       <source>Labour of the quote: sold with the parts at the quoted rate.</source>
       <translation>报价单中的工时：按报价费率随配件一起销售。</translation>
     </message>
@@ -6425,7 +6440,7 @@ book / actual</source>
       <translation>工时合计</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1124" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1130" />
       <source>Labour {hours} h, {amount}, is in the total.</source>
       <translation>工时 {hours} 小时，{amount}，已计入合计。</translation>
     </message>
@@ -6445,7 +6460,7 @@ book / actual</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="157" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="163" />
       <source>Language (this PC)</source>
       <translation>语言（本机）</translation>
     </message>
@@ -6550,7 +6565,7 @@ book / actual</source>
       <translation>行</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="214" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="216" />
       <source>Line (F4): {part}</source>
       <translation>行(F4)：{part}</translation>
     </message>
@@ -6955,7 +6970,7 @@ book / actual</source>
       <translation>登录 — PartsDesk</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="151" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="157" />
       <source>Log-in security</source>
       <translation>登录安全</translation>
     </message>
@@ -7245,6 +7260,16 @@ book / actual</source>
       <translation>最低</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="88" />
+      <source>Min points</source>
+      <translation>最低积分</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="89" />
+      <source>Min prepaid</source>
+      <translation>最低储值</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/domain/catalog.py" line="98" />
       <source>Minimum stock</source>
       <translation>最低库存</translation>
@@ -7345,7 +7370,7 @@ book / actual</source>
       <translation>扫码前输入 N* 则按 N 计数（整包）；或输入条码后按 Enter</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="420" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="422" />
       <source>N* before a scan for N pieces; or type a barcode and Enter</source>
       <translation>扫码前输入 N* 表示 N 件；或输入条码后按 Enter</translation>
     </message>
@@ -7400,7 +7425,7 @@ book / actual</source>
       <translation>姓名、电话或车牌</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="157" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="159" />
       <source>Name, phone, plate — or scan the member card</source>
       <translation>姓名、电话、车牌 — 或扫描会员卡</translation>
     </message>
@@ -7550,7 +7575,7 @@ book / actual</source>
       <translation>下次扫码计 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="672" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="674" />
       <source>Next scan: {qty}</source>
       <translation>下次扫码：{qty}</translation>
     </message>
@@ -7635,7 +7660,7 @@ book / actual</source>
       <translation>未选择客户，或客户没有分类。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="200" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="202" />
       <source>No customer has member card {code}.</source>
       <translation>没有客户持有会员卡 {code}。</translation>
     </message>
@@ -7840,7 +7865,7 @@ book / actual</source>
       <translation>未找到报价单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="356" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="358" />
       <source>No sale is parked.</source>
       <translation>没有挂起的销售。</translation>
     </message>
@@ -8445,7 +8470,7 @@ book / actual</source>
       <translation>每个首选供应商生成一张采购单草稿，包含其全部补货建议</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="244" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="250" />
       <source>One entry a line</source>
       <translation>每行一项</translation>
     </message>
@@ -8550,7 +8575,7 @@ book / actual</source>
       <translation>期初备用金</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="494" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="496" />
       <source>Opening float, pay-ins and pay-outs, the X report, close the day</source>
       <translation>期初备用金、存入和支出、X报表、日结</translation>
     </message>
@@ -8575,7 +8600,7 @@ book / actual</source>
       <translation>订单状态须为以下之一：{statuses}，而不是 {status!r}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="958" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="964" />
       <source>Order {number}</source>
       <translation>订单 {number}</translation>
     </message>
@@ -8590,12 +8615,12 @@ book / actual</source>
       <translation>订单 {number} 已拣货。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1076" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1082" />
       <source>Order {number} is in the cart: F12 sells it.</source>
       <translation>订单 {number} 已在购物车中：按 F12 完成销售。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1067" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1073" />
       <source>Order {number} saved: its pick list prints. F7 with an empty cart sells it.</source>
       <translation>订单 {number} 已保存：正在打印拣货单。购物车为空时按 F7 可销售该订单。</translation>
     </message>
@@ -8800,7 +8825,7 @@ book / actual</source>
       <translation>包装</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/base.py" line="239" />
+      <location filename="../../../partsdesk/printing/base.py" line="247" />
       <source>Page {page}</source>
       <translation>第 {page} 页</translation>
     </message>
@@ -8810,7 +8835,7 @@ book / actual</source>
       <translation>第 {page} 页无法绘制。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="389" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="390" />
       <source>Paid by</source>
       <translation>付款方式</translation>
     </message>
@@ -8830,27 +8855,27 @@ book / actual</source>
       <translation>支出</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="317" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="319" />
       <source>Park (Enter)</source>
       <translation>挂单（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="310" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="312" />
       <source>Park this sale (F8)</source>
       <translation>挂起本次销售（F8）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="480" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="482" />
       <source>Park this sale to serve someone else, or recall a parked one</source>
       <translation>挂起本次销售以接待其他客户，或取回已挂起的销售</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="324" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="326" />
       <source>Parked</source>
       <translation>挂单时间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="321" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="323" />
       <source>Parked sales (F8)</source>
       <translation>已挂起的销售（F8）</translation>
     </message>
@@ -8905,7 +8930,7 @@ book / actual</source>
       <translation>配件编号、条码、关键词或车辆</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="132" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="134" />
       <source>Part number, barcode, words or vehicle (golf 2015 brake pad)</source>
       <translation>配件编号、条码、关键词或车辆（golf 2015 刹车片）</translation>
     </message>
@@ -9127,7 +9152,7 @@ iss. / short</source>
       <translation>付款 — 交车 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="429" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="430" />
       <source>Payments</source>
       <translation>付款</translation>
     </message>
@@ -9317,7 +9342,7 @@ iss. / short</source>
       <translation>车牌</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="154" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="156" />
       <source>Plates</source>
       <translation>车牌</translation>
     </message>
@@ -9567,7 +9592,7 @@ iss. / short</source>
       <translation>{number} 预览</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1203" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1209" />
       <source>Preview of {number} shown.</source>
       <translation>已显示 {number} 的预览。</translation>
     </message>
@@ -9617,7 +9642,7 @@ iss. / short</source>
       <translation>C 类客户的价格等级</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="154" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="160" />
       <source>Price tiers</source>
       <translation>价格等级</translation>
     </message>
@@ -9632,7 +9657,7 @@ iss. / short</source>
       <translation>报价单 {number} 开出后价格已变动</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="240" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="241" />
       <source>Prices exclude tax; tax is added.</source>
       <translation>价格不含税；税额另加。</translation>
     </message>
@@ -9647,7 +9672,7 @@ iss. / short</source>
       <translation>价格含税</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="240" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="241" />
       <source>Prices include tax.</source>
       <translation>价格含税。</translation>
     </message>
@@ -9677,7 +9702,7 @@ iss. / short</source>
       <translation>打印副本（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="492" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="494" />
       <source>Print any invoice, receipt or credit note again, marked COPY</source>
       <translation>重新打印任何发票、小票或红字冲销单，标注“副本”</translation>
     </message>
@@ -9822,7 +9847,7 @@ iss. / short</source>
       <translation>已打印 {summary}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="157" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="163" />
       <source>Printers (this PC)</source>
       <translation>打印机（本机）</translation>
     </message>
@@ -9842,7 +9867,7 @@ iss. / short</source>
       <translation>正在打印 {number}（副本）…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1194" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1200" />
       <source>Printing {number}…</source>
       <translation>正在打印 {number}…</translation>
     </message>
@@ -10017,7 +10042,7 @@ iss. / short</source>
       <translation>退货数量：须大于 0。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="476" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="478" />
       <source>Quantity, discount or price of the selected line</source>
       <translation>所选行的数量、折扣或价格</translation>
     </message>
@@ -10027,7 +10052,7 @@ iss. / short</source>
       <translation>所选项目的数量、价格、描述或技师</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="252" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="254" />
       <source>Quantity: more than 0 (Del removes the line).</source>
       <translation>数量：须大于 0（按 Del 删除该行）。</translation>
     </message>
@@ -10107,7 +10132,7 @@ iss. / short</source>
       <translation>报价单 {number}（{at}），有效期至 {until}，合计 {amount} {currency}{copy}（A4）：已写入 {out}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1101" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1107" />
       <source>Quote {number} saved, total {total}, valid until {day}: it prints now. F9 with an empty cart sells it.</source>
       <translation>报价单 {number} 已保存，合计 {total}，有效期至 {day}：正在打印。购物车为空时按 F9 可销售该报价单。</translation>
     </message>
@@ -10287,17 +10312,17 @@ iss. / short</source>
       <translation>退货原因须为以下之一：{reasons}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="224" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="225" />
       <source>Reason: {reason}</source>
       <translation>原因：{reason}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="333" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="335" />
       <source>Recall (Enter)</source>
       <translation>取单（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1046" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1052" />
       <source>Recalled: {name}</source>
       <translation>已取单：{name}</translation>
     </message>
@@ -10442,7 +10467,7 @@ iss. / short</source>
       <translation>退款 {amount}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="192" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="193" />
       <source>Refund: {method}</source>
       <translation>退款：{method}</translation>
     </message>
@@ -10452,12 +10477,12 @@ iss. / short</source>
       <translation>退款</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="389" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="390" />
       <source>Refunded by</source>
       <translation>退款方式</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="429" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="430" />
       <source>Refunds</source>
       <translation>退款</translation>
     </message>
@@ -10537,7 +10562,7 @@ iss. / short</source>
       <translation>删除第 {line} 行：{description}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="296" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="302" />
       <source>Remove the row</source>
       <translation>删除该行</translation>
     </message>
@@ -10547,7 +10572,7 @@ iss. / short</source>
       <translation>删除所选损伤标记</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="478" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="480" />
       <source>Remove the selected line</source>
       <translation>删除所选行</translation>
     </message>
@@ -10708,12 +10733,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>补打：报价单 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="115" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="116" />
       <source>Reprint of {document} {number}</source>
       <translation>补打：{document} {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1193" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1199" />
       <source>Reprinting {number} (COPY)…</source>
       <translation>正在补打 {number}（副本）…</translation>
     </message>
@@ -10898,7 +10923,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>行</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="321" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="327" />
       <source>Row {row}, {column}: a whole number, not “{text}”.</source>
       <translation>第 {row} 行，{column}：须为整数，而不是“{text}”。</translation>
     </message>
@@ -10953,12 +10978,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>销售已取消</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1040" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1046" />
       <source>Sale parked: F8 with an empty cart recalls it.</source>
       <translation>已挂单：购物车为空时按 F8 可取单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="736" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="738" />
       <source>Sale voided: {count} line(s) taken out of the cart.</source>
       <translation>销售已作废：已从购物车移除 {count} 行。</translation>
     </message>
@@ -11028,7 +11053,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>保存为报价单（F9）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="123" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="129" />
       <source>Save every changed setting; nothing is saved if one is refused</source>
       <translation>保存所有更改的设置；如有一项被拒绝，则全部不保存</translation>
     </message>
@@ -11063,12 +11088,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>保存回访单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="485" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="487" />
       <source>Save the cart as a phone or trade order and print its pick list, or (cart empty) pick, sell or cancel the open orders</source>
       <translation>将购物车保存为电话订单或修理厂订单并打印拣货单；购物车为空时，可对未结订单拣货、销售或取消</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="482" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="484" />
       <source>Save the cart as a quote and print it, or (cart empty) find a quote to sell, reprint or cancel</source>
       <translation>将购物车保存为报价单并打印；购物车为空时，可查找报价单进行销售、补打或取消</translation>
     </message>
@@ -11143,7 +11168,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>已保存 {0} 和 {1}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1200" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1206" />
       <source>Saved {number} to {path}.</source>
       <translation>已将 {number} 保存到 {path}。</translation>
     </message>
@@ -11158,7 +11183,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>已保存。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="388" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="394" />
       <source>Saved: {count} setting(s).</source>
       <translation>已保存：{count} 项设置。</translation>
     </message>
@@ -11528,7 +11553,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>请选择要审核的盘点。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="747" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="749" />
       <source>Select a line first (scan or F2 adds one).</source>
       <translation>请先选择一行（扫码或按 F2 添加）。</translation>
     </message>
@@ -11558,7 +11583,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>请先选择要修改的行。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="699" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="701" />
       <source>Select the line to remove first.</source>
       <translation>请先选择要删除的行。</translation>
     </message>
@@ -11608,12 +11633,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>编号系列</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="412" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="413" />
       <source>Served by</source>
       <translation>收银员</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="220" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="221" />
       <source>Served by {name}</source>
       <translation>收银员：{name}</translation>
     </message>
@@ -11698,7 +11723,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>为所选用户设置新PIN码或密码</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="107" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="113" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
@@ -11743,7 +11768,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>Shift+F9 退货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="151" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="157" />
       <source>Shop</source>
       <translation>门店</translation>
     </message>
@@ -12053,7 +12078,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>库存（{low}）(&amp;K)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="155" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="161" />
       <source>Stock</source>
       <translation>库存</translation>
     </message>
@@ -12253,7 +12278,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>撤销上一次扫码、输入的总数或关联</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="490" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="492" />
       <source>Take goods back against a receipt or invoice: scan it or search</source>
       <translation>凭小票或发票退货：扫描单据或搜索</translation>
     </message>
@@ -12263,7 +12288,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>收款（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="488" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="490" />
       <source>Take the payment and complete the sale</source>
       <translation>收款并完成销售</translation>
     </message>
@@ -12303,12 +12328,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>税号</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/base.py" line="156" />
+      <location filename="../../../partsdesk/printing/base.py" line="164" />
       <source>Tax ID {tax_id}</source>
       <translation>税号 {tax_id}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="291" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="292" />
       <source>Tax ID: none given</source>
       <translation>税号：未提供</translation>
     </message>
@@ -12328,7 +12353,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>税 {currency}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="234" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="235" />
       <source>Tax {rate} on {net}</source>
       <translation>税 {rate}（计税金额 {net}）</translation>
     </message>
@@ -12353,7 +12378,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>技师备注</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/base.py" line="155" />
+      <location filename="../../../partsdesk/printing/base.py" line="163" />
       <source>Tel. {phone}</source>
       <translation>电话 {phone}</translation>
     </message>
@@ -12363,7 +12388,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>收款</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1151" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1157" />
       <source>Tender opens as soon as the cart is priced… (Esc: not now)</source>
       <translation>购物车计价完成后即打开收款窗口…（Esc：暂不收款）</translation>
     </message>
@@ -12383,7 +12408,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>付款条件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="214" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="220" />
       <source>Test connection (Ctrl+T)</source>
       <translation>测试连接（Ctrl+T）</translation>
     </message>
@@ -12620,12 +12645,12 @@ Please log in again.</source>
       <translation>车辆已到店：办理接车（今天已有的预约）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="872" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="874" />
       <source>The cart cannot be priced: {error}</source>
       <translation>购物车无法计价：{error}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1147" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1153" />
       <source>The cart is empty: scan or search (F2) a part first.</source>
       <translation>购物车为空：请先扫码或搜索（F2）配件。</translation>
     </message>
@@ -12635,7 +12660,7 @@ Please log in again.</source>
       <translation>购物车为空：请先扫码或搜索配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="731" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="733" />
       <source>The cart is empty: there is no sale to void.</source>
       <translation>购物车为空：没有可作废的销售。</translation>
     </message>
@@ -12720,7 +12745,7 @@ Please log in again.</source>
       <translation>客户档案的每日维护失败：{error}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="390" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="396" />
       <source>The database change applies when PartsDesk starts again on this PC.</source>
       <translation>数据库更改将在本机重新启动 PartsDesk 后生效。</translation>
     </message>
@@ -13250,7 +13275,7 @@ Please log in again.</source>
       <translation>车辆已添加。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="724" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="726" />
       <source>The void was not recorded: {error}</source>
       <translation>作废未记录：{error}</translation>
     </message>
@@ -13485,7 +13510,7 @@ Please log in again.</source>
       <translation>没有可作废的内容：购物车为空。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="178" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="184" />
       <source>These settings belong to this PC only; each counter PC keeps its own.</source>
       <translation>这些设置仅适用于本机；每台柜台电脑各自保存自己的设置。</translation>
     </message>
@@ -13735,12 +13760,12 @@ Please log in again.</source>
       <translation>应付合计</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="108" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="109" />
       <source>Total refunded</source>
       <translation>退款合计</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="467" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="469" />
       <source>Total {amount}</source>
       <translation>合计 {amount}</translation>
     </message>
@@ -13755,7 +13780,7 @@ Please log in again.</source>
       <translation>合计 {total}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="968" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="974" />
       <source>Total …</source>
       <translation>合计 …</translation>
     </message>
@@ -13775,12 +13800,12 @@ Please log in again.</source>
       <translation>修理厂价</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="215" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="221" />
       <source>Try to open the database written above (nothing is changed)</source>
       <translation>尝试打开上面填写的数据库（不做任何更改）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="413" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="419" />
       <source>Trying…</source>
       <translation>正在尝试…</translation>
     </message>
@@ -13875,7 +13900,7 @@ Please log in again.</source>
       <translation>单价</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="265" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="267" />
       <source>Unit price cannot be negative.</source>
       <translation>单价不能为负数。</translation>
     </message>
@@ -13915,7 +13940,7 @@ Please log in again.</source>
       <translation>未知条码 {code}：没有配件使用此条码。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="634" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="636" />
       <source>Unknown barcode {code}: no part has it. Search the part with F2, or add the barcode to it in the Catalogue.</source>
       <translation>未知条码 {code}：没有配件使用此条码。请按 F2 搜索配件，或在配件目录中为其添加此条码。</translation>
     </message>
@@ -14130,7 +14155,7 @@ Please log in again.</source>
       <translation>环车检查</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="945" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="951" />
       <source>Walk-in</source>
       <translation>散客</translation>
     </message>
@@ -14140,7 +14165,7 @@ Please log in again.</source>
       <translation>散客</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1015" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1021" />
       <source>Walk-in customer.</source>
       <translation>散客。</translation>
     </message>
@@ -14427,7 +14452,7 @@ work</source>
       <translation>车间(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="156" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="162" />
       <source>Workshop</source>
       <translation>车间</translation>
     </message>
@@ -14692,12 +14717,12 @@ work</source>
       <translation>将 {name} 的积分调整 {points}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="104" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="105" />
       <source>against {reference}</source>
       <translation>原单 {reference}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="103" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="104" />
       <source>against {reference} of {when}</source>
       <translation>原单 {reference}（{when}）</translation>
     </message>
@@ -14772,12 +14797,12 @@ work</source>
       <translation>审计记录 {audit_id}：{problem}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="66" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="67" />
       <source>back as member points</source>
       <translation>退回为会员积分</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="66" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="67" />
       <source>back onto the prepaid balance</source>
       <translation>退回储值余额</translation>
     </message>
@@ -14997,7 +15022,7 @@ work</source>
       <translation>实盘 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="65" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="66" />
       <source>credited to the customer's account</source>
       <translation>已退入客户挂账账户</translation>
     </message>
@@ -15017,7 +15042,7 @@ work</source>
       <translation>交车单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="313" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="314" />
       <source>deposit of line {line} refunded</source>
       <translation>已退还第 {line} 行的旧件押金</translation>
     </message>
@@ -15332,12 +15357,12 @@ work</source>
       <translation>保持不变</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="96" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="97" />
       <source>list {price}</source>
       <translation>原价 {price}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="93" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="94" />
       <source>list {price}, discount {discount}</source>
       <translation>原价 {price}，折扣 {discount}</translation>
     </message>
@@ -15707,7 +15732,7 @@ work</source>
       <translation>储值余额</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="969" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="975" />
       <source>pricing…</source>
       <translation>正在计价…</translation>
     </message>
@@ -15977,7 +16002,7 @@ work</source>
       <translation>少 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="919" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="925" />
       <source>short on stock</source>
       <translation>库存不足</translation>
     </message>
@@ -16072,7 +16097,7 @@ work</source>
       <translation>减少库存</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="396" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="397" />
       <source>tendered {tendered}, change {change}</source>
       <translation>实收 {tendered}，找零 {change}</translation>
     </message>
@@ -16112,12 +16137,12 @@ work</source>
       <translation>客户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="312" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="314" />
       <source>the customer's name, or what tells it apart: "blue van"</source>
       <translation>客户姓名，或可区分的描述：“蓝色面包车”</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="220" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="222" />
       <source>the customer's price {price}</source>
       <translation>该客户的价格 {price}</translation>
     </message>
@@ -16572,7 +16597,7 @@ work</source>
       <translation>{count} 行{short}：请按货架实有数量拣货，并告知柜台。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="965" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="971" />
       <source>{count} line(s) · tax {amount}</source>
       <translation>{count} 行 · 税 {amount}</translation>
     </message>
@@ -16649,7 +16674,7 @@ work</source>
       <translation>找到 {count} 笔销售，最新的在前：选择一笔后按 Enter。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="615" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="617" />
       <source>{count} scan(s) wait for the next cart.</source>
       <translation>有 {count} 次扫码等待计入下一个购物车。</translation>
     </message>
@@ -17169,7 +17194,7 @@ work</source>
       <translation>{label}：{text!r}… 太长，不能作为数字。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/base.py" line="165" />
+      <location filename="../../../partsdesk/printing/base.py" line="173" />
       <source>{label}: {value}</source>
       <translation>{label}：{value}</translation>
     </message>
@@ -17204,7 +17229,7 @@ work</source>
       <translation>{message} 未售出任何商品。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1179" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1185" />
       <source>{method} {amount}</source>
       <translation>{method} {amount}</translation>
     </message>
@@ -17549,7 +17574,7 @@ work</source>
       <translation>{number} 已过账：{lines} 行共 {moves} 笔库存变动；按成本计增加 {plus}，减少 {minus}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="704" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="706" />
       <source>{number} removed.</source>
       <translation>已删除 {number}。</translation>
     </message>
@@ -17589,7 +17614,7 @@ work</source>
       <translation>{number} 于 {days} 天前售出（退货期限为 {window} 天）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="638" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="640" />
       <source>{number} {name} is no longer sold (barcode {code}). Nothing was added.</source>
       <translation>{number} {name} 已停售（条码 {code}）。未添加任何内容。</translation>
     </message>
@@ -17634,7 +17659,7 @@ work</source>
       <translation>{number}：按 Enter 打开工单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1162" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1168" />
       <source>{number}: change {change}</source>
       <translation>{number}：找零 {change}</translation>
     </message>
@@ -17644,7 +17669,7 @@ work</source>
       <translation>{number}：实盘 {qty}（手动输入）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="1181" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="1187" />
       <source>{number}: refund {total} ({how})</source>
       <translation>{number}：退款 {total}（{how}）</translation>
     </message>
@@ -17664,12 +17689,12 @@ work</source>
       <translation>{number}：{part} {qty}，成本金额 {value}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="653" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="655" />
       <source>{number}: {qty} in the cart</source>
       <translation>{number}：购物车中 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="795" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="797" />
       <source>{number}: {qty} not in stock recorded as a lost sale.</source>
       <translation>{number}：缺货 {qty}，已记为流失销售。</translation>
     </message>
@@ -18019,7 +18044,7 @@ work</source>
       <translation>{title} {number}（{at}），合计 {amount} {currency}{copy}（{paper}）：已写入 {out}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="378" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="379" />
       <source>{total} ({currency})</source>
       <translation>{total}（{currency}）</translation>
     </message>
@@ -18099,7 +18124,7 @@ work</source>
       <translation>{when}（{name}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="218" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="219" />
       <source>{when} · terminal {terminal}</source>
       <translation>{when} · 收银台 {terminal}</translation>
     </message>
@@ -18204,7 +18229,7 @@ work</source>
       <translation>… 另有 {count} 项</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/counter_tab.py" line="940" />
+      <location filename="../../../partsdesk/ui/counter_tab.py" line="946" />
       <source>… and {count} more (point at a red line to see why)</source>
       <translation>… 另有 {count} 项（将鼠标指向红色行可查看原因）</translation>
     </message>
