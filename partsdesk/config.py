@@ -119,6 +119,9 @@ class SettingSpec:
     maximum: int | None = None
     choices: tuple[Any, ...] = ()
     check: Callable[[Any], object] | None = None  # a list's own rules; raises ValidationError
+    # The default is PartsDesk's own wording (marked N_): shown in this PC's language until the shop
+    # sets its own (a list of texts). Not for names other rows refer to (service types, categories).
+    words: bool = False
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
@@ -175,9 +178,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("care.low_score", int, 2, "shop", N_("A survey score at or below this opens a complaint"), minimum=1,
                 maximum=4),
     SettingSpec("care.survey_questions", list,
-                ["How satisfied are you with the parts or the repair?", "How satisfied are you with our advice?",
-                 "How satisfied are you with the price?", "How satisfied are you with the waiting time?"],
-                "shop", N_("Follow-up survey questions (scored 1-5)"),
+                [N_("How satisfied are you with the parts or the repair?"), N_("How satisfied are you with our advice?"),
+                 N_("How satisfied are you with the price?"), N_("How satisfied are you with the waiting time?")],
+                "shop", N_("Follow-up survey questions (scored 1-5)"), words=True,
                 check=partial(check_text_list, field="care.survey_questions", label=N_("Survey questions"), most=8)),
     # Complaints.
     SettingSpec("complaints.respond_hours", int, 24, "shop", N_("Answer a complaint within (hours)"), minimum=1,
@@ -257,14 +260,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
     # The workshop's checklists, follow-up and warranty (bays, labour classes and canned jobs are rows:
     # services.workshop_setup). Labour is taxed at tax.default_rate_bp, as on a counter quote.
     SettingSpec("workshop.checkin_items", list,
-                ["Lights", "Tyres", "Wipers", "Windscreen", "Bodywork", "Warning lamps", "Spare wheel and tools",
-                 "Fluid levels"], "shop", N_("Reception checklist"),
+                [N_("Lights"), N_("Tyres"), N_("Wipers"), N_("Windscreen"), N_("Bodywork"), N_("Warning lamps"),
+                 N_("Spare wheel and tools"), N_("Fluid levels")], "shop", N_("Reception checklist"), words=True,
                 help=N_("Inspected with the customer at check-in; each is marked ok, attention or fail."),
                 check=partial(check_text_list, field="workshop.checkin_items", label=N_("Reception checklist"), most=30,
                               longest=60)),
     SettingSpec("workshop.quality_items", list,
-                ["Work done as ordered", "No leaks", "Torques checked", "Road test", "Car clean",
-                 "Old parts returned or shown"], "shop", N_("Quality-check checklist"),
+                [N_("Work done as ordered"), N_("No leaks"), N_("Torques checked"), N_("Road test"), N_("Car clean"),
+                 N_("Old parts returned or shown")], "shop", N_("Quality-check checklist"), words=True,
                 help=N_("Inspected before a car is ready; a failure sends the order back to work."),
                 check=partial(check_text_list, field="workshop.quality_items", label=N_("Quality-check checklist"),
                               most=30, longest=60)),

@@ -49,7 +49,11 @@ def _spec(name: str) -> SettingSpec:
 def get(name: str) -> Any:
     spec = _spec(name)
     row = Setting.select(Setting.value).where(Setting.key == name).tuples().first()
-    return copy.deepcopy(spec.default) if row is None else json.loads(row[0])
+    if row is not None:
+        return json.loads(row[0])
+    if spec.words:  # PartsDesk's own words, in this PC's language, until the shop writes its own
+        return [_(text) for text in spec.default]
+    return copy.deepcopy(spec.default)
 
 
 def validate(spec: SettingSpec, value: Any) -> Any:

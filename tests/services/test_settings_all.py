@@ -236,3 +236,19 @@ def test_connection_check(db, db_url: str, tmp_path: Path) -> None:
     __import__("sqlite3").connect(empty).close()
     fresh = check_connection(str(empty))
     assert fresh.ok and "no shop yet" in fresh.message
+
+
+def test_partsdesks_own_checklists_speak_the_pcs_language_until_the_shop_writes_its_own(admin):
+    from partsdesk import i18n
+
+    assert settings.get("workshop.checkin_items")[0] == "Lights"
+    i18n.set_language("zh_CN")
+    try:
+        chinese = settings.get("workshop.checkin_items")
+        assert chinese[0] == i18n._("Lights") != "Lights" and len(chinese) == 8
+        assert settings.get("care.survey_questions")[0] != "How satisfied are you with the parts or the repair?"
+        settings.set_value(admin, "workshop.checkin_items", ["Lights", "喇叭"])  # the shop's own words stay as typed
+        assert settings.get("workshop.checkin_items") == ["Lights", "喇叭"]
+        assert settings.get("workshop.service_types")[0]["name"] == "Oil service"  # a name reminders refer to
+    finally:
+        i18n.set_language("en")

@@ -959,7 +959,7 @@
       <translation>12 个月用量金额 {currency}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="142" />
+      <location filename="../../../partsdesk/config.py" line="145" />
       <source>1300 = 13 %</source>
       <translation>1300 = 13 %</translation>
     </message>
@@ -1089,7 +1089,7 @@
       <translation>PIN码为 {shortest} 到 {longest} 位数字。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="132" />
+      <location filename="../../../partsdesk/config.py" line="135" />
       <source>A PNG or JPEG printed at the top of A4 documents; the first-run wizard copies it into the data folder. Empty: no logo.</source>
       <translation>打印在 A4 单据顶部的 PNG 或 JPEG 图片；首次运行向导会将其复制到数据文件夹中。留空：不使用标志。</translation>
     </message>
@@ -1109,7 +1109,7 @@
       <translation>VIN 中不会出现 {letters}（不使用 I、O 和 Q：请读作 1 和 0）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="222" />
+      <location filename="../../../partsdesk/config.py" line="225" />
       <source>A Z report whose counted cash is further than this from the expected cash is flagged (never refused). 500 = 5.00</source>
       <translation>实点现金与应有现金之差超过此值时，Z报表会予以标出（不会拒绝）。500 = 5.00</translation>
     </message>
@@ -1119,7 +1119,7 @@
       <translation>工位代码不可更改：它显示在预约日历的列标题上。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="272" />
+      <location filename="../../../partsdesk/config.py" line="275" />
       <source>A call is put in the customer file's care list this many days after delivery.</source>
       <translation>交车后经过此天数，将一次回访电话加入客户档案的关怀名单。</translation>
     </message>
@@ -1164,7 +1164,7 @@
       <translation>盘点范围须为以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="226" />
+      <location filename="../../../partsdesk/config.py" line="229" />
       <source>A count further than this from the book quantity asks for a recount. 0: every difference; 200 = 2 %</source>
       <translation>实盘数与账面数量之差超过此值时需要复盘。0：有差异即复盘；200 = 2 %</translation>
     </message>
@@ -1194,7 +1194,7 @@
       <translation>客户不能合并到其自身。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="210" />
+      <location filename="../../../partsdesk/config.py" line="213" />
       <source>A customer who may buy on account; the better of this and the class's tier wins.</source>
       <translation>可挂账购买的客户；取此价格等级与其分类的价格等级中较优者。</translation>
     </message>
@@ -1209,12 +1209,12 @@
       <translation>已停用的用户无法登录；可随时重新启用</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="197" />
+      <location filename="../../../partsdesk/config.py" line="200" />
       <source>A discount or price below it needs a manager. 1500 = 15 %</source>
       <translation>折扣或价格低于此下限时需经理批准。1500 = 15 %</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="312" />
+      <location filename="../../../partsdesk/config.py" line="315" />
       <source>A faster run of fewer keys than this is typing, not a scan.</source>
       <translation>快速连续输入的按键少于此数时视为键盘输入，而非扫码。</translation>
     </message>
@@ -1249,7 +1249,7 @@
       <translation>{width} x {height} mm 的标签太小，放不下扫描枪可读取的条码和配件信息：标签至少需要 {min_width} x {min_height} mm。请减少列数或行数，或减小页边距。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="274" />
+      <location filename="../../../partsdesk/config.py" line="277" />
       <source>A labour line's warranty, printed on the invoice; a part line takes its part's. 0: none by time.</source>
       <translation>工时项目的质保期，打印在发票上；配件项目采用该配件自己的质保期。0：不按时间质保。</translation>
     </message>
@@ -1299,7 +1299,7 @@
       <translation>会员卡号只能包含字母和数字。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="217" />
+      <location filename="../../../partsdesk/config.py" line="220" />
       <source>A new quote's validity date defaults to today plus this many days; its prices hold until then.</source>
       <translation>新报价单的有效期默认为今天加上此天数；在此之前报价不变。</translation>
     </message>
@@ -1394,7 +1394,7 @@
       <translation>一张收货单最多 {most} 行。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="284" />
+      <location filename="../../../partsdesk/config.py" line="287" />
       <source>A reminder is due soon, and goes on the care list, this many days before its date or projected mileage.</source>
       <translation>在到期日期或预计到达里程之前此天数，保养提醒即为“即将到期”，并列入关怀名单。</translation>
     </message>
@@ -1419,12 +1419,12 @@
       <translation>退货单最多 {most} 行。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="213" />
+      <location filename="../../../partsdesk/config.py" line="216" />
       <source>A return later than this many days after the sale needs a manager.</source>
       <translation>销售后超过此天数的退货需经理批准。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="215" />
+      <location filename="../../../partsdesk/config.py" line="218" />
       <source>A return worth more than this needs a manager. 100000 = 1,000.00</source>
       <translation>金额超过此值的退货需经理批准。100000 = 1,000.00</translation>
     </message>
@@ -1484,7 +1484,7 @@
       <translation>外协项目或其他费用，按价格计</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="175" />
+      <location filename="../../../partsdesk/config.py" line="178" />
       <source>A survey score at or below this opens a complaint</source>
       <translation>满意度调查评分等于或低于此值时自动创建投诉</translation>
     </message>
@@ -1534,12 +1534,12 @@
       <translation>A、B 或 C</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="301" />
+      <location filename="../../../partsdesk/config.py" line="304" />
       <source>A4 printer</source>
       <translation>A4 打印机</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="299" />
+      <location filename="../../../partsdesk/config.py" line="302" />
       <source>A4 printer (invoices)</source>
       <translation>A4 打印机（发票）</translation>
     </message>
@@ -1579,12 +1579,12 @@
       <translation>ABC分类汇总</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="239" />
+      <location filename="../../../partsdesk/config.py" line="242" />
       <source>ABC: class A takes this share of consumption value (basis points)</source>
       <translation>ABC：A 类所占的用量金额份额（基点）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="242" />
+      <location filename="../../../partsdesk/config.py" line="245" />
       <source>ABC: class B takes the next share (basis points)</source>
       <translation>ABC：B 类占其后的份额（基点）</translation>
     </message>
@@ -1979,7 +1979,7 @@
       <translation>库存调整会改变库存：请输入非零数量。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="237" />
+      <location filename="../../../partsdesk/config.py" line="240" />
       <source>An adjustment worth more than this at cost needs a manager. 50000 = 500.00</source>
       <translation>按成本计金额超过此值的库存调整需经理批准。50000 = 500.00</translation>
     </message>
@@ -2053,7 +2053,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>答复（{when}）：{text}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="183" />
+      <location filename="../../../partsdesk/config.py" line="186" />
       <source>Answer a complaint within (hours)</source>
       <translation>投诉答复时限（小时）</translation>
     </message>
@@ -2358,7 +2358,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>备份失败</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="290" />
+      <location filename="../../../partsdesk/config.py" line="293" />
       <source>Backup folder</source>
       <translation>备份文件夹</translation>
     </message>
@@ -2553,6 +2553,11 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>看板</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/config.py" line="263" />
+      <source>Bodywork</source>
+      <translation>车身外观</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="170" />
       <source>Book</source>
       <translation>账面</translation>
@@ -2618,7 +2623,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>正在创建演示门店：配件、库存、客户和两年的历史记录…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="134" />
+      <location filename="../../../partsdesk/config.py" line="137" />
       <source>Built by partsdesk demo; may be rebuilt.</source>
       <translation>由 partsdesk demo 创建；可能会被重建。</translation>
     </message>
@@ -2968,6 +2973,11 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>车辆描述(&amp;D)</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/config.py" line="269" />
+      <source>Car clean</source>
+      <translation>车辆已清洁</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/domain/tender.py" line="30" />
       <source>Card</source>
       <translation>银行卡</translation>
@@ -3073,7 +3083,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>交班结算 — 收银台 {name}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="221" />
+      <location filename="../../../partsdesk/config.py" line="224" />
       <source>Cash-up: over or short flagged above (minor units)</source>
       <translation>交班结算：长短款超过此值时标出（单位：分）</translation>
     </message>
@@ -3473,12 +3483,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>A 类到店次数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="147" />
+      <location filename="../../../partsdesk/config.py" line="150" />
       <source>Class A: revenue in 12 months (minor units)</source>
       <translation>A 类：12 个月消费额（单位：分）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="149" />
+      <location filename="../../../partsdesk/config.py" line="152" />
       <source>Class A: visits in 12 months</source>
       <translation>A 类：12 个月到店次数</translation>
     </message>
@@ -3493,12 +3503,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>B 类到店次数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="150" />
+      <location filename="../../../partsdesk/config.py" line="153" />
       <source>Class B: revenue in 12 months (minor units)</source>
       <translation>B 类：12 个月消费额（单位：分）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="152" />
+      <location filename="../../../partsdesk/config.py" line="155" />
       <source>Class B: visits in 12 months</source>
       <translation>B 类：12 个月到店次数</translation>
     </message>
@@ -3778,7 +3788,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>投诉</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="189" />
+      <location filename="../../../partsdesk/config.py" line="192" />
       <source>Complaint categories</source>
       <translation>投诉类别</translation>
     </message>
@@ -3999,17 +4009,17 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>按零计(&amp;Z)：过账后从账面扣除</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="225" />
+      <location filename="../../../partsdesk/config.py" line="228" />
       <source>Count tolerance, class A parts (basis points of book)</source>
       <translation>盘点允差，A 类配件（账面数的基点）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="228" />
+      <location filename="../../../partsdesk/config.py" line="231" />
       <source>Count tolerance, class B parts (basis points of book)</source>
       <translation>盘点允差，B 类配件（账面数的基点）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="230" />
+      <location filename="../../../partsdesk/config.py" line="233" />
       <source>Count tolerance, class C parts (basis points of book)</source>
       <translation>盘点允差，C 类配件（账面数的基点）</translation>
     </message>
@@ -4094,7 +4104,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>盘点库存需要 stock.count 权限。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="136" />
+      <location filename="../../../partsdesk/config.py" line="139" />
       <source>Country calling code</source>
       <translation>国际区号</translation>
     </message>
@@ -4364,7 +4374,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="135" />
+      <location filename="../../../partsdesk/config.py" line="138" />
       <source>Currency</source>
       <translation>币种</translation>
     </message>
@@ -4539,17 +4549,17 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>{day} 循环盘点</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="244" />
+      <location filename="../../../partsdesk/config.py" line="247" />
       <source>Cycle counts a year, class A parts</source>
       <translation>每年循环盘点次数，A 类配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="246" />
+      <location filename="../../../partsdesk/config.py" line="249" />
       <source>Cycle counts a year, class B parts</source>
       <translation>每年循环盘点次数，B 类配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="248" />
+      <location filename="../../../partsdesk/config.py" line="251" />
       <source>Cycle counts a year, class C parts</source>
       <translation>每年循环盘点次数，C 类配件</translation>
     </message>
@@ -4574,7 +4584,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>草稿：尚未正式下单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="294" />
+      <location filename="../../../partsdesk/config.py" line="297" />
       <source>Daily backups kept</source>
       <translation>保留的每日备份数</translation>
     </message>
@@ -4659,7 +4669,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>逾期天数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="153" />
+      <location filename="../../../partsdesk/config.py" line="156" />
       <source>Days late on average that cost one class</source>
       <translation>平均逾期天数达到此值时降一级分类</translation>
     </message>
@@ -4729,7 +4739,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>{method}拒绝 — {who}，{at:%Y-%m-%d}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="141" />
+      <location filename="../../../partsdesk/config.py" line="144" />
       <source>Default tax rate (basis points)</source>
       <translation>默认税率（基点）</translation>
     </message>
@@ -4784,7 +4794,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>交车单 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="134" />
+      <location filename="../../../partsdesk/config.py" line="137" />
       <source>Demo shop</source>
       <translation>演示门店</translation>
     </message>
@@ -4944,7 +4954,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>取消所选提醒，需填写原因</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="137" />
+      <location filename="../../../partsdesk/config.py" line="140" />
       <source>Dropped from customers' phone numbers so +86 138… and 138… are the same number.</source>
       <translation>从客户电话号码中去掉此区号，使 +86 138… 与 138… 视为同一号码。</translation>
     </message>
@@ -5059,7 +5069,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>EAN-13，如配件包装盒上所印</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="281" />
+      <location filename="../../../partsdesk/config.py" line="284" />
       <source>Each a name, every so many days and/or km (0: not by that measure); a delivered job line or canned job whose name contains the type's name makes the next reminder.</source>
       <translation>每项包括名称，以及间隔天数和/或公里数（0：不按该方式计算）；已交车的工单项目或标准套餐的名称中包含该类型名称时，即生成下一次保养提醒。</translation>
     </message>
@@ -5099,12 +5109,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>空</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="287" />
+      <location filename="../../../partsdesk/config.py" line="290" />
       <source>Empty: the shop file in this PC's data folder. Or the full path of a SQLite file, or postgresql://user:password@host:port/dbname for a PostgreSQL server that every terminal shares. Used from the next start; partsdesk --db overrides it.</source>
       <translation>留空：使用本机数据文件夹中的门店文件。也可填写 SQLite 文件的完整路径，或所有终端共用的 PostgreSQL 服务器地址 postgresql://user:password@host:port/dbname。下次启动时生效；partsdesk --db 参数优先于此设置。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="321" />
+      <location filename="../../../partsdesk/config.py" line="324" />
       <source>Empty: the shop's language. Printed documents follow the screen.</source>
       <translation>留空：使用门店的语言。打印的单据与屏幕语言一致。</translation>
     </message>
@@ -5119,7 +5129,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>启用(Ctrl+D)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="255" />
+      <location filename="../../../partsdesk/config.py" line="258" />
       <source>End of the working day; a bay or technician has the hours between opening and closing.</source>
       <translation>工作日的结束时间；工位或技师的可用时间为开门到关门之间的时段。</translation>
     </message>
@@ -5693,6 +5703,11 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>备用金、现金存入和取出</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/config.py" line="264" />
+      <source>Fluid levels</source>
+      <translation>油液液位</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/services/care.py" line="297" />
       <source>Follow-up after {document}</source>
       <translation>{document} 后回访</translation>
@@ -5703,12 +5718,12 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>电话回访</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="271" />
+      <location filename="../../../partsdesk/config.py" line="274" />
       <source>Follow-up call after a delivery (days)</source>
       <translation>交车后电话回访（天）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="173" />
+      <location filename="../../../partsdesk/config.py" line="176" />
       <source>Follow-up call after a visit (days)</source>
       <translation>到店后电话回访（天）</translation>
     </message>
@@ -5723,7 +5738,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>已回访</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="180" />
+      <location filename="../../../partsdesk/config.py" line="183" />
       <source>Follow-up survey questions (scored 1-5)</source>
       <translation>回访满意度调查问题（1-5 分）</translation>
     </message>
@@ -5983,12 +5998,12 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>毛利下限</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="196" />
+      <location filename="../../../partsdesk/config.py" line="199" />
       <source>Gross-profit floor of a cashier (basis points)</source>
       <translation>收银员的毛利下限（基点）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="199" />
+      <location filename="../../../partsdesk/config.py" line="202" />
       <source>Gross-profit floor of a service advisor (basis points)</source>
       <translation>服务顾问的毛利下限（基点）</translation>
     </message>
@@ -6048,6 +6063,26 @@ book / actual</source>
       <location filename="../../../partsdesk/services/workshop.py" line="849" />
       <source>How did the customer answer: {methods}?</source>
       <translation>客户以何种方式答复：{methods}？</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/config.py" line="181" />
+      <source>How satisfied are you with our advice?</source>
+      <translation>您对我们的建议满意吗？</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/config.py" line="181" />
+      <source>How satisfied are you with the parts or the repair?</source>
+      <translation>您对配件或维修质量满意吗？</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/config.py" line="182" />
+      <source>How satisfied are you with the price?</source>
+      <translation>您对价格满意吗？</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/config.py" line="182" />
+      <source>How satisfied are you with the waiting time?</source>
+      <translation>您对等待时间满意吗？</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="279" />
@@ -6140,12 +6175,12 @@ book / actual</source>
       <translation>已停用：不再销售</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="268" />
+      <location filename="../../../partsdesk/config.py" line="271" />
       <source>Inspected before a car is ready; a failure sends the order back to work.</source>
       <translation>车辆完工前检查；不合格则工单退回返工。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="262" />
+      <location filename="../../../partsdesk/config.py" line="265" />
       <source>Inspected with the customer at check-in; each is marked ok, attention or fail.</source>
       <translation>接车时与客户一起检查；每项标记为正常、需注意或不合格。</translation>
     </message>
@@ -6305,7 +6340,7 @@ book / actual</source>
       <translation>键盘布局</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="309" />
+      <location filename="../../../partsdesk/config.py" line="312" />
       <source>Keys that come closer together than this, ended by the scanner's terminator, are a scan; slower keys are typing. Scanner set-up measures it.</source>
       <translation>按键间隔小于此值、并以扫描枪结束符结尾的输入视为扫码；更慢的按键视为手工输入。扫描枪设置会测量此值。</translation>
     </message>
@@ -6330,12 +6365,12 @@ book / actual</source>
       <translation>版式(&amp;Y)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="305" />
+      <location filename="../../../partsdesk/config.py" line="308" />
       <source>Label printer</source>
       <translation>标签打印机</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="302" />
+      <location filename="../../../partsdesk/config.py" line="305" />
       <source>Label printer (roll labels)</source>
       <translation>标签打印机（卷装标签）</translation>
     </message>
@@ -6430,7 +6465,7 @@ book / actual</source>
       <translation>报价单中的工时：按报价费率随配件一起销售。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="218" />
+      <location filename="../../../partsdesk/config.py" line="221" />
       <source>Labour rate per hour (minor units)</source>
       <translation>每小时工时费率（最小货币单位）</translation>
     </message>
@@ -6465,12 +6500,12 @@ book / actual</source>
       <translation>语言（本机）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="317" />
+      <location filename="../../../partsdesk/config.py" line="320" />
       <source>Language of the shop</source>
       <translation>门店语言</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="320" />
+      <location filename="../../../partsdesk/config.py" line="323" />
       <source>Language of this PC</source>
       <translation>本机语言</translation>
     </message>
@@ -6485,7 +6520,7 @@ book / actual</source>
       <translation>流失客户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="174" />
+      <location filename="../../../partsdesk/config.py" line="177" />
       <source>Lapsed: no visit for (months)</source>
       <translation>流失客户：未到店时长（月）</translation>
     </message>
@@ -6558,6 +6593,11 @@ book / actual</source>
       <location filename="../../../partsdesk/domain/scanner_calibration.py" line="261" />
       <source>Letters arrive with their case turned round ({arrived}): Caps Lock is on on this PC. Turn Caps Lock off; or, if it must stay on, set the scanner to ignore Caps Lock (“Caps Lock auto” in its manual).</source>
       <translation>字母读取后大小写颠倒（{arrived}）：本机开启了 Caps Lock。请关闭 Caps Lock；如果必须保持开启，请将扫描枪设置为忽略 Caps Lock（其说明书中的“Caps Lock auto”）。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/config.py" line="263" />
+      <source>Lights</source>
+      <translation>灯光</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1151" />
@@ -6950,7 +6990,7 @@ book / actual</source>
       <translation>库位</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="145" />
+      <location filename="../../../partsdesk/config.py" line="148" />
       <source>Lock-out time (minutes)</source>
       <translation>锁定时长（分钟）</translation>
     </message>
@@ -7010,7 +7050,7 @@ book / actual</source>
       <translation>库存不足：在库数量低于最低库存（{min}）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="165" />
+      <location filename="../../../partsdesk/config.py" line="168" />
       <source>Lowest first; a tier is reached by points or by prepaid balance.</source>
       <translation>从最低等级开始排列；达到积分或储值余额要求即升至该等级。</translation>
     </message>
@@ -7230,7 +7270,7 @@ book / actual</source>
       <translation>会员等级 {number}：名称 {name} 重复。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="164" />
+      <location filename="../../../partsdesk/config.py" line="167" />
       <source>Membership tiers</source>
       <translation>会员等级</translation>
     </message>
@@ -7655,7 +7695,7 @@ book / actual</source>
       <translation>未选择客户(F3)：请在参考信息中注明客户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="202" />
+      <location filename="../../../partsdesk/config.py" line="205" />
       <source>No customer chosen, or a customer without a class.</source>
       <translation>未选择客户，或客户没有分类。</translation>
     </message>
@@ -7698,6 +7738,11 @@ book / actual</source>
       <location filename="../../../partsdesk/printing/workshop_reports.py" line="73" />
       <source>No labour was delivered in the period.</source>
       <translation>本期间没有交车的工时。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/config.py" line="269" />
+      <source>No leaks</source>
+      <translation>无渗漏</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/adjustments.py" line="53" />
@@ -8410,6 +8455,11 @@ book / actual</source>
       <translation>接收优惠</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/config.py" line="270" />
+      <source>Old parts returned or shown</source>
+      <translation>旧件已交还或展示</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/ui/tender_dialog.py" line="115" />
       <source>On acc&amp;ount</source>
       <translation>挂账(&amp;O)</translation>
@@ -8725,7 +8775,7 @@ book / actual</source>
       <translation>超出信用额度 {excess}（额度 {limit}，余额 {balance}）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="158" />
+      <location filename="../../../partsdesk/config.py" line="161" />
       <source>Over the credit limit or overdue</source>
       <translation>超出信用额度或逾期时</translation>
     </message>
@@ -8750,7 +8800,7 @@ book / actual</source>
       <translation>逾期占比</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="156" />
+      <location filename="../../../partsdesk/config.py" line="159" />
       <source>Overdue share of revenue that costs one class (basis points)</source>
       <translation>使客户降一级分类的逾期金额占营业额比例（基点）</translation>
     </message>
@@ -9122,7 +9172,7 @@ iss. / short</source>
       <translation>付款条件最多为 {days} 天。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="161" />
+      <location filename="../../../partsdesk/config.py" line="164" />
       <source>Payment terms for new accounts (days)</source>
       <translation>新挂账账户的付款条件（天）</translation>
     </message>
@@ -9387,12 +9437,12 @@ iss. / short</source>
       <translation>无法用积分付款：门店的积分价值为 0。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="166" />
+      <location filename="../../../partsdesk/config.py" line="169" />
       <source>Points earned per 1.00 spent</source>
       <translation>每消费 1.00 获得的积分</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="170" />
+      <location filename="../../../partsdesk/config.py" line="173" />
       <source>Points expire after (months; 0: never)</source>
       <translation>积分有效期（月；0：永不过期）</translation>
     </message>
@@ -9617,27 +9667,27 @@ iss. / short</source>
       <translation>价格已保存。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="201" />
+      <location filename="../../../partsdesk/config.py" line="204" />
       <source>Price tier of a walk-in customer</source>
       <translation>散客的价格等级</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="209" />
+      <location filename="../../../partsdesk/config.py" line="212" />
       <source>Price tier of account customers</source>
       <translation>挂账客户的价格等级</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="203" />
+      <location filename="../../../partsdesk/config.py" line="206" />
       <source>Price tier of class A customers</source>
       <translation>A 类客户的价格等级</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="205" />
+      <location filename="../../../partsdesk/config.py" line="208" />
       <source>Price tier of class B customers</source>
       <translation>B 类客户的价格等级</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="207" />
+      <location filename="../../../partsdesk/config.py" line="210" />
       <source>Price tier of class C customers</source>
       <translation>C 类客户的价格等级</translation>
     </message>
@@ -9667,7 +9717,7 @@ iss. / short</source>
       <translation>价格为约定的单价，币种 {currency}；请在送货单和发票上注明我方采购单号 {number}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="139" />
+      <location filename="../../../partsdesk/config.py" line="142" />
       <source>Prices include tax</source>
       <translation>价格含税</translation>
     </message>
@@ -9797,7 +9847,7 @@ iss. / short</source>
       <translation>打印人</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="129" />
+      <location filename="../../../partsdesk/config.py" line="132" />
       <source>Printed on invoices and statements.</source>
       <translation>打印在发票和对账单上。</translation>
     </message>
@@ -9817,7 +9867,7 @@ iss. / short</source>
       <translation>已打印 {number} 的{word}（{pages} 页）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="126" />
+      <location filename="../../../partsdesk/config.py" line="129" />
       <source>Printed under the name on every document.</source>
       <translation>打印在每张单据的门店名称下方。</translation>
     </message>
@@ -9997,7 +10047,7 @@ iss. / short</source>
       <translation>品质等级须为以下之一：{grades}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="267" />
+      <location filename="../../../partsdesk/config.py" line="270" />
       <source>Quality-check checklist</source>
       <translation>质检清单</translation>
     </message>
@@ -10157,7 +10207,7 @@ iss. / short</source>
       <translation>报价单（F9）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="216" />
+      <location filename="../../../partsdesk/config.py" line="219" />
       <source>Quotes are valid for (days)</source>
       <translation>报价单有效期（天）</translation>
     </message>
@@ -10337,12 +10387,12 @@ iss. / short</source>
       <translation>小票</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="298" />
+      <location filename="../../../partsdesk/config.py" line="301" />
       <source>Receipt printer</source>
       <translation>小票打印机</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="296" />
+      <location filename="../../../partsdesk/config.py" line="299" />
       <source>Receipt printer (80 mm)</source>
       <translation>小票打印机（80 mm）</translation>
     </message>
@@ -10392,7 +10442,7 @@ iss. / short</source>
       <translation>收货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="261" />
+      <location filename="../../../partsdesk/config.py" line="264" />
       <source>Reception checklist</source>
       <translation>接车检查清单</translation>
     </message>
@@ -10763,7 +10813,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>解决</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="185" />
+      <location filename="../../../partsdesk/config.py" line="188" />
       <source>Resolve a complaint within (days)</source>
       <translation>投诉解决时限（天）</translation>
     </message>
@@ -10868,7 +10918,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>退回未用配件 — {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="212" />
+      <location filename="../../../partsdesk/config.py" line="215" />
       <source>Return window (days)</source>
       <translation>退货期限（天）</translation>
     </message>
@@ -10883,7 +10933,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>已退货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="214" />
+      <location filename="../../../partsdesk/config.py" line="217" />
       <source>Returns that need a manager (minor units)</source>
       <translation>需经理批准的退货金额（最小货币单位）</translation>
     </message>
@@ -10901,6 +10951,11 @@ Everything entered after that backup will be gone from the shop database (the cu
       <location filename="../../../partsdesk/printing/count_sheet.py" line="246" />
       <source>Reviewed by</source>
       <translation>审核人</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/config.py" line="269" />
+      <source>Road test</source>
+      <translation>路试</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/users_dialog.py" line="122" />
@@ -11438,17 +11493,17 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>扫描枪测试页（A4）：已写入 {out}。请在连接扫描枪的电脑上，通过“文件 &gt; 扫描枪设置…”扫描此页。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="313" />
+      <location filename="../../../partsdesk/config.py" line="316" />
       <source>Scanner: key it sends after a code</source>
       <translation>扫描枪：每个条码后发送的按键</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="308" />
+      <location filename="../../../partsdesk/config.py" line="311" />
       <source>Scanner: longest gap between the keys of a scan (ms)</source>
       <translation>扫描枪：一次扫描中按键的最长间隔（毫秒）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="311" />
+      <location filename="../../../partsdesk/config.py" line="314" />
       <source>Scanner: shortest code (characters)</source>
       <translation>扫描枪：最短条码长度（字符）</translation>
     </message>
@@ -11483,7 +11538,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>划痕</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="318" />
+      <location filename="../../../partsdesk/config.py" line="321" />
       <source>Screens, messages and printed documents, on every PC that has no language of its own.</source>
       <translation>界面、提示信息和打印单据的语言，适用于所有未单独设置语言的电脑。</translation>
     </message>
@@ -11598,12 +11653,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>可售库存成本金额：{value} {currency}。呆滞库存（{months} 个月无销售）：{dead}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="193" />
+      <location filename="../../../partsdesk/config.py" line="196" />
       <source>Selling more than the stock on hand</source>
       <translation>超出在库数量销售</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="140" />
+      <location filename="../../../partsdesk/config.py" line="143" />
       <source>Selling prices in the catalogue are tax-inclusive (usual at a counter).</source>
       <translation>配件目录中的售价含税（柜台常用）。</translation>
     </message>
@@ -11673,7 +11728,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>到期的保养提醒</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="283" />
+      <location filename="../../../partsdesk/config.py" line="286" />
       <source>Service reminders: call this many days ahead</source>
       <translation>保养提醒：提前几天打电话</translation>
     </message>
@@ -11703,7 +11758,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>保养类型 {number}：只需名称、天数和公里数，不能有其他内容。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="280" />
+      <location filename="../../../partsdesk/config.py" line="283" />
       <source>Service types for reminders</source>
       <translation>保养提醒的保养类型</translation>
     </message>
@@ -11778,7 +11833,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>门店名称(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="126" />
+      <location filename="../../../partsdesk/config.py" line="129" />
       <source>Shop address</source>
       <translation>门店地址</translation>
     </message>
@@ -11788,32 +11843,32 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>门店数据库</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="286" />
+      <location filename="../../../partsdesk/config.py" line="289" />
       <source>Shop database (this PC)</source>
       <translation>门店数据库（本机）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="133" />
+      <location filename="../../../partsdesk/config.py" line="136" />
       <source>Shop logo</source>
       <translation>门店标志</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="131" />
+      <location filename="../../../partsdesk/config.py" line="134" />
       <source>Shop logo (image file)</source>
       <translation>门店标志（图片文件）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="125" />
+      <location filename="../../../partsdesk/config.py" line="128" />
       <source>Shop name</source>
       <translation>门店名称</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="128" />
+      <location filename="../../../partsdesk/config.py" line="131" />
       <source>Shop phone</source>
       <translation>门店电话</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="129" />
+      <location filename="../../../partsdesk/config.py" line="132" />
       <source>Shop tax ID</source>
       <translation>门店税号</translation>
     </message>
@@ -11948,6 +12003,11 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>南美</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/config.py" line="264" />
+      <source>Spare wheel and tools</source>
+      <translation>备胎和随车工具</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/services/membership.py" line="68" />
       <source>Spent</source>
       <translation>消费</translation>
@@ -11978,7 +12038,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>重新开始</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="252" />
+      <location filename="../../../partsdesk/config.py" line="255" />
       <source>Start of the working day the appointment calendar counts capacity from.</source>
       <translation>工作日的开始时间，预约日程从此时起计算可用产能。</translation>
     </message>
@@ -12088,7 +12148,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>库存调整</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="236" />
+      <location filename="../../../partsdesk/config.py" line="239" />
       <source>Stock adjustments that need a manager (minor units)</source>
       <translation>需经理批准的库存调整金额（最小货币单位）</translation>
     </message>
@@ -12233,12 +12293,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>只有联系上客户时才记录满意度调查答案。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="181" />
+      <location filename="../../../partsdesk/config.py" line="184" />
       <source>Survey questions</source>
       <translation>满意度调查问题</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="232" />
+      <location filename="../../../partsdesk/config.py" line="235" />
       <source>Suspected double scan within (milliseconds)</source>
       <translation>疑似重复扫描的判定间隔（毫秒）</translation>
     </message>
@@ -12775,7 +12835,7 @@ Please log in again.</source>
       <translation>未日结。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="219" />
+      <location filename="../../../partsdesk/config.py" line="222" />
       <source>The default rate of a quote's labour line, taxed at the default tax rate. 15000 = 150.00 an hour</source>
       <translation>报价单工时项目的默认费率，按默认税率计税。15000 = 每小时 150.00</translation>
     </message>
@@ -12980,7 +13040,7 @@ Please log in again.</source>
       <translation>配件本身的编号填在“配件编号”字段中；其他编号请列为 OE号、互换号或旧编号。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="240" />
+      <location filename="../../../partsdesk/config.py" line="243" />
       <source>The parts that make the first 80 % of 12 months' consumption value at cost are class A. 8000 = 80 %</source>
       <translation>按成本计，占 12 个月用量金额前 80 % 的配件为 A 类。8000 = 80 %</translation>
     </message>
@@ -13035,12 +13095,12 @@ Please log in again.</source>
       <translation>未找到本机为{kind}设置的打印机“{name}”（{setting}）。{listed}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="297" />
+      <location filename="../../../partsdesk/config.py" line="300" />
       <source>The printer's name as the system knows it; empty: the system's default printer.</source>
       <translation>系统中的打印机名称；留空：使用系统默认打印机。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="303" />
+      <location filename="../../../partsdesk/config.py" line="306" />
       <source>The printer's name as the system knows it; empty: the system's default printer. Label sheets (A4) print on the A4 printer.</source>
       <translation>系统中的打印机名称；留空：使用系统默认打印机。标签纸（A4）在 A4 打印机上打印。</translation>
     </message>
@@ -13170,7 +13230,7 @@ Please log in again.</source>
       <translation>此采购单的剩余部分不会再到货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="243" />
+      <location filename="../../../partsdesk/config.py" line="246" />
       <source>The rest, and parts that did not sell, are class C. 1500 = 15 %</source>
       <translation>其余配件以及没有销售的配件为 C 类。1500 = 15 %</translation>
     </message>
@@ -13190,7 +13250,7 @@ Please log in again.</source>
       <translation>{ms:.0f} 毫秒内再次扫到相同条码：已计数 — 如果扫描枪重复读取，请撤销（Ctrl+Z）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="233" />
+      <location filename="../../../partsdesk/config.py" line="236" />
       <source>The same code scanned again by the same counter this soon is counted but flagged, so the counter can undo it (Ctrl+Z).</source>
       <translation>同一盘点人员在此时间内再次扫到相同条码时，仍会计数但会加以提示，以便盘点人员撤销（Ctrl+Z）。</translation>
     </message>
@@ -13745,6 +13805,11 @@ Please log in again.</source>
       <translation>充值金额：充值后余额过大。</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/config.py" line="269" />
+      <source>Torques checked</source>
+      <translation>扭矩已检查</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/domain/tender.py" line="150" />
       <source>Total</source>
       <translation>合计</translation>
@@ -13858,6 +13923,11 @@ Please log in again.</source>
       <location filename="../../../partsdesk/ui/login.py" line="169" />
       <source>Type your password.</source>
       <translation>请输入密码。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/config.py" line="263" />
+      <source>Tyres</source>
+      <translation>轮胎</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/models/db.py" line="82" />
@@ -14050,7 +14120,7 @@ Please log in again.</source>
       <translation>拒绝金额</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="168" />
+      <location filename="../../../partsdesk/config.py" line="171" />
       <source>Value of one point when redeemed (minor units)</source>
       <translation>每积分抵扣金额（最小货币单位）</translation>
     </message>
@@ -14180,6 +14250,11 @@ Please log in again.</source>
       <translation>散客：按{tier}价</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/config.py" line="263" />
+      <source>Warning lamps</source>
+      <translation>仪表警告灯</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/printing/workshop.py" line="529" />
       <source>Warranty</source>
       <translation>质保</translation>
@@ -14207,12 +14282,12 @@ work</source>
       <translation>质保里程</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="276" />
+      <location filename="../../../partsdesk/config.py" line="279" />
       <source>Warranty on labour (km)</source>
       <translation>工时质保（km）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="273" />
+      <location filename="../../../partsdesk/config.py" line="276" />
       <source>Warranty on labour (months)</source>
       <translation>工时质保（月）</translation>
     </message>
@@ -14282,7 +14357,7 @@ work</source>
       <translation>{first} – {last} 周</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="295" />
+      <location filename="../../../partsdesk/config.py" line="298" />
       <source>Weekly backups kept</source>
       <translation>保留的每周备份数</translation>
     </message>
@@ -14342,7 +14417,7 @@ work</source>
       <translation>预计到货时间（逾期清单据此催货）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="291" />
+      <location filename="../../../partsdesk/config.py" line="294" />
       <source>Where this PC writes and looks for backups of a SQLite shop file. Empty: the folder beside the shop file (&lt;file&gt;-backups). Another disk is safer.</source>
       <translation>本机写入和查找 SQLite 门店文件备份的位置。留空：门店文件旁边的文件夹（&lt;file&gt;-backups）。放在另一块磁盘上更安全。</translation>
     </message>
@@ -14352,7 +14427,7 @@ work</source>
       <translation>以先到者为准。两项都留空时，列表中的保养项目从今天和上次读数起按其间隔计算到期。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="277" />
+      <location filename="../../../partsdesk/config.py" line="280" />
       <source>Whichever comes first, the months or the km. 0: none by distance.</source>
       <translation>月数和里程以先到者为准。0：不按里程计。</translation>
     </message>
@@ -14392,6 +14467,16 @@ work</source>
       <translation>宽度</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/config.py" line="263" />
+      <source>Windscreen</source>
+      <translation>前挡风玻璃</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/config.py" line="263" />
+      <source>Wipers</source>
+      <translation>雨刮</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/printing/count_sheet.py" line="144" />
       <source>With book quantities</source>
       <translation>显示账面数量</translation>
@@ -14420,6 +14505,11 @@ work</source>
       <location filename="../../../partsdesk/services/appointments.py" line="57" />
       <source>Work asked for</source>
       <translation>客户要求的工作</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/config.py" line="269" />
+      <source>Work done as ordered</source>
+      <translation>已按工单完成作业</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="772" />
@@ -14457,22 +14547,22 @@ work</source>
       <translation>车间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="256" />
+      <location filename="../../../partsdesk/config.py" line="259" />
       <source>Workshop closes at</source>
       <translation>车间关门时间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="254" />
+      <location filename="../../../partsdesk/config.py" line="257" />
       <source>Workshop closes at (HH:MM)</source>
       <translation>车间关门时间（HH:MM）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="253" />
+      <location filename="../../../partsdesk/config.py" line="256" />
       <source>Workshop opens at</source>
       <translation>车间开门时间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="251" />
+      <location filename="../../../partsdesk/config.py" line="254" />
       <source>Workshop opens at (HH:MM)</source>
       <translation>车间开门时间（HH:MM）</translation>
     </message>
@@ -14547,7 +14637,7 @@ work</source>
       <translation>PIN码错误。{name} 已被锁定 {minutes} 分钟。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="143" />
+      <location filename="../../../partsdesk/config.py" line="146" />
       <source>Wrong PINs before a user is locked</source>
       <translation>用户被锁定前允许的PIN码错误次数</translation>
     </message>
@@ -14737,7 +14827,7 @@ work</source>
       <translation>允许</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="194" />
+      <location filename="../../../partsdesk/config.py" line="197" />
       <source>allow: with a warning; manager: a manager approves; refuse: never.</source>
       <translation>允许：仅给出警告；经理：须经理批准；拒绝：一律不允许。</translation>
     </message>
@@ -15207,7 +15297,7 @@ work</source>
       <translation>录入低于上次的里程表读数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="314" />
+      <location filename="../../../partsdesk/config.py" line="317" />
       <source>enter: Enter (the usual); tab: Tab or Enter. Scanner set-up finds it.</source>
       <translation>Enter 键：Enter（常用）；Tab 键：Tab 或 Enter。扫描枪设置可自动识别。</translation>
     </message>
@@ -16287,7 +16377,7 @@ work</source>
       <translation>警告</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="159" />
+      <location filename="../../../partsdesk/config.py" line="162" />
       <source>warn: the cashier sees a warning; block: a manager must approve the sale on account.</source>
       <translation>警告：收银员会看到警告；阻止：挂账销售须经理批准。</translation>
     </message>
@@ -17009,7 +17099,7 @@ work</source>
       <translation>{label}：至少包含一项的列表。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/settings.py" line="63" />
+      <location filename="../../../partsdesk/services/settings.py" line="67" />
       <source>{label}: a list.</source>
       <translation>{label}：应为列表。</translation>
     </message>
@@ -17054,7 +17144,7 @@ work</source>
       <translation>{label}：需要填写金额。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/settings.py" line="67" />
+      <location filename="../../../partsdesk/services/settings.py" line="71" />
       <source>{label}: at least {minimum}.</source>
       <translation>{label}：至少为 {minimum}。</translation>
     </message>
@@ -17074,7 +17164,7 @@ work</source>
       <translation>{label}：最多 {longest} 个字符。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/settings.py" line="70" />
+      <location filename="../../../partsdesk/services/settings.py" line="74" />
       <source>{label}: at most {maximum}.</source>
       <translation>{label}：最多为 {maximum}。</translation>
     </message>
@@ -17124,12 +17214,12 @@ work</source>
       <translation>{label}：仅限一行，不能含换行符或控制字符。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/settings.py" line="73" />
+      <location filename="../../../partsdesk/services/settings.py" line="77" />
       <source>{label}: one of {choices}.</source>
       <translation>{label}：应为 {choices} 之一。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/settings.py" line="61" />
+      <location filename="../../../partsdesk/services/settings.py" line="65" />
       <source>{label}: text.</source>
       <translation>{label}：应为文本。</translation>
     </message>
@@ -17384,7 +17474,7 @@ work</source>
       <translation>{name} — {role}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/settings.py" line="147" />
+      <location filename="../../../partsdesk/services/settings.py" line="151" />
       <source>{name}: no such setting.</source>
       <translation>{name}：没有此设置。</translation>
     </message>
