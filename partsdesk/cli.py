@@ -43,6 +43,13 @@ def _open(args: argparse.Namespace, *, upgrade: bool = True):
     return url, db
 
 
+def _receipt_roll() -> int:
+    """This PC's receipt roll, 80 or 58 mm (setting printer.receipt_width)."""
+    from partsdesk.services import settings as shop_settings
+
+    return int(shop_settings.terminal("printer.receipt_width"))
+
+
 def _progress_printer(label: str) -> Callable[[int, int], None]:
     """A progress callback that redraws one line on a terminal, and says nothing elsewhere."""
     if not sys.stderr.isatty():
@@ -263,12 +270,15 @@ def cmd_print(args: argparse.Namespace) -> int:
         from partsdesk.printing.sale_documents import write_invoice, write_receipt
         from partsdesk.services.sale_documents import sale_document
 
-        # The word typed chooses the layout (invoice: A4, receipt: 80 mm roll); the sale's own kind
-        # its title, so any invoice or receipt prints on either paper.
+        # The word typed chooses the layout (invoice: A4, receipt: this PC's roll, 80 or 58 mm); the
+        # sale's own kind its title, so any invoice or receipt prints on either paper.
         doc = sale_document(args.number, copy=args.copy)
-        write = write_invoice if args.print_command == "invoice" else write_receipt
-        _write_aside(out, lambda path: write(doc, path))
-        paper = "A4" if args.print_command == "invoice" else _("80 mm roll")
+        roll = _receipt_roll()
+        if args.print_command == "invoice":
+            _write_aside(out, lambda path: write_invoice(doc, path))
+        else:
+            _write_aside(out, lambda path: write_receipt(doc, path, roll_mm=roll))
+        paper = "A4" if args.print_command == "invoice" else _("{width} mm roll").format(width=roll)
         print(_("{title} {number} of {at}, total {amount} "
                 "{currency}{copy} ({paper}): written to {out}").format(
             title=doc.title, number=doc.number, at=f"{doc.at:%Y-%m-%d %H:%M}", amount=accounts.format_amount(doc.total),
@@ -315,7 +325,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         from partsdesk.services.cashup import z_report
 
         report = z_report(args.number)  # exactly as it was closed: a reprint never recomputes a day
-        _write_aside(out, lambda path: write_report(report, path, a4=args.a4, copy=args.copy))
+        roll = _receipt_roll()
+        _write_aside(out, lambda path: write_report(report, path, a4=args.a4, copy=args.copy, roll_mm=roll))
         print(_("Z report {number} of terminal {terminal}: expected "
                 "{expected}, counted {counted} "
                 "{currency} ({over_short}){copy} "
@@ -323,7 +334,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             number=report.number, terminal=report.terminal, expected=report.money(report.expected_cash),
             counted=report.money(report.counted_cash or 0), currency=report.currency,
             over_short=report.over_short_message, copy=_(", marked COPY") if args.copy else "",
-            paper="A4" if args.a4 else _("80 mm roll"), out=out))
+            paper="A4" if args.a4 else _("{width} mm roll").format(width=roll), out=out))
         return 0
     if args.print_command in ("estimate", "checkin", "jobcard", "ro-picklist", "delivery"):
         from partsdesk.printing.workshop import write_workshop_document
@@ -521,7 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("customer", metavar="CUSTOMER", help="record number (12 or #12) or member card number")
     d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
     d.add_argument("--as-of", metavar="YYYY-MM-DD", help="the statement's date (default: today)")
-    for document, layout in (("invoice", "an A4 invoice"), ("receipt", "an 80 mm receipt roll")):
+    for document, layout in (("invoice", "an A4 invoice"), ("receipt", "this PC's receipt roll (80 or 58 mm)")):
         d = print_sub.add_parser(
             document, help=f"a committed sale as {layout}",
             description=f"Print a committed sale as {layout}. The word you type chooses the paper; any invoice "
@@ -557,7 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
                              description="Print the barcodes the scanner set-up asks for (digits, letters, dashes "
                                          "and dots, an EAN-13) on one A4 page. Needs no shop database.")
     d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
-    d = print_sub.add_parser("zreport", help="a closed day's Z report (80 mm roll, or A4)",
+    d = print_sub.add_parser("zreport", help="a closed day's Z report (receipt roll, or A4)",
                              description="Print a terminal's closed day (its Z report) exactly as it was closed: "
                                          "sales and refunds by payment method, payments on account, the cash "
                                          "drawer with expected and counted cash, discounts and voids per cashier, "
@@ -565,7 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(d)
     d.add_argument("number", metavar="NUMBER", help="the Z report's number, e.g. Z-000001")
     d.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
-    d.add_argument("--a4", action="store_true", help="on A4 (default: the 80 mm receipt roll)")
+    d.add_argument("--a4", action="store_true", help="on A4 (default: this PC's receipt roll)")
     d.add_argument("--copy", action="store_true", help="mark the report COPY (a reprint)")
     for document, name, what in (
             ("estimate", "estimate", "its lines by section with each line's authorization and the totals"),

@@ -296,9 +296,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 check=partial(check_folder, field="backup.folder", label=N_("Backup folder"))),
     SettingSpec("backup.keep_daily", int, 7, "terminal", N_("Daily backups kept"), minimum=1, maximum=60),
     SettingSpec("backup.keep_weekly", int, 4, "terminal", N_("Weekly backups kept"), minimum=0, maximum=52),
-    SettingSpec("printer.receipt", str, "", "terminal", N_("Receipt printer (80 mm)"),
+    SettingSpec("printer.receipt", str, "", "terminal", N_("Receipt printer"),
                 help=N_("The printer's name as the system knows it; empty: the system's default printer."),
                 check=_line("printer.receipt", N_("Receipt printer"), 200)),
+    SettingSpec("printer.receipt_width", str, "80", "terminal", N_("Receipt paper width"), choices=("80", "58"),
+                help=N_("The receipt printer's roll: 80 mm (72 mm printed) or 58 mm (48 mm printed). Receipts and "
+                        "X and Z reports are laid out for it.")),
     SettingSpec("printer.a4", str, "", "terminal", N_("A4 printer (invoices)"),
                 help=N_("The printer's name as the system knows it; empty: the system's default printer."),
                 check=_line("printer.a4", N_("A4 printer"), 200)),

@@ -1,4 +1,4 @@
-"""The X and Z reports on the 80 mm receipt roll and on A4.
+"""The X and Z reports on the receipt roll (80 or 58 mm) and on A4.
 
 Input: ``services.cashup.CashUpReport`` (an X report as just read, or a Z report as it was
 stored); these functions only lay it out, every figure comes from the report. An X report is
@@ -21,11 +21,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Table,
     TableStyle,
@@ -50,13 +47,7 @@ from partsdesk.printing.base import (
     styles,
     write_pdf,
 )
-from partsdesk.printing.sale_documents import (
-    FRAME_PADDING,
-    ROLL_END,
-    ROLL_MARGIN,
-    ROLL_MAX_HEIGHT,
-    ROLL_WIDTH,
-)
+from partsdesk.printing.sale_documents import FRAME_PADDING, ROLL_PRINTABLE, write_roll_pdf
 from partsdesk.services.cashup import CASH_EVENT_KINDS, CashUpReport, local_time
 
 X_TITLE = N_("X REPORT \u2014 not a closing")  # translated where printed: _(X_TITLE)
@@ -240,7 +231,7 @@ def _rule() -> HRFlowable:
 
 
 def roll_story(report: CashUpReport, *, copy: bool = False, shop: ShopHeader | None = None,
-               width: float = ROLL_WIDTH - 2 * ROLL_MARGIN) -> list[Flowable]:
+               width: float = ROLL_PRINTABLE) -> list[Flowable]:
     """The report's flowables for the roll's printable ``width``."""
     shop = shop or shop_header()
     st = styles(7.5)
@@ -262,23 +253,11 @@ def roll_story(report: CashUpReport, *, copy: bool = False, shop: ShopHeader | N
     return story
 
 
-def write_roll(report: CashUpReport, target: str | Path | BinaryIO, *, copy: bool = False) -> None:
-    """Write the report on an 80 mm roll (72 mm printable) exactly as long as its content."""
-    width = ROLL_WIDTH - 2 * ROLL_MARGIN
-    story = roll_story(report, copy=copy, width=width)
-    needed = 0.0
-    for flowable in story:  # the same wrap the frame does, so the page fits the content
-        _width, height = flowable.wrap(width, ROLL_MAX_HEIGHT)
-        needed += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
-    page_height = min(needed + 2 * ROLL_END + 2 * mm, ROLL_MAX_HEIGHT)  # 2 mm: rounding, never a second page
-    target = str(target) if isinstance(target, Path) else target
-    pdf = BaseDocTemplate(target, pagesize=(ROLL_WIDTH, page_height), leftMargin=ROLL_MARGIN,
-                          rightMargin=ROLL_MARGIN, topMargin=ROLL_END, bottomMargin=ROLL_END,
-                          title=title(report), author="PartsDesk")
-    frame = Frame(ROLL_MARGIN, ROLL_END, width, page_height - 2 * ROLL_END, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0, id="roll")
-    pdf.addPageTemplates([PageTemplate(id="roll", frames=[frame])])
-    pdf.build(story)
+def write_roll(report: CashUpReport, target: str | Path | BinaryIO, *, copy: bool = False,
+               roll_mm: int = 80) -> None:
+    """Write the report on the receipt roll (80 or 58 mm) exactly as long as its content."""
+    write_roll_pdf(target, lambda width: roll_story(report, copy=copy, width=width), title=title(report),
+                   roll_mm=roll_mm)
 
 
 # --- A4 ----------------------------------------------------------------------------------------------
@@ -310,10 +289,13 @@ def write_a4(report: CashUpReport, target: str | Path | BinaryIO, *, copy: bool 
     write_pdf(target, a4_story(report, copy=copy, shop=shop), title=title(report), footer=footer)
 
 
-def write_report(report: CashUpReport, target: str | Path | BinaryIO, *, a4: bool = False, copy: bool = False
-                 ) -> None:
-    """The report on A4 (``a4``) or on the 80 mm roll."""
-    (write_a4 if a4 else write_roll)(report, target, copy=copy)
+def write_report(report: CashUpReport, target: str | Path | BinaryIO, *, a4: bool = False, copy: bool = False,
+                 roll_mm: int = 80) -> None:
+    """The report on A4 (``a4``) or on the receipt roll (80 or 58 mm)."""
+    if a4:
+        write_a4(report, target, copy=copy)
+    else:
+        write_roll(report, target, copy=copy, roll_mm=roll_mm)
 
 
 __all__ = ["X_TITLE", "Section", "a4_story", "roll_story", "sections", "title", "write_a4", "write_report",

@@ -1,4 +1,4 @@
-"""The counter's sale documents: the 80 mm receipt roll and the A4 invoice, and a credit note
+"""The counter's sale documents: the receipt roll (80 or 58 mm) and the A4 invoice, and a credit note
 (a return) on either.
 
 Input: ``services.sale_documents.SaleDocument`` (the committed sale or credit note, totals
@@ -10,6 +10,7 @@ Chinese font (``base.markup``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -55,8 +56,9 @@ from partsdesk.printing.base import (
 )
 from partsdesk.services.sale_documents import SaleDocument, SaleDocumentLine
 
-ROLL_WIDTH = 80 * mm  # the receipt printer's paper
-ROLL_MARGIN = 4 * mm  # left and right: 72 mm printable
+# The receipt printers' rolls (setting printer.receipt_width): paper width in mm -> printable width.
+ROLLS = {80: 72 * mm, 58: 48 * mm}
+ROLL_PRINTABLE = ROLLS[80]
 ROLL_END = 5 * mm  # paper above the first line and below the barcode
 ROLL_MAX_HEIGHT = 5000 * mm  # a PDF page is at most 200 in.; a longer receipt goes on to a second page
 COPY_RED = colors.HexColor("#B00020")
@@ -129,7 +131,7 @@ def _barcode(number: str, *, width: float, height: float, bar_width: float) -> F
     return code
 
 
-# --- receipt (80 mm roll) -----------------------------------------------------------------------
+# --- receipt (the roll) -------------------------------------------------------------------------
 
 def _rule(*, dashed: bool = True) -> HRFlowable:
     return HRFlowable(width="100%", thickness=0.6, color=colors.black, dash=(1.5, 1.5) if dashed else None,
@@ -200,8 +202,7 @@ def _tender_rows(doc: SaleDocument) -> list[tuple[str, str]]:
     return rows
 
 
-def receipt_story(doc: SaleDocument, *, copy: bool = False, width: float = ROLL_WIDTH - 2 * ROLL_MARGIN
-                  ) -> list[Flowable]:
+def receipt_story(doc: SaleDocument, *, copy: bool = False, width: float = ROLL_PRINTABLE) -> list[Flowable]:
     """The receipt's flowables, laid out for ``width`` (the roll's printable width)."""
     st = styles(8)
     centre = ParagraphStyle("centre", parent=st.normal, alignment=TA_CENTER)
@@ -255,24 +256,36 @@ def receipt_story(doc: SaleDocument, *, copy: bool = False, width: float = ROLL_
     return story
 
 
-def write_receipt(doc: SaleDocument, target: str | Path | BinaryIO, *, copy: bool = False) -> None:
-    """Write the receipt of ``doc`` to ``target`` (a path or a binary file) on an 80 mm roll
-    (72 mm printable) exactly as long as its content. ``copy`` (or ``doc.copy``) marks a reprint."""
-    width = ROLL_WIDTH - 2 * ROLL_MARGIN
-    story = receipt_story(doc, copy=copy, width=width)
+def write_roll_pdf(target: str | Path | BinaryIO, story_for: Callable[[float], list[Flowable]], *, title: str,
+                   roll_mm: int = 80) -> None:
+    """A roll of paper ``roll_mm`` wide (``ROLLS``) as one page exactly as long as its content:
+    ``story_for(printable width)`` gives the flowables."""
+    if roll_mm not in ROLLS:
+        raise ValueError(f"no {roll_mm} mm roll: one of {sorted(ROLLS)}")
+    width = ROLLS[roll_mm]
+    margin = (roll_mm * mm - width) / 2
+    story = story_for(width)
     needed = 0.0
     for flowable in story:  # the same wrap the frame does, so the page fits the content
         _width, height = flowable.wrap(width, ROLL_MAX_HEIGHT)
         needed += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
     page_height = min(needed + 2 * ROLL_END + 2 * mm, ROLL_MAX_HEIGHT)  # 2 mm: rounding, never a second page
     target = str(target) if isinstance(target, Path) else target
-    pdf = BaseDocTemplate(target, pagesize=(ROLL_WIDTH, page_height), leftMargin=ROLL_MARGIN,
-                          rightMargin=ROLL_MARGIN, topMargin=ROLL_END, bottomMargin=ROLL_END,
-                          title=f"{doc.title} {doc.number}", author="PartsDesk")
-    frame = Frame(ROLL_MARGIN, ROLL_END, width, page_height - 2 * ROLL_END, leftPadding=0, rightPadding=0,
+    pdf = BaseDocTemplate(target, pagesize=(roll_mm * mm, page_height), leftMargin=margin, rightMargin=margin,
+                          topMargin=ROLL_END, bottomMargin=ROLL_END, title=title, author="PartsDesk")
+    frame = Frame(margin, ROLL_END, width, page_height - 2 * ROLL_END, leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0, id="roll")
     pdf.addPageTemplates([PageTemplate(id="roll", frames=[frame])])
     pdf.build(story)
+
+
+def write_receipt(doc: SaleDocument, target: str | Path | BinaryIO, *, copy: bool = False,
+                  roll_mm: int = 80) -> None:
+    """Write the receipt of ``doc`` to ``target`` (a path or a binary file) on the receipt roll
+    (80 mm, 72 mm printable; or 58 mm, 48 mm printable) exactly as long as its content. ``copy``
+    (or ``doc.copy``) marks a reprint."""
+    write_roll_pdf(target, lambda width: receipt_story(doc, copy=copy, width=width),
+                   title=f"{doc.title} {doc.number}", roll_mm=roll_mm)
 
 
 # --- invoice (A4) -------------------------------------------------------------------------------

@@ -71,9 +71,9 @@ def report_text(report: CashUpReport) -> str:
 
 
 def report_pdf(report: CashUpReport, copy: bool = False) -> bytes:
-    """On the worker: the report on the 80 mm roll, as PDF bytes."""
+    """On the worker: the report on this PC's receipt roll (80 or 58 mm), as PDF bytes."""
     out = BytesIO()
-    write_roll(report, out, copy=copy)
+    write_roll(report, out, copy=copy, roll_mm=print_path.receipt_roll())
     return out.getvalue()
 
 

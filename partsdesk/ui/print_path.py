@@ -113,8 +113,16 @@ class PrintOutcome:
 
 # --- on the worker ------------------------------------------------------------------------------
 
+def receipt_roll(settings_file: Path | None = None) -> int:
+    """This PC's receipt roll: 80 or 58 mm wide (setting printer.receipt_width)."""
+    return int(settings.terminal("printer.receipt_width", settings_file))
+
+
 def _sale_pdf(number: str, kind: str, copy: bool, out: BytesIO) -> None:
-    (write_invoice if kind == "invoice" else write_receipt)(sale_document(number, copy=copy), out, copy=copy)
+    if kind == "invoice":
+        write_invoice(sale_document(number, copy=copy), out, copy=copy)
+    else:
+        write_receipt(sale_document(number, copy=copy), out, copy=copy, roll_mm=receipt_roll())
 
 
 # kind -> how its PDF is written (number, kind, copy, out)
@@ -123,13 +131,14 @@ WRITERS = {
     "invoice": _sale_pdf,
     "picklist": lambda number, _kind, _copy, out: write_pick_list(pick_list_document(number), out),
     "quote": lambda number, _kind, copy, out: write_quote(quote_document(number, copy=copy), out, copy=copy),
-    "zreport": lambda number, _kind, copy, out: write_cash_up(z_report(number), out, copy=copy),  # as stored
+    "zreport": lambda number, _kind, copy, out: write_cash_up(z_report(number), out, copy=copy,  # as stored
+                                                              roll_mm=receipt_roll()),
     **{kind: (lambda number, kind, _copy, out: write_workshop_document(kind, number, out)) for kind in WORKSHOP_KINDS},
 }
 
 
 def document_pdf(number: str, kind: str, copy: bool = False) -> bytes:
-    """On the worker: the PDF of document ``number`` of ``kind`` (WRITERS): a receipt on the 80 mm
+    """On the worker: the PDF of document ``number`` of ``kind`` (WRITERS): a receipt on this PC's
     roll, an invoice, a quote or a pick list on A4, a closed day's Z report as stored on the roll;
     marked COPY when ``copy`` (a pick list has no copies). Raises ``UserError`` (no such document,
     or the PDF could not be made), never anything else."""

@@ -168,6 +168,8 @@ class SettingsDialog(QDialog):
         """A choice as the list shows it: a language by its own name, an empty one as "the shop's"."""
         if spec.name.endswith(".language"):
             return i18n.LANGUAGES.get(choice) or self.tr("As the shop (its language)")
+        if spec.name == "printer.receipt_width":
+            return self.tr("{width} mm").format(width=choice)
         return self.tr(str(choice))
 
     def _add_page(self, section: str, specs: list[SettingSpec]) -> None:
@@ -231,7 +233,7 @@ class SettingsDialog(QDialog):
             return _Editor(box, box.isChecked, lambda v: box.setChecked(bool(v)))
         if spec.type is int:
             return self._number(spec)
-        if spec.type is str and spec.name.startswith("printer."):
+        if spec.type is str and spec.name.startswith("printer.") and not spec.choices:
             return self._printer()
         if spec.type is str and spec.choices:
             combo = QComboBox()

@@ -373,3 +373,18 @@ def test_a_receipt_printed_in_chinese_reads_back_in_chinese(staff, counter, walk
     assert "Change" not in text and "Prices include tax" not in text and "Served by" not in text
     assert "BP-1 Brake pad set 刹车片" in text  # the shop's own data prints as it was typed
     assert scanned(target, tmp_path) == ["RC-000001"]
+
+
+def test_a_58_mm_printer_gets_the_receipt_laid_out_for_its_roll(staff, counter, walk_in_receipt, tmp_path):
+    target = tmp_path / "receipt-58.pdf"
+    write_receipt(sale_document(walk_in_receipt), target, roll_mm=58)
+    info = pdf_info(target)
+    width = float(re.match(r"([\d.]+) x", info["Page size"]).group(1))
+    assert round(width / 72 * 25.4, 1) == 58.0 and info["Pages"] == "1"
+    text = pdf_text(target)
+    # everything the 80 mm receipt says, wrapped to the narrower roll rather than cut off
+    assert "RECEIPT RC-000001" in text and "Brake pad set" in text and row(text, "TOTAL CNY", "383.40")
+    assert row(text, "Change", "16.60") and "Prices include tax." in text
+    assert scanned(target, tmp_path) == ["RC-000001"]
+    with pytest.raises(ValueError):
+        write_receipt(sale_document(walk_in_receipt), tmp_path / "x.pdf", roll_mm=70)

@@ -74,7 +74,7 @@
       <translation> （90 天内共 {total}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="389" />
+      <location filename="../../../partsdesk/cli.py" line="400" />
       <source> and </source>
       <translation> 和 </translation>
     </message>
@@ -859,7 +859,7 @@
       <translation>（已存照片）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="274" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="276" />
       <source>(system default)</source>
       <translation>（系统默认）</translation>
     </message>
@@ -879,12 +879,12 @@
       <translation>+200 表示增加，-50 表示扣减</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="275" />
+      <location filename="../../../partsdesk/cli.py" line="285" />
       <source>, marked COPY</source>
       <translation>，标注“副本”</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="307" />
+      <location filename="../../../partsdesk/cli.py" line="317" />
       <source>, {count} short</source>
       <translation>，{count} 行缺货</translation>
     </message>
@@ -894,12 +894,12 @@
       <translation>，{upcoming} 条即将到期</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="222" />
+      <location filename="../../../partsdesk/cli.py" line="229" />
       <source>--as-of {text!r} is not a date; write it as 2026-11-30.</source>
       <translation>--as-of {text!r} 不是日期；请按 2026-11-30 的格式填写。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="363" />
+      <location filename="../../../partsdesk/cli.py" line="374" />
       <source>--grid {grid!r}: whole numbers of columns and rows, e.g. 3x8.</source>
       <translation>--grid {grid!r}：列数和行数须为整数，例如 3x8。</translation>
     </message>
@@ -1059,11 +1059,6 @@
       <translation>61–90 天</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="271" />
-      <source>80 mm roll</source>
-      <translation>80 mm 卷纸</translation>
-    </message>
-    <message>
       <location filename="../../../partsdesk/ui/customer_account.py" line="51" />
       <source>90+ days</source>
       <translation>90 天以上</translation>
@@ -1214,7 +1209,7 @@
       <translation>折扣或价格低于此下限时需经理批准。1500 = 15 %</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="315" />
+      <location filename="../../../partsdesk/config.py" line="318" />
       <source>A faster run of fewer keys than this is typing, not a scan.</source>
       <translation>快速连续输入的按键少于此数时视为键盘输入，而非扫码。</translation>
     </message>
@@ -1534,12 +1529,12 @@
       <translation>A、B 或 C</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="304" />
+      <location filename="../../../partsdesk/config.py" line="307" />
       <source>A4 printer</source>
       <translation>A4 打印机</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="302" />
+      <location filename="../../../partsdesk/config.py" line="305" />
       <source>A4 printer (invoices)</source>
       <translation>A4 打印机（发票）</translation>
     </message>
@@ -1694,7 +1689,7 @@
       <translation>向此草稿添加配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="301" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="303" />
       <source>Add a row</source>
       <translation>添加一行</translation>
     </message>
@@ -1774,7 +1769,7 @@
       <translation>已添加 {number} {name}：已为此工单预留；需要客户授权。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="191" />
+      <location filename="../../../partsdesk/cli.py" line="198" />
       <source>Added {user} ({role}).</source>
       <translation>已添加 {user}（{role}）。</translation>
     </message>
@@ -1859,7 +1854,7 @@
       <translation>副厂件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="411" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="424" />
       <source>Against</source>
       <translation>原单据</translation>
     </message>
@@ -1899,7 +1894,7 @@
       <translation>所有类别</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="85" />
+      <location filename="../../../partsdesk/cli.py" line="92" />
       <source>All checks passed.</source>
       <translation>所有检查均已通过。</translation>
     </message>
@@ -2008,12 +2003,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
 未保存任何未完成的操作。详细信息在日志文件中；请告知技术支持。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="207" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="198" />
       <source>Anomalies ({count}): flagged, the day can be closed all the same</source>
       <translation>异常（{count}）：已标出，仍可日结</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="206" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="197" />
       <source>Anomalies ({count}): flagged, the day was closed all the same</source>
       <translation>异常（{count}）：已标出，当天仍已日结</translation>
     </message>
@@ -2023,7 +2018,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>异常：</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="205" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="196" />
       <source>Anomalies: none.</source>
       <translation>异常：无。</translation>
     </message>
@@ -2133,7 +2128,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>批准（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="152" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="143" />
       <source>Approved</source>
       <translation>已批准</translation>
     </message>
@@ -2143,7 +2138,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>批准人</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="223" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="224" />
       <source>Approved by {name}</source>
       <translation>批准人：{name}</translation>
     </message>
@@ -2338,7 +2333,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>升级前已备份数据库：{backup}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="96" />
+      <location filename="../../../partsdesk/cli.py" line="103" />
       <source>Backing up</source>
       <translation>正在备份</translation>
     </message>
@@ -2368,7 +2363,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>备份已写入并校验：{file}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="97" />
+      <location filename="../../../partsdesk/cli.py" line="104" />
       <source>Backup written and verified: {file}</source>
       <translation>备份已写入并校验：{file}</translation>
     </message>
@@ -2498,7 +2493,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>最佳来电时间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="286" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="299" />
       <source>Bill to</source>
       <translation>购买方</translation>
     </message>
@@ -2613,7 +2608,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>品牌</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="67" />
+      <location filename="../../../partsdesk/cli.py" line="74" />
       <source>Building</source>
       <translation>正在创建</translation>
     </message>
@@ -2718,7 +2713,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>已关闭：此采购单不会再有到货。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="261" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="252" />
       <source>COPY</source>
       <translation>副本</translation>
     </message>
@@ -3028,7 +3023,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>现金金额</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="140" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="131" />
       <source>Cash drawer ({currency})</source>
       <translation>钱箱（{currency}）</translation>
     </message>
@@ -3048,12 +3043,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>现金取出</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="131" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="122" />
       <source>Cash payments on account</source>
       <translation>挂账现金还款</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="132" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="123" />
       <source>Cash prepaid top-ups</source>
       <translation>现金储值充值</translation>
     </message>
@@ -3073,7 +3068,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>现金销售</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="129" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="120" />
       <source>Cash sales (tendered less change)</source>
       <translation>现金销售（实收减找零）</translation>
     </message>
@@ -3118,7 +3113,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>类别：须为 {categories} 之一。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="199" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="201" />
       <source>Change</source>
       <translation>找零</translation>
     </message>
@@ -3158,7 +3153,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>找零 {amount}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="198" />
+      <location filename="../../../partsdesk/cli.py" line="205" />
       <source>Changed the secret of {user}; any lock-out is cleared.</source>
       <translation>已更改 {user} 的PIN码或密码；如有锁定已解除。</translation>
     </message>
@@ -3213,7 +3208,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>复核人</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="229" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="220" />
       <source>Checked by: ______________________</source>
       <translation>复核人：______________________</translation>
     </message>
@@ -3233,7 +3228,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>正在校验并恢复备份…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="115" />
+      <location filename="../../../partsdesk/cli.py" line="122" />
       <source>Checking the backup</source>
       <translation>正在校验备份</translation>
     </message>
@@ -3658,7 +3653,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>已关闭</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="174" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="165" />
       <source>Closed by</source>
       <translation>日结人</translation>
     </message>
@@ -3969,7 +3964,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>柜台(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="158" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="149" />
       <source>Count</source>
       <translation>盘点单</translation>
     </message>
@@ -4074,7 +4069,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>实盘数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="228" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="219" />
       <source>Counted and closed by: ______________________</source>
       <translation>清点并日结人：______________________</translation>
     </message>
@@ -4204,7 +4199,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>挂账条件 — {0}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="286" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="299" />
       <source>Credit to</source>
       <translation>退款对象</translation>
     </message>
@@ -4529,7 +4524,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户签字</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="227" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="228" />
       <source>Customer: {name}</source>
       <translation>客户：{name}</translation>
     </message>
@@ -4809,7 +4804,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>名称</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="390" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="403" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -4859,7 +4854,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>折扣（基点）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="152" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="143" />
       <source>Discounts and price changes</source>
       <translation>折扣和改价</translation>
     </message>
@@ -4899,7 +4894,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>单据类型：须为 {types} 之一。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="158" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="149" />
       <source>Documents</source>
       <translation>单据</translation>
     </message>
@@ -5114,7 +5109,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>留空：使用本机数据文件夹中的门店文件。也可填写 SQLite 文件的完整路径，或所有终端共用的 PostgreSQL 服务器地址 postgresql://user:password@host:port/dbname。下次启动时生效；partsdesk --db 参数优先于此设置。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="324" />
+      <location filename="../../../partsdesk/config.py" line="327" />
       <source>Empty: the shop's language. Printed documents follow the screen.</source>
       <translation>留空：使用门店的语言。打印的单据与屏幕语言一致。</translation>
     </message>
@@ -5283,7 +5278,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>预期</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="133" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="124" />
       <source>Expected cash</source>
       <translation>应有现金</translation>
     </message>
@@ -5338,12 +5333,12 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>导出时间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="147" />
+      <location filename="../../../partsdesk/cli.py" line="154" />
       <source>Exported {count:,} parts to {file}</source>
       <translation>已将 {count:,} 个配件导出到 {file}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="146" />
+      <location filename="../../../partsdesk/cli.py" line="153" />
       <source>Exporting</source>
       <translation>正在导出</translation>
     </message>
@@ -5683,7 +5678,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>待处理的扫描计入后即结束盘点…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="158" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="149" />
       <source>First</source>
       <translation>起始号</translation>
     </message>
@@ -5698,7 +5693,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>提示</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="148" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="139" />
       <source>Floats, pay-ins and pay-outs</source>
       <translation>备用金、现金存入和取出</translation>
     </message>
@@ -5783,7 +5778,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>法语（AZERTY）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="172" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="163" />
       <source>From</source>
       <translation>从</translation>
     </message>
@@ -5848,7 +5843,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>德语（QWERTZ）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="195" />
+      <location filename="../../../partsdesk/cli.py" line="202" />
       <source>Give --pin and/or --password (a value, or '-' to read it from standard input).</source>
       <translation>请指定 --pin 和/或 --password（填写值，或用 '-' 从标准输入读取）。</translation>
     </message>
@@ -5938,7 +5933,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>设为经理之前，请先为该用户设置密码。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="152" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="143" />
       <source>Given away</source>
       <translation>让利</translation>
     </message>
@@ -5963,7 +5958,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>收货单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="422" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="435" />
       <source>Goods returned {against}.</source>
       <translation>已退回货物（{against}）。</translation>
     </message>
@@ -5978,7 +5973,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>行列</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="161" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="152" />
       <source>Gross</source>
       <translation>含税金额</translation>
     </message>
@@ -6130,7 +6125,7 @@ book / actual</source>
       <translation>仅导入有效行</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="132" />
+      <location filename="../../../partsdesk/cli.py" line="139" />
       <source>Importing</source>
       <translation>正在导入</translation>
     </message>
@@ -6315,12 +6310,12 @@ book / actual</source>
       <translation>保留预约(Esc)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="249" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="250" />
       <source>Keep this {document}: it proves the refund.</source>
       <translation>请保留此{document}：它是退款凭证。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="250" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="251" />
       <source>Keep this {document}: returns and warranty need it.</source>
       <translation>请保留此{document}：退货和质保时需要出示。</translation>
     </message>
@@ -6340,7 +6335,7 @@ book / actual</source>
       <translation>键盘布局</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="312" />
+      <location filename="../../../partsdesk/config.py" line="315" />
       <source>Keys that come closer together than this, ended by the scanner's terminator, are a scan; slower keys are typing. Scanner set-up measures it.</source>
       <translation>按键间隔小于此值、并以扫描枪结束符结尾的输入视为扫码；更慢的按键视为手工输入。扫描枪设置会测量此值。</translation>
     </message>
@@ -6365,12 +6360,12 @@ book / actual</source>
       <translation>版式(&amp;Y)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="308" />
+      <location filename="../../../partsdesk/config.py" line="311" />
       <source>Label printer</source>
       <translation>标签打印机</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="305" />
+      <location filename="../../../partsdesk/config.py" line="308" />
       <source>Label printer (roll labels)</source>
       <translation>标签打印机（卷装标签）</translation>
     </message>
@@ -6500,12 +6495,12 @@ book / actual</source>
       <translation>语言（本机）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="320" />
+      <location filename="../../../partsdesk/config.py" line="323" />
       <source>Language of the shop</source>
       <translation>门店语言</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="323" />
+      <location filename="../../../partsdesk/config.py" line="326" />
       <source>Language of this PC</source>
       <translation>本机语言</translation>
     </message>
@@ -6525,7 +6520,7 @@ book / actual</source>
       <translation>流失客户：未到店时长（月）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="158" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="149" />
       <source>Last</source>
       <translation>截止号</translation>
     </message>
@@ -6560,12 +6555,12 @@ book / actual</source>
       <translation>逾期：已过预计到货日期</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="359" />
+      <location filename="../../../partsdesk/cli.py" line="370" />
       <source>Layout {name} needs --grid COLSxROWS and --margins TOP,RIGHT,BOTTOM,LEFT (mm).</source>
       <translation>版式 {name} 需要 --grid COLSxROWS 和 --margins TOP,RIGHT,BOTTOM,LEFT（mm）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="370" />
+      <location filename="../../../partsdesk/cli.py" line="381" />
       <source>Layout {name} needs --size WIDTHxHEIGHT (mm), e.g. 60x40.</source>
       <translation>版式 {name} 需要 --size WIDTHxHEIGHT（mm），例如 60x40。</translation>
     </message>
@@ -6925,7 +6920,7 @@ book / actual</source>
       <translation>第 {n} 行为返修：免费质保施工，已关联到以往施工及其技师。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="152" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="143" />
       <source>Lines</source>
       <translation>行数</translation>
     </message>
@@ -7490,7 +7485,7 @@ book / actual</source>
       <translation>负库存：销售数量超过账面数量；请盘点，或补录漏记的收货。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="161" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="152" />
       <source>Net</source>
       <translation>净额</translation>
     </message>
@@ -7895,12 +7890,12 @@ book / actual</source>
       <translation>此工单没有配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="166" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="175" />
       <source>No printer is installed on this PC.</source>
       <translation>本机未安装打印机。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="175" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="184" />
       <source>No printer is set for {kind}s on this PC ({setting}) and the system has no default printer.</source>
       <translation>本机未设置{kind}打印机（{setting}），系统也没有默认打印机。</translation>
     </message>
@@ -8165,7 +8160,7 @@ book / actual</source>
       <translation>注意：此车由您本人施工 — 质检最好由其他人把关。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="226" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="217" />
       <source>Note: {note}</source>
       <translation>备注：{note}</translation>
     </message>
@@ -8280,7 +8275,7 @@ book / actual</source>
       <translation>未做任何调整。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="113" />
+      <location filename="../../../partsdesk/cli.py" line="120" />
       <source>Nothing was changed.</source>
       <translation>未做任何更改。</translation>
     </message>
@@ -8520,7 +8515,7 @@ book / actual</source>
       <translation>每个首选供应商生成一张采购单草稿，包含其全部补货建议</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="250" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="252" />
       <source>One entry a line</source>
       <translation>每行一项</translation>
     </message>
@@ -8750,7 +8745,7 @@ book / actual</source>
       <translation>为每张标签画出边框（用普通纸测试）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="137" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="128" />
       <source>Over / short: {message}</source>
       <translation>长短款：{message}</translation>
     </message>
@@ -8855,7 +8850,7 @@ book / actual</source>
       <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="187" />
+      <location filename="../../../partsdesk/cli.py" line="194" />
       <source>PIN</source>
       <translation>PIN码</translation>
     </message>
@@ -8880,12 +8875,12 @@ book / actual</source>
       <translation>第 {page} 页</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="212" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="221" />
       <source>Page {page} could not be drawn.</source>
       <translation>第 {page} 页无法绘制。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="390" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="403" />
       <source>Paid by</source>
       <translation>付款方式</translation>
     </message>
@@ -8895,12 +8890,12 @@ book / actual</source>
       <translation>付款方式须为以下之一：{methods}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="132" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="123" />
       <source>Paid in</source>
       <translation>存入</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="133" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="124" />
       <source>Paid out</source>
       <translation>支出</translation>
     </message>
@@ -9097,7 +9092,7 @@ iss. / short</source>
       <translation>密码(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="188" />
+      <location filename="../../../partsdesk/cli.py" line="195" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
@@ -9202,7 +9197,7 @@ iss. / short</source>
       <translation>付款 — 交车 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="430" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="443" />
       <source>Payments</source>
       <translation>付款</translation>
     </message>
@@ -9212,12 +9207,12 @@ iss. / short</source>
       <translation>挂账付款</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="116" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="107" />
       <source>Payments on account ({count})</source>
       <translation>挂账还款（{count}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="119" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="110" />
       <source>Payments on account ({currency})</source>
       <translation>挂账还款（{currency}）</translation>
     </message>
@@ -9352,7 +9347,7 @@ iss. / short</source>
       <translation>拣货单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="308" />
+      <location filename="../../../partsdesk/cli.py" line="318" />
       <source>Pick list of order {number} for {customer}: {count} line(s){short} (A4): written to {out}</source>
       <translation>订单 {number} 的拣货单（客户：{customer}）：{count} 行{short}（A4）：已写入 {out}</translation>
     </message>
@@ -9582,12 +9577,12 @@ iss. / short</source>
       <translation>储值充值 — {name}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="122" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="113" />
       <source>Prepaid top-ups ({count})</source>
       <translation>储值充值（{count}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="125" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="116" />
       <source>Prepaid top-ups ({currency})</source>
       <translation>储值充值（{currency}）</translation>
     </message>
@@ -9632,7 +9627,7 @@ iss. / short</source>
       <translation>已显示 {number} 的{word}预览。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="373" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="382" />
       <source>Preview of {kind} {number}</source>
       <translation>{kind} {number} 预览</translation>
     </message>
@@ -9707,7 +9702,7 @@ iss. / short</source>
       <translation>报价单 {number} 开出后价格已变动</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="241" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="242" />
       <source>Prices exclude tax; tax is added.</source>
       <translation>价格不含税；税额另加。</translation>
     </message>
@@ -9722,7 +9717,7 @@ iss. / short</source>
       <translation>价格含税</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="241" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="242" />
       <source>Prices include tax.</source>
       <translation>价格含税。</translation>
     </message>
@@ -9842,7 +9837,7 @@ iss. / short</source>
       <translation>打印在每张小票、发票和对账单的顶部。现在只需填写名称，其余内容可稍后在设置中添加。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="174" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="165" />
       <source>Printed by</source>
       <translation>打印人</translation>
     </message>
@@ -9902,7 +9897,7 @@ iss. / short</source>
       <translation>打印机（本机）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="165" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="174" />
       <source>Printers on this PC: {names}.</source>
       <translation>本机的打印机：{names}。</translation>
     </message>
@@ -9997,7 +9992,7 @@ iss. / short</source>
       <translation>上架货位</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="189" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="198" />
       <source>Qt PDF (PySide6-Addons) is not installed, so documents cannot be printed or previewed; save them as PDF instead.</source>
       <translation>未安装 Qt PDF（PySide6-Addons），因此无法打印或预览单据；请改为另存为 PDF。</translation>
     </message>
@@ -10177,7 +10172,7 @@ iss. / short</source>
       <translation>报价单 {number} 当前为{status}：只能转换一次。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="295" />
+      <location filename="../../../partsdesk/cli.py" line="305" />
       <source>Quote {number} of {at}, valid until {until}, total {amount} {currency}{copy} (A4): written to {out}</source>
       <translation>报价单 {number}（{at}），有效期至 {until}，合计 {amount} {currency}{copy}（A4）：已写入 {out}</translation>
     </message>
@@ -10232,7 +10227,7 @@ iss. / short</source>
       <translation>向供应商新建采购单草稿</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="161" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="152" />
       <source>Rate</source>
       <translation>税率</translation>
     </message>
@@ -10362,7 +10357,7 @@ iss. / short</source>
       <translation>退货原因须为以下之一：{reasons}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="225" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="226" />
       <source>Reason: {reason}</source>
       <translation>原因：{reason}</translation>
     </message>
@@ -10387,14 +10382,14 @@ iss. / short</source>
       <translation>小票</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="301" />
-      <source>Receipt printer</source>
-      <translation>小票打印机</translation>
+      <location filename="../../../partsdesk/config.py" line="302" />
+      <source>Receipt paper width</source>
+      <translation>小票纸宽</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/config.py" line="299" />
-      <source>Receipt printer (80 mm)</source>
-      <translation>小票打印机（80 mm）</translation>
+      <source>Receipt printer</source>
+      <translation>小票打印机</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/cashup.py" line="70" />
@@ -10517,7 +10512,7 @@ iss. / short</source>
       <translation>退款 {amount}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="193" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="195" />
       <source>Refund: {method}</source>
       <translation>退款：{method}</translation>
     </message>
@@ -10527,22 +10522,22 @@ iss. / short</source>
       <translation>退款</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="390" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="403" />
       <source>Refunded by</source>
       <translation>退款方式</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="430" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="443" />
       <source>Refunds</source>
       <translation>退款</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="111" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="102" />
       <source>Refunds ({count})</source>
       <translation>退款（{count}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="113" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="104" />
       <source>Refunds on credit notes ({currency})</source>
       <translation>红字冲销单退款（{currency}）</translation>
     </message>
@@ -10612,7 +10607,7 @@ iss. / short</source>
       <translation>删除第 {line} 行：{description}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="302" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="304" />
       <source>Remove the row</source>
       <translation>删除该行</translation>
     </message>
@@ -10748,7 +10743,7 @@ Everything entered after that backup will be gone from the shop database (the cu
 该备份之后录入的所有内容都将从门店数据库中消失（当前文件会作为副本保留在备份文件夹中）。其他终端必须先关闭 PartsDesk。恢复后，所有人需重新登录。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="110" />
+      <location filename="../../../partsdesk/cli.py" line="117" />
       <source>Replace {url} with {file}? The current file is kept as a copy. [y/N] </source>
       <translation>用 {file} 替换 {url} 吗？当前文件将保留一份副本。[y/N] </translation>
     </message>
@@ -10773,7 +10768,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>补打Z报表（副本）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="217" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="208" />
       <source>Reprint of Z report {number}</source>
       <translation>补打：Z报表 {number}</translation>
     </message>
@@ -10783,7 +10778,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>补打：报价单 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="116" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="118" />
       <source>Reprint of {document} {number}</source>
       <translation>补打：{document} {number}</translation>
     </message>
@@ -10848,17 +10843,17 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>恢复备份</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="119" />
+      <location filename="../../../partsdesk/cli.py" line="126" />
       <source>Restored {file}.</source>
       <translation>已恢复 {file}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="117" />
+      <location filename="../../../partsdesk/cli.py" line="124" />
       <source>Restored {file}. The replaced database was kept as {kept}.</source>
       <translation>已恢复 {file}。被替换的数据库已保留为 {kept}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="108" />
+      <location filename="../../../partsdesk/cli.py" line="115" />
       <source>Restoring replaces the shop database; add --yes to confirm.</source>
       <translation>恢复将替换门店数据库；请加上 --yes 确认。</translation>
     </message>
@@ -10978,7 +10973,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>行</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="327" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="329" />
       <source>Row {row}, {column}: a whole number, not “{text}”.</source>
       <translation>第 {row} 行，{column}：须为整数，而不是“{text}”。</translation>
     </message>
@@ -11043,12 +11038,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>销售已作废：已从购物车移除 {count} 行。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="105" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="96" />
       <source>Sales ({count})</source>
       <translation>销售（{count}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="108" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="99" />
       <source>Sales by payment method ({currency})</source>
       <translation>按付款方式统计的销售（{currency}）</translation>
     </message>
@@ -11203,7 +11198,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>将车间报表另存为 PDF</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="382" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="391" />
       <source>Save {kind} {number} as PDF</source>
       <translation>将{kind} {number} 另存为 PDF</translation>
     </message>
@@ -11238,7 +11233,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>已保存。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="394" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="396" />
       <source>Saved: {count} setting(s).</source>
       <translation>已保存：{count} 项设置。</translation>
     </message>
@@ -11488,22 +11483,22 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>扫描枪测试页</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="247" />
+      <location filename="../../../partsdesk/cli.py" line="254" />
       <source>Scanner test sheet (A4): written to {out}. Scan it in File &gt; Scanner set-up… of the PC the scanner is connected to.</source>
       <translation>扫描枪测试页（A4）：已写入 {out}。请在连接扫描枪的电脑上，通过“文件 &gt; 扫描枪设置…”扫描此页。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="316" />
+      <location filename="../../../partsdesk/config.py" line="319" />
       <source>Scanner: key it sends after a code</source>
       <translation>扫描枪：每个条码后发送的按键</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="311" />
+      <location filename="../../../partsdesk/config.py" line="314" />
       <source>Scanner: longest gap between the keys of a scan (ms)</source>
       <translation>扫描枪：一次扫描中按键的最长间隔（毫秒）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="314" />
+      <location filename="../../../partsdesk/config.py" line="317" />
       <source>Scanner: shortest code (characters)</source>
       <translation>扫描枪：最短条码长度（字符）</translation>
     </message>
@@ -11538,7 +11533,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>划痕</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="321" />
+      <location filename="../../../partsdesk/config.py" line="324" />
       <source>Screens, messages and printed documents, on every PC that has no language of its own.</source>
       <translation>界面、提示信息和打印单据的语言，适用于所有未单独设置语言的电脑。</translation>
     </message>
@@ -11683,17 +11678,17 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>9月</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="158" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="149" />
       <source>Series</source>
       <translation>编号系列</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="413" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="426" />
       <source>Served by</source>
       <translation>收银员</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="221" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="222" />
       <source>Served by {name}</source>
       <translation>收银员：{name}</translation>
     </message>
@@ -12068,7 +12063,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>对账单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="256" />
+      <location filename="../../../partsdesk/cli.py" line="263" />
       <source>Statement of {customer} (#{id}) on {day}: {count} open item(s), total due {amount} {currency}; written to {out}</source>
       <translation>{customer}（#{id}）截至 {day} 的对账单：{count} 笔未结款项，应付合计 {amount} {currency}；已写入 {out}</translation>
     </message>
@@ -12378,7 +12373,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>接单人</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="161" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="152" />
       <source>Tax</source>
       <translation>税</translation>
     </message>
@@ -12393,12 +12388,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>税号 {tax_id}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="292" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="305" />
       <source>Tax ID: none given</source>
       <translation>税号：未提供</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="161" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="152" />
       <source>Tax by rate (sales less returns)</source>
       <translation>按税率统计的税（销售减退货）</translation>
     </message>
@@ -12413,7 +12408,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>税 {currency}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="235" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="236" />
       <source>Tax {rate} on {net}</source>
       <translation>税 {rate}（计税金额 {net}）</translation>
     </message>
@@ -12453,7 +12448,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>购物车计价完成后即打开收款窗口…（Esc：暂不收款）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="172" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="163" />
       <source>Terminal</source>
       <translation>收银台</translation>
     </message>
@@ -12468,7 +12463,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>付款条件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="220" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="222" />
       <source>Test connection (Ctrl+T)</source>
       <translation>测试连接（Ctrl+T）</translation>
     </message>
@@ -12805,7 +12800,7 @@ Please log in again.</source>
       <translation>客户档案的每日维护失败：{error}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="396" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="398" />
       <source>The database change applies when PartsDesk starts again on this PC.</source>
       <translation>数据库更改将在本机重新启动 PartsDesk 后生效。</translation>
     </message>
@@ -12840,7 +12835,7 @@ Please log in again.</source>
       <translation>报价单工时项目的默认费率，按默认税率计税。15000 = 每小时 150.00</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="197" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="206" />
       <source>The document could not be read for printing ({error}).</source>
       <translation>无法读取单据进行打印（{error}）。</translation>
     </message>
@@ -12870,7 +12865,7 @@ Please log in again.</source>
       <translation>共 {count} 个问题，此处列出前 {shown} 个。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="242" />
+      <location filename="../../../partsdesk/cli.py" line="249" />
       <source>The folder {folder} does not exist; nothing was written.</source>
       <translation>文件夹 {folder} 不存在；未写入任何内容。</translation>
     </message>
@@ -13075,22 +13070,22 @@ Please log in again.</source>
       <translation>以下价格有效期至 {date}（最后有效日）；此后按当日价格重新计价。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="248" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="257" />
       <source>The printer did not finish the job.</source>
       <translation>打印机未完成打印任务。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="238" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="247" />
       <source>The printer stopped after page {page}.</source>
       <translation>打印机在第 {page} 页后停止。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="232" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="241" />
       <source>The printer {name} could not be started (is it switched on, connected and ready?).</source>
       <translation>打印机{name}无法启动（请检查是否已开机、已连接并就绪）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="167" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="176" />
       <source>The printer “{name}” set for {kind}s on this PC ({setting}) was not found. {listed}</source>
       <translation>未找到本机为{kind}设置的打印机“{name}”（{setting}）。{listed}</translation>
     </message>
@@ -13100,7 +13095,7 @@ Please log in again.</source>
       <translation>系统中的打印机名称；留空：使用系统默认打印机。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="306" />
+      <location filename="../../../partsdesk/config.py" line="309" />
       <source>The printer's name as the system knows it; empty: the system's default printer. Label sheets (A4) print on the A4 printer.</source>
       <translation>系统中的打印机名称；留空：使用系统默认打印机。标签纸（A4）在 A4 打印机上打印。</translation>
     </message>
@@ -13183,6 +13178,11 @@ Please log in again.</source>
       <location filename="../../../partsdesk/services/membership.py" line="126" />
       <source>The reason is at most {most} characters.</source>
       <translation>原因最多 {most} 个字符。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/config.py" line="303" />
+      <source>The receipt printer's roll: 80 mm (72 mm printed) or 58 mm (48 mm printed). Receipts and X and Z reports are laid out for it.</source>
+      <translation>小票打印机的纸卷：80 mm（打印宽度 72 mm）或 58 mm（打印宽度 48 mm）。小票以及 X、Z 报表按此排版。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/orders.py" line="187" />
@@ -13315,7 +13315,7 @@ Please log in again.</source>
       <translation>库存报表按成本显示金额：您的角色无权查看成本价。请联系经理或库管员。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="165" />
+      <location filename="../../../partsdesk/cli.py" line="172" />
       <source>The two entries of the {what} differ; nothing was changed.</source>
       <translation>两次输入的{what}不一致；未做任何更改。</translation>
     </message>
@@ -13355,27 +13355,27 @@ Please log in again.</source>
       <translation>已跳过 {count:,} 个无效行。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="376" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="385" />
       <source>The {kind} {number} cannot be previewed: {error} {hint}</source>
       <translation>{kind} {number} 无法预览：{error} {hint}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="144" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="153" />
       <source>The {kind} {number} could not be made ready to print ({error}). {hint}</source>
       <translation>{kind} {number} 无法生成打印文件（{error}）。{hint}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="398" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="407" />
       <source>The {kind} {number} was not printed ({error}). {hint}</source>
       <translation>{kind} {number} 未打印（{error}）。{hint}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="363" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="372" />
       <source>The {kind} {number} was not printed: {error} {hint}</source>
       <translation>{kind} {number} 未打印：{error} {hint}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="392" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="401" />
       <source>The {kind} {number} was not saved to {path}: {error}. {hint}</source>
       <translation>{kind} {number} 未保存到 {path}：{error}。{hint}</translation>
     </message>
@@ -13385,22 +13385,22 @@ Please log in again.</source>
       <translation>{task}已完成。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="331" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="340" />
       <source>The {what} was not printed: {error}</source>
       <translation>{what}未打印：{error}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="327" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="336" />
       <source>The {what} was not saved to {path}: {error}.</source>
       <translation>{what}未保存到 {path}：{error}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="322" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="331" />
       <source>The {what} was printed ({pages} pages).</source>
       <translation>{what}已打印（{pages} 页）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="329" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="338" />
       <source>The {what} was saved to {path}.</source>
       <translation>{what}已保存到 {path}。</translation>
     </message>
@@ -13570,7 +13570,7 @@ Please log in again.</source>
       <translation>没有可作废的内容：购物车为空。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="184" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="186" />
       <source>These settings belong to this PC only; each counter PC keeps its own.</source>
       <translation>这些设置仅适用于本机；每台柜台电脑各自保存自己的设置。</translation>
     </message>
@@ -13595,7 +13595,7 @@ Please log in again.</source>
       <translation>此PIN码太容易被猜到（重复或连续的数字）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="231" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="222" />
       <source>This X report closes nothing: the day goes on until its Z report.</source>
       <translation>此X报表不做日结：当天营业持续到Z报表为止。</translation>
     </message>
@@ -13715,7 +13715,7 @@ Please log in again.</source>
       <translation>各状态停留时间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="173" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="164" />
       <source>To</source>
       <translation>至</translation>
     </message>
@@ -13825,7 +13825,7 @@ Please log in again.</source>
       <translation>应付合计</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="109" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="111" />
       <source>Total refunded</source>
       <translation>退款合计</translation>
     </message>
@@ -13865,12 +13865,12 @@ Please log in again.</source>
       <translation>修理厂价</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="221" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="223" />
       <source>Try to open the database written above (nothing is changed)</source>
       <translation>尝试打开上面填写的数据库（不做任何更改）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="419" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="421" />
       <source>Trying…</source>
       <translation>正在尝试…</translation>
     </message>
@@ -14190,12 +14190,12 @@ Please log in again.</source>
       <translation>到店日期</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="155" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="146" />
       <source>Voids</source>
       <translation>作废</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="155" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="146" />
       <source>Voids (lines taken out, sales cancelled)</source>
       <translation>作废（删除的行、取消的销售）</translation>
     </message>
@@ -14652,7 +14652,7 @@ work</source>
       <translation>配件错误</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="62" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="53" />
       <source>X REPORT — not a closing</source>
       <translation>X报表 — 非日结</translation>
     </message>
@@ -14732,7 +14732,7 @@ work</source>
       <translation>小票上的门店名称和信息、税、单据编号方式，以及您的管理员账户。大约需要两分钟。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="67" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="58" />
       <source>Z REPORT {number}</source>
       <translation>Z报表 {number}</translation>
     </message>
@@ -14742,7 +14742,7 @@ work</source>
       <translation>Z报表</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="319" />
+      <location filename="../../../partsdesk/cli.py" line="330" />
       <source>Z report {number} of terminal {terminal}: expected {expected}, counted {counted} {currency} ({over_short}){copy} ({paper}): written to {out}</source>
       <translation>收银台 {terminal} 的Z报表 {number}：应有 {expected}，实点 {counted} {currency}（{over_short}）{copy}（{paper}）：已写入 {out}</translation>
     </message>
@@ -14777,7 +14777,7 @@ work</source>
       <translation>挂账余额</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="179" />
+      <location filename="../../../partsdesk/cli.py" line="186" />
       <source>active</source>
       <translation>启用</translation>
     </message>
@@ -14807,12 +14807,12 @@ work</source>
       <translation>将 {name} 的积分调整 {points}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="105" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="107" />
       <source>against {reference}</source>
       <translation>原单 {reference}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="104" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="106" />
       <source>against {reference} of {when}</source>
       <translation>原单 {reference}（{when}）</translation>
     </message>
@@ -14887,12 +14887,12 @@ work</source>
       <translation>审计记录 {audit_id}：{problem}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="67" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="69" />
       <source>back as member points</source>
       <translation>退回为会员积分</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="67" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="69" />
       <source>back onto the prepaid balance</source>
       <translation>退回储值余额</translation>
     </message>
@@ -15112,7 +15112,7 @@ work</source>
       <translation>实盘 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="66" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="68" />
       <source>credited to the customer's account</source>
       <translation>已退入客户挂账账户</translation>
     </message>
@@ -15132,7 +15132,7 @@ work</source>
       <translation>交车单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="314" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="327" />
       <source>deposit of line {line} refunded</source>
       <translation>已退还第 {line} 行的旧件押金</translation>
     </message>
@@ -15142,7 +15142,7 @@ work</source>
       <translation>数字变成符号，且“a”/“q”、“z”/“w”互换</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="179" />
+      <location filename="../../../partsdesk/cli.py" line="186" />
       <source>disabled</source>
       <translation>已停用</translation>
     </message>
@@ -15297,7 +15297,7 @@ work</source>
       <translation>录入低于上次的里程表读数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="317" />
+      <location filename="../../../partsdesk/config.py" line="320" />
       <source>enter: Enter (the usual); tab: Tab or Enter. Scanner set-up finds it.</source>
       <translation>Enter 键：Enter（常用）；Tab 键：Tab 或 Enter。扫描枪设置可自动识别。</translation>
     </message>
@@ -15377,7 +15377,7 @@ work</source>
       <translation>完整性</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="651" />
+      <location filename="../../../partsdesk/cli.py" line="662" />
       <source>interrupted; nothing half-done was kept.</source>
       <translation>已中断；未保存任何未完成的操作。</translation>
     </message>
@@ -15447,12 +15447,12 @@ work</source>
       <translation>保持不变</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="97" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="99" />
       <source>list {price}</source>
       <translation>原价 {price}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="94" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="96" />
       <source>list {price}, discount {discount}</source>
       <translation>原价 {price}，折扣 {discount}</translation>
     </message>
@@ -15547,7 +15547,7 @@ work</source>
       <translation>变动合计 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="177" />
+      <location filename="../../../partsdesk/cli.py" line="184" />
       <source>name</source>
       <translation>姓名</translation>
     </message>
@@ -15572,7 +15572,7 @@ work</source>
       <translation>从未</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="184" />
+      <location filename="../../../partsdesk/cli.py" line="191" />
       <source>no</source>
       <translation>否</translation>
     </message>
@@ -15587,7 +15587,7 @@ work</source>
       <translation>无客户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="310" />
+      <location filename="../../../partsdesk/cli.py" line="320" />
       <source>no customer on file</source>
       <translation>无客户档案</translation>
     </message>
@@ -15682,12 +15682,12 @@ work</source>
       <translation>其中尚未使用的余额（将从您的下一张发票中扣除）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="106" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="97" />
       <source>of which net</source>
       <translation>其中净额</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="106" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="97" />
       <source>of which tax</source>
       <translation>其中税额</translation>
     </message>
@@ -15762,17 +15762,17 @@ work</source>
       <translation>部分收货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="393" />
+      <location filename="../../../partsdesk/cli.py" line="404" />
       <source>partsdesk labels needs {options} (or --list-layouts); see partsdesk labels --help.</source>
       <translation>partsdesk labels 需要 {options}（或 --list-layouts）；请参阅 partsdesk labels --help。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="388" />
+      <location filename="../../../partsdesk/cli.py" line="399" />
       <source>partsdesk labels takes one of --parts, --receipt and --count, not {options}.</source>
       <translation>partsdesk labels 只接受 --parts、--receipt 和 --count 中的一个，而不是 {options}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="177" />
+      <location filename="../../../partsdesk/cli.py" line="184" />
       <source>password</source>
       <translation>密码</translation>
     </message>
@@ -15937,7 +15937,7 @@ work</source>
       <translation>右</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="177" />
+      <location filename="../../../partsdesk/cli.py" line="184" />
       <source>role</source>
       <translation>角色</translation>
     </message>
@@ -16112,7 +16112,7 @@ work</source>
       <translation>简短，例如 OIL</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="177" />
+      <location filename="../../../partsdesk/cli.py" line="184" />
       <source>state</source>
       <translation>状态</translation>
     </message>
@@ -16187,12 +16187,12 @@ work</source>
       <translation>减少库存</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="397" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="410" />
       <source>tendered {tendered}, change {change}</source>
       <translation>实收 {tendered}，找零 {change}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/cash_up.py" line="308" />
+      <location filename="../../../partsdesk/printing/cash_up.py" line="287" />
       <source>terminal {terminal}</source>
       <translation>收银台 {terminal}</translation>
     </message>
@@ -16287,7 +16287,7 @@ work</source>
       <translation>修理厂</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="656" />
+      <location filename="../../../partsdesk/cli.py" line="667" />
       <source>unexpected error: {kind}: {error}. Run again with PARTSDESK_DEBUG=1 for details, and tell support.</source>
       <translation>意外错误：{kind}：{error}。请设置 PARTSDESK_DEBUG=1 后重新运行以查看详细信息，并告知技术支持。</translation>
     </message>
@@ -16322,7 +16322,7 @@ work</source>
       <translation>至 {km} km</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="177" />
+      <location filename="../../../partsdesk/cli.py" line="184" />
       <source>user</source>
       <translation>用户</translation>
     </message>
@@ -16442,7 +16442,7 @@ work</source>
       <translation>年-月-日</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="184" />
+      <location filename="../../../partsdesk/cli.py" line="191" />
       <source>yes</source>
       <translation>是</translation>
     </message>
@@ -16602,7 +16602,7 @@ work</source>
       <translation>有 {count} 条审计记录在 PartsDesk 之外被修改、删除或插入</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="83" />
+      <location filename="../../../partsdesk/cli.py" line="90" />
       <source>{count} check(s) failed.</source>
       <translation>{count} 项检查失败。</translation>
     </message>
@@ -16834,7 +16834,7 @@ work</source>
       <translation>{difference}：超出 {tolerance} 的允差。请重新清点，并检查是否有漏记的现金取出或找零错误。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="336" />
+      <location filename="../../../partsdesk/cli.py" line="347" />
       <source>{document} of repair order {number} (A4): written to {out}</source>
       <translation>维修工单 {number} 的{document}（A4）：已写入 {out}</translation>
     </message>
@@ -16954,12 +16954,12 @@ work</source>
       <translation>{parts} 个配件的 {labels} 张标签</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="417" />
+      <location filename="../../../partsdesk/cli.py" line="428" />
       <source>{labels} label(s) of {parts} part(s) on {layout}, starting at position {start}: {pages} page(s) written to {out}</source>
       <translation>{parts} 个配件的 {labels} 张标签，版式 {layout}，从第 {start} 个位置开始：{pages} 页已写入 {out}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="421" />
+      <location filename="../../../partsdesk/cli.py" line="432" />
       <source>{labels} label(s) of {parts} part(s) on {layout}: {pages} page(s) written to {out}</source>
       <translation>{parts} 个配件的 {labels} 张标签，版式 {layout}：{pages} 页已写入 {out}</translation>
     </message>
@@ -17249,7 +17249,7 @@ work</source>
       <translation>{label}：是或否。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="53" />
+      <location filename="../../../partsdesk/cli.py" line="60" />
       <source>{label}: {done:,}/{total:,} ({percent} %)</source>
       <translation>{label}：{done:,}/{total:,}（{percent} %）</translation>
     </message>
@@ -17814,7 +17814,7 @@ work</source>
       <translation>{n} 张工单。按 Enter 打开所选工单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="353" />
+      <location filename="../../../partsdesk/cli.py" line="364" />
       <source>{options} only go with layout {layout}; {name} has its own measurements (see --list-layouts).</source>
       <translation>{options} 只能用于版式 {layout}；{name} 有其自己的尺寸（见 --list-layouts）。</translation>
     </message>
@@ -18039,7 +18039,7 @@ work</source>
       <translation>{start} 至 {end}：交车 {delivered} 张工单，接车 {checked_in} 张；车间营业收入 {gross} {cur}（净额 {net}）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="181" />
+      <location filename="../../../partsdesk/cli.py" line="188" />
       <source>{state}, locked until {until} UTC</source>
       <translation>{state}，锁定至 {until} UTC</translation>
     </message>
@@ -18124,17 +18124,17 @@ work</source>
       <translation>{tier} · 会员卡 {card} · 入会日期 {since}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="283" />
+      <location filename="../../../partsdesk/cli.py" line="293" />
       <source>{title} {number} of {at} against {reference}, total refunded {amount} {currency}{copy} (A4): written to {out}</source>
       <translation>{title} {number}（{at}），原单 {reference}，退款合计 {amount} {currency}{copy}（A4）：已写入 {out}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="272" />
+      <location filename="../../../partsdesk/cli.py" line="282" />
       <source>{title} {number} of {at}, total {amount} {currency}{copy} ({paper}): written to {out}</source>
       <translation>{title} {number}（{at}），合计 {amount} {currency}{copy}（{paper}）：已写入 {out}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="379" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="392" />
       <source>{total} ({currency})</source>
       <translation>{total}（{currency}）</translation>
     </message>
@@ -18154,12 +18154,12 @@ work</source>
       <translation>{user} 申请：{action}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="205" />
+      <location filename="../../../partsdesk/cli.py" line="212" />
       <source>{user} is now disabled.</source>
       <translation>{user} 已停用。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="203" />
+      <location filename="../../../partsdesk/cli.py" line="210" />
       <source>{user} is now enabled.</source>
       <translation>{user} 已启用。</translation>
     </message>
@@ -18184,7 +18184,7 @@ work</source>
       <translation>{what}（第 {line} 行的旧件押金）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="164" />
+      <location filename="../../../partsdesk/cli.py" line="171" />
       <source>{what} again: </source>
       <translation>再次输入{what}：</translation>
     </message>
@@ -18194,7 +18194,7 @@ work</source>
       <translation>{what} 在 {day:%a %d %b} {start}–{end} 还有 {customer} 的预约（预约 #{appointment_id}）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="161" />
+      <location filename="../../../partsdesk/cli.py" line="168" />
       <source>{what} is required (give it as an option, or '-' to read it from standard input).</source>
       <translation>{what}为必填项（可作为选项提供，或用 '-' 从标准输入读取）。</translation>
     </message>
@@ -18204,7 +18204,7 @@ work</source>
       <translation>{what} {text!r} 应为 {count} 个以 mm 为单位的数字。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="163" />
+      <location filename="../../../partsdesk/cli.py" line="170" />
       <source>{what}: </source>
       <translation>{what}：</translation>
     </message>
@@ -18214,7 +18214,7 @@ work</source>
       <translation>{when}（{name}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/printing/sale_documents.py" line="219" />
+      <location filename="../../../partsdesk/printing/sale_documents.py" line="220" />
       <source>{when} · terminal {terminal}</source>
       <translation>{when} · 收银台 {terminal}</translation>
     </message>
@@ -18247,6 +18247,16 @@ work</source>
       <location filename="../../../partsdesk/ui/quote_dialog.py" line="83" />
       <source>{who} · {count} part line(s)</source>
       <translation>{who} · {count} 行配件</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="172" />
+      <source>{width} mm</source>
+      <translation>{width} mm</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/cli.py" line="281" />
+      <source>{width} mm roll</source>
+      <translation>{width} mm 卷纸</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/customer_care.py" line="109" />
