@@ -398,8 +398,12 @@ def cmd_labels(args: argparse.Namespace) -> int:
     if len(sources) > 1:
         raise UserError(_("partsdesk labels takes one of --parts, --receipt and --count, not {options}.").format(
             options=_(" and ").join(sources)))
-    missing = [option for option, value in (("--parts, --receipt or --count", sources), ("--layout", args.layout),
-                                            ("--out", args.out)) if not value]
+    if not args.layout:  # this PC's label layout (setting labels.layout)
+        from partsdesk.services import settings as shop_settings
+
+        args.layout = shop_settings.terminal("labels.layout")
+    missing = [option for option, value in (("--parts, --receipt or --count", sources), ("--out", args.out))
+               if not value]
     if missing:
         raise UserError(_("partsdesk labels needs {options} (or --list-layouts); see partsdesk labels --help.").format(
             options=", ".join(missing)))
@@ -606,7 +610,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--count", metavar="CNT-NUMBER",
                    help="instead of --parts: one shelf label per part counted in a posted stock count, e.g. "
                         "CNT-000001 (not its counted quantities; parts nobody counted get none)")
-    p.add_argument("--layout", metavar="NAME", help="label layout (see --list-layouts), e.g. a4-3x8 or roll-50x30")
+    p.add_argument("--layout", metavar="NAME", help="label layout (see --list-layouts), e.g. a4-3x8 or roll-50x30 "
+                                                    "(default: this PC's, setting labels.layout)")
     p.add_argument("--start", type=int, default=1, metavar="N",
                    help="on a part-used sheet, the position of the first free label (1 = top left, counting "
                         "along the rows; default 1)")

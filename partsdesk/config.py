@@ -19,6 +19,7 @@ import platformdirs
 
 from partsdesk.domain.errors import ValidationError
 from partsdesk.domain.fields import check_text_list
+from partsdesk.domain.labels import LAYOUTS as LABEL_LAYOUTS
 from partsdesk.domain.membership import DEFAULT_TIERS, parse_tiers
 from partsdesk.domain.pricing import PRICE_TIERS, TierRules
 from partsdesk.domain.reminders import DEFAULT_SERVICE_TYPES, parse_service_types
@@ -305,6 +306,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("printer.a4", str, "", "terminal", N_("A4 printer (invoices)"),
                 help=N_("The printer's name as the system knows it; empty: the system's default printer."),
                 check=_line("printer.a4", N_("A4 printer"), 200)),
+    SettingSpec("labels.layout", str, "a4-3x8", "terminal", N_("Label layout"), choices=tuple(LABEL_LAYOUTS),
+                help=N_("The labels this PC prints on: chosen first in the Labels view, at receiving and by "
+                        "partsdesk labels; another can still be chosen for each print.")),
     SettingSpec("printer.label", str, "", "terminal", N_("Label printer (roll labels)"),
                 help=N_("The printer's name as the system knows it; empty: the system's default printer. Label "
                         "sheets (A4) print on the A4 printer."),

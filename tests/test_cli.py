@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import sqlite3
 import subprocess
@@ -639,3 +640,17 @@ def test_labels_for_a_receipt_or_count_with_bad_input_write_nothing(received_and
                             "--out", str(out))
     assert code == 1 and stdout == "" and message in err, err
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_labels_without_a_layout_print_on_this_pcs_layout(labels_shop, capsys, tmp_path):
+    from partsdesk.config import Paths
+
+    terminal = Paths.for_user().settings_file  # PARTSDESK_HOME: this test's own folder
+    terminal.parent.mkdir(parents=True, exist_ok=True)
+    terminal.write_text(json.dumps({"labels.layout": "roll-50x30"}), encoding="utf-8")
+    out = tmp_path / "labels.pdf"
+    code, stdout, err = run(capsys, "labels", "--db", labels_shop, "--parts", "CA-2:2", "--out", str(out))
+    assert (code, err) == (0, ""), err
+    assert "on roll-50x30" in stdout
+    size = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    assert "141.732 x 85.0394 pts" in size  # 50 x 30 mm, a label a page

@@ -118,6 +118,11 @@ def receipt_roll(settings_file: Path | None = None) -> int:
     return int(settings.terminal("printer.receipt_width", settings_file))
 
 
+def label_layout(settings_file: Path | None = None) -> str:
+    """The label layout this PC prints on first (setting labels.layout)."""
+    return str(settings.terminal("labels.layout", settings_file))
+
+
 def _sale_pdf(number: str, kind: str, copy: bool, out: BytesIO) -> None:
     if kind == "invoice":
         write_invoice(sale_document(number, copy=copy), out, copy=copy)

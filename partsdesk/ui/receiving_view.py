@@ -236,6 +236,7 @@ class ReceivingView(QWidget):
         self.layout_box = compact_combo()
         for layout in label_layouts.LAYOUTS.values():
             self.layout_box.addItem(layout.describe(), layout.name)
+        self.layout_box.setCurrentIndex(max(self.layout_box.findData(print_path.label_layout()), 0))
         self.preview_button = QPushButton(self.tr("Preview labels (F8)"))
         self.preview_button.clicked.connect(lambda: self.make_labels("preview"))
         labels_key = QShortcut(QKeySequence("F8"), self)  # Ctrl+L is the window's switch user

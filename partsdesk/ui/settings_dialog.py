@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from partsdesk import i18n
 from partsdesk.config import SettingSpec
+from partsdesk.domain import labels as label_layouts
 from partsdesk.domain.permissions import Actor
 from partsdesk.services import settings as settings_service
 from partsdesk.ui.forms import FORM_STYLE, FieldErrors, error_label, key_button, set_note
@@ -161,6 +162,7 @@ class SettingsDialog(QDialog):
             "counts": self.tr("Stock counts"), "stock": self.tr("Stock"), "abc": self.tr("ABC classes"),
             "workshop": self.tr("Workshop"), "database": self.tr("Database (this PC)"),
             "backup": self.tr("Backups (this PC)"), "printer": self.tr("Printers (this PC)"), "ui": self.tr("Language (this PC)"),
+            "labels": self.tr("Labels (this PC)"), "scanner": self.tr("Scanner (this PC)"),
         }
         return titles.get(section, section.capitalize())
 
@@ -168,6 +170,8 @@ class SettingsDialog(QDialog):
         """A choice as the list shows it: a language by its own name, an empty one as "the shop's"."""
         if spec.name.endswith(".language"):
             return i18n.LANGUAGES.get(choice) or self.tr("As the shop (its language)")
+        if spec.name == "labels.layout":
+            return label_layouts.LAYOUTS[choice].describe()
         if spec.name == "printer.receipt_width":
             return self.tr("{width} mm").format(width=choice)
         return self.tr(str(choice))

@@ -518,6 +518,7 @@ class LabelsView(QWidget):
             self.layout_box.addItem(self._layout_text(layout), layout.name)
         self.layout_box.addItem(self.tr("Custom A4 sheet (your grid and margins)"), label_layouts.CUSTOM_SHEET)
         self.layout_box.addItem(self.tr("Custom roll labels (your size)"), label_layouts.CUSTOM_ROLL)
+        self.layout_box.setCurrentIndex(max(self.layout_box.findData(print_path.label_layout()), 0))
         self.layout_box.currentIndexChanged.connect(self._layout_changed)
         self.start_spin = QSpinBox()
         self.start_spin.setRange(1, 999)

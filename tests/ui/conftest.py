@@ -57,6 +57,12 @@ def manager_approves(monkeypatch) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture(autouse=True)
+def own_home(monkeypatch, tmp_path):
+    """This PC's settings file (terminal.json) in the test's folder, never the developer's."""
+    monkeypatch.setenv("PARTSDESK_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(autouse=True)
 def no_real_printer(request, monkeypatch):
     """A developer's PC may have a real default printer: outside the printing path's own tests,
     the till behaves as on a PC with no printer (the sale is kept, the message says so)."""

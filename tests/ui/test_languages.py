@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMessageBox,
     QPlainTextEdit,
     QTabWidget,
@@ -35,7 +36,7 @@ KEPT = {"partsdesk", "pdf", "csv", "xlsx", "sqlite", "postgresql", "oe", "vin", 
         "qr", "a4", "no", "x", "z", "pm", "am", "json", "png", "jpeg", "hh", "caps", "lock", "demo",
         "english",  # each language by its own name in the language list
         "golf", "lina", "backups"}  # examples and names: a car model, a user name, a folder
-URL = re.compile(r"\S+://\S+|--[a-z][a-z-]*")  # an address, a command's option
+URL = re.compile(r"\S+://\S+|--[a-z][a-z-]*|partsdesk [a-z-]+")  # an address, a command and its options
 CODE = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")  # a layout's or a document series' code: roll-50x30
 LATIN = re.compile(r"[A-Za-z]{2,}")
 TAG = re.compile(r"<[^>]+>|&[a-z]+;")
@@ -73,6 +74,9 @@ def texts_of(root: QWidget) -> list[tuple[str, str]]:
         elif isinstance(widget, QComboBox) and not widget.isEditable():
             for i in range(widget.count()):
                 add(widget, widget.itemText(i))
+        elif isinstance(widget, QListWidget):  # a list of pages or choices (its items are the software's words)
+            for i in range(widget.count()):
+                add(widget, widget.item(i).text())
         elif isinstance(widget, QTabWidget):
             for i in range(widget.count()):
                 add(widget, widget.tabText(i))

@@ -402,3 +402,17 @@ def test_bad_labels_input_is_said_inline_and_nothing_is_made(qtbot, open_stock, 
     assert done.args == ["pdf", str(target) + ".pdf"] and Path(done.args[1]).exists()
     assert view.error_label.isHidden()
 
+
+
+def test_labels_start_on_this_pcs_layout(qtbot, open_stock, stock_shop, staff):
+    import json
+
+    from partsdesk.config import Paths
+
+    terminal = Paths.for_user().settings_file  # the test's own folder (tests/ui/conftest.py)
+    terminal.parent.mkdir(parents=True, exist_ok=True)
+    terminal.write_text(json.dumps({"labels.layout": "roll-40x25"}), encoding="utf-8")
+    tab = open_stock(staff["manager"])
+    view = open_labels(qtbot, tab)
+    assert view.layout_box.currentData() == "roll-40x25"
+    assert tab.receiving_view.layout_box.currentData() == "roll-40x25"

@@ -154,7 +154,7 @@
       <translation> — 超额预约</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="724" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="725" />
       <source> — {pages} page(s)</source>
       <translation> — 共 {pages} 页</translation>
     </message>
@@ -409,7 +409,7 @@
       <translation>低库存(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="935" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="936" />
       <source>&amp;Low stock ({count})</source>
       <translation>低库存（{count}）(&amp;L)</translation>
     </message>
@@ -654,7 +654,7 @@
       <translation>重新开始（Alt+S）(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="572" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="573" />
       <source>&amp;Start at label</source>
       <translation>从第几个标签开始(&amp;S)</translation>
     </message>
@@ -859,7 +859,7 @@
       <translation>（已存照片）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="276" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="280" />
       <source>(system default)</source>
       <translation>（系统默认）</translation>
     </message>
@@ -959,7 +959,7 @@
       <translation>12 个月用量金额 {currency}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="145" />
+      <location filename="../../../partsdesk/config.py" line="146" />
       <source>1300 = 13 %</source>
       <translation>1300 = 13 %</translation>
     </message>
@@ -1084,7 +1084,7 @@
       <translation>PIN码为 {shortest} 到 {longest} 位数字。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="135" />
+      <location filename="../../../partsdesk/config.py" line="136" />
       <source>A PNG or JPEG printed at the top of A4 documents; the first-run wizard copies it into the data folder. Empty: no logo.</source>
       <translation>打印在 A4 单据顶部的 PNG 或 JPEG 图片；首次运行向导会将其复制到数据文件夹中。留空：不使用标志。</translation>
     </message>
@@ -1104,7 +1104,7 @@
       <translation>VIN 中不会出现 {letters}（不使用 I、O 和 Q：请读作 1 和 0）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="225" />
+      <location filename="../../../partsdesk/config.py" line="226" />
       <source>A Z report whose counted cash is further than this from the expected cash is flagged (never refused). 500 = 5.00</source>
       <translation>实点现金与应有现金之差超过此值时，Z报表会予以标出（不会拒绝）。500 = 5.00</translation>
     </message>
@@ -1114,7 +1114,7 @@
       <translation>工位代码不可更改：它显示在预约日历的列标题上。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="275" />
+      <location filename="../../../partsdesk/config.py" line="276" />
       <source>A call is put in the customer file's care list this many days after delivery.</source>
       <translation>交车后经过此天数，将一次回访电话加入客户档案的关怀名单。</translation>
     </message>
@@ -1159,7 +1159,7 @@
       <translation>盘点范围须为以下之一：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="229" />
+      <location filename="../../../partsdesk/config.py" line="230" />
       <source>A count further than this from the book quantity asks for a recount. 0: every difference; 200 = 2 %</source>
       <translation>实盘数与账面数量之差超过此值时需要复盘。0：有差异即复盘；200 = 2 %</translation>
     </message>
@@ -1189,7 +1189,7 @@
       <translation>客户不能合并到其自身。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="213" />
+      <location filename="../../../partsdesk/config.py" line="214" />
       <source>A customer who may buy on account; the better of this and the class's tier wins.</source>
       <translation>可挂账购买的客户；取此价格等级与其分类的价格等级中较优者。</translation>
     </message>
@@ -1204,12 +1204,12 @@
       <translation>已停用的用户无法登录；可随时重新启用</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="200" />
+      <location filename="../../../partsdesk/config.py" line="201" />
       <source>A discount or price below it needs a manager. 1500 = 15 %</source>
       <translation>折扣或价格低于此下限时需经理批准。1500 = 15 %</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="318" />
+      <location filename="../../../partsdesk/config.py" line="322" />
       <source>A faster run of fewer keys than this is typing, not a scan.</source>
       <translation>快速连续输入的按键少于此数时视为键盘输入，而非扫码。</translation>
     </message>
@@ -1244,7 +1244,7 @@
       <translation>{width} x {height} mm 的标签太小，放不下扫描枪可读取的条码和配件信息：标签至少需要 {min_width} x {min_height} mm。请减少列数或行数，或减小页边距。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="277" />
+      <location filename="../../../partsdesk/config.py" line="278" />
       <source>A labour line's warranty, printed on the invoice; a part line takes its part's. 0: none by time.</source>
       <translation>工时项目的质保期，打印在发票上；配件项目采用该配件自己的质保期。0：不按时间质保。</translation>
     </message>
@@ -1294,7 +1294,7 @@
       <translation>会员卡号只能包含字母和数字。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="220" />
+      <location filename="../../../partsdesk/config.py" line="221" />
       <source>A new quote's validity date defaults to today plus this many days; its prices hold until then.</source>
       <translation>新报价单的有效期默认为今天加上此天数；在此之前报价不变。</translation>
     </message>
@@ -1389,7 +1389,7 @@
       <translation>一张收货单最多 {most} 行。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="287" />
+      <location filename="../../../partsdesk/config.py" line="288" />
       <source>A reminder is due soon, and goes on the care list, this many days before its date or projected mileage.</source>
       <translation>在到期日期或预计到达里程之前此天数，保养提醒即为“即将到期”，并列入关怀名单。</translation>
     </message>
@@ -1414,12 +1414,12 @@
       <translation>退货单最多 {most} 行。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="216" />
+      <location filename="../../../partsdesk/config.py" line="217" />
       <source>A return later than this many days after the sale needs a manager.</source>
       <translation>销售后超过此天数的退货需经理批准。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="218" />
+      <location filename="../../../partsdesk/config.py" line="219" />
       <source>A return worth more than this needs a manager. 100000 = 1,000.00</source>
       <translation>金额超过此值的退货需经理批准。100000 = 1,000.00</translation>
     </message>
@@ -1479,7 +1479,7 @@
       <translation>外协项目或其他费用，按价格计</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="178" />
+      <location filename="../../../partsdesk/config.py" line="179" />
       <source>A survey score at or below this opens a complaint</source>
       <translation>满意度调查评分等于或低于此值时自动创建投诉</translation>
     </message>
@@ -1529,17 +1529,17 @@
       <translation>A、B 或 C</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="307" />
+      <location filename="../../../partsdesk/config.py" line="308" />
       <source>A4 printer</source>
       <translation>A4 打印机</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="305" />
+      <location filename="../../../partsdesk/config.py" line="306" />
       <source>A4 printer (invoices)</source>
       <translation>A4 打印机（发票）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="614" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="615" />
       <source>A4 sheet {c} x {r}: {n} labels of {w} x {h} mm</source>
       <translation>A4 标签纸 {c} x {r}：每张 {n} 个 {w} x {h} mm 标签</translation>
     </message>
@@ -1559,7 +1559,7 @@
       <translation>ABC分类</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="161" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="162" />
       <source>ABC classes</source>
       <translation>ABC分类</translation>
     </message>
@@ -1574,12 +1574,12 @@
       <translation>ABC分类汇总</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="242" />
+      <location filename="../../../partsdesk/config.py" line="243" />
       <source>ABC: class A takes this share of consumption value (basis points)</source>
       <translation>ABC：A 类所占的用量金额份额（基点）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="245" />
+      <location filename="../../../partsdesk/config.py" line="246" />
       <source>ABC: class B takes the next share (basis points)</source>
       <translation>ABC：B 类占其后的份额（基点）</translation>
     </message>
@@ -1689,7 +1689,7 @@
       <translation>向此草稿添加配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="303" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="307" />
       <source>Add a row</source>
       <translation>添加一行</translation>
     </message>
@@ -1759,7 +1759,7 @@
       <translation>将 {part} 添加到 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="689" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="690" />
       <source>Added a label of {number}.</source>
       <translation>已添加一张 {number} 的标签。</translation>
     </message>
@@ -1974,7 +1974,7 @@
       <translation>库存调整会改变库存：请输入非零数量。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="240" />
+      <location filename="../../../partsdesk/config.py" line="241" />
       <source>An adjustment worth more than this at cost needs a manager. 50000 = 500.00</source>
       <translation>按成本计金额超过此值的库存调整需经理批准。50000 = 500.00</translation>
     </message>
@@ -2048,7 +2048,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>答复（{when}）：{text}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="186" />
+      <location filename="../../../partsdesk/config.py" line="187" />
       <source>Answer a complaint within (hours)</source>
       <translation>投诉答复时限（小时）</translation>
     </message>
@@ -2178,7 +2178,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>截至日期</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="170" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="172" />
       <source>As the shop (its language)</source>
       <translation>跟随门店（门店语言）</translation>
     </message>
@@ -2353,7 +2353,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>备份失败</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="293" />
+      <location filename="../../../partsdesk/config.py" line="294" />
       <source>Backup folder</source>
       <translation>备份文件夹</translation>
     </message>
@@ -2373,7 +2373,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>备份文件 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="163" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="164" />
       <source>Backups (this PC)</source>
       <translation>备份（本机）</translation>
     </message>
@@ -2548,7 +2548,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>看板</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="263" />
+      <location filename="../../../partsdesk/config.py" line="264" />
       <source>Bodywork</source>
       <translation>车身外观</translation>
     </message>
@@ -2618,7 +2618,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>正在创建演示门店：配件、库存、客户和两年的历史记录…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="137" />
+      <location filename="../../../partsdesk/config.py" line="138" />
       <source>Built by partsdesk demo; may be rebuilt.</source>
       <translation>由 partsdesk demo 创建；可能会被重建。</translation>
     </message>
@@ -2968,7 +2968,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>车辆描述(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="269" />
+      <location filename="../../../partsdesk/config.py" line="270" />
       <source>Car clean</source>
       <translation>车辆已清洁</translation>
     </message>
@@ -3078,7 +3078,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>交班结算 — 收银台 {name}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="224" />
+      <location filename="../../../partsdesk/config.py" line="225" />
       <source>Cash-up: over or short flagged above (minor units)</source>
       <translation>交班结算：长短款超过此值时标出（单位：分）</translation>
     </message>
@@ -3403,7 +3403,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>请选择原因…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="591" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="592" />
       <source>Choose the supplier the goods came from. Nothing was posted.</source>
       <translation>请选择供货的供应商。未过账任何内容。</translation>
     </message>
@@ -3478,12 +3478,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>A 类到店次数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="150" />
+      <location filename="../../../partsdesk/config.py" line="151" />
       <source>Class A: revenue in 12 months (minor units)</source>
       <translation>A 类：12 个月消费额（单位：分）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="152" />
+      <location filename="../../../partsdesk/config.py" line="153" />
       <source>Class A: visits in 12 months</source>
       <translation>A 类：12 个月到店次数</translation>
     </message>
@@ -3498,12 +3498,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>B 类到店次数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="153" />
+      <location filename="../../../partsdesk/config.py" line="154" />
       <source>Class B: revenue in 12 months (minor units)</source>
       <translation>B 类：12 个月消费额（单位：分）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="155" />
+      <location filename="../../../partsdesk/config.py" line="156" />
       <source>Class B: visits in 12 months</source>
       <translation>B 类：12 个月到店次数</translation>
     </message>
@@ -3633,7 +3633,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>关闭投诉，记录客户对处理结果的满意度</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="131" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="132" />
       <source>Close without saving what was not saved</source>
       <translation>关闭，不保存尚未保存的内容</translation>
     </message>
@@ -3698,7 +3698,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>列</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="549" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="550" />
       <source>Columns</source>
       <translation>列数</translation>
     </message>
@@ -3783,7 +3783,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>投诉</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="192" />
+      <location filename="../../../partsdesk/config.py" line="193" />
       <source>Complaint categories</source>
       <translation>投诉类别</translation>
     </message>
@@ -4004,17 +4004,17 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>按零计(&amp;Z)：过账后从账面扣除</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="228" />
+      <location filename="../../../partsdesk/config.py" line="229" />
       <source>Count tolerance, class A parts (basis points of book)</source>
       <translation>盘点允差，A 类配件（账面数的基点）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="231" />
+      <location filename="../../../partsdesk/config.py" line="232" />
       <source>Count tolerance, class B parts (basis points of book)</source>
       <translation>盘点允差，B 类配件（账面数的基点）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="233" />
+      <location filename="../../../partsdesk/config.py" line="234" />
       <source>Count tolerance, class C parts (basis points of book)</source>
       <translation>盘点允差，C 类配件（账面数的基点）</translation>
     </message>
@@ -4089,7 +4089,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>实盘总数(F4)：{part}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="160" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="161" />
       <source>Counter</source>
       <translation>柜台</translation>
     </message>
@@ -4099,12 +4099,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>盘点库存需要 stock.count 权限。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="139" />
+      <location filename="../../../partsdesk/config.py" line="140" />
       <source>Country calling code</source>
       <translation>国际区号</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="879" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="880" />
       <source>Counts</source>
       <translation>盘点</translation>
     </message>
@@ -4124,7 +4124,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>创建首个管理员</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="158" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="159" />
       <source>Credit</source>
       <translation>挂账</translation>
     </message>
@@ -4369,7 +4369,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="138" />
+      <location filename="../../../partsdesk/config.py" line="139" />
       <source>Currency</source>
       <translation>币种</translation>
     </message>
@@ -4394,7 +4394,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>自定义 A4 标签纸（自设行列和页边距）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="556" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="557" />
       <source>Custom roll label</source>
       <translation>自定义卷装标签</translation>
     </message>
@@ -4404,7 +4404,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>自定义卷装标签（自设尺寸）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="547" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="548" />
       <source>Custom sheet</source>
       <translation>自定义标签纸</translation>
     </message>
@@ -4464,7 +4464,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户来电：车已卖掉</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="159" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="160" />
       <source>Customer care</source>
       <translation>客户关怀</translation>
     </message>
@@ -4474,7 +4474,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户分类须为 A、B 或 C，而不是 {given!r}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="158" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="159" />
       <source>Customer classes</source>
       <translation>客户分类</translation>
     </message>
@@ -4544,17 +4544,17 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>{day} 循环盘点</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="247" />
+      <location filename="../../../partsdesk/config.py" line="248" />
       <source>Cycle counts a year, class A parts</source>
       <translation>每年循环盘点次数，A 类配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="249" />
+      <location filename="../../../partsdesk/config.py" line="250" />
       <source>Cycle counts a year, class B parts</source>
       <translation>每年循环盘点次数，B 类配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="251" />
+      <location filename="../../../partsdesk/config.py" line="252" />
       <source>Cycle counts a year, class C parts</source>
       <translation>每年循环盘点次数，C 类配件</translation>
     </message>
@@ -4579,7 +4579,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>草稿：尚未正式下单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="297" />
+      <location filename="../../../partsdesk/config.py" line="298" />
       <source>Daily backups kept</source>
       <translation>保留的每日备份数</translation>
     </message>
@@ -4629,7 +4629,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>短横线和点</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="162" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="163" />
       <source>Database (this PC)</source>
       <translation>数据库（本机）</translation>
     </message>
@@ -4654,7 +4654,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>已日结：{number}。应有 {expected}，实点 {counted}。{result}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="90" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="91" />
       <source>Days</source>
       <translation>天数</translation>
     </message>
@@ -4664,7 +4664,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>逾期天数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="156" />
+      <location filename="../../../partsdesk/config.py" line="157" />
       <source>Days late on average that cost one class</source>
       <translation>平均逾期天数达到此值时降一级分类</translation>
     </message>
@@ -4734,7 +4734,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>{method}拒绝 — {who}，{at:%Y-%m-%d}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="144" />
+      <location filename="../../../partsdesk/config.py" line="145" />
       <source>Default tax rate (basis points)</source>
       <translation>默认税率（基点）</translation>
     </message>
@@ -4789,7 +4789,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>交车单 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="137" />
+      <location filename="../../../partsdesk/config.py" line="138" />
       <source>Demo shop</source>
       <translation>演示门店</translation>
     </message>
@@ -4849,7 +4849,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>折扣</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="89" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="90" />
       <source>Discount bp</source>
       <translation>折扣（基点）</translation>
     </message>
@@ -4949,7 +4949,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>取消所选提醒，需填写原因</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="140" />
+      <location filename="../../../partsdesk/config.py" line="141" />
       <source>Dropped from customers' phone numbers so +86 138… and 138… are the same number.</source>
       <translation>从客户电话号码中去掉此区号，使 +86 138… 与 138… 视为同一号码。</translation>
     </message>
@@ -5064,7 +5064,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>EAN-13，如配件包装盒上所印</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="284" />
+      <location filename="../../../partsdesk/config.py" line="285" />
       <source>Each a name, every so many days and/or km (0: not by that measure); a delivered job line or canned job whose name contains the type's name makes the next reminder.</source>
       <translation>每项包括名称，以及间隔天数和/或公里数（0：不按该方式计算）；已交车的工单项目或标准套餐的名称中包含该类型名称时，即生成下一次保养提醒。</translation>
     </message>
@@ -5104,12 +5104,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>空</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="290" />
+      <location filename="../../../partsdesk/config.py" line="291" />
       <source>Empty: the shop file in this PC's data folder. Or the full path of a SQLite file, or postgresql://user:password@host:port/dbname for a PostgreSQL server that every terminal shares. Used from the next start; partsdesk --db overrides it.</source>
       <translation>留空：使用本机数据文件夹中的门店文件。也可填写 SQLite 文件的完整路径，或所有终端共用的 PostgreSQL 服务器地址 postgresql://user:password@host:port/dbname。下次启动时生效；partsdesk --db 参数优先于此设置。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="327" />
+      <location filename="../../../partsdesk/config.py" line="331" />
       <source>Empty: the shop's language. Printed documents follow the screen.</source>
       <translation>留空：使用门店的语言。打印的单据与屏幕语言一致。</translation>
     </message>
@@ -5124,7 +5124,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>启用(Ctrl+D)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="258" />
+      <location filename="../../../partsdesk/config.py" line="259" />
       <source>End of the working day; a bay or technician has the hours between opening and closing.</source>
       <translation>工作日的结束时间；工位或技师的可用时间为开门到关门之间的时段。</translation>
     </message>
@@ -5698,7 +5698,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>备用金、现金存入和取出</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="264" />
+      <location filename="../../../partsdesk/config.py" line="265" />
       <source>Fluid levels</source>
       <translation>油液液位</translation>
     </message>
@@ -5713,12 +5713,12 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>电话回访</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="274" />
+      <location filename="../../../partsdesk/config.py" line="275" />
       <source>Follow-up call after a delivery (days)</source>
       <translation>交车后电话回访（天）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="176" />
+      <location filename="../../../partsdesk/config.py" line="177" />
       <source>Follow-up call after a visit (days)</source>
       <translation>到店后电话回访（天）</translation>
     </message>
@@ -5733,7 +5733,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>已回访</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="183" />
+      <location filename="../../../partsdesk/config.py" line="184" />
       <source>Follow-up survey questions (scored 1-5)</source>
       <translation>回访满意度调查问题（1-5 分）</translation>
     </message>
@@ -5828,7 +5828,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>间距</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="552" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="553" />
       <source>Gaps: across</source>
       <translation>间距：横向</translation>
     </message>
@@ -5993,12 +5993,12 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>毛利下限</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="199" />
+      <location filename="../../../partsdesk/config.py" line="200" />
       <source>Gross-profit floor of a cashier (basis points)</source>
       <translation>收银员的毛利下限（基点）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="202" />
+      <location filename="../../../partsdesk/config.py" line="203" />
       <source>Gross-profit floor of a service advisor (basis points)</source>
       <translation>服务顾问的毛利下限（基点）</translation>
     </message>
@@ -6018,7 +6018,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>处理情况</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="558" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="559" />
       <source>Height</source>
       <translation>高度</translation>
     </message>
@@ -6060,22 +6060,22 @@ book / actual</source>
       <translation>客户以何种方式答复：{methods}？</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="181" />
+      <location filename="../../../partsdesk/config.py" line="182" />
       <source>How satisfied are you with our advice?</source>
       <translation>您对我们的建议满意吗？</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="181" />
+      <location filename="../../../partsdesk/config.py" line="182" />
       <source>How satisfied are you with the parts or the repair?</source>
       <translation>您对配件或维修质量满意吗？</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="182" />
+      <location filename="../../../partsdesk/config.py" line="183" />
       <source>How satisfied are you with the price?</source>
       <translation>您对价格满意吗？</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="182" />
+      <location filename="../../../partsdesk/config.py" line="183" />
       <source>How satisfied are you with the waiting time?</source>
       <translation>您对等待时间满意吗？</translation>
     </message>
@@ -6170,12 +6170,12 @@ book / actual</source>
       <translation>已停用：不再销售</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="271" />
+      <location filename="../../../partsdesk/config.py" line="272" />
       <source>Inspected before a car is ready; a failure sends the order back to work.</source>
       <translation>车辆完工前检查；不合格则工单退回返工。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="265" />
+      <location filename="../../../partsdesk/config.py" line="266" />
       <source>Inspected with the customer at check-in; each is marked ok, attention or fail.</source>
       <translation>接车时与客户一起检查；每项标记为正常、需注意或不合格。</translation>
     </message>
@@ -6335,7 +6335,7 @@ book / actual</source>
       <translation>键盘布局</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="315" />
+      <location filename="../../../partsdesk/config.py" line="319" />
       <source>Keys that come closer together than this, ended by the scanner's terminator, are a scan; slower keys are typing. Scanner set-up measures it.</source>
       <translation>按键间隔小于此值、并以扫描枪结束符结尾的输入视为扫码；更慢的按键视为手工输入。扫描枪设置会测量此值。</translation>
     </message>
@@ -6350,22 +6350,27 @@ book / actual</source>
       <translation>类型</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="90" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="91" />
       <source>Km</source>
       <translation>公里</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="567" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="568" />
       <source>La&amp;yout</source>
       <translation>版式(&amp;Y)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="311" />
+      <location filename="../../../partsdesk/config.py" line="309" />
+      <source>Label layout</source>
+      <translation>标签版式</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/config.py" line="315" />
       <source>Label printer</source>
       <translation>标签打印机</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="308" />
+      <location filename="../../../partsdesk/config.py" line="312" />
       <source>Label printer (roll labels)</source>
       <translation>标签打印机（卷装标签）</translation>
     </message>
@@ -6375,12 +6380,17 @@ book / actual</source>
       <translation>标签</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="165" />
+      <source>Labels (this PC)</source>
+      <translation>标签（本机）</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/printing/labels.py" line="256" />
       <source>Labels ({layout})</source>
       <translation>标签（{layout}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="664" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="665" />
       <source>Labels of {number}</source>
       <translation>{number} 的标签</translation>
     </message>
@@ -6460,7 +6470,7 @@ book / actual</source>
       <translation>报价单中的工时：按报价费率随配件一起销售。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="221" />
+      <location filename="../../../partsdesk/config.py" line="222" />
       <source>Labour rate per hour (minor units)</source>
       <translation>每小时工时费率（最小货币单位）</translation>
     </message>
@@ -6490,17 +6500,17 @@ book / actual</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="163" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="164" />
       <source>Language (this PC)</source>
       <translation>语言（本机）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="323" />
+      <location filename="../../../partsdesk/config.py" line="327" />
       <source>Language of the shop</source>
       <translation>门店语言</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="326" />
+      <location filename="../../../partsdesk/config.py" line="330" />
       <source>Language of this PC</source>
       <translation>本机语言</translation>
     </message>
@@ -6515,7 +6525,7 @@ book / actual</source>
       <translation>流失客户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="177" />
+      <location filename="../../../partsdesk/config.py" line="178" />
       <source>Lapsed: no visit for (months)</source>
       <translation>流失客户：未到店时长（月）</translation>
     </message>
@@ -6590,7 +6600,7 @@ book / actual</source>
       <translation>字母读取后大小写颠倒（{arrived}）：本机开启了 Caps Lock。请关闭 Caps Lock；如果必须保持开启，请将扫描枪设置为忽略 Caps Lock（其说明书中的“Caps Lock auto”）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="263" />
+      <location filename="../../../partsdesk/config.py" line="264" />
       <source>Lights</source>
       <translation>灯光</translation>
     </message>
@@ -6695,7 +6705,7 @@ book / actual</source>
       <translation>第 {line} 行（{description}）：{problem}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="544" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="545" />
       <source>Line {line} ({number})</source>
       <translation>第 {line} 行（{number}）</translation>
     </message>
@@ -6870,7 +6880,7 @@ book / actual</source>
       <translation>第 {line} 行：原因最多 {most} 个字符。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="519" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="520" />
       <source>Line {line}: the received quantity is not a number; correct it first.</source>
       <translation>第 {line} 行：收货数量不是数字，请先更正。</translation>
     </message>
@@ -6985,7 +6995,7 @@ book / actual</source>
       <translation>库位</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="148" />
+      <location filename="../../../partsdesk/config.py" line="149" />
       <source>Lock-out time (minutes)</source>
       <translation>锁定时长（分钟）</translation>
     </message>
@@ -7005,7 +7015,7 @@ book / actual</source>
       <translation>登录 — PartsDesk</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="157" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="158" />
       <source>Log-in security</source>
       <translation>登录安全</translation>
     </message>
@@ -7045,7 +7055,7 @@ book / actual</source>
       <translation>库存不足：在库数量低于最低库存（{min}）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="168" />
+      <location filename="../../../partsdesk/config.py" line="169" />
       <source>Lowest first; a tier is reached by points or by prepaid balance.</source>
       <translation>从最低等级开始排列；达到积分或储值余额要求即升至该等级。</translation>
     </message>
@@ -7125,7 +7135,7 @@ book / actual</source>
       <translation>页边距和间距不能为负数。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="550" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="551" />
       <source>Margins: top</source>
       <translation>页边距：上</translation>
     </message>
@@ -7265,7 +7275,7 @@ book / actual</source>
       <translation>会员等级 {number}：名称 {name} 重复。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="167" />
+      <location filename="../../../partsdesk/config.py" line="168" />
       <source>Membership tiers</source>
       <translation>会员等级</translation>
     </message>
@@ -7295,12 +7305,12 @@ book / actual</source>
       <translation>最低</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="88" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="89" />
       <source>Min points</source>
       <translation>最低积分</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="89" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="90" />
       <source>Min prepaid</source>
       <translation>最低储值</translation>
     </message>
@@ -7690,7 +7700,7 @@ book / actual</source>
       <translation>未选择客户(F3)：请在参考信息中注明客户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="205" />
+      <location filename="../../../partsdesk/config.py" line="206" />
       <source>No customer chosen, or a customer without a class.</source>
       <translation>未选择客户，或客户没有分类。</translation>
     </message>
@@ -7735,7 +7745,7 @@ book / actual</source>
       <translation>本期间没有交车的工时。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="269" />
+      <location filename="../../../partsdesk/config.py" line="270" />
       <source>No leaks</source>
       <translation>无渗漏</translation>
     </message>
@@ -7800,7 +7810,7 @@ book / actual</source>
       <translation>未生成采购单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="300" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="301" />
       <source>No order — receive without one</source>
       <translation>无采购单 — 直接收货</translation>
     </message>
@@ -7850,7 +7860,7 @@ book / actual</source>
       <translation>在当前筛选条件下，没有与“{query}”匹配的配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="839" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="840" />
       <source>No part matches “{query}”.</source>
       <translation>没有与“{query}”匹配的配件。</translation>
     </message>
@@ -7870,7 +7880,7 @@ book / actual</source>
       <translation>{number} 中没有盘点任何配件：没有可打印的标签。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="754" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="755" />
       <source>No parts chosen: find a part and press Enter, or scan it. Nothing was printed.</source>
       <translation>未选择配件：请查找配件后按 Enter，或直接扫码。未打印任何内容。</translation>
     </message>
@@ -7890,12 +7900,12 @@ book / actual</source>
       <translation>此工单没有配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="175" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="180" />
       <source>No printer is installed on this PC.</source>
       <translation>本机未安装打印机。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="184" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="189" />
       <source>No printer is set for {kind}s on this PC ({setting}) and the system has no default printer.</source>
       <translation>本机未设置{kind}打印机（{setting}），系统也没有默认打印机。</translation>
     </message>
@@ -8230,7 +8240,7 @@ book / actual</source>
       <translation>此盘点中没有您可撤销的扫描。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="580" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="581" />
       <source>Nothing received yet: scan the parts that came in or type their quantities.</source>
       <translation>尚未收货：请扫描到货配件或输入数量。</translation>
     </message>
@@ -8285,12 +8295,12 @@ book / actual</source>
       <translation>未盘点任何配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="609" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="610" />
       <source>Nothing was posted.</source>
       <translation>未过账。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="652" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="653" />
       <source>Nothing was printed.</source>
       <translation>未打印任何内容。</translation>
     </message>
@@ -8450,7 +8460,7 @@ book / actual</source>
       <translation>接收优惠</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="270" />
+      <location filename="../../../partsdesk/config.py" line="271" />
       <source>Old parts returned or shown</source>
       <translation>旧件已交还或展示</translation>
     </message>
@@ -8515,7 +8525,7 @@ book / actual</source>
       <translation>每个首选供应商生成一张采购单草稿，包含其全部补货建议</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="252" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="256" />
       <source>One entry a line</source>
       <translation>每行一项</translation>
     </message>
@@ -8740,7 +8750,7 @@ book / actual</source>
       <translation>结果：R 已接通 · N 无人接听 · W 号码错误 · C 回电（写明日期）。评分：1（非常不满意）到 5（非常满意），每个问题打一个分，顺序如下：</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="526" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="527" />
       <source>Outline each label (a test on plain paper)</source>
       <translation>为每张标签画出边框（用普通纸测试）</translation>
     </message>
@@ -8770,7 +8780,7 @@ book / actual</source>
       <translation>超出信用额度 {excess}（额度 {limit}，余额 {balance}）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="161" />
+      <location filename="../../../partsdesk/config.py" line="162" />
       <source>Over the credit limit or overdue</source>
       <translation>超出信用额度或逾期时</translation>
     </message>
@@ -8795,7 +8805,7 @@ book / actual</source>
       <translation>逾期占比</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="159" />
+      <location filename="../../../partsdesk/config.py" line="160" />
       <source>Overdue share of revenue that costs one class (basis points)</source>
       <translation>使客户降一级分类的逾期金额占营业额比例（基点）</translation>
     </message>
@@ -8875,7 +8885,7 @@ book / actual</source>
       <translation>第 {page} 页</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="221" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="226" />
       <source>Page {page} could not be drawn.</source>
       <translation>第 {page} 页无法绘制。</translation>
     </message>
@@ -9167,7 +9177,7 @@ iss. / short</source>
       <translation>付款条件最多为 {days} 天。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="164" />
+      <location filename="../../../partsdesk/config.py" line="165" />
       <source>Payment terms for new accounts (days)</source>
       <translation>新挂账账户的付款条件（天）</translation>
     </message>
@@ -9432,12 +9442,12 @@ iss. / short</source>
       <translation>无法用积分付款：门店的积分价值为 0。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="169" />
+      <location filename="../../../partsdesk/config.py" line="170" />
       <source>Points earned per 1.00 spent</source>
       <translation>每消费 1.00 获得的积分</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="173" />
+      <location filename="../../../partsdesk/config.py" line="174" />
       <source>Points expire after (months; 0: never)</source>
       <translation>积分有效期（月；0：永不过期）</translation>
     </message>
@@ -9482,7 +9492,7 @@ iss. / short</source>
       <translation>位置</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="647" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="648" />
       <source>Post a receipt first: its labels are printed from it.</source>
       <translation>请先过账收货单：标签根据收货单打印。</translation>
     </message>
@@ -9602,12 +9612,12 @@ iss. / short</source>
       <translation>预览（Ctrl+Shift+P）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="239" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="240" />
       <source>Preview labels (F8)</source>
       <translation>预览标签（F8）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="777" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="778" />
       <source>Preview of labels</source>
       <translation>标签预览</translation>
     </message>
@@ -9627,7 +9637,7 @@ iss. / short</source>
       <translation>已显示 {number} 的{word}预览。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="382" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="387" />
       <source>Preview of {kind} {number}</source>
       <translation>{kind} {number} 预览</translation>
     </message>
@@ -9662,32 +9672,32 @@ iss. / short</source>
       <translation>价格已保存。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="204" />
+      <location filename="../../../partsdesk/config.py" line="205" />
       <source>Price tier of a walk-in customer</source>
       <translation>散客的价格等级</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="212" />
+      <location filename="../../../partsdesk/config.py" line="213" />
       <source>Price tier of account customers</source>
       <translation>挂账客户的价格等级</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="206" />
+      <location filename="../../../partsdesk/config.py" line="207" />
       <source>Price tier of class A customers</source>
       <translation>A 类客户的价格等级</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="208" />
+      <location filename="../../../partsdesk/config.py" line="209" />
       <source>Price tier of class B customers</source>
       <translation>B 类客户的价格等级</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="210" />
+      <location filename="../../../partsdesk/config.py" line="211" />
       <source>Price tier of class C customers</source>
       <translation>C 类客户的价格等级</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="160" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="161" />
       <source>Price tiers</source>
       <translation>价格等级</translation>
     </message>
@@ -9712,7 +9722,7 @@ iss. / short</source>
       <translation>价格为约定的单价，币种 {currency}；请在送货单和发票上注明我方采购单号 {number}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="142" />
+      <location filename="../../../partsdesk/config.py" line="143" />
       <source>Prices include tax</source>
       <translation>价格含税</translation>
     </message>
@@ -9737,7 +9747,7 @@ iss. / short</source>
       <translation>打印会员卡…(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="588" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="589" />
       <source>Print (Ctrl+P)</source>
       <translation>打印（Ctrl+P）</translation>
     </message>
@@ -9772,17 +9782,17 @@ iss. / short</source>
       <translation>可通过“打印测试页”重新打印。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="244" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="245" />
       <source>Print labels</source>
       <translation>打印标签</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="248" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="249" />
       <source>Print labels for what was received:</source>
       <translation>为已收货的配件打印标签：</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="631" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="632" />
       <source>Print labels for what {number} received:</source>
       <translation>为 {number} 收货的配件打印标签：</translation>
     </message>
@@ -9842,7 +9852,7 @@ iss. / short</source>
       <translation>打印人</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="132" />
+      <location filename="../../../partsdesk/config.py" line="133" />
       <source>Printed on invoices and statements.</source>
       <translation>打印在发票和对账单上。</translation>
     </message>
@@ -9862,12 +9872,12 @@ iss. / short</source>
       <translation>已打印 {number} 的{word}（{pages} 页）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="129" />
+      <location filename="../../../partsdesk/config.py" line="130" />
       <source>Printed under the name on every document.</source>
       <translation>打印在每张单据的门店名称下方。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="782" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="783" />
       <source>Printed {labels} label(s) on {pages} page(s).</source>
       <translation>已打印 {labels} 张标签，共 {pages} 页。</translation>
     </message>
@@ -9887,17 +9897,17 @@ iss. / short</source>
       <translation>已打印 {number}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="670" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="671" />
       <source>Printed {summary}.</source>
       <translation>已打印 {summary}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="163" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="164" />
       <source>Printers (this PC)</source>
       <translation>打印机（本机）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="174" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="179" />
       <source>Printers on this PC: {names}.</source>
       <translation>本机的打印机：{names}。</translation>
     </message>
@@ -9992,7 +10002,7 @@ iss. / short</source>
       <translation>上架货位</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="198" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="203" />
       <source>Qt PDF (PySide6-Addons) is not installed, so documents cannot be printed or previewed; save them as PDF instead.</source>
       <translation>未安装 Qt PDF（PySide6-Addons），因此无法打印或预览单据；请改为另存为 PDF。</translation>
     </message>
@@ -10042,7 +10052,7 @@ iss. / short</source>
       <translation>品质等级须为以下之一：{grades}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="270" />
+      <location filename="../../../partsdesk/config.py" line="271" />
       <source>Quality-check checklist</source>
       <translation>质检清单</translation>
     </message>
@@ -10202,7 +10212,7 @@ iss. / short</source>
       <translation>报价单（F9）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="219" />
+      <location filename="../../../partsdesk/config.py" line="220" />
       <source>Quotes are valid for (days)</source>
       <translation>报价单有效期（天）</translation>
     </message>
@@ -10382,12 +10392,12 @@ iss. / short</source>
       <translation>小票</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="302" />
+      <location filename="../../../partsdesk/config.py" line="303" />
       <source>Receipt paper width</source>
       <translation>小票纸宽</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="299" />
+      <location filename="../../../partsdesk/config.py" line="300" />
       <source>Receipt printer</source>
       <translation>小票打印机</translation>
     </message>
@@ -10402,7 +10412,7 @@ iss. / short</source>
       <translation>已收货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="616" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="617" />
       <source>Received as {number}: {lines} line(s), {accepted} with goods accepted into stock.</source>
       <translation>已收货，收货单 {number}：共 {lines} 行，其中 {accepted} 行货物已入库。</translation>
     </message>
@@ -10432,12 +10442,12 @@ iss. / short</source>
       <translation>接收于 {when} · {category} · {channel}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="880" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="881" />
       <source>Receiving</source>
       <translation>收货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="264" />
+      <location filename="../../../partsdesk/config.py" line="265" />
       <source>Reception checklist</source>
       <translation>接车检查清单</translation>
     </message>
@@ -10607,7 +10617,7 @@ iss. / short</source>
       <translation>删除第 {line} 行：{description}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="304" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="308" />
       <source>Remove the row</source>
       <translation>删除该行</translation>
     </message>
@@ -10753,7 +10763,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>报表起始日期(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="882" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="883" />
       <source>Reports</source>
       <translation>报表</translation>
     </message>
@@ -10808,7 +10818,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>解决</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="188" />
+      <location filename="../../../partsdesk/config.py" line="189" />
       <source>Resolve a complaint within (days)</source>
       <translation>投诉解决时限（天）</translation>
     </message>
@@ -10913,7 +10923,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>退回未用配件 — {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="215" />
+      <location filename="../../../partsdesk/config.py" line="216" />
       <source>Return window (days)</source>
       <translation>退货期限（天）</translation>
     </message>
@@ -10928,7 +10938,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>已退货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="217" />
+      <location filename="../../../partsdesk/config.py" line="218" />
       <source>Returns that need a manager (minor units)</source>
       <translation>需经理批准的退货金额（最小货币单位）</translation>
     </message>
@@ -10948,7 +10958,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>审核人</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="269" />
+      <location filename="../../../partsdesk/config.py" line="270" />
       <source>Road test</source>
       <translation>路试</translation>
     </message>
@@ -10963,7 +10973,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>{name} 的角色</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="613" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="614" />
       <source>Roll: {w} x {h} mm labels</source>
       <translation>卷装：{w} x {h} mm 标签</translation>
     </message>
@@ -10973,12 +10983,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>行</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="329" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="333" />
       <source>Row {row}, {column}: a whole number, not “{text}”.</source>
       <translation>第 {row} 行，{column}：须为整数，而不是“{text}”。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="549" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="550" />
       <source>Rows</source>
       <translation>行数</translation>
     </message>
@@ -11088,7 +11098,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>另存为 PDF（Alt+D）(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="591" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="592" />
       <source>Save as PDF (Ctrl+S)</source>
       <translation>另存为 PDF（Ctrl+S）</translation>
     </message>
@@ -11103,17 +11113,17 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>保存为报价单（F9）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="129" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="130" />
       <source>Save every changed setting; nothing is saved if one is refused</source>
       <translation>保存所有更改的设置；如有一项被拒绝，则全部不保存</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="674" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="675" />
       <source>Save labels as PDF</source>
       <translation>将标签另存为 PDF</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="246" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="247" />
       <source>Save labels as PDF…</source>
       <translation>将标签另存为 PDF…</translation>
     </message>
@@ -11198,7 +11208,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>将车间报表另存为 PDF</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="391" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="396" />
       <source>Save {kind} {number} as PDF</source>
       <translation>将{kind} {number} 另存为 PDF</translation>
     </message>
@@ -11223,7 +11233,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>已将 {number} 保存到 {path}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="686" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="687" />
       <source>Saved {summary} to {path}.</source>
       <translation>已将 {summary} 保存到 {path}。</translation>
     </message>
@@ -11233,7 +11243,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>已保存。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="396" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="400" />
       <source>Saved: {count} setting(s).</source>
       <translation>已保存：{count} 项设置。</translation>
     </message>
@@ -11473,6 +11483,11 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>已扫描 {code}：此工单现在不能再添加新项目。</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="165" />
+      <source>Scanner (this PC)</source>
+      <translation>扫描枪（本机）</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/ui/scanner_setup.py" line="93" />
       <source>Scanner set-up</source>
       <translation>扫描枪设置</translation>
@@ -11488,17 +11503,17 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>扫描枪测试页（A4）：已写入 {out}。请在连接扫描枪的电脑上，通过“文件 &gt; 扫描枪设置…”扫描此页。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="319" />
+      <location filename="../../../partsdesk/config.py" line="323" />
       <source>Scanner: key it sends after a code</source>
       <translation>扫描枪：每个条码后发送的按键</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="314" />
+      <location filename="../../../partsdesk/config.py" line="318" />
       <source>Scanner: longest gap between the keys of a scan (ms)</source>
       <translation>扫描枪：一次扫描中按键的最长间隔（毫秒）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="317" />
+      <location filename="../../../partsdesk/config.py" line="321" />
       <source>Scanner: shortest code (characters)</source>
       <translation>扫描枪：最短条码长度（字符）</translation>
     </message>
@@ -11533,7 +11548,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>划痕</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="324" />
+      <location filename="../../../partsdesk/config.py" line="328" />
       <source>Screens, messages and printed documents, on every PC that has no language of its own.</source>
       <translation>界面、提示信息和打印单据的语言，适用于所有未单独设置语言的电脑。</translation>
     </message>
@@ -11648,12 +11663,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>可售库存成本金额：{value} {currency}。呆滞库存（{months} 个月无销售）：{dead}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="196" />
+      <location filename="../../../partsdesk/config.py" line="197" />
       <source>Selling more than the stock on hand</source>
       <translation>超出在库数量销售</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="143" />
+      <location filename="../../../partsdesk/config.py" line="144" />
       <source>Selling prices in the catalogue are tax-inclusive (usual at a counter).</source>
       <translation>配件目录中的售价含税（柜台常用）。</translation>
     </message>
@@ -11723,7 +11738,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>到期的保养提醒</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="286" />
+      <location filename="../../../partsdesk/config.py" line="287" />
       <source>Service reminders: call this many days ahead</source>
       <translation>保养提醒：提前几天打电话</translation>
     </message>
@@ -11753,7 +11768,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>保养类型 {number}：只需名称、天数和公里数，不能有其他内容。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="283" />
+      <location filename="../../../partsdesk/config.py" line="284" />
       <source>Service types for reminders</source>
       <translation>保养提醒的保养类型</translation>
     </message>
@@ -11773,7 +11788,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>为所选用户设置新PIN码或密码</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="113" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="114" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
@@ -11818,7 +11833,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>Shift+F9 退货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="157" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="158" />
       <source>Shop</source>
       <translation>门店</translation>
     </message>
@@ -11828,42 +11843,42 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>门店名称(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="129" />
+      <location filename="../../../partsdesk/config.py" line="130" />
       <source>Shop address</source>
       <translation>门店地址</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="70" />
+      <location filename="../../../partsdesk/config.py" line="71" />
       <source>Shop database</source>
       <translation>门店数据库</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="289" />
+      <location filename="../../../partsdesk/config.py" line="290" />
       <source>Shop database (this PC)</source>
       <translation>门店数据库（本机）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="136" />
+      <location filename="../../../partsdesk/config.py" line="137" />
       <source>Shop logo</source>
       <translation>门店标志</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="134" />
+      <location filename="../../../partsdesk/config.py" line="135" />
       <source>Shop logo (image file)</source>
       <translation>门店标志（图片文件）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="128" />
+      <location filename="../../../partsdesk/config.py" line="129" />
       <source>Shop name</source>
       <translation>门店名称</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="131" />
+      <location filename="../../../partsdesk/config.py" line="132" />
       <source>Shop phone</source>
       <translation>门店电话</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="132" />
+      <location filename="../../../partsdesk/config.py" line="133" />
       <source>Shop tax ID</source>
       <translation>门店税号</translation>
     </message>
@@ -11998,7 +12013,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>南美</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="264" />
+      <location filename="../../../partsdesk/config.py" line="265" />
       <source>Spare wheel and tools</source>
       <translation>备胎和随车工具</translation>
     </message>
@@ -12033,7 +12048,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>重新开始</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="255" />
+      <location filename="../../../partsdesk/config.py" line="256" />
       <source>Start of the working day the appointment calendar counts capacity from.</source>
       <translation>工作日的开始时间，预约日程从此时起计算可用产能。</translation>
     </message>
@@ -12108,7 +12123,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>仍在加载工时类别…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="625" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="626" />
       <source>Still owed: {parts}.</source>
       <translation>尚欠：{parts}。</translation>
     </message>
@@ -12133,7 +12148,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>库存（{low}）(&amp;K)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="161" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="162" />
       <source>Stock</source>
       <translation>库存</translation>
     </message>
@@ -12143,7 +12158,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>库存调整</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="239" />
+      <location filename="../../../partsdesk/config.py" line="240" />
       <source>Stock adjustments that need a manager (minor units)</source>
       <translation>需经理批准的库存调整金额（最小货币单位）</translation>
     </message>
@@ -12168,7 +12183,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>库存盘点 — 扫描盘点表编号即可打开对应盘点</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="879" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="880" />
       <source>Stock list</source>
       <translation>库存列表</translation>
     </message>
@@ -12268,7 +12283,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>供应商配件编号</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="881" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="882" />
       <source>Suppliers</source>
       <translation>供应商</translation>
     </message>
@@ -12288,12 +12303,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>只有联系上客户时才记录满意度调查答案。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="184" />
+      <location filename="../../../partsdesk/config.py" line="185" />
       <source>Survey questions</source>
       <translation>满意度调查问题</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="235" />
+      <location filename="../../../partsdesk/config.py" line="236" />
       <source>Suspected double scan within (milliseconds)</source>
       <translation>疑似重复扫描的判定间隔（毫秒）</translation>
     </message>
@@ -12463,7 +12478,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>付款条件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="222" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="226" />
       <source>Test connection (Ctrl+T)</source>
       <translation>测试连接（Ctrl+T）</translation>
     </message>
@@ -12800,7 +12815,7 @@ Please log in again.</source>
       <translation>客户档案的每日维护失败：{error}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="398" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="402" />
       <source>The database change applies when PartsDesk starts again on this PC.</source>
       <translation>数据库更改将在本机重新启动 PartsDesk 后生效。</translation>
     </message>
@@ -12830,12 +12845,12 @@ Please log in again.</source>
       <translation>未日结。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="222" />
+      <location filename="../../../partsdesk/config.py" line="223" />
       <source>The default rate of a quote's labour line, taxed at the default tax rate. 15000 = 150.00 an hour</source>
       <translation>报价单工时项目的默认费率，按默认税率计税。15000 = 每小时 150.00</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="206" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="211" />
       <source>The document could not be read for printing ({error}).</source>
       <translation>无法读取单据进行打印（{error}）。</translation>
     </message>
@@ -12855,7 +12870,7 @@ Please log in again.</source>
       <translation>该文件既不是 UTF-8 也不是 GBK 文本。请在电子表格软件中另存为“CSV UTF-8”或 .xlsx 工作簿，再导入。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="524" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="525" />
       <source>The first free label on a part-used sheet: 1 is the top left, counting along the rows</source>
       <translation>已用过部分的标签纸上第一个空白标签：1 为左上角，按行依次计数</translation>
     </message>
@@ -12880,12 +12895,17 @@ Please log in again.</source>
       <translation>标签超出 {page_width} x {page_height} mm 的页面：按当前页边距和间距，{columns} x {rows} 个 {width} x {height} mm 的标签会超出页面边缘。请减小页边距或间距。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="689" />
+      <location filename="../../../partsdesk/config.py" line="310" />
+      <source>The labels this PC prints on: chosen first in the Labels view, at receiving and by partsdesk labels; another can still be chosen for each print.</source>
+      <translation>本机打印所用的标签：在“标签”页、收货时以及 partsdesk labels 命令中默认选用；每次打印仍可另选。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="690" />
       <source>The labels were not printed: {error}</source>
       <translation>标签未打印：{error}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="683" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="684" />
       <source>The labels were not saved to {path}: {error}.</source>
       <translation>标签未保存到 {path}：{error}。</translation>
     </message>
@@ -13035,7 +13055,7 @@ Please log in again.</source>
       <translation>配件本身的编号填在“配件编号”字段中；其他编号请列为 OE号、互换号或旧编号。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="243" />
+      <location filename="../../../partsdesk/config.py" line="244" />
       <source>The parts that make the first 80 % of 12 months' consumption value at cost are class A. 8000 = 80 %</source>
       <translation>按成本计，占 12 个月用量金额前 80 % 的配件为 A 类。8000 = 80 %</translation>
     </message>
@@ -13070,32 +13090,32 @@ Please log in again.</source>
       <translation>以下价格有效期至 {date}（最后有效日）；此后按当日价格重新计价。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="257" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="262" />
       <source>The printer did not finish the job.</source>
       <translation>打印机未完成打印任务。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="247" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="252" />
       <source>The printer stopped after page {page}.</source>
       <translation>打印机在第 {page} 页后停止。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="241" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="246" />
       <source>The printer {name} could not be started (is it switched on, connected and ready?).</source>
       <translation>打印机{name}无法启动（请检查是否已开机、已连接并就绪）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="176" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="181" />
       <source>The printer “{name}” set for {kind}s on this PC ({setting}) was not found. {listed}</source>
       <translation>未找到本机为{kind}设置的打印机“{name}”（{setting}）。{listed}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="300" />
+      <location filename="../../../partsdesk/config.py" line="301" />
       <source>The printer's name as the system knows it; empty: the system's default printer.</source>
       <translation>系统中的打印机名称；留空：使用系统默认打印机。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="309" />
+      <location filename="../../../partsdesk/config.py" line="313" />
       <source>The printer's name as the system knows it; empty: the system's default printer. Label sheets (A4) print on the A4 printer.</source>
       <translation>系统中的打印机名称；留空：使用系统默认打印机。标签纸（A4）在 A4 打印机上打印。</translation>
     </message>
@@ -13180,7 +13200,7 @@ Please log in again.</source>
       <translation>原因最多 {most} 个字符。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="303" />
+      <location filename="../../../partsdesk/config.py" line="304" />
       <source>The receipt printer's roll: 80 mm (72 mm printed) or 58 mm (48 mm printed). Receipts and X and Z reports are laid out for it.</source>
       <translation>小票打印机的纸卷：80 mm（打印宽度 72 mm）或 58 mm（打印宽度 48 mm）。小票以及 X、Z 报表按此排版。</translation>
     </message>
@@ -13230,7 +13250,7 @@ Please log in again.</source>
       <translation>此采购单的剩余部分不会再到货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="246" />
+      <location filename="../../../partsdesk/config.py" line="247" />
       <source>The rest, and parts that did not sell, are class C. 1500 = 15 %</source>
       <translation>其余配件以及没有销售的配件为 C 类。1500 = 15 %</translation>
     </message>
@@ -13250,7 +13270,7 @@ Please log in again.</source>
       <translation>{ms:.0f} 毫秒内再次扫到相同条码：已计数 — 如果扫描枪重复读取，请撤销（Ctrl+Z）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="236" />
+      <location filename="../../../partsdesk/config.py" line="237" />
       <source>The same code scanned again by the same counter this soon is counted but flagged, so the counter can undo it (Ctrl+Z).</source>
       <translation>同一盘点人员在此时间内再次扫到相同条码时，仍会计数但会加以提示，以便盘点人员撤销（Ctrl+Z）。</translation>
     </message>
@@ -13355,27 +13375,27 @@ Please log in again.</source>
       <translation>已跳过 {count:,} 个无效行。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="385" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="390" />
       <source>The {kind} {number} cannot be previewed: {error} {hint}</source>
       <translation>{kind} {number} 无法预览：{error} {hint}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="153" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="158" />
       <source>The {kind} {number} could not be made ready to print ({error}). {hint}</source>
       <translation>{kind} {number} 无法生成打印文件（{error}）。{hint}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="407" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="412" />
       <source>The {kind} {number} was not printed ({error}). {hint}</source>
       <translation>{kind} {number} 未打印（{error}）。{hint}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="372" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="377" />
       <source>The {kind} {number} was not printed: {error} {hint}</source>
       <translation>{kind} {number} 未打印：{error} {hint}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="401" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="406" />
       <source>The {kind} {number} was not saved to {path}: {error}. {hint}</source>
       <translation>{kind} {number} 未保存到 {path}：{error}。{hint}</translation>
     </message>
@@ -13385,22 +13405,22 @@ Please log in again.</source>
       <translation>{task}已完成。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="340" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="345" />
       <source>The {what} was not printed: {error}</source>
       <translation>{what}未打印：{error}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="336" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="341" />
       <source>The {what} was not saved to {path}: {error}.</source>
       <translation>{what}未保存到 {path}：{error}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="331" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="336" />
       <source>The {what} was printed ({pages} pages).</source>
       <translation>{what}已打印（{pages} 页）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/print_path.py" line="338" />
+      <location filename="../../../partsdesk/ui/print_path.py" line="343" />
       <source>The {what} was saved to {path}.</source>
       <translation>{what}已保存到 {path}。</translation>
     </message>
@@ -13570,7 +13590,7 @@ Please log in again.</source>
       <translation>没有可作废的内容：购物车为空。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="186" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="190" />
       <source>These settings belong to this PC only; each counter PC keeps its own.</source>
       <translation>这些设置仅适用于本机；每台柜台电脑各自保存自己的设置。</translation>
     </message>
@@ -13805,7 +13825,7 @@ Please log in again.</source>
       <translation>充值金额：充值后余额过大。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="269" />
+      <location filename="../../../partsdesk/config.py" line="270" />
       <source>Torques checked</source>
       <translation>扭矩已检查</translation>
     </message>
@@ -13865,12 +13885,12 @@ Please log in again.</source>
       <translation>修理厂价</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="223" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="227" />
       <source>Try to open the database written above (nothing is changed)</source>
       <translation>尝试打开上面填写的数据库（不做任何更改）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="421" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="425" />
       <source>Trying…</source>
       <translation>正在尝试…</translation>
     </message>
@@ -13925,7 +13945,7 @@ Please log in again.</source>
       <translation>请输入密码。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="263" />
+      <location filename="../../../partsdesk/config.py" line="264" />
       <source>Tyres</source>
       <translation>轮胎</translation>
     </message>
@@ -14000,7 +14020,7 @@ Please log in again.</source>
       <translation>未知条码 {code}：已保留在盘点中。请关联到配件（F4），或继续盘点。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="685" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="686" />
       <source>Unknown barcode {code}: no part has it (or a part number). Nothing was added.</source>
       <translation>未知条码 {code}：没有配件使用此条码（或配件编号）。未添加任何内容。</translation>
     </message>
@@ -14025,7 +14045,7 @@ Please log in again.</source>
       <translation>未知条码</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="497" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="498" />
       <source>Unknown code {code}: no part has it as barcode or number. Nothing was added.</source>
       <translation>未知代码 {code}：没有配件以此为条码或编号。未添加任何内容。</translation>
     </message>
@@ -14120,7 +14140,7 @@ Please log in again.</source>
       <translation>拒绝金额</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="171" />
+      <location filename="../../../partsdesk/config.py" line="172" />
       <source>Value of one point when redeemed (minor units)</source>
       <translation>每积分抵扣金额（最小货币单位）</translation>
     </message>
@@ -14250,7 +14270,7 @@ Please log in again.</source>
       <translation>散客：按{tier}价</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="263" />
+      <location filename="../../../partsdesk/config.py" line="264" />
       <source>Warning lamps</source>
       <translation>仪表警告灯</translation>
     </message>
@@ -14282,12 +14302,12 @@ work</source>
       <translation>质保里程</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="279" />
+      <location filename="../../../partsdesk/config.py" line="280" />
       <source>Warranty on labour (km)</source>
       <translation>工时质保（km）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="276" />
+      <location filename="../../../partsdesk/config.py" line="277" />
       <source>Warranty on labour (months)</source>
       <translation>工时质保（月）</translation>
     </message>
@@ -14357,7 +14377,7 @@ work</source>
       <translation>{first} – {last} 周</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="298" />
+      <location filename="../../../partsdesk/config.py" line="299" />
       <source>Weekly backups kept</source>
       <translation>保留的每周备份数</translation>
     </message>
@@ -14417,7 +14437,7 @@ work</source>
       <translation>预计到货时间（逾期清单据此催货）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="294" />
+      <location filename="../../../partsdesk/config.py" line="295" />
       <source>Where this PC writes and looks for backups of a SQLite shop file. Empty: the folder beside the shop file (&lt;file&gt;-backups). Another disk is safer.</source>
       <translation>本机写入和查找 SQLite 门店文件备份的位置。留空：门店文件旁边的文件夹（&lt;file&gt;-backups）。放在另一块磁盘上更安全。</translation>
     </message>
@@ -14427,7 +14447,7 @@ work</source>
       <translation>以先到者为准。两项都留空时，列表中的保养项目从今天和上次读数起按其间隔计算到期。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="280" />
+      <location filename="../../../partsdesk/config.py" line="281" />
       <source>Whichever comes first, the months or the km. 0: none by distance.</source>
       <translation>月数和里程以先到者为准。0：不按里程计。</translation>
     </message>
@@ -14462,17 +14482,17 @@ work</source>
       <translation>为什么取消报价单？（按 Enter 取消）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="558" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="559" />
       <source>Width</source>
       <translation>宽度</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="263" />
+      <location filename="../../../partsdesk/config.py" line="264" />
       <source>Windscreen</source>
       <translation>前挡风玻璃</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="263" />
+      <location filename="../../../partsdesk/config.py" line="264" />
       <source>Wipers</source>
       <translation>雨刮</translation>
     </message>
@@ -14507,7 +14527,7 @@ work</source>
       <translation>客户要求的工作</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="269" />
+      <location filename="../../../partsdesk/config.py" line="270" />
       <source>Work done as ordered</source>
       <translation>已按工单完成作业</translation>
     </message>
@@ -14542,27 +14562,27 @@ work</source>
       <translation>车间(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="162" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="163" />
       <source>Workshop</source>
       <translation>车间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="259" />
+      <location filename="../../../partsdesk/config.py" line="260" />
       <source>Workshop closes at</source>
       <translation>车间关门时间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="257" />
+      <location filename="../../../partsdesk/config.py" line="258" />
       <source>Workshop closes at (HH:MM)</source>
       <translation>车间关门时间（HH:MM）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="256" />
+      <location filename="../../../partsdesk/config.py" line="257" />
       <source>Workshop opens at</source>
       <translation>车间开门时间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="254" />
+      <location filename="../../../partsdesk/config.py" line="255" />
       <source>Workshop opens at (HH:MM)</source>
       <translation>车间开门时间（HH:MM）</translation>
     </message>
@@ -14637,7 +14657,7 @@ work</source>
       <translation>PIN码错误。{name} 已被锁定 {minutes} 分钟。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="146" />
+      <location filename="../../../partsdesk/config.py" line="147" />
       <source>Wrong PINs before a user is locked</source>
       <translation>用户被锁定前允许的PIN码错误次数</translation>
     </message>
@@ -14822,12 +14842,12 @@ work</source>
       <translation>已全部退货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="82" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="83" />
       <source>allow</source>
       <translation>允许</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="197" />
+      <location filename="../../../partsdesk/config.py" line="198" />
       <source>allow: with a warning; manager: a manager approves; refuse: never.</source>
       <translation>允许：仅给出警告；经理：须经理批准；拒绝：一律不允许。</translation>
     </message>
@@ -14932,7 +14952,7 @@ work</source>
       <translation>盲盘</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="82" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="83" />
       <source>block</source>
       <translation>阻止</translation>
     </message>
@@ -14952,7 +14972,7 @@ work</source>
       <translation>盘点表上显示账面数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="551" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="552" />
       <source>bottom</source>
       <translation>下</translation>
     </message>
@@ -15152,7 +15172,7 @@ work</source>
       <translation>未与上一条记录衔接（有记录被删除或插入）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="552" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="553" />
       <source>down</source>
       <translation>纵向</translation>
     </message>
@@ -15287,7 +15307,7 @@ work</source>
       <translation>发动机</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="83" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="84" />
       <source>enter</source>
       <translation>Enter 键</translation>
     </message>
@@ -15297,7 +15317,7 @@ work</source>
       <translation>录入低于上次的里程表读数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="320" />
+      <location filename="../../../partsdesk/config.py" line="324" />
       <source>enter: Enter (the usual); tab: Tab or Enter. Scanner set-up finds it.</source>
       <translation>Enter 键：Enter（常用）；Tab 键：Tab 或 Enter。扫描枪设置可自动识别。</translation>
     </message>
@@ -15352,7 +15372,7 @@ work</source>
       <translation>前</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="621" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="622" />
       <source>fully received</source>
       <translation>已全部收货</translation>
     </message>
@@ -15377,7 +15397,7 @@ work</source>
       <translation>完整性</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="662" />
+      <location filename="../../../partsdesk/cli.py" line="667" />
       <source>interrupted; nothing half-done was kept.</source>
       <translation>已中断；未保存任何未完成的操作。</translation>
     </message>
@@ -15437,7 +15457,7 @@ work</source>
       <translation>上次：{0} km</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="551" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="552" />
       <source>left</source>
       <translation>左</translation>
     </message>
@@ -15492,7 +15512,7 @@ work</source>
       <translation>管理用户和权限</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="82" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="83" />
       <source>manager</source>
       <translation>经理</translation>
     </message>
@@ -15692,7 +15712,7 @@ work</source>
       <translation>其中税额</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="722" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="723" />
       <source>of {per_page} on a sheet</source>
       <translation>（每张 {per_page} 个）</translation>
     </message>
@@ -15727,7 +15747,7 @@ work</source>
       <translation>超量</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="416" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="417" />
       <source>over by {qty}</source>
       <translation>多 {qty}</translation>
     </message>
@@ -15757,12 +15777,12 @@ work</source>
       <translation>配件 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="621" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="622" />
       <source>partly received</source>
       <translation>部分收货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="404" />
+      <location filename="../../../partsdesk/cli.py" line="408" />
       <source>partsdesk labels needs {options} (or --list-layouts); see partsdesk labels --help.</source>
       <translation>partsdesk labels 需要 {options}（或 --list-layouts）；请参阅 partsdesk labels --help。</translation>
     </message>
@@ -15902,7 +15922,7 @@ work</source>
       <translation>归还第 {line} 行的旧件后可退还</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="83" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="84" />
       <source>refuse</source>
       <translation>拒绝</translation>
     </message>
@@ -15932,7 +15952,7 @@ work</source>
       <translation>零售</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="550" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="551" />
       <source>right</source>
       <translation>右</translation>
     </message>
@@ -15947,7 +15967,7 @@ work</source>
       <translation>卷装标签</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="720" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="721" />
       <source>roll labels always start at 1</source>
       <translation>卷装标签总是从 1 开始</translation>
     </message>
@@ -16142,7 +16162,7 @@ work</source>
       <translation>替代品</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="414" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="415" />
       <source>substitute (not on {number})</source>
       <translation>替代品（不在 {number} 上）</translation>
     </message>
@@ -16152,7 +16172,7 @@ work</source>
       <translation>至(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="83" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="84" />
       <source>tab</source>
       <translation>Tab 键</translation>
     </message>
@@ -16287,7 +16307,7 @@ work</source>
       <translation>修理厂</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="667" />
+      <location filename="../../../partsdesk/cli.py" line="672" />
       <source>unexpected error: {kind}: {error}. Run again with PARTSDESK_DEBUG=1 for details, and tell support.</source>
       <translation>意外错误：{kind}：{error}。请设置 PARTSDESK_DEBUG=1 后重新运行以查看详细信息，并告知技术支持。</translation>
     </message>
@@ -16372,12 +16392,12 @@ work</source>
       <translation>通过互换号 {0}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="82" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="83" />
       <source>warn</source>
       <translation>警告</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="162" />
+      <location filename="../../../partsdesk/config.py" line="163" />
       <source>warn: the cashier sees a warning; block: a manager must approve the sale on account.</source>
       <translation>警告：收银员会看到警告；阻止：挂账销售须经理批准。</translation>
     </message>
@@ -16949,22 +16969,22 @@ work</source>
       <translation>{labels:,} 张标签超过一次打印任务的上限（最多 {most:,} 张）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/stock_tab.py" line="677" />
+      <location filename="../../../partsdesk/ui/stock_tab.py" line="678" />
       <source>{labels} label(s) of {parts} part(s)</source>
       <translation>{parts} 个配件的 {labels} 张标签</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="428" />
+      <location filename="../../../partsdesk/cli.py" line="432" />
       <source>{labels} label(s) of {parts} part(s) on {layout}, starting at position {start}: {pages} page(s) written to {out}</source>
       <translation>{parts} 个配件的 {labels} 张标签，版式 {layout}，从第 {start} 个位置开始：{pages} 页已写入 {out}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/cli.py" line="432" />
+      <location filename="../../../partsdesk/cli.py" line="436" />
       <source>{labels} label(s) of {parts} part(s) on {layout}: {pages} page(s) written to {out}</source>
       <translation>{parts} 个配件的 {labels} 张标签，版式 {layout}：{pages} 页已写入 {out}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="656" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="657" />
       <source>{labels} label(s) on {pages} page(s)</source>
       <translation>{labels} 张标签，共 {pages} 页</translation>
     </message>
@@ -17029,7 +17049,7 @@ work</source>
       <translation>{label}为必填项（例如 B1）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="51" />
+      <location filename="../../../partsdesk/config.py" line="52" />
       <source>{label} is required.</source>
       <translation>{label}为必填项。</translation>
     </message>
@@ -17054,7 +17074,7 @@ work</source>
       <translation>{label} — {loss}，{way}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="62" />
+      <location filename="../../../partsdesk/config.py" line="63" />
       <source>{label}: 1 to {longest} digits, like 86.</source>
       <translation>{label}：1 到 {longest} 位数字，例如 86。</translation>
     </message>
@@ -17069,12 +17089,12 @@ work</source>
       <translation>{label}：1 到 {most} 个字母、数字或短横线。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="78" />
+      <location filename="../../../partsdesk/config.py" line="79" />
       <source>{label}: a PostgreSQL URL names the server and the database, like postgresql://partsdesk@192.168.1.10:5432/shop.</source>
       <translation>{label}：PostgreSQL URL 需指明服务器和数据库，例如 postgresql://partsdesk@192.168.1.10:5432/shop。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="83" />
+      <location filename="../../../partsdesk/config.py" line="84" />
       <source>{label}: a SQLite file (…/shop.sqlite) or a postgresql:// URL.</source>
       <translation>{label}：SQLite 文件（…/shop.sqlite）或 postgresql:// URL。</translation>
     </message>
@@ -17089,7 +17109,7 @@ work</source>
       <translation>{label}：日期格式如 2026-11-30。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="98" />
+      <location filename="../../../partsdesk/config.py" line="99" />
       <source>{label}: a full path, like D:\Backups\PartsDesk.</source>
       <translation>{label}：完整路径，例如 D:\Backups\PartsDesk。</translation>
     </message>
@@ -17109,7 +17129,7 @@ work</source>
       <translation>{label}：需要填写数字。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="39" />
+      <location filename="../../../partsdesk/config.py" line="40" />
       <source>{label}: a time of day like 08:00 (hours 00-23, minutes 00-59).</source>
       <translation>{label}：时间格式如 08:00（小时 00-23，分钟 00-59）。</translation>
     </message>
@@ -17159,7 +17179,7 @@ work</source>
       <translation>{label}：最多两位小数。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="53" />
+      <location filename="../../../partsdesk/config.py" line="54" />
       <source>{label}: at most {longest} characters.</source>
       <translation>{label}：最多 {longest} 个字符。</translation>
     </message>
@@ -17209,7 +17229,7 @@ work</source>
       <translation>{label}：不能为 0。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="48" />
+      <location filename="../../../partsdesk/config.py" line="49" />
       <source>{label}: one line, without line breaks or control characters.</source>
       <translation>{label}：仅限一行，不能含换行符或控制字符。</translation>
     </message>
@@ -17224,7 +17244,7 @@ work</source>
       <translation>{label}：应为文本。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="87" />
+      <location filename="../../../partsdesk/config.py" line="88" />
       <source>{label}: the full path of a SQLite file ending in .sqlite or .db, like C:\PartsDesk\shop.sqlite.</source>
       <translation>{label}：SQLite 文件的完整路径，以 .sqlite 或 .db 结尾，例如 C:\PartsDesk\shop.sqlite。</translation>
     </message>
@@ -17259,7 +17279,7 @@ work</source>
       <translation>{label}：{entry} 重复列出。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/config.py" line="101" />
+      <location filename="../../../partsdesk/config.py" line="102" />
       <source>{label}: {path} is a file, not a folder.</source>
       <translation>{label}：{path} 是文件，不是文件夹。</translation>
     </message>
@@ -17289,7 +17309,7 @@ work</source>
       <translation>{label}：{value}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="431" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="432" />
       <source>{lines} line(s), {received} with goods received</source>
       <translation>{lines} 行，其中 {received} 行已收货</translation>
     </message>
@@ -17504,7 +17524,7 @@ work</source>
       <translation>{numbers} 及另外 {count} 个</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="304" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="305" />
       <source>{number} ({status}, {lines} line(s) owed)</source>
       <translation>{number}（{status}，{lines} 行未到货）</translation>
     </message>
@@ -17764,7 +17784,7 @@ work</source>
       <translation>{number}：退款 {total}（{how}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="348" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="349" />
       <source>{number}: {lines} line(s) still owed. Scan what came in.</source>
       <translation>{number}：还有 {lines} 行未到货。请扫描到货的配件。</translation>
     </message>
@@ -17794,12 +17814,12 @@ work</source>
       <translation>{number}：{part} {qty} {words}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="524" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="525" />
       <source>{number}: {qty} received.</source>
       <translation>{number}：已收货 {qty}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="619" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="620" />
       <source>{n} line(s) with goods in quarantine.</source>
       <translation>{n} 行有货物在隔离区。</translation>
     </message>
@@ -17819,7 +17839,7 @@ work</source>
       <translation>{options} 只能用于版式 {layout}；{name} 有其自己的尺寸（见 --list-layouts）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="623" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="624" />
       <source>{order} is now {status}.</source>
       <translation>{order} 现为{status}。</translation>
     </message>
@@ -17914,7 +17934,7 @@ work</source>
       <translation>货架上 {qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="422" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="423" />
       <source>{qty} to quarantine</source>
       <translation>{qty} 移入隔离区</translation>
     </message>
@@ -18219,22 +18239,22 @@ work</source>
       <translation>{when} · 收银台 {terminal}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="558" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="559" />
       <source>{where}: say why the rejected goods go to quarantine (damaged, wrong part, …).</source>
       <translation>{where}：请说明拒收货物移入隔离区的原因（损坏、配件错误…）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="548" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="549" />
       <source>{where}: the received quantity is not a quantity (e.g. 4 or 2.5).</source>
       <translation>{where}：收货数量不是有效数量（例如 4 或 2.5）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="553" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="554" />
       <source>{where}: the rejected quantity is from 0 to what was received.</source>
       <translation>{where}：拒收数量应在 0 到收货数量之间。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="571" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="572" />
       <source>{where}: the unit cost cannot be negative.</source>
       <translation>{where}：单位成本不能为负数。</translation>
     </message>
@@ -18249,7 +18269,7 @@ work</source>
       <translation>{who} · {count} 行配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/settings_dialog.py" line="172" />
+      <location filename="../../../partsdesk/ui/settings_dialog.py" line="176" />
       <source>{width} mm</source>
       <translation>{width} mm</translation>
     </message>
@@ -18279,7 +18299,7 @@ work</source>
       <translation>— 请选择原因 —</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/receiving_view.py" line="284" />
+      <location filename="../../../partsdesk/ui/receiving_view.py" line="285" />
       <source>— choose the supplier —</source>
       <translation>— 请选择供应商 —</translation>
     </message>
