@@ -50,7 +50,7 @@ class CustomerEditorDialog(FormDialog):
         self.allow_duplicate = False
         self.candidate: int | None = None  # the probable duplicate the last save found
         self.merging: int | None = None
-        self.other_button = self.buttons.addButton(self.tr("Open"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.other_button = self.buttons.addButton(self.tr("Open that customer"), QDialogButtonBox.ButtonRole.ActionRole)
         self.other_button.setVisible(False)
         self.other_button.clicked.connect(self._other)
         self.setWindowTitle(self.tr("New customer") if customer_id is None else self.tr("Customer"))

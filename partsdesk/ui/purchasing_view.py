@@ -359,7 +359,7 @@ class PurchaseOrdersView(QWidget):
         self.groups_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.groups_table.itemSelectionChanged.connect(self._group_selected)
         self.suggestions_table = _table([self.tr("Part number"), self.tr("Description"), self.tr("On hand"),
-                                         self.tr("Min"), self.tr("Max"), self.tr("Supplier's no."), self.tr("Order"),
+                                         self.tr("Min"), self.tr("Max"), self.tr("Supplier's no."), self.tr("To order"),
                                          self.tr("Unit price"), self.tr("Why")], numeric=(2, 3, 4, 6, 7))
         self.suggestions_table.horizontalHeader().setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)
         self.page_label = QLabel()

@@ -8610,6 +8610,11 @@ book / actual</source>
       <translation>未结项目</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/customer_editor.py" line="53" />
+      <source>Open that customer</source>
+      <translation>打开该客户</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/ui/first_run.py" line="162" />
       <source>Open the &amp;demo shop</source>
       <translation>打开演示门店(&amp;D)</translation>
@@ -13763,6 +13768,11 @@ Please log in again.</source>
       <location filename="../../../partsdesk/printing/workshop.py" line="472" />
       <source>To issue</source>
       <translation>待发料</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/purchasing_view.py" line="362" />
+      <source>To order</source>
+      <translation>建议订购</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/part_editor.py" line="267" />
