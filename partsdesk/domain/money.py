@@ -135,11 +135,15 @@ def parse_quantity(text: object, *, field: str = "qty", label: str = N_("Quantit
     return int(milli)
 
 
+# Units written as words, shown in the language ("2 套"); the others are symbols (L, m, kg).
+UNIT_WORDS = {"set": N_("set"), "pair": N_("pair")}
+
+
 def format_quantity(milli: int, unit: str = "") -> str:
-    """4500, "L" -> "4.5 L"; 2000, "pcs" -> "2"."""
+    """4500, "L" -> "4.5 L"; 2000, "pcs" -> "2"; 2000, "set" -> "2 set" (in Chinese "2 套")."""
     text = f"{Decimal(milli).scaleb(-3).normalize():f}"
     if unit and unit != "pcs":
-        return f"{text} {unit}"
+        return f"{text} {_(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit}"
     return text
 
 

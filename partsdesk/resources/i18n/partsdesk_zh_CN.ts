@@ -15767,6 +15767,11 @@ work</source>
       <translation>欠款：{0}</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/domain/money.py" line="139" />
+      <source>pair</source>
+      <translation>对</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/services/catalog.py" line="405" />
       <source>part #{part_id}</source>
       <translation>配件 #{part_id}</translation>
@@ -16085,6 +16090,11 @@ work</source>
       <location filename="../../../partsdesk/domain/permissions.py" line="51" />
       <source>sell on account over the credit limit or with overdue invoices</source>
       <translation>超出信用额度或有逾期发票时挂账销售</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/domain/money.py" line="139" />
+      <source>set</source>
+      <translation>套</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/domain/permissions.py" line="48" />
@@ -17049,7 +17059,7 @@ work</source>
       <translation>{label}应在 0 到 100 % 之间（0 到 {most} 个基点）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/domain/money.py" line="157" />
+      <location filename="../../../partsdesk/domain/money.py" line="161" />
       <source>{label} is between 0 and 100 %.</source>
       <translation>{label}应在 0 到 100 % 之间。</translation>
     </message>
@@ -17184,7 +17194,7 @@ work</source>
       <translation>{label}：最多 3 位小数。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/domain/money.py" line="155" />
+      <location filename="../../../partsdesk/domain/money.py" line="159" />
       <source>{label}: at most two decimal places.</source>
       <translation>{label}：最多两位小数。</translation>
     </message>
