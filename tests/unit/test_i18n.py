@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from partsdesk import i18n
+from partsdesk.domain.money import format_quantity
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,8 +63,10 @@ def test_dates_and_amounts_follow_the_language(chinese):
     assert i18n.format_datetime(datetime(2026, 12, 1, 9, 5)) == "2026年12月1日 09:05"
     assert i18n.format_amount("1,234.50", "CNY") == "¥1,234.50"
     assert i18n.format_amount("-3.00", "USD") == "-$3.00"
+    assert format_quantity(2000, "set") == "2 套" and format_quantity(4500, "L") == "4.5 L"
     i18n.set_language("en")
     assert i18n.format_date(date(2026, 12, 1)) == "2026-12-01"
     assert i18n.format_datetime(datetime(2026, 12, 1, 9, 5)) == "2026-12-01 09:05"
     assert i18n.format_amount("1,234.50", "CNY") == "1,234.50"
     assert i18n.format_date(None) == ""
+    assert format_quantity(2000, "set") == "2 set" and format_quantity(2000, "pcs") == "2"
