@@ -59,8 +59,11 @@ def apply_language(language: str) -> str:
         qt = QTranslator(app)
         if qt.load(f"{name}_{language}", qt_folder):
             _installed.append(qt)
+        else:
+            log.warning("no Qt catalogue %s_%s in %s: standard buttons stay in English", name, language, qt_folder)
     for translator in _installed:
         app.installTranslator(translator)
+    log.info("language %s: %d catalogue(s) loaded", language, len(_installed))
     if language.startswith("zh") and FONT_FILE.is_file() and \
             not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
         QFontDatabase.addApplicationFont(str(FONT_FILE))

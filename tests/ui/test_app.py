@@ -32,6 +32,16 @@ def test_startup_hook_prints_when_the_login_window_is_shown(shop_file, tmp_path)
     assert result.stdout.strip() == "login-window-shown"
 
 
+def test_a_pc_set_to_chinese_starts_with_both_catalogues_loaded(shop_file, tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "terminal.json").write_text('{"ui.language": "zh_CN"}', encoding="utf-8")
+    result = _run(["--db", shop_file], {"PARTSDESK_BENCH_STARTUP": "1"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "login-window-shown"
+    log = (tmp_path / "data" / "logs" / "partsdesk.log").read_text(encoding="utf-8")
+    assert "language zh_CN: 2 catalogue(s) loaded" in log  # PartsDesk's .qm and Qt's own (standard buttons)
+
+
 def test_memory_hook_logs_in_searches_and_reports(shop_file, tmp_path):
     from partsdesk.services import catalog
     from partsdesk.services.users import log_in
