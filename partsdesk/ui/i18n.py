@@ -46,7 +46,8 @@ def apply_language(language: str) -> str:
     _installed.clear()
     i18n.set_language(language)
     language = i18n.language()
-    QLocale.setDefault(QLocale(language if language != i18n.SOURCE_LANGUAGE else "en_GB"))
+    # English keeps the PC's own locale (its date order); Chinese writes dates and weekdays the Chinese way
+    QLocale.setDefault(QLocale.system() if language == i18n.SOURCE_LANGUAGE else QLocale(language))
     if language == i18n.SOURCE_LANGUAGE:
         return language
     own = CatalogueTranslator(app)
