@@ -53,8 +53,8 @@ def report_text(report: CashUpReport) -> str:
     shown_from = cashup.local_time(report.period_from)
     shown_to = cashup.local_time(report.period_to)
     lines = [title(report), i18n._("Terminal {terminal}").format(terminal=report.terminal),
-             i18n._("From {when}").format(when=f"{shown_from:%Y-%m-%d %H:%M}" if shown_from else "\u2014"),
-             i18n._("To   {when}").format(when=f"{shown_to:%Y-%m-%d %H:%M}"), ""]
+             i18n._("From {when}").format(when=i18n.format_datetime(shown_from) if shown_from else "\u2014"),
+             i18n._("To   {when}").format(when=i18n.format_datetime(shown_to)), ""]
     for section in sections(report):
         lines.append(section.heading)
         rows = ([section.columns] if section.columns else []) + list(section.rows)

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partsdesk import i18n
 from partsdesk.domain.errors import PermissionDenied, UserError, ValidationError
 from partsdesk.domain.money import (
     CURRENCIES,
@@ -426,7 +427,7 @@ class RepairOrderDialog(QDialog):
             odometer += self.tr(" · out: {km} km").format(km=f"{detail.odometer_out:,}")
         self.odometer_label.setText(odometer)
         if detail.promised_at is not None:
-            promised = self.tr("Promised: {at}").format(at=f"{detail.promised_at:%Y-%m-%d %H:%M}")
+            promised = self.tr("Promised: {at}").format(at=i18n.format_datetime(detail.promised_at))
             if screen.late:
                 promised += self.tr(" — late")
         else:
