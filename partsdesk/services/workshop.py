@@ -496,6 +496,8 @@ class CheckInStart:
     concern: str = ""
     last_km: int | None = None
     contact: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
 
 
 def checkin_start(actor: Actor, appointment_id: int | None = None) -> CheckInStart:
@@ -511,7 +513,8 @@ def checkin_start(actor: Actor, appointment_id: int | None = None) -> CheckInSta
     text = " · ".join(p for p in (row.customer, row.vehicle_label) if p)
     contact = "" if row.customer_id else " · ".join(p for p in (row.contact_name, row.contact_phone,
                                                                   row.vehicle_text) if p)
-    return CheckInStart(items, appointment_id, row.customer_id, row.vehicle_id, text, row.work, last, contact)
+    return CheckInStart(items, appointment_id, row.customer_id, row.vehicle_id, text, row.work, last, contact,
+                        "" if row.customer_id else row.contact_name, "" if row.customer_id else row.contact_phone)
 
 
 def check_in(actor: Actor, request: CheckIn, *, approval: Approval | None = None) -> str:

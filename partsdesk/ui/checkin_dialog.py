@@ -128,9 +128,12 @@ class CheckInDialog(FormDialog):
 
     def __init__(self, runner: TaskRunner, actor: Actor, *, items: list[str], customer_id: int | None = None,
                  vehicle_id: int | None = None, vehicle_text: str = "", concern: str = "", last_km: int | None = None,
-                 appointment_id: int | None = None, parent: QWidget | None = None) -> None:
+                 appointment_id: int | None = None, contact_name: str = "", contact_phone: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(runner, actor, parent)
         self.setWindowTitle(self.tr("Check in a vehicle"))
+        self.contact_name, self.contact_phone = contact_name, contact_phone  # a new caller's, from the booking
+        self._new_name = vehicle_text  # who the vehicle added with F3 belongs to, as the label shows them
         self.customer_id, self.vehicle_id, self.appointment_id = customer_id, vehicle_id, appointment_id
         self.save_button.setText(self.tr("Check in (Ctrl+Enter)"))
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
@@ -140,11 +143,16 @@ class CheckInDialog(FormDialog):
         self.find_button = key_button(self, self.tr("F2 Find vehicle"), "F2", self.find_vehicle,
                                       self.tr("Find the customer's vehicle by name, phone or plate"))
         self.find_button.setEnabled(appointment_id is None or vehicle_id is None)
+        self.new_button = key_button(self, self.tr("F3 New customer"), "F3", self.new_customer,
+                                     self.tr("A first visit: add the customer and their vehicle to the customer "
+                                             "file, then check the vehicle in"))
+        self.new_button.setEnabled(actor.can("customer.edit") and vehicle_id is None)
         vehicle_row = QWidget()
         row = QHBoxLayout(vehicle_row)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.vehicle_label, 1)
         row.addWidget(self.find_button)
+        row.addWidget(self.new_button)
         self.field("vehicle", self.tr("Vehicle"), vehicle_row)
 
         self.odometer_box = QLineEdit("" if last_km is None else str(last_km))
@@ -234,6 +242,56 @@ class CheckInDialog(FormDialog):
         dialog.picked.connect(self._picked)
         show_window_modal(self, dialog)
         self.dialog_opened.emit(dialog)
+
+    def new_customer(self) -> None:
+        """F3: the customer editor (filled with a new caller's name and phone from the booking), then
+        their vehicle; both saved in the customer file, the vehicle is the one checked in. With the
+        customer known (or added, the vehicle not yet), F3 adds their vehicle."""
+        if not self.new_button.isEnabled():
+            return
+        if self.customer_id is not None:
+            self._add_vehicle(self.customer_id, self._new_name)
+            return
+        from partsdesk.ui.customer_editor import CustomerEditorDialog
+
+        phones = [("", self.contact_phone)] if self.contact_phone else []
+        dialog = CustomerEditorDialog(self.runner, self.actor, values={"name": self.contact_name}, phones=phones,
+                                      parent=self)
+        dialog.saved.connect(self._customer_added)
+        dialog.open_requested.connect(self._customer_known)
+        show_window_modal(self, dialog)
+        self.dialog_opened.emit(dialog)
+
+    def _customer_added(self, customer_id: int) -> None:
+        self._add_vehicle(customer_id, self.sender().name.text().strip())
+
+    def _customer_known(self, _customer_id: int) -> None:
+        self.sender().close()  # already in the file: their vehicle is found as any other's
+        self.find_vehicle()
+
+    def _add_vehicle(self, customer_id: int, name: str) -> None:
+        from partsdesk.services.catalog import list_vehicle_models
+        from partsdesk.ui.customer_editor import VehicleDialog
+
+        self.customer_id, self._new_name = customer_id, name
+        self.vehicle_label.setText(self.tr("{name}: add the vehicle (F3)").format(name=name))
+        models = [(m.id, f"{m.make} {m.model}" + (f" · {m.model_zh}" if m.model_zh else ""))
+                  for m in list_vehicle_models()]
+        dialog = VehicleDialog(self.runner, self.actor, customer_id, models=models, parent=self)
+        dialog.saved.connect(self._vehicle_added)
+        show_window_modal(self, dialog)
+        self.dialog_opened.emit(dialog)
+
+    def _vehicle_added(self, vehicle_id: int) -> None:
+        dialog = self.sender()
+        self.vehicle_id = vehicle_id
+        what = dialog.model.currentText() if dialog.model.currentData() is not None else ""
+        self.vehicle_label.setText(" · ".join(p for p in (self._new_name, dialog.plate.text().strip().upper(), what)
+                                              if p))
+        self.new_button.setEnabled(False)
+        self.find_button.setEnabled(False)
+        self.last_km = None
+        self.odometer_box.setFocus()
 
     def _picked(self, row: tuple[Any, Any]) -> None:
         customer, vehicle = row

@@ -428,11 +428,11 @@ class WorkshopTab(QWidget):
     def _check_in_form(self, start: CheckInStart) -> None:
         dialog = CheckInDialog(self.runner, self.actor, items=list(start.items), customer_id=start.customer_id,
                                vehicle_id=start.vehicle_id, vehicle_text=start.vehicle_text, concern=start.concern,
-                               last_km=start.last_km, appointment_id=start.appointment_id, parent=self)
+                               last_km=start.last_km, appointment_id=start.appointment_id,
+                               contact_name=start.contact_name, contact_phone=start.contact_phone, parent=self)
         if start.contact:
-            set_note(dialog.general, self.tr("New customer from the appointment: {contact}. Add them and their "
-                                             "vehicle in the Customers tab, then find the vehicle here (F2).")
-                     .format(contact=start.contact))
+            set_note(dialog.general, self.tr("New customer from the appointment: {contact}. F3 adds them and their "
+                                             "vehicle to the customer file.").format(contact=start.contact))
         dialog.saved.connect(self._checked_in)
         show_window_modal(self, dialog)
         self.dialog_opened.emit(dialog)

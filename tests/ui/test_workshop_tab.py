@@ -245,3 +245,52 @@ def test_a_comeback_is_linked_from_the_order_window(qtbot, runner, staff, shop, 
     line = ro.lines[0]
     assert (line.warranty_work, line.amount, line.comeback_of) == (True, 0, f"{first} line 1")
     assert not ro.comeback_button.isEnabled()
+
+
+def test_a_new_callers_booking_is_checked_in_with_the_customer_and_car_added_on_the_spot(
+        qtbot, runner, staff, shop, shown_errors):
+    from partsdesk.models import Customer, Vehicle
+    from partsdesk.ui.customer_editor import CustomerEditorDialog, VehicleDialog
+
+    advisor = staff["service_advisor"]
+    booked = appointments.book(advisor, contact_name="Sun Li", contact_phone="139 1111 2222",
+                               vehicle_text="white Corolla", requested_work="Oil service",
+                               starts_at=SOLD_AT + timedelta(hours=1), duration_min=60).appointment_id
+    customers_before = Customer.select().count()
+    tab = open_tab(qtbot, runner, advisor)
+    with qtbot.waitSignal(tab.appointments_view.shown, timeout=5000):
+        tab.show_view(tab.appointments_view)
+    tab.appointments_view.select(booked)
+    with qtbot.waitSignal(tab.dialog_opened, timeout=5000) as opened:
+        qtbot.keyClick(tab.appointments_view.day_table, Qt.Key.Key_F4)
+    checkin = opened.args[0]
+    assert "F3" in checkin.general.text() and checkin.new_button.isEnabled()
+    checkin.save()  # no vehicle yet: said, nothing written
+    qtbot.waitUntil(lambda: "F2" in " ".join(checkin.errors.current.values()), timeout=5000)
+
+    # F3: the customer editor, filled from the booking
+    with qtbot.waitSignal(checkin.dialog_opened, timeout=5000) as opened:
+        qtbot.keyClick(checkin, Qt.Key.Key_F3)
+    editor = opened.args[0]
+    assert isinstance(editor, CustomerEditorDialog)
+    assert editor.name.text() == "Sun Li" and "139 1111 2222" in editor.phones.toPlainText()
+    with qtbot.waitSignal(checkin.dialog_opened, timeout=10_000) as opened:  # saved: then their vehicle
+        editor.save()
+    vehicle_dialog = opened.args[0]
+    assert isinstance(vehicle_dialog, VehicleDialog)
+    assert Customer.select().count() == customers_before + 1
+    vehicle_dialog.plate.setText("苏E·12345")
+    with qtbot.waitSignal(vehicle_dialog.saved, timeout=10_000):
+        vehicle_dialog.save()
+    qtbot.waitUntil(lambda: checkin.vehicle_id is not None, timeout=5000)
+    assert "Sun Li" in checkin.vehicle_label.text() and "12345" in checkin.vehicle_label.text()
+    assert not checkin.new_button.isEnabled()
+
+    checkin.odometer_box.setText("81,200")
+    ro = opened_order(qtbot, tab, checkin.save)
+    order = RepairOrder.get(RepairOrder.number == ro.number)
+    car = Vehicle.get_by_id(order.vehicle_id)
+    assert (order.appointment_id, order.odometer_in, car.customer_id) == (booked, 81_200, order.customer_id)
+    assert Customer.get_by_id(order.customer_id).name == "Sun Li"
+    assert shown_errors == []
+    ro.close()

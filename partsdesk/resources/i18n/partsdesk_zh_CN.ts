@@ -44,7 +44,7 @@
       <translation> （爽约）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="475" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="476" />
       <source> (on now)</source>
       <translation> （进行中）</translation>
     </message>
@@ -109,7 +109,7 @@
       <translation> · {0} 到期</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="435" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="436" />
       <source> · invoice {number}</source>
       <translation> · 发票 {number}</translation>
     </message>
@@ -119,7 +119,7 @@
       <translation> · 重点客户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="426" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="427" />
       <source> · out: {km} km</source>
       <translation> · 交车：{km} km</translation>
     </message>
@@ -129,7 +129,7 @@
       <translation> · 未用余额 {0}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="416" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="417" />
       <source> · {count} line(s) need authorization</source>
       <translation> · {count} 项需客户授权</translation>
     </message>
@@ -144,7 +144,7 @@
       <translation> — 已逾期</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="431" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="432" />
       <source> — late</source>
       <translation> — 逾期</translation>
     </message>
@@ -164,7 +164,7 @@
       <translation> — {points} 积分将于 {day} 到期</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="200" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="208" />
       <source>#</source>
       <translation>#</translation>
     </message>
@@ -189,7 +189,7 @@
       <translation>答复(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1173" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1174" />
       <source>&amp;Approved</source>
       <translation>同意(&amp;A)</translation>
     </message>
@@ -339,7 +339,7 @@
       <translation>从(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="161" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="169" />
       <source>&amp;Fuel</source>
       <translation>油量(&amp;F)</translation>
     </message>
@@ -354,7 +354,7 @@
       <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1183" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1184" />
       <source>&amp;How</source>
       <translation>方式(&amp;H)</translation>
     </message>
@@ -369,7 +369,7 @@
       <translation>本页快捷键(&amp;K)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="920" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="921" />
       <source>&amp;Kind</source>
       <translation>种类(&amp;K)</translation>
     </message>
@@ -384,7 +384,7 @@
       <translation>不处理：账面数量保持不变(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1276" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1277" />
       <source>&amp;Line</source>
       <translation>工单项目(&amp;L)</translation>
     </message>
@@ -454,12 +454,12 @@
       <translation>编号(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="153" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="161" />
       <source>&amp;Odometer (km)</source>
       <translation>里程表读数（km）(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1367" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1368" />
       <source>&amp;Odometer out (km)</source>
       <translation>交车里程表读数（km）(&amp;O)</translation>
     </message>
@@ -524,7 +524,7 @@
       <translation>打印测试页…（Alt+P）(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="173" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="181" />
       <source>&amp;Promised</source>
       <translation>承诺交车时间(&amp;P)</translation>
     </message>
@@ -539,7 +539,7 @@
       <translation>数量（{unit}）(&amp;Q)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1281" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1282" />
       <source>&amp;Quantity back</source>
       <translation>退回数量(&amp;Q)</translation>
     </message>
@@ -554,7 +554,7 @@
       <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1040" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1041" />
       <source>&amp;Quote number</source>
       <translation>报价单编号(&amp;Q)</translation>
     </message>
@@ -619,7 +619,7 @@
       <translation>运行（F5）(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1380" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1381" />
       <source>&amp;Satisfaction</source>
       <translation>满意度(&amp;S)</translation>
     </message>
@@ -644,7 +644,7 @@
       <translation>设置门店(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1187" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1188" />
       <source>&amp;Signed on paper</source>
       <translation>已书面签字(&amp;S)</translation>
     </message>
@@ -739,27 +739,27 @@
       <translation>散客(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1235" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1236" />
       <source>&amp;What</source>
       <translation>内容(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="923" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="924" />
       <source>&amp;What for</source>
       <translation>费用说明(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="881" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="882" />
       <source>&amp;What is done</source>
       <translation>工作内容(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1377" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1378" />
       <source>&amp;What was done</source>
       <translation>已完成工作(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1189" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1190" />
       <source>&amp;Who answered</source>
       <translation>答复人(&amp;W)</translation>
     </message>
@@ -869,7 +869,7 @@
       <translation>（没有需要保留的文件）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1371" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1372" />
       <source>(warranty)</source>
       <translation>（质保）</translation>
     </message>
@@ -1144,7 +1144,7 @@
       <translation>分类须为 {classes} 之一。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="716" />
+      <location filename="../../../partsdesk/services/workshop.py" line="719" />
       <source>A comeback links to a line of a delivered order of the same vehicle.</source>
       <translation>返修须关联到同一车辆已交车工单中的工单项目。</translation>
     </message>
@@ -1179,7 +1179,7 @@
       <translation>实盘数量不能小于零。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="294" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="295" />
       <source>A counter quote's parts and labour become lines</source>
       <translation>柜台报价单中的配件和工时将转为工单项目</translation>
     </message>
@@ -1212,6 +1212,11 @@
       <location filename="../../../partsdesk/config.py" line="322" />
       <source>A faster run of fewer keys than this is typing, not a scan.</source>
       <translation>快速连续输入的按键少于此数时视为键盘输入，而非扫码。</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="147" />
+      <source>A first visit: add the customer and their vehicle to the customer file, then check the vehicle in</source>
+      <translation>首次到店：先将客户及其车辆添加到客户档案，再为该车辆接车</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/services/catalog.py" line="482" />
@@ -1394,7 +1399,7 @@
       <translation>在到期日期或预计到达里程之前此天数，保养提醒即为“即将到期”，并列入关怀名单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="657" />
+      <location filename="../../../partsdesk/services/workshop.py" line="660" />
       <source>A repair order has at most {count} lines.</source>
       <translation>维修工单最多 {count} 个项目。</translation>
     </message>
@@ -1449,7 +1454,7 @@
       <translation>评分须为 {least} 到 {most} 之间的整数（“{question}”）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="292" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="293" />
       <source>A service package: several lines at once</source>
       <translation>服务套餐：一次添加多个项目</translation>
     </message>
@@ -1474,7 +1479,7 @@
       <translation>每个状态持续到工单的下一个状态；当前状态计算到报表生成时为止。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="290" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="291" />
       <source>A sublet job or another charge, at a price</source>
       <translation>外协项目或其他费用，按价格计</translation>
     </message>
@@ -1484,12 +1489,12 @@
       <translation>满意度调查评分等于或低于此值时自动创建投诉</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1187" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1190" />
       <source>A technician is clocked on this order: clock off first.</source>
       <translation>有技师正在此工单上开工：请先停工。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1039" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1042" />
       <source>A technician is still clocked on this order: clock off first.</source>
       <translation>仍有技师在此工单上开工：请先停工。</translation>
     </message>
@@ -1604,7 +1609,7 @@
       <translation>关于：{document}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="329" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="387" />
       <source>Accept an odometer reading below the last one</source>
       <translation>接受低于上次的里程表读数</translation>
     </message>
@@ -1649,7 +1654,7 @@
       <translation>添加车辆(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="880" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="881" />
       <source>Add (Enter)</source>
       <translation>添加（Enter）</translation>
     </message>
@@ -1659,7 +1664,7 @@
       <translation>添加用于预约的工位（举升机、四轮定位工位）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="957" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="958" />
       <source>Add a canned job — {number}</source>
       <translation>添加标准套餐 — {number}</translation>
     </message>
@@ -1729,12 +1734,12 @@
       <translation>添加条码</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="959" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="960" />
       <source>Add its lines (Enter)</source>
       <translation>添加其项目（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="878" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="879" />
       <source>Add labour (F3) — {number}</source>
       <translation>添加工时（F3） — {number}</translation>
     </message>
@@ -1744,7 +1749,7 @@
       <translation>添加编号</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="917" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="918" />
       <source>Add other or sublet (F4) — {number}</source>
       <translation>添加其他费用或外协（F4） — {number}</translation>
     </message>
@@ -1764,7 +1769,7 @@
       <translation>已添加一张 {number} 的标签。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="621" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="622" />
       <source>Added {number} {name}: reserved for this order; it needs the customer's authorization.</source>
       <translation>已添加 {number} {name}：已为此工单预留；需要客户授权。</translation>
     </message>
@@ -2148,7 +2153,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>已由 {name} 批准。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="847" />
+      <location filename="../../../partsdesk/services/workshop.py" line="850" />
       <source>Approved or declined.</source>
       <translation>须为同意或拒绝。</translation>
     </message>
@@ -2213,7 +2218,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>柜台</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="207" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="215" />
       <source>Attach a photo file to the selected mark</source>
       <translation>为所选标记附加照片文件</translation>
     </message>
@@ -2258,7 +2263,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>已授权合计（{currency}）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="413" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="414" />
       <source>Authorized total {authorized} of current total {current}</source>
       <translation>已授权金额 {authorized}，当前合计 {current}</translation>
     </message>
@@ -2558,7 +2563,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>账面</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="883" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="884" />
       <source>Book &amp;hours</source>
       <translation>计费工时(&amp;H)</translation>
     </message>
@@ -2578,7 +2583,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>计费小时</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="892" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="893" />
       <source>Book hours</source>
       <translation>计费工时</translation>
     </message>
@@ -2688,7 +2693,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>渠道(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="166" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="174" />
       <source>C&amp;oncern</source>
       <translation>客户陈述(&amp;O)</translation>
     </message>
@@ -2858,17 +2863,17 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>取消保养提醒：{service}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="858" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="859" />
       <source>Cancel repair order {number}</source>
       <translation>取消维修工单 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="859" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="860" />
       <source>Cancel the order (Enter)</source>
       <translation>取消工单（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="320" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="321" />
       <source>Cancel the order (the car leaves unrepaired), with a reason</source>
       <translation>取消工单（车辆未修理离店），需填写原因</translation>
     </message>
@@ -2903,7 +2908,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>已取消：{reason}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="960" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="961" />
       <source>Canned &amp;job</source>
       <translation>标准套餐(&amp;J)</translation>
     </message>
@@ -3118,7 +3123,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>找零</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1068" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1069" />
       <source>Change line {line} — {number}</source>
       <translation>修改第 {line} 项 — {number}</translation>
     </message>
@@ -3168,7 +3173,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>渠道：须为 {channels} 之一。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1110" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1111" />
       <source>Charge a price below the gross-profit floor on repair order {number}</source>
       <translation>在维修工单 {number} 上按低于毛利下限的价格收费</translation>
     </message>
@@ -3178,17 +3183,17 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>按报价收费</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="135" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="138" />
       <source>Check in (Ctrl+Enter)</source>
       <translation>接车（Ctrl+Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="133" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="134" />
       <source>Check in a vehicle</source>
       <translation>接车</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="233" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="241" />
       <source>Check in: find the vehicle (F2)</source>
       <translation>接车：查找车辆（F2）</translation>
     </message>
@@ -3273,7 +3278,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>选择（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="965" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="966" />
       <source>Choose a canned job.</source>
       <translation>请选择标准套餐。</translation>
     </message>
@@ -3293,7 +3298,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>请选择客户，或填写新客户的姓名。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="613" />
+      <location filename="../../../partsdesk/services/workshop.py" line="616" />
       <source>Choose a labour class (set them up in the workshop's setup).</source>
       <translation>请选择工时类别（在车间设置中添加）。</translation>
     </message>
@@ -3308,7 +3313,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>请先在隔离列表中选择配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="600" />
+      <location filename="../../../partsdesk/services/workshop.py" line="603" />
       <source>Choose a part of the catalogue that is for sale.</source>
       <translation>请选择配件目录中在售的配件。</translation>
     </message>
@@ -3328,7 +3333,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>请选择原因：每次库存调整都须说明原因。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="630" />
+      <location filename="../../../partsdesk/services/workshop.py" line="633" />
       <source>Choose a technician who works here.</source>
       <translation>请选择一位在职技师。</translation>
     </message>
@@ -3353,12 +3358,12 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>请选择付款方式：{methods}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="538" />
+      <location filename="../../../partsdesk/services/workshop.py" line="541" />
       <source>Choose one of the customer's vehicles (or add it to their file).</source>
       <translation>请选择该客户的一辆车（或将车辆添加到其档案中）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="535" />
+      <location filename="../../../partsdesk/services/workshop.py" line="538" />
       <source>Choose the customer first.</source>
       <translation>请先选择客户。</translation>
     </message>
@@ -3373,22 +3378,22 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>选择客户，或扫描其会员卡</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1025" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1026" />
       <source>Choose the earlier job.</source>
       <translation>请选择之前的工单项目。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="588" />
+      <location filename="../../../partsdesk/services/workshop.py" line="591" />
       <source>Choose the kind of line: {kinds}.</source>
       <translation>请选择项目类型：{kinds}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="680" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="681" />
       <source>Choose the line that may be a comeback first.</source>
       <translation>请先选择可能是返修的工单项目。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="857" />
+      <location filename="../../../partsdesk/services/workshop.py" line="860" />
       <source>Choose the lines the customer answered for.</source>
       <translation>请选择客户已答复的项目。</translation>
     </message>
@@ -3568,7 +3573,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>全部清除</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="217" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="225" />
       <source>Click the outline to mark damage.</source>
       <translation>点击车身轮廓图标记损伤。</translation>
     </message>
@@ -3588,7 +3593,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>关闭投诉(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="897" />
+      <location filename="../../../partsdesk/services/workshop.py" line="900" />
       <source>Clock on as a technician: log in first.</source>
       <translation>以技师身份开工：请先登录。</translation>
     </message>
@@ -3598,22 +3603,22 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>打卡小时</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="916" />
+      <location filename="../../../partsdesk/services/workshop.py" line="919" />
       <source>Clocked off your other job first.</source>
       <translation>已先在您的另一项工作上停工。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="935" />
+      <location filename="../../../partsdesk/services/workshop.py" line="938" />
       <source>Clocked off {number} line {line_no}.</source>
       <translation>已在 {number} 第 {line_no} 项上停工。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="477" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="478" />
       <source>Clocked on now: {who}</source>
       <translation>正在开工：{who}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="922" />
+      <location filename="../../../partsdesk/services/workshop.py" line="925" />
       <source>Clocked on {number} line {line_no}.</source>
       <translation>已在 {number} 第 {line_no} 项上开工。</translation>
     </message>
@@ -3703,7 +3708,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>列数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="465" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="466" />
       <source>Comeback of {line}</source>
       <translation>{line} 的返修</translation>
     </message>
@@ -3713,7 +3718,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>返修率</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="983" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="984" />
       <source>Comeback? — {number} line {n}</source>
       <translation>是否返修？— {number} 第 {n} 项</translation>
     </message>
@@ -3853,7 +3858,7 @@ Nothing half-done was kept. The details are in the log file; please tell support
       <translation>本期已解决的投诉</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="438" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="439" />
       <source>Concern: {concern}</source>
       <translation>客户陈述：{concern}</translation>
     </message>
@@ -4209,12 +4214,12 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>已退入挂账账户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="303" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="304" />
       <source>Ctrl+B Comeback</source>
       <translation>Ctrl+B 返修</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="319" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="320" />
       <source>Ctrl+D Cancel RO</source>
       <translation>Ctrl+D 取消工单</translation>
     </message>
@@ -4234,7 +4239,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+D 标记已完成</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="208" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="216" />
       <source>Ctrl+Del Remove</source>
       <translation>Ctrl+Del 删除</translation>
     </message>
@@ -4269,7 +4274,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+F8 停用</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="291" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="292" />
       <source>Ctrl+K Canned job</source>
       <translation>Ctrl+K 标准套餐</translation>
     </message>
@@ -4309,7 +4314,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+N 新建供应商</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="206" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="214" />
       <source>Ctrl+O Photo…</source>
       <translation>Ctrl+O 照片…</translation>
     </message>
@@ -4349,7 +4354,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Ctrl+Shift+P 预览</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="293" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="294" />
       <source>Ctrl+U Quote</source>
       <translation>Ctrl+U 报价单</translation>
     </message>
@@ -4509,7 +4514,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户类型须为个人或公司。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1144" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1145" />
       <source>Customer's authorization (F6) — {number}</source>
       <translation>客户授权(F6) — {number}</translation>
     </message>
@@ -4529,7 +4534,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>客户：{name}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="420" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="421" />
       <source>Customer: {who}</source>
       <translation>客户：{who}</translation>
     </message>
@@ -4559,7 +4564,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>每年循环盘点次数，C 类配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1174" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1175" />
       <source>D&amp;eclined (kept as a recommendation)</source>
       <translation>拒绝（保留为建议项目）(&amp;E)</translation>
     </message>
@@ -4764,7 +4769,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Del 删除价格</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1364" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1365" />
       <source>Deliver (F12) — {number}</source>
       <translation>交车(F12) — {number}</translation>
     </message>
@@ -4774,7 +4779,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>已交车</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="831" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="832" />
       <source>Delivered: invoice {invoice}, change {change}. Follow-up call on {day}.</source>
       <translation>已交车：发票 {invoice}，找零 {change}。{day} 电话回访。</translation>
     </message>
@@ -5079,7 +5084,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>每个项目只计一次，按客户最近一次答复统计。需要重新授权（修改后再次批准）的项目：{count:,} 项。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="989" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="990" />
       <source>Earlier &amp;work</source>
       <translation>以往施工(&amp;W)</translation>
     </message>
@@ -5144,7 +5149,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Enter 键</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="295" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="296" />
       <source>Enter Change</source>
       <translation>Enter 修改</translation>
     </message>
@@ -5169,7 +5174,7 @@ Check that the file or the PostgreSQL server is there and reachable, then start 
       <translation>Enter 打开工单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1432" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1433" />
       <source>Enter Print</source>
       <translation>Enter 打印</translation>
     </message>
@@ -5223,7 +5228,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>估价单 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="323" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="324" />
       <source>Estimate, check-in sheet, job card, pick list or delivery note</source>
       <translation>估价单、接车单、派工单、拣货单或交车单</translation>
     </message>
@@ -5233,7 +5238,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>欧洲</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1236" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1237" />
       <source>Every authorized part still to issue</source>
       <translation>所有已授权、尚待发料的配件</translation>
     </message>
@@ -5258,7 +5263,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>{number} 范围内有账面库存的配件均已盘点。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="960" />
+      <location filename="../../../partsdesk/services/workshop.py" line="963" />
       <source>Every part of {number} is already issued.</source>
       <translation>{number} 的所有配件均已发料。</translation>
     </message>
@@ -5358,7 +5363,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F10 日结(Z)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="315" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="316" />
       <source>F10 Done / QC</source>
       <translation>F10 完工 / 质检</translation>
     </message>
@@ -5373,7 +5378,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F11 交班结算</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="317" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="318" />
       <source>F12 Deliver</source>
       <translation>F12 交车</translation>
     </message>
@@ -5398,7 +5403,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F2 查找配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="140" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="143" />
       <source>F2 Find vehicle</source>
       <translation>F2 查找车辆</translation>
     </message>
@@ -5408,7 +5413,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F2 搜索</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="287" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="288" />
       <source>F3 Add labour</source>
       <translation>F3 添加工时</translation>
     </message>
@@ -5416,6 +5421,11 @@ Why (for example: the customer asked on 3 May):</source>
       <location filename="../../../partsdesk/ui/counter_tab.py" line="475" />
       <source>F3 Customer</source>
       <translation>F3 客户</translation>
+    </message>
+    <message>
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="146" />
+      <source>F3 New customer</source>
+      <translation>F3 新客户</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/suppliers_view.py" line="200" />
@@ -5438,7 +5448,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F4 实盘总数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="289" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="290" />
       <source>F4 Other</source>
       <translation>F4 其他费用</translation>
     </message>
@@ -5463,7 +5473,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>按 F5 查看 X报表：当天截至目前的情况。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="306" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="307" />
       <source>F6 Authorize</source>
       <translation>F6 授权</translation>
     </message>
@@ -5488,7 +5498,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F6 退货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="308" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="309" />
       <source>F7 Clock on</source>
       <translation>F7 开工</translation>
     </message>
@@ -5518,7 +5528,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F8 取消采购单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="310" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="311" />
       <source>F8 Clock off</source>
       <translation>F8 停工</translation>
     </message>
@@ -5538,7 +5548,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>F8 挂单 / 取单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="311" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="312" />
       <source>F9 Issue parts</source>
       <translation>F9 发料</translation>
     </message>
@@ -5633,7 +5643,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>请查找客户（姓名、电话或车牌），或勾选“新客户”。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="141" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="144" />
       <source>Find the customer's vehicle by name, phone or plate</source>
       <translation>按姓名、电话或车牌查找客户车辆</translation>
     </message>
@@ -5648,7 +5658,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>请先找到要调整的配件（扫码或输入配件编号）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="315" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="373" />
       <source>Find the vehicle first (F2).</source>
       <translation>请先查找车辆(F2)。</translation>
     </message>
@@ -5813,7 +5823,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>油量</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="527" />
+      <location filename="../../../partsdesk/services/workshop.py" line="530" />
       <source>Fuel level (eighths)</source>
       <translation>油量（八分之几）</translation>
     </message>
@@ -5898,7 +5908,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>请为挂起的销售填写 1 到 {count} 个字符的名称（例如客户姓名）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="624" />
+      <location filename="../../../partsdesk/services/workshop.py" line="627" />
       <source>Give the price.</source>
       <translation>请填写价格。</translation>
     </message>
@@ -5943,7 +5953,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>继续(Enter)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1051" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1054" />
       <source>Go through the checklist first.</source>
       <translation>请先逐项完成检查清单。</translation>
     </message>
@@ -6043,7 +6053,7 @@ Why (for example: the customer asked on 3 May):</source>
       <translation>工时数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="274" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="275" />
       <source>Hours
 book / actual</source>
       <translation>工时
@@ -6055,7 +6065,7 @@ book / actual</source>
       <translation>方式</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="849" />
+      <location filename="../../../partsdesk/services/workshop.py" line="852" />
       <source>How did the customer answer: {methods}?</source>
       <translation>客户以何种方式答复：{methods}？</translation>
     </message>
@@ -6160,7 +6170,7 @@ book / actual</source>
       <translation>隔离数量</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1385" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1386" />
       <source>In their &amp;words</source>
       <translation>客户原话(&amp;W)</translation>
     </message>
@@ -6230,22 +6240,22 @@ book / actual</source>
       <translation>本期已交车工单的发票，金额单位 {cur}。免费质保施工（不计入营业收入）：{lines} 行，工时 {hours} 小时，配件成本 {cost}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="304" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="305" />
       <source>Is the selected line a comeback of earlier work still under warranty? Link it: it is done at no charge</source>
       <translation>所选项目是否为仍在质保期内的以往施工的返修？关联后免费施工</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1232" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1233" />
       <source>Issue (Enter)</source>
       <translation>发料(Enter)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1230" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1231" />
       <source>Issue parts (F9) — {number}</source>
       <translation>发料(F9) — {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="312" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="313" />
       <source>Issue the reserved parts to the job as they are used</source>
       <translation>按实际使用将已预留配件发料到工单</translation>
     </message>
@@ -6405,12 +6415,12 @@ book / actual</source>
       <translation>工时</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="884" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="885" />
       <source>Labour &amp;class</source>
       <translation>工时类别(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="662" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="663" />
       <source>Labour added: it needs the customer's authorization.</source>
       <translation>已添加工时：需要客户授权。</translation>
     </message>
@@ -6490,7 +6500,7 @@ book / actual</source>
       <translation>工时：施工内容</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="288" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="289" />
       <source>Labour: what is done, book hours, labour class, technician</source>
       <translation>工时：施工内容、标准工时、工时类别、技师</translation>
     </message>
@@ -6605,7 +6615,7 @@ book / actual</source>
       <translation>灯光</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1151" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1152" />
       <source>Line</source>
       <translation>行</translation>
     </message>
@@ -6615,7 +6625,7 @@ book / actual</source>
       <translation>行(F4)：{part}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="667" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="668" />
       <source>Line added: it needs the customer's authorization.</source>
       <translation>已添加项目：需要客户授权。</translation>
     </message>
@@ -6630,72 +6640,72 @@ book / actual</source>
       <translation>已删除行</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="968" />
+      <location filename="../../../partsdesk/services/workshop.py" line="971" />
       <source>Line {line_no} ({description}) is not authorized by the customer: no part is fitted before they agree.</source>
       <translation>第 {line_no} 项（{description}）未经客户授权：客户同意前不得安装任何配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="981" />
+      <location filename="../../../partsdesk/services/workshop.py" line="984" />
       <source>Line {line_no} ({description}): only {qty} on the shelf.</source>
       <translation>第 {line_no} 项（{description}）：货架上仅有 {qty}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1031" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1034" />
       <source>Line {line_no} ({description}): {issued} of {qty} issued — issue the rest, or change the quantity to what was used.</source>
       <translation>第 {line_no} 项（{description}）：{qty} 中已发料 {issued} — 请发出其余部分，或将数量改为实际用量。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="966" />
+      <location filename="../../../partsdesk/services/workshop.py" line="969" />
       <source>Line {line_no} is not a part for this job.</source>
       <translation>第 {line_no} 项不是此工单的配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="904" />
+      <location filename="../../../partsdesk/services/workshop.py" line="907" />
       <source>Line {line_no} is not authorized by the customer: no work on it yet.</source>
       <translation>第 {line_no} 项未经客户授权：暂不能施工。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="902" />
+      <location filename="../../../partsdesk/services/workshop.py" line="905" />
       <source>Line {line_no} is not labour to be done.</source>
       <translation>第 {line_no} 项不是待施工的工时项目。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="742" />
+      <location filename="../../../partsdesk/services/workshop.py" line="745" />
       <source>Line {line_no} was removed.</source>
       <translation>第 {line_no} 项已删除。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="829" />
+      <location filename="../../../partsdesk/services/workshop.py" line="832" />
       <source>Line {line_no}: a technician is clocked on it.</source>
       <translation>第 {line_no} 项：有技师正在此项上开工。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="975" />
+      <location filename="../../../partsdesk/services/workshop.py" line="978" />
       <source>Line {line_no}: all of it is issued already.</source>
       <translation>第 {line_no} 项：已全部发料。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="977" />
+      <location filename="../../../partsdesk/services/workshop.py" line="980" />
       <source>Line {line_no}: at most {qty} is still to issue.</source>
       <translation>第 {line_no} 项：尚待发料最多 {qty}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1006" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1009" />
       <source>Line {line_no}: at most {qty} was issued.</source>
       <translation>第 {line_no} 项：最多已发料 {qty}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="866" />
+      <location filename="../../../partsdesk/services/workshop.py" line="869" />
       <source>Line {line_no}: parts were issued to the job; return them before the customer declines it.</source>
       <translation>第 {line_no} 项：配件已发料到工单；请先退回配件，再记录客户拒绝。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1092" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1095" />
       <source>Line {line_no}: the authorized quantity is {qty} but {issued} was issued.</source>
       <translation>第 {line_no} 项：授权数量为 {qty}，但已发料 {issued}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="825" />
+      <location filename="../../../partsdesk/services/workshop.py" line="828" />
       <source>Line {line_no}: {issued} issued to the job; return them to stock first.</source>
       <translation>第 {line_no} 项：已向工单发料 {issued}；请先退回库存。</translation>
     </message>
@@ -6720,7 +6730,7 @@ book / actual</source>
       <translation>第 {line} 行（{part}）：{problem}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="705" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="706" />
       <source>Line {line} changed (version {version}).</source>
       <translation>第 {line} 行已修改（版本 {version}）。</translation>
     </message>
@@ -6740,7 +6750,7 @@ book / actual</source>
       <translation>第 {line} 行在退货中出现了两次：请只填写一次数量。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="716" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="717" />
       <source>Line {line} removed.</source>
       <translation>第 {line} 行已删除。</translation>
     </message>
@@ -6910,12 +6920,12 @@ book / actual</source>
       <translation>第 {line} 行：请输入价格（外协或其他费用没有常规价格）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1278" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1279" />
       <source>Line {line}: {number} {description} — {issued} issued</source>
       <translation>第 {line} 行：{number} {description} — 已发料 {issued}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1238" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1239" />
       <source>Line {line}: {number} {description} — {rest} to issue</source>
       <translation>第 {line} 行：{number} {description} — 待发料 {rest}</translation>
     </message>
@@ -6925,7 +6935,7 @@ book / actual</source>
       <translation>第 {line} 行：{part} 本身就在 {number} 上，因此不是替代品。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="684" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="685" />
       <source>Line {n} is a comeback: warranty work at no charge, linked to the earlier job and its technician.</source>
       <translation>第 {n} 行为返修：免费质保施工，已关联到以往施工及其技师。</translation>
     </message>
@@ -6935,7 +6945,7 @@ book / actual</source>
       <translation>行数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1037" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1038" />
       <source>Lines from a quote — {number}</source>
       <translation>从报价单导入项目 — {number}</translation>
     </message>
@@ -6950,7 +6960,7 @@ book / actual</source>
       <translation>关联(Enter)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="985" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="986" />
       <source>Link as warranty work (Enter)</source>
       <translation>关联为质保施工(Enter)</translation>
     </message>
@@ -6975,12 +6985,12 @@ book / actual</source>
       <translation>载入购物车(Enter)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="321" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="322" />
       <source>Load the order again</source>
       <translation>重新载入工单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="815" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="816" />
       <source>Loading the customer's balances…</source>
       <translation>正在载入客户余额…</translation>
     </message>
@@ -7030,7 +7040,7 @@ book / actual</source>
       <translation>负责人：{0}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="990" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="991" />
       <source>Looking for earlier work on this car under warranty…</source>
       <translation>正在查找此车仍在质保期内的以往施工…</translation>
     </message>
@@ -7150,7 +7160,7 @@ book / actual</source>
       <translation>标记位置</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="287" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="345" />
       <source>Mark the damage on the outline first, then attach its photo.</source>
       <translation>请先在车身示意图上标出损伤，再附上照片。</translation>
     </message>
@@ -7560,9 +7570,9 @@ book / actual</source>
       <translation>新客户</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/workshop_tab.py" line="433" />
-      <source>New customer from the appointment: {contact}. Add them and their vehicle in the Customers tab, then find the vehicle here (F2).</source>
-      <translation>预约中的新客户：{contact}。请先在“客户”页添加客户及其车辆，再在此处查找车辆(F2)。</translation>
+      <location filename="../../../partsdesk/ui/workshop_tab.py" line="434" />
+      <source>New customer from the appointment: {contact}. F3 adds them and their vehicle to the customer file.</source>
+      <translation>预约中的新客户：{contact}。按 F3 将客户及其车辆添加到客户档案。</translation>
     </message>
     <message>
       <location filename="../../../partsdesk/ui/workshop_setup_view.py" line="123" />
@@ -7625,7 +7635,7 @@ book / actual</source>
       <translation>下次扫码：{qty}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1366" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1367" />
       <source>Next: payment (Enter)</source>
       <translation>下一步：付款(Enter)</translation>
     </message>
@@ -7730,7 +7740,7 @@ book / actual</source>
       <translation>未生成采购单草稿：没有需向启用供应商订购的配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1017" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1018" />
       <source>No earlier work on this car is under warranty and similar: charge it as usual.</source>
       <translation>此车没有仍在质保期内的类似以往施工：按正常收费。</translation>
     </message>
@@ -7850,7 +7860,7 @@ book / actual</source>
       <translation>今天没有需要循环盘点的配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1294" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1295" />
       <source>No part is issued to this order.</source>
       <translation>此工单尚未发料任何配件。</translation>
     </message>
@@ -7945,7 +7955,7 @@ book / actual</source>
       <translation>没有该配件：请从配件目录中选择要调整的配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1357" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1360" />
       <source>No such status.</source>
       <translation>没有该状态。</translation>
     </message>
@@ -7975,7 +7985,7 @@ book / actual</source>
       <translation>未分配技师</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="138" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="141" />
       <source>No vehicle chosen yet</source>
       <translation>尚未选择车辆</translation>
     </message>
@@ -8090,17 +8100,17 @@ book / actual</source>
       <translation>尚未分类</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1502" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1503" />
       <source>Not delivered. Correct what is marked in red, or Esc to go back.</source>
       <translation>未交车。请更正标红的内容，或按 Esc 返回。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1495" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1496" />
       <source>Not delivered: a manager did not approve it. {error}</source>
       <translation>未交车：经理未批准。{error}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1504" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1505" />
       <source>Not delivered: {error}</source>
       <translation>未交车：{error}</translation>
     </message>
@@ -8110,7 +8120,7 @@ book / actual</source>
       <translation>不需要了</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="158" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="166" />
       <source>Not read</source>
       <translation>未读取</translation>
     </message>
@@ -8165,7 +8175,7 @@ book / actual</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="790" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="791" />
       <source>Note: you worked on this car yourself — a second pair of eyes is better for the quality check.</source>
       <translation>注意：此车由您本人施工 — 质检最好由其他人把关。</translation>
     </message>
@@ -8250,7 +8260,7 @@ book / actual</source>
       <translation>此客户尚无记录。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="676" />
+      <location filename="../../../partsdesk/services/workshop.py" line="679" />
       <source>Nothing to add.</source>
       <translation>没有可添加的内容。</translation>
     </message>
@@ -8330,7 +8340,7 @@ book / actual</source>
       <translation>11月</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1152" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1153" />
       <source>Now</source>
       <translation>当前状态</translation>
     </message>
@@ -8395,7 +8405,7 @@ book / actual</source>
       <translation>里程表</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="156" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="164" />
       <source>Odometer &amp;correction</source>
       <translation>里程表更正(&amp;C)</translation>
     </message>
@@ -8415,12 +8425,12 @@ book / actual</source>
       <translation>接车里程表读数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="423" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="424" />
       <source>Odometer in: {km} km</source>
       <translation>接车里程表读数：{km} km</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="424" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="425" />
       <source>Odometer in: —</source>
       <translation>接车里程表读数：—</translation>
     </message>
@@ -8435,17 +8445,17 @@ book / actual</source>
       <translation>交车里程表读数</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1140" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1143" />
       <source>Odometer out (km)</source>
       <translation>交车里程表读数（km）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="318" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="319" />
       <source>Odometer out, what was done, the invoice and payment</source>
       <translation>交车里程表读数、施工内容、发票和付款</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1393" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1394" />
       <source>Odometer out: the whole km on the dashboard.</source>
       <translation>交车里程表读数：仪表盘上显示的整公里数。</translation>
     </message>
@@ -8545,7 +8555,7 @@ book / actual</source>
       <translation>只有积分付款才会抵扣积分。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="852" />
+      <location filename="../../../partsdesk/services/workshop.py" line="855" />
       <source>Only an answer given in person is signed.</source>
       <translation>只有当面答复才需签字。</translation>
     </message>
@@ -8560,7 +8570,7 @@ book / actual</source>
       <translation>仅勾选的发票(&amp;I)</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="155" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="163" />
       <source>Only when lower than the last reading: why</source>
       <translation>仅在低于上次读数时填写：原因</translation>
     </message>
@@ -8725,7 +8735,7 @@ book / actual</source>
       <translation>其他</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="922" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="923" />
       <source>Other charge</source>
       <translation>其他费用</translation>
     </message>
@@ -8970,7 +8980,7 @@ book / actual</source>
       <translation>配件 #{part_id} 不在配件目录中。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="272" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="273" />
       <source>Part / bin</source>
       <translation>配件 / 货位</translation>
     </message>
@@ -9025,7 +9035,7 @@ book / actual</source>
       <translation>配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1183" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1186" />
       <source>Parts are issued to line {line_no}: return them to stock first.</source>
       <translation>第 {line_no} 项已发料：请先将配件退回库存。</translation>
     </message>
@@ -9035,7 +9045,7 @@ book / actual</source>
       <translation>配件已到</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1376" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1377" />
       <source>Parts fitted: {parts}</source>
       <translation>已装配件：{parts}</translation>
     </message>
@@ -9045,19 +9055,19 @@ book / actual</source>
       <translation>在库配件</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="749" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="750" />
       <source>Parts issued to {count} line(s).</source>
       <translation>已向 {count} 个项目发料。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="274" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="275" />
       <source>Parts res. /
 iss. / short</source>
       <translation>配件预留 /
 发料 / 缺货</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="758" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="759" />
       <source>Parts returned to stock.</source>
       <translation>配件已退回库存。</translation>
     </message>
@@ -9207,7 +9217,7 @@ iss. / short</source>
       <translation>第 {number} 笔付款：需要付款方式名称和以最小货币单位计的整数金额。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1471" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1472" />
       <source>Payment — deliver {number}</source>
       <translation>付款 — 交车 {number}</translation>
     </message>
@@ -9337,17 +9347,17 @@ iss. / short</source>
       <translation>电话仅向有权查看客户联系方式的人员显示。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="200" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="208" />
       <source>Photo</source>
       <translation>照片</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="290" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="348" />
       <source>Photo of damage {n}</source>
       <translation>损伤照片 {n}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="291" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="349" />
       <source>Photos (*.jpg *.jpeg *.png)</source>
       <translation>照片 (*.jpg *.jpeg *.png)</translation>
     </message>
@@ -9767,7 +9777,7 @@ iss. / short</source>
       <translation>重新打印任何发票、小票或红字冲销单，标注“副本”</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1418" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1419" />
       <source>Print from {number}</source>
       <translation>打印 {number} 的单据</translation>
     </message>
@@ -9962,12 +9972,12 @@ iss. / short</source>
       <translation>承诺交车 {when}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="429" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="430" />
       <source>Promised: {at}</source>
       <translation>承诺交车：{at}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="433" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="434" />
       <source>Promised: —</source>
       <translation>承诺交车：—</translation>
     </message>
@@ -9997,7 +10007,7 @@ iss. / short</source>
       <translation>目的</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="314" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="315" />
       <source>Put unused parts back on the shelf</source>
       <translation>将未用的配件放回货架</translation>
     </message>
@@ -10027,17 +10037,17 @@ iss. / short</source>
       <translation>质检</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1314" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1315" />
       <source>Quality check (F10) — {number}</source>
       <translation>质检（F10） — {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="788" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="789" />
       <source>Quality check failed: the order is back in progress.</source>
       <translation>质检未通过：工单已退回维修中。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="787" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="788" />
       <source>Quality check passed: the car is ready.</source>
       <translation>质检通过：车辆可以交车了。</translation>
     </message>
@@ -10067,7 +10077,7 @@ iss. / short</source>
       <translation>数量</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="590" />
+      <location filename="../../../partsdesk/services/workshop.py" line="593" />
       <source>Quantity (thousandths)</source>
       <translation>数量（千分之一单位）</translation>
     </message>
@@ -10107,7 +10117,7 @@ iss. / short</source>
       <translation>所选行的数量、折扣或价格</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="296" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="297" />
       <source>Quantity, price, description or technician of the selected line</source>
       <translation>所选项目的数量、价格、描述或技师</translation>
     </message>
@@ -10172,17 +10182,17 @@ iss. / short</source>
       <translation>报价单 {number} 已于 {day} 过期：已按当前价格重新计价。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1234" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1237" />
       <source>Quote {number} has no lines.</source>
       <translation>报价单 {number} 没有任何行。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1223" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1226" />
       <source>Quote {number} is for another customer.</source>
       <translation>报价单 {number} 属于其他客户。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1220" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1223" />
       <source>Quote {number} is {status}: it converts once.</source>
       <translation>报价单 {number} 当前为{status}：只能转换一次。</translation>
     </message>
@@ -10327,7 +10337,7 @@ iss. / short</source>
       <translation>重新读取盘点列表</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="319" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="377" />
       <source>Read the odometer: whole kilometres.</source>
       <translation>读取里程表：填写整公里数。</translation>
     </message>
@@ -10462,12 +10472,12 @@ iss. / short</source>
       <translation>建议项目（客户未同意）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1146" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1147" />
       <source>Record the answer (Enter)</source>
       <translation>记录答复（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1316" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1317" />
       <source>Record the check (Enter)</source>
       <translation>记录检查结果（Enter）</translation>
     </message>
@@ -10607,7 +10617,7 @@ iss. / short</source>
       <translation>移除（Del）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="714" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="715" />
       <source>Remove (Enter)</source>
       <translation>移除（Enter）</translation>
     </message>
@@ -10617,7 +10627,7 @@ iss. / short</source>
       <translation>删除行（Del）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="713" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="714" />
       <source>Remove line {line}: {description}</source>
       <translation>删除第 {line} 行：{description}</translation>
     </message>
@@ -10627,7 +10637,7 @@ iss. / short</source>
       <translation>删除该行</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="209" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="217" />
       <source>Remove the selected damage mark</source>
       <translation>删除所选损伤标记</translation>
     </message>
@@ -10637,7 +10647,7 @@ iss. / short</source>
       <translation>删除所选行</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="395" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="396" />
       <source>Removed</source>
       <translation>已移除</translation>
     </message>
@@ -10687,22 +10697,22 @@ iss. / short</source>
       <translation>维修工单 #{order_id} 不是预约 #{appointment_id} 的工单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="226" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="227" />
       <source>Repair order {number}</source>
       <translation>维修工单 {number}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1028" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1031" />
       <source>Repair order {number} has no work on it.</source>
       <translation>维修工单 {number} 上没有任何施工项目。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1127" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1130" />
       <source>Repair order {number} has nothing to invoice.</source>
       <translation>维修工单 {number} 没有可开票的内容。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1059" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1062" />
       <source>Repair order {number} is {status}, not waiting for its quality check.</source>
       <translation>维修工单 {number} 当前为{status}，不在等待质检。</translation>
     </message>
@@ -10712,7 +10722,7 @@ iss. / short</source>
       <translation>维修工单 {number} 当前为{status}：不能再修改。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1122" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1125" />
       <source>Repair order {number} is {status}: it is delivered once it passed its quality check.</source>
       <translation>维修工单 {number} 当前为{status}：质检通过后才能交车。</translation>
     </message>
@@ -10722,12 +10732,12 @@ iss. / short</source>
       <translation>维修工单 {number} 当前为{status}：车辆交车后才能打印交车单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="907" />
+      <location filename="../../../partsdesk/services/workshop.py" line="910" />
       <source>Repair order {number} is {status}: no work on it now.</source>
       <translation>维修工单 {number} 当前为{status}：现在不能在其上施工。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1023" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1026" />
       <source>Repair order {number} is {status}: only work in progress goes to the quality check.</source>
       <translation>维修工单 {number} 当前为{status}：只有维修中的工单才能送去质检。</translation>
     </message>
@@ -10918,12 +10928,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>退货第 {line} 行：退货数量必须大于 0。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1274" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1275" />
       <source>Return to stock (Enter)</source>
       <translation>退回库存（Enter）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1272" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1273" />
       <source>Return unused parts — {number}</source>
       <translation>退回未用配件 — {number}</translation>
     </message>
@@ -11068,7 +11078,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>统计销售期间</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1116" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1119" />
       <source>Satisfaction</source>
       <translation>满意度</translation>
     </message>
@@ -11268,12 +11278,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>请确定未盘到的配件如何处理：不处理，或按零计。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1055" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1058" />
       <source>Say what failed, for the technician.</source>
       <translation>请说明不合格之处，供技师参考。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="622" />
+      <location filename="../../../partsdesk/services/workshop.py" line="625" />
       <source>Say what the charge is for.</source>
       <translation>请说明此项费用的用途。</translation>
     </message>
@@ -11283,12 +11293,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>请说明此名单的用途（例如：生日祝福）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1400" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1401" />
       <source>Say what was done, for the customer.</source>
       <translation>请说明处理情况，供客户查看。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="615" />
+      <location filename="../../../partsdesk/services/workshop.py" line="618" />
       <source>Say what work is done.</source>
       <translation>请说明施工内容。</translation>
     </message>
@@ -11483,7 +11493,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>已扫描但没有配件使用这些条码；未过账。请将其逐一关联到配件，或不予处理。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="633" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="634" />
       <source>Scanned {code}: this order takes no new lines now.</source>
       <translation>已扫描 {code}：此工单现在不能再添加新项目。</translation>
     </message>
@@ -11568,7 +11578,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>搜索配件目录</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="286" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="287" />
       <source>Search the catalogue (or scan a part's barcode)</source>
       <translation>搜索配件目录（或扫描配件条码）</translation>
     </message>
@@ -11643,12 +11653,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>请选择未知条码所在行，将其关联到配件。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="732" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="733" />
       <source>Select the labour line to clock on first.</source>
       <translation>请先选择要开工的工时项目。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="699" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="700" />
       <source>Select the line to change first.</source>
       <translation>请先选择要修改的行。</translation>
     </message>
@@ -11833,7 +11843,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>Shift+F8 新建标准套餐</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="313" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="314" />
       <source>Shift+F9 Return</source>
       <translation>Shift+F9 退货</translation>
     </message>
@@ -12063,7 +12073,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>起始位置 {start} 不在 {columns} x {rows} 的标签纸上：请填写 1（左上角标签）到 {last}（右下角标签），按行依次计数。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="309" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="310" />
       <source>Start the clock on the selected labour line</source>
       <translation>在所选工时项目上开工</translation>
     </message>
@@ -12118,12 +12128,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>未结采购单（草稿、已发送、部分收货）中尚待到货的数量</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="777" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="778" />
       <source>Still loading the checklist…</source>
       <translation>仍在加载检查清单…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="659" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="660" />
       <source>Still loading the labour classes…</source>
       <translation>仍在加载工时类别…</translation>
     </message>
@@ -12218,7 +12228,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>库存金额 {currency}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="310" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="311" />
       <source>Stop your clock</source>
       <translation>停止您的工时计时</translation>
     </message>
@@ -12238,7 +12248,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>外协</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="921" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="922" />
       <source>Sublet (work done by another shop)</source>
       <translation>外协（由其他店完成的工作）</translation>
     </message>
@@ -12373,7 +12383,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>删除所选行</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="302" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="303" />
       <source>Take the selected line off the order, with a reason</source>
       <translation>从工单中删除所选项目，需填写原因</translation>
     </message>
@@ -12493,7 +12503,7 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>短信</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="508" />
+      <location filename="../../../partsdesk/services/workshop.py" line="510" />
       <source>That appointment is not waiting for its car any more (already checked in, cancelled or a no-show).</source>
       <translation>该预约已不在等待车辆到店（已接车、已取消或已爽约）。</translation>
     </message>
@@ -12508,12 +12518,12 @@ Everything entered after that backup will be gone from the shop database (the cu
       <translation>该回访任务不属于此客户。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="707" />
+      <location filename="../../../partsdesk/services/workshop.py" line="710" />
       <source>That canned job has no lines.</source>
       <translation>该标准套餐没有任何项目。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="745" />
+      <location filename="../../../partsdesk/services/workshop.py" line="748" />
       <source>That earlier line is not under warranty for similar work on this vehicle.</source>
       <translation>该以往工单项目不在此车辆类似施工的质保期内。</translation>
     </message>
@@ -12710,7 +12720,7 @@ Please log in again.</source>
       <translation>标准套餐 {jobs} 使用了 {name}：请先修改或停用这些标准套餐。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1014" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1015" />
       <source>The car is back within the warranty of similar work: choose the job it comes back for.</source>
       <translation>该车在类似施工的质保期内返厂：请选择其返修对应的工单项目。</translation>
     </message>
@@ -12745,7 +12755,7 @@ Please log in again.</source>
       <translation>购物车为空：没有可挂起的销售。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1436" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1437" />
       <source>The chosen document</source>
       <translation>所选单据</translation>
     </message>
@@ -12770,12 +12780,12 @@ Please log in again.</source>
       <translation>门店销售使用的币种，以及新配件默认的增值税税率（单个配件可设置自己的税率）。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1071" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1072" />
       <source>The customer approved this line ({amount}). A change of quantity, price or description makes a new version that needs their authorization again.</source>
       <translation>客户已同意此项目（{amount}）。修改数量、价格或描述会生成新版本，需要客户重新授权。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="452" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="453" />
       <source>The customer authorized {amount} (version {version}); now {current}.</source>
       <translation>客户授权金额为 {amount}（版本 {version}）；当前为 {current}。</translation>
     </message>
@@ -12785,7 +12795,7 @@ Please log in again.</source>
       <translation>客户未到店（预约时间过后）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="725" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="726" />
       <source>The customer's answer is recorded for {count} line(s).</source>
       <translation>已记录客户对 {count} 个项目的答复。</translation>
     </message>
@@ -12805,12 +12815,12 @@ Please log in again.</source>
       <translation>门店所存该客户全部信息的副本，供客户留存（JSON 和 PDF）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1117" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1120" />
       <source>The customer's words</source>
       <translation>客户原话</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="307" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="308" />
       <source>The customer's yes or no to the lines</source>
       <translation>客户对各项目的同意或拒绝</translation>
     </message>
@@ -13005,7 +13015,7 @@ Please log in again.</source>
       <translation>该供应商补货建议的下一页</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="524" />
+      <location filename="../../../partsdesk/services/workshop.py" line="527" />
       <source>The note</source>
       <translation>备注</translation>
     </message>
@@ -13020,12 +13030,12 @@ Please log in again.</source>
       <translation>备注最多 {most} 个字符。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1142" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1145" />
       <source>The odometer was {km:,} km at check-in: it cannot be lower now.</source>
       <translation>接车时里程表读数为 {km:,} km：现在的读数不能更低。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1396" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1397" />
       <source>The odometer was {km} km at check-in: it cannot be lower now.</source>
       <translation>接车时里程表读数为 {km} km：现在的读数不能更低。</translation>
     </message>
@@ -13125,7 +13135,7 @@ Please log in again.</source>
       <translation>系统中的打印机名称；留空：使用系统默认打印机。标签纸（A4）在 A4 打印机上打印。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="529" />
+      <location filename="../../../partsdesk/services/workshop.py" line="532" />
       <source>The promised time is in the past.</source>
       <translation>承诺交车时间已过。</translation>
     </message>
@@ -13325,7 +13335,7 @@ Please log in again.</source>
       <translation>门店数据库 {path} 仍在另一个 PartsDesk 窗口或程序中打开。请（在本机上）将其关闭后再恢复。未做任何更改。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="672" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="673" />
       <source>The shop has no canned jobs: set them up in the workshop set-up.</source>
       <translation>门店还没有标准套餐：请在车间设置中添加。</translation>
     </message>
@@ -13365,7 +13375,7 @@ Please log in again.</source>
       <translation>作废未记录：{error}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="316" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="317" />
       <source>The work is done: the quality check</source>
       <translation>施工已完成：进行质检</translation>
     </message>
@@ -13705,7 +13715,7 @@ Please log in again.</source>
       <translation>此库存已在隔离区：请改为修复后解除隔离或报废。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="542" />
+      <location filename="../../../partsdesk/services/workshop.py" line="545" />
       <source>This vehicle already has an open repair order, {number}: add the work to it.</source>
       <translation>此车辆已有未结维修工单 {number}：请将施工内容添加到该工单。</translation>
     </message>
@@ -13720,7 +13730,7 @@ Please log in again.</source>
       <translation>请勾选此笔付款对应的发票，或先支付最早的发票。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1213" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1214" />
       <source>Tick the lines the customer answered for.</source>
       <translation>请勾选客户已答复的项目。</translation>
     </message>
@@ -13925,7 +13935,7 @@ Please log in again.</source>
       <translation>请输入或扫描单据编号，例如 RC-000001、INV-000001 或 CN-000001。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1051" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1052" />
       <source>Type or scan the quote's number.</source>
       <translation>请输入或扫描报价单编号。</translation>
     </message>
@@ -14045,7 +14055,7 @@ Please log in again.</source>
       <translation>未知条码 {code}：没有配件使用此条码。请按 F2 搜索配件，或在配件目录中为其添加此条码。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="640" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="641" />
       <source>Unknown barcode {code}: no part has it. Search the part with F2.</source>
       <translation>未知条码 {code}：没有配件使用此条码。请按 F2 搜索配件。</translation>
     </message>
@@ -14250,7 +14260,7 @@ Please log in again.</source>
       <translation>散客</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="225" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="233" />
       <source>Walk round</source>
       <translation>环车检查</translation>
     </message>
@@ -14290,7 +14300,7 @@ Please log in again.</source>
       <translation>质保</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="274" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="275" />
       <source>Warranty
 work</source>
       <translation>质保
@@ -14337,12 +14347,12 @@ work</source>
       <translation>免费质保施工（不计入营业收入）：{lines:,} 行，工时 {hours} 小时，配件成本 {cost} {currency}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="776" />
+      <location filename="../../../partsdesk/services/workshop.py" line="779" />
       <source>Warranty work is done at no charge.</source>
       <translation>质保施工不收费。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="462" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="463" />
       <source>Warranty {months} months / {km} km</source>
       <translation>质保 {months} 个月 / {km} km</translation>
     </message>
@@ -14412,7 +14422,7 @@ work</source>
       <translation>客户所述的问题，按客户原话记录</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="163" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="171" />
       <source>What the customer says, in their own words</source>
       <translation>客户所述内容，按客户原话记录</translation>
     </message>
@@ -14462,7 +14472,7 @@ work</source>
       <translation>月数和里程以先到者为准。0：不按里程计。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="853" />
+      <location filename="../../../partsdesk/services/workshop.py" line="856" />
       <source>Who answered</source>
       <translation>答复人</translation>
     </message>
@@ -14542,7 +14552,7 @@ work</source>
       <translation>已按工单完成作业</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="772" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="773" />
       <source>Work done: the order waits for its quality check.</source>
       <translation>施工已完成：工单等待质检。</translation>
     </message>
@@ -14562,7 +14572,7 @@ work</source>
       <translation>正在计算补货建议…</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="587" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="588" />
       <source>Working…</source>
       <translation>正在处理…</translation>
     </message>
@@ -14702,22 +14712,22 @@ work</source>
       <translation>年份</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="914" />
+      <location filename="../../../partsdesk/services/workshop.py" line="917" />
       <source>You are already clocked on line {line_no}.</source>
       <translation>您已在第 {line_no} 项上开工。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="513" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="514" />
       <source>You are clocked on line {line} of this order.</source>
       <translation>您正在此工单的第 {line} 项上开工。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="516" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="517" />
       <source>You are clocked on {number} line {line}.</source>
       <translation>您正在 {number} 的第 {line} 项上开工。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="931" />
+      <location filename="../../../partsdesk/services/workshop.py" line="934" />
       <source>You are not clocked on any job.</source>
       <translation>您当前没有在任何工单上开工。</translation>
     </message>
@@ -14727,12 +14737,12 @@ work</source>
       <translation>您不能禁用自己。请联系其他管理员。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1073" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1076" />
       <source>You worked on this car yourself: a second pair of eyes is better for the quality check.</source>
       <translation>这辆车是您自己施工的：质检最好由另一个人来做。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1317" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1318" />
       <source>You worked on this car yourself: a second pair of eyes is better for the quality check. You may still record it.</source>
       <translation>这辆车是您自己施工的：质检最好由另一个人来做。您仍可以记录本次质检。</translation>
     </message>
@@ -14897,7 +14907,7 @@ work</source>
       <translation>至少 8 个字符，包含字母和数字</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1369" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1370" />
       <source>at least {km}</source>
       <translation>至少 {km}</translation>
     </message>
@@ -15422,7 +15432,7 @@ work</source>
       <translation>为含有客户未授权项目的维修工单开具发票</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1508" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1509" />
       <source>invoice repair order {number} with lines the customer has not authorized ({total})</source>
       <translation>为含有客户未授权项目的维修工单 {number} 开具发票（{total}）</translation>
     </message>
@@ -15447,7 +15457,7 @@ work</source>
       <translation>维护供应商及其价格，并创建、发送和关闭采购单</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="151" />
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="159" />
       <source>km on the odometer now</source>
       <translation>当前里程表读数（km）</translation>
     </message>
@@ -16262,7 +16272,7 @@ work</source>
       <translation>钱箱中实点的现金</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1376" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1379" />
       <source>the customer</source>
       <translation>客户</translation>
     </message>
@@ -16352,12 +16362,12 @@ work</source>
       <translation>未知地区</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1001" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1002" />
       <source>until {day}</source>
       <translation>至 {day}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1003" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1004" />
       <source>until {km} km</source>
       <translation>至 {km} km</translation>
     </message>
@@ -16427,7 +16437,7 @@ work</source>
       <translation>质保施工：免费</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1340" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1341" />
       <source>what failed, for the technician</source>
       <translation>不合格之处，供技师参考</translation>
     </message>
@@ -16702,12 +16712,12 @@ work</source>
       <translation>来自购物车的 {count} 行；保存后打印拣货单。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="690" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="691" />
       <source>{count} line(s) from the quote added.</source>
       <translation>已从报价单添加 {count} 行。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1135" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1138" />
       <source>{count} line(s) lack the customer's authorization (line {lines}): a manager must approve invoicing them, with a reason.</source>
       <translation>{count} 个项目缺少客户授权（第 {lines} 项）：须经理批准并填写原因才能开具发票。</translation>
     </message>
@@ -16717,7 +16727,7 @@ work</source>
       <translation>{count} 个项目需在施工前获得客户授权。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="675" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="676" />
       <source>{count} line(s) of the canned job added: they need the customer's authorization.</source>
       <translation>已添加标准套餐的 {count} 个项目：需要客户授权。</translation>
     </message>
@@ -16944,17 +16954,17 @@ work</source>
       <translation>{hours:.1f} 小时（{days} 天）</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1379" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1382" />
       <source>{how} — {who} (taken by {taker}), {at:%Y-%m-%d %H:%M}</source>
       <translation>{how} — {who}（经办人 {taker}），{at:%Y-%m-%d %H:%M}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1381" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1384" />
       <source>{how} — {who}, {at:%Y-%m-%d %H:%M}</source>
       <translation>{how} — {who}，{at:%Y-%m-%d %H:%M}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="780" />
+      <location filename="../../../partsdesk/services/workshop.py" line="783" />
       <source>{issued} already issued to the job: return the unused parts to stock first.</source>
       <translation>已向工单发料 {issued}：请先将未用配件退回库存。</translation>
     </message>
@@ -16969,7 +16979,7 @@ work</source>
       <translation>{item}：请选择合格、需注意或不合格。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="850" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="851" />
       <source>{kind} of {number}: done.</source>
       <translation>{number} 的{kind}：已完成。</translation>
     </message>
@@ -17374,7 +17384,7 @@ work</source>
       <translation>{method} — {who}，{at:%Y-%m-%d %H:%M}</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1375" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1378" />
       <source>{method}, signed</source>
       <translation>{method}，已签字</translation>
     </message>
@@ -17514,6 +17524,11 @@ work</source>
       <translation>{name} — {role}</translation>
     </message>
     <message>
+      <location filename="../../../partsdesk/ui/checkin_dialog.py" line="277" />
+      <source>{name}: add the vehicle (F3)</source>
+      <translation>{name}：添加车辆（F3）</translation>
+    </message>
+    <message>
       <location filename="../../../partsdesk/services/settings.py" line="151" />
       <source>{name}: no such setting.</source>
       <translation>{name}：没有此设置。</translation>
@@ -17609,7 +17624,7 @@ work</source>
       <translation>{number} 已取消。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="861" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="862" />
       <source>{number} is cancelled; its parts are free for the counter again.</source>
       <translation>{number} 已取消；其配件重新可供柜台销售。</translation>
     </message>
@@ -17659,7 +17674,7 @@ work</source>
       <translation>{number} 当前为{status}：不能取消。请改为关闭：剩余部分将不再等待到货。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="804" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="805" />
       <source>{number} is {status}: it is delivered once it passed its quality check.</source>
       <translation>{number} 当前为{status}：质检通过后才能交车。</translation>
     </message>
@@ -17684,7 +17699,7 @@ work</source>
       <translation>{number} 当前为{status}：只能关闭已发送的采购单。草稿请直接取消。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/services/workshop.py" line="1413" />
+      <location filename="../../../partsdesk/services/workshop.py" line="1416" />
       <source>{number} line {line_no}</source>
       <translation>{number} 第 {line_no} 项</translation>
     </message>
@@ -17749,7 +17764,7 @@ work</source>
       <translation>{number} {name} 已停售（条码 {code}）。未添加任何内容。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="616" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="617" />
       <source>{number} {name} is no longer sold. Nothing was added.</source>
       <translation>{number} {name} 已停售。未添加任何内容。</translation>
     </message>
@@ -17864,7 +17879,7 @@ work</source>
       <translation>{order} 现为{status}。</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1004" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1005" />
       <source>{order} line {n}: {what} — delivered {day}{tech}; warranty {until}; {why}</source>
       <translation>{order} 第 {n} 项：{what} — {day} 交车{tech}；质保：{until}；{why}</translation>
     </message>
@@ -18334,17 +18349,17 @@ work</source>
       <translation>— 暂未分配技师 —</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1085" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1086" />
       <source>— none —</source>
       <translation>— 无 —</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1381" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="1382" />
       <source>— not asked —</source>
       <translation>— 未询问 —</translation>
     </message>
     <message>
-      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="887" />
+      <location filename="../../../partsdesk/ui/repair_order_dialog.py" line="888" />
       <source>— not yet —</source>
       <translation>— 暂未分配 —</translation>
     </message>
