@@ -284,23 +284,21 @@ class CheckInDialog(FormDialog):
 
     def _vehicle_added(self, vehicle_id: int) -> None:
         dialog = self.sender()
-        self.vehicle_id = vehicle_id
         what = dialog.model.currentText() if dialog.model.currentData() is not None else ""
-        self.vehicle_label.setText(" · ".join(p for p in (self._new_name, dialog.plate.text().strip().upper(), what)
-                                              if p))
-        self.new_button.setEnabled(False)
-        self.find_button.setEnabled(False)
-        self.last_km = None
-        self.odometer_box.setFocus()
+        self._chosen(self.customer_id, vehicle_id, (self._new_name, dialog.plate.text().strip().upper(), what), None)
 
     def _picked(self, row: tuple[Any, Any]) -> None:
         customer, vehicle = row
-        self.customer_id, self.vehicle_id = customer.id, vehicle.id
         what = " ".join(str(p) for p in (vehicle.make, vehicle.model, vehicle.model_year) if p)
-        self.vehicle_label.setText(" · ".join(p for p in (customer.name, vehicle.plate, what) if p))
-        self.last_km = vehicle.last_km
-        if vehicle.last_km is not None and not self.odometer_box.text().strip():
-            self.odometer_box.setText(str(vehicle.last_km))
+        self._chosen(customer.id, vehicle.id, (customer.name, vehicle.plate, what), vehicle.last_km)
+
+    def _chosen(self, customer_id: int, vehicle_id: int, words: tuple[str, ...], last_km: int | None) -> None:
+        """The vehicle checked in (found with F2 or added with F3): named, its last reading offered."""
+        self.customer_id, self.vehicle_id, self.last_km = customer_id, vehicle_id, last_km
+        self.vehicle_label.setText(" · ".join(word for word in words if word))
+        self.new_button.setEnabled(False)
+        if last_km is not None and not self.odometer_box.text().strip():
+            self.odometer_box.setText(str(last_km))
         self.odometer_box.setFocus()
         self.odometer_box.selectAll()
 

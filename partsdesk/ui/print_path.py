@@ -65,8 +65,8 @@ MODES = ("print", "preview", "pdf")
 PRINTER_SETTING = {"receipt": "printer.receipt", "invoice": "printer.a4", "picklist": "printer.a4",
                    "quote": "printer.a4", "zreport": "printer.receipt", "label": "printer.label",
                    "labelsheet": "printer.a4", **dict.fromkeys(WORKSHOP_KINDS, "printer.a4")}  # kind -> setting
-KIND_WORDS = {**{kind: title.lower() for kind, title in WORKSHOP_KINDS.items()},  # translated where shown: tr()
-              "receipt": QT_TR_NOOP("receipt"), "invoice": QT_TR_NOOP("invoice"), "picklist": QT_TR_NOOP("pick list"),
+# each kind as a sentence names it; translated where shown: tr()
+KIND_WORDS = {"receipt": QT_TR_NOOP("receipt"), "invoice": QT_TR_NOOP("invoice"), "picklist": QT_TR_NOOP("pick list"),
               "quote": QT_TR_NOOP("quote"), "zreport": QT_TR_NOOP("Z report"), "label": QT_TR_NOOP("roll label"),
               "labelsheet": QT_TR_NOOP("label sheet"), "estimate": QT_TR_NOOP("estimate"),
               "checkin": QT_TR_NOOP("check-in sheet"), "jobcard": QT_TR_NOOP("job card"),
